@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+
+/**
+ * The mqtt-harness command line. Each subcommand lives in its own file and is
+ * loaded only when it is run, so a slow import never delays the others.
+ */
+const program = new Command()
+  .name('mqtt-harness')
+  .description('MQTT 3.1.1 / 5.0 conformance and simulation test harness')
+  .showHelpAfterError();
+
+const commands: Array<{ name: string; load: () => Promise<{ register(p: Command): void }> }> = [
+  { name: 'spec', load: () => import('./spec-command.ts') },
+  { name: 'coverage', load: () => import('./coverage-command.ts') },
+  { name: 'broker', load: () => import('./broker-command.ts') },
+  { name: 'proxy', load: () => import('./proxy-command.ts') },
+];
+
+const wanted = process.argv[2];
+for (const c of commands) {
+  if (wanted === undefined || wanted.startsWith('-') || wanted === 'help' || wanted === c.name) {
+    (await c.load()).register(program);
+  }
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  console.error(`mqtt-harness: ${(e as Error).message}`);
+  process.exitCode = 2;
+}

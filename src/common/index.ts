@@ -1,0 +1,4 @@
+export * from './clock.ts';
+export * from './rng.ts';
+export * from './result.ts';
+export * from './with-timeout.ts';
