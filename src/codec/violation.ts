@@ -17,4 +17,9 @@ export interface ProtocolViolation {
   packetType?: number;
   /** Byte offset within the packet where the problem was found. */
   offset?: number;
+  /**
+   * Set on a CONNECT whose protocol name or level is not supported (reasonCode 0x84): a
+   * broker may answer CONNACK 0x01 (3.1.1) / 0x84 (5.0) before closing the connection.
+   */
+  unsupportedProtocol?: boolean;
 }

@@ -1,0 +1,68 @@
+import type { AuthenticateResult, Authenticator, ClientInfo } from '../hooks.ts';
+import { parsePasswordHash, verifyPassword, type ParsedPasswordHash } from './password-hash.ts';
+import { parseScramCredentials, type ScramCredentials } from './scram-crypto.ts';
+
+/** A configured user: `password` is an scrypt hash, `scram` SCRAM-SHA-256 credentials; either may be absent. */
+export interface UserRecord {
+  username: string;
+  password?: string;
+  scram?: string;
+}
+
+const BAD_CREDENTIALS = 0x86;
+const NOT_AUTHORIZED = 0x87;
+
+export class UserStore {
+  private readonly hashes = new Map<string, ParsedPasswordHash | undefined>();
+  private readonly scram = new Map<string, ScramCredentials>();
+
+  /** Throws naming the user whose stored hash is malformed. */
+  constructor(users: readonly UserRecord[]) {
+    for (const u of users) {
+      if (this.hashes.has(u.username)) throw new Error(`user "${u.username}" is listed twice`);
+      try {
+        this.hashes.set(u.username, u.password !== undefined ? parsePasswordHash(u.password) : undefined);
+        if (u.scram !== undefined) this.scram.set(u.username, parseScramCredentials(u.scram));
+      } catch (e) {
+        throw new Error(`user "${u.username}": ${(e as Error).message}`);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.hashes.size;
+  }
+
+  has(username: string): boolean {
+    return this.hashes.has(username);
+  }
+
+  scramCredentials(username: string): ScramCredentials | undefined {
+    return this.scram.get(username);
+  }
+
+  async check(username: string, password: Buffer | undefined): Promise<boolean> {
+    const h = this.hashes.get(username);
+    if (h === undefined || password === undefined) return false;
+    return verifyPassword(password, h);
+  }
+}
+
+/**
+ * Username/password check on CONNECT. With no user name the client is anonymous and passes
+ * only when allowAnonymous is set. With a user name, the user must be configured and the
+ * password must match its scrypt hash; when no users are configured at all, a user name is
+ * only an identity and is treated like anonymous.
+ */
+export function createUserAuthenticator(store: UserStore, opts: { allowAnonymous: boolean }): Authenticator {
+  return {
+    async authenticate(client: ClientInfo, password: Buffer | undefined): Promise<AuthenticateResult> {
+      const anonymous = client.username === undefined || store.size === 0;
+      if (anonymous) {
+        return opts.allowAnonymous ? { ok: true } : { ok: false, reasonCode: NOT_AUTHORIZED, reason: 'anonymous clients are not allowed' };
+      }
+      if (await store.check(client.username!, password)) return { ok: true };
+      return { ok: false, reasonCode: BAD_CREDENTIALS, reason: 'bad user name or password' };
+    },
+  };
+}

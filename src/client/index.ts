@@ -1,0 +1,14 @@
+export { TestClient, ExpectationError, type TestClientOptions, type RecordedViolation, type CloseInfo } from './test-client.ts';
+export { TargetError, type ByteStream, type DialOptions } from './byte-stream.ts';
+export { dial, parseBrokerUrl, type BrokerAddress, type Scheme } from './dial.ts';
+export { buildConnect, levelOf, type ConnectOptions, type WillOptions } from './connect-options.ts';
+export { matches, mismatch, describePacket, type PacketPattern } from './pattern.ts';
+export { parsePacketSpec, PROPERTY_NAMES } from './packet-spec.ts';
+export { completePacket } from './packet-builder.ts';
+export { mapTopics, topicPrefixer } from './topics.ts';
+export { PacketTrace, type TraceEntry, type TraceDirection } from './trace.ts';
+export { Framer, frameLength, sniffConnectLevel } from './framer.ts';
+export {
+  discoverCapabilities, capabilitiesFromConnack, formatCapabilities, lacks,
+  type Capabilities, type VersionCapabilities, type CapabilityName, type DiscoverOptions,
+} from './capabilities.ts';

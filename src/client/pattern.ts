@@ -1,0 +1,73 @@
+import type { Packet, PacketName } from '../codec/packet-types.ts';
+
+/**
+ * A partial description of a packet: its type plus any subset of its fields, nested
+ * objects and arrays matched recursively. In a pattern, `null` means "the field is absent",
+ * a string matches a Buffer field by its UTF-8 text, and arrays match element by element
+ * with equal length. A `reasonCode` the wire omitted counts as 0 (its 5.0 default).
+ */
+export type PacketPattern = { type: PacketName } & Record<string, unknown>;
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
+
+const show = (v: unknown): string => {
+  if (Buffer.isBuffer(v)) return `<${v.toString('hex')}>`;
+  if (typeof v === 'number' && Number.isInteger(v) && v > 9) return `${v} (0x${v.toString(16)})`;
+  return JSON.stringify(v) ?? String(v);
+};
+
+/** Null when `actual` matches; otherwise the first difference, "reasonCode: expected 130 (0x82), got 0". */
+export function mismatch(actual: unknown, pattern: unknown, path = ''): string | null {
+  if (pattern === undefined) return null;
+  if (pattern === null) return actual === undefined || actual === null ? null : `${path || 'value'}: expected absent, got ${show(actual)}`;
+  if (Buffer.isBuffer(pattern)) {
+    return Buffer.isBuffer(actual) && actual.equals(pattern) ? null : `${path}: expected ${show(pattern)}, got ${show(actual)}`;
+  }
+  if (typeof pattern === 'string' && Buffer.isBuffer(actual)) {
+    return actual.toString('utf8') === pattern ? null : `${path}: expected ${show(pattern)}, got ${show(actual.toString('utf8'))}`;
+  }
+  if (Array.isArray(pattern)) {
+    if (!Array.isArray(actual)) return `${path}: expected an array ${show(pattern)}, got ${show(actual)}`;
+    if (actual.length !== pattern.length) {
+      return `${path}: expected ${pattern.length} element(s) ${show(pattern)}, got ${actual.length} ${show(actual)}`;
+    }
+    for (let i = 0; i < pattern.length; i++) {
+      const m = mismatch(actual[i], pattern[i], `${path}[${i}]`);
+      if (m) return m;
+    }
+    return null;
+  }
+  if (isPlainObject(pattern)) {
+    if (!isPlainObject(actual)) return `${path || 'value'}: expected an object, got ${show(actual)}`;
+    for (const [k, pv] of Object.entries(pattern)) {
+      let av = actual[k];
+      if (k === 'reasonCode' && av === undefined && pv !== null) av = 0;
+      const m = mismatch(av, pv, path ? `${path}.${k}` : k);
+      if (m) return m;
+    }
+    return null;
+  }
+  return actual === pattern ? null : `${path}: expected ${show(pattern)}, got ${show(actual)}`;
+}
+
+export function matches(packet: Packet, pattern: PacketPattern): boolean {
+  return mismatch(packet, pattern) === null;
+}
+
+/** One line for a person: `PUBLISH topic="a/b" qos=1 packetId=5 payload="hi"`. */
+export function describePacket(p: Packet | PacketPattern): string {
+  const parts: string[] = [String(p.type).toUpperCase()];
+  for (const [k, v] of Object.entries(p)) {
+    if (k === 'type' || v === undefined) continue;
+    if (Buffer.isBuffer(v)) {
+      const printable = /^[\x20-\x7e]*$/.test(v.toString('latin1'));
+      parts.push(`${k}=${printable ? JSON.stringify(v.toString('latin1')) : `<${v.toString('hex')}>`}`);
+    } else if (isPlainObject(v) || Array.isArray(v)) {
+      parts.push(`${k}=${JSON.stringify(v, (_key, x) => (x && x.type === 'Buffer' && Array.isArray(x.data) ? `<${Buffer.from(x.data).toString('hex')}>` : x))}`);
+    } else {
+      parts.push(`${k}=${typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
+    }
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,255 @@
+import { PacketReader, encodePacket, hexToBuffer } from '../codec/index.ts';
+import type { ConnackPacket, DisconnectPacket, Packet, ProtocolLevel } from '../codec/packet-types.ts';
+import type { ProtocolViolation } from '../codec/violation.ts';
+import type { ByteStream, DialOptions } from './byte-stream.ts';
+import { dial } from './dial.ts';
+import { Framer, sniffConnectLevel } from './framer.ts';
+import { describePacket, mismatch, type PacketPattern } from './pattern.ts';
+import { PacketTrace } from './trace.ts';
+import { buildConnect, type ConnectOptions } from './connect-options.ts';
+
+export interface TestClientOptions extends DialOptions {
+  /** Name in traces and messages ("A", "sub"...). */
+  name?: string;
+  /** Level used to decode until a CONNECT is sent; default 4 (3.1.1). */
+  protocolLevel?: ProtocolLevel;
+  /** Shared trace; each client makes its own when absent. */
+  trace?: PacketTrace;
+}
+
+export interface RecordedViolation {
+  violation: ProtocolViolation;
+  hex: string;
+  /** Set once a step said this violation was the expected outcome. */
+  acknowledged: boolean;
+}
+
+export interface CloseInfo {
+  /** The DISCONNECT received last before the close, if any. */
+  disconnect?: DisconnectPacket;
+  /** Socket error text, when the close was not orderly (e.g. ECONNRESET). */
+  error?: string;
+  /** We closed it ourselves. */
+  byUs: boolean;
+}
+
+/** Failure of an expectation about the broker's behaviour: a protocol verdict. */
+export class ExpectationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExpectationError';
+  }
+}
+
+interface Waiter {
+  pattern: PacketPattern;
+  resolve(p: Packet): void;
+  reject(e: Error): void;
+}
+
+/**
+ * A strict packet-level MQTT client for conformance tests. It does exactly what it is
+ * told (no automatic acks, pings or retries), decodes everything it receives strictly,
+ * and records every packet in a trace.
+ */
+export class TestClient {
+  readonly name: string;
+  readonly trace: PacketTrace;
+  /** Received packets nobody has awaited yet, in arrival order. */
+  readonly inbox: Packet[] = [];
+  readonly violations: RecordedViolation[] = [];
+  /** Set once the connection is gone. */
+  closeInfo: CloseInfo | undefined;
+  private level: ProtocolLevel;
+  private readonly reader: PacketReader;
+  private readonly framer = new Framer();
+  private waiters: Waiter[] = [];
+  private closeWaiters: Array<() => void> = [];
+  private lastDisconnect: DisconnectPacket | undefined;
+  private closingByUs = false;
+  private dead = false;
+
+  private constructor(private readonly stream: ByteStream, opts: TestClientOptions) {
+    this.name = opts.name ?? 'client';
+    this.trace = opts.trace ?? new PacketTrace();
+    this.level = opts.protocolLevel ?? 4;
+    this.reader = new PacketReader({ protocolLevel: this.level, from: 'server' });
+    stream.onData((chunk) => this.onData(chunk));
+    stream.onClose((error) => this.onClose(error));
+  }
+
+  /** Opens the transport (no MQTT traffic yet). Rejects with a TargetError if unreachable. */
+  static async open(opts: TestClientOptions): Promise<TestClient> {
+    const stream = await dial(opts);
+    const c = new TestClient(stream, opts);
+    c.trace.add({ client: c.name, direction: 'event', note: `opened ${stream.description}` });
+    return c;
+  }
+
+  get protocolLevel(): ProtocolLevel {
+    return this.level;
+  }
+  set protocolLevel(l: ProtocolLevel) {
+    this.level = l;
+    this.reader.protocolLevel = l;
+  }
+
+  get closed(): boolean {
+    return this.closeInfo !== undefined;
+  }
+
+  /** Violations no step has acknowledged. */
+  unexpectedViolations(): RecordedViolation[] {
+    return this.violations.filter((v) => !v.acknowledged);
+  }
+
+  send(packet: Packet): void {
+    if (packet.type === 'connect') this.protocolLevel = packet.protocolLevel;
+    const bytes = encodePacket(packet, this.level);
+    this.trace.add({ client: this.name, direction: 'sent', packet, hex: bytes.toString('hex') });
+    this.stream.write(bytes);
+  }
+
+  /** Sends bytes as given ("10 0c 00 04 ..." or a Buffer); a raw CONNECT still sets the level. */
+  sendRaw(data: string | Buffer): void {
+    const bytes = typeof data === 'string' ? hexToBuffer(data) : data;
+    const lvl = sniffConnectLevel(bytes);
+    if (lvl === 3 || lvl === 4 || lvl === 5) this.protocolLevel = lvl;
+    this.trace.add({ client: this.name, direction: 'sent', hex: bytes.toString('hex'), note: 'raw bytes' });
+    this.stream.write(bytes);
+  }
+
+  /** Sends CONNECT and waits for CONNACK (whatever its reason code). */
+  async connect(o: ConnectOptions = {}, timeoutMs = 5000): Promise<ConnackPacket> {
+    this.send(buildConnect(o));
+    return (await this.expect({ type: 'connack' }, timeoutMs)) as ConnackPacket;
+  }
+
+  /** The first received packet matching the pattern, from the inbox or as it arrives. */
+  expect(pattern: PacketPattern, timeoutMs: number): Promise<Packet> {
+    const i = this.inbox.findIndex((p) => mismatch(p, pattern) === null);
+    if (i >= 0) return Promise.resolve(this.inbox.splice(i, 1)[0]);
+    if (this.closed) return Promise.reject(this.failure(`expected ${describePacket(pattern)} but the connection is closed`, pattern));
+    return new Promise<Packet>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(this.failure(`no ${describePacket(pattern)} within ${timeoutMs} ms`, pattern));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        pattern,
+        resolve: (p) => { clearTimeout(timer); resolve(p); },
+        reject: (e) => { clearTimeout(timer); reject(e); },
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Passes when no matching packet (any packet when no pattern) arrives within `ms`. */
+  async expectNothing(pattern: PacketPattern | undefined, ms: number): Promise<void> {
+    const test = (p: Packet): boolean => pattern === undefined || mismatch(p, pattern) === null;
+    const already = this.inbox.find(test);
+    if (already) throw new ExpectationError(`${this.name} received ${describePacket(already)} but expected nothing${pattern ? ` like ${describePacket(pattern)}` : ''}`);
+    const seen = this.inbox.length;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      this.closeWaiters.push(done);
+      function done(): void { clearTimeout(timer); resolve(); }
+    });
+    const got = this.inbox.slice(seen).find(test);
+    if (got) throw new ExpectationError(`${this.name} received ${describePacket(got)} but expected nothing${pattern ? ` like ${describePacket(pattern)}` : ''} for ${ms} ms`);
+  }
+
+  /** Waits for the broker to close the connection; says which DISCONNECT (if any) came first. */
+  async expectClosed(ms: number): Promise<CloseInfo> {
+    if (!this.closeInfo) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.closeWaiters = this.closeWaiters.filter((w) => w !== done);
+          reject(this.failure(`connection still open after ${ms} ms`));
+        }, ms);
+        const done = (): void => { clearTimeout(timer); resolve(); };
+        this.closeWaiters.push(done);
+      });
+    }
+    return this.closeInfo!;
+  }
+
+  /** Sends DISCONNECT-less close (FIN). */
+  end(): void {
+    this.closingByUs = true;
+    this.trace.add({ client: this.name, direction: 'event', note: 'closing the connection (no DISCONNECT)' });
+    this.stream.end();
+  }
+
+  /** Drops the connection at once (e.g. to trigger a Will). */
+  destroy(): void {
+    this.closingByUs = true;
+    this.stream.destroy();
+  }
+
+  /** Waits (bounded) until the connection is gone; destroys it if it lingers. */
+  async close(ms = 1000): Promise<void> {
+    if (this.closed) return;
+    this.closingByUs = true;
+    this.stream.end();
+    try {
+      await this.expectClosed(ms);
+    } catch {
+      this.stream.destroy();
+    }
+  }
+
+  private failure(what: string, pattern?: PacketPattern): ExpectationError {
+    const lines = [`${this.name}: ${what}.`];
+    if (this.inbox.length > 0) {
+      lines.push(`unclaimed packets received: ${this.inbox.map(describePacket).join('; ')}`);
+      if (pattern) {
+        const near = this.inbox.find((p) => p.type === pattern.type);
+        if (near) lines.push(`closest ${pattern.type}: ${mismatch(near, pattern)}`);
+      }
+    } else lines.push('nothing unclaimed was received.');
+    if (this.closeInfo) lines.push(`connection closed${this.closeInfo.error ? ` (${this.closeInfo.error})` : ''}${this.closeInfo.byUs ? ' by us' : ' by the broker'}.`);
+    for (const v of this.unexpectedViolations()) lines.push(`violation ${v.violation.statement.id}: ${v.violation.message}`);
+    return new ExpectationError(lines.join('\n'));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.dead) return;
+    const frames = this.framer.push(chunk);
+    const results = this.reader.push(chunk);
+    results.forEach((r, i) => {
+      const hex = (frames[i] ?? this.framer.rest()).toString('hex');
+      if (r.ok) {
+        this.trace.add({ client: this.name, direction: 'received', packet: r.packet, hex });
+        this.deliver(r.packet);
+      } else {
+        this.violations.push({ violation: r.violation, hex, acknowledged: false });
+        this.trace.add({ client: this.name, direction: 'received', violation: r.violation, hex });
+        this.dead = true;
+        this.stream.destroy();
+      }
+    });
+  }
+
+  private deliver(p: Packet): void {
+    if (p.type === 'disconnect') this.lastDisconnect = p;
+    const w = this.waiters.find((x) => mismatch(p, x.pattern) === null);
+    if (w) {
+      this.waiters = this.waiters.filter((x) => x !== w);
+      w.resolve(p);
+    } else this.inbox.push(p);
+  }
+
+  private onClose(error?: Error): void {
+    this.closeInfo = { disconnect: this.lastDisconnect, error: error?.message, byUs: this.closingByUs };
+    this.trace.add({
+      client: this.name,
+      direction: 'event',
+      note: `connection closed${this.closingByUs ? ' by us' : ''}${error ? `: ${error.message}` : ''}`,
+    });
+    for (const w of this.waiters.splice(0)) {
+      w.reject(this.failure(`connection closed while waiting for ${describePacket(w.pattern)}`, w.pattern));
+    }
+    for (const c of this.closeWaiters.splice(0)) c();
+  }
+}

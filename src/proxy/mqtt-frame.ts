@@ -1,0 +1,232 @@
+/**
+ * Pure MQTT framing for the proxy: finds packet boundaries from the fixed header
+ * (type byte + Remaining Length varint) without decoding bodies, and peeks the few
+ * fields toxics match on (type, packet id, PUBLISH topic, CONNECT client id).
+ *
+ * Two modes share one state so a link can switch between them at any time:
+ *  - scan(): hot path; only tracks boundaries and reports each packet's first byte.
+ *  - split(): returns whole packets as Units (zero-copy when a packet lies inside one chunk).
+ */
+import type { PacketName, ProtocolLevel } from '../codec/packet-types.ts';
+import type { PacketInfo, Unit } from './types.ts';
+
+export const packetNames: ReadonlyArray<PacketName | 'reserved'> = [
+  'reserved', 'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp',
+  'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'auth',
+];
+
+/** Thrown-free error report from the framer: the stream is not (valid) MQTT framing. */
+export interface FrameError {
+  message: string;
+  /** Byte offset in the stream where the problem was found. */
+  offset: number;
+}
+
+/** Parses a fixed header at `off`; returns the header length and total packet length, 0 if incomplete. */
+export function parseFixedHeader(b: Buffer, off: number): { hdrLen: number; total: number } | 'incomplete' | 'malformed' {
+  let mul = 1;
+  let rl = 0;
+  for (let i = 1; i <= 4; i++) {
+    if (off + i >= b.length) return 'incomplete';
+    const d = b[off + i];
+    rl += (d & 0x7f) * mul;
+    if ((d & 0x80) === 0) return { hdrLen: i + 1, total: i + 1 + rl };
+    mul *= 128;
+  }
+  return 'malformed';
+}
+
+export class MqttFramer {
+  /** Bytes of the current packet still to pass in scan mode. */
+  private skip = 0;
+  /** Header bytes of the current packet seen so far in scan mode (0 = at a boundary). */
+  private hdrSeen = 0;
+  private hdrByte0 = 0;
+  private rl = 0;
+  private mul = 1;
+  /** Split-mode accumulation of a packet that straddles chunks. */
+  private pend: Buffer[] = [];
+  private pendLen = 0;
+  private pendTotal = -1;
+  /** Stream offset, for error messages. */
+  private pos = 0;
+  failed: FrameError | undefined;
+
+  /** True when no packet is in progress. */
+  atBoundary(): boolean {
+    return this.skip === 0 && this.hdrSeen === 0 && this.pendLen === 0;
+  }
+
+  /**
+   * Hot path: walks the chunk's fixed headers, calling onPacket(firstByte, totalLen) for each
+   * packet that starts in it. Returns the offset where scanning stopped (chunk.length unless
+   * stopAtBoundary), or -1 on malformed framing (see `failed`).
+   */
+  scan(chunk: Buffer, onPacket: (byte0: number, total: number) => void, stopAtBoundary = false): number {
+    if (this.pendLen > 0) throw new Error('MqttFramer.scan called with a split packet pending');
+    const len = chunk.length;
+    let off = 0;
+    while (off < len) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, len - off);
+        off += n;
+        this.skip -= n;
+        if (this.skip === 0 && stopAtBoundary) break;
+        continue;
+      }
+      if (this.hdrSeen === 0 && stopAtBoundary && off > 0) break;
+      const d = chunk[off++];
+      if (this.hdrSeen === 0) {
+        this.hdrByte0 = d;
+        this.hdrSeen = 1;
+        this.rl = 0;
+        this.mul = 1;
+        continue;
+      }
+      this.rl += (d & 0x7f) * this.mul;
+      this.mul *= 128;
+      this.hdrSeen++;
+      if (d & 0x80) {
+        if (this.hdrSeen === 5) {
+          this.failed = { message: 'Remaining Length longer than 4 bytes', offset: this.pos + off };
+          return -1;
+        }
+        continue;
+      }
+      onPacket(this.hdrByte0, this.hdrSeen + this.rl);
+      this.skip = this.rl;
+      this.hdrSeen = 0;
+      if (this.skip === 0 && stopAtBoundary) break;
+    }
+    this.pos += off;
+    return off;
+  }
+
+  /**
+   * Packet mode: emits each whole packet as a Unit with peeked info. Bytes of a packet that was
+   * already partly passed in scan mode are emitted first as a raw Unit (no packet info).
+   * Returns false on malformed framing (see `failed`).
+   */
+  split(chunk: Buffer, emit: (u: Unit) => void): boolean {
+    let data = chunk;
+    if (this.skip > 0 || this.hdrSeen > 0) {
+      const stop = this.scan(chunk, () => {}, true);
+      if (stop < 0) return false;
+      if (stop > 0) emit({ bytes: chunk.subarray(0, stop) });
+      if (stop === chunk.length) return true;
+      data = chunk.subarray(stop);
+    }
+    let off = 0;
+    if (this.pendLen > 0) {
+      if (this.pendTotal < 0) {
+        this.pend.push(data);
+        data = Buffer.concat(this.pend);
+        this.pend = [];
+        this.pendLen = 0;
+      } else {
+        const need = this.pendTotal - this.pendLen;
+        if (data.length < need) {
+          this.pend.push(data);
+          this.pendLen += data.length;
+          this.pos += data.length;
+          return true;
+        }
+        this.pend.push(data.subarray(0, need));
+        const frame = Buffer.concat(this.pend, this.pendTotal);
+        this.pend = [];
+        this.pendLen = 0;
+        this.pendTotal = -1;
+        emit({ bytes: frame, packet: peekPacket(frame) });
+        off = need;
+        this.pos += need;
+      }
+    }
+    const len = data.length;
+    while (off < len) {
+      const h = parseFixedHeader(data, off);
+      if (h === 'malformed') {
+        this.failed = { message: 'Remaining Length longer than 4 bytes', offset: this.pos };
+        return false;
+      }
+      if (h === 'incomplete' || off + h.total > len) {
+        const rest = data.subarray(off);
+        this.pend = [rest];
+        this.pendLen = rest.length;
+        this.pendTotal = h === 'incomplete' ? -1 : h.total;
+        this.pos += rest.length;
+        return true;
+      }
+      const frame = data.subarray(off, off + h.total);
+      emit({ bytes: frame, packet: peekPacket(frame, h.hdrLen) });
+      off += h.total;
+      this.pos += h.total;
+    }
+    return true;
+  }
+}
+
+/** Reads the fields toxics match on. Never throws: fields that cannot be read are left out. */
+export function peekPacket(frame: Buffer, hdrLen?: number): PacketInfo {
+  const typeNum = frame[0] >> 4;
+  const info: PacketInfo = { typeNum, type: packetNames[typeNum] };
+  let h = hdrLen;
+  if (h === undefined) {
+    const p = parseFixedHeader(frame, 0);
+    if (typeof p === 'string') return info;
+    h = p.hdrLen;
+  }
+  const end = frame.length;
+  if (typeNum === 3) {
+    const qos = ((frame[0] >> 1) & 3) as 0 | 1 | 2;
+    info.qos = qos === 3 ? (3 as never) : qos;
+    if (h + 2 > end) return info;
+    const tl = frame.readUInt16BE(h);
+    if (h + 2 + tl > end) return info;
+    info.topic = frame.toString('utf8', h + 2, h + 2 + tl);
+    if (qos > 0 && h + 4 + tl <= end) info.packetId = frame.readUInt16BE(h + 2 + tl);
+  } else if (typeNum >= 4 && typeNum <= 11) {
+    if (h + 2 <= end) info.packetId = frame.readUInt16BE(h);
+  } else if (typeNum === 1) {
+    peekConnect(frame, h, info);
+  }
+  return info;
+}
+
+function peekConnect(frame: Buffer, h: number, info: PacketInfo): void {
+  const end = frame.length;
+  let o = h;
+  if (o + 2 > end) return;
+  o += 2 + frame.readUInt16BE(o); // protocol name
+  if (o + 4 > end) return;
+  const level = frame[o];
+  if (level === 3 || level === 4 || level === 5) info.protocolLevel = level as ProtocolLevel;
+  o += 4; // level, flags, keep alive
+  if (level === 5) {
+    let mul = 1;
+    let plen = 0;
+    for (let i = 0; i < 4; i++) {
+      if (o >= end) return;
+      const d = frame[o++];
+      plen += (d & 0x7f) * mul;
+      mul *= 128;
+      if ((d & 0x80) === 0) break;
+    }
+    o += plen;
+  }
+  if (o + 2 > end) return;
+  const cl = frame.readUInt16BE(o);
+  if (o + 2 + cl > end) return;
+  info.clientId = frame.toString('utf8', o + 2, o + 2 + cl);
+}
+
+/** Checks that a client's first packet looks like an MQTT CONNECT ("MQTT" or "MQIsdp"). */
+export function looksLikeConnect(frame: Buffer): string | undefined {
+  if (frame[0] >> 4 !== 1) return `first packet type is ${frame[0] >> 4}, not CONNECT (1)`;
+  const p = parseFixedHeader(frame, 0);
+  if (typeof p === 'string') return 'unreadable fixed header';
+  const o = p.hdrLen;
+  if (o + 2 > frame.length) return 'CONNECT too short for a protocol name';
+  const name = frame.toString('latin1', o + 2, o + 2 + frame.readUInt16BE(o));
+  if (name !== 'MQTT' && name !== 'MQIsdp') return `protocol name "${name}" is not MQTT`;
+  return undefined;
+}

@@ -1,0 +1,46 @@
+import type { Server } from 'node:net';
+import type { Socket } from 'node:net';
+
+/** Tracks open sockets of a server so close() can end them instead of waiting forever. */
+export class SocketSet {
+  private readonly sockets = new Set<Socket>();
+  add(s: Socket): void {
+    this.sockets.add(s);
+    s.once('close', () => this.sockets.delete(s));
+  }
+  destroyAll(): void {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+  get size(): number {
+    return this.sockets.size;
+  }
+}
+
+/** Binds a server and resolves with the real port; rejects with a message naming host:port on error. */
+export function bind(server: Server, host: string, port: number, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => {
+      server.off('listening', onListening);
+      reject(new Error(`${what}: cannot listen on ${host}:${port}: ${e.message}`));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const a = server.address();
+      if (a === null || typeof a === 'string') return reject(new Error(`${what}: no address after listen`));
+      resolve(a.port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host, port });
+  });
+}
+
+/** Closes a server after destroying its sockets; never rejects for an already-closed server. */
+export function closeServer(server: Server, sockets: SocketSet): Promise<void> {
+  return new Promise((resolve) => {
+    sockets.destroyAll();
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
+}
