@@ -6,8 +6,11 @@
 export type Qos2Publish = 'new' | 'duplicate';
 
 export class InboundQos {
-  /** Packet ids for which PUBREC was sent and PUBREL not yet received. */
-  readonly awaitingRel = new Set<number>();
+  private ids: Set<number> | null = null;
+  /** Packet ids for which PUBREC was sent and PUBREL not yet received (allocated on first use). */
+  get awaitingRel(): Set<number> {
+    return (this.ids ??= new Set());
+  }
 
   /** A QoS 2 PUBLISH arrived: route it only when 'new' (4.3.3-10 / 3.1.1 4.3.3-2). */
   publish(packetId: number): Qos2Publish {
@@ -23,14 +26,18 @@ export class InboundQos {
 
   /** PUBREL arrived: answer PUBCOMP; `known` false means reason 0x92 at 5.0. */
   pubrel(packetId: number): { known: boolean } {
-    return { known: this.awaitingRel.delete(packetId) };
+    return { known: this.ids !== null && this.ids.delete(packetId) };
   }
 
   get size(): number {
-    return this.awaitingRel.size;
+    return this.ids === null ? 0 : this.ids.size;
+  }
+
+  has(packetId: number): boolean {
+    return this.ids !== null && this.ids.has(packetId);
   }
 
   clear(): void {
-    this.awaitingRel.clear();
+    this.ids = null;
   }
 }

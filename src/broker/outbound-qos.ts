@@ -19,8 +19,14 @@ export interface AckResult {
 const NO_RELEASE: Outgoing[] = [];
 
 export class OutboundQos {
-  /** In-flight QoS>0 deliveries by packet id, in send order. */
-  readonly inflight = new Map<number, Outgoing>();
+  private _inflight: Map<number, Outgoing> | null = null;
+  /** In-flight QoS>0 deliveries by packet id, in send order (allocated on first use: idle clients stay small). */
+  get inflight(): Map<number, Outgoing> {
+    return (this._inflight ??= new Map());
+  }
+  get inflightCount(): number {
+    return this._inflight === null ? 0 : this._inflight.size;
+  }
   private queue: Outgoing[] = [];
   private head = 0;
   private nextId = 1;
@@ -54,7 +60,7 @@ export class OutboundQos {
    * pushed out by a full queue.
    */
   submit(o: Outgoing, online: boolean, dropped?: Outgoing[]): Outgoing | null {
-    if (online && this.queued === 0 && this.inflight.size < this.receiveMaximum) {
+    if (online && this.queued === 0 && this.inflightCount < this.receiveMaximum) {
       this.assign(o);
       return o;
     }
@@ -110,13 +116,13 @@ export class OutboundQos {
 
   /** On reconnect: all in-flight entries to resend in order (PUBLISH with DUP, or PUBREL), then newly released ones. */
   resume(now: number): { resend: Outgoing[]; release: Outgoing[] } {
-    return { resend: [...this.inflight.values()], release: this.drain(now) };
+    return { resend: this._inflight ? [...this._inflight.values()] : [], release: this.drain(now) };
   }
 
   /** Take queued entries into flight while the window has room; expired ones are dropped (3.3.2-5). */
   drain(now: number, expiredOut?: Outgoing[]): Outgoing[] {
     let out: Outgoing[] | null = null;
-    while (this.head < this.queue.length && this.inflight.size < this.receiveMaximum) {
+    while (this.head < this.queue.length && this.inflightCount < this.receiveMaximum) {
       const o = this.queue[this.head++];
       if (isExpired(o.msg, now)) {
         this.expired++;
@@ -144,7 +150,7 @@ export class OutboundQos {
   }
 
   clear(): void {
-    this.inflight.clear();
+    this._inflight = null;
     this.queue = [];
     this.head = 0;
   }

@@ -29,7 +29,11 @@ export interface SubEntry extends SubscriptionRecord {
 }
 
 export class Session {
-  readonly subscriptions = new Map<string, SubEntry>();
+  private subs: Map<string, SubEntry> | null = null;
+  /** Subscriptions by their filter as subscribed (allocated on first use). */
+  get subscriptions(): Map<string, SubEntry> {
+    return (this.subs ??= new Map());
+  }
   readonly out: OutboundQos;
   readonly inbound = new InboundQos();
   conn: SessionLink | null = null;

@@ -16,6 +16,8 @@ export interface WillValue {
   retain: boolean;
   /** Application message id carried in the will payload. */
   msgId: string;
+  /** 5.0 Will Delay Interval in seconds. */
+  delay?: number;
 }
 
 export interface FilterValue {
@@ -43,6 +45,8 @@ export interface OpValue {
   /** The session outlives the network connection (3.1.1 CleanSession 0, 5.0 expiry > 0). */
   persistent?: boolean;
   keepAlive?: number;
+  /** 5.0 Session Expiry Interval in seconds. */
+  sessionExpiry?: number;
   will?: WillValue;
   sessionPresent?: boolean;
   protocolLevel?: number;

@@ -14,6 +14,8 @@ export interface Conn {
   end?: Op;
   endKind: ConnEnd;
   session: Session;
+  /** The process's session just before this connection was accepted, if any. */
+  prev?: Session;
 }
 
 export interface Sub {
@@ -124,8 +126,9 @@ export function buildModel(history: History, opts: { endTime?: number } = {}): M
           s.pendingConnect = undefined;
           if (op.type !== 'ok') break;
           if (s.conn !== undefined) closeConn(s, op, 'uncertain');
+          const prev = s.session;
           s.session = nextSession(m, s.session, inv, op);
-          const conn: Conn = { process: op.process, invoke: inv, ok: op, endKind: 'open', session: s.session };
+          const conn: Conn = { process: op.process, invoke: inv, ok: op, endKind: 'open', session: s.session, prev };
           s.session.conns.push(conn);
           m.conns.push(conn);
           s.conn = conn;

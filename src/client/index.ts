@@ -2,8 +2,8 @@ export { TestClient, ExpectationError, type TestClientOptions, type RecordedViol
 export { TargetError, type ByteStream, type DialOptions } from './byte-stream.ts';
 export { dial, parseBrokerUrl, type BrokerAddress, type Scheme } from './dial.ts';
 export { buildConnect, levelOf, type ConnectOptions, type WillOptions } from './connect-options.ts';
-export { matches, mismatch, describePacket, type PacketPattern } from './pattern.ts';
-export { parsePacketSpec, PROPERTY_NAMES } from './packet-spec.ts';
+export { matches, mismatch, describePacket, PRESENT, type PacketPattern } from './pattern.ts';
+export { parsePacketSpec, packetFromJson, PROPERTY_NAMES } from './packet-spec.ts';
 export { completePacket } from './packet-builder.ts';
 export { mapTopics, topicPrefixer } from './topics.ts';
 export { PacketTrace, type TraceEntry, type TraceDirection } from './trace.ts';
@@ -12,3 +12,5 @@ export {
   discoverCapabilities, capabilitiesFromConnack, formatCapabilities, lacks,
   type Capabilities, type VersionCapabilities, type CapabilityName, type DiscoverOptions,
 } from './capabilities.ts';
+export { resolveTarget, displayTarget, TARGET_ENV, type TargetConfig } from './target-config.ts';
+export { subscribeFlow, unsubscribeFlow, publishFlow, acknowledgeFlow } from './flows.ts';

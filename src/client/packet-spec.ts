@@ -1,5 +1,5 @@
 import type { PacketName, Properties } from '../codec/packet-types.ts';
-import type { PacketPattern } from './pattern.ts';
+import { PRESENT, type PacketPattern } from './pattern.ts';
 
 /**
  * A one-line packet description for feature files, e.g.
@@ -9,7 +9,8 @@ import type { PacketPattern } from './pattern.ts';
  *   CONNACK reason code 0x85 session present false
  * Grammar: a packet type, then `name value` pairs. A name is one or more words, joined to
  * camelCase ("packet id" → packetId). A value is a "JSON string", a number (decimal or
- * 0x hex), true / false, `absent` (the field must not be there), or JSON [array] / {object}
+ * 0x hex), true / false, `absent` (the field must not be there), `present` (it must be
+ * there, any value), or JSON [array] / {object}
  * (hex numbers allowed inside). Names of MQTT 5.0 properties go under `properties`;
  * `xxx hex "00 ff"` gives field xxx as bytes; on SUBSCRIBE each `topic filter` starts a new
  * subscription and later qos / no local / retain as published / retain handling apply to it;
@@ -26,6 +27,7 @@ export function parsePacketSpec(text: string): PacketPattern {
   let words: string[] = [];
   for (const t of tokens) {
     if (t.kind === 'word' && !VALUE_WORDS.has(t.text)) {
+      if (t.text === 'and' && words.length === 0) continue;
       words.push(t.text);
       continue;
     }
@@ -56,9 +58,11 @@ const BUFFER_FIELDS = new Set(['payload', 'password', 'correlationData', 'authen
 const ALIASES: Record<string, string> = {
   id: 'packetId', reason: 'reasonCode', returnCode: 'reasonCode', rc: 'reasonCode', filter: 'topicFilter',
   maximumQos: 'maximumQoS', subscriptionIdentifier: 'subscriptionIdentifiers', willQos: 'willQoS',
+  cleanStart: 'clean', cleanSession: 'clean', sessionExpiry: 'sessionExpiryInterval', keepalive: 'keepAlive',
+  user: 'username', messageExpiry: 'messageExpiryInterval', willDelay: 'willDelayInterval',
 };
 const SUB_OPTIONS = new Set(['qos', 'noLocal', 'retainAsPublished', 'retainHandling']);
-const VALUE_WORDS = new Set(['true', 'false', 'absent', 'null']);
+const VALUE_WORDS = new Set(['true', 'false', 'absent', 'null', 'present']);
 
 type Token = { kind: 'word' | 'string' | 'number' | 'json'; text: string };
 
@@ -105,7 +109,7 @@ function fieldName(words: string[]): string {
 
 function valueOf(t: Token, text: string): unknown {
   switch (t.kind) {
-    case 'number': return Number(t.text.replace(/^(-?)0x/i, '$10x')) ;
+    case 'number': return t.text.startsWith('-') ? -Number(t.text.slice(1)) : Number(t.text);
     case 'string':
       try { return JSON.parse(t.text); } catch { throw specError(text, `bad string ${t.text}`); }
     case 'json':
@@ -113,7 +117,7 @@ function valueOf(t: Token, text: string): unknown {
         return JSON.parse(t.text.replace(/(?<=[\s,[:]|^)0x([0-9a-f]+)/gi, (_m, h: string) => String(parseInt(h, 16))));
       } catch (e) { throw specError(text, `bad JSON ${t.text}: ${(e as Error).message}`); }
     case 'word':
-      return t.text === 'true' ? true : t.text === 'false' ? false : null;
+      return t.text === 'true' ? true : t.text === 'false' ? false : t.text === 'present' ? PRESENT : null;
   }
 }
 
@@ -165,4 +169,35 @@ function assign(out: PacketPattern, rawName: string, value: unknown, text: strin
 
 function specError(text: string, why: string): Error {
   return new Error(`cannot read packet description "${text}": ${why}`);
+}
+
+/**
+ * A packet written as JSON in a feature's doc string: `{"type": "publish", "topic": "a",
+ * "payload": "hi"}`. Byte fields take text, or hex through a `Hex`-suffixed name
+ * (`"payloadHex": "00 ff"`); properties go under "properties" as in the codec's types.
+ */
+export function packetFromJson(text: string): PacketPattern {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`packet JSON does not parse: ${(e as Error).message}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v) || typeof (v as { type?: unknown }).type !== 'string') {
+    throw new Error('packet JSON must be an object with a "type" such as "publish"');
+  }
+  const fix = (o: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(o)) {
+      if (k.endsWith('Hex') && k.length > 3) out[k.slice(0, -3)] = toBuffer(x, k, text, true);
+      else if (BUFFER_FIELDS.has(k) && typeof x === 'string') out[k] = Buffer.from(x, 'utf8');
+      else if (x && typeof x === 'object' && !Array.isArray(x)) out[k] = fix(x as Record<string, unknown>);
+      else out[k] = x;
+    }
+    return out;
+  };
+  const p = fix(v as Record<string, unknown>) as PacketPattern;
+  p.type = String(p.type).toLowerCase() as PacketName;
+  if (!PACKET_NAMES.includes(p.type)) throw new Error(`packet JSON has unknown type "${p.type}"`);
+  return p;
 }

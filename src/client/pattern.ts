@@ -8,6 +8,9 @@ import type { Packet, PacketName } from '../codec/packet-types.ts';
  */
 export type PacketPattern = { type: PacketName } & Record<string, unknown>;
 
+/** Pattern value meaning "the field is there, whatever its value" (`present` in the step grammar). */
+export const PRESENT = '\u0000present';
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
 
@@ -20,6 +23,7 @@ const show = (v: unknown): string => {
 /** Null when `actual` matches; otherwise the first difference, "reasonCode: expected 130 (0x82), got 0". */
 export function mismatch(actual: unknown, pattern: unknown, path = ''): string | null {
   if (pattern === undefined) return null;
+  if (pattern === PRESENT) return actual === undefined || actual === null ? `${path || 'value'}: expected present, got absent` : null;
   if (pattern === null) return actual === undefined || actual === null ? null : `${path || 'value'}: expected absent, got ${show(actual)}`;
   if (Buffer.isBuffer(pattern)) {
     return Buffer.isBuffer(actual) && actual.equals(pattern) ? null : `${path}: expected ${show(pattern)}, got ${show(actual)}`;

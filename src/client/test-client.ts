@@ -42,7 +42,8 @@ export class ExpectationError extends Error {
 }
 
 interface Waiter {
-  pattern: PacketPattern;
+  test: (p: Packet) => boolean;
+  label: string;
   resolve(p: Packet): void;
   reject(e: Error): void;
 }
@@ -127,21 +128,57 @@ export class TestClient {
 
   /** The first received packet matching the pattern, from the inbox or as it arrives. */
   expect(pattern: PacketPattern, timeoutMs: number): Promise<Packet> {
-    const i = this.inbox.findIndex((p) => mismatch(p, pattern) === null);
+    return this.expectAny([pattern], timeoutMs);
+  }
+
+  /** The first received packet matching any of the patterns. */
+  expectAny(patterns: PacketPattern[], timeoutMs: number): Promise<Packet> {
+    const test = (p: Packet): boolean => patterns.some((x) => mismatch(p, x) === null);
+    const label = patterns.map(describePacket).join(' or ');
+    const i = this.inbox.findIndex(test);
     if (i >= 0) return Promise.resolve(this.inbox.splice(i, 1)[0]);
-    if (this.closed) return Promise.reject(this.failure(`expected ${describePacket(pattern)} but the connection is closed`, pattern));
+    if (this.closed) return Promise.reject(this.failure(`expected ${label} but the connection is closed`, patterns[0]));
     return new Promise<Packet>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(this.failure(`no ${describePacket(pattern)} within ${timeoutMs} ms`, pattern));
+        reject(this.failure(`no ${label} within ${timeoutMs} ms`, patterns[0]));
       }, timeoutMs);
       const waiter: Waiter = {
-        pattern,
+        test,
+        label,
         resolve: (p) => { clearTimeout(timer); resolve(p); },
         reject: (e) => { clearTimeout(timer); reject(e); },
       };
       this.waiters.push(waiter);
     });
+  }
+
+  /**
+   * The next received packet nobody has claimed, which must match the pattern: unlike
+   * `expect`, a different packet arriving first is a failure ("CONNACK must come first").
+   */
+  async expectNext(pattern: PacketPattern, timeoutMs: number): Promise<Packet> {
+    let p: Packet;
+    if (this.inbox.length > 0) p = this.inbox.shift()!;
+    else {
+      if (this.closed) throw this.failure(`expected ${describePacket(pattern)} next but the connection is closed`, pattern);
+      p = await new Promise<Packet>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          reject(this.failure(`no packet at all within ${timeoutMs} ms (expected ${describePacket(pattern)} next)`, pattern));
+        }, timeoutMs);
+        const waiter: Waiter = {
+          test: () => true,
+          label: 'the next packet',
+          resolve: (x) => { clearTimeout(timer); resolve(x); },
+          reject: (e) => { clearTimeout(timer); reject(e); },
+        };
+        this.waiters.push(waiter);
+      });
+    }
+    const m = mismatch(p, pattern);
+    if (m) throw new ExpectationError(`${this.name}: the next packet was ${describePacket(p)}, expected ${describePacket(pattern)} (${m})`);
+    return p;
   }
 
   /** Passes when no matching packet (any packet when no pattern) arrives within `ms`. */
@@ -233,7 +270,7 @@ export class TestClient {
 
   private deliver(p: Packet): void {
     if (p.type === 'disconnect') this.lastDisconnect = p;
-    const w = this.waiters.find((x) => mismatch(p, x.pattern) === null);
+    const w = this.waiters.find((x) => x.test(p));
     if (w) {
       this.waiters = this.waiters.filter((x) => x !== w);
       w.resolve(p);
@@ -248,7 +285,7 @@ export class TestClient {
       note: `connection closed${this.closingByUs ? ' by us' : ''}${error ? `: ${error.message}` : ''}`,
     });
     for (const w of this.waiters.splice(0)) {
-      w.reject(this.failure(`connection closed while waiting for ${describePacket(w.pattern)}`, w.pattern));
+      w.reject(this.failure(`connection closed while waiting for ${w.label}`));
     }
     for (const c of this.closeWaiters.splice(0)) c();
   }

@@ -48,15 +48,6 @@ const fail = (violation: ProtocolViolation): DecodeResult => ({ ok: false, viola
 
 /** Decode exactly one whole packet (fixed header included). Never throws. */
 export function decodePacket(frame: Buffer, opts: DecodeOptions): DecodeResult {
-  try {
-    return decodeUnguarded(frame, opts);
-  } catch (e) {
-    // Last line of defence only: every read is bounds-checked, so reaching this is a codec bug.
-    return fail(violation(opts.protocolLevel, null, null, `internal decoder error: ${(e as Error)?.message ?? e}`, MALFORMED, frame[0] >> 4, 0));
-  }
-}
-
-function decodeUnguarded(frame: Buffer, opts: DecodeOptions): DecodeResult {
   let level = opts.protocolLevel;
   const len = frame.length;
   if (len < 2) return fail(violation(level, null, null, `packet of ${len} byte(s) is shorter than a fixed header`, MALFORMED, len ? frame[0] >> 4 : undefined, 0));
@@ -82,6 +73,16 @@ function decodeUnguarded(frame: Buffer, opts: DecodeOptions): DecodeResult {
 
 /** Decode a packet whose fixed header was already framed: body is frame[bodyStart..end). */
 export function decodeBody(frame: Buffer, bodyStart: number, end: number, level: ProtocolLevel, from: From): DecodeResult {
+  try {
+    return decodeBodyUnguarded(frame, bodyStart, end, level, from);
+  } catch (e) {
+    // Last line of defence only: every read is bounds-checked, so reaching this is a codec bug.
+    const msg = e instanceof Error ? e.message : String(e);
+    return fail(violation(level, null, null, `internal decoder error: ${msg}`, MALFORMED, frame[0] >> 4, 0));
+  }
+}
+
+function decodeBodyUnguarded(frame: Buffer, bodyStart: number, end: number, level: ProtocolLevel, from: From): DecodeResult {
   const b0 = frame[0];
   const type = b0 >> 4;
   const flags = b0 & 0x0f;

@@ -22,7 +22,7 @@ const FLAG_RULE: Record<number, [Id311, Id50]> = {
  */
 export function checkFixedFlags(type: number, flags: number, level: ProtocolLevel): ProtocolViolation | null {
   if (type === 0 || (type === 15 && level < 5)) {
-    return violation(level, 'MQTT-2.2.2-1', 'MQTT-2.1.3-1', `packet type ${type} is reserved at protocol level ${level}`, MALFORMED, type, 0);
+    return violation(level, null, null, `packet type ${type} is reserved at protocol level ${level}`, MALFORMED, type, 0);
   }
   if (type === 3) {
     const qos = (flags >> 1) & 3;

@@ -12,7 +12,15 @@ export const PACKET_NAMES = [
 /** Largest value a Variable Byte Integer can hold (4 bytes). */
 export const VARINT_MAX = 268_435_455;
 
-type Latin1Buf = Buffer & { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
+type SliceBuf = Buffer & { latin1Slice?(start: number, end: number): string; utf8Slice?(start: number, end: number): string };
+const proto = Buffer.prototype as SliceBuf;
+/** Node's unchecked slice-to-string methods when present (they skip argument checks), else toString. */
+const latin1 = typeof proto.latin1Slice === 'function'
+  ? (b: Buffer, s: number, e: number): string => (b as SliceBuf).latin1Slice!(s, e)
+  : (b: Buffer, s: number, e: number): string => b.toString('latin1', s, e);
+const utf8 = typeof proto.utf8Slice === 'function'
+  ? (b: Buffer, s: number, e: number): string => (b as SliceBuf).utf8Slice!(s, e)
+  : (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
 
 /**
  * Bounds-checked reader over one packet. Every read either returns a value or records the
@@ -114,13 +122,13 @@ export class Cursor {
       i++;
     }
     this.pos = e;
-    if (i === e) return (buf as Latin1Buf).latin1Slice(p, e);
+    if (i === e) return latin1(buf, p, e);
     const bad = checkUtf8(buf, i, e);
     if (bad) {
       if (bad.nul) return this.fail('MQTT-1.5.3-2', 'MQTT-1.5.4-2', `${what} contains U+0000 at offset ${bad.index}`, MALFORMED, bad.index);
       return this.fail('MQTT-1.5.3-1', 'MQTT-1.5.4-1', `${what} is not well-formed UTF-8 at offset ${bad.index}`, MALFORMED, bad.index);
     }
-    return (buf as Latin1Buf).utf8Slice(p, e);
+    return utf8(buf, p, e);
   }
 }
 

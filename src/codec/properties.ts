@@ -1,5 +1,6 @@
 import type { Properties, UserProperty } from './packet-types.ts';
-import { Cursor, varintLength, writeBinary, writeU16, writeU32, writeUtf8, writeVarint } from './primitives.ts';
+import { EncodeError, binLen, strLen } from './encode-common.ts';
+import { Cursor, VARINT_MAX, varintLength, writeBinary, writeU16, writeU32, writeUtf8, writeVarint } from './primitives.ts';
 import { PROPERTY_BY_ID, PROPERTY_BY_KEY, WILL, allowedIn, repeatableIn } from './property-table.ts';
 import type { PropertyDef, PropertyHolder } from './property-table.ts';
 import { MALFORMED, PROTOCOL_ERROR } from './violations.ts';
@@ -22,7 +23,8 @@ export function decodeProperties(cur: Cursor, holder: PropertyHolder): Propertie
   const outerEnd = cur.end;
   cur.end = end;
   const props: Properties = {};
-  const seen = new Set<number>();
+  let seenLo = 0; // bit per identifier 0..31
+  let seenHi = 0; // bit per identifier 32..63
   while (cur.pos < end && !cur.err) {
     const at = cur.pos;
     const id = cur.varint('Property Identifier');
@@ -36,11 +38,14 @@ export function decodeProperties(cur: Cursor, holder: PropertyHolder): Propertie
       cur.fail(null, null, `${def.label} (0x${id.toString(16).padStart(2, '0')}) at offset ${at} is not allowed in ${holderName(holder)}`, MALFORMED, at);
       break;
     }
-    if (seen.has(id) && !repeatableIn(def, holder)) {
+    const bit = 1 << (id & 31);
+    const dup = id < 32 ? (seenLo & bit) !== 0 : (seenHi & bit) !== 0;
+    if (dup && !repeatableIn(def, holder)) {
       cur.fail(null, null, `${def.label} at offset ${at} appears more than once in ${holderName(holder)}`, PROTOCOL_ERROR, at);
       break;
     }
-    seen.add(id);
+    if (id < 32) seenLo |= bit;
+    else seenHi |= bit;
     readValue(cur, def, props, at);
   }
   cur.end = outerEnd;
@@ -83,15 +88,25 @@ function readValue(cur: Cursor, def: PropertyDef, props: Properties, at: number)
 
 // ---------------------------------------------------------------- encoding
 
+function intIn(v: unknown, max: number, def: PropertyDef): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
+    throw new EncodeError(`properties.${def.key}`, `expected an integer 0..${max}, got ${String(v)}`);
+  }
+  return v;
+}
+
 function valueLength(def: PropertyDef, v: unknown): number {
   switch (def.wire) {
-    case 'byte': return 1;
-    case 'u16': return 2;
-    case 'u32': return 4;
-    case 'varint': return varintLength(v as number);
-    case 'utf8': return 2 + Buffer.byteLength(v as string);
-    case 'binary': return 2 + (v as Uint8Array).length;
-    case 'pair': return 4 + Buffer.byteLength((v as UserProperty)[0]) + Buffer.byteLength((v as UserProperty)[1]);
+    case 'byte': intIn(v, 0xff, def); return 1;
+    case 'u16': intIn(v, 0xffff, def); return 2;
+    case 'u32': intIn(v, 0xffffffff, def); return 4;
+    case 'varint': return varintLength(intIn(v, VARINT_MAX, def));
+    case 'utf8': return 2 + strLen(v, `properties.${def.key}`);
+    case 'binary': return 2 + binLen(v, `properties.${def.key}`);
+    case 'pair': {
+      if (!Array.isArray(v) || v.length !== 2) throw new EncodeError(`properties.${def.key}`, 'expected [name, value] pairs');
+      return 4 + strLen(v[0], `properties.${def.key} name`) + strLen(v[1], `properties.${def.key} value`);
+    }
   }
 }
 
@@ -103,8 +118,9 @@ export function propertiesLength(props: Properties | undefined): number {
     const v = (props as Record<string, unknown>)[key];
     if (v === undefined) continue;
     const def = PROPERTY_BY_KEY.get(key as keyof Properties);
-    if (!def) continue;
-    if (Array.isArray(v) && (key === 'userProperties' || key === 'subscriptionIdentifiers')) {
+    if (!def) throw new EncodeError(`properties.${key}`, 'not an MQTT 5.0 property');
+    if (key === 'userProperties' || key === 'subscriptionIdentifiers') {
+      if (!Array.isArray(v)) throw new EncodeError(`properties.${key}`, 'expected an array');
       for (const item of v) n += 1 + valueLength(def, item);
     } else {
       n += 1 + valueLength(def, v);

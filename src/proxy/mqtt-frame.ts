@@ -51,6 +51,18 @@ export class MqttFramer {
   /** Stream offset, for error messages. */
   private pos = 0;
   failed: FrameError | undefined;
+  /** After split() failed: the bytes from the bad header on (including any pending part), unsent. */
+  failedRest: Buffer | undefined;
+
+  /** Hands back the bytes of a split packet still pending (for a switch to byte mode). */
+  takePending(): Buffer | undefined {
+    if (this.pendLen === 0 && this.pend.length === 0) return undefined;
+    const b = Buffer.concat(this.pend);
+    this.pend = [];
+    this.pendLen = 0;
+    this.pendTotal = -1;
+    return b.length > 0 ? b : undefined;
+  }
 
   /** True when no packet is in progress. */
   atBoundary(): boolean {
@@ -111,7 +123,10 @@ export class MqttFramer {
     let data = chunk;
     if (this.skip > 0 || this.hdrSeen > 0) {
       const stop = this.scan(chunk, () => {}, true);
-      if (stop < 0) return false;
+      if (stop < 0) {
+        this.failedRest = chunk;
+        return false;
+      }
       if (stop > 0) emit({ bytes: chunk.subarray(0, stop) });
       if (stop === chunk.length) return true;
       data = chunk.subarray(stop);
@@ -146,6 +161,7 @@ export class MqttFramer {
       const h = parseFixedHeader(data, off);
       if (h === 'malformed') {
         this.failed = { message: 'Remaining Length longer than 4 bytes', offset: this.pos };
+        this.failedRest = data.subarray(off);
         return false;
       }
       if (h === 'incomplete' || off + h.total > len) {
@@ -177,8 +193,8 @@ export function peekPacket(frame: Buffer, hdrLen?: number): PacketInfo {
   }
   const end = frame.length;
   if (typeNum === 3) {
-    const qos = ((frame[0] >> 1) & 3) as 0 | 1 | 2;
-    info.qos = qos === 3 ? (3 as never) : qos;
+    const qos = (frame[0] >> 1) & 3;
+    if (qos !== 3) info.qos = qos as 0 | 1 | 2;
     if (h + 2 > end) return info;
     const tl = frame.readUInt16BE(h);
     if (h + 2 + tl > end) return info;

@@ -23,8 +23,8 @@ function check(f: MalformedFixture): void {
       const r = decodePacket(hex(f.hex), { protocolLevel: f.level, from });
       if (r.ok) expect.fail(`accepted as ${JSON.stringify(r.packet)}`);
       expect(r.violation.kind).toBe('protocol-violation');
-      expect({ id: r.violation.statement.id, version: r.violation.statement.version })
-        .toEqual({ id: f.id, version });
+      expect(r.violation.statement.id).toBe(f.id);
+      if (!f.anyVersion) expect(r.violation.statement.version).toBe(version);
       expect(r.violation.message.length).toBeGreaterThan(0);
       expect(r.violation.reasonCode).toBeGreaterThanOrEqual(0x80);
     });

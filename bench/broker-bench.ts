@@ -1,0 +1,138 @@
+/**
+ * npm run bench:broker — the same load against the reference broker and Debian's mosquitto,
+ * each in its own process pinned to core 0, load clients (our raw codec client, not MQTT.js)
+ * in separate processes pinned to core 1. Cases are short and bounded in count and time.
+ *
+ *   --only ours|mosquitto   run one broker only
+ *   --cases qos0,qos1,qos2,fanout,latency,memory
+ *   --duration-ms 3000      per throughput case
+ *   --conns 10000           idle connections for the memory case
+ *   --json FILE             also write the figures as JSON
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { hasTaskset } from './load/children.ts';
+import { latency, memoryPerConnection, throughput } from './load/cases.ts';
+import { MOSQUITTO, startMosquitto, startOurs, type Target } from './load/targets.ts';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+const durationMs = Number(arg('duration-ms', '3000'));
+const wantConns = Number(arg('conns', '10000'));
+const cases = arg('cases', 'qos0,qos1,qos2,fanout,latency,memory').split(',');
+const only = arg('only', '');
+const jsonOut = arg('json', '');
+
+interface Row {
+  case: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  values: Record<string, number | undefined>;
+  notes: Record<string, string>;
+}
+
+/** Raise the open-files limit is not possible from node itself; check it and shrink N with a clear message. */
+function connsAllowed(): number {
+  const r = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' });
+  const soft = Number(r.stdout.trim());
+  const need = wantConns + 200;
+  if (Number.isFinite(soft) && soft < need) {
+    console.log(`note: open-files limit is ${soft}; need ${need} for ${wantConns} connections. Run \`ulimit -n ${need}\` (as root, or raise the hard limit) before the bench. Using ${Math.max(100, soft - 200)}.`);
+    return Math.max(100, soft - 200);
+  }
+  return wantConns;
+}
+
+const brokers: Array<{ name: string; start: () => Promise<Target> }> = [];
+if (only === '' || only === 'ours') brokers.push({ name: 'ours', start: startOurs });
+if (only === '' || only === 'mosquitto') {
+  if (existsSync(MOSQUITTO)) brokers.push({ name: 'mosquitto', start: startMosquitto });
+  else console.log(`note: ${MOSQUITTO} not found; mosquitto column skipped (apt-get install mosquitto)`);
+}
+
+const rows: Row[] = [];
+const row = (c: string, unit: string, better: Row['better']): Row => {
+  const r: Row = { case: c, unit, better, values: {}, notes: {} };
+  rows.push(r);
+  return r;
+};
+
+async function withTarget<T>(b: { name: string; start: () => Promise<Target> }, f: (t: Target) => Promise<T>): Promise<T> {
+  const t = await b.start();
+  try {
+    return await f(t);
+  } finally {
+    await t.stop();
+  }
+}
+
+const fmt = (v: number | undefined, unit: string) =>
+  v === undefined || Number.isNaN(v) ? 'n/a' : unit === 'ms' || unit === 'KiB/conn' ? v.toFixed(3) : Math.round(v).toLocaleString('en-US');
+
+console.log(`broker bench: ${durationMs} ms per throughput case, 64-byte payloads, in-flight window 100, taskset ${hasTaskset ? 'on (broker core 0, load core 1)' : 'not available'}`);
+const started = Date.now();
+for (const c of cases) {
+  const spec: Record<string, () => Row> = {
+    qos0: () => row('QoS 0, 1 pub → 1 sub', 'msg/s', 'higher'),
+    qos1: () => row('QoS 1, 1 pub → 1 sub', 'msg/s', 'higher'),
+    qos2: () => row('QoS 2, 1 pub → 1 sub', 'msg/s', 'higher'),
+    fanout: () => row('fan-out QoS 0, 1 pub → 100 subs', 'deliveries/s', 'higher'),
+    latency: () => row('latency p50, QoS 1 at 5,000 msg/s', 'ms', 'lower'),
+    memory: () => row(`RSS per idle connection`, 'KiB/conn', 'lower'),
+  };
+  if (spec[c] === undefined) {
+    console.error(`unknown case "${c}" (use ${Object.keys(spec).join(', ')})`);
+    process.exit(2);
+  }
+  const r = spec[c]();
+  const p99 = c === 'latency' ? row('latency p99, QoS 1 at 5,000 msg/s', 'ms', 'lower') : undefined;
+  for (const b of brokers) {
+    try {
+      await withTarget(b, async (t) => {
+        if (c === 'qos0' || c === 'qos1' || c === 'qos2') {
+          const q = Number(c.slice(3)) as 0 | 1 | 2;
+          const res = await throughput(t, { qos: q, subs: 1, durationMs, maxCount: 3_000_000, window: 100 });
+          r.values[b.name] = res.rate;
+          if (res.received < res.expected) r.notes[b.name] = `${res.expected - res.received} of ${res.expected} not delivered`;
+        } else if (c === 'fanout') {
+          const res = await throughput(t, { qos: 0, subs: 100, durationMs: Math.min(durationMs, 2000), maxCount: 20_000, window: 100 });
+          r.values[b.name] = res.rate;
+          if (res.received < res.expected) r.notes[b.name] = `${res.expected - res.received} of ${res.expected} not delivered`;
+        } else if (c === 'latency') {
+          const res = await latency(t, { rate: 5000, durationMs });
+          r.values[b.name] = res.p50;
+          p99!.values[b.name] = res.p99;
+          p99!.notes[b.name] = `p99.9 ${res.p999.toFixed(3)}, max ${res.max.toFixed(3)}, ${res.received}/${res.sent} received`;
+        } else {
+          const res = await memoryPerConnection(t, { conns: connsAllowed() });
+          r.values[b.name] = res.kibPerConn;
+          r.notes[b.name] = `${res.conns} conns${res.failed ? `, ${res.failed} failed (${res.firstError})` : ''}, RSS ${res.baselineKiB} → ${res.loadedKiB} KiB`;
+        }
+      });
+    } catch (e) {
+      r.notes[b.name] = `failed: ${(e as Error).message.split('\n')[0]}`;
+    }
+    console.log(`  ${r.case} [${b.name}]: ${fmt(r.values[b.name], r.unit)} ${r.unit}${r.notes[b.name] ? `  (${r.notes[b.name]})` : ''}`);
+  }
+}
+
+const names = brokers.map((b) => b.name);
+console.log('');
+const header = ['case', 'unit', ...names, ...(names.length === 2 ? ['ours/mosquitto'] : [])];
+const table = rows.map((r) => {
+  const cells = [r.case, r.unit, ...names.map((n) => fmt(r.values[n], r.unit))];
+  if (names.length === 2) {
+    const [a, m] = [r.values.ours, r.values.mosquitto];
+    cells.push(a !== undefined && m !== undefined && m > 0 ? `${(a / m).toFixed(2)} (${r.better} is better)` : 'n/a');
+  }
+  return cells;
+});
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
+const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+console.log(line(header));
+for (const t of table) console.log(line(t));
+console.log(`\nbench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+if (jsonOut !== '') writeFileSync(jsonOut, JSON.stringify({ durationMs, rows }, null, 2));

@@ -1,0 +1,102 @@
+import { spawnLoad } from './children.ts';
+import { rssKiB, type Target } from './targets.ts';
+
+/** Load clients run pinned to core 1; the broker under test has core 0. */
+const LOAD_CORE = 1;
+
+export interface ThroughputResult {
+  rate: number;
+  sent: number;
+  received: number;
+  expected: number;
+}
+
+/** One publisher → `subs` subscriber connections; rate = deliveries per second seen by the subscribers. */
+export async function throughput(t: Target, o: { qos: 0 | 1 | 2; subs: number; durationMs: number; maxCount: number; window: number }): Promise<ThroughputResult> {
+  const topic = `bench/${t.name}/${Date.now()}`;
+  const sub = spawnLoad('subscriber.ts', LOAD_CORE, { port: t.port, topic, qos: o.qos, conns: o.subs });
+  const pub = spawnLoad('publisher.ts', LOAD_CORE, {
+    port: t.port, topic, qos: o.qos, window: o.window, 'duration-ms': o.durationMs, 'max-count': o.maxCount, payload: 64,
+  });
+  try {
+    await sub.next('ready', 30_000);
+    await pub.next('ready', 10_000);
+    pub.send({ cmd: 'go' });
+    const done = await pub.next('done', o.durationMs + 30_000);
+    const expected = Number(done.sent) * o.subs;
+    sub.send({ cmd: 'finish', expect: expected });
+    const r = await sub.next('result', 20_000);
+    const secs = Number(BigInt(String(r.lastNs)) - BigInt(String(r.firstNs))) / 1e9;
+    const received = Number(r.received);
+    return { rate: secs > 0 ? received / secs : 0, sent: Number(done.sent), received, expected };
+  } finally {
+    await Promise.all([sub.stop(), pub.stop()]);
+  }
+}
+
+export interface LatencyResult {
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  sent: number;
+  received: number;
+}
+
+/** QoS 1 at a fixed publish rate; latency from the send stamp in the payload to receipt, in ms. */
+export async function latency(t: Target, o: { rate: number; durationMs: number }): Promise<LatencyResult> {
+  const topic = `bench/lat/${Date.now()}`;
+  const sub = spawnLoad('subscriber.ts', LOAD_CORE, { port: t.port, topic, qos: 1, conns: 1, latency: 'yes' });
+  const pub = spawnLoad('publisher.ts', LOAD_CORE, {
+    port: t.port, topic, qos: 1, window: 100, 'duration-ms': o.durationMs, 'max-count': Math.ceil((o.rate * o.durationMs) / 1000), payload: 64, rate: o.rate,
+  });
+  try {
+    await sub.next('ready', 10_000);
+    await pub.next('ready', 10_000);
+    pub.send({ cmd: 'go' });
+    const done = await pub.next('done', o.durationMs + 30_000);
+    sub.send({ cmd: 'finish', expect: Number(done.sent) });
+    const r = await sub.next('result', 20_000);
+    return { p50: Number(r.p50), p99: Number(r.p99), p999: Number(r.p999), max: Number(r.max), sent: Number(done.sent), received: Number(r.received) };
+  } finally {
+    await Promise.all([sub.stop(), pub.stop()]);
+  }
+}
+
+export interface MemoryResult {
+  conns: number;
+  failed: number;
+  kibPerConn: number;
+  baselineKiB: number;
+  loadedKiB: number;
+  firstError?: string;
+}
+
+/** RSS growth of the broker process per idle connection. */
+export async function memoryPerConnection(t: Target, o: { conns: number }): Promise<MemoryResult> {
+  // Warm up code paths (allocators, JIT) with a few connections first, so the baseline is fair.
+  const warm = spawnLoad('idle-conns.ts', LOAD_CORE, { port: t.port, conns: 50, parallel: 50 });
+  await warm.next('connected', 30_000);
+  warm.send({ cmd: 'finish' });
+  await warm.stop('SIGTERM', 2000);
+  await new Promise((r) => setTimeout(r, 1000));
+  const baselineKiB = rssKiB(t.pid);
+  const idle = spawnLoad('idle-conns.ts', LOAD_CORE, { port: t.port, conns: o.conns, parallel: 200 });
+  try {
+    const r = await idle.next('connected', 120_000);
+    await new Promise((res) => setTimeout(res, 1500));
+    const loadedKiB = rssKiB(t.pid);
+    const n = Number(r.n);
+    return {
+      conns: n,
+      failed: Number(r.failed),
+      kibPerConn: n > 0 ? (loadedKiB - baselineKiB) / n : NaN,
+      baselineKiB,
+      loadedKiB,
+      ...(r.firstError ? { firstError: String(r.firstError) } : {}),
+    };
+  } finally {
+    idle.send({ cmd: 'finish' });
+    await idle.stop('SIGTERM', 3000);
+  }
+}

@@ -1,0 +1,93 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+/** A child process speaking JSON lines on stdout; stderr is kept for error messages. */
+export class Child {
+  private readonly queue: Array<Record<string, unknown>> = [];
+  private waiters: Array<() => void> = [];
+  private stderr = '';
+  exited = false;
+  exitCode: number | null = null;
+
+  constructor(
+    readonly name: string,
+    readonly proc: ChildProcess,
+  ) {
+    createInterface({ input: proc.stdout! }).on('line', (l) => {
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(l) as Record<string, unknown>;
+      } catch {
+        msg = { event: 'line', text: l };
+      }
+      this.queue.push(msg);
+      this.wake();
+    });
+    proc.stderr!.on('data', (d: Buffer) => {
+      this.stderr = (this.stderr + d.toString()).slice(-4000);
+    });
+    proc.on('exit', (code) => {
+      this.exited = true;
+      this.exitCode = code;
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  get pid(): number {
+    return this.proc.pid!;
+  }
+
+  send(msg: Record<string, unknown>): void {
+    this.proc.stdin!.write(`${JSON.stringify(msg)}\n`);
+  }
+
+  /** Next message with this event (others are skipped); rejects on error events, exit or timeout. */
+  async next(event: string, timeoutMs: number, match?: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      while (this.queue.length > 0) {
+        const m = this.queue.shift()!;
+        if (m.event === 'error') throw new Error(`${this.name}: ${String(m.message)}`);
+        if (m.event === event && (match === undefined || match(m))) return m;
+      }
+      if (this.exited) throw new Error(`${this.name} exited (code ${this.exitCode}) before "${event}"; stderr: ${this.stderr.trim().slice(-800)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${this.name}: no "${event}" within ${timeoutMs} ms; stderr: ${this.stderr.trim().slice(-800)}`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.waiters.push(() => (clearTimeout(t), r()));
+      });
+    }
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 3000): Promise<void> {
+    if (this.exited) return;
+    this.proc.kill(signal);
+    const t = Date.now() + graceMs;
+    while (!this.exited && Date.now() < t) await new Promise((r) => setTimeout(r, 20));
+    if (!this.exited) this.proc.kill('SIGKILL');
+  }
+}
+
+/** Spawns a command pinned to a core (when taskset exists). */
+export function spawnPinned(name: string, core: number, cmd: string, args: string[]): Child {
+  const argv = hasTaskset ? ['-c', String(core), cmd, ...args] : args;
+  const proc = spawn(hasTaskset ? 'taskset' : cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+  return new Child(name, proc);
+}
+
+/** Runs one of the bench/load/*.ts children under node + tsx, pinned to a core. */
+export function spawnLoad(file: string, core: number, args: Record<string, string | number>): Child {
+  const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
+  const flat = Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)]);
+  return spawnPinned(file.replace(/\.ts$/, ''), core, process.execPath, ['--import', 'tsx', path, ...flat]);
+}

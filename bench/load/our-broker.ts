@@ -1,0 +1,17 @@
+/** The reference broker as a bench target: prints {"event":"ready", port, pid}; stops on SIGTERM. */
+import { startBroker } from '../../src/broker/index.ts';
+import { emit, fatal } from './proto.ts';
+
+try {
+  const b = await startBroker({
+    port: 0,
+    logLevel: 'error',
+    limits: { maxInflight: 100, maxQueuedMessages: 100_000, maxConnections: 100_000 },
+  });
+  emit({ event: 'ready', port: b.port, pid: process.pid });
+  const stop = () => void b.close().finally(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+} catch (e) {
+  fatal(e);
+}

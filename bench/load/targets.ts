@@ -1,0 +1,93 @@
+import { createServer, connect } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnLoad, spawnPinned, type Child } from './children.ts';
+
+export const MOSQUITTO = '/usr/sbin/mosquitto';
+
+export interface Target {
+  name: string;
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: Child, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exited) throw new Error(`${child.name} exited with code ${child.exitCode} before listening`);
+    const ok = await new Promise<boolean>((r) => {
+      const s = connect({ host: '127.0.0.1', port });
+      s.once('connect', () => (s.destroy(), r(true)));
+      s.once('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${child.name} did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+/** The reference broker in its own process, pinned to core 0. */
+export async function startOurs(): Promise<Target> {
+  const c = spawnLoad('our-broker.ts', 0, {});
+  const ready = await c.next('ready', 20_000);
+  return { name: 'ours', port: Number(ready.port), pid: Number(ready.pid), stop: () => c.stop() };
+}
+
+/** Debian's mosquitto with a generated config (same window and queue sizes as ours), pinned to core 0. */
+export async function startMosquitto(): Promise<Target> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-mosquitto-'));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      'max_inflight_messages 100',
+      'max_queued_messages 100000',
+      'max_connections -1',
+      'set_tcp_nodelay true',
+      'log_dest stderr',
+      'log_type error',
+      '',
+    ].join('\n'),
+  );
+  const c = spawnPinned('mosquitto', 0, MOSQUITTO, ['-c', conf]);
+  try {
+    await waitForPort(port, c, 5000);
+  } catch (e) {
+    await c.stop('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    name: 'mosquitto',
+    port,
+    pid: c.pid,
+    stop: async () => {
+      await c.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident memory of a process in KiB (VmRSS from /proc). */
+export function rssKiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (m === null) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]);
+}

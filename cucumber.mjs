@@ -1,0 +1,44 @@
+// Cucumber configuration of the MQTT conformance suite.
+//
+//   npx cucumber-js                          embedded reference broker (started per worker)
+//   MQTT_BROKER_URL=mqtt://u:p@host:1883 npx cucumber-js
+//   npx cucumber-js -p mosquitto             a local mosquitto on 1883
+//   npx cucumber-js --world-parameters '{"broker":"wss://host/mqtt","insecure":true}'
+//
+// Target options (world parameter / environment variable; the environment wins):
+//   broker / MQTT_BROKER_URL        embedded | container:<image> | mqtt:// mqtts:// ws:// wss:// URL
+//   caFile / MQTT_CA_FILE           CA for mqtts / wss;  insecure / MQTT_INSECURE=1 accepts any certificate
+//   username, password / MQTT_USERNAME, MQTT_PASSWORD       (also user:pass@ in the URL)
+//   username2, password2 / MQTT_USERNAME2, MQTT_PASSWORD2   second identity for authorization scenarios
+//   clientIdPrefix / MQTT_CLIENT_ID_PREFIX, topicPrefix / MQTT_TOPIC_PREFIX   for shared brokers
+//   timeScale / MQTT_TIME_SCALE     multiplies every timeout (slow brokers or links)
+//   discover / MQTT_DISCOVER=0      skip the capability probe
+//
+// The main process loads the TypeScript formatters through tsx; the workers load tsx through
+// steps/support/register.mjs, imported before the step files.
+import { register } from 'tsx/esm/api';
+
+register();
+
+const common = {
+  import: ['steps/support/register.mjs', 'steps/**/*.ts'],
+  paths: ['features/**/*.feature'],
+  format: [
+    './src/report/console-formatter.ts',
+    'html:reports/cucumber.html',
+    'junit:reports/junit.xml',
+    'message:reports/messages.ndjson',
+    './src/report/compliance-formatter.ts:reports/compliance.json',
+  ],
+  parallel: 2,
+};
+
+const target = (broker, extra = {}) => ({ ...common, worldParameters: { broker, ...extra } });
+
+export default common;
+export const mosquitto = target('mqtt://127.0.0.1:1883');
+export const emqx = target('mqtt://127.0.0.1:1883', { timeScale: 2 });
+export const hivemq = target('mqtt://127.0.0.1:1883', { timeScale: 2 });
+export const container = target('container:eclipse-mosquitto:2', { timeScale: 2 });
+/** CI: no parallel output interleaving concerns, plain progress, same reports. */
+export const ci = { ...common, parallel: 2, retry: 0, strict: true };

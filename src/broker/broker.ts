@@ -1,0 +1,139 @@
+/**
+ * The reference broker: owns the session manager, router, retained store and persistence,
+ * and serves clients over any duplex byte stream via `handle()`. Transport-agnostic.
+ */
+import type { Duplex } from 'node:stream';
+import { systemClock } from '../common/index.ts';
+import { Connection } from './connection.ts';
+import type { BrokerContext, BrokerStats, ConnectionLike } from './context.ts';
+import { silentLogger } from './logger.ts';
+import type { Message } from './message.ts';
+import { resolveCaps, resolveLimits, type BrokerOptions } from './options.ts';
+import { MemoryPersistence } from './persistence.ts';
+import { PublishCache } from './publish-cache.ts';
+import { RetainedStore } from './retained-store.ts';
+import { Router } from './router.ts';
+import { SessionManager } from './sessions.ts';
+import { sysMessages, SYS_PREFIX } from './sys-topics.ts';
+
+export class Broker {
+  readonly stats: BrokerStats;
+  /** Resolves once persisted state is loaded; `handle()` waits for it on its own. */
+  readonly ready: Promise<void>;
+  private readonly ctx: BrokerContext;
+  private loaded = false;
+  private sysTimer: NodeJS.Timeout | null = null;
+  private closed: Promise<void> | null = null;
+
+  constructor(options: BrokerOptions = {}) {
+    const clock = options.clock ?? systemClock;
+    const persistence = options.persistence ?? new MemoryPersistence();
+    const logger = options.logger ?? silentLogger;
+    const limits = resolveLimits(options.limits);
+    const router = new Router(persistence, options.misbehave);
+    const retained = new RetainedStore();
+    this.stats = { clientsConnected: 0, messagesReceived: 0, messagesSent: 0, messagesDropped: 0, protocolViolations: 0, startedAt: clock.now() };
+    const ctx: BrokerContext = {
+      caps: resolveCaps(options.capabilities),
+      limits,
+      clock,
+      logger,
+      authenticator: options.authenticator,
+      authorizer: options.authorizer,
+      authMechanisms: new Map((options.authMechanisms ?? []).map((m) => [m.method, m])),
+      allowAnonymous: options.allowAnonymous ?? true,
+      persistence,
+      router,
+      retained,
+      sessions: null as unknown as SessionManager,
+      pubCache: new PublishCache(),
+      misbehave: options.misbehave ?? {},
+      stats: this.stats,
+      live: new Map<string, ConnectionLike>(),
+      connections: new Set<ConnectionLike>(),
+      closing: false,
+      publish: (msg) => this.publish(msg),
+    };
+    ctx.sessions = new SessionManager(router, persistence, limits, logger, ctx.publish);
+    this.ctx = ctx;
+    if (options.misbehave && (options.misbehave.loseQos1EveryNth || options.misbehave.duplicateQos2)) {
+      logger.warn('MISBEHAVE MODE: this broker deliberately breaks MQTT delivery guarantees', { ...options.misbehave });
+    }
+    this.ready = persistence.load().then((state) => {
+      const now = clock.now();
+      for (const m of state.retained) retained.restore(m);
+      ctx.sessions.restore(state, now);
+      this.loaded = true;
+      const every = options.sysIntervalMs ?? 0;
+      if (every > 0 && !ctx.closing) {
+        this.sysTimer = setInterval(() => this.publishSys(), every);
+        this.sysTimer.unref();
+        this.publishSys();
+      }
+    });
+    this.ready.catch((e: unknown) => logger.error('loading persisted state failed', { error: String(e) }));
+  }
+
+  /** Serve one client over a duplex byte stream (TCP, TLS, WebSocket stream, ...). */
+  handle(stream: Duplex, meta: { transport: string; remoteAddress?: string }): void {
+    if (this.ctx.closing) {
+      stream.destroy();
+      return;
+    }
+    if (!this.loaded) {
+      stream.pause();
+      this.ready.then(
+        () => {
+          this.handle(stream, meta);
+          stream.resume();
+        },
+        () => stream.destroy(),
+      );
+      return;
+    }
+    try {
+      new Connection(this.ctx, stream, meta.transport, meta.remoteAddress);
+    } catch (e) {
+      this.ctx.logger.error('failed to set up connection', { error: String(e) });
+      stream.destroy();
+    }
+  }
+
+  /** Publish a message as if from a client (no publisher id, so No Local never applies). */
+  publish(msg: Message): void {
+    const ctx = this.ctx;
+    if (msg.retain && ctx.caps.retainAvailable) {
+      const change = ctx.retained.apply(msg);
+      if (!msg.topic.startsWith(SYS_PREFIX)) {
+        if (change.kind === 'set') ctx.persistence.setRetained(change.msg);
+        else if (change.kind === 'clear') ctx.persistence.clearRetained(change.topic);
+      }
+    }
+    ctx.router.route(msg, ctx.clock.now());
+  }
+
+  /** Stop accepting, disconnect everyone (5.0: DISCONNECT 0x8B), flush and close persistence. */
+  close(): Promise<void> {
+    if (this.closed) return this.closed;
+    const ctx = this.ctx;
+    ctx.closing = true;
+    if (this.sysTimer) clearInterval(this.sysTimer);
+    this.closed = (async () => {
+      await this.ready.catch(() => undefined);
+      for (const c of [...ctx.connections]) c.disconnect(0x8b);
+      ctx.sessions.stopTimers();
+      await ctx.persistence.sync().catch(() => undefined);
+      await ctx.persistence.close();
+    })();
+    return this.closed;
+  }
+
+  /** Number of sessions held (connected or not). */
+  get sessionCount(): number {
+    return this.ctx.sessions.sessions.size;
+  }
+
+  private publishSys(): void {
+    for (const m of sysMessages(this.stats, this.ctx.clock.now())) this.publish(m);
+  }
+}

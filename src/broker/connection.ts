@@ -1,0 +1,370 @@
+/**
+ * The I/O shell for one client: frames and decodes bytes with the codec's PacketReader,
+ * hands packets to the protocol handlers, batches writes per event-loop tick, enforces
+ * keep alive and the connect timeout. Any exception inside closes only this connection.
+ */
+import type { Duplex } from 'node:stream';
+import { PacketReader, encodePacket, type AckPacket, type Packet, type ProtocolLevel, type ProtocolViolation } from '../codec/index.ts';
+import { formatRef, ref311, ref50 } from '../spec/types.ts';
+import type { AuthSession, ClientInfo } from './hooks.ts';
+import type { BrokerContext, ConnectionLike } from './context.ts';
+import type { Message, Outgoing } from './message.ts';
+import { OutState } from './message.ts';
+import { withPacketId } from './publish-cache.ts';
+import type { Session, SessionLink } from './session.ts';
+import { onConnect, onAuth } from './connect-flow.ts';
+import { onPublish, onPuback, onPubrec, onPubrel, onPubcomp } from './publish-flow.ts';
+import { onSubscribe, onUnsubscribe } from './subscribe-flow.ts';
+import { onDisconnect } from './disconnect-flow.ts';
+
+export const ConnState = { New: 0, Authenticating: 1, Connected: 2, Closed: 3 } as const;
+export type ConnStateT = (typeof ConnState)[keyof typeof ConnState];
+
+/** Drop QoS 0 deliveries to a client whose socket has this much unsent data. */
+const SLOW_CONSUMER_BYTES = 8 * 1024 * 1024;
+
+function uncork(c: Connection): void {
+  c.corked = false;
+  c.stream.uncork();
+}
+
+// Listeners are shared functions (not per-connection closures) to keep idle connections small.
+const CONN = Symbol('mqtt-harness.connection');
+type Tagged = Duplex & { [CONN]: Connection };
+function onStreamData(this: Duplex, chunk: Buffer): void {
+  (this as Tagged)[CONN].onData(chunk);
+}
+function onStreamGone(this: Duplex): void {
+  (this as Tagged)[CONN].cleanup();
+}
+function onStreamEnd(this: Duplex): void {
+  (this as Tagged)[CONN].close();
+}
+function onConnectTimeout(c: Connection): void {
+  if (c.state < ConnState.Connected) {
+    c.ctx.logger.info('connect timeout', { remoteAddress: c.remoteAddress, transport: c.transport });
+    c.close();
+  }
+}
+function onKeepAliveTimer(c: Connection): void {
+  c.checkKeepAlive();
+}
+
+export class Connection implements SessionLink, ConnectionLike {
+  state: ConnStateT = ConnState.New;
+  protocolLevel: ProtocolLevel = 4;
+  clientId = '';
+  info: ClientInfo | null = null;
+  session: Session | null = null;
+  corked = false;
+  readonly reader: PacketReader;
+  /** Packets waiting while an async step (authentication) runs. */
+  backlog: Packet[] | null = null;
+  keepAliveMs = 0;
+  lastRx = performance.now();
+  private timer: NodeJS.Timeout | null = null;
+  /** Client -> server topic aliases (5.0). */
+  aliasIn: Map<number, string> | null = null;
+  clientMaxPacket = Infinity;
+  problemInfo = true;
+  will: Message | null = null;
+  willExpiry: number | undefined = undefined;
+  willDelay = 0;
+  /** Set on DISCONNECT 0x00 so the will is discarded (3.14.4-3). */
+  discardWill = false;
+  authMethod: string | undefined = undefined;
+  authSession: AuthSession | null = null;
+  reauthing = false;
+  /** QoS>0 PUBLISHes received and not yet acknowledged (awaiting fsync). */
+  pendingAcks = 0;
+  private lostCounter = 0;
+
+  constructor(
+    readonly ctx: BrokerContext,
+    readonly stream: Duplex,
+    readonly transport: string,
+    readonly remoteAddress: string | undefined,
+  ) {
+    this.reader = new PacketReader({ maximumPacketSize: ctx.caps.maximumPacketSize, from: 'client' });
+    ctx.connections.add(this);
+    (stream as Tagged)[CONN] = this;
+    stream.on('data', onStreamData);
+    stream.on('error', onStreamGone);
+    stream.on('close', onStreamGone);
+    stream.on('end', onStreamEnd);
+    this.timer = setTimeout(onConnectTimeout, ctx.limits.connectTimeoutMs, this);
+  }
+
+  get level5(): boolean {
+    return this.protocolLevel === 5;
+  }
+
+  onData(chunk: Buffer): void {
+    if (this.state === ConnState.Closed) return;
+    this.lastRx = performance.now();
+    try {
+      const results = this.reader.push(chunk);
+      for (let i = 0; i < results.length; i++) {
+        const r = results[i];
+        if ((this.state as ConnStateT) === ConnState.Closed) return;
+        if (!r.ok) return this.onViolation(r.violation);
+        if (this.backlog) this.backlog.push(r.packet);
+        else this.dispatch(r.packet);
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Run one packet's handler; a returned promise pauses processing until it settles. */
+  dispatch(p: Packet): void {
+    const r = this.route(p);
+    if (r) {
+      this.backlog = [];
+      r.then(
+        () => this.resume(),
+        (e: unknown) => this.fail(e),
+      );
+    }
+  }
+
+  private resume(): void {
+    const queue = this.backlog;
+    this.backlog = null;
+    if (!queue) return;
+    for (let i = 0; i < queue.length; i++) {
+      if (this.state === ConnState.Closed) return;
+      if (this.backlog) {
+        (this.backlog as Packet[]).push(...queue.slice(i));
+        return;
+      }
+      try {
+        this.dispatch(queue[i]);
+      } catch (e) {
+        return this.fail(e);
+      }
+    }
+  }
+
+  private route(p: Packet): Promise<void> | void {
+    if (this.state === ConnState.New) {
+      if (p.type !== 'connect') {
+        return this.protocolError(`first packet was ${p.type.toUpperCase()}, not CONNECT`, ref311('MQTT-3.1.0-1'), ref50('MQTT-3.1.0-1'));
+      }
+      return onConnect(this, p);
+    }
+    if (this.state === ConnState.Authenticating) {
+      if (p.type === 'auth') return onAuth(this, p);
+      if (p.type === 'disconnect') return this.close();
+      return this.protocolError(`${p.type.toUpperCase()} during authentication`, ref311('MQTT-3.1.0-1'), ref50('MQTT-3.1.2-30'));
+    }
+    switch (p.type) {
+      case 'publish': return onPublish(this, p);
+      case 'puback': return onPuback(this, p);
+      case 'pubrec': return onPubrec(this, p);
+      case 'pubrel': return onPubrel(this, p);
+      case 'pubcomp': return onPubcomp(this, p);
+      case 'subscribe': return onSubscribe(this, p);
+      case 'unsubscribe': return onUnsubscribe(this, p);
+      case 'pingreq': return this.write(PINGRESP);
+      case 'disconnect': return onDisconnect(this, p);
+      case 'auth': return onAuth(this, p);
+      case 'connect':
+        return this.protocolError('second CONNECT on one connection', ref311('MQTT-3.1.0-2'), ref50('MQTT-3.1.0-2'));
+      default:
+        return this.protocolError(`${(p as Packet).type.toUpperCase()} is not sent by clients`, ref311('MQTT-4.8.0-1'), ref50('MQTT-4.13.1-1'));
+    }
+  }
+
+  private onViolation(v: ProtocolViolation): void {
+    this.ctx.stats.protocolViolations++;
+    this.ctx.logger.warn(`protocol violation: ${v.message}`, { statement: formatRef(v.statement), clientId: this.clientId, reasonCode: v.reasonCode });
+    if (this.state === ConnState.New) {
+      if (v.unsupportedProtocol) {
+        // 3.1.1 MQTT-3.1.2-2: CONNACK 0x01; 5.0 MQTT-3.1.2-1/2: CONNACK 0x84.
+        const v5 = v.statement.version === '5.0';
+        this.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: v5 ? 0x84 : 0x01 }, v5 ? 5 : 4));
+      } else if (this.reader.protocolLevel === 5 && v.packetType === 1) {
+        this.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: v.reasonCode }, 5));
+      }
+      return this.close();
+    }
+    this.disconnect(v.reasonCode);
+  }
+
+  /** Log a protocol error with its statement and end the connection (DISCONNECT 0x82 at 5.0). */
+  protocolError(message: string, s311: ReturnType<typeof ref311>, s50: ReturnType<typeof ref50>, reasonCode = 0x82): void {
+    const statement = this.level5 ? s50 : s311;
+    this.ctx.stats.protocolViolations++;
+    this.ctx.logger.warn(`protocol violation: ${message}`, { statement: formatRef(statement), clientId: this.clientId, reasonCode });
+    this.disconnect(reasonCode, this.problemInfo ? message : undefined);
+  }
+
+  /** Server-initiated end: DISCONNECT (5.0, only after a successful CONNACK: 3.14.0-1) then close. */
+  disconnect(reasonCode: number, reason?: string): void {
+    if (this.state === ConnState.Closed) return;
+    if (this.level5 && this.state === ConnState.Connected) {
+      const p: Packet = { type: 'disconnect', reasonCode };
+      if (reason !== undefined && this.problemInfo) p.properties = { reasonString: reason };
+      this.sendPacket(p);
+    }
+    this.close();
+  }
+
+  fail(e: unknown): void {
+    this.ctx.logger.error('connection handler failed; closing this connection', { clientId: this.clientId, error: e instanceof Error ? e.stack : String(e) });
+    this.disconnect(0x83);
+  }
+
+  write(buf: Buffer): void {
+    if (this.state === ConnState.Closed) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(uncork, this);
+    }
+    this.stream.write(buf);
+  }
+
+  /** Encode and send; false when the packet exceeds the client's Maximum Packet Size (3.1.2-24: not sent). */
+  sendPacket(p: Packet): boolean {
+    const buf = encodePacket(p, this.protocolLevel);
+    if (buf.length > this.clientMaxPacket) {
+      this.ctx.logger.debug('packet larger than client maximum not sent', { clientId: this.clientId, type: p.type, size: buf.length });
+      return false;
+    }
+    this.write(buf);
+    return true;
+  }
+
+  /** PUBACK/PUBREC/PUBREL/PUBCOMP; success without properties is the short 4-byte form. */
+  sendAck(type: 'puback' | 'pubrec' | 'pubrel' | 'pubcomp', packetId: number, reasonCode = 0, reason?: string): void {
+    if (reasonCode === 0 || !this.level5) {
+      const b = Buffer.allocUnsafe(4);
+      b[0] = ACK_BYTE[type];
+      b[1] = 2;
+      b.writeUInt16BE(packetId, 2);
+      this.write(b);
+      return;
+    }
+    const p: AckPacket<typeof type> = { type, packetId, reasonCode };
+    if (reason !== undefined && this.problemInfo) p.properties = { reasonString: reason };
+    this.sendPacket(p);
+  }
+
+  // ---- SessionLink: deliveries from the router ----
+
+  sendQos0(msg: Message, retain: boolean, subIds: number[] | undefined): void {
+    if (this.state !== ConnState.Connected) return;
+    const buf = this.ctx.pubCache.encode(msg, 0, retain, subIds, this.level5, this.ctx.clock.now());
+    if (buf.length > this.clientMaxPacket || this.stream.writableLength > SLOW_CONSUMER_BYTES) {
+      this.ctx.stats.messagesDropped++;
+      return;
+    }
+    this.write(buf);
+    this.ctx.stats.messagesSent++;
+  }
+
+  sendOutgoing(o: Outgoing): void {
+    const s = this.session;
+    if (!s || this.state !== ConnState.Connected) return;
+    const cached = this.ctx.pubCache.encode(o.msg, o.qos, o.retain, o.subIds, this.level5, this.ctx.clock.now());
+    const every = this.ctx.misbehave.loseQos1EveryNth;
+    const lose = every !== undefined && every > 0 && o.qos === 1 && !o.sent && ++this.lostCounter % every === 0;
+    if (cached.length > this.clientMaxPacket || lose) {
+      // 3.1.2-25: behave as if delivery completed. (Or, in misbehave mode, lose it on purpose.)
+      if (!lose) this.ctx.stats.messagesDropped++;
+      this.completeOutgoing(o);
+      return;
+    }
+    const first = !o.sent;
+    this.write(withPacketId(cached, o.packetId, o.sent));
+    o.sent = true;
+    this.ctx.stats.messagesSent++;
+    if (first && s.persistent) this.ctx.persistence.putOutbound(s.clientId, o);
+  }
+
+  sendPubrel(packetId: number): void {
+    this.sendAck('pubrel', packetId);
+  }
+
+  /** Finish an in-flight delivery without an ack from the client, releasing queued ones. */
+  completeOutgoing(o: Outgoing): void {
+    const s = this.session!;
+    s.out.inflight.delete(o.packetId);
+    if (s.persistent) this.ctx.persistence.removeOutbound(s.clientId, o.seq);
+    this.sendReleased(s.out.drain(this.ctx.clock.now()));
+  }
+
+  sendReleased(list: Outgoing[]): void {
+    for (let i = 0; i < list.length; i++) this.sendOutgoing(list[i]);
+  }
+
+  /** After CONNACK on a resumed session: resend unacknowledged PUBLISH (DUP) and PUBREL in order (4.4.0-1), then queued. */
+  resumeSession(): void {
+    const s = this.session!;
+    const { resend, release } = s.out.resume(this.ctx.clock.now());
+    for (const o of resend) {
+      if (o.state === OutState.PubrelSent) this.sendPubrel(o.packetId);
+      else this.sendOutgoing(o);
+    }
+    this.sendReleased(release);
+  }
+
+  // ---- timers and teardown ----
+
+  startKeepAlive(seconds: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.keepAliveMs = seconds * 1500;
+    if (seconds > 0) this.armKeepAlive(this.keepAliveMs);
+  }
+
+  private armKeepAlive(ms: number): void {
+    this.timer = setTimeout(onKeepAliveTimer, Math.ceil(ms), this);
+  }
+
+  checkKeepAlive(): void {
+    const idle = performance.now() - this.lastRx;
+    if (idle >= this.keepAliveMs) {
+      this.ctx.logger.info('keep alive timeout', { clientId: this.clientId, statement: formatRef(this.level5 ? ref50('MQTT-3.1.2-22') : ref311('MQTT-3.1.2-24')) });
+      this.disconnect(0x8d);
+    } else this.armKeepAlive(this.keepAliveMs - idle);
+  }
+
+  /** Close the stream after flushing what was written; session bookkeeping runs now. */
+  close(): void {
+    if (this.state === ConnState.Closed) return;
+    this.cleanup();
+    const st = this.stream;
+    if (!st.destroyed) st.end(() => st.destroy());
+    setTimeout(() => st.destroy(), 2000).unref();
+  }
+
+  cleanup(): void {
+    if (this.state === ConnState.Closed) return;
+    const wasConnected = this.state === ConnState.Connected;
+    this.state = ConnState.Closed;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const ctx = this.ctx;
+    ctx.connections.delete(this);
+    if (wasConnected) {
+      ctx.stats.clientsConnected--;
+      if (ctx.live.get(this.clientId) === this) ctx.live.delete(this.clientId);
+    }
+    const s = this.session;
+    this.session = null;
+    if (s && s.conn === this) {
+      let will: Message | null = null;
+      if (this.will && !this.discardWill && !ctx.closing) {
+        will = this.will;
+        if (this.willExpiry !== undefined) will.expiresAt = ctx.clock.now() + this.willExpiry * 1000;
+      }
+      ctx.sessions.closed(s, ctx.clock.now(), will, this.willDelay);
+    }
+  }
+}
+
+const ACK_BYTE = { puback: 0x40, pubrec: 0x50, pubrel: 0x62, pubcomp: 0x70 } as const;
+const PINGRESP = Buffer.from([0xd0, 0x00]);

@@ -1,0 +1,55 @@
+/** Everything a connection shares with the rest of the broker. */
+import type { Clock } from '../common/index.ts';
+import type { AuthMechanism, Authenticator, Authorizer } from './hooks.ts';
+import type { Logger } from './logger.ts';
+import type { Message } from './message.ts';
+import type { Misbehave, ResolvedCaps, ResolvedLimits } from './options.ts';
+import type { Persistence } from './persistence.ts';
+import type { PublishCache } from './publish-cache.ts';
+import type { RetainedStore } from './retained-store.ts';
+import type { Router } from './router.ts';
+import type { SessionManager } from './sessions.ts';
+
+export interface BrokerStats {
+  clientsConnected: number;
+  /** PUBLISH packets received from clients. */
+  messagesReceived: number;
+  /** PUBLISH packets sent to clients. */
+  messagesSent: number;
+  /** QoS 0 deliveries dropped (slow consumer or packet larger than the client's maximum). */
+  messagesDropped: number;
+  /** Connections closed for protocol violations. */
+  protocolViolations: number;
+  startedAt: number;
+}
+
+export interface ConnectionLike {
+  readonly clientId: string;
+  /** Server-initiated end: DISCONNECT with this reason (5.0) then close. */
+  disconnect(reasonCode: number, reason?: string): void;
+}
+
+export interface BrokerContext {
+  caps: ResolvedCaps;
+  limits: ResolvedLimits;
+  clock: Clock;
+  logger: Logger;
+  authenticator: Authenticator | undefined;
+  authorizer: Authorizer | undefined;
+  authMechanisms: Map<string, AuthMechanism>;
+  allowAnonymous: boolean;
+  persistence: Persistence;
+  router: Router;
+  sessions: SessionManager;
+  retained: RetainedStore;
+  pubCache: PublishCache;
+  misbehave: Misbehave;
+  stats: BrokerStats;
+  /** Connections that completed CONNECT, by client id. */
+  live: Map<string, ConnectionLike>;
+  /** Every open connection. */
+  connections: Set<ConnectionLike>;
+  closing: boolean;
+  /** Publish an Application Message: retained store update + routing. */
+  publish(msg: Message): void;
+}

@@ -1,0 +1,69 @@
+/**
+ * Hot-path PUBLISH encoding. One message routed to many clients is encoded once per distinct
+ * variant (protocol level 5 or not, QoS>0 or not, retain, subscription ids, remaining expiry);
+ * QoS>0 copies get their packet id (and DUP) patched into a copy of the cached bytes.
+ */
+import { encodePacket } from '../codec/index.ts';
+import type { Properties, PublishPacket, QoS } from '../codec/packet-types.ts';
+import { remainingExpiry, type Message } from './message.ts';
+
+export class PublishCache {
+  private msg: Message | null = null;
+  private readonly variants = new Map<string, Buffer>();
+
+  /** Bytes of the PUBLISH (packet id 0-filled placeholder for QoS>0: patch it before sending). Shared: do not mutate. */
+  encode(msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined, level5: boolean, now: number): Buffer {
+    if (msg !== this.msg) {
+      this.msg = msg;
+      this.variants.clear();
+    }
+    const expiry = level5 ? remainingExpiry(msg, now) : undefined;
+    const key = `${level5 ? 5 : 4}${qos}${retain ? 1 : 0}${subIds ? subIds.join(',') : ''}|${expiry ?? ''}`;
+    let buf = this.variants.get(key);
+    if (!buf) {
+      buf = encodeFresh(msg, qos, retain, subIds, level5, expiry);
+      if (this.variants.size < 64) this.variants.set(key, buf);
+    }
+    return buf;
+  }
+}
+
+export function encodeFresh(
+  msg: Message,
+  qos: QoS,
+  retain: boolean,
+  subIds: number[] | undefined,
+  level5: boolean,
+  expiry: number | undefined,
+  topicAlias?: { alias: number; sendTopic: boolean },
+): Buffer {
+  const p: PublishPacket = { type: 'publish', topic: msg.topic, payload: msg.payload, qos, retain, dup: false };
+  if (qos > 0) p.packetId = 1;
+  if (level5) {
+    let props: Properties | undefined = msg.properties;
+    if (subIds || expiry !== undefined || topicAlias) {
+      props = { ...props };
+      if (subIds) props.subscriptionIdentifiers = subIds;
+      if (expiry !== undefined) props.messageExpiryInterval = expiry;
+      if (topicAlias) {
+        props.topicAlias = topicAlias.alias;
+        if (!topicAlias.sendTopic) p.topic = '';
+      }
+    }
+    if (props) p.properties = props;
+  }
+  return encodePacket(p, level5 ? 5 : 4);
+}
+
+/** Copy a cached QoS>0 PUBLISH and set its packet id and DUP flag. */
+export function withPacketId(cached: Buffer, packetId: number, dup: boolean): Buffer {
+  const b = Buffer.allocUnsafe(cached.length);
+  cached.copy(b);
+  let i = 1;
+  while (b[i] & 0x80) i++;
+  i++;
+  i += 2 + b.readUInt16BE(i);
+  b.writeUInt16BE(packetId, i);
+  if (dup) b[0] |= 0x08;
+  return b;
+}

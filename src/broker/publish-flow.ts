@@ -1,0 +1,146 @@
+/**
+ * Inbound PUBLISH and the four acknowledgements (3.3-3.7, 4.3, 4.9): topic aliases, capability
+ * checks, authorization, payload format, QoS 1/2 receive flow, outbound ack handling.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { AckPacket, Properties, PublishPacket } from '../codec/index.ts';
+import { formatRef, ref311, ref50 } from '../spec/types.ts';
+import type { Connection } from './connection.ts';
+import type { Message } from './message.ts';
+
+export function onPublish(c: Connection, p: PublishPacket): void {
+  const ctx = c.ctx;
+  const s = c.session!;
+  ctx.stats.messagesReceived++;
+  let topic = p.topic;
+  let props = p.properties;
+  if (c.level5) {
+    if (props?.topicAlias !== undefined) {
+      const alias = props.topicAlias;
+      if (alias === 0 || alias > ctx.caps.topicAliasMaximum) {
+        return c.protocolError(`topic alias ${alias} outside 1..${ctx.caps.topicAliasMaximum}`, ref311('MQTT-4.8.0-1'), ref50('MQTT-3.3.2-12'), 0x94);
+      }
+      if (topic.length > 0) (c.aliasIn ??= new Map()).set(alias, topic);
+      else {
+        const t = c.aliasIn?.get(alias);
+        if (t === undefined) return c.protocolError(`topic alias ${alias} has no mapping`, ref311('MQTT-4.8.0-1'), ref50('MQTT-3.3.2-7'));
+        topic = t;
+      }
+      const { topicAlias: _a, ...rest } = props;
+      props = Object.keys(rest).length > 0 ? rest : undefined;
+    } else if (topic.length === 0) {
+      return c.protocolError('PUBLISH with empty topic and no topic alias', ref311('MQTT-4.7.3-1'), ref50('MQTT-3.3.2-1'));
+    }
+    if (p.qos > ctx.caps.maximumQoS) {
+      return c.protocolError(`PUBLISH QoS ${p.qos} above maximum QoS ${ctx.caps.maximumQoS}`, ref311('MQTT-4.8.0-1'), ref50('MQTT-3.2.2-11'), 0x9b);
+    }
+    if (p.retain && !ctx.caps.retainAvailable) {
+      return c.protocolError('retained PUBLISH but retain is not available', ref311('MQTT-4.8.0-1'), ref50('MQTT-3.2.2-14'), 0x9a);
+    }
+    if (p.qos > 0 && s.inbound.size + c.pendingAcks >= ctx.caps.receiveMaximum && !s.inbound.has(p.packetId!)) {
+      return c.protocolError(`more than Receive Maximum (${ctx.caps.receiveMaximum}) unacknowledged QoS>0 PUBLISHes`, ref311('MQTT-4.8.0-1'), ref50('MQTT-3.3.4-7'), 0x93);
+    }
+  }
+  const id = p.packetId ?? 0;
+  if (ctx.authorizer && !ctx.authorizer.authorize(c.info!, 'write', topic)) {
+    ctx.logger.info('publish not authorized', { clientId: c.clientId, topic });
+    // 3.1.1 MQTT-3.3.5-2: positive ack (or close); 5.0: ack with 0x87.
+    return refuseAck(c, p, c.level5 ? 0x87 : 0, 'not authorized');
+  }
+  if (c.level5 && props?.payloadFormatIndicator === 1 && !isUtf8(p.payload)) {
+    ctx.logger.info('payload format indicator says UTF-8 but payload is not', { clientId: c.clientId, topic });
+    return refuseAck(c, p, 0x99, 'payload is not valid UTF-8');
+  }
+  const msg: Message = { topic, payload: p.payload, qos: p.qos, retain: p.retain, publisher: c.clientId };
+  if (props) {
+    const exp = props.messageExpiryInterval;
+    if (exp !== undefined) {
+      msg.expiresAt = ctx.clock.now() + exp * 1000;
+      const { messageExpiryInterval: _e, ...rest } = props;
+      props = Object.keys(rest).length > 0 ? (rest as Properties) : undefined;
+    }
+    if (props) msg.properties = props;
+  }
+  if (p.qos === 0) return ctx.publish(msg);
+  if (p.qos === 1) {
+    ctx.publish(msg);
+    return ack(c, 'puback', id);
+  }
+  if (s.inbound.publish(id) === 'new') {
+    // Method A (4.3.3): route on first receipt, remember the id until PUBREL.
+    if (s.persistent) ctx.persistence.addInbound(s.clientId, id);
+    ctx.publish(msg);
+  }
+  ack(c, 'pubrec', id);
+}
+
+/** Acknowledge a received PUBLISH; with durable persistence only once what it caused is on disk. */
+function ack(c: Connection, type: 'puback' | 'pubrec', id: number, rc = 0, reason?: string): void {
+  const ctx = c.ctx;
+  if (!ctx.persistence.durable) return c.sendAck(type, id, rc, reason);
+  c.pendingAcks++;
+  ctx.persistence.sync().then(
+    () => {
+      c.pendingAcks--;
+      c.sendAck(type, id, rc, reason);
+    },
+    (e: unknown) => {
+      c.pendingAcks--;
+      ctx.logger.error('persistence sync failed; closing connection without acknowledging', { clientId: c.clientId, error: String(e) });
+      c.disconnect(0x80);
+    },
+  );
+}
+
+function refuseAck(c: Connection, p: PublishPacket, rc: number, reason: string): void {
+  if (p.qos === 1) c.sendAck('puback', p.packetId!, rc, reason);
+  else if (p.qos === 2) {
+    if (rc < 0x80) c.session!.inbound.publish(p.packetId!);
+    c.sendAck('pubrec', p.packetId!, rc, reason);
+  }
+}
+
+export function onPubrel(c: Connection, p: AckPacket<'pubrel'>): void {
+  const s = c.session!;
+  const { known } = s.inbound.pubrel(p.packetId);
+  if (known && s.persistent) c.ctx.persistence.removeInbound(s.clientId, p.packetId);
+  // 4.3.3-11 (5.0) / 4.3.3-2 (3.1.1): always answer PUBCOMP; 0x92 when the id is unknown at 5.0.
+  c.sendAck('pubcomp', p.packetId, known || !c.level5 ? 0 : 0x92);
+}
+
+export function onPuback(c: Connection, p: AckPacket<'puback'>): void {
+  const s = c.session!;
+  const r = s.out.puback(p.packetId, c.ctx.clock.now());
+  if (!r.known) return unknownAck(c, 'PUBACK', p.packetId);
+  if (r.done && s.persistent) c.ctx.persistence.removeOutbound(s.clientId, r.done.seq);
+  c.sendReleased(r.release);
+}
+
+export function onPubrec(c: Connection, p: AckPacket<'pubrec'>): void {
+  const s = c.session!;
+  const r = s.out.pubrec(p.packetId, p.reasonCode ?? 0, c.ctx.clock.now());
+  if (!r.known) {
+    unknownAck(c, 'PUBREC', p.packetId);
+    if (c.level5) c.sendAck('pubrel', p.packetId, 0x92);
+    else c.sendPubrel(p.packetId);
+    return;
+  }
+  if (s.persistent) {
+    if (r.done) c.ctx.persistence.removeOutbound(s.clientId, r.done.seq);
+    else c.ctx.persistence.putOutbound(s.clientId, s.out.inflight.get(p.packetId)!);
+  }
+  if (r.sendPubrel) c.sendPubrel(p.packetId); // 4.3.3-4
+  c.sendReleased(r.release);
+}
+
+export function onPubcomp(c: Connection, p: AckPacket<'pubcomp'>): void {
+  const s = c.session!;
+  const r = s.out.pubcomp(p.packetId, c.ctx.clock.now());
+  if (!r.known) return unknownAck(c, 'PUBCOMP', p.packetId);
+  if (r.done && s.persistent) c.ctx.persistence.removeOutbound(s.clientId, r.done.seq);
+  c.sendReleased(r.release);
+}
+
+function unknownAck(c: Connection, kind: string, id: number): void {
+  c.ctx.logger.debug(`${kind} for unknown packet id ignored`, { clientId: c.clientId, packetId: id, statement: formatRef(c.level5 ? ref50('MQTT-2.2.1-5') : ref311('MQTT-2.3.1-6')) });
+}

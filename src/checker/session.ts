@@ -1,0 +1,94 @@
+/**
+ * Session resume (3.1.2-4/5, 3.2.2, 4.4): Session Present tells the truth, and QoS 1/2
+ * messages published while a persistent-session subscriber was away reach it after it
+ * reconnects.
+ */
+import type { SpecVersion, StatementRef } from '../spec/types.ts';
+import { ref311, ref50 } from '../spec/types.ts';
+import type { History } from './history.ts';
+import type { Model } from './model.ts';
+import { obligation, receiptsIn, subscriptionOps } from './delivery.ts';
+import type { CheckOptions, CheckResult, CheckerSpec, Findings, Violation } from './result.ts';
+import { runChecker } from './result.ts';
+
+function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Findings {
+  const violations: Violation[] = [];
+  let checked = 0;
+  let unknown = 0;
+  for (const c of m.conns) {
+    checked++;
+    const clean = c.invoke.value.cleanStart !== false;
+    const present = c.ok.value.sessionPresent === true;
+    const prev = c.prev;
+    const prevConn = prev?.conns[prev.conns.length - 1];
+    if (clean && present) {
+      violations.push({
+        key: `present-after-clean:${c.process}@${c.ok.index}`,
+        message: `${c.process} connected with a clean start (op #${c.invoke.index}) but the server said a session was present`,
+        ops: [c.invoke, c.ok],
+      });
+    } else if (!clean && !present && prev !== undefined && prev.persistent && prev.end === c.ok && prevConn !== undefined && prevConn !== c) {
+      const expiry = prevConn.invoke.value.sessionExpiry;
+      const away = c.invoke.time - (prevConn.end?.time ?? c.invoke.time);
+      if (typeof expiry === 'number' && away >= expiry * 1000 - 100) {
+        unknown++;
+        continue;
+      }
+      violations.push({
+        key: `session-lost:${c.process}@${c.ok.index}`,
+        message: `${c.process} resumed its persistent session (op #${c.invoke.index}) but the server answered Session Present 0; the session from op #${prevConn.ok.index} was lost`,
+        ops: [prevConn.invoke, prevConn.ok, ...(prevConn.end ? [prevConn.end] : []), c.invoke, c.ok],
+      });
+    } else if (!clean && present && (prev === undefined || !prev.persistent || prev.endKind === 'closed')) {
+      if (prev === undefined) {
+        unknown++; // a session from before the history began may well exist
+        continue;
+      }
+      violations.push({
+        key: `present-without-session:${c.process}@${c.ok.index}`,
+        message: `${c.process} got Session Present 1 (op #${c.ok.index}) although its last session ended with its connection`,
+        ops: [...(prevConn ? [prevConn.invoke, prevConn.ok, ...(prevConn.end ? [prevConn.end] : [])] : []), c.invoke, c.ok],
+      });
+    }
+  }
+  // Messages queued while away are delivered after the session resumes.
+  for (const s of m.sessions) {
+    if (!s.persistent) continue;
+    for (let k = 0; k + 1 < s.conns.length; k++) {
+      const gapFrom = s.conns[k].end;
+      const resumed = s.conns[k + 1];
+      if (gapFrom === undefined) continue;
+      for (const p of m.pubs.values()) {
+        if (p.qos === 0 || p.outcome !== 'ok' || p.done === undefined) continue;
+        if (p.invoke.index < gapFrom.index || p.done.index > resumed.ok.index) continue;
+        const ob = obligation(m, p, s, 1, opts.settleMs);
+        if (ob.kind === 'none') continue;
+        checked++;
+        if (receiptsIn(m, p.msgId, s).length > 0) continue;
+        if (ob.kind === 'maybe') {
+          unknown++;
+          continue;
+        }
+        violations.push({
+          key: `queued-lost:${p.msgId}->${s.process}#${s.id}`,
+          message: `${p.msgId} (QoS ${p.qos}) was published while ${s.process} was away (ops #${gapFrom.index}..#${resumed.ok.index}) and was not delivered after the session resumed`,
+          ops: [...subscriptionOps(ob.subs), gapFrom, p.invoke, p.done, resumed.invoke, resumed.ok],
+        });
+      }
+    }
+  }
+  return { violations, checked, unknown };
+}
+
+const statements = (v: SpecVersion): StatementRef[] => (v === '5.0'
+  ? [ref50('MQTT-3.1.2-4'), ref50('MQTT-3.1.2-5'), ref50('MQTT-3.1.2-23'), ref50('MQTT-3.2.2-2'), ref50('MQTT-3.2.2-3'), ref50('MQTT-4.4.0-1')]
+  : [ref311('MQTT-3.1.2-4'), ref311('MQTT-3.1.2-5'), ref311('MQTT-3.2.2-1'), ref311('MQTT-3.2.2-2'), ref311('MQTT-3.2.2-3'), ref311('MQTT-4.4.0-1')]);
+
+export const sessionSpec: CheckerSpec = {
+  name: 'session-resume',
+  noun: 'connections and queued messages',
+  statements,
+  find: (m, o) => findSession(m, o as CheckOptions & { settleMs?: number }),
+};
+
+export const checkSession = (h: History, o?: CheckOptions & { settleMs?: number }): CheckResult => runChecker(sessionSpec, h, o);

@@ -1,0 +1,243 @@
+/**
+ * The facade the resilience scenarios talk to: named devices, one fault-injecting proxy per
+ * device link, a shared history, and the guarantee checkers. Durations written in a scenario
+ * are multiplied by `timeScale` so a "10 seconds" fault window costs a fraction of that.
+ */
+import type { QoS } from '../codec/index.ts';
+import { createRng, hashString, sleep, systemClock, type Clock, type Rng } from '../common/index.ts';
+import type { SpecVersion } from '../spec/types.ts';
+import { createProxy, type Proxy, type ToxicInput } from '../proxy/index.ts';
+import { startBroker, type RunningBroker } from '../broker/start-broker.ts';
+import type { Misbehave } from '../broker/index.ts';
+import {
+  CHECKERS, HistoryRecorder, formatResult, runChecker, toJsonLines, type AllOptions, type CheckResult, type CheckerName,
+} from '../checker/index.ts';
+import { Device, type DeviceOptions } from './device.ts';
+
+export interface HarnessOptions {
+  /** Broker the devices (or their proxies) connect to. */
+  brokerUrl: string;
+  version: SpecVersion;
+  seed: number;
+  /** Unique per scenario; prefixes client ids and topics so runs never collide. */
+  prefix: string;
+  /** Multiplier for scenario durations (default 0.1). */
+  timeScale?: number;
+  clock?: Clock;
+  /** Upper bound on one settle / check wait in real ms (default 5000). */
+  maxWaitMs?: number;
+}
+
+export class CheckFailure extends Error {
+  constructor(message: string, readonly results: CheckResult[]) {
+    super(message);
+    this.name = 'CheckFailure';
+  }
+}
+
+export class ResilienceHarness {
+  readonly recorder: HistoryRecorder;
+  readonly rng: Rng;
+  readonly timeScale: number;
+  readonly level: 4 | 5;
+  private readonly clock: Clock;
+  private readonly devices = new Map<string, Device>();
+  private readonly proxies = new Map<string, Proxy>();
+  private brokerUrl: string;
+  private ownBroker: RunningBroker | undefined;
+  readonly results: CheckResult[] = [];
+  private closed = false;
+
+  constructor(readonly opts: HarnessOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.recorder = new HistoryRecorder(this.clock, { maxOps: 500_000 });
+    this.rng = createRng(opts.seed);
+    this.timeScale = opts.timeScale ?? 0.1;
+    this.level = opts.version === '5.0' ? 5 : 4;
+    this.brokerUrl = opts.brokerUrl;
+  }
+
+  /** Scales a scenario duration (ms) to real ms. */
+  ms(n: number): number {
+    return Math.max(1, Math.round(n * this.timeScale));
+  }
+
+  clientId(name: string): string {
+    return `${this.opts.prefix}-${name}`;
+  }
+
+  topic(t: string): string {
+    return `rh/${this.opts.prefix}/${t}`;
+  }
+
+  /** Runs the scenario against a private embedded broker (negative controls use `misbehave`). */
+  async useOwnBroker(misbehave?: Misbehave): Promise<void> {
+    if (this.devices.size > 0 || this.proxies.size > 0) throw new Error('useOwnBroker must come before any device or link');
+    this.ownBroker = await startBroker({ host: '127.0.0.1', port: 0, ...(misbehave ? { misbehave } : {}) });
+    this.brokerUrl = this.ownBroker.url;
+  }
+
+  /** Puts a fault-injecting proxy between a device and the broker, with a link profile and/or toxics. */
+  async link(name: string, o: { profile?: string; toxics?: ToxicInput[] } = {}): Promise<Proxy> {
+    let p = this.proxies.get(name);
+    if (p === undefined) {
+      if (this.devices.has(name)) throw new Error(`the link of "${name}" must be set before "${name}" connects`);
+      p = await createProxy({ upstream: this.brokerUrl, seed: (this.opts.seed ^ hashString(name)) >>> 0, ...(o.profile ? { profile: o.profile } : {}) });
+      p.onFault((ev) => this.recorder.fault({ ...ev, link: `${name}#${ev.link ?? ''}` }));
+      this.proxies.set(name, p);
+    } else if (o.profile) throw new Error(`the link of "${name}" already exists; give its profile first`);
+    for (const t of o.toxics ?? []) p.addToxic(t);
+    return p;
+  }
+
+  /** Adds a toxic on a device's link (creating the link if needed); the toxic sees only this device. */
+  async fault(name: string, t: ToxicInput): Promise<void> {
+    const p = this.proxies.get(name) ?? (await this.link(name));
+    p.addToxic({ ...t, attributes: { client_id: this.clientId(name), ...(t.attributes ?? {}) } });
+  }
+
+  /** Cuts the device's open link(s) now; the device notices and reconnects. */
+  cut(name: string, how: 'close' | 'reset' = 'reset'): number {
+    const p = this.proxies.get(name);
+    if (p === undefined) throw new Error(`"${name}" has no proxy link to cut; give it a link first`);
+    return p.cut({ clientId: this.clientId(name) }, how);
+  }
+
+  /** The named device, created and connected on first use. */
+  async device(name: string, o: Partial<Omit<DeviceOptions, 'clientId' | 'url' | 'recorder'>> = {}): Promise<Device> {
+    let d = this.devices.get(name);
+    if (d !== undefined) return d;
+    const url = this.proxies.get(name)?.url ?? this.brokerUrl;
+    d = new Device({
+      clientId: this.clientId(name), url, recorder: this.recorder, level: this.level, clock: this.clock,
+      rng: this.rng.fork(name), keepAlive: 2, ackTimeoutMs: 600, backoff: { initialMs: 20, maxMs: 200, maxAttempts: 200 },
+      connectTimeoutMs: 2000, ...o,
+    });
+    this.devices.set(name, d);
+    if (!(await d.start())) throw new Error(`"${name}" could not connect to ${url}`);
+    return d;
+  }
+
+  get(name: string): Device {
+    const d = this.devices.get(name);
+    if (d === undefined) throw new Error(`no device "${name}" in this scenario`);
+    return d;
+  }
+
+  async subscribe(name: string, filter: string, qos: QoS, o: { persistent?: boolean } = {}): Promise<void> {
+    const d = await this.device(name, { persistent: o.persistent === true });
+    const ok = await this.within(d.subscribe([{ filter: this.topic(filter), qos }]), `"${name}" subscribing to "${filter}"`);
+    if (!ok) throw new Error(`"${name}" could not subscribe to "${filter}" (refused or connection lost)`);
+  }
+
+  /**
+   * Publishes `count` messages (payload = message id). `oneAtATime` waits for each
+   * acknowledgement (an in-flight window of 1); otherwise the device's window applies.
+   */
+  async publish(name: string, count: number, topic: string, qos: QoS, o: { retain?: boolean; oneAtATime?: boolean; intervalMs?: number } = {}): Promise<void> {
+    if (!Number.isInteger(count) || count < 1 || count > 10_000) throw new RangeError(`message count must be 1..10000, got ${count}`);
+    const d = await this.device(name, { persistent: true, ...(o.oneAtATime ? { maxInflight: 1 } : {}) });
+    const all: Promise<unknown>[] = [];
+    for (let i = 0; i < count; i++) {
+      const p = d.publish(this.topic(topic), qos, { retain: o.retain });
+      if (o.oneAtATime) await this.within(p, `"${name}" message ${i + 1}`);
+      else all.push(p);
+      if (o.intervalMs) await sleep(this.ms(o.intervalMs));
+    }
+    await this.within(Promise.all(all), `"${name}" publishing ${count} messages`);
+  }
+
+  async disconnect(name: string): Promise<void> {
+    await this.get(name).disconnect();
+  }
+
+  crash(name: string): void {
+    this.get(name).crash();
+  }
+
+  /** Reconnects a device that was stopped (crash / disconnect), resuming its session if persistent. */
+  async reconnect(name: string): Promise<void> {
+    if (!(await this.get(name).start())) throw new Error(`"${name}" could not reconnect`);
+  }
+
+  async wait(scenarioMs: number): Promise<void> {
+    await sleep(this.ms(scenarioMs));
+  }
+
+  /** Waits until every running device is connected and idle and the history has been quiet for a while. */
+  async settle(quietMs = 150): Promise<void> {
+    const deadline = Date.now() + (this.opts.maxWaitMs ?? 5000);
+    let size = -1;
+    let quietSince = Date.now();
+    while (Date.now() < deadline) {
+      const busy = [...this.devices.values()].some((d) => !d.idle);
+      if (this.recorder.size !== size || busy) {
+        size = this.recorder.size;
+        quietSince = Date.now();
+      } else if (Date.now() - quietSince >= quietMs) return;
+      await sleep(25);
+    }
+  }
+
+  /** Runs checkers; keeps their results for the report. */
+  check(names: readonly CheckerName[], o: AllOptions = {}): CheckResult[] {
+    const opts: AllOptions = { version: this.opts.version, endTime: this.clock.now(), ...o };
+    const rs = names.map((n) => runChecker(CHECKERS[n], this.recorder.history, opts));
+    this.results.push(...rs);
+    return rs;
+  }
+
+  /**
+   * Settles, then checks until every checker is decided (valid with nothing undecided, or
+   * invalid) or the wait bound passes. Throws unless all hold and each decided something.
+   */
+  async expectValid(names: readonly CheckerName[], o: AllOptions = {}): Promise<CheckResult[]> {
+    const rs = await this.decide(names, o);
+    const bad = rs.filter((r) => r.valid !== true || r.checked - r.unknown <= 0);
+    if (bad.length > 0) {
+      throw new CheckFailure(`guarantee not shown (seed ${this.opts.seed}):\n${bad.map((r) => formatResult(r) + (r.valid === true ? '\n  (nothing decided: the scenario proved nothing)' : '')).join('\n')}`, rs);
+    }
+    return rs;
+  }
+
+  /** For negative controls: the checker must find a violation; returns its result. */
+  async expectInvalid(name: CheckerName, o: AllOptions = {}): Promise<CheckResult> {
+    const [r] = await this.decide([name], o);
+    if (r.valid !== false) throw new CheckFailure(`negative control: ${name} should have found a violation but said ${String(r.valid)} (seed ${this.opts.seed}): ${r.summary}`, [r]);
+    return r;
+  }
+
+  private async decide(names: readonly CheckerName[], o: AllOptions): Promise<CheckResult[]> {
+    await this.settle();
+    const deadline = Date.now() + (this.opts.maxWaitMs ?? 5000);
+    for (;;) {
+      const rs = names.map((n) => runChecker(CHECKERS[n], this.recorder.history, { version: this.opts.version, endTime: this.clock.now(), ...o }));
+      const decided = rs.every((r) => r.valid === false || (r.valid === true && r.unknown === 0));
+      if (decided || Date.now() >= deadline) {
+        this.results.push(...rs);
+        return rs;
+      }
+      await sleep(50);
+    }
+  }
+
+  /** History as JSON lines plus the check results, for attaching to a failed scenario. */
+  artifacts(): { seed: number; history: string; results: string } {
+    return { seed: this.opts.seed, history: toJsonLines(this.recorder.history), results: this.results.map(formatResult).join('\n') };
+  }
+
+  private within<T>(p: Promise<T>, what: string): Promise<T> {
+    const ms = this.opts.maxWaitMs ?? 5000;
+    let t: NodeJS.Timeout | undefined;
+    return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`timed out after ${ms} ms: ${what}`)), ms)))]).finally(() => clearTimeout(t));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const d of this.devices.values()) d.close();
+    this.recorder.finish('scenario ended');
+    await Promise.all([...this.proxies.values()].map((p) => p.close().catch(() => {})));
+    await this.ownBroker?.close();
+  }
+}

@@ -1,0 +1,344 @@
+/**
+ * createProxy(): a TCP listener that opens one Link per client connection towards the
+ * upstream broker, applies the toxics currently configured, keeps statistics and reports
+ * every fault to onFault listeners.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { createRng, hashString } from '../common/rng.ts';
+import { seedFromEnv } from '../common/rng.ts';
+import { formatHostPort, parseListen, parseUpstream, type UpstreamTarget } from './address.ts';
+import { Link, type LinkHost, type StageToxicInstance } from './link.ts';
+import { loadProfile, type LinkProfile } from './profiles.ts';
+import { systemScheduler, type Scheduler } from './scheduler.ts';
+import { StatsTotals } from './stats.ts';
+import { normalizeToxic, ToxicError } from './toxics/registry.ts';
+import type { ProxyControl, ProxyToxic, ProxyToxicDef, StageToxicDef } from './toxics/toxic.ts';
+import type { FaultEvent, LinkStats, ProxyStats, ToxicInput, ToxicSpec } from './types.ts';
+
+export interface ProxyOptions {
+  /** Name used by the HTTP API (default "mqtt"). */
+  name?: string;
+  /** "host:port"; default "127.0.0.1:0". */
+  listen?: string;
+  /** mqtt://host:port (framed), tcp://, host:port, or mqtts:// ws:// wss:// (passed byte-wise). */
+  upstream: string;
+  /** Seed for every random choice; default MQTT_HARNESS_SEED or a random one (see `seed`). */
+  seed?: number;
+  toxics?: ToxicInput[];
+  /** A profile name from scenarios/links, a path to a YAML file, or a loaded profile. */
+  profile?: string | LinkProfile;
+  /** MQTT framing; default true for mqtt:// tcp:// and bare host:port upstreams. */
+  mqtt?: boolean;
+  scheduler?: Scheduler;
+  /** How many fault events faults() keeps (oldest dropped first). Default 100000. */
+  faultLogLimit?: number;
+}
+
+export interface Proxy {
+  readonly name: string;
+  readonly seed: number;
+  readonly host: string;
+  readonly port: number;
+  /** mqtt://host:port of the proxy's listener. */
+  readonly url: string;
+  readonly upstream: string;
+  readonly enabled: boolean;
+  addToxic(t: ToxicInput): ToxicSpec;
+  removeToxic(name: string): void;
+  /** Merges attributes (and toxicity/stream if given); the toxic restarts (its counters reset). */
+  updateToxic(name: string, change: Partial<Omit<ToxicInput, 'name' | 'type'>>): ToxicSpec;
+  toxic(name: string): ToxicSpec | undefined;
+  toxics(): ToxicSpec[];
+  /** Removes every toxic and re-enables the proxy (Toxiproxy's reset). */
+  reset(): Promise<void>;
+  /** Disabled: listener closed (connections refused) and every link closed. */
+  setEnabled(on: boolean): Promise<void>;
+  stats(): ProxyStats;
+  links(): LinkStats[];
+  /**
+   * Cuts open links now (all, or those of one client id / link id): 'close' = FIN, 'reset' = RST.
+   * Recorded as a fault of toxic "(manual)". Returns how many links were cut.
+   */
+  cut(filter?: { clientId?: string; link?: number }, how?: 'close' | 'reset'): number;
+  onFault(fn: (ev: FaultEvent) => void): () => void;
+  /** Recorded fault events, oldest first. */
+  faults(): FaultEvent[];
+  close(): Promise<void>;
+}
+
+type Admission = 'open' | 'refuse' | 'blackhole';
+
+export async function createProxy(opts: ProxyOptions): Promise<Proxy> {
+  const p = new ProxyImpl(opts);
+  await p.start();
+  return p;
+}
+
+class ProxyImpl implements Proxy {
+  readonly name: string;
+  readonly seed: number;
+  readonly host: string;
+  port: number;
+  readonly upstream: string;
+  enabled = true;
+  private readonly target: UpstreamTarget;
+  private readonly mqtt: boolean;
+  private readonly sched: Scheduler;
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private readonly open = new Set<Link>();
+  private closedLinks: Link[] = [];
+  private readonly totals = new StatsTotals();
+  private readonly specs = new Map<string, ToxicSpec>();
+  private readonly stageToxics = new Map<string, StageToxicInstance>();
+  private readonly proxyToxics = new Map<string, ProxyToxic>();
+  private readonly admission = new Map<string, Admission>();
+  private readonly stalls = new Set<string>();
+  private readonly proxyFaults: Record<string, number> = {};
+  private readonly listeners = new Set<(ev: FaultEvent) => void>();
+  private readonly log: FaultEvent[] = [];
+  private readonly logLimit: number;
+  private nextId = 1;
+  private connections = 0;
+  private refused = 0;
+  private closing = false;
+  private relisten: Promise<void> | undefined;
+
+  constructor(private readonly opts: ProxyOptions) {
+    this.name = opts.name ?? 'mqtt';
+    this.seed = (opts.seed ?? seedFromEnv()) >>> 0;
+    const l = parseListen(opts.listen ?? '127.0.0.1:0');
+    this.host = l.host;
+    this.port = l.port;
+    this.upstream = opts.upstream;
+    this.target = parseUpstream(opts.upstream);
+    this.mqtt = opts.mqtt ?? this.target.framable;
+    if (this.mqtt && !this.target.framable) throw new Error(`mqtt framing needs a plain TCP upstream, not ${opts.upstream}`);
+    this.sched = opts.scheduler ?? systemScheduler();
+    this.logLimit = opts.faultLogLimit ?? 100_000;
+    this.linkHost.sched = this.sched;
+    this.linkHost.seed = this.seed;
+  }
+
+  get url(): string {
+    return `mqtt://${formatHostPort(this.host, this.port)}`;
+  }
+
+  async start(): Promise<void> {
+    const profile = typeof this.opts.profile === 'string' ? loadProfile(this.opts.profile) : this.opts.profile;
+    const all = [...(profile?.toxics ?? []), ...(this.opts.toxics ?? [])];
+    all.forEach((t, i) => normalizeToxic(t, `toxics[${i}]`)); // validate all before acting on any
+    await this.listen();
+    for (const t of all) this.addToxic(t);
+  }
+
+  private listen(): Promise<void> {
+    const server = createServer({ allowHalfOpen: true, noDelay: true } as never, (s) => this.accept(s));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', (e) => reject(new Error(`proxy ${this.name}: cannot listen on ${formatHostPort(this.host, this.port)}: ${e.message}`)));
+      server.listen({ host: this.host, port: this.port }, () => {
+        const a = server.address();
+        if (a !== null && typeof a !== 'string') this.port = a.port;
+        resolve();
+      });
+    });
+  }
+
+  private stopListening(): void {
+    this.server?.close();
+    this.server = undefined;
+  }
+
+  private effectiveAdmission(): Admission {
+    const v = [...this.admission.values()];
+    return v.includes('refuse') ? 'refuse' : v.includes('blackhole') ? 'blackhole' : 'open';
+  }
+
+  /** Applies the combined admission state: refuse = listener closed (ECONNREFUSED). */
+  private applyAdmission(): void {
+    if (this.closing) return;
+    const a = this.enabled ? this.effectiveAdmission() : 'refuse';
+    if (a === 'refuse') this.stopListening();
+    else {
+      if (this.server === undefined && this.relisten === undefined) {
+        this.relisten = this.listen()
+          .catch((e: Error) => this.emit({ time: this.sched.now(), toxic: '(proxy)', action: 'refuse', detail: { error: e.message } }))
+          .finally(() => (this.relisten = undefined));
+      }
+      if (a === 'open') for (const l of this.open) l.gate(false);
+    }
+  }
+
+  private accept(s: Socket): void {
+    if (this.closing || !this.enabled) {
+      this.refused++;
+      return void s.destroy();
+    }
+    this.connections++;
+    this.sockets.add(s);
+    s.once('close', () => this.sockets.delete(s));
+    const link = new Link(this.linkHost, this.nextId++, s, this.target, this.mqtt, this.effectiveAdmission() === 'blackhole');
+    this.open.add(link);
+    if (this.stalls.size > 0) link.stall(true);
+    for (const t of this.stageToxics.values()) link.addToxic(t);
+  }
+
+  private readonly linkHost: LinkHost = {
+    sched: systemScheduler(),
+    seed: 0,
+    emitFault: (ev: FaultEvent) => this.emit(ev),
+    linkClosed: (l: Link) => {
+      this.open.delete(l);
+      this.totals.add(l.stats());
+      this.closedLinks.push(l);
+      if (this.closedLinks.length > 1000) this.closedLinks = this.closedLinks.slice(-500);
+    },
+  };
+
+  private emit(ev: FaultEvent): void {
+    if (ev.link === undefined) this.proxyFaults[ev.toxic] = (this.proxyFaults[ev.toxic] ?? 0) + 1;
+    this.log.push(ev);
+    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
+    for (const fn of this.listeners) {
+      try {
+        fn(ev);
+      } catch {
+        /* a listener's bug must not break the proxy */
+      }
+    }
+  }
+
+  addToxic(t: ToxicInput): ToxicSpec {
+    const { spec, def, attrs } = normalizeToxic(t);
+    if (this.specs.has(spec.name)) throw new ToxicError(`toxic "${spec.name}" already exists on proxy ${this.name}`, 'name');
+    this.specs.set(spec.name, spec);
+    if (def.kind === 'stage') {
+      const inst: StageToxicInstance = { spec, def: def as StageToxicDef<unknown>, attrs, shared: {}, addedAt: this.sched.now() };
+      this.stageToxics.set(spec.name, inst);
+      for (const l of this.open) l.addToxic(inst);
+    } else {
+      this.proxyToxics.set(spec.name, (def as ProxyToxicDef<unknown>).create(attrs, this.control(spec.name)));
+    }
+    return structuredClone(spec);
+  }
+
+  private control(toxic: string): ProxyControl {
+    return {
+      sched: this.sched,
+      rng: createRng((this.seed ^ hashString(`proxy/${toxic}`)) >>> 0),
+      toxic,
+      setAdmission: (a) => {
+        if (a === 'open') this.admission.delete(toxic);
+        else this.admission.set(toxic, a);
+        this.applyAdmission();
+      },
+      cutLinks: (how) => {
+        for (const l of [...this.open]) {
+          this.emit({ time: this.sched.now(), link: l.id, ...(l.clientId !== undefined ? { clientId: l.clientId } : {}), toxic, action: how });
+          l.faults[toxic] = (l.faults[toxic] ?? 0) + 1;
+          l.terminate(how);
+        }
+      },
+      stallLinks: (on) => {
+        if (on) this.stalls.add(toxic);
+        else this.stalls.delete(toxic);
+        for (const l of this.open) l.stall(this.stalls.size > 0);
+      },
+      fault: (action, detail) => this.emit({ time: this.sched.now(), toxic, action, ...(detail !== undefined ? { detail } : {}) }),
+    };
+  }
+
+  removeToxic(name: string): void {
+    if (!this.specs.delete(name)) throw new ToxicError(`no toxic "${name}" on proxy ${this.name}`, 'name');
+    const st = this.stageToxics.get(name);
+    if (st !== undefined) {
+      this.stageToxics.delete(name);
+      for (const l of this.open) l.removeToxic(name, st.def.bothStreams === true);
+    }
+    const pt = this.proxyToxics.get(name);
+    if (pt !== undefined) {
+      this.proxyToxics.delete(name);
+      pt.dispose();
+    }
+  }
+
+  updateToxic(name: string, change: Partial<Omit<ToxicInput, 'name' | 'type'>>): ToxicSpec {
+    const old = this.specs.get(name);
+    if (old === undefined) throw new ToxicError(`no toxic "${name}" on proxy ${this.name}`, 'name');
+    const next: ToxicInput = {
+      name,
+      type: old.type,
+      stream: change.stream ?? old.stream,
+      toxicity: change.toxicity ?? old.toxicity,
+      attributes: { ...old.attributes, ...(change.attributes ?? {}) },
+    };
+    normalizeToxic(next); // throws before anything is removed
+    this.removeToxic(name);
+    return this.addToxic(next);
+  }
+
+  toxic(name: string): ToxicSpec | undefined {
+    const s = this.specs.get(name);
+    return s === undefined ? undefined : structuredClone(s);
+  }
+
+  toxics(): ToxicSpec[] {
+    return [...this.specs.values()].map((s) => structuredClone(s));
+  }
+
+  async reset(): Promise<void> {
+    for (const n of [...this.specs.keys()]) this.removeToxic(n);
+    await this.setEnabled(true);
+  }
+
+  async setEnabled(on: boolean): Promise<void> {
+    if (this.enabled === on) return;
+    this.enabled = on;
+    if (!on) for (const l of [...this.open]) l.destroy();
+    this.applyAdmission();
+    await this.relisten;
+  }
+
+  stats(): ProxyStats {
+    return this.totals.snapshot([...this.open].map((l) => l.stats()), this.connections, this.refused, this.proxyFaults);
+  }
+
+  links(): LinkStats[] {
+    return [...this.closedLinks, ...this.open].map((l) => l.stats());
+  }
+
+  cut(filter: { clientId?: string; link?: number } = {}, how: 'close' | 'reset' = 'reset'): number {
+    let n = 0;
+    for (const l of [...this.open]) {
+      if (filter.clientId !== undefined && l.clientId !== filter.clientId) continue;
+      if (filter.link !== undefined && l.id !== filter.link) continue;
+      this.emit({ time: this.sched.now(), link: l.id, ...(l.clientId !== undefined ? { clientId: l.clientId } : {}), toxic: '(manual)', action: how });
+      l.faults['(manual)'] = (l.faults['(manual)'] ?? 0) + 1;
+      l.terminate(how);
+      n++;
+    }
+    return n;
+  }
+
+  onFault(fn: (ev: FaultEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  faults(): FaultEvent[] {
+    return [...this.log];
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const t of this.proxyToxics.values()) t.dispose();
+    this.proxyToxics.clear();
+    for (const l of this.open) l.destroy();
+    for (const s of this.sockets) s.destroy();
+    await this.relisten;
+    const srv = this.server;
+    this.server = undefined;
+    if (srv !== undefined) await new Promise<void>((r) => srv.close(() => r()));
+  }
+}

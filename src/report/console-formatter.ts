@@ -1,0 +1,23 @@
+import { ProgressFormatter, type IFormatterOptions } from '@cucumber/cucumber';
+import type * as messages from '@cucumber/messages';
+import { collectOutcomes } from './collect-outcomes.ts';
+import { buildComplianceReport, formatComplianceSummary } from './compliance-report.ts';
+import { runInfoOf } from './compliance-formatter.ts';
+
+/**
+ * Cucumber's progress output, then the compliance summary (statements passed / failed /
+ * not applicable / untested per version, failed statements, capability table).
+ */
+export default class ConsoleFormatter extends ProgressFormatter {
+  static override readonly documentation = 'Progress dots plus the MQTT compliance summary';
+
+  constructor(options: IFormatterOptions) {
+    super(options);
+    options.eventBroadcaster.on('envelope', (e: messages.Envelope) => {
+      if (!e.testRunFinished) return;
+      const attempts = this.eventDataCollector.getTestCaseAttempts();
+      const report = buildComplianceReport({ ...collectOutcomes(attempts), info: runInfoOf(attempts) });
+      this.log(formatComplianceSummary(report));
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import { REGISTRY } from '../spec/index.ts';
+import type { Level, SpecVersion, Statement } from '../spec/index.ts';
+
+/**
+ * What one scenario run says about the statements it is tagged with.
+ * - passed: every step held;
+ * - failed: a step failed (evidence says how); for MUST statements the scenario failed in
+ *   cucumber, for all-SHOULD/MAY scenarios it was reported to cucumber as skipped;
+ * - not-applicable: the target lacks a capability the scenario needs (reason says which);
+ * - error: the harness could not run it (undefined step, bad tags...): no verdict.
+ */
+export type OutcomeKind = 'passed' | 'failed' | 'not-applicable' | 'error' | 'skipped';
+
+export interface ScenarioOutcome {
+  name: string;
+  /** "features/x.feature:12" */
+  where: string;
+  version?: SpecVersion;
+  statementIds: string[];
+  kind: OutcomeKind;
+  /** Failure evidence or not-applicable reason / harness error text. */
+  detail?: string;
+  durationMs?: number;
+}
+
+export type VerdictKind = 'passed' | 'failed' | 'not-applicable' | 'untested';
+
+export interface StatementVerdict {
+  version: SpecVersion;
+  id: string;
+  level: Level;
+  section: string;
+  summary: string;
+  testability: Statement['testability']['kind'];
+  verdict: VerdictKind;
+  scenarios: Array<{ name: string; where: string; outcome: OutcomeKind }>;
+  /** Failure evidence (failed) or reasons (not-applicable). */
+  details?: string[];
+}
+
+export interface VersionSummary {
+  version: SpecVersion;
+  statements: number;
+  networkTestable: number;
+  passed: number;
+  failed: number;
+  /** Failed statements whose level is MUST or MUST NOT. */
+  failedMust: number;
+  notApplicable: number;
+  untested: number;
+}
+
+/** One verdict per registry statement: failed beats passed beats not-applicable beats untested. */
+export function computeVerdicts(outcomes: readonly ScenarioOutcome[], registry: readonly Statement[] = REGISTRY): StatementVerdict[] {
+  const byKey = new Map<string, ScenarioOutcome[]>();
+  for (const o of outcomes) {
+    if (!o.version) continue;
+    for (const id of o.statementIds) {
+      const k = `${o.version}|${id}`;
+      const list = byKey.get(k) ?? [];
+      list.push(o);
+      byKey.set(k, list);
+    }
+  }
+  return registry.map((s): StatementVerdict => {
+    const os = byKey.get(`${s.version}|${s.id}`) ?? [];
+    const has = (k: OutcomeKind): boolean => os.some((o) => o.kind === k);
+    const verdict: VerdictKind = has('failed') ? 'failed' : has('passed') ? 'passed' : has('not-applicable') ? 'not-applicable' : 'untested';
+    const v: StatementVerdict = {
+      version: s.version,
+      id: s.id,
+      level: s.level,
+      section: s.section,
+      summary: s.summary,
+      testability: s.testability.kind,
+      verdict,
+      scenarios: os.map((o) => ({ name: o.name, where: o.where, outcome: o.kind })),
+    };
+    const want: OutcomeKind | undefined = verdict === 'failed' ? 'failed' : verdict === 'not-applicable' ? 'not-applicable' : undefined;
+    if (want) v.details = os.filter((o) => o.kind === want && o.detail).map((o) => `${o.where} ${o.name}: ${o.detail}`);
+    return v;
+  });
+}
+
+export const isMust = (l: Level): boolean => l === 'MUST' || l === 'MUST NOT';
+
+export function summarize(verdicts: readonly StatementVerdict[]): VersionSummary[] {
+  return (['3.1.1', '5.0'] as const).map((version) => {
+    const vs = verdicts.filter((v) => v.version === version);
+    const count = (k: VerdictKind): number => vs.filter((v) => v.verdict === k).length;
+    return {
+      version,
+      statements: vs.length,
+      networkTestable: vs.filter((v) => v.testability === 'network').length,
+      passed: count('passed'),
+      failed: count('failed'),
+      failedMust: vs.filter((v) => v.verdict === 'failed' && isMust(v.level)).length,
+      notApplicable: count('not-applicable'),
+      untested: count('untested'),
+    };
+  });
+}

@@ -1,0 +1,44 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import type { ConformanceWorld as W } from './support/world.ts';
+import { DURATION, NAME, VERSION, WITHIN, CODE, re, toCode, toMs } from './support/parse.ts';
+
+const who = (as: string | undefined): 'default' | 'second' | 'none' =>
+  as === ' as the second user' ? 'second' : as === ' anonymously' ? 'none' : 'default';
+const CONNECT_TAIL = `( as the second user| anonymously)?(?: with MQTT ${VERSION})?(?: (?:with|and) (.+))?`;
+
+Given(re(`(?:client )?${NAME} (?:is )?connected${CONNECT_TAIL}`), function (this: W, name: string, as?: string, version?: string, spec?: string) {
+  return this.connected(name, { version, spec, credentials: who(as) });
+});
+When(re(`${NAME} connects${CONNECT_TAIL}`), function (this: W, name: string, as?: string, version?: string, spec?: string) {
+  return this.sendConnect(name, { version, spec, credentials: who(as) }).then(() => undefined);
+});
+Given(re(`(?:client )?${NAME} opened a network connection(?: with MQTT ${VERSION})?`), function (this: W, name: string, version?: string) {
+  return this.open(name, version).then(() => undefined);
+});
+When(re(`${NAME} disconnects`), function (this: W, name: string) {
+  return this.disconnect(name);
+});
+When(re(`${NAME} drops the connection`), function (this: W, name: string) {
+  this.drop(name);
+});
+When(re(`${NAME} closes the connection without DISCONNECT`), function (this: W, name: string) {
+  this.client(name).end();
+});
+Then(re(`the connection of ${NAME} is closed${WITHIN}`), function (this: W, name: string, within?: string) {
+  return this.closed(name, within ? this.ms(toMs(within)) : undefined).then(() => undefined);
+});
+Then(re(`the connection of ${NAME} is closed${WITHIN} without any packet from the broker`), function (this: W, name: string, within?: string) {
+  return this.closedSilently(name, within ? this.ms(toMs(within)) : undefined);
+});
+Then(re(`the connection of ${NAME} is closed${WITHIN}, with reason code ${CODE} if the broker sends one`), function (this: W, name: string, within: string | undefined, code: string) {
+  return this.closedWithReason(name, toCode(code), false, within ? this.ms(toMs(within)) : undefined);
+});
+Then(re(`${NAME} is disconnected with reason code ${CODE}${WITHIN}`), function (this: W, name: string, code: string, within?: string) {
+  return this.closedWithReason(name, toCode(code), true, within ? this.ms(toMs(within)) : undefined);
+});
+Then(re(`the connection of ${NAME} stays open for ${DURATION}`), function (this: W, name: string, d: string) {
+  return this.staysOpen(name, this.ms(toMs(d)));
+});
+When(re(`${DURATION} pass(?:es)?`), function (this: W, d: string) {
+  return new Promise<void>((r) => setTimeout(r, this.ms(toMs(d))));
+});

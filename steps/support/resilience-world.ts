@@ -1,0 +1,61 @@
+/**
+ * Attaches a ResilienceHarness to the conformance World without touching world.ts: a
+ * WeakMap keyed by the World, created on first use, closed in an After hook that attaches
+ * the history, the checker results and the seed to a failed scenario.
+ */
+import { After, Status } from '@cucumber/cucumber';
+import { seedFromEnv } from '../../src/common/index.ts';
+import { ResilienceHarness } from '../../src/fleet/index.ts';
+import type { ConformanceWorld } from './world.ts';
+
+const harnesses = new WeakMap<ConformanceWorld, ResilienceHarness>();
+const seeds = new WeakMap<ConformanceWorld, number>();
+let seq = 0;
+
+/** Multiplies the durations written in resilience scenarios (default 0.1: "10 seconds" = 1 s). */
+function resilienceScale(world: ConformanceWorld): number {
+  const raw = process.env.MQTT_RESILIENCE_TIME_SCALE;
+  const base = raw === undefined || raw === '' ? 0.1 : Number(raw);
+  if (!Number.isFinite(base) || base <= 0) throw new Error(`MQTT_RESILIENCE_TIME_SCALE must be a positive number, got "${raw}"`);
+  return base * world.run.config.timeScale;
+}
+
+/** Fixes the seed before the harness exists (the "Given a resilience run with seed N" step). */
+export function setSeed(world: ConformanceWorld, seed: number): void {
+  if (harnesses.has(world)) throw new Error('the seed must be set before the first resilience step');
+  seeds.set(world, seed >>> 0);
+}
+
+export function harness(world: ConformanceWorld): ResilienceHarness {
+  let h = harnesses.get(world);
+  if (h === undefined) {
+    const seed = seeds.get(world) ?? seedFromEnv();
+    h = new ResilienceHarness({
+      brokerUrl: world.run.url,
+      version: world.version,
+      seed,
+      prefix: `${world.run.runTag}r${(seq++).toString(36)}`,
+      timeScale: resilienceScale(world),
+      maxWaitMs: Math.round(5000 * world.run.config.timeScale),
+    });
+    harnesses.set(world, h);
+  }
+  return h;
+}
+
+After({ timeout: 20_000 }, async function (this: ConformanceWorld, { result }) {
+  const h = harnesses.get(this);
+  if (h === undefined) return;
+  harnesses.delete(this);
+  try {
+    await h.close();
+  } finally {
+    if (result?.status === Status.FAILED) {
+      const a = h.artifacts();
+      this.attach(`resilience seed: ${a.seed} (replay with MQTT_HARNESS_SEED=${a.seed})`, 'text/plain');
+      if (a.results !== '') this.attach(a.results, 'text/plain');
+      this.attach(a.history, 'application/x-ndjson');
+      console.error(`[resilience] scenario failed; seed ${a.seed}; history of ${h.recorder.size} ops attached`);
+    }
+  }
+});

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import { createProxy, type FaultEvent, type Proxy } from '../../src/proxy/index.ts';
+import { withTimeout, sleep } from '../../src/common/index.ts';
+import { RawClient, startMosquitto, type Broker } from './helpers.ts';
+
+let broker: Broker;
+const proxies: Proxy[] = [];
+const clients: Array<{ close(): void }> = [];
+
+beforeAll(async () => {
+  broker = await startMosquitto();
+});
+afterAll(async () => {
+  for (const c of clients) c.close();
+  for (const p of proxies) await p.close();
+  await broker?.stop();
+});
+
+async function proxy(opts: Partial<Parameters<typeof createProxy>[0]> = {}): Promise<Proxy> {
+  const p = await createProxy({ upstream: broker.url, seed: 42, ...opts });
+  proxies.push(p);
+  return p;
+}
+
+describe('proxy with MQTT framing against mosquitto', () => {
+  it('passes a QoS 1 round trip, learns the client id and counts packets by type', async () => {
+    const p = await proxy();
+    const sub = await RawClient.connect(p.port, 'sub-1');
+    clients.push(sub);
+    sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 't/1', qos: 1 }] });
+    await sub.waitFor((x) => x.type === 'suback', 'SUBACK');
+    const pub = await RawClient.connect(p.port, 'pub-1');
+    clients.push(pub);
+    pub.send({ type: 'publish', topic: 't/1', payload: Buffer.from('hello'), qos: 1, retain: false, dup: false, packetId: 7 });
+    await pub.waitFor((x) => x.type === 'puback', 'PUBACK');
+    const msg = await sub.waitFor((x) => x.type === 'publish', 'PUBLISH at subscriber');
+    expect(msg.type === 'publish' && msg.payload.toString()).toBe('hello');
+    const links = p.links();
+    expect(links.map((l) => l.clientId).sort()).toEqual(['pub-1', 'sub-1']);
+    const pl = links.find((l) => l.clientId === 'pub-1')!;
+    expect(pl.mode).toBe('mqtt');
+    expect(pl.protocolLevel).toBe(4);
+    expect(pl.upstream.byType.connect).toBe(1);
+    expect(pl.upstream.byType.publish).toBe(1);
+    expect(pl.downstream.byType.puback).toBe(1);
+    expect(p.stats().connections).toBe(2);
+  });
+
+  it('drops the first PUBACK to client A; MQTT.js retries the QoS 1 publish after a reconnect', async () => {
+    const p = await proxy();
+    const events: FaultEvent[] = [];
+    p.onFault((e) => {
+      events.push(e);
+      if (e.action === 'drop') setTimeout(() => p.cut({ clientId: 'A' }, 'reset'), 50);
+    });
+    p.addToxic({ name: 'drop-puback', type: 'mqtt_drop', stream: 'downstream', attributes: { packet_type: 'puback', nth: 1, client_id: 'A' } });
+    const c = mqtt.connect(p.url, { clientId: 'A', clean: false, reconnectPeriod: 100, connectTimeout: 2000 });
+    clients.push({ close: () => c.end(true) });
+    await withTimeout(new Promise<void>((r) => c.once('connect', () => r())), 3000, 'MQTT.js connect');
+    await withTimeout(c.publishAsync('r/1', 'x', { qos: 1 }), 5000, 'QoS 1 publish completion');
+    const drop = events.find((e) => e.action === 'drop');
+    expect(drop).toMatchObject({ toxic: 'drop-puback', clientId: 'A', direction: 'downstream', packet: { type: 'puback' } });
+    expect(events.some((e) => e.action === 'reset' && e.clientId === 'A')).toBe(true);
+    const aLinks = p.links().filter((l) => l.clientId === 'A');
+    expect(aLinks.length).toBeGreaterThanOrEqual(2);
+    const pubs = aLinks.reduce((n, l) => n + (l.upstream.byType.publish ?? 0), 0);
+    expect(pubs).toBeGreaterThanOrEqual(2);
+    expect(p.stats().faults['drop-puback']).toBe(1);
+  });
+
+  it('delays every PUBREL by 300 ms and keeps the order of packets behind it', async () => {
+    const p = await proxy();
+    p.addToxic({ name: 'slow-pubrel', type: 'mqtt_delay', stream: 'upstream', attributes: { packet_type: 'pubrel', delay_ms: 300 } });
+    const c = await RawClient.connect(p.port, 'q2');
+    clients.push(c);
+    c.send({ type: 'publish', topic: 'q/2', payload: Buffer.from('z'), qos: 2, retain: false, dup: false, packetId: 11 });
+    await c.waitFor((x) => x.type === 'pubrec', 'PUBREC');
+    const t0 = performance.now();
+    c.send({ type: 'pubrel', packetId: 11 });
+    c.send({ type: 'pingreq' });
+    await c.waitFor((x) => x.type === 'pubcomp', 'PUBCOMP');
+    const waited = performance.now() - t0;
+    await c.waitFor((x) => x.type === 'pingresp', 'PINGRESP');
+    // PINGREQ was sent after PUBREL, so its answer must come after PUBCOMP.
+    const order = c.received.map((x) => x.type).filter((t) => t === 'pubcomp' || t === 'pingresp');
+    expect(order).toEqual(['pubcomp', 'pingresp']);
+    expect(waited).toBeGreaterThanOrEqual(290);
+    expect(p.faults().filter((e) => e.action === 'delay')).toHaveLength(1);
+  });
+
+  it('duplicates PUBLISH packets to the subscriber', async () => {
+    const p = await proxy();
+    p.addToxic({ name: 'dup', type: 'mqtt_duplicate', stream: 'downstream', attributes: { packet_type: 'publish', topic: 'd/#', copies: 2 } });
+    const sub = await RawClient.connect(p.port, 'dsub');
+    clients.push(sub);
+    sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'd/#', qos: 0 }] });
+    await sub.waitFor((x) => x.type === 'suback', 'SUBACK');
+    const pub = await RawClient.connect(broker.port, 'dpub');
+    clients.push(pub);
+    pub.send({ type: 'publish', topic: 'd/x', payload: Buffer.from('1'), qos: 0, retain: false, dup: false });
+    await sub.waitFor((x) => x.type === 'publish', 'first copy');
+    await sleep(100);
+    expect(sub.received.filter((x) => x.type === 'publish')).toHaveLength(3);
+  });
+
+  it('corrupting CONNECT makes the broker close the connection', async () => {
+    const p = await proxy();
+    p.addToxic({ name: 'bad', type: 'mqtt_corrupt', stream: 'upstream', attributes: { packet_type: 'connect', mode: 'reserved_type' } });
+    await expect(RawClient.connect(p.port, 'bad')).rejects.toThrow(/closed|timed out/);
+    expect(p.faults()[0]).toMatchObject({ action: 'corrupt', packet: { type: 'connect' } });
+  });
+
+  it('falls back to byte mode when the client does not speak MQTT', async () => {
+    const p = await proxy();
+    const { connect } = await import('node:net');
+    const s = connect(p.port, '127.0.0.1');
+    clients.push({ close: () => s.destroy() });
+    s.on('error', () => {}); // mosquitto resets the connection; the proxy passes the RST on
+    await withTimeout(new Promise((r) => s.once('connect', r)), 3000, 'connect');
+    s.write('GET / HTTP/1.1\r\n\r\n');
+    await withTimeout(new Promise((r) => s.once('close', r)), 3000, 'mosquitto closing a non-MQTT connection');
+    const l = p.links()[0];
+    expect(l.mode).toBe('bytes');
+    expect(l.fallbackReason).toMatch(/upstream/);
+  });
+});
