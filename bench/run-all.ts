@@ -1,7 +1,7 @@
 /**
  * npm run bench — runs every benchmark that exists (codec, broker, proxy), one after another,
- * each as its own child process so one's load never skews another's. Extra arguments are
- * passed to each. Exits non-zero if any bench failed.
+ * each as its own child process so one's load never skews another's.
+ * Exits non-zero if any bench failed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,7 +18,7 @@ for (const b of benches) {
   }
   console.log(`== ${b}`);
   const started = Date.now();
-  const r = spawnSync(tsx, [path, ...process.argv.slice(2)], { stdio: 'inherit', timeout: 15 * 60_000 });
+  const r = spawnSync(tsx, [path], { stdio: 'inherit', timeout: 15 * 60_000 });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0) {
     failed++;

@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { ConformanceWorld as W } from './support/world.ts';
-import { DURATION, NAME, VERSION, WITHIN, CODE, re, toCode, toMs } from './support/parse.ts';
+import { CODE, CODES, DURATION, NAME, VERSION, WITHIN, re, toCode, toCodes, toMs } from './support/parse.ts';
 
 const who = (as: string | undefined): 'default' | 'second' | 'none' =>
   as === ' as the second user' ? 'second' : as === ' anonymously' ? 'none' : 'default';
@@ -30,11 +30,11 @@ Then(re(`the connection of ${NAME} is closed${WITHIN}`), function (this: W, name
 Then(re(`the connection of ${NAME} is closed${WITHIN} without any packet from the broker`), function (this: W, name: string, within?: string) {
   return this.closedSilently(name, within ? this.ms(toMs(within)) : undefined);
 });
-Then(re(`the connection of ${NAME} is closed${WITHIN}, with reason code ${CODE} if the broker sends one`), function (this: W, name: string, within: string | undefined, code: string) {
-  return this.closedWithReason(name, toCode(code), false, within ? this.ms(toMs(within)) : undefined);
+Then(re(`the connection of ${NAME} is closed${WITHIN}, with reason code ${CODES} if the broker sends one`), function (this: W, name: string, within: string | undefined, codes: string) {
+  return this.closedWithReason(name, toCodes(codes), false, within ? this.ms(toMs(within)) : undefined);
 });
 Then(re(`${NAME} is disconnected with reason code ${CODE}${WITHIN}`), function (this: W, name: string, code: string, within?: string) {
-  return this.closedWithReason(name, toCode(code), true, within ? this.ms(toMs(within)) : undefined);
+  return this.closedWithReason(name, [toCode(code)], true, within ? this.ms(toMs(within)) : undefined);
 });
 Then(re(`the connection of ${NAME} stays open for ${DURATION}`), function (this: W, name: string, d: string) {
   return this.staysOpen(name, this.ms(toMs(d)));

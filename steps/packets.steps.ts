@@ -29,7 +29,7 @@ Then(re(`${NAME} receives ${PACKET}(?: with)?${WITHIN}:`), function (this: W, na
 Then(re(`${NAME} next receives ${PACKET}${WITHIN}`), function (this: W, name: string, spec: string, d?: string) {
   return this.receiveNext(name, spec, within(this, d)).then(() => undefined);
 });
-Then(re(`${NAME} receives one of${WITHIN}:`), function (this: W, name: string, d: string | undefined, table: DataTable) {
+Then(re(`${NAME} receives one of(?: these)?${WITHIN}:`), function (this: W, name: string, d: string | undefined, table: DataTable) {
   return this.receiveOneOf(name, table.raw().map((r) => r.join(' ')), within(this, d)).then(() => undefined);
 });
 Then(re(`${NAME} receives a packet matching${WITHIN}:`), function (this: W, name: string, d: string | undefined, json: string) {

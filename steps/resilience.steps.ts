@@ -63,8 +63,8 @@ Then(r("each publisher's messages arrive in order"), holds(['ordered-topics']));
 Then(r('a new subscriber gets the last retained value'), holds(['retained-last-value']));
 Then(r('the last will is published exactly when the connection did not end normally'), holds(['last-will']));
 Then(r('queued messages are delivered after the session resumes'), holds(['session-resume']));
-Then(r(`${DEV} received the will of ${DEV}`), function (this: W, m: string, d: string) { expectWill(h(this), m, d, true); });
-Then(r(`${DEV} received no will of ${DEV}`), function (this: W, m: string, d: string) { expectWill(h(this), m, d, false); });
+Then(r(`${DEV} received the will of ${DEV}`), async function (this: W, m: string, d: string) { await expectWill(h(this), m, d, true); });
+Then(r(`${DEV} received no will of ${DEV}`), async function (this: W, m: string, d: string) { await expectWill(h(this), m, d, false); });
 Then(r('the "([a-z0-9-]+)" checker finds a violation naming the (lost|duplicated) message'), async function (this: W, name: string, what: string) {
   const res = await h(this).expectInvalid(name as CheckerName);
   this.attach(formatResult(res), 'text/plain');

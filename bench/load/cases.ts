@@ -12,11 +12,14 @@ export interface ThroughputResult {
 }
 
 /** One publisher → `subs` subscriber connections; rate = deliveries per second seen by the subscribers. */
-export async function throughput(t: Target, o: { qos: 0 | 1 | 2; subs: number; durationMs: number; maxCount: number; window: number }): Promise<ThroughputResult> {
+export async function throughput(
+  t: Target,
+  o: { qos: 0 | 1 | 2; pubQos?: 0 | 1 | 2; subs: number; durationMs: number; maxCount: number; window: number },
+): Promise<ThroughputResult> {
   const topic = `bench/${t.name}/${Date.now()}`;
   const sub = spawnLoad('subscriber.ts', LOAD_CORE, { port: t.port, topic, qos: o.qos, conns: o.subs });
   const pub = spawnLoad('publisher.ts', LOAD_CORE, {
-    port: t.port, topic, qos: o.qos, window: o.window, 'duration-ms': o.durationMs, 'max-count': o.maxCount, payload: 64,
+    port: t.port, topic, qos: o.pubQos ?? o.qos, window: o.window, 'duration-ms': o.durationMs, 'max-count': o.maxCount, payload: 64,
   });
   try {
     await sub.next('ready', 30_000);

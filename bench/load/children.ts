@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+export const hasTaskset = process.env.BENCH_NO_TASKSET !== '1' && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
 /** A child process speaking JSON lines on stdout; stderr is kept for error messages. */
 export class Child {

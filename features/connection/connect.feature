@@ -44,7 +44,7 @@ Feature: CONNECT and CONNACK basics
   Scenario: an empty client id is either refused or given an assigned client identifier
     Given client "A" opened a network connection
     When "A" connects with client id ""
-    Then "A" receives one of within 2 s:
+    Then "A" receives one of these within 2 s:
       | CONNACK reason code 0 assigned client identifier present |
       | CONNACK reason code 0x85                                 |
 

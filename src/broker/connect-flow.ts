@@ -45,6 +45,7 @@ export function onConnect(c: Connection, p: ConnectPacket): void | Promise<void>
   if (c.level5) {
     c.problemInfo = props.requestProblemInformation !== 0;
     if (props.maximumPacketSize !== undefined) c.clientMaxPacket = props.maximumPacketSize;
+    c.aliasOutMax = props.topicAliasMaximum ?? 0;
   }
   if (ctx.closing) return refuse(c, 0x8b, 'server shutting down');
   if (ctx.live.size >= ctx.limits.maxConnections && !ctx.live.has(p.clientId)) return refuse(c, 0x89, 'too many connections');

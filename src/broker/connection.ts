@@ -9,8 +9,7 @@ import { formatRef, ref311, ref50 } from '../spec/types.ts';
 import type { AuthSession, ClientInfo } from './hooks.ts';
 import type { BrokerContext, ConnectionLike } from './context.ts';
 import type { Message, Outgoing } from './message.ts';
-import { OutState } from './message.ts';
-import { withPacketId } from './publish-cache.ts';
+import { deliverOutgoing, deliverQos0, resumeDeliveries } from './delivery.ts';
 import type { Session, SessionLink } from './session.ts';
 import { onConnect, onAuth } from './connect-flow.ts';
 import { onPublish, onPuback, onPubrec, onPubrel, onPubcomp } from './publish-flow.ts';
@@ -19,9 +18,6 @@ import { onDisconnect } from './disconnect-flow.ts';
 
 export const ConnState = { New: 0, Authenticating: 1, Connected: 2, Closed: 3 } as const;
 export type ConnStateT = (typeof ConnState)[keyof typeof ConnState];
-
-/** Drop QoS 0 deliveries to a client whose socket has this much unsent data. */
-const SLOW_CONSUMER_BYTES = 8 * 1024 * 1024;
 
 function uncork(c: Connection): void {
   c.corked = false;
@@ -66,6 +62,10 @@ export class Connection implements SessionLink, ConnectionLike {
   /** Client -> server topic aliases (5.0). */
   aliasIn: Map<number, string> | null = null;
   clientMaxPacket = Infinity;
+  /** Server -> client topic aliases (5.0), when the client's Topic Alias Maximum allows them. */
+  aliasOutMax = 0;
+  aliasOut: Map<string, number> | null = null;
+  pendingAlias = 0;
   problemInfo = true;
   will: Message | null = null;
   willExpiry: number | undefined = undefined;
@@ -77,7 +77,7 @@ export class Connection implements SessionLink, ConnectionLike {
   reauthing = false;
   /** QoS>0 PUBLISHes received and not yet acknowledged (awaiting fsync). */
   pendingAcks = 0;
-  private lostCounter = 0;
+  lostCounter = 0;
 
   constructor(
     readonly ctx: BrokerContext,
@@ -252,63 +252,26 @@ export class Connection implements SessionLink, ConnectionLike {
     this.sendPacket(p);
   }
 
-  // ---- SessionLink: deliveries from the router ----
+  // ---- SessionLink: deliveries from the router (delivery.ts) ----
 
   sendQos0(msg: Message, retain: boolean, subIds: number[] | undefined): void {
-    if (this.state !== ConnState.Connected) return;
-    const buf = this.ctx.pubCache.encode(msg, 0, retain, subIds, this.level5, this.ctx.clock.now());
-    if (buf.length > this.clientMaxPacket || this.stream.writableLength > SLOW_CONSUMER_BYTES) {
-      this.ctx.stats.messagesDropped++;
-      return;
-    }
-    this.write(buf);
-    this.ctx.stats.messagesSent++;
+    deliverQos0(this, msg, retain, subIds);
   }
 
   sendOutgoing(o: Outgoing): void {
-    const s = this.session;
-    if (!s || this.state !== ConnState.Connected) return;
-    const cached = this.ctx.pubCache.encode(o.msg, o.qos, o.retain, o.subIds, this.level5, this.ctx.clock.now());
-    const every = this.ctx.misbehave.loseQos1EveryNth;
-    const lose = every !== undefined && every > 0 && o.qos === 1 && !o.sent && ++this.lostCounter % every === 0;
-    if (cached.length > this.clientMaxPacket || lose) {
-      // 3.1.2-25: behave as if delivery completed. (Or, in misbehave mode, lose it on purpose.)
-      if (!lose) this.ctx.stats.messagesDropped++;
-      this.completeOutgoing(o);
-      return;
-    }
-    const first = !o.sent;
-    this.write(withPacketId(cached, o.packetId, o.sent));
-    o.sent = true;
-    this.ctx.stats.messagesSent++;
-    if (first && s.persistent) this.ctx.persistence.putOutbound(s.clientId, o);
+    deliverOutgoing(this, o);
   }
 
   sendPubrel(packetId: number): void {
     this.sendAck('pubrel', packetId);
   }
 
-  /** Finish an in-flight delivery without an ack from the client, releasing queued ones. */
-  completeOutgoing(o: Outgoing): void {
-    const s = this.session!;
-    s.out.inflight.delete(o.packetId);
-    if (s.persistent) this.ctx.persistence.removeOutbound(s.clientId, o.seq);
-    this.sendReleased(s.out.drain(this.ctx.clock.now()));
-  }
-
   sendReleased(list: Outgoing[]): void {
-    for (let i = 0; i < list.length; i++) this.sendOutgoing(list[i]);
+    for (let i = 0; i < list.length; i++) deliverOutgoing(this, list[i]);
   }
 
-  /** After CONNACK on a resumed session: resend unacknowledged PUBLISH (DUP) and PUBREL in order (4.4.0-1), then queued. */
   resumeSession(): void {
-    const s = this.session!;
-    const { resend, release } = s.out.resume(this.ctx.clock.now());
-    for (const o of resend) {
-      if (o.state === OutState.PubrelSent) this.sendPubrel(o.packetId);
-      else this.sendOutgoing(o);
-    }
-    this.sendReleased(release);
+    resumeDeliveries(this);
   }
 
   // ---- timers and teardown ----

@@ -30,6 +30,8 @@ export interface Outgoing {
   state: OutStateT;
   /** The PUBLISH has been sent at least once (so a resend carries DUP=1). */
   sent: boolean;
+  /** Set when delivered through a shared subscription: its full "$share/<group>/<filter>". */
+  share?: string;
 }
 
 /** Seconds left of a message's expiry interval at `now`, or undefined when it has none. */

@@ -12,6 +12,7 @@ import type { Persistence } from './persistence.ts';
 import type { Session, SubEntry } from './session.ts';
 import { MatchResult, TopicTree, type SharedGroup } from './topic-tree.ts';
 import type { Misbehave } from './options.ts';
+import { isProblem, parseFilter } from './topic-validate.ts';
 
 interface Agg {
   epoch: number;
@@ -107,23 +108,42 @@ export class Router {
       pick = members[g.cursor % members.length];
       g.cursor = (g.cursor + 1) % members.length;
     }
-    this.deliver(pick.session, msg, minQos(msg.qos, pick.qos), forwardRetain(pick, msg), pick.subscriptionId === undefined ? undefined : [pick.subscriptionId]);
+    this.deliver(pick.session, msg, minQos(msg.qos, pick.qos), forwardRetain(pick, msg), pick.subscriptionId === undefined ? undefined : [pick.subscriptionId], pick.filter);
     return true;
   }
 
+  /**
+   * Offer a shared-subscription delivery that `from` cannot make (it went offline or ended)
+   * to another connected member of the same group (4.8.2). False when there is none.
+   */
+  reroute(o: Outgoing, from: Session): boolean {
+    if (o.share === undefined) return false;
+    const parsed = parseFilter(o.share, 5);
+    if (isProblem(parsed) || parsed.group === undefined) return false;
+    const g = this.tree.group(parsed.filter, parsed.group);
+    if (!g) return false;
+    for (const e of g.members.values()) {
+      if (e.session === from || !e.session.conn) continue;
+      this.deliver(e.session, o.msg, minQos(o.msg.qos, e.qos), o.retain, e.subscriptionId === undefined ? undefined : [e.subscriptionId], e.filter);
+      return true;
+    }
+    return false;
+  }
+
   /** Hand one delivery to one session. */
-  deliver(s: Session, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined): void {
+  deliver(s: Session, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined, share?: string): void {
     if (s.ended) return;
     if (qos === 0) {
       s.conn?.sendQos0(msg, retain, subIds);
       return;
     }
-    this.submit(s, msg, qos, retain, subIds);
-    if (qos === 2 && this.duplicateQos2) this.submit(s, msg, qos, retain, subIds);
+    this.submit(s, msg, qos, retain, subIds, share);
+    if (qos === 2 && this.duplicateQos2) this.submit(s, msg, qos, retain, subIds, share);
   }
 
-  private submit(s: Session, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined): void {
+  private submit(s: Session, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined, share: string | undefined): void {
     const o: Outgoing = { seq: s.out.newSeq(), msg, qos, retain, subIds, packetId: 0, state: OutState.Queued, sent: false };
+    if (share !== undefined) o.share = share;
     const dropped = this.dropped;
     dropped.length = 0;
     const ready = s.out.submit(o, s.conn !== null, dropped);

@@ -3,7 +3,7 @@
  * Will Delay): create, resume, close, expire, end, and restore from persistence.
  */
 import type { ProtocolLevel } from '../codec/packet-types.ts';
-import type { Message } from './message.ts';
+import { OutState, type Message } from './message.ts';
 import { NEVER_EXPIRES, type ResolvedLimits } from './options.ts';
 import type { PersistedState, Persistence, SubscriptionRecord } from './persistence.ts';
 import type { Router } from './router.ts';
@@ -75,7 +75,23 @@ export class SessionManager {
       }
     }
     if (s.persistent) this.persistence.putSession(s.toRecord());
+    this.rerouteShared(s, false);
     this.scheduleExpiry(s, ms);
+  }
+
+  /**
+   * Shared-subscription messages this session can no longer take (4.8.2): queued ones go to
+   * another connected member; when the session ends, unacknowledged QoS 1 ones too. QoS 2
+   * messages already sent are never re-sent elsewhere (4.8.2-5).
+   */
+  private rerouteShared(s: Session, ending: boolean): void {
+    const candidates = ending ? s.out.all() : s.out.takeQueued();
+    for (const o of candidates) {
+      const movable = o.state === OutState.Queued || (ending && o.qos === 1);
+      if (movable && this.router.reroute(o, s)) {
+        if (s.persistent) this.persistence.removeOutbound(s.clientId, o.seq);
+      } else if (!ending) s.out.restore(o);
+    }
   }
 
   /** End the session: drop its subscriptions and state; a pending will is published now (3.1.2-8). */
@@ -83,6 +99,7 @@ export class SessionManager {
     if (s.ended) return;
     s.ended = true;
     s.clearTimers();
+    this.rerouteShared(s, true);
     for (const e of s.subscriptions.values()) this.router.tree.remove(e.match, s.clientId, e.group);
     s.subscriptions.clear();
     s.out.clear();

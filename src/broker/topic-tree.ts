@@ -62,6 +62,11 @@ export class TopicTree<V> {
     return node.shared?.get(group)?.members.get(key);
   }
 
+  /** The share group `name` on exactly `filter`, if any. */
+  group(filter: string, name: string): SharedGroup<V> | undefined {
+    return this.walkFind(filter)?.shared?.get(name);
+  }
+
   /** Remove; returns true if a subscription existed. Prunes empty nodes. */
   remove(filter: string, key: string, group?: string): boolean {
     const levels = filter.split('/');

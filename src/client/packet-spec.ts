@@ -25,8 +25,11 @@ export function parsePacketSpec(text: string): PacketPattern {
   if (!PACKET_NAMES.includes(type)) throw specError(text, `unknown packet type "${head.text}" (one of ${PACKET_NAMES.join(', ').toUpperCase()})`);
   const out: PacketPattern = { type };
   let words: string[] = [];
-  for (const t of tokens) {
-    if (t.kind === 'word' && !VALUE_WORDS.has(t.text)) {
+  const isValue = (t: Token | undefined): boolean => t !== undefined && (t.kind !== 'word' || t.text === 'true' || t.text === 'false');
+  for (const [i, t] of tokens.entries()) {
+    // "present" / "absent" are values unless a value follows them ("session present false").
+    const nameWord = t.kind === 'word' && (!VALUE_WORDS.has(t.text) || (words.length > 0 && isValue(tokens[i + 1]) && (t.text === 'present' || t.text === 'absent')));
+    if (nameWord) {
       if (t.text === 'and' && words.length === 0) continue;
       words.push(t.text);
       continue;

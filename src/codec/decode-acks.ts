@@ -74,7 +74,7 @@ export function decodeConnack(cur: Cursor): ConnackPacket | undefined {
 }
 
 /** PINGREQ / PINGRESP: no variable header, no payload. */
-export function decodeEmpty<T extends 'pingreq' | 'pingresp'>(cur: Cursor, type: T): (PingreqPacket | PingrespPacket) & { type: T } {
+export function decodeEmpty<T extends 'pingreq' | 'pingresp'>(_cur: Cursor, type: T): (PingreqPacket | PingrespPacket) & { type: T } {
   return { type } as (PingreqPacket | PingrespPacket) & { type: T };
 }
 

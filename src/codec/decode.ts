@@ -9,11 +9,11 @@ import { decodeAck, decodeAuth, decodeConnack, decodeDisconnect, decodeEmpty } f
 import { decodeSuback, decodeSubscribe, decodeUnsuback, decodeUnsubscribe } from './decode-subscribe.ts';
 import { checkFixedFlags } from './fixed-header.ts';
 
-export type From = 'client' | 'server' | undefined;
+import type { From } from './decode-common.ts';
 
 /**
- * Read the Remaining Length that starts at `at`. Returns [value, bytesUsed], [-1, n] when more
- * bytes are needed, or a violation (longer than 4 bytes; not minimal at level 5).
+ * Read the Remaining Length that starts at `at`: { value, size } when complete, null when
+ * more bytes are needed, or a violation (longer than 4 bytes; not minimal at level 5).
  */
 export function readRemainingLength(
   buf: Buffer, at: number, end: number, level: ProtocolLevel, type: number,
@@ -44,10 +44,14 @@ export function tooLarge(level: ProtocolLevel, type: number, size: number, max: 
   );
 }
 
+/** View a plain Uint8Array as a Buffer without copying. */
+export const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
 const fail = (violation: ProtocolViolation): DecodeResult => ({ ok: false, violation });
 
 /** Decode exactly one whole packet (fixed header included). Never throws. */
 export function decodePacket(frame: Buffer, opts: DecodeOptions): DecodeResult {
+  if (!Buffer.isBuffer(frame)) frame = asBuffer(frame);
   let level = opts.protocolLevel;
   const len = frame.length;
   if (len < 2) return fail(violation(level, null, null, `packet of ${len} byte(s) is shorter than a fixed header`, MALFORMED, len ? frame[0] >> 4 : undefined, 0));

@@ -1,7 +1,7 @@
 import type { ProtocolLevel } from './packet-types.ts';
 import type { ProtocolViolation } from './violation.ts';
 import type { DecodeResult } from './decode-types.ts';
-import { decodeBody, readRemainingLength, tooLarge } from './decode.ts';
+import { asBuffer, decodeBody, readRemainingLength, tooLarge } from './decode.ts';
 import { peekConnectLevel } from './decode-connect.ts';
 
 export interface PacketReaderOptions {
@@ -47,6 +47,7 @@ export class PacketReader {
   push(chunk: Buffer): DecodeResult[] {
     const out: DecodeResult[] = [];
     if (this.violation) return out;
+    if (!Buffer.isBuffer(chunk)) chunk = asBuffer(chunk);
     const n = chunk.length;
     let pos = 0;
     while (pos < n) {

@@ -6,7 +6,7 @@
 import type { QoS } from '../codec/index.ts';
 import { createRng, hashString, sleep, systemClock, type Clock, type Rng } from '../common/index.ts';
 import type { SpecVersion } from '../spec/types.ts';
-import { createProxy, type Proxy, type ToxicInput } from '../proxy/index.ts';
+import { createProxy, loadProfile, type Proxy, type ToxicInput } from '../proxy/index.ts';
 import { startBroker, type RunningBroker } from '../broker/start-broker.ts';
 import type { Misbehave } from '../broker/index.ts';
 import {
@@ -77,23 +77,27 @@ export class ResilienceHarness {
     this.brokerUrl = this.ownBroker.url;
   }
 
-  /** Puts a fault-injecting proxy between a device and the broker, with a link profile and/or toxics. */
+  /**
+   * The fault-injecting proxy between a device and the broker (every device gets one, so
+   * faults can be added at any time); adds a link profile's toxics and/or extra toxics.
+   */
   async link(name: string, o: { profile?: string; toxics?: ToxicInput[] } = {}): Promise<Proxy> {
     let p = this.proxies.get(name);
     if (p === undefined) {
-      if (this.devices.has(name)) throw new Error(`the link of "${name}" must be set before "${name}" connects`);
-      p = await createProxy({ upstream: this.brokerUrl, seed: (this.opts.seed ^ hashString(name)) >>> 0, ...(o.profile ? { profile: o.profile } : {}) });
+      p = await createProxy({ upstream: this.brokerUrl, seed: (this.opts.seed ^ hashString(name)) >>> 0 });
       p.onFault((ev) => this.recorder.fault({ ...ev, link: `${name}#${ev.link ?? ''}` }));
       this.proxies.set(name, p);
-    } else if (o.profile) throw new Error(`the link of "${name}" already exists; give its profile first`);
-    for (const t of o.toxics ?? []) p.addToxic(t);
+    }
+    const toxics = [...(o.profile ? loadProfile(o.profile).toxics : []), ...(o.toxics ?? [])];
+    for (const t of toxics) p.addToxic(t);
     return p;
   }
 
   /** Adds a toxic on a device's link (creating the link if needed); the toxic sees only this device. */
   async fault(name: string, t: ToxicInput): Promise<void> {
     const p = this.proxies.get(name) ?? (await this.link(name));
-    p.addToxic({ ...t, attributes: { client_id: this.clientId(name), ...(t.attributes ?? {}) } });
+    const scoped: Record<string, string> = t.type.startsWith('mqtt_') ? { client_id: this.clientId(name) } : {};
+    p.addToxic({ ...t, attributes: { ...scoped, ...(t.attributes ?? {}) } });
   }
 
   /** Cuts the device's open link(s) now; the device notices and reconnects. */
@@ -107,7 +111,7 @@ export class ResilienceHarness {
   async device(name: string, o: Partial<Omit<DeviceOptions, 'clientId' | 'url' | 'recorder'>> = {}): Promise<Device> {
     let d = this.devices.get(name);
     if (d !== undefined) return d;
-    const url = this.proxies.get(name)?.url ?? this.brokerUrl;
+    const url = (await this.link(name)).url;
     d = new Device({
       clientId: this.clientId(name), url, recorder: this.recorder, level: this.level, clock: this.clock,
       rng: this.rng.fork(name), keepAlive: 2, ackTimeoutMs: 600, backoff: { initialMs: 20, maxMs: 200, maxAttempts: 200 },
@@ -158,6 +162,16 @@ export class ResilienceHarness {
   /** Reconnects a device that was stopped (crash / disconnect), resuming its session if persistent. */
   async reconnect(name: string): Promise<void> {
     if (!(await this.get(name).start())) throw new Error(`"${name}" could not reconnect`);
+  }
+
+  /** Polls until `cond` holds or the wait bound passes; returns whether it held. */
+  async waitFor(cond: () => boolean): Promise<boolean> {
+    const deadline = Date.now() + (this.opts.maxWaitMs ?? 5000);
+    while (!cond()) {
+      if (Date.now() >= deadline) return false;
+      await sleep(20);
+    }
+    return true;
   }
 
   async wait(scenarioMs: number): Promise<void> {

@@ -3,7 +3,7 @@
  * (with its own toxic chain) per direction. Toxicity is rolled per link and toxic from the seed,
  * so a given (seed, link number, toxic name) always gets the same decision and random draws.
  */
-import { connect, type Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { createRng, hashString } from '../common/rng.ts';
 import type { ProtocolLevel } from '../codec/packet-types.ts';
 import { Pipe, type ChainNode, type PipeHost } from './pipe.ts';
@@ -22,6 +22,8 @@ export interface StageToxicInstance {
 
 export interface LinkHost {
   sched: Scheduler;
+  /** Strict-decode every packet with the codec (PacketInfo.decoded / violation). */
+  decode?: boolean;
   seed: number;
   emitFault(ev: FaultEvent): void;
   linkClosed(link: Link): void;
@@ -36,6 +38,7 @@ export class Link implements LinkControl {
   clientId: string | undefined;
   protocolLevel: ProtocolLevel | undefined;
   fallbackReason: string | undefined;
+  firstViolation: string | undefined;
   readonly openedAt: number;
   closedAt: number | undefined;
   readonly faults: Record<string, number> = {};
@@ -58,8 +61,7 @@ export class Link implements LinkControl {
   ) {
     this.openedAt = host.sched.now();
     client.setNoDelay(true);
-    this.server = connect({ host: upstream.host, port: upstream.port, allowHalfOpen: true, noDelay: true } as never);
-    this.server.setNoDelay(true);
+    this.server = new Socket({ allowHalfOpen: true });
     this.connectPending = true;
     const link = this;
     const pipeHost: PipeHost = {
@@ -71,13 +73,29 @@ export class Link implements LinkControl {
       get resetOnEnd() {
         return link.errored;
       },
+      decode: host.decode === true,
+      get protocolLevel() {
+        return link.protocolLevel ?? 4;
+      },
+      violation: (m: string) => {
+        this.firstViolation ??= m;
+      },
     };
     this.up = new Pipe(pipeHost, 'upstream', client, this.server, mqtt);
     this.down = new Pipe(pipeHost, 'downstream', this.server, client, mqtt);
-    if (blackholed) this.gate(true);
     this.wire(client, this.up, this.server);
     this.wire(this.server, this.down, client);
     this.server.once('connect', () => (this.connectPending = false));
+    if (blackholed) this.gate(true);
+    else this.dial();
+  }
+
+  private dialed = false;
+  /** Opens the upstream connection (deferred while a blackholed admission holds the link). */
+  private dial(): void {
+    if (this.dialed || this.client.destroyed) return;
+    this.dialed = true;
+    this.server.connect({ host: this.upstream.host, port: this.upstream.port, noDelay: true });
   }
 
   private wire(src: Socket, pipe: Pipe, other: Socket): void {
@@ -93,6 +111,11 @@ export class Link implements LinkControl {
     src.on('close', () => {
       // Upstream unreachable: close the client, as Toxiproxy does.
       if (src === this.server && this.connectPending && !other.destroyed) other.destroy();
+      // A client that leaves while still held (never dialled): the upstream socket never opened.
+      if (src === this.client && !this.dialed) {
+        this.dialed = true;
+        this.server.destroy();
+      }
       if (++this.closedCount === 2) this.closed();
     });
   }
@@ -111,6 +134,7 @@ export class Link implements LinkControl {
     this.down.gated = on;
     this.up.flow();
     this.down.flow();
+    if (!on) this.dial();
   }
 
   stall(on: boolean): void {
@@ -222,6 +246,7 @@ export class Link implements LinkControl {
       ...(this.protocolLevel !== undefined ? { protocolLevel: this.protocolLevel } : {}),
       mode: this.mode,
       ...(this.fallbackReason !== undefined ? { fallbackReason: this.fallbackReason } : {}),
+      ...(this.firstViolation !== undefined ? { firstViolation: this.firstViolation } : {}),
       open: this.open,
       openedAt: this.openedAt,
       ...(this.closedAt !== undefined ? { closedAt: this.closedAt } : {}),

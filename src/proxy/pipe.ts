@@ -4,6 +4,8 @@
  * statistics and forwarded whole; otherwise they are split into packets for the stages.
  */
 import type { Socket } from 'node:net';
+import { decodePacket } from '../codec/index.ts';
+import type { ProtocolLevel } from '../codec/packet-types.ts';
 import { looksLikeConnect, MqttFramer, packetNames } from './mqtt-frame.ts';
 import type { Stage } from './toxics/toxic.ts';
 import type { DirectionStats, PacketInfo, Stream, Unit } from './types.ts';
@@ -18,6 +20,12 @@ export interface PipeHost {
   fallback(reason: string): void;
   /** The source ended with an error: pass on a reset instead of a FIN. */
   readonly resetOnEnd: boolean;
+  /** Strict decoding with the codec (costly; off by default). */
+  readonly decode: boolean;
+  /** The link's protocol level (from CONNECT), for decoding the other packets. */
+  readonly protocolLevel: ProtocolLevel;
+  /** A packet the codec rejected. */
+  violation(message: string): void;
 }
 
 export interface ChainNode {
@@ -60,7 +68,7 @@ export class Pipe {
   }
 
   get splitting(): boolean {
-    return this.mode === 'mqtt' && (this.needConnect || this.mqttStages > 0);
+    return this.mode === 'mqtt' && (this.needConnect || this.mqttStages > 0 || this.host.decode);
   }
 
   private readonly count = (byte0: number): void => {
@@ -105,9 +113,20 @@ export class Pipe {
         if (bad !== undefined) this.host.fallback(`upstream: ${bad}`);
         else this.host.onConnect(p);
       }
+      if (this.host.decode && this.mode === 'mqtt') this.decode(u.bytes, p);
     }
     this.enter(u);
   };
+
+  private decode(frame: Buffer, p: PacketInfo): void {
+    const r = decodePacket(frame, { protocolLevel: this.host.protocolLevel, from: this.stream === 'upstream' ? 'client' : 'server' });
+    if (r.ok) p.decoded = r.packet;
+    else {
+      p.violation = `${r.violation.statement.id}: ${r.violation.message}`;
+      this.stats.violations = (this.stats.violations ?? 0) + 1;
+      this.host.violation(`${this.stream} ${p.type}: ${p.violation}`);
+    }
+  }
 
   private enter(u: Unit): void {
     if (this.first === null) this.sink(u);

@@ -30,6 +30,13 @@ export interface ProxyOptions {
   /** MQTT framing; default true for mqtt:// tcp:// and bare host:port upstreams. */
   mqtt?: boolean;
   scheduler?: Scheduler;
+  /**
+   * Strict-decode every packet with the codec (src/codec decodePacket, at the level the CONNECT
+   * announced, `from` client/server by direction): toxics and fault hooks then see
+   * PacketInfo.decoded, and packets the codec rejects are counted (stats violations) but still
+   * forwarded unchanged. Costs CPU; off by default.
+   */
+  decode?: boolean;
   /** How many fault events faults() keeps (oldest dropped first). Default 100000. */
   faultLogLimit?: number;
 }
@@ -118,6 +125,7 @@ class ProxyImpl implements Proxy {
     this.logLimit = opts.faultLogLimit ?? 100_000;
     this.linkHost.sched = this.sched;
     this.linkHost.seed = this.seed;
+    this.linkHost.decode = opts.decode === true && this.mqtt;
   }
 
   get url(): string {

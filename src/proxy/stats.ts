@@ -6,6 +6,7 @@ export const emptyDirection = (): DirectionStats => ({ bytes: 0, packets: 0, byT
 export function addDirection(into: DirectionStats, d: DirectionStats): void {
   into.bytes += d.bytes;
   into.packets += d.packets;
+  if (d.violations !== undefined) into.violations = (into.violations ?? 0) + d.violations;
   for (const [k, v] of Object.entries(d.byType)) {
     const key = k as keyof DirectionStats['byType'];
     into.byType[key] = (into.byType[key] ?? 0) + (v ?? 0);

@@ -2,7 +2,7 @@
  * Plain-data shapes of the fault-injecting proxy: toxics (Toxiproxy-compatible JSON),
  * packets as the proxy sees them, fault events and statistics.
  */
-import type { PacketName, ProtocolLevel } from '../codec/packet-types.ts';
+import type { Packet, PacketName, ProtocolLevel } from '../codec/packet-types.ts';
 
 /** upstream = client → broker, downstream = broker → client (Toxiproxy's names). */
 export type Stream = 'upstream' | 'downstream';
@@ -45,6 +45,10 @@ export interface PacketInfo {
   clientId?: string;
   /** CONNECT only. */
   protocolLevel?: ProtocolLevel;
+  /** With the proxy's `decode` option: the packet as the codec decodes it ... */
+  decoded?: Packet;
+  /** ... or why the codec rejects it (the packet is still forwarded unchanged). */
+  violation?: string;
 }
 
 /** A unit travelling through a toxic chain: one whole MQTT packet, or a raw chunk in byte mode. */
@@ -76,6 +80,8 @@ export interface FaultEvent {
 export interface DirectionStats {
   bytes: number;
   packets: number;
+  /** With the `decode` option: packets the codec rejected (they are still forwarded). */
+  violations?: number;
   byType: Partial<Record<PacketName | 'reserved', number>>;
 }
 
@@ -87,6 +93,8 @@ export interface LinkStats {
   mode: 'mqtt' | 'bytes';
   /** Why framing fell back to byte mode, when it did. */
   fallbackReason?: string;
+  /** With the `decode` option: the first codec violation seen on this link. */
+  firstViolation?: string;
   open: boolean;
   openedAt: number;
   closedAt?: number;

@@ -80,7 +80,7 @@ export function collectOutcomes(attempts: readonly AttemptLike[]): CollectedRun 
     switch (r.status) {
       case 'PASSED':
         // A late violation in an all-SHOULD scenario is recorded without failing the steps.
-        if (verdict?.kind === 'advisory-failure') { outcome.kind = 'failed'; outcome.detail = [verdict.evidence, trace].filter(Boolean).join('\n'); }
+        if (verdict?.kind === 'advisory-failure') { outcome.kind = 'advisory-failed'; outcome.detail = [verdict.evidence, trace].filter(Boolean).join('\n'); }
         else outcome.kind = 'passed';
         break;
       case 'FAILED':
@@ -89,7 +89,7 @@ export function collectOutcomes(attempts: readonly AttemptLike[]): CollectedRun 
         break;
       case 'SKIPPED':
         if (verdict?.kind === 'not-applicable') { outcome.kind = 'not-applicable'; outcome.detail = verdict.reason; }
-        else if (verdict?.kind === 'advisory-failure') { outcome.kind = 'failed'; outcome.detail = [verdict.evidence, trace].filter(Boolean).join('\n'); }
+        else if (verdict?.kind === 'advisory-failure') { outcome.kind = 'advisory-failed'; outcome.detail = [verdict.evidence, trace].filter(Boolean).join('\n'); }
         else outcome.kind = 'skipped';
         break;
       default:

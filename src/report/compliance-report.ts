@@ -1,6 +1,6 @@
 import { formatCapabilities, type Capabilities } from '../client/index.ts';
 import type { CollectedRun } from './collect-outcomes.ts';
-import { computeVerdicts, isMust, summarize, type StatementVerdict, type VersionSummary } from './verdicts.ts';
+import { computeVerdicts, isMust, summarize, type ScenarioOutcome, type StatementVerdict, type VersionSummary } from './verdicts.ts';
 
 /** The run information the World attaches once per worker. */
 export interface RunInfo {
@@ -17,10 +17,14 @@ export interface ComplianceReport {
   /** Exit policy: the run fails only when a MUST / MUST NOT statement failed (or the harness broke). */
   verdictPolicy: string;
   summary: VersionSummary[];
-  scenarios: { total: number; passed: number; failed: number; notApplicable: number; errors: number; skipped: number };
+  scenarios: { total: number; passed: number; failed: number; advisoryFailed: number; notApplicable: number; errors: number; skipped: number };
+  /** Failed advisory scenarios (@advisory or only SHOULD / MAY statements): findings, not run failures. */
+  advisoryFindings: ScenarioOutcome[];
   tagErrors: string[];
   harnessErrors: string[];
   statements: StatementVerdict[];
+  /** Every scenario run, with its outcome. */
+  scenarioResults: ScenarioOutcome[];
 }
 
 export function buildComplianceReport(run: CollectedRun & { info?: RunInfo }, now = new Date()): ComplianceReport {
@@ -32,20 +36,24 @@ export function buildComplianceReport(run: CollectedRun & { info?: RunInfo }, no
     target: run.info?.target ?? 'unknown',
     capabilities: run.info?.capabilities,
     verdictPolicy:
-      'A statement fails when any scenario tagged with it fails. Scenarios whose statements are all SHOULD/MAY ' +
-      'are reported to cucumber as skipped when they fail, so only MUST/MUST NOT failures make the run exit non-zero.',
+      'A statement fails when any non-advisory scenario tagged with it fails; failed scenarios fail the cucumber run (exit 1). ' +
+      'Advisory scenarios (@advisory, or only SHOULD/MAY statements) that fail are reported to cucumber as skipped and listed ' +
+      'as advisory findings, so they never make the run exit non-zero. Not-applicable scenarios (missing capability) are skipped.',
     summary: summarize(statements),
     scenarios: {
       total: run.outcomes.length,
       passed: count('passed'),
       failed: count('failed'),
+      advisoryFailed: count('advisory-failed'),
       notApplicable: count('not-applicable'),
       errors: count('error'),
       skipped: count('skipped'),
     },
+    advisoryFindings: run.outcomes.filter((o) => o.kind === 'advisory-failed'),
     tagErrors: run.tagErrors,
     harnessErrors: run.outcomes.filter((o) => o.kind === 'error').map((o) => `${o.where} ${o.name}: ${o.detail ?? 'error'}`),
     statements,
+    scenarioResults: run.outcomes,
   };
 }
 
@@ -59,7 +67,7 @@ export function formatComplianceSummary(r: ComplianceReport, reportPath = 'repor
     );
   }
   const sc = r.scenarios;
-  lines.push(`  scenarios: ${sc.total} run, ${sc.passed} passed, ${sc.failed} failed, ${sc.notApplicable} not applicable${sc.errors ? `, ${sc.errors} harness errors` : ''}`);
+  lines.push(`  scenarios: ${sc.total} run, ${sc.passed} passed, ${sc.failed} failed, ${sc.advisoryFailed} advisory findings, ${sc.notApplicable} not applicable${sc.errors ? `, ${sc.errors} harness errors` : ''}`);
   const failed = r.statements.filter((v) => v.verdict === 'failed');
   const must = failed.filter((v) => isMust(v.level));
   const advisory = failed.filter((v) => !isMust(v.level));
@@ -67,6 +75,10 @@ export function formatComplianceSummary(r: ComplianceReport, reportPath = 'repor
     `    ${v.version.padEnd(6)}${v.id.padEnd(16)}${v.level.padEnd(11)}${v.scenarios.filter((s) => s.outcome === 'failed').map((s) => s.where).join(', ')}`;
   if (must.length > 0) lines.push('  failed MUST / MUST NOT statements:', ...must.map(show));
   if (advisory.length > 0) lines.push('  failed SHOULD / MAY statements (advisory, not a run failure):', ...advisory.map(show));
+  if (r.advisoryFindings.length > 0) {
+    lines.push('  advisory findings (recommendations not followed; not a run failure):');
+    for (const o of r.advisoryFindings) lines.push(`    ${(o.version ?? '').padEnd(6)}${o.where} ${o.name}`);
+  }
   for (const e of [...r.tagErrors, ...r.harnessErrors]) lines.push(`  ERROR ${e.split('\n').join('\n        ')}`);
   if (r.capabilities) lines.push(formatCapabilities(r.capabilities).replace(/^/gm, '  '));
   lines.push(`  report: ${reportPath}`, '');

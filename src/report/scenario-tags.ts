@@ -6,6 +6,9 @@ import type { SpecVersion, Statement } from '../spec/index.ts';
  *   @v3.1.1 / @v5     the protocol version a scenario (or an Examples block) runs at;
  *                     exactly one per scenario after inheritance from Feature / Rule / Examples.
  *   @MQTT-3.3.1-5     a normative statement the scenario checks, read in that version.
+ *   @advisory         the scenario checks a recommendation (SHOULD / MAY wording) around the
+ *                     cited statements: a failure is reported as an advisory finding, not as a
+ *                     failed statement, and does not fail the run.
  *   @requires:<cap>   a capability the target must offer (qos1, qos2, retain,
  *                     wildcardSubscriptions, sharedSubscriptions, subscriptionIdentifiers,
  *                     topicAliases), otherwise the scenario is not applicable.
@@ -23,6 +26,8 @@ export interface ScenarioTags {
   version: SpecVersion;
   statements: Statement[];
   requires: string[];
+  /** Failures are advisory: tagged @advisory, or every statement is SHOULD / MAY. */
+  advisory: boolean;
 }
 
 export class TagError extends Error {
@@ -64,7 +69,8 @@ export function interpretTags(tags: readonly TagRef[], scenario: string): Scenar
     problems.push('no statement tag (@MQTT-x.y.z-n): every scenario must say which statements it checks');
   }
   if (problems.length > 0) throw new TagError(`bad tags on ${scenario}:\n  - ${problems.join('\n  - ')}`);
-  return { version, statements, requires };
+  const advisory = tags.some((t) => t.name === '@advisory') || allAdvisory(statements);
+  return { version, statements, requires, advisory };
 }
 
 const at = (t: TagRef): string => (t.where ? ` (${t.where})` : '');

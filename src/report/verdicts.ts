@@ -4,12 +4,14 @@ import type { Level, SpecVersion, Statement } from '../spec/index.ts';
 /**
  * What one scenario run says about the statements it is tagged with.
  * - passed: every step held;
- * - failed: a step failed (evidence says how); for MUST statements the scenario failed in
- *   cucumber, for all-SHOULD/MAY scenarios it was reported to cucumber as skipped;
+ * - failed: a step failed (evidence says how) and the scenario failed in cucumber;
+ * - advisory-failed: an advisory scenario (@advisory, or only SHOULD / MAY statements) failed;
+ *   cucumber saw it as skipped; it is a finding, not a statement failure (unless the
+ *   statement itself is SHOULD / MAY, whose verdict is then 'failed');
  * - not-applicable: the target lacks a capability the scenario needs (reason says which);
  * - error: the harness could not run it (undefined step, bad tags...): no verdict.
  */
-export type OutcomeKind = 'passed' | 'failed' | 'not-applicable' | 'error' | 'skipped';
+export type OutcomeKind = 'passed' | 'failed' | 'advisory-failed' | 'not-applicable' | 'error' | 'skipped';
 
 export interface ScenarioOutcome {
   name: string;
@@ -65,7 +67,9 @@ export function computeVerdicts(outcomes: readonly ScenarioOutcome[], registry: 
   return registry.map((s): StatementVerdict => {
     const os = byKey.get(`${s.version}|${s.id}`) ?? [];
     const has = (k: OutcomeKind): boolean => os.some((o) => o.kind === k);
-    const verdict: VerdictKind = has('failed') ? 'failed' : has('passed') ? 'passed' : has('not-applicable') ? 'not-applicable' : 'untested';
+    const advisoryLevel = !isMust(s.level);
+    const failed = has('failed') || (advisoryLevel && has('advisory-failed'));
+    const verdict: VerdictKind = failed ? 'failed' : has('passed') ? 'passed' : has('not-applicable') ? 'not-applicable' : 'untested';
     const v: StatementVerdict = {
       version: s.version,
       id: s.id,
@@ -76,8 +80,9 @@ export function computeVerdicts(outcomes: readonly ScenarioOutcome[], registry: 
       verdict,
       scenarios: os.map((o) => ({ name: o.name, where: o.where, outcome: o.kind })),
     };
-    const want: OutcomeKind | undefined = verdict === 'failed' ? 'failed' : verdict === 'not-applicable' ? 'not-applicable' : undefined;
-    if (want) v.details = os.filter((o) => o.kind === want && o.detail).map((o) => `${o.where} ${o.name}: ${o.detail}`);
+    const want: OutcomeKind[] = verdict === 'failed' ? ['failed', 'advisory-failed'] : verdict === 'not-applicable' ? ['not-applicable'] : [];
+    const details = os.filter((o) => want.includes(o.kind) && o.detail).map((o) => `${o.where} ${o.name}: ${o.detail}`);
+    if (details.length > 0) v.details = details;
     return v;
   });
 }

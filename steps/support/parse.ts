@@ -5,9 +5,11 @@ export const DURATION = `(${DURATION_TEXT})`;
 /** Optional " within 2 s" suffix; captures the duration or undefined. */
 export const WITHIN = `(?: within (${DURATION_TEXT}))?`;
 export const CODE = '(0x[0-9a-fA-F]+|\\d+)';
+/** One reason code or several alternatives: "0x81" or "0x81 or 0x82". */
+export const CODES = '((?:0x[0-9a-fA-F]+|\\d+)(?: or (?:0x[0-9a-fA-F]+|\\d+))*)';
 export const VERSION = '(3\\.1\\.1|5\\.0|5|3\\.1)';
 export const PACKET =
-  '((?:CONNECT|CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBSCRIBE|SUBACK|UNSUBSCRIBE|UNSUBACK|PINGREQ|PINGRESP|DISCONNECT|AUTH)\\b(?:.*?[^:])?)';
+  '((?:CONNECT|CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBSCRIBE|SUBACK|UNSUBSCRIBE|UNSUBACK|PINGREQ|PINGRESP|DISCONNECT|AUTH)\\b(?: .*?[^:])??)';
 
 export const re = (s: string): RegExp => new RegExp(`^${s}$`);
 
@@ -21,6 +23,8 @@ export function toMs(text: string): number {
 
 /** "0x82" or "130" → 130. */
 export const toCode = (text: string): number => Number(text);
+/** "0x81 or 0x82" → [0x81, 0x82]. */
+export const toCodes = (text: string): number[] => text.split(' or ').map(Number);
 
 /** Rows of a two-column data table appended to a one-line packet description. */
 export function withTable(spec: string, rows: string[][]): string {

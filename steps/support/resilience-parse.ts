@@ -34,9 +34,11 @@ export function outageToxic(downMs: number, upMs: number, n: number): ToxicInput
 }
 
 /** Did monitor `m` receive a will of device `d` (will message ids are "<clientId>:will:<n>")? */
-export function expectWill(h: ResilienceHarness, m: string, d: string, want: boolean): void {
+export async function expectWill(h: ResilienceHarness, m: string, d: string, want: boolean): Promise<void> {
   const prefix = `${h.clientId(d)}:will:`;
-  const got = h.recorder.history.filter((o) => o.f === 'receive' && o.process === h.clientId(m) && (o.value.msgId ?? '').startsWith(prefix));
+  const wills = () => h.recorder.history.filter((o) => o.f === 'receive' && o.process === h.clientId(m) && (o.value.msgId ?? '').startsWith(prefix));
+  if (want) await h.waitFor(() => wills().length > 0);
+  const got = wills();
   if (want && got.length === 0) throw new Error(`"${m}" received no will of "${d}" (seed ${h.opts.seed})`);
   if (!want && got.length > 0) throw new Error(`"${m}" received the will of "${d}" (op #${got[0].index}) although it should not have (seed ${h.opts.seed})`);
 }

@@ -43,7 +43,7 @@ export function harness(world: ConformanceWorld): ResilienceHarness {
   return h;
 }
 
-After({ timeout: 20_000 }, async function (this: ConformanceWorld, { result }) {
+After({ tags: '@resilience', timeout: 20_000 }, async function (this: ConformanceWorld, { result }) {
   const h = harnesses.get(this);
   if (h === undefined) return;
   harnesses.delete(this);

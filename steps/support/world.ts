@@ -7,7 +7,7 @@ import {
   type CapabilityName, type CloseInfo, type PacketPattern,
 } from '../../src/client/index.ts';
 import {
-  MEDIA_CAPABILITIES, MEDIA_VERDICT, TRACE_HEADING, allAdvisory, interpretTags, pickleTagRefs,
+  MEDIA_CAPABILITIES, MEDIA_VERDICT, TRACE_HEADING, interpretTags, pickleTagRefs,
   type VerdictAttachment,
 } from '../../src/report/index.ts';
 import type { SpecVersion, Statement } from '../../src/spec/index.ts';
@@ -27,7 +27,7 @@ export type Credentials = 'default' | 'second' | 'none';
 export class ConformanceWorld extends World<Record<string, unknown>> {
   version: SpecVersion = '5.0';
   statements: Statement[] = [];
-  /** Every tagged statement is SHOULD / MAY: failures become advisory verdicts. */
+  /** Tagged @advisory, or every tagged statement is SHOULD / MAY: failures become advisory findings. */
   advisory = false;
   readonly trace = new PacketTrace();
   /** Topics are prefixed unless a step turned it off. */
@@ -68,7 +68,7 @@ export class ConformanceWorld extends World<Record<string, unknown>> {
     const tags = interpretTags(pickleTagRefs(pickle, doc), `${pickle.uri} "${pickle.name}"`);
     this.version = tags.version;
     this.statements = tags.statements;
-    this.advisory = allAdvisory(tags.statements);
+    this.advisory = tags.advisory;
     const seq = (run.scenarioSeq++).toString(36);
     this.idPrefix = `${run.config.clientIdPrefix}m${run.runTag}${seq}`;
     this.topicPrefix = `${run.config.topicPrefix}mh/${run.runTag}/${seq}/`;
@@ -105,8 +105,8 @@ export class ConformanceWorld extends World<Record<string, unknown>> {
     const v: VerdictAttachment = { kind: 'advisory-failure', evidence: e.message };
     this.attach(JSON.stringify(v), MEDIA_VERDICT);
     this.attach(
-      `Advisory failure: every statement of this scenario is SHOULD/MAY (${this.statements.map((s) => `${s.id} ${s.level}`).join(', ')}), ` +
-      `so it is reported to cucumber as skipped and recorded as a failed verdict in compliance.json.\n${e.message}`,
+      `Advisory finding: this scenario checks a recommendation (SHOULD / MAY), so its failure is reported to cucumber ` +
+      `as skipped and listed under advisoryFindings in compliance.json; it does not fail ${this.statements.map((s) => s.id).join(', ')}.\n${e.message}`,
       'text/plain',
     );
     return 'skipped';
@@ -245,18 +245,19 @@ export class ConformanceWorld extends World<Record<string, unknown>> {
    * no step claimed), its reason code must be `code`; with `required` it must have said so
    * with a DISCONNECT.
    */
-  async closedWithReason(name: string, code: number, required: boolean, withinMs?: number): Promise<void> {
+  async closedWithReason(name: string, codes: number[], required: boolean, withinMs?: number): Promise<void> {
     const info = await this.closed(name, withinMs);
     const c = this.client(name);
     const connack = c.inbox.find((p) => p.type === 'connack');
     const said = info.disconnect ?? (required ? undefined : connack);
     const got = said ? (said.reasonCode ?? 0) : undefined;
     const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
+    const want = codes.map(hex).join(' or ');
     if (got === undefined && required) {
-      throw new ExpectationError(`${name}: the broker closed the connection without a DISCONNECT (expected reason code ${hex(code)})`);
+      throw new ExpectationError(`${name}: the broker closed the connection without a DISCONNECT (expected reason code ${want})`);
     }
-    if (said && got !== code) {
-      throw new ExpectationError(`${name}: the broker closed the connection after ${describePacket(said)}; expected reason code ${hex(code)}`);
+    if (said && !codes.includes(got!)) {
+      throw new ExpectationError(`${name}: the broker closed the connection after ${describePacket(said)}; expected reason code ${want}`);
     }
     if (said === connack && connack) c.inbox.splice(c.inbox.indexOf(connack), 1);
   }

@@ -47,6 +47,25 @@ describe('MQTT 5.0 features', () => {
     expect((await p.expect('disconnect')).reasonCode).toBe(0x94);
   });
 
+  it("uses server->client topic aliases within the client's maximum", async () => {
+    const s = await client({ properties: { topicAliasMaximum: 2 } });
+    await subscribe(s, 'ta/+');
+    const p = await client();
+    for (const t of ['ta/x', 'ta/x', 'ta/y', 'ta/z', 'ta/y']) p.send(publish(t, t));
+    const seen: [string, number | undefined, string][] = [];
+    for (let i = 0; i < 5; i++) {
+      const m = await s.expect('publish');
+      seen.push([m.topic, m.properties?.topicAlias, m.payload.toString()]);
+    }
+    expect(seen).toEqual([
+      ['ta/x', 1, 'ta/x'],
+      ['', 1, 'ta/x'],
+      ['ta/y', 2, 'ta/y'],
+      ['ta/z', undefined, 'ta/z'],
+      ['', 2, 'ta/y'],
+    ]);
+  });
+
   it('disconnects a client exceeding Receive Maximum with 0x93', async () => {
     const p = await client();
     for (let id = 1; id <= 3; id++) p.send(publish('rm/x', 'm', { qos: 2, packetId: id }));

@@ -71,7 +71,7 @@ describe('byte toxics (echo server)', () => {
   });
 
   it('slicer splits a write into several pieces, in order', async () => {
-    const p = await proxy([{ type: 'slicer', stream: 'upstream', attributes: { average_size: 3, size_variation: 1, delay: 1000 } }]);
+    const p = await proxy([{ type: 'slicer', stream: 'upstream', attributes: { average_size: 3, size_variation: 1, delay: 20_000 } }]); // 20 ms apart: TCP will not merge them
     const c = await open(p.port);
     const msg = 'abcdefghijklmnopqrstuvwxyz';
     c.s.write(msg);
@@ -174,5 +174,23 @@ describe('byte toxics (echo server)', () => {
     c2.s.write('up');
     await until(() => c2.text() === 'up', 'echo after outage');
     expect(p.faults().map((e) => e.action)).toEqual(['outage-start', 'reset', 'outage-end']);
+  });
+
+  it('outage with stall + blackhole: data and new connections are held, then flow when it is up again', async () => {
+    const p = await proxy();
+    const c1 = await open(p.port);
+    c1.s.write('a');
+    await until(() => c1.text() === 'a', 'echo before outage');
+    p.addToxic({ name: 'hole', type: 'outage', attributes: { start: 'down', down_ms: 400, up_ms: 60_000, cycles: 1, existing: 'stall', new_connections: 'blackhole' } });
+    const before = echo.sockets.size;
+    c1.s.write('b');
+    const c2 = await open(p.port); // accepted, but held: no upstream connection yet
+    c2.s.write('c');
+    await sleep(150);
+    expect(c1.text()).toBe('a');
+    expect(c2.text()).toBe('');
+    expect(echo.sockets.size).toBe(before);
+    await until(() => c1.text() === 'ab' && c2.text() === 'c', 'held data after the outage', 3000);
+    expect(p.faults().map((e) => e.action)).toEqual(['outage-start', 'outage-end']);
   });
 });

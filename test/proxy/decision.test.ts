@@ -168,6 +168,37 @@ describe('MQTT toxics on a ManualScheduler', () => {
   });
 });
 
+describe('byte toxics on a ManualScheduler', () => {
+  it('slicer cuts a unit into pieces of average_size ± size_variation, delay µs apart, in order', () => {
+    const h = harness('slicer', { average_size: 4, size_variation: 2, delay: 5000 });
+    const data = Buffer.from('abcdefghijklmnopqrstuvwxyz');
+    h.stage.push({ bytes: data });
+    h.sched.advance(1000);
+    expect(Buffer.concat(h.out.map((o) => o.u.bytes)).toString()).toBe(data.toString());
+    for (const o of h.out.slice(0, -1)) expect(o.u.bytes.length).toBeGreaterThanOrEqual(2), expect(o.u.bytes.length).toBeLessThanOrEqual(6);
+    expect(h.out.map((o) => o.t)).toEqual(h.out.map((_, i) => i * 5));
+  });
+
+  it('latency with jitter keeps order and stays within latency ± jitter', () => {
+    const h = harness('latency', { latency: 100, jitter: 50 });
+    for (let i = 0; i < 20; i++) {
+      h.stage.push({ bytes: Buffer.from([i]) });
+      h.sched.advance(10);
+    }
+    h.sched.advance(1000);
+    expect(h.out.map((o) => o.u.bytes[0])).toEqual([...Array(20).keys()]);
+    h.out.forEach((o, i) => expect(o.t - i * 10).toBeLessThanOrEqual(150));
+  });
+
+  it('bandwidth releases bytes at the configured rate', () => {
+    const h = harness('bandwidth', { rate: 1 }); // 1 KB/s = 1 byte/ms
+    h.stage.push({ bytes: Buffer.alloc(100) });
+    h.stage.push({ bytes: Buffer.alloc(50) });
+    h.sched.advance(1000);
+    expect(h.out.map((o) => o.t)).toEqual([100, 150]);
+  });
+});
+
 describe('outage schedule and Gilbert–Elliott', () => {
   it('outageStateAt follows up/down phases and stops after `cycles`', () => {
     const s = { up_ms: 100, down_ms: 50, start: 'up' as const, cycles: 2 };

@@ -124,4 +124,61 @@ describe('proxy with MQTT framing against mosquitto', () => {
     expect(l.mode).toBe('bytes');
     expect(l.fallbackReason).toMatch(/upstream/);
   });
+
+  it('same seed → same fault sequence through real sockets', async () => {
+    const run = async (seed: number, tag: string) => {
+      const p = await proxy({ seed });
+      p.addToxic({ name: 'coin', type: 'mqtt_drop', stream: 'downstream', attributes: { topic: `det/${tag}/#`, probability: 0.5 } });
+      const sub = await RawClient.connect(p.port, `det-sub-${tag}`);
+      clients.push(sub);
+      sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: `det/${tag}/#`, qos: 0 }] });
+      await sub.waitFor((x) => x.type === 'suback', 'SUBACK');
+      const pub = await RawClient.connect(broker.port, `det-pub-${tag}`);
+      clients.push(pub);
+      for (let i = 0; i < 40; i++) pub.send({ type: 'publish', topic: `det/${tag}/${i}`, payload: Buffer.from([i]), qos: 0, retain: false, dup: false });
+      pub.send({ type: 'pingreq' });
+      await pub.waitFor((x) => x.type === 'pingresp', 'PINGRESP');
+      const got = () => sub.received.filter((x) => x.type === 'publish').map((x) => (x.type === 'publish' ? x.payload[0] : -1));
+      const deadline = Date.now() + 3000;
+      while (p.faults().length + got().length < 40 && Date.now() < deadline) await sleep(10);
+      expect(p.stats().downstream.byType.publish).toBe(40);
+      const dropped = p.faults().map((e) => Number(e.packet?.topic?.split('/')[2]));
+      expect([...dropped, ...got()].sort((a, b) => a - b)).toEqual([...Array(40).keys()]);
+      return dropped;
+    };
+    const a = await run(42, 'a');
+    const b = await run(42, 'b');
+    const c = await run(43, 'c');
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+    expect(a.length).toBeGreaterThan(5);
+  });
+
+  it('disconnect after N packets cuts the link at that packet', async () => {
+    const p = await proxy();
+    p.addToxic({ type: 'disconnect', stream: 'upstream', attributes: { after_packets: 3, mode: 'close' } });
+    const c = await RawClient.connect(p.port, 'dc'); // CONNECT = packet 1
+    c.send({ type: 'pingreq' }); // 2
+    await c.waitFor((x) => x.type === 'pingresp', 'PINGRESP');
+    c.send({ type: 'pingreq' }); // 3: passes, then the link is cut
+    await c.waitClose();
+    expect(p.faults()).toMatchObject([{ action: 'close', toxic: 'disconnect_upstream', clientId: 'dc' }]);
+    expect(p.links()[0].upstream.packets).toBe(3);
+  });
+
+  it('decode option: packets are decoded with the codec and violations counted, still forwarded', async () => {
+    const p = await proxy({ decode: true });
+    const seen: string[] = [];
+    p.addToxic({ name: 'watch', type: 'mqtt_delay', stream: 'upstream', attributes: { delay_ms: 0 } });
+    p.onFault((e) => seen.push(e.packet?.type ?? ''));
+    const c = await RawClient.connect(p.port, 'dec', 5);
+    clients.push(c);
+    c.socket.write(Buffer.from([0x80, 0x06, 0x00, 0x01, 0x00, 0x01, 0x61, 0x00])); // SUBSCRIBE with flags 0: malformed
+    await c.waitClose();
+    const l = p.links()[0];
+    expect(l.protocolLevel).toBe(5);
+    expect(l.upstream.violations).toBe(1);
+    expect(l.firstViolation).toMatch(/subscribe: MQTT-3\.8\.1-1/);
+    expect(seen).toEqual(['connect', 'subscribe']);
+  });
 });

@@ -1,0 +1,306 @@
+/**
+ * npm run bench:proxy — what the fault-injecting proxy costs with MQTT framing on and no toxics.
+ *
+ * In one run, against Debian's mosquitto (and our broker when it is available):
+ *  - QoS 0 throughput, one publisher → one subscriber, 64-byte payload, lean raw-socket clients
+ *    (our codec for CONNECT/SUBSCRIBE/PUBLISH encoding, a fixed-header scanner on receive),
+ *    bounded in count and time: direct to the broker vs through the proxy (and vs a plain
+ *    `socket.pipe` proxy as a reference point);
+ *  - latency added by the proxy at p50/p99: timestamped QoS 0 messages at a fixed rate,
+ *    recorded in an HDR histogram (µs).
+ * The proxies run in their own processes (the proxy via `mqtt-harness proxy`), like in use.
+ *
+ *   --count 200000  --duration-ms 15000  --rounds 3  --rate 2000  --lat-ms 3000
+ *   --no-ours (mosquitto only)  --json FILE
+ * Targets: ≥ 0.9× direct throughput; ≤ 30 µs added at p50.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as hdr from 'hdr-histogram-js';
+import { encodePacket } from '../src/codec/index.ts';
+
+const argv = process.argv.slice(2);
+const arg = (n: string, d: string): string => {
+  const i = argv.indexOf(`--${n}`);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : d;
+};
+const COUNT = Number(arg('count', '200000'));
+const DURATION_MS = Number(arg('duration-ms', '15000'));
+const ROUNDS = Number(arg('rounds', '3'));
+const RATE = Number(arg('rate', '2000'));
+const LAT_MS = Number(arg('lat-ms', '3000'));
+const WITH_OURS = !argv.includes('--no-ours');
+const JSON_OUT = arg('json', '');
+const WINDOW = 10_000;
+const MOSQUITTO = '/usr/sbin/mosquitto';
+const CLI = fileURLToPath(new URL('../bin/mqtt-harness.js', import.meta.url));
+
+const children: ChildProcess[] = [];
+const cleanups: Array<() => void> = [];
+function spawnChild(cmd: string, args: string[]): { proc: ChildProcess; out: () => string } {
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(proc);
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  return { proc, out: () => out };
+}
+async function waitMatch(get: () => string, re: RegExp, what: string, ms = 20_000): Promise<RegExpMatchArray> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const m = get().match(re);
+    if (m) return m;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output so far:\n${get()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+async function waitPort(port: number, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), r(true)));
+      s.once('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`nothing listening on ${port} after ${ms} ms`);
+}
+
+async function startMosquitto(): Promise<number> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'proxy-bench-mosq-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nmax_queued_messages 100000\nlog_dest stderr\nlog_type error\n`);
+  spawnChild(MOSQUITTO, ['-c', conf]);
+  await waitPort(port);
+  return port;
+}
+async function startOurBroker(): Promise<number> {
+  const c = spawnChild(process.execPath, [CLI, 'broker', '--port', '0', '--log-level', 'error']);
+  const m = await waitMatch(c.out, /listening on mqtt:\/\/127\.0\.0\.1:(\d+)/, 'our broker');
+  return Number(m[1]);
+}
+async function startHarnessProxy(upstream: number): Promise<number> {
+  const c = spawnChild(process.execPath, [CLI, 'proxy', '--upstream', `mqtt://127.0.0.1:${upstream}`, '--seed', '1']);
+  const m = await waitMatch(c.out, /proxy listening on mqtt:\/\/127\.0\.0\.1:(\d+)/, 'harness proxy');
+  return Number(m[1]);
+}
+const PIPE_PROXY = `
+const net = require('node:net'); const up = Number(process.argv[1]);
+const srv = net.createServer((c) => { c.setNoDelay(true); const u = net.connect(up, '127.0.0.1'); u.setNoDelay(true);
+  c.pipe(u); u.pipe(c); c.on('error', () => u.destroy()); u.on('error', () => c.destroy()); });
+srv.listen(0, '127.0.0.1', () => console.log('pipe listening on ' + srv.address().port));`;
+async function startPipeProxy(upstream: number): Promise<number> {
+  const c = spawnChild(process.execPath, ['-e', PIPE_PROXY, String(upstream)]);
+  return Number((await waitMatch(c.out, /pipe listening on (\d+)/, 'pipe proxy'))[1]);
+}
+
+/** A lean MQTT 3.1.1 client: our codec to encode, a fixed-header scanner to receive. */
+class Lean {
+  private pending: Buffer | null = null;
+  publishes = 0;
+  onPublish: ((frame: Buffer, bodyStart: number) => void) | undefined;
+  private waiter: { type: number; resolve: () => void } | undefined;
+  private constructor(readonly s: Socket) {
+    s.on('data', (c: Buffer) => this.data(c));
+    s.on('error', () => {});
+  }
+  static async open(port: number, id: string): Promise<Lean> {
+    const s = connect(port, '127.0.0.1');
+    s.setNoDelay(true);
+    await new Promise<void>((r, j) => (s.once('connect', r), s.once('error', j)));
+    const c = new Lean(s);
+    const ack = c.expect(2);
+    s.write(encodePacket({ type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 60, clientId: id }, 4));
+    await ack;
+    return c;
+  }
+  expect(type: number, ms = 5000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no packet type ${type} within ${ms} ms`)), ms);
+      this.waiter = { type, resolve: () => (clearTimeout(t), resolve()) };
+    });
+  }
+  async subscribe(topic: string): Promise<void> {
+    const ack = this.expect(9);
+    this.s.write(encodePacket({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: topic, qos: 0 }] }, 4));
+    await ack;
+  }
+  private data(chunk: Buffer): void {
+    let b = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending = null;
+    let off = 0;
+    while (off < b.length) {
+      let rl = 0;
+      let mul = 1;
+      let i = off + 1;
+      for (;;) {
+        if (i >= b.length) return void (this.pending = b.subarray(off));
+        const d = b[i++];
+        rl += (d & 0x7f) * mul;
+        mul *= 128;
+        if ((d & 0x80) === 0) break;
+      }
+      if (i + rl > b.length) return void (this.pending = b.subarray(off));
+      const type = b[off] >> 4;
+      if (type === 3) {
+        this.publishes++;
+        this.onPublish?.(b, i);
+      } else if (this.waiter?.type === type) this.waiter.resolve();
+      off = i + rl;
+    }
+    if (this.publishes > 0 && this.waiter?.type === 3) this.waiter.resolve();
+  }
+  close(): void {
+    this.s.destroy();
+  }
+}
+
+const topicOf = (n: string) => `bench/${n}/${process.pid}/${Date.now()}`;
+
+/** QoS 0 msg/s seen by the subscriber; the publisher keeps at most WINDOW messages unreceived. */
+async function throughput(port: number, tag: string): Promise<number> {
+  const topic = topicOf(tag);
+  const sub = await Lean.open(port, `bs-${tag}`);
+  const pub = await Lean.open(port, `bp-${tag}`);
+  try {
+    await sub.subscribe(topic);
+    const one = encodePacket({ type: 'publish', topic, payload: Buffer.alloc(64, 0x61), qos: 0, retain: false, dup: false }, 4);
+    const batch = Buffer.concat(Array.from({ length: 100 }, () => one));
+    let sent = 0;
+    const t0 = performance.now();
+    const deadline = t0 + DURATION_MS;
+    await new Promise<void>((resolve) => {
+      const pump = () => {
+        while (sent < COUNT && sent - sub.publishes < WINDOW && performance.now() < deadline) {
+          sent += 100;
+          if (!pub.s.write(batch)) return void pub.s.once('drain', pump);
+        }
+        if (sub.publishes >= COUNT || performance.now() >= deadline) return resolve();
+        setImmediate(pump);
+      };
+      pump();
+    });
+    const secs = (performance.now() - t0) / 1000;
+    return sub.publishes / secs;
+  } finally {
+    sub.close();
+    pub.close();
+  }
+}
+
+/** One-way latency (µs) of QoS 0 messages published at RATE/s for LAT_MS. */
+async function latency(port: number, tag: string): Promise<hdr.Histogram> {
+  const topic = topicOf(tag);
+  const sub = await Lean.open(port, `ls-${tag}`);
+  const pub = await Lean.open(port, `lp-${tag}`);
+  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  try {
+    await sub.subscribe(topic);
+    const topicLen = Buffer.byteLength(topic);
+    sub.onPublish = (b, i) => {
+      const sentAt = b.readDoubleLE(i + 2 + topicLen);
+      h.recordValue(Math.max(1, Math.round((performance.now() - sentAt) * 1000)));
+    };
+    const msg = encodePacket({ type: 'publish', topic, payload: Buffer.alloc(64), qos: 0, retain: false, dup: false }, 4);
+    const stampAt = msg.length - 64;
+    const total = Math.floor((RATE * LAT_MS) / 1000);
+    let sent = 0;
+    const t0 = performance.now();
+    await new Promise<void>((resolve) => {
+      const iv = setInterval(() => {
+        const due = Math.min(total, Math.floor(((performance.now() - t0) * RATE) / 1000));
+        while (sent < due) {
+          const m = Buffer.from(msg);
+          m.writeDoubleLE(performance.now(), stampAt);
+          pub.s.write(m);
+          sent++;
+        }
+        if (sent >= total) (clearInterval(iv), resolve());
+      }, 1);
+    });
+    const end = performance.now() + 2000;
+    while (sub.publishes < total && performance.now() < end) await new Promise((r) => setTimeout(r, 10));
+    return h;
+  } finally {
+    sub.close();
+    pub.close();
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
+
+async function benchBroker(name: string, brokerPort: number): Promise<Record<string, number>> {
+  const proxyPort = await startHarnessProxy(brokerPort);
+  const pipePort = await startPipeProxy(brokerPort);
+  const paths = { direct: brokerPort, proxy: proxyPort, pipe: pipePort } as const;
+  console.log(`\n## ${name} (broker :${brokerPort}, harness proxy :${proxyPort} with MQTT framing, plain pipe proxy :${pipePort})`);
+  for (const p of Object.values(paths)) await throughput(p, 'warm'); // JIT, socket buffers
+  const tput: Record<string, number[]> = { direct: [], proxy: [], pipe: [] };
+  for (let r = 0; r < ROUNDS; r++) for (const [k2, p] of Object.entries(paths)) tput[k2].push(await throughput(p, `${k2}${r}`));
+  const t = Object.fromEntries(Object.entries(tput).map(([k2, v]) => [k2, median(v)]));
+  console.log(`QoS 0 throughput, 64-byte payload, median of ${ROUNDS} (msg/s): direct ${k(t.direct)}  |  harness proxy ${k(t.proxy)} = ${(t.proxy / t.direct).toFixed(2)}× direct  |  plain pipe ${k(t.pipe)} = ${(t.pipe / t.direct).toFixed(2)}×`);
+  console.log(`  rounds: ${Object.entries(tput).map(([k2, v]) => `${k2} [${v.map(k).join(', ')}]`).join('  ')}`);
+  const lat: Record<string, { p50: number; p99: number; n: number }> = {};
+  for (const [k2, p] of Object.entries(paths)) {
+    await latency(p, `lw${k2}`).then(() => undefined); // warm-up pass
+    const h = await latency(p, `l${k2}`);
+    lat[k2] = { p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), n: h.totalCount };
+  }
+  console.log(`latency at ${RATE} msg/s for ${LAT_MS} ms (µs, one way): ` +
+    Object.entries(lat).map(([k2, v]) => `${k2} p50 ${v.p50} p99 ${v.p99} (n=${v.n})`).join('  |  '));
+  const add50 = lat.proxy.p50 - lat.direct.p50;
+  const add99 = lat.proxy.p99 - lat.direct.p99;
+  console.log(`added by the harness proxy: p50 ${add50} µs, p99 ${add99} µs   (plain pipe adds p50 ${lat.pipe.p50 - lat.direct.p50} µs, p99 ${lat.pipe.p99 - lat.direct.p99} µs)`);
+  const ok1 = t.proxy / t.direct >= 0.9;
+  const ok2 = add50 <= 30;
+  console.log(`targets: throughput ≥ 0.9× direct: ${ok1 ? 'MET' : 'NOT MET'} (${(t.proxy / t.direct).toFixed(2)}×);  ≤ 30 µs added at p50: ${ok2 ? 'MET' : 'NOT MET'} (${add50} µs)`);
+  return {
+    direct_msgs: Math.round(t.direct), proxy_msgs: Math.round(t.proxy), pipe_msgs: Math.round(t.pipe), ratio: t.proxy / t.direct,
+    direct_p50_us: lat.direct.p50, direct_p99_us: lat.direct.p99, proxy_p50_us: lat.proxy.p50, proxy_p99_us: lat.proxy.p99,
+    added_p50_us: add50, added_p99_us: add99, pipe_added_p50_us: lat.pipe.p50 - lat.direct.p50,
+  };
+}
+
+async function main(): Promise<void> {
+  console.log(`proxy bench: count ${COUNT}, max ${DURATION_MS} ms per run, ${ROUNDS} rounds, latency ${RATE} msg/s × ${LAT_MS} ms, node ${process.version}`);
+  const results: Record<string, Record<string, number>> = {};
+  if (!existsSync(MOSQUITTO)) console.log(`note: ${MOSQUITTO} not found; mosquitto skipped (apt-get install mosquitto)`);
+  else results.mosquitto = await benchBroker('mosquitto 2.x (Debian)', await startMosquitto());
+  const ours = fileURLToPath(new URL('../src/broker/index.ts', import.meta.url));
+  if (WITH_OURS && existsSync(ours)) {
+    try {
+      results.ours = await benchBroker('our broker', await startOurBroker());
+    } catch (e) {
+      console.log(`our broker: skipped (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
+  if (JSON_OUT !== '') writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));
+}
+
+const stopAll = () => {
+  for (const c of children) if (c.exitCode === null && c.pid !== undefined) c.kill('SIGTERM');
+  for (const f of cleanups) f();
+};
+main()
+  .catch((e) => {
+    console.error(`proxy bench failed: ${(e as Error).stack ?? e}`);
+    process.exitCode = 1;
+  })
+  .finally(stopAll);

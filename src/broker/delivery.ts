@@ -1,0 +1,86 @@
+/**
+ * Server -> client PUBLISH delivery for one connection: encoding (shared cache or per-client
+ * topic aliases), the client's Maximum Packet Size, slow-consumer dropping of QoS 0, packet ids
+ * and DUP for QoS>0, persistence of first sends, and resumption after reconnect.
+ */
+import type { QoS } from '../codec/index.ts';
+import { ConnState, type Connection } from './connection.ts';
+import { OutState, remainingExpiry, type Message, type Outgoing } from './message.ts';
+import { encodeFresh, withPacketId } from './publish-cache.ts';
+
+/** Drop QoS 0 deliveries to a client whose socket has this much unsent data. */
+const SLOW_CONSUMER_BYTES = 8 * 1024 * 1024;
+
+export function deliverQos0(c: Connection, msg: Message, retain: boolean, subIds: number[] | undefined): void {
+  if (c.state !== ConnState.Connected) return;
+  const buf = encodePublish(c, msg, 0, retain, subIds);
+  if (buf.length > c.clientMaxPacket || c.stream.writableLength > SLOW_CONSUMER_BYTES) {
+    c.ctx.stats.messagesDropped++;
+    return;
+  }
+  commitAlias(c, msg.topic);
+  c.write(buf);
+  c.ctx.stats.messagesSent++;
+}
+
+export function deliverOutgoing(c: Connection, o: Outgoing): void {
+  const s = c.session;
+  if (!s || c.state !== ConnState.Connected) return;
+  const cached = encodePublish(c, o.msg, o.qos, o.retain, o.subIds);
+  const every = c.ctx.misbehave.loseQos1EveryNth;
+  const lose = every !== undefined && every > 0 && o.qos === 1 && !o.sent && ++c.lostCounter % every === 0;
+  if (cached.length > c.clientMaxPacket || lose) {
+    // 3.1.2-25: too large to send -> behave as if delivery completed. (Misbehave mode: lose it on purpose.)
+    if (!lose) c.ctx.stats.messagesDropped++;
+    completeOutgoing(c, o);
+    return;
+  }
+  const first = !o.sent;
+  commitAlias(c, o.msg.topic);
+  c.write(withPacketId(cached, o.packetId, o.sent));
+  o.sent = true;
+  c.ctx.stats.messagesSent++;
+  if (first && s.persistent) c.ctx.persistence.putOutbound(s.clientId, o);
+}
+
+/** After CONNACK on a resumed session: resend unacknowledged PUBLISH (DUP) and PUBREL in order (4.4.0-1), then queued. */
+export function resumeDeliveries(c: Connection): void {
+  const s = c.session!;
+  const { resend, release } = s.out.resume(c.ctx.clock.now());
+  for (const o of resend) {
+    if (o.state === OutState.PubrelSent) c.sendPubrel(o.packetId);
+    else deliverOutgoing(c, o);
+  }
+  c.sendReleased(release);
+}
+
+/** Finish an in-flight delivery without an ack from the client, releasing queued ones. */
+function completeOutgoing(c: Connection, o: Outgoing): void {
+  const s = c.session!;
+  s.out.inflight.delete(o.packetId);
+  if (s.persistent) c.ctx.persistence.removeOutbound(s.clientId, o.seq);
+  c.sendReleased(s.out.drain(c.ctx.clock.now()));
+}
+
+/** Shared cached bytes, or (for a client taking topic aliases) bytes with an alias (3.3.2.3.4). */
+function encodePublish(c: Connection, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined): Buffer {
+  const now = c.ctx.clock.now();
+  c.pendingAlias = 0;
+  if (c.aliasOutMax === 0) return c.ctx.pubCache.encode(msg, qos, retain, subIds, c.level5, now);
+  const map = (c.aliasOut ??= new Map());
+  let alias = map.get(msg.topic);
+  let sendTopic = false;
+  if (alias === undefined) {
+    if (map.size >= c.aliasOutMax) return c.ctx.pubCache.encode(msg, qos, retain, subIds, true, now);
+    alias = map.size + 1; // never above the client's maximum (3.3.2-11), never 0 (3.3.2-8)
+    sendTopic = true;
+    c.pendingAlias = alias;
+  }
+  return encodeFresh(msg, qos, retain, subIds, true, remainingExpiry(msg, now), { alias, sendTopic });
+}
+
+/** Record a new alias only once the PUBLISH that establishes it is actually written. */
+function commitAlias(c: Connection, topic: string): void {
+  if (c.pendingAlias !== 0) c.aliasOut!.set(topic, c.pendingAlias);
+  c.pendingAlias = 0;
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm run conformance:mosquitto`: starts /usr/sbin/mosquitto on a free port, runs the
+ * conformance suite against it (reports in reports/mosquitto/), and compares the failing
+ * scenarios with scenarios/expectations/mosquitto-2.0.11.yaml. Exits 1 when the set of
+ * failures changed (printing what was added / removed), 0 when it is the same.
+ * `--update` rewrites the expectation file from this run instead.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { startLocalMosquitto } from './local-mosquitto.ts';
+import { compareFailures, failuresOf, formatDiff, loadExpectations, renderExpectations } from './expectations.ts';
+import type { ComplianceReport } from './compliance-report.ts';
+
+const EXPECTATIONS = 'scenarios/expectations/mosquitto-2.0.11.yaml';
+const REPORT_DIR = 'reports/mosquitto';
+const update = process.argv.includes('--update');
+
+const mosquitto = await startLocalMosquitto();
+let status: number;
+try {
+  console.log(`mosquitto listening at ${mosquitto.url}; running the conformance suite (reports in ${REPORT_DIR}/)`);
+  status = await new Promise<number>((resolve) => {
+    const child = spawn('npx', ['cucumber-js'], {
+      stdio: 'inherit',
+      env: { ...process.env, MQTT_BROKER_URL: mosquitto.url, MQTT_REPORT_DIR: REPORT_DIR },
+    });
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+} finally {
+  await mosquitto.stop();
+}
+
+let report: ComplianceReport;
+try {
+  report = JSON.parse(readFileSync(`${REPORT_DIR}/compliance.json`, 'utf8')) as ComplianceReport;
+} catch (e) {
+  console.error(`conformance:mosquitto: no compliance report from the run (cucumber exit ${status}): ${(e as Error).message}`);
+  process.exit(2);
+}
+const actual = failuresOf(report.scenarioResults);
+if (update) {
+  writeFileSync(EXPECTATIONS, `# Scenarios Debian mosquitto 2.0.11 is expected to fail, with the evidence seen.\n# Regenerate with: npm run conformance:mosquitto -- --update (then review every entry).\n${renderExpectations({ broker: 'mosquitto 2.0.11 (Debian)', failures: actual })}`);
+  console.log(`wrote ${actual.length} expected failure(s) to ${EXPECTATIONS}`);
+  process.exit(0);
+}
+const diff = compareFailures(loadExpectations(EXPECTATIONS).failures, actual);
+console.log(formatDiff(diff));
+process.exit(diff.added.length + diff.removed.length > 0 ? 1 : 0);

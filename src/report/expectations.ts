@@ -1,0 +1,94 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { parse as parseYaml, stringify } from 'yaml';
+import { z } from 'zod';
+import type { ScenarioOutcome } from './verdicts.ts';
+
+/**
+ * The scenarios a known broker build is expected to fail, with the statement and the
+ * evidence seen. A conformance run against that build is compared with this list: any
+ * change (a new failure, or an expected failure that now passes) is reported.
+ */
+export interface ExpectedFailure {
+  /** Feature file, e.g. features/malformed/fixed-header.feature. */
+  feature: string;
+  scenario: string;
+  version: '3.1.1' | '5.0';
+  statements: string[];
+  /** What the broker did, from the packet trace. */
+  evidence: string;
+}
+
+export interface ExpectationFile {
+  broker: string;
+  failures: ExpectedFailure[];
+}
+
+const Schema = z.object({
+  broker: z.string(),
+  failures: z.array(z.object({
+    feature: z.string(),
+    scenario: z.string(),
+    version: z.union([z.literal('3.1.1'), z.literal('5.0')]),
+    statements: z.array(z.string()),
+    evidence: z.string(),
+  }).strict()).default([]),
+}).strict();
+
+export function loadExpectations(path: string): ExpectationFile {
+  if (!existsSync(path)) throw new Error(`expectation file ${path} does not exist`);
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path}: not valid YAML: ${(e as Error).message}`);
+  }
+  const r = Schema.safeParse(data);
+  if (!r.success) throw new Error(`${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+export const failureKey = (f: { feature: string; scenario: string; version?: string }): string =>
+  `${f.feature} | ${f.scenario} | MQTT ${f.version ?? '?'}`;
+
+/** The failures of a run, in expectation-file form (evidence: the first lines of the detail). */
+export function failuresOf(outcomes: readonly ScenarioOutcome[]): ExpectedFailure[] {
+  return outcomes
+    .filter((o) => o.kind === 'failed' || o.kind === 'error')
+    .map((o) => ({
+      feature: o.where.replace(/:\d+$|:\?$/, ''),
+      scenario: o.name,
+      version: (o.version ?? '5.0') as '3.1.1' | '5.0',
+      statements: o.statementIds,
+      evidence: (o.detail ?? '').split('\n').slice(0, 30).join('\n'),
+    }));
+}
+
+export interface ExpectationDiff {
+  /** Failing now, not expected. */
+  added: ExpectedFailure[];
+  /** Expected to fail, but did not fail (passed, not applicable or not run). */
+  removed: ExpectedFailure[];
+  unchanged: ExpectedFailure[];
+}
+
+export function compareFailures(expected: readonly ExpectedFailure[], actual: readonly ExpectedFailure[]): ExpectationDiff {
+  const exp = new Map(expected.map((f) => [failureKey(f), f]));
+  const act = new Map(actual.map((f) => [failureKey(f), f]));
+  return {
+    added: actual.filter((f) => !exp.has(failureKey(f))),
+    removed: expected.filter((f) => !act.has(failureKey(f))),
+    unchanged: actual.filter((f) => exp.has(failureKey(f))),
+  };
+}
+
+export function formatDiff(d: ExpectationDiff): string {
+  const lines: string[] = [];
+  for (const f of d.added) lines.push(`+ NEW FAILURE   ${failureKey(f)} [${f.statements.join(' ')}]\n    ${f.evidence.split('\n').slice(0, 6).join('\n    ')}`);
+  for (const f of d.removed) lines.push(`- NO LONGER FAILS ${failureKey(f)} [${f.statements.join(' ')}]`);
+  lines.push(`${d.unchanged.length} expected failure(s) reproduced, ${d.added.length} new, ${d.removed.length} gone`);
+  return lines.join('\n');
+}
+
+export function renderExpectations(file: ExpectationFile): string {
+  return stringify(file, { lineWidth: 0 });
+}

@@ -1,0 +1,46 @@
+import { Then } from '@cucumber/cucumber';
+import { ExpectationError, describePacket, type TestClient } from '../src/client/index.ts';
+import type { SubackPacket } from '../src/codec/index.ts';
+import type { ConformanceWorld as W } from './support/world.ts';
+import { NAME, WITHIN, re, toMs } from './support/parse.ts';
+
+/**
+ * Steps for refusals whose form the spec leaves to the server: an invalid topic filter may
+ * be refused with a SUBACK failure code or by closing the connection; either is accepted,
+ * a grant is not. (Candidates for World methods; kept here as thin wrappers.)
+ */
+
+const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
+
+/** Closed by the broker; a DISCONNECT sent before the close must carry a failure code (≥ 0x80). */
+async function closedWithFailure(w: W, name: string, ms: number): Promise<void> {
+  const info = await w.closed(name, ms);
+  const rc = info.disconnect ? (info.disconnect.reasonCode ?? 0) : undefined;
+  if (rc !== undefined && rc < 0x80) {
+    throw new ExpectationError(`${name}: the broker closed the connection after DISCONNECT reason code ${hex(rc)}; expected a failure code (0x80 or above)`);
+  }
+}
+
+/** A SUBACK for `id` with only failure codes, or a close by the broker (with a failure code if it says one). */
+async function subscriptionRefused(w: W, name: string, id: number, ms: number): Promise<void> {
+  const c: TestClient = w.client(name);
+  let ack: SubackPacket;
+  try {
+    ack = (await c.expect({ type: 'suback', packetId: id }, ms)) as SubackPacket;
+  } catch (e) {
+    if (!c.closed) throw e;
+    return closedWithFailure(w, name, ms);
+  }
+  const granted = ack.reasonCodes.filter((rc) => rc < 0x80);
+  if (ack.reasonCodes.length === 0 || granted.length > 0) {
+    throw new ExpectationError(`${name}: the broker accepted the subscription (${describePacket(ack)}); expected a failure reason code or the connection to be closed`);
+  }
+}
+
+Then(re(`${NAME} is refused the subscription with packet id (\\d+)${WITHIN}`), function (this: W, name: string, id: string, d?: string) {
+  return subscriptionRefused(this, name, Number(id), d ? this.ms(toMs(d)) : this.waitMs);
+});
+
+Then(re(`the connection of ${NAME} is closed${WITHIN}, with a failure reason code if the broker sends one`), function (this: W, name: string, d?: string) {
+  return closedWithFailure(this, name, d ? this.ms(toMs(d)) : this.waitMs);
+});

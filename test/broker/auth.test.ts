@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthMechanism, Authenticator, Authorizer } from '../../src/broker/index.ts';
+import { startTestBroker, type TestBroker } from './helpers.ts';
+import { RawClient } from './raw-client.ts';
+
+/** Test mechanism: server sends challenge "c1"; the client must answer "r1" (and "r2" on re-auth). */
+const challenge: AuthMechanism = {
+  method: 'TEST-CHALLENGE',
+  createSession: () => {
+    let round = 0;
+    return {
+      start: (data) => (data?.toString() === 'hello' ? { kind: 'continue', data: Buffer.from('c1') } : { kind: 'fail', reasonCode: 0x87 }),
+      next: (data) => {
+        round++;
+        const want = round === 1 ? ['r1', 'r2'] : [];
+        return want.includes(data?.toString() ?? '') ? { kind: 'success', data: Buffer.from('ok') } : { kind: 'fail', reasonCode: 0x87, reason: 'bad answer' };
+      },
+    };
+  },
+};
+const authenticator: Authenticator = {
+  authenticate: async (client, password) => (client.username === 'alice' && password?.toString() === 'secret' ? { ok: true } : { ok: false, reasonCode: 0x86 }),
+};
+const authorizer: Authorizer = {
+  authorize: (_c, action, topic) => !(topic.startsWith('secret/') && (action === 'write' || action === 'read')),
+};
+
+let tb: TestBroker;
+const raws: RawClient[] = [];
+const open = async (level: 4 | 5) => {
+  const c = await RawClient.open(tb.port, level);
+  raws.push(c);
+  return c;
+};
+beforeAll(async () => {
+  tb = await startTestBroker({ authenticator, authorizer, authMechanisms: [challenge], allowAnonymous: false });
+});
+afterAll(async () => {
+  raws.forEach((r) => r.end());
+  await tb.close();
+});
+
+describe('authentication and authorization', () => {
+  it('refuses anonymous and wrong passwords (0x87/0x86 at 5.0, 5/4 at 3.1.1)', async () => {
+    expect((await (await open(5)).connect('anon')).reasonCode).toBe(0x87);
+    expect((await (await open(4)).connect('anon4')).reasonCode).toBe(5);
+    expect((await (await open(5)).connect('bad', { username: 'alice', password: Buffer.from('nope') })).reasonCode).toBe(0x86);
+    expect((await (await open(4)).connect('bad4', { username: 'alice', password: Buffer.from('nope') })).reasonCode).toBe(4);
+    expect((await (await open(4)).connect('good4', { username: 'alice', password: Buffer.from('secret') })).reasonCode).toBe(0);
+  });
+
+  it('applies the authorizer to SUBSCRIBE and PUBLISH', async () => {
+    const c = await open(5);
+    await c.connect('acl', { username: 'alice', password: Buffer.from('secret') });
+    c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'secret/x', qos: 1 }, { topicFilter: 'open/x', qos: 1 }] });
+    expect((await c.expect('suback')).reasonCodes).toEqual([0x87, 1]);
+    c.send({ type: 'publish', topic: 'secret/x', payload: Buffer.from('p'), qos: 1, retain: false, dup: false, packetId: 5 });
+    expect((await c.expect('puback')).reasonCode).toBe(0x87);
+    const d = await open(4);
+    await d.connect('acl4', { username: 'alice', password: Buffer.from('secret') });
+    d.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'secret/x', qos: 1 }] });
+    expect((await d.expect('suback')).reasonCodes).toEqual([0x80]);
+  });
+
+  it('runs an enhanced authentication exchange and re-authentication (4.12)', async () => {
+    const c = await open(5);
+    c.send({ type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 0, clientId: 'enh', properties: { authenticationMethod: 'TEST-CHALLENGE', authenticationData: Buffer.from('hello') } });
+    const a = await c.expect('auth');
+    expect([a.reasonCode, a.properties?.authenticationMethod, a.properties?.authenticationData?.toString()]).toEqual([0x18, 'TEST-CHALLENGE', 'c1']);
+    c.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'TEST-CHALLENGE', authenticationData: Buffer.from('r1') } });
+    const ack = await c.expect('connack');
+    expect([ack.reasonCode, ack.properties?.authenticationMethod, ack.properties?.authenticationData?.toString()]).toEqual([0, 'TEST-CHALLENGE', 'ok']);
+    c.send({ type: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'TEST-CHALLENGE', authenticationData: Buffer.from('hello') } });
+    expect((await c.expect('auth')).reasonCode).toBe(0x18);
+    c.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'TEST-CHALLENGE', authenticationData: Buffer.from('r2') } });
+    expect((await c.expect('auth')).reasonCode).toBe(0x00);
+    // A failed re-authentication ends the connection (4.12.1-2).
+    c.send({ type: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'TEST-CHALLENGE', authenticationData: Buffer.from('wrong') } });
+    expect((await c.expect('disconnect')).reasonCode).toBe(0x87);
+    await c.waitClosed();
+  });
+
+  it('refuses an unknown authentication method with 0x8C and a failed exchange with its code', async () => {
+    const c = await open(5);
+    c.send({ type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 0, clientId: 'enh2', properties: { authenticationMethod: 'NOPE' } });
+    expect((await c.expect('connack')).reasonCode).toBe(0x8c);
+    const d = await open(5);
+    d.send({ type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 0, clientId: 'enh3', properties: { authenticationMethod: 'TEST-CHALLENGE', authenticationData: Buffer.from('hello') } });
+    await d.expect('auth');
+    d.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'TEST-CHALLENGE', authenticationData: Buffer.from('bad') } });
+    expect((await d.expect('connack')).reasonCode).toBe(0x87);
+    await d.waitClosed();
+  });
+
+  it('treats a PUBLISH during authentication and AUTH without a method as protocol errors', async () => {
+    const c = await open(5);
+    await c.connect('noauth', { username: 'alice', password: Buffer.from('secret') });
+    c.send({ type: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'TEST-CHALLENGE' } });
+    expect((await c.expect('disconnect')).reasonCode).toBe(0x82);
+    const d = await open(5);
+    d.send({ type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 0, clientId: 'enh4', properties: { authenticationMethod: 'TEST-CHALLENGE', authenticationData: Buffer.from('hello') } });
+    await d.expect('auth');
+    d.send({ type: 'publish', topic: 'x', payload: Buffer.from('early'), qos: 0, retain: false, dup: false });
+    await d.waitClosed();
+  });
+});

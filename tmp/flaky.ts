@@ -1,0 +1,12 @@
+import { ResilienceHarness } from '../src/fleet/index.ts';
+import { startBroker } from '../src/broker/start-broker.ts';
+const b = await startBroker({ host: '127.0.0.1', port: 0 });
+const h = new ResilienceHarness({ brokerUrl: b.url, version: '3.1.1', seed: 4242, prefix: 'x' });
+const t0 = Date.now();
+await h.link('sensor-1', { profile: 'flaky-cellular' });
+await h.subscribe('dashboard', 'fleet/+/temp', 1);
+await h.fault('sensor-1', { type: 'mqtt_drop', stream: 'downstream', attributes: { packet_type: 'puback', for_ms: 300 } });
+await h.publish('sensor-1', 60, 'fleet/sensor-1/temp', 1);
+console.log('publish took', Date.now() - t0);
+for (const o of h.recorder.history) if (o.f !== 'publish' && o.f !== 'receive' && !(o.f === 'fault' && o.value.action === 'drop')) console.log(Math.round(o.time - h.recorder.history[0].time), o.process, o.type, o.f, o.value.reason ?? o.value.action ?? '', o.value.toxic ?? '');
+await h.close(); await b.close();
