@@ -35,7 +35,8 @@ const common = {
     `message:${dir}/messages.ndjson`,
     `./src/report/compliance-formatter.ts:${dir}/compliance.json`,
   ],
-  parallel: 2,
+  // Each worker starts its own embedded broker; MQTT_PARALLEL=0 runs in one process.
+  parallel: process.env.MQTT_PARALLEL ? Number(process.env.MQTT_PARALLEL) : 2,
 };
 
 const target = (broker, extra = {}) => ({ ...common, worldParameters: { broker, ...extra } });

@@ -10,9 +10,8 @@
  *   --json FILE             also write the figures as JSON
  */
 import { existsSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { hasTaskset } from './load/children.ts';
+import { hasTaskset, openFilesHardLimit } from './load/children.ts';
 import { latency, memoryPerConnection, throughput } from './load/cases.ts';
 import { MOSQUITTO, startMosquitto, startOurs, type Target } from './load/targets.ts';
 
@@ -35,14 +34,14 @@ interface Row {
   notes: Record<string, string>;
 }
 
-/** Raise the open-files limit is not possible from node itself; check it and shrink N with a clear message. */
+/** Children raise their open-files soft limit to the hard limit; shrink N with a clear message if even that is too low. */
 function connsAllowed(): number {
-  const r = spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' });
-  const soft = Number(r.stdout.trim());
+  const hard = openFilesHardLimit();
   const need = wantConns + 200;
-  if (Number.isFinite(soft) && soft < need) {
-    console.log(`note: open-files limit is ${soft}; need ${need} for ${wantConns} connections. Run \`ulimit -n ${need}\` (as root, or raise the hard limit) before the bench. Using ${Math.max(100, soft - 200)}.`);
-    return Math.max(100, soft - 200);
+  if (Number.isFinite(hard) && hard < need) {
+    const n = Math.max(100, hard - 200);
+    console.log(`note: the open-files hard limit is ${hard}; ${wantConns} connections need ${need}. Raise it (e.g. \`ulimit -Hn ${need}\` as root, or LimitNOFILE) and rerun. Measuring with ${n} connections.`);
+    return n;
   }
   return wantConns;
 }
@@ -115,7 +114,7 @@ for (const c of cases) {
         }
       });
     } catch (e) {
-      r.notes[b.name] = `failed: ${(e as Error).message.split('\n')[0]}`;
+      r.notes[b.name] = `failed: ${(e as Error).message.split('\n').slice(0, 6).join(' | ')}`;
     }
     console.log(`  ${r.case} [${b.name}]: ${fmt(r.values[b.name], r.unit)} ${r.unit}${r.notes[b.name] ? `  (${r.notes[b.name]})` : ''}`);
   }

@@ -15,9 +15,9 @@
  * Targets: ≥ 0.9× direct throughput; ≤ 30 µs added at p50.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
@@ -95,19 +95,32 @@ async function startOurBroker(): Promise<number> {
   const m = await waitMatch(c.out, /listening on mqtt:\/\/127\.0\.0\.1:(\d+)/, 'our broker');
   return Number(m[1]);
 }
-async function startHarnessProxy(upstream: number): Promise<number> {
+interface Hop {
+  port: number;
+  pid: number;
+}
+async function startHarnessProxy(upstream: number): Promise<Hop> {
   const c = spawnChild(process.execPath, [CLI, 'proxy', '--upstream', `mqtt://127.0.0.1:${upstream}`, '--seed', '1']);
   const m = await waitMatch(c.out, /proxy listening on mqtt:\/\/127\.0\.0\.1:(\d+)/, 'harness proxy');
-  return Number(m[1]);
+  return { port: Number(m[1]), pid: c.proc.pid! };
+}
+/** CPU time (user + system) of a process so far, in ms, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in USER_HZ (100)
+  } catch {
+    return NaN;
+  }
 }
 const PIPE_PROXY = `
 const net = require('node:net'); const up = Number(process.argv[1]);
 const srv = net.createServer((c) => { c.setNoDelay(true); const u = net.connect(up, '127.0.0.1'); u.setNoDelay(true);
   c.pipe(u); u.pipe(c); c.on('error', () => u.destroy()); u.on('error', () => c.destroy()); });
 srv.listen(0, '127.0.0.1', () => console.log('pipe listening on ' + srv.address().port));`;
-async function startPipeProxy(upstream: number): Promise<number> {
+async function startPipeProxy(upstream: number): Promise<Hop> {
   const c = spawnChild(process.execPath, ['-e', PIPE_PROXY, String(upstream)]);
-  return Number((await waitMatch(c.out, /pipe listening on (\d+)/, 'pipe proxy'))[1]);
+  return { port: Number((await waitMatch(c.out, /pipe listening on (\d+)/, 'pipe proxy'))[1]), pid: c.proc.pid! };
 }
 
 /** A lean MQTT 3.1.1 client: our codec to encode, a fixed-header scanner to receive. */
@@ -174,7 +187,7 @@ class Lean {
 const topicOf = (n: string) => `bench/${n}/${process.pid}/${Date.now()}`;
 
 /** QoS 0 msg/s seen by the subscriber; the publisher keeps at most WINDOW messages unreceived. */
-async function throughput(port: number, tag: string): Promise<number> {
+async function throughput(port: number, tag: string): Promise<{ rate: number; count: number }> {
   const topic = topicOf(tag);
   const sub = await Lean.open(port, `bs-${tag}`);
   const pub = await Lean.open(port, `bp-${tag}`);
@@ -197,7 +210,7 @@ async function throughput(port: number, tag: string): Promise<number> {
       pump();
     });
     const secs = (performance.now() - t0) / 1000;
-    return sub.publishes / secs;
+    return { rate: sub.publishes / secs, count: sub.publishes };
   } finally {
     sub.close();
     pub.close();
@@ -247,24 +260,45 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
 
 async function benchBroker(name: string, brokerPort: number): Promise<Record<string, number>> {
-  const proxyPort = await startHarnessProxy(brokerPort);
-  const pipePort = await startPipeProxy(brokerPort);
-  const paths = { direct: brokerPort, proxy: proxyPort, pipe: pipePort } as const;
-  console.log(`\n## ${name} (broker :${brokerPort}, harness proxy :${proxyPort} with MQTT framing, plain pipe proxy :${pipePort})`);
+  const proxy = await startHarnessProxy(brokerPort);
+  const pipe = await startPipeProxy(brokerPort);
+  const paths = { direct: brokerPort, proxy: proxy.port, pipe: pipe.port } as const;
+  const pids: Record<string, number> = { proxy: proxy.pid, pipe: pipe.pid };
+  console.log(`\n## ${name} (broker :${brokerPort}, harness proxy :${proxy.port} with MQTT framing, plain pipe proxy :${pipe.port})`);
   for (const p of Object.values(paths)) await throughput(p, 'warm'); // JIT, socket buffers
   const tput: Record<string, number[]> = { direct: [], proxy: [], pipe: [] };
-  for (let r = 0; r < ROUNDS; r++) for (const [k2, p] of Object.entries(paths)) tput[k2].push(await throughput(p, `${k2}${r}`));
+  const cpu: Record<string, { ms: number; msgs: number }> = { proxy: { ms: 0, msgs: 0 }, pipe: { ms: 0, msgs: 0 } };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [k2, p] of Object.entries(paths)) {
+      const before = pids[k2] !== undefined ? cpuMs(pids[k2]) : 0;
+      const res = await throughput(p, `${k2}${r}`);
+      tput[k2].push(res.rate);
+      if (pids[k2] !== undefined) {
+        cpu[k2].ms += cpuMs(pids[k2]) - before;
+        cpu[k2].msgs += res.count;
+      }
+    }
+  }
   const t = Object.fromEntries(Object.entries(tput).map(([k2, v]) => [k2, median(v)]));
+  const usPerMsg = (c: { ms: number; msgs: number }) => (c.msgs > 0 ? (c.ms * 1000) / c.msgs : NaN);
   console.log(`QoS 0 throughput, 64-byte payload, median of ${ROUNDS} (msg/s): direct ${k(t.direct)}  |  harness proxy ${k(t.proxy)} = ${(t.proxy / t.direct).toFixed(2)}× direct  |  plain pipe ${k(t.pipe)} = ${(t.pipe / t.direct).toFixed(2)}×`);
   console.log(`  rounds: ${Object.entries(tput).map(([k2, v]) => `${k2} [${v.map(k).join(', ')}]`).join('  ')}`);
+  const best = Object.fromEntries(Object.entries(tput).map(([k2, v]) => [k2, Math.max(...v)]));
+  console.log(`  best of ${ROUNDS}: direct ${k(best.direct)}  harness proxy ${k(best.proxy)} = ${(best.proxy / best.direct).toFixed(2)}×  plain pipe ${k(best.pipe)} = ${(best.pipe / best.direct).toFixed(2)}×`);
+  console.log(`  proxy process CPU per message (user+sys, 10 ms tick resolution): harness ${usPerMsg(cpu.proxy).toFixed(2)} µs, plain pipe ${usPerMsg(cpu.pipe).toFixed(2)} µs`);
   const lat: Record<string, { p50: number; p99: number; n: number }> = {};
-  for (const [k2, p] of Object.entries(paths)) {
-    await latency(p, `lw${k2}`).then(() => undefined); // warm-up pass
-    const h = await latency(p, `l${k2}`);
-    lat[k2] = { p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), n: h.totalCount };
+  const runs: Record<string, Array<{ p50: number; p99: number; n: number }>> = { direct: [], proxy: [], pipe: [] };
+  for (const p of Object.values(paths)) await latency(p, 'lwarm'); // warm-up pass
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [k2, p] of Object.entries(paths)) {
+      const h = await latency(p, `l${k2}${r}`);
+      runs[k2].push({ p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), n: h.totalCount });
+    }
   }
-  console.log(`latency at ${RATE} msg/s for ${LAT_MS} ms (µs, one way): ` +
+  for (const [k2, v] of Object.entries(runs)) lat[k2] = { p50: median(v.map((x) => x.p50)), p99: median(v.map((x) => x.p99)), n: v.reduce((a, x) => a + x.n, 0) };
+  console.log(`latency at ${RATE} msg/s for ${LAT_MS} ms, median of ${ROUNDS} rounds (µs, one way): ` +
     Object.entries(lat).map(([k2, v]) => `${k2} p50 ${v.p50} p99 ${v.p99} (n=${v.n})`).join('  |  '));
+  console.log(`  p50 per round: ${Object.entries(runs).map(([k2, v]) => `${k2} [${v.map((x) => x.p50).join(', ')}]`).join('  ')}`);
   const add50 = lat.proxy.p50 - lat.direct.p50;
   const add99 = lat.proxy.p99 - lat.direct.p99;
   console.log(`added by the harness proxy: p50 ${add50} µs, p99 ${add99} µs   (plain pipe adds p50 ${lat.pipe.p50 - lat.direct.p50} µs, p99 ${lat.pipe.p99 - lat.direct.p99} µs)`);
@@ -275,11 +309,14 @@ async function benchBroker(name: string, brokerPort: number): Promise<Record<str
     direct_msgs: Math.round(t.direct), proxy_msgs: Math.round(t.proxy), pipe_msgs: Math.round(t.pipe), ratio: t.proxy / t.direct,
     direct_p50_us: lat.direct.p50, direct_p99_us: lat.direct.p99, proxy_p50_us: lat.proxy.p50, proxy_p99_us: lat.proxy.p99,
     added_p50_us: add50, added_p99_us: add99, pipe_added_p50_us: lat.pipe.p50 - lat.direct.p50,
+    proxy_cpu_us_per_msg: usPerMsg(cpu.proxy), pipe_cpu_us_per_msg: usPerMsg(cpu.pipe),
   };
 }
 
 async function main(): Promise<void> {
   console.log(`proxy bench: count ${COUNT}, max ${DURATION_MS} ms per run, ${ROUNDS} rounds, latency ${RATE} msg/s × ${LAT_MS} ms, node ${process.version}`);
+  const la = loadavg()[0];
+  console.log(`machine: ${cpus().length} cores, load average ${la.toFixed(2)}${la > cpus().length * 0.5 ? '  (WARNING: busy machine; figures will be noisy)' : ''}`);
   const results: Record<string, Record<string, number>> = {};
   if (!existsSync(MOSQUITTO)) console.log(`note: ${MOSQUITTO} not found; mosquitto skipped (apt-get install mosquitto)`);
   else results.mosquitto = await benchBroker('mosquitto 2.x (Debian)', await startMosquitto());

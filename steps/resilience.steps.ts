@@ -24,14 +24,14 @@ Given(r(`the link between ${DEV} and the broker is "([a-z0-9-]+)"`), async funct
 Given(r(`the link between ${DEV} and the broker has (\\d+) ms latency with (\\d+) ms jitter`), async function (this: W, d: string, lat: string, jit: string) {
   await h(this).link(d, { toxics: ['upstream', 'downstream'].map((stream) => ({ type: 'latency', stream: stream as 'upstream', attributes: { latency: Number(lat), jitter: Number(jit) } })) });
 });
-Given(r(`${DEV} subscribes to "([^"]+)" at QoS ([012])( with a persistent session)?`), async function (this: W, d: string, f: string, q: string, p?: string) { await h(this).subscribe(d, f, qos(q), { persistent: p !== undefined }); });
+Given(r(`${DEV} subscribes to "([^"]+)" at QoS ([012])( with a persistent session)?`), async function (this: W, d: string, f: string, q: string, p?: string) { await h(this).subscribe(d, f, qos(q), { persistent: Boolean(p) }); });
 Given(r(`${DEV} is connected with a will on "([^"]+)" at QoS ([012])`), async function (this: W, d: string, t: string, q: string) {
   await h(this).device(d, { will: { topic: h(this).topic(t), qos: qos(q) }, keepAlive: 1 });
 });
 
 // ---- actions
-When(r(`${DEV} publishes (\\d+) QoS ([012]) messages to "([^"]+)"( one at a time)?`), async function (this: W, d: string, n: string, q: string, t: string, one?: string) {
-  await h(this).publish(d, Number(n), t, qos(q), { oneAtATime: one !== undefined });
+When(r(`${DEV} publishes (\\d+) QoS ([012]) messages to "([^"]+)"(?:( one at a time)|, one every (\\d+) ms)?`), async function (this: W, d: string, n: string, q: string, t: string, one?: string, every?: string) {
+  await h(this).publish(d, Number(n), t, qos(q), { oneAtATime: Boolean(one), intervalMs: every ? Number(every) : undefined });
 });
 When(r(`${DEV} publishes (\\d+) retained QoS ([012]) messages to "([^"]+)" one at a time`), async function (this: W, d: string, n: string, q: string, t: string) {
   await h(this).publish(d, Number(n), t, qos(q), { retain: true, oneAtATime: true });

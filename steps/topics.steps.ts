@@ -1,6 +1,6 @@
 import { Then } from '@cucumber/cucumber';
-import { ExpectationError, describePacket, type TestClient } from '../src/client/index.ts';
-import type { SubackPacket } from '../src/codec/index.ts';
+import { ExpectationError, acknowledgeFlow, describePacket, matches, type PacketPattern, type TestClient } from '../src/client/index.ts';
+import type { PublishPacket, SubackPacket } from '../src/codec/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
 import { NAME, WITHIN, re, toMs } from './support/parse.ts';
 
@@ -43,4 +43,33 @@ Then(re(`${NAME} is refused the subscription with packet id (\\d+)${WITHIN}`), f
 
 Then(re(`the connection of ${NAME} is closed${WITHIN}, with a failure reason code if the broker sends one`), function (this: W, name: string, d?: string) {
   return closedWithFailure(this, name, d ? this.ms(toMs(d)) : this.waitMs);
+});
+
+/**
+ * Shared subscriptions: the message reaches exactly one of the named clients (counting every
+ * copy each received), the first copy within the bound, then a quiet 300 ms (scaled) for
+ * stray copies. The copy is then acknowledged as its QoS asks.
+ */
+async function exactlyOne(w: W, names: string[], payload: string, topic: string, qos: number | undefined, ms: number): Promise<void> {
+  const pattern: PacketPattern = { type: 'publish', topic: w.topic(topic), payload };
+  if (qos !== undefined) pattern.qos = qos;
+  const clients = names.map((n) => w.client(n));
+  const hits = (): Array<{ c: TestClient; p: PublishPacket }> =>
+    clients.flatMap((c) => c.inbox.filter((p) => matches(p, pattern)).map((p) => ({ c, p: p as PublishPacket })));
+  const deadline = Date.now() + ms;
+  while (hits().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (hits().length === 0) throw new ExpectationError(`none of ${names.join(', ')} received ${describePacket(pattern)} within ${ms} ms`);
+  await new Promise((r) => setTimeout(r, w.ms(300)));
+  const found = hits();
+  if (found.length !== 1) {
+    throw new ExpectationError(`expected exactly one copy of ${describePacket(pattern)} among ${names.join(', ')}, got ${found.length}: ${found.map((h) => h.c.name).join(', ')}`);
+  }
+  const { c, p } = found[0];
+  c.inbox.splice(c.inbox.indexOf(p), 1);
+  await acknowledgeFlow(c, p, w.waitMs);
+}
+
+Then(re(`exactly one of ((?:${NAME}(?:, | and )?)+) receives message "([^"]*)" on "([^"]*)"(?: with qos ([012]))?${WITHIN}`), function (this: W, list: string, payload: string, topic: string, qos: string | null, d: string | null) {
+  const names = [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+  return exactlyOne(this, names, payload, topic, qos == null ? undefined : Number(qos), d ? this.ms(toMs(d)) : this.waitMs);
 });

@@ -78,10 +78,21 @@ export class Child {
   }
 }
 
-/** Spawns a command pinned to a core (when taskset exists). */
+/** The open-files hard limit: children raise their soft limit to it (10,000 idle connections need it). */
+export function openFilesHardLimit(): number {
+  const r = spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' });
+  const v = r.stdout.trim();
+  return v === 'unlimited' ? Infinity : Number(v);
+}
+
+/**
+ * Spawns a command pinned to a core (when taskset exists), through a shell that first raises
+ * the open-files soft limit to the hard limit. exec keeps the pid the command's own.
+ */
 export function spawnPinned(name: string, core: number, cmd: string, args: string[]): Child {
-  const argv = hasTaskset ? ['-c', String(core), cmd, ...args] : args;
-  const proc = spawn(hasTaskset ? 'taskset' : cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const argv = hasTaskset ? ['taskset', '-c', String(core), cmd, ...args] : [cmd, ...args];
+  const script = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"';
+  const proc = spawn('sh', ['-c', script, 'sh', ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });
   return new Child(name, proc);
 }
 

@@ -4,7 +4,7 @@
  * publishes, prints {"event":"done", sent, acked, elapsedMs}. Payload bytes 0..7 carry the
  * send time (process.hrtime, shared by every process on this machine) for latency.
  */
-import type { Packet, QoS } from '../../src/codec/index.ts';
+import { encodePacket, type Packet, type QoS } from '../../src/codec/index.ts';
 import { RawClient } from './raw-client.ts';
 import { argOf, emit, fatal, nowNs, onCommand } from './proto.ts';
 
@@ -26,16 +26,24 @@ let started = 0n;
 let deadline = 0n;
 let finished = false;
 
+// Encode the PUBLISH once with our codec, then patch the stamp and packet id per message:
+// at level 4 the payload ends the packet and the packet id sits just before it.
+const template = encodePacket(
+  { type: 'publish', topic, payload: Buffer.alloc(payloadSize), qos, retain: false, dup: false, ...(qos > 0 ? { packetId: 1 } : {}) } as Packet,
+  4,
+);
+const payloadAt = template.length - payloadSize;
+
 function publish(c: RawClient): void {
-  const payload = Buffer.alloc(payloadSize);
-  payload.writeBigInt64BE(nowNs(), 0);
-  const p: Packet = { type: 'publish', topic, payload, qos, retain: false, dup: false };
+  const b = Buffer.allocUnsafe(template.length);
+  template.copy(b);
+  b.writeBigInt64BE(nowNs(), payloadAt);
   if (qos > 0) {
-    p.packetId = nextId;
+    b.writeUInt16BE(nextId, payloadAt - 2);
     nextId = nextId === 65535 ? 1 : nextId + 1;
     inflight++;
   }
-  c.send(p);
+  c.sendRaw(b);
   sent++;
 }
 

@@ -29,7 +29,7 @@ Feature: QoS 1 is delivered at least once over flaky links
     Given a resilience run with seed 77
     And device "dashboard" subscribes to "fleet/+/temp" at QoS 1 with a persistent session
     When the link of device "dashboard" goes down for 500 ms every 2000 ms, 2 times
-    And device "sensor-2" publishes 40 QoS 1 messages to "fleet/sensor-2/temp" one at a time
+    And device "sensor-2" publishes 40 QoS 1 messages to "fleet/sensor-2/temp", one every 100 ms
     Then every QoS 1 message is delivered at least once
 
     @v3.1.1

@@ -103,7 +103,9 @@ export class Broker {
   publish(msg: Message): void {
     const ctx = this.ctx;
     if (msg.retain && ctx.caps.retainAvailable) {
-      const change = ctx.retained.apply(msg);
+      // Keep a compact copy: an inbound payload may be a view into a much larger socket chunk.
+      const stored = msg.payload.length > 0 && msg.payload.buffer.byteLength > msg.payload.length + 64 ? { ...msg, payload: Buffer.from(msg.payload) } : msg;
+      const change = ctx.retained.apply(stored);
       if (!msg.topic.startsWith(SYS_PREFIX)) {
         if (change.kind === 'set') ctx.persistence.setRetained(change.msg);
         else if (change.kind === 'clear') ctx.persistence.clearRetained(change.topic);

@@ -157,6 +157,7 @@ function accept(c: Connection, p: ConnectPacket, assigned: boolean, authProps?: 
   const { session, present } = ctx.sessions.open(c.clientId, p.protocolLevel, p.clean, expiry, requested === 0);
   c.session = session;
   session.conn = c;
+  c.inboundBase = session.inbound.size;
   ctx.live.set(c.clientId, c);
   c.state = ConnState.Connected;
   ctx.stats.clientsConnected++;
@@ -189,6 +190,8 @@ function accept(c: Connection, p: ConnectPacket, assigned: boolean, authProps?: 
     if (!caps.subscriptionIdentifiersAvailable) a.subscriptionIdentifierAvailable = 0;
     if (!caps.sharedSubscriptionAvailable) a.sharedSubscriptionAvailable = 0;
     if (caps.serverKeepAlive !== undefined) a.serverKeepAlive = caps.serverKeepAlive;
+    // Response Information only when asked for (5.0 MQTT-3.1.2-28): a topic prefix this client may use.
+    if (props.requestResponseInformation === 1) a.responseInformation = `response/${c.clientId}`;
     if (Object.keys(a).length > 0) ack.properties = a;
   }
   c.sendPacket(ack);

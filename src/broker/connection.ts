@@ -77,6 +77,8 @@ export class Connection implements SessionLink, ConnectionLike {
   reauthing = false;
   /** QoS>0 PUBLISHes received and not yet acknowledged (awaiting fsync). */
   pendingAcks = 0;
+  /** QoS 2 ids already awaiting PUBREL from earlier connections (not counted against this connection's quota). */
+  inboundBase = 0;
   lostCounter = 0;
 
   constructor(
@@ -180,16 +182,16 @@ export class Connection implements SessionLink, ConnectionLike {
     this.ctx.stats.protocolViolations++;
     this.ctx.logger.warn(`protocol violation: ${v.message}`, { statement: formatRef(v.statement), clientId: this.clientId, reasonCode: v.reasonCode });
     if (this.state === ConnState.New) {
-      if (v.unsupportedProtocol) {
-        // 3.1.1 MQTT-3.1.2-2: CONNACK 0x01; 5.0 MQTT-3.1.2-1/2: CONNACK 0x84.
-        const v5 = v.statement.version === '5.0';
-        this.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: v5 ? 0x84 : 0x01 }, v5 ? 5 : 4));
-      } else if (this.reader.protocolLevel === 5 && v.packetType === 1) {
+      if (v.unsupportedProtocol && v.statement.id === 'MQTT-3.1.2-2') {
+        // The client's level is unknown: answer in the 3.1.1 form, return code 0x01 (3.1.1 MQTT-3.1.2-2).
+        this.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: 0x01 }, 4));
+      } else if (!v.unsupportedProtocol && this.reader.protocolLevel === 5 && v.packetType === 1) {
         this.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: v.reasonCode }, 5));
       }
       return this.close();
     }
-    this.disconnect(v.reasonCode);
+    // 3.3.2.3.4: a Topic Alias of 0 is answered with 0x94 (Topic Alias invalid).
+    this.disconnect(v.statement.id === 'MQTT-3.3.2-8' ? 0x94 : v.reasonCode);
   }
 
   /** Log a protocol error with its statement and end the connection (DISCONNECT 0x82 at 5.0). */
@@ -254,12 +256,21 @@ export class Connection implements SessionLink, ConnectionLike {
 
   // ---- SessionLink: deliveries from the router (delivery.ts) ----
 
+  // Deliveries run inside the publisher's handler: a failure here must close only this connection.
   sendQos0(msg: Message, retain: boolean, subIds: number[] | undefined): void {
-    deliverQos0(this, msg, retain, subIds);
+    try {
+      deliverQos0(this, msg, retain, subIds);
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   sendOutgoing(o: Outgoing): void {
-    deliverOutgoing(this, o);
+    try {
+      deliverOutgoing(this, o);
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   sendPubrel(packetId: number): void {

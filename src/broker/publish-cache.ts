@@ -10,12 +10,19 @@ import { remainingExpiry, type Message } from './message.ts';
 export class PublishCache {
   private msg: Message | null = null;
   private readonly variants = new Map<string, Buffer>();
+  /** Plain variants (no subscription ids, no expiry) by (level5, qos, retain): no key strings on the hot path. */
+  private readonly plain: (Buffer | undefined)[] = new Array(12).fill(undefined);
 
-  /** Bytes of the PUBLISH (packet id 0-filled placeholder for QoS>0: patch it before sending). Shared: do not mutate. */
+  /** Bytes of the PUBLISH (packet id placeholder for QoS>0: copy with withPacketId before sending). Shared: do not mutate. */
   encode(msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined, level5: boolean, now: number): Buffer {
     if (msg !== this.msg) {
       this.msg = msg;
-      this.variants.clear();
+      if (this.variants.size > 0) this.variants.clear();
+      this.plain.fill(undefined);
+    }
+    if (subIds === undefined && (msg.expiresAt === undefined || !level5)) {
+      const i = (level5 ? 6 : 0) + qos * 2 + (retain ? 1 : 0);
+      return (this.plain[i] ??= encodeFresh(msg, qos, retain, undefined, level5, undefined));
     }
     const expiry = level5 ? remainingExpiry(msg, now) : undefined;
     const key = `${level5 ? 5 : 4}${qos}${retain ? 1 : 0}${subIds ? subIds.join(',') : ''}|${expiry ?? ''}`;

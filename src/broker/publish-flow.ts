@@ -37,7 +37,7 @@ export function onPublish(c: Connection, p: PublishPacket): void {
     if (p.retain && !ctx.caps.retainAvailable) {
       return c.protocolError('retained PUBLISH but retain is not available', ref311('MQTT-4.8.0-1'), ref50('MQTT-3.2.2-14'), 0x9a);
     }
-    if (p.qos > 0 && s.inbound.size + c.pendingAcks >= ctx.caps.receiveMaximum && !s.inbound.has(p.packetId!)) {
+    if (p.qos > 0 && s.inbound.size - c.inboundBase + c.pendingAcks >= ctx.caps.receiveMaximum && !s.inbound.has(p.packetId!)) {
       return c.protocolError(`more than Receive Maximum (${ctx.caps.receiveMaximum}) unacknowledged QoS>0 PUBLISHes`, ref311('MQTT-4.8.0-1'), ref50('MQTT-3.3.4-7'), 0x93);
     }
   }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { listenTcp, listenTls, listenWs, type Listener, type TlsMaterial } from '../transport/index.ts';
+import type { Duplex } from 'node:stream';
+import { listenTcp, listenTls, listenWs, type Listener, type StreamMeta, type TlsMaterial } from '../transport/index.ts';
 import { Broker } from './index.ts';
 import type { BrokerOptions, Capabilities } from './options.ts';
 import { consoleLogger, type LogLevel } from './logger.ts';
@@ -119,29 +120,35 @@ export function brokerOptionsFrom(o: StartBrokerOptions, cfg: BrokerConfig): Bro
 export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
   const cfg: BrokerConfig =
     typeof options.config === 'string' ? loadConfigFile(options.config) : options.config !== undefined ? validateConfig(options.config, 'config') : {};
-  const plan = listenerPlan(options, cfg);
-  const broker = new Broker(brokerOptionsFrom(options, cfg));
+  // Everything that can fail on bad input (TLS files, listener plan) is checked before the broker exists.
+  const plan = listenerPlan(options, cfg).map((l, n) => {
+    const where = `listener ${n} (${l.protocol})`;
+    const tlsSrc = { cert: l.cert ?? options.cert, key: l.key ?? options.key, ca: l.ca ?? options.ca, requireClientCert: l.requireClientCert ?? options.requireClientCert };
+    const tls = l.protocol === 'mqtts' || l.protocol === 'wss' ? tlsFrom(tlsSrc, where) : undefined;
+    return { ...l, tls };
+  });
+  const brokerOptions = brokerOptionsFrom(options, cfg);
+  const logger = brokerOptions.logger!;
+  const broker = new Broker(brokerOptions);
   try {
     await broker.ready;
   } catch (e) {
     await broker.close().catch(() => {});
     throw new Error(`startBroker: loading persisted state failed: ${(e as Error).message}`);
   }
-  const onConnection = (stream: import('node:stream').Duplex, meta: { transport: string; remoteAddress?: string }) =>
-    broker.handle(stream, { transport: meta.transport, remoteAddress: meta.remoteAddress });
+  const onConnection = (stream: Duplex, meta: StreamMeta) => broker.handle(stream, { transport: meta.transport, remoteAddress: meta.remoteAddress });
+  const onError = (what: string, err: Error, remoteAddress?: string) => logger.info(what, { error: err.message, remoteAddress });
   const listeners: Listener[] = [];
   try {
-    for (const [n, l] of plan.entries()) {
-      const where = `listener ${n} (${l.protocol})`;
-      const base = { host: l.host ?? options.host ?? '127.0.0.1', port: l.port ?? 0, onConnection };
-      const tlsSrc = { cert: l.cert ?? options.cert, key: l.key ?? options.key, ca: l.ca ?? options.ca, requireClientCert: l.requireClientCert ?? options.requireClientCert };
+    for (const l of plan) {
+      const base = { host: l.host ?? options.host ?? '127.0.0.1', port: l.port ?? 0, onConnection, onError };
+      const paths = l.path ? [l.path] : undefined;
       if (l.protocol === 'mqtt') listeners.push(await listenTcp(base));
-      else if (l.protocol === 'mqtts') listeners.push(await listenTls({ ...base, tls: tlsFrom(tlsSrc, where) }));
-      else if (l.protocol === 'ws') listeners.push(await listenWs({ ...base, paths: l.path ? [l.path] : undefined }));
-      else listeners.push(await listenWs({ ...base, tls: tlsFrom(tlsSrc, where), paths: l.path ? [l.path] : undefined }));
+      else if (l.protocol === 'mqtts') listeners.push(await listenTls({ ...base, tls: l.tls! }));
+      else listeners.push(await listenWs({ ...base, paths, tls: l.tls }));
     }
   } catch (e) {
-    await Promise.all(listeners.map((l) => l.close()));
+    await Promise.all(listeners.map((x) => x.close()));
     await broker.close();
     throw e;
   }

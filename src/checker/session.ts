@@ -6,7 +6,7 @@
 import type { SpecVersion, StatementRef } from '../spec/types.ts';
 import { ref311, ref50 } from '../spec/types.ts';
 import type { History } from './history.ts';
-import type { Model } from './model.ts';
+import type { Model, Pub } from './model.ts';
 import { obligation, receiptsIn, subscriptionOps } from './delivery.ts';
 import type { CheckOptions, CheckResult, CheckerSpec, Findings, Violation } from './result.ts';
 import { runChecker } from './result.ts';
@@ -52,15 +52,17 @@ function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Find
     }
   }
   // Messages queued while away are delivered after the session resumes.
+  const acked = [...m.pubs.values()].filter((p) => p.qos > 0 && p.outcome === 'ok' && p.done !== undefined)
+    .sort((a, b) => a.invoke.index - b.invoke.index);
   for (const s of m.sessions) {
     if (!s.persistent) continue;
     for (let k = 0; k + 1 < s.conns.length; k++) {
       const gapFrom = s.conns[k].end;
       const resumed = s.conns[k + 1];
       if (gapFrom === undefined) continue;
-      for (const p of m.pubs.values()) {
-        if (p.qos === 0 || p.outcome !== 'ok' || p.done === undefined) continue;
-        if (p.invoke.index < gapFrom.index || p.done.index > resumed.ok.index) continue;
+      for (let i = firstAfter(acked, gapFrom.index); i < acked.length && acked[i].invoke.index < resumed.ok.index; i++) {
+        const p = acked[i];
+        if (p.done!.index > resumed.ok.index) continue;
         const ob = obligation(m, p, s, 1, opts.settleMs);
         if (ob.kind === 'none') continue;
         checked++;
@@ -72,12 +74,24 @@ function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Find
         violations.push({
           key: `queued-lost:${p.msgId}->${s.process}#${s.id}`,
           message: `${p.msgId} (QoS ${p.qos}) was published while ${s.process} was away (ops #${gapFrom.index}..#${resumed.ok.index}) and was not delivered after the session resumed`,
-          ops: [...subscriptionOps(ob.subs), gapFrom, p.invoke, p.done, resumed.invoke, resumed.ok],
+          ops: [...subscriptionOps(ob.subs), gapFrom, p.invoke, p.done!, resumed.invoke, resumed.ok],
         });
       }
     }
   }
   return { violations, checked, unknown };
+}
+
+/** Index of the first publish invoked after op index `at` (binary search). */
+function firstAfter(pubs: Pub[], at: number): number {
+  let lo = 0;
+  let hi = pubs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pubs[mid].invoke.index <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const statements = (v: SpecVersion): StatementRef[] => (v === '5.0'

@@ -1,5 +1,5 @@
 import type { PacketName, Properties } from '../codec/packet-types.ts';
-import { PRESENT, type PacketPattern } from './pattern.ts';
+import { LAST_ID, PRESENT, type PacketPattern } from './pattern.ts';
 
 /**
  * A one-line packet description for feature files, e.g.
@@ -10,7 +10,8 @@ import { PRESENT, type PacketPattern } from './pattern.ts';
  * Grammar: a packet type, then `name value` pairs. A name is one or more words, joined to
  * camelCase ("packet id" → packetId). A value is a "JSON string", a number (decimal or
  * 0x hex), true / false, `absent` (the field must not be there), `present` (it must be
- * there, any value), or JSON [array] / {object}
+ * there, any value), `last` (packet id only: the id of the last packet this client received
+ * that had one), or JSON [array] / {object}
  * (hex numbers allowed inside). Names of MQTT 5.0 properties go under `properties`;
  * `xxx hex "00 ff"` gives field xxx as bytes; on SUBSCRIBE each `topic filter` starts a new
  * subscription and later qos / no local / retain as published / retain handling apply to it;
@@ -28,7 +29,7 @@ export function parsePacketSpec(text: string): PacketPattern {
   const isValue = (t: Token | undefined): boolean => t !== undefined && (t.kind !== 'word' || t.text === 'true' || t.text === 'false');
   for (const [i, t] of tokens.entries()) {
     // "present" / "absent" are values unless a value follows them ("session present false").
-    const nameWord = t.kind === 'word' && (!VALUE_WORDS.has(t.text) || (words.length > 0 && isValue(tokens[i + 1]) && (t.text === 'present' || t.text === 'absent')));
+    const nameWord = t.kind === 'word' && (!VALUE_WORDS.has(t.text) || (words.length > 0 && isValue(tokens[i + 1]) && (t.text === 'present' || t.text === 'absent' || t.text === 'last')));
     if (nameWord) {
       if (t.text === 'and' && words.length === 0) continue;
       words.push(t.text);
@@ -65,7 +66,7 @@ const ALIASES: Record<string, string> = {
   user: 'username', messageExpiry: 'messageExpiryInterval', willDelay: 'willDelayInterval',
 };
 const SUB_OPTIONS = new Set(['qos', 'noLocal', 'retainAsPublished', 'retainHandling']);
-const VALUE_WORDS = new Set(['true', 'false', 'absent', 'null', 'present']);
+const VALUE_WORDS = new Set(['true', 'false', 'absent', 'null', 'present', 'last']);
 
 type Token = { kind: 'word' | 'string' | 'number' | 'json'; text: string };
 
@@ -120,7 +121,7 @@ function valueOf(t: Token, text: string): unknown {
         return JSON.parse(t.text.replace(/(?<=[\s,[:]|^)0x([0-9a-f]+)/gi, (_m, h: string) => String(parseInt(h, 16))));
       } catch (e) { throw specError(text, `bad JSON ${t.text}: ${(e as Error).message}`); }
     case 'word':
-      return t.text === 'true' ? true : t.text === 'false' ? false : t.text === 'present' ? PRESENT : null;
+      return t.text === 'true' ? true : t.text === 'false' ? false : t.text === 'present' ? PRESENT : t.text === 'last' ? LAST_ID : null;
   }
 }
 

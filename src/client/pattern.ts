@@ -10,6 +10,8 @@ export type PacketPattern = { type: PacketName } & Record<string, unknown>;
 
 /** Pattern value meaning "the field is there, whatever its value" (`present` in the step grammar). */
 export const PRESENT = '\u0000present';
+/** Value meaning "the packet id of the last packet with one this client received" (`last`). */
+export const LAST_ID = '\u0000last';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);

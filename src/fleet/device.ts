@@ -4,39 +4,15 @@
  * records every operation into a shared history.
  */
 import type { Duplex } from 'node:stream';
-import { encodePacket, PacketReader, type ConnectPacket, type Packet, type QoS } from '../codec/index.ts';
+import { encodePacket, PacketReader, type Packet, type QoS } from '../codec/index.ts';
 import { createRng, systemClock, type Clock, type Rng } from '../common/index.ts';
 import { dial } from '../transport/index.ts';
 import type { HistoryRecorder } from '../checker/index.ts';
 import { Outbound } from './outbound.ts';
-
-export interface DeviceOptions {
-  clientId: string;
-  /** Broker or proxy URL (mqtt://host:port). */
-  url: string;
-  recorder: HistoryRecorder;
-  level?: 4 | 5;
-  /** Keep the session across connections (3.1.1 CleanSession 0; 5.0 Clean Start 0 + expiry). */
-  persistent?: boolean;
-  /** 5.0 only: Clean Start on the very first connection, to wipe what earlier runs left (default true). */
-  cleanFirst?: boolean;
-  /** 5.0 Session Expiry Interval (s) for persistent sessions; default 600. */
-  sessionExpiry?: number;
-  /** Keep alive (s); default 5. */
-  keepAlive?: number;
-  will?: { topic: string; qos: QoS; retain?: boolean };
-  /** Reconnect backoff: initial and max delay (ms), and an attempt bound. */
-  backoff?: { initialMs?: number; maxMs?: number; maxAttempts?: number };
-  /** Drop and reconnect when a QoS 1/2 flight stays unacknowledged this long (default 3000 ms). */
-  ackTimeoutMs?: number;
-  connectTimeoutMs?: number;
-  maxInflight?: number;
-  maxQueued?: number;
-  rng?: Rng;
-  clock?: Clock;
-}
+import { connectPlan, type DeviceOptions } from './connect-plan.ts';
 
 type Outcome = 'ok' | 'fail' | 'info';
+export type { DeviceOptions };
 
 export class Device {
   readonly id: string;
@@ -99,23 +75,10 @@ export class Device {
   }
 
   private async connectOnce(): Promise<boolean> {
-    const first = this.connects === 0;
-    // 3.1.1 ends a CleanSession 1 session with its connection, so a persistent 3.1.1 device
-    // always connects with CleanSession 0 (run-unique client ids keep old state away).
-    const persistent = this.o.persistent === true;
-    const clean = !persistent || (first && this.level === 5 && this.o.cleanFirst !== false);
-    const willMsgId = `${this.id}:will:${this.connects}`;
+    const { persistent, value, packet: pkt } = connectPlan(this.o, this.level, this.connects);
     this.connects++;
     const key = `conn:${this.id}`;
-    const expiry = persistent ? (this.o.sessionExpiry ?? 600) : 0;
-    this.rec.invoke(this.id, 'connect', {
-      clientId: this.id, cleanStart: clean, persistent, keepAlive: this.o.keepAlive, protocolLevel: this.level,
-      ...(this.level === 5 ? { sessionExpiry: expiry } : {}),
-      ...(this.o.will ? { will: { topic: this.o.will.topic, qos: this.o.will.qos, retain: this.o.will.retain === true, msgId: willMsgId } } : {}),
-    }, key);
-    const pkt: ConnectPacket = { type: 'connect', protocolName: 'MQTT', protocolLevel: this.level, clean, keepAlive: this.o.keepAlive, clientId: this.id };
-    if (this.level === 5) pkt.properties = { sessionExpiryInterval: expiry };
-    if (this.o.will) pkt.will = { topic: this.o.will.topic, payload: Buffer.from(willMsgId), qos: this.o.will.qos, retain: this.o.will.retain === true };
+    this.rec.invoke(this.id, 'connect', value, key);
     let stream: Duplex;
     try {
       stream = (await dial(this.o.url, { timeoutMs: this.o.connectTimeoutMs })).stream;

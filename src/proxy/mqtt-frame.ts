@@ -64,6 +64,11 @@ export class MqttFramer {
     return b.length > 0 ? b : undefined;
   }
 
+  /** True while split() holds part of a packet (scan() must not be used until it is complete). */
+  splitPending(): boolean {
+    return this.pendLen > 0;
+  }
+
   /** True when no packet is in progress. */
   atBoundary(): boolean {
     return this.skip === 0 && this.hdrSeen === 0 && this.pendLen === 0;

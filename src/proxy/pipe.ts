@@ -83,7 +83,7 @@ export class Pipe {
     this.inflight += chunk.length;
     this.stats.bytes += chunk.length;
     if (this.mode === 'bytes') return this.enter({ bytes: chunk });
-    if (!this.splitting) {
+    if (!this.splitting && !this.framer.splitPending()) {
       if (this.framer.scan(chunk, this.count) < 0) this.host.fallback(`${this.stream}: ${this.framer.failed?.message}`);
       return this.enter({ bytes: chunk });
     }
@@ -140,7 +140,7 @@ export class Pipe {
       this.heldOut.push(u);
       return;
     }
-    if (this.sinkEnded || this.dst.destroyed) return;
+    if (this.sinkEnded || this.dst.destroyed || this.dst.writableEnded) return;
     if (!this.dst.write(u.bytes)) {
       this.sinkBlocked = true;
       this.flow();

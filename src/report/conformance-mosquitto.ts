@@ -6,9 +6,9 @@
  * `--update` rewrites the expectation file from this run instead.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { startLocalMosquitto } from './local-mosquitto.ts';
-import { compareFailures, failuresOf, formatDiff, loadExpectations, renderExpectations } from './expectations.ts';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { compareFailures, failuresOf, formatDiff, loadExpectations, mergeNotes, renderExpectations } from './expectations.ts';
 import type { ComplianceReport } from './compliance-report.ts';
 
 const EXPECTATIONS = 'scenarios/expectations/mosquitto-2.0.11.yaml';
@@ -39,7 +39,9 @@ try {
 }
 const actual = failuresOf(report.scenarioResults);
 if (update) {
-  writeFileSync(EXPECTATIONS, `# Scenarios Debian mosquitto 2.0.11 is expected to fail, with the evidence seen.\n# Regenerate with: npm run conformance:mosquitto -- --update (then review every entry).\n${renderExpectations({ broker: 'mosquitto 2.0.11 (Debian)', failures: actual })}`);
+  const previous = existsSync(EXPECTATIONS) ? loadExpectations(EXPECTATIONS).failures : [];
+  const failures = mergeNotes(previous, actual);
+  writeFileSync(EXPECTATIONS, `# Scenarios Debian mosquitto 2.0.11 is expected to fail, with the evidence seen.\n# Regenerate with: npm run conformance:mosquitto -- --update (notes are kept; review every new entry).\n${renderExpectations({ broker: 'mosquitto 2.0.11 (Debian)', failures })}`);
   console.log(`wrote ${actual.length} expected failure(s) to ${EXPECTATIONS}`);
   process.exit(0);
 }

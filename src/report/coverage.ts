@@ -60,14 +60,15 @@ export function computeCoverage(
   registry: readonly Statement[] = REGISTRY,
 ): CoverageReport {
   const errors: string[] = [];
-  const coveredBy = new Map<Statement, string[]>();
+  const coveredBy = new Map<string, string[]>();
+  const key = (s: { version: string; id: string }): string => `${s.version}|${s.id}`;
   for (const sc of scenarios) {
     try {
       const t = interpretTags(sc.tags, `${sc.uri}:${sc.line} "${sc.name}"`);
       for (const s of t.statements) {
-        const list = coveredBy.get(s) ?? [];
+        const list = coveredBy.get(key(s)) ?? [];
         list.push(`${sc.uri}:${sc.line}`);
-        coveredBy.set(s, list);
+        coveredBy.set(key(s), list);
       }
     } catch (e) {
       if (e instanceof TagError) errors.push(e.message);
@@ -79,16 +80,16 @@ export function computeCoverage(
     const s = registry.find((r) => r.version === x.version && r.id === x.id);
     if (!s) errors.push(`coverage exclusion ${x.id} is not a statement of MQTT ${x.version}`);
     else if (s.testability.kind !== 'network') errors.push(`coverage exclusion ${x.id} (MQTT ${x.version}) is not network-testable, so it needs no exclusion`);
-    else if (coveredBy.has(s)) errors.push(`coverage exclusion ${x.id} (MQTT ${x.version}) is covered by ${coveredBy.get(s)!.join(', ')}; remove the exclusion`);
+    else if (coveredBy.has(key(s))) errors.push(`coverage exclusion ${x.id} (MQTT ${x.version}) is covered by ${coveredBy.get(key(s))!.join(', ')}; remove the exclusion`);
     excludedKey.set(`${x.version}|${x.id}`, x.reason);
   }
   const versions = (['3.1.1', '5.0'] as const).map((version): VersionCoverage => {
     const net = registry.filter((s) => s.version === version && s.testability.kind === 'network');
-    const covered = net.filter((s) => coveredBy.has(s)).map((statement) => ({ statement, scenarios: coveredBy.get(statement)! }));
+    const covered = net.filter((s) => coveredBy.has(key(s))).map((statement) => ({ statement, scenarios: coveredBy.get(key(statement))! }));
     const excluded = net
-      .filter((s) => !coveredBy.has(s) && excludedKey.has(`${version}|${s.id}`))
+      .filter((s) => !coveredBy.has(key(s)) && excludedKey.has(`${version}|${s.id}`))
       .map((statement) => ({ statement, reason: excludedKey.get(`${version}|${statement.id}`)! }));
-    const uncovered = net.filter((s) => !coveredBy.has(s) && !excludedKey.has(`${version}|${s.id}`));
+    const uncovered = net.filter((s) => !coveredBy.has(key(s)) && !excludedKey.has(`${version}|${s.id}`));
     const percent = net.length === 0 ? 0 : Math.round((covered.length / net.length) * 1000) / 10;
     return { version, total: net.length, covered, excluded, uncovered, percent };
   });

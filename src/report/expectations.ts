@@ -16,6 +16,8 @@ export interface ExpectedFailure {
   statements: string[];
   /** What the broker did, from the packet trace. */
   evidence: string;
+  /** What a person found when checking that the failure is the broker's, not the harness's. */
+  note?: string;
 }
 
 export interface ExpectationFile {
@@ -31,6 +33,7 @@ const Schema = z.object({
     version: z.union([z.literal('3.1.1'), z.literal('5.0')]),
     statements: z.array(z.string()),
     evidence: z.string(),
+    note: z.string().optional(),
   }).strict()).default([]),
 }).strict();
 
@@ -79,6 +82,12 @@ export function compareFailures(expected: readonly ExpectedFailure[], actual: re
     removed: expected.filter((f) => !act.has(failureKey(f))),
     unchanged: actual.filter((f) => exp.has(failureKey(f))),
   };
+}
+
+/** This run's failures, keeping the notes written for the ones already expected. */
+export function mergeNotes(previous: readonly ExpectedFailure[], actual: readonly ExpectedFailure[]): ExpectedFailure[] {
+  const notes = new Map(previous.filter((f) => f.note).map((f) => [failureKey(f), f.note!]));
+  return actual.map((f) => (notes.has(failureKey(f)) ? { ...f, note: notes.get(failureKey(f)) } : f));
 }
 
 export function formatDiff(d: ExpectationDiff): string {

@@ -9,6 +9,8 @@ export const MOSQUITTO_BIN = '/usr/sbin/mosquitto';
 export interface LocalMosquitto {
   url: string;
   port: number;
+  /** ws://127.0.0.1:<port>/mqtt when started with websockets. */
+  wsUrl?: string;
   /** Everything mosquitto printed, for diagnostics. */
   output(): string;
   stop(): Promise<void>;
@@ -42,13 +44,15 @@ function waitForPort(port: number, ms: number): Promise<void> {
   });
 }
 
-/** Starts the system mosquitto on a free loopback port with anonymous access. */
-export async function startLocalMosquitto(extraConfig = ''): Promise<LocalMosquitto> {
+/** Starts the system mosquitto on a free loopback port with anonymous access (and a WebSocket listener on request). */
+export async function startLocalMosquitto(opts: { websockets?: boolean } = {}): Promise<LocalMosquitto> {
   if (!existsSync(MOSQUITTO_BIN)) throw new Error(`${MOSQUITTO_BIN} is not installed (apt-get install mosquitto)`);
   const port = await freePort();
+  const wsPort = opts.websockets ? await freePort() : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'mh-mosq-'));
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n${extraConfig}`);
+  const ws = wsPort ? `listener ${wsPort} 127.0.0.1\nprotocol websockets\n` : '';
+  writeFileSync(conf, `per_listener_settings false\nallow_anonymous true\npersistence false\nlistener ${port} 127.0.0.1\n${ws}`);
   const child: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
@@ -56,6 +60,7 @@ export async function startLocalMosquitto(extraConfig = ''): Promise<LocalMosqui
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
     await waitForPort(port, 5000);
+    if (wsPort) await waitForPort(wsPort, 5000);
   } catch (e) {
     child.kill('SIGKILL');
     throw new Error(`${(e as Error).message}\n${out}`);
@@ -63,6 +68,7 @@ export async function startLocalMosquitto(extraConfig = ''): Promise<LocalMosqui
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    wsUrl: wsPort ? `ws://127.0.0.1:${wsPort}/mqtt` : undefined,
     output: () => out,
     stop: async () => {
       if (child.exitCode === null) {

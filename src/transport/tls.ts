@@ -40,9 +40,8 @@ export async function listenTls(opts: ListenOptions & { tls: TlsMaterial }): Pro
   });
   // Track raw sockets (before the handshake) so close() never waits on a stalled handshake.
   server.on('connection', (raw) => sockets.add(raw));
-  server.on('tlsClientError', () => {
-    /* a failed handshake only ends that connection */
-  });
+  // A failed handshake only ends that connection.
+  server.on('tlsClientError', (err, socket) => opts.onError?.('TLS handshake failed', err, socket.remoteAddress));
   const port = await bind(server, host, opts.port ?? 0, 'tls listener');
   return {
     transport: 'tls',

@@ -41,4 +41,6 @@ export interface ListenOptions {
   /** Default 0: the OS picks a free port. */
   port?: number;
   onConnection: ConnectionHandler;
+  /** Told about connections that fail before reaching onConnection (TLS handshake, bad HTTP upgrade). */
+  onError?: (what: string, err: Error, remoteAddress?: string) => void;
 }

@@ -44,15 +44,25 @@ export async function listenWs(opts: WsListenOptions): Promise<Listener> {
     handleProtocols: (protocols) => MQTT_SUBPROTOCOLS.find((p) => protocols.has(p)) ?? false,
   });
   http.on('connection', (s) => sockets.add(s));
+  http.on('clientError', (err: Error, socket: Duplex) => {
+    opts.onError?.('bad HTTP request before WebSocket upgrade', err);
+    socket.destroy();
+  });
+  if (opts.tls) http.on('tlsClientError', (err: Error, socket: { remoteAddress?: string }) => opts.onError?.('TLS handshake failed', err, socket.remoteAddress));
   http.on('request', (_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
     res.end(`MQTT over WebSocket: upgrade on ${paths.join(' or ')} with subprotocol "mqtt"\n`);
   });
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (!paths.includes(path)) return reject(socket, 404, 'Not Found');
+    const from = req.socket.remoteAddress;
+    if (!paths.includes(path)) {
+      opts.onError?.('WebSocket upgrade refused', new Error(`path ${path} is not one of ${paths.join(', ')}`), from);
+      return reject(socket, 404, 'Not Found');
+    }
     const protos = offered(req);
     if (protos.length > 0 && !protos.some((p) => (MQTT_SUBPROTOCOLS as readonly string[]).includes(p))) {
+      opts.onError?.('WebSocket upgrade refused', new Error(`no MQTT subprotocol among "${protos.join(', ')}"`), from);
       return reject(socket, 400, 'Bad Request');
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

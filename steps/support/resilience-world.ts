@@ -3,6 +3,8 @@
  * WeakMap keyed by the World, created on first use, closed in an After hook that attaches
  * the history, the checker results and the seed to a failed scenario.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { After, Status } from '@cucumber/cucumber';
 import { seedFromEnv } from '../../src/common/index.ts';
 import { ResilienceHarness } from '../../src/fleet/index.ts';
@@ -50,6 +52,11 @@ After({ tags: '@resilience', timeout: 20_000 }, async function (this: Conformanc
   try {
     await h.close();
   } finally {
+    const dir = process.env.MQTT_RESILIENCE_DUMP;
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${h.opts.prefix}.jsonl`), h.artifacts().history);
+    }
     if (result?.status === Status.FAILED) {
       const a = h.artifacts();
       this.attach(`resilience seed: ${a.seed} (replay with MQTT_HARNESS_SEED=${a.seed})`, 'text/plain');

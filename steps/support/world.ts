@@ -2,7 +2,7 @@ import { World, type IWorldOptions } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
 import type { Packet, ProtocolLevel, PublishPacket, QoS } from '../../src/codec/index.ts';
 import {
-  ExpectationError, PacketTrace, TargetError, TestClient, acknowledgeFlow, completePacket, describePacket, lacks,
+  ExpectationError, LAST_ID, PacketTrace, TargetError, TestClient, acknowledgeFlow, completePacket, describePacket, lacks,
   levelOf, mapTopics, parsePacketSpec, publishFlow, subscribeFlow, topicPrefixer, unsubscribeFlow,
   type CapabilityName, type CloseInfo, type PacketPattern,
 } from '../../src/client/index.ts';
@@ -36,6 +36,9 @@ export class ConformanceWorld extends World<Record<string, unknown>> {
   private readonly clientIds = new Map<string, string>();
   private nextId = new Map<string, number>();
   private readonly retainedTopics = new Set<string>();
+  /** Per client: the last packet a step received, and the last packet id seen on one. */
+  private readonly lastReceived = new Map<string, Packet>();
+  private readonly lastPacketId = new Map<string, number>();
   private idPrefix = '';
   private topicPrefix = '';
 
@@ -120,6 +123,21 @@ export class ConformanceWorld extends World<Record<string, unknown>> {
     return mapTopics(p, (t) => this.topic(t));
   }
 
+  /** Replaces `packet id last` with the id of the last packet `name` received that carried one. */
+  private resolveLast(name: string, p: PacketPattern): PacketPattern {
+    if (p.packetId !== LAST_ID) return p;
+    const id = this.lastPacketId.get(name);
+    if (id === undefined) throw new Error(`"packet id last": "${name}" has not received a packet with a packet id yet`);
+    return { ...p, packetId: id };
+  }
+
+  private remember(name: string, p: Packet): Packet {
+    this.lastReceived.set(name, p);
+    const id = (p as { packetId?: number }).packetId;
+    if (id !== undefined) this.lastPacketId.set(name, id);
+    return p;
+  }
+
   /** The client id a named client uses in this scenario (stable across reconnects). */
   clientIdOf(name: string): string {
     let id = this.clientIds.get(name);
@@ -200,7 +218,7 @@ export class ConformanceWorld extends World<Record<string, unknown>> {
   /** Sends one packet described in the step grammar (topics prefixed, defaults filled). */
   send(name: string, spec: string | PacketPattern): void {
     const c = this.client(name);
-    const pattern = typeof spec === 'string' ? parsePacketSpec(spec) : spec;
+    const pattern = this.resolveLast(name, typeof spec === 'string' ? parsePacketSpec(spec) : spec);
     const p = completePacket(this.withTopics(pattern), c.protocolLevel);
     if (p.type === 'publish' && p.retain && p.payload.length > 0) this.retainedTopics.add(p.topic);
     c.send(p);
@@ -211,13 +229,20 @@ export class ConformanceWorld extends World<Record<string, unknown>> {
   }
 
   async receive(name: string, spec: string | PacketPattern, withinMs?: number): Promise<Packet> {
-    const pattern = typeof spec === 'string' ? parsePacketSpec(spec) : spec;
-    return this.client(name).expect(this.withTopics(pattern), withinMs ?? this.waitMs);
+    const pattern = this.resolveLast(name, typeof spec === 'string' ? parsePacketSpec(spec) : spec);
+    return this.remember(name, await this.client(name).expect(this.withTopics(pattern), withinMs ?? this.waitMs));
+  }
+
+  /** Completes the QoS flow of the last PUBLISH `name` received (PUBACK, or PUBREC / PUBREL / PUBCOMP). */
+  async acknowledgeLast(name: string): Promise<void> {
+    const p = this.lastReceived.get(name);
+    if (!p || p.type !== 'publish') throw new Error(`"${name}" has not received a PUBLISH in this scenario`);
+    await acknowledgeFlow(this.client(name), p, this.waitMs);
   }
 
   async receiveNext(name: string, spec: string | PacketPattern, withinMs?: number): Promise<Packet> {
-    const pattern = typeof spec === 'string' ? parsePacketSpec(spec) : spec;
-    return this.client(name).expectNext(this.withTopics(pattern), withinMs ?? this.waitMs);
+    const pattern = this.resolveLast(name, typeof spec === 'string' ? parsePacketSpec(spec) : spec);
+    return this.remember(name, await this.client(name).expectNext(this.withTopics(pattern), withinMs ?? this.waitMs));
   }
 
   /** Closed by the broker with no packet received that no step claimed (no CONNACK, no DISCONNECT...). */
@@ -264,8 +289,8 @@ export class ConformanceWorld extends World<Record<string, unknown>> {
 
   /** The first packet matching any of the descriptions. */
   async receiveOneOf(name: string, specs: string[], withinMs?: number): Promise<Packet> {
-    const patterns = specs.map((s) => this.withTopics(parsePacketSpec(s)));
-    return this.client(name).expectAny(patterns, withinMs ?? this.waitMs);
+    const patterns = specs.map((s) => this.withTopics(this.resolveLast(name, parsePacketSpec(s))));
+    return this.remember(name, await this.client(name).expectAny(patterns, withinMs ?? this.waitMs));
   }
 
   async staysOpen(name: string, forMs: number): Promise<void> {

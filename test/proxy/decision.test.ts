@@ -45,6 +45,21 @@ describe('MqttFramer', () => {
     expect(out.slice(1).map((u) => u.packet?.type)).toEqual(['puback', 'pingreq', 'publish']);
   });
 
+  it('switches from split back to scan once the pending packet is complete', () => {
+    const f = new MqttFramer();
+    const out: Unit[] = [];
+    f.split(stream.subarray(0, frames[0].length + 3), (u) => out.push(u));
+    expect(f.splitPending()).toBe(true);
+    f.split(stream.subarray(frames[0].length + 3, frames[0].length + frames[1].length + 1), (u) => out.push(u));
+    expect(f.splitPending()).toBe(true); // one byte of the PUBACK
+    f.split(stream.subarray(frames[0].length + frames[1].length + 1, frames[0].length + frames[1].length + frames[2].length), (u) => out.push(u));
+    expect(f.splitPending()).toBe(false);
+    expect(out.map((u) => u.packet?.type)).toEqual(['connect', 'publish', 'puback']);
+    const seen: number[] = [];
+    f.scan(stream.subarray(frames[0].length + frames[1].length + frames[2].length), (b) => seen.push(b >> 4));
+    expect(seen).toEqual([12, 3]);
+  });
+
   it('reports a Remaining Length longer than 4 bytes', () => {
     const f = new MqttFramer();
     expect(f.split(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]), () => {})).toBe(false);
@@ -88,6 +103,8 @@ describe('PacketMatcher', () => {
     const rng = createRng(1);
     expect([5500, 6000, 15999, 16000].map((t) => m.test(info(puback(1)), ctx(t), rng))).toEqual([false, true, true, false]);
     expect(m.expired(16000)).toBe(true);
+    const alias = new PacketMatcher(matchSchema.parse({ packet_type: 'puback', for: '10s' }), 0);
+    expect([9999, 10000].map((t) => alias.test(info(puback(1)), ctx(t), rng))).toEqual([true, false]);
   });
 
   it('probability: same seed, same decisions; the rate is about right', () => {

@@ -181,4 +181,45 @@ describe('proxy with MQTT framing against mosquitto', () => {
     expect(l.firstViolation).toMatch(/subscribe: MQTT-3\.8\.1-1/);
     expect(seen).toEqual(['connect', 'subscribe']);
   });
+
+  it('adding and removing MQTT toxics mid-stream never breaks the byte stream', async () => {
+    const p = await proxy();
+    const sub = await RawClient.connect(broker.port, 'flip-sub');
+    clients.push(sub);
+    sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'flip/#', qos: 0 }] });
+    await sub.waitFor((x) => x.type === 'suback', 'SUBACK');
+    const pub = await RawClient.connect(p.port, 'flip-pub');
+    clients.push(pub);
+    const N = 600;
+    for (let i = 0; i < N; i++) {
+      const payload = Buffer.alloc(1 + ((i * 997) % 3000), i % 251);
+      pub.send({ type: 'publish', topic: `flip/${i}`, payload, qos: 0, retain: false, dup: false });
+      if (i % 50 === 10) p.addToxic({ name: 'w', type: 'mqtt_delay', stream: 'upstream', attributes: { packet_type: 'pingreq', delay_ms: 1 } });
+      if (i % 50 === 35) p.removeToxic('w');
+      if (i % 25 === 0) await sleep(1);
+    }
+    const deadline = Date.now() + 5000;
+    while (sub.received.filter((x) => x.type === 'publish').length < N && Date.now() < deadline) await sleep(10);
+    const topics = sub.received.flatMap((x) => (x.type === 'publish' ? [x.topic] : []));
+    expect(topics).toEqual(Array.from({ length: N }, (_, i) => `flip/${i}`));
+    const sizes = sub.received.flatMap((x) => (x.type === 'publish' ? [x.payload.length] : []));
+    expect(sizes).toEqual(Array.from({ length: N }, (_, i) => 1 + ((i * 997) % 3000)));
+    expect(p.links()[0].mode).toBe('mqtt');
+  });
+
+  it('periodic outages: MQTT.js reconnects after each and its QoS 1 publishes all complete', async () => {
+    const p = await proxy();
+    p.addToxic({ name: 'handover', type: 'outage', attributes: { up_ms: 250, down_ms: 150, cycles: 2, existing: 'reset', new_connections: 'refuse' } });
+    const c = mqtt.connect(p.url, { clientId: 'roamer', clean: false, reconnectPeriod: 50, connectTimeout: 1000 });
+    clients.push({ close: () => c.end(true) });
+    await withTimeout(new Promise<void>((r) => c.once('connect', () => r())), 3000, 'connect');
+    for (let i = 0; i < 12; i++) {
+      await withTimeout(c.publishAsync('roam/x', String(i), { qos: 1 }), 5000, `publish ${i}`);
+      await sleep(80);
+    }
+    const acts = p.faults().map((e) => e.action);
+    expect(acts.filter((a) => a === 'outage-start')).toHaveLength(2);
+    expect(acts.filter((a) => a === 'outage-end')).toHaveLength(2);
+    expect(p.stats().connections).toBeGreaterThanOrEqual(3);
+  });
 });

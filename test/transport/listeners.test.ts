@@ -72,9 +72,11 @@ describe('transport listeners', () => {
     expect(seen[0].transport).toBe('tls');
     stream.destroy();
 
+    const errors: string[] = [];
     const strict = await listenTls({
       port: 0,
       onConnection: echo([]),
+      onError: (what) => errors.push(what),
       tls: { cert: certs.cert, key: certs.key, ca: certs.ca, requestCert: true },
     });
     listeners.push(strict);
@@ -91,6 +93,8 @@ describe('transport listeners', () => {
       'refused TLS client',
     );
     expect(refused).toBe(true);
+    await withTimeout((async () => { while (errors.length === 0) await new Promise((r) => setTimeout(r, 10)); })(), 5000, 'onError for the failed handshake');
+    expect(errors[0]).toBe('TLS handshake failed');
     const ok = await dial(strict.url, { tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey } });
     const got2 = readN(ok.stream, 2, 'mutual tls echo');
     ok.stream.write(Buffer.from([0xc0, 0x00]));
@@ -129,7 +133,8 @@ describe('transport listeners', () => {
   });
 
   it('WebSocket: a text frame closes the connection; wrong path and foreign subprotocol are refused', async () => {
-    const l = await listenWs({ port: 0, onConnection: echo([]) });
+    const refusals: string[] = [];
+    const l = await listenWs({ port: 0, onConnection: echo([]), onError: (_w, e) => refusals.push(e.message) });
     listeners.push(l);
     const ws = new WebSocket(l.url, ['mqtt']);
     await withTimeout(new Promise((r, j) => (ws.once('open', r), ws.once('error', j))), 5000, 'ws open');
@@ -149,6 +154,7 @@ describe('transport listeners', () => {
       );
     expect(await bad(`ws://127.0.0.1:${l.port}/other`, ['mqtt'])).toMatch(/404/);
     expect(await bad(l.url, ['chat'])).toMatch(/400/);
+    expect(refusals).toEqual(['path /other is not one of /mqtt', 'no MQTT subprotocol among "chat"']);
   });
 
   it('secure WebSocket via dial() streams bytes both ways', async () => {

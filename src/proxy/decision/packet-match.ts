@@ -32,6 +32,9 @@ export const matchSchema = z.object({
   from_ms: duration.optional(),
   /** Window length; after it the toxic stops matching. */
   for_ms: duration.optional(),
+  /** Aliases of from_ms / for_ms, so YAML can say `for: 10s`. */
+  from: duration.optional(),
+  for: duration.optional(),
   /** Per-packet probability, after all other conditions. */
   probability: prob.optional(),
   /** Count matches for nth/every over the whole proxy (default) or per link. */
@@ -48,6 +51,8 @@ export interface MatchContext {
 /** State of one toxic's matcher: when it was added and how many packets matched so far. */
 export class PacketMatcher {
   private readonly types: Set<string> | undefined;
+  private readonly fromMs: number;
+  private readonly forMs: number | undefined;
   private count = 0;
   private readonly perLink = new Map<number, number>();
   constructor(
@@ -56,11 +61,13 @@ export class PacketMatcher {
   ) {
     const t = a.packet_type;
     this.types = t === undefined ? undefined : new Set(Array.isArray(t) ? t : [t]);
+    this.fromMs = a.from_ms ?? a.from ?? 0;
+    this.forMs = a.for_ms ?? a.for;
   }
 
   /** True when the window has closed for good (the toxic will never match again). */
   expired(now: number): boolean {
-    return this.a.for_ms !== undefined && now >= this.addedAt + (this.a.from_ms ?? 0) + this.a.for_ms;
+    return this.forMs !== undefined && now >= this.addedAt + this.fromMs + this.forMs;
   }
 
   test(p: PacketInfo | undefined, ctx: MatchContext, rng: Rng): boolean {
@@ -70,9 +77,9 @@ export class PacketMatcher {
     if (a.topic !== undefined && (p.topic === undefined || !topicFilterMatches(a.topic, p.topic))) return false;
     if (a.packet_id !== undefined && p.packetId !== a.packet_id) return false;
     if (a.client_id !== undefined && ctx.clientId !== a.client_id) return false;
-    const start = this.addedAt + (a.from_ms ?? 0);
+    const start = this.addedAt + this.fromMs;
     if (ctx.now < start) return false;
-    if (a.for_ms !== undefined && ctx.now >= start + a.for_ms) return false;
+    if (this.forMs !== undefined && ctx.now >= start + this.forMs) return false;
     let n: number;
     if (a.count_scope === 'link') {
       n = (this.perLink.get(ctx.linkId) ?? 0) + 1;

@@ -168,7 +168,7 @@ export const halfOpen: StageToxicDef<Record<string, never>> = {
   bothStreams: true,
   schema: z.object({}) as unknown as z.ZodType<Record<string, never>>,
   create(_a, env) {
-    env.fault('half-open');
+    if (env.stream === 'upstream') env.fault('half-open'); // one event per link, not per stream
     return { push: (u) => env.discard(u), end: () => {}, dispose: () => {} };
   },
 };

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startBroker, type RunningBroker } from '../../../src/broker/index.ts';
 import { makeTestCerts, type TestCerts } from '../../transport/certs.ts';
 import { endAll, mqttConnect, nextMessage } from './helpers.ts';
@@ -80,6 +83,52 @@ describe('startBroker', () => {
     await expect(startBroker({ tlsPort: 0, cert: '/nonexistent.pem', key: '/nonexistent.key' })).rejects.toThrow(/cannot read TLS certificate file \/nonexistent\.pem/);
     await expect(startBroker({ port: b.port })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+/);
     await expect(startBroker({ config: { limits: { maxConnections: -1 } } })).rejects.toThrow(/limits\.maxConnections: expected a positive integer, got -1/);
+  });
+
+  it('keeps retained messages across restarts with file persistence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broker-persist-'));
+    try {
+      const first = await startBroker({ persistence: `file:${dir}/data` });
+      const p = await mqttConnect(first.url);
+      await p.publishAsync('persist/me', 'still here', { qos: 1, retain: true });
+      await endAll(p);
+      await first.close();
+      const second = await startBroker({ persistence: `file:${dir}/data` });
+      try {
+        const s = await mqttConnect(second.url);
+        const got = nextMessage(s, 'retained after restart');
+        await s.subscribeAsync('persist/#');
+        expect(await got).toEqual({ topic: 'persist/me', payload: 'still here' });
+        await endAll(s);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes listeners and capabilities from a YAML config file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broker-cfg-'));
+    try {
+      const file = join(dir, 'broker.yaml');
+      writeFileSync(
+        file,
+        ['listeners:', '  - protocol: ws', '    port: 0', '    path: /custom', 'capabilities:', '  maximumQoS: 1', '  retainAvailable: false', ''].join('\n'),
+      );
+      const x = await startBroker({ config: file });
+      try {
+        expect(x.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/custom$/);
+        const c = await mqttConnect(x.url, { protocolVersion: 5 });
+        const props = (c as unknown as { connackPacket?: { properties?: Record<string, unknown> } }).connackPacket?.properties;
+        expect(props).toMatchObject({ maximumQoS: 1, retainAvailable: false });
+        await endAll(c);
+      } finally {
+        await x.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('close() is idempotent', async () => {

@@ -1,0 +1,80 @@
+@disconnect
+Feature: DISCONNECT in both directions
+  A client's DISCONNECT must have fixed-header flags 0; a DISCONNECT that breaks this is
+  malformed and ends the connection as an error (so the Will goes out). In MQTT 5.0 the server
+  may itself send DISCONNECT, with a reason code from the DISCONNECT table, never a Session
+  Expiry Interval, never before a successful CONNACK, and it sends nothing after it and closes
+  the connection.
+
+  Scenario Outline: a DISCONNECT with non-zero fixed-header flags is malformed: the connection closes and the Will goes out
+    Given client "mon" connected
+    And "mon" subscribed to "dis/flags" with qos 1
+    And client "A" connected with will topic "dis/flags" and will payload "bad disconnect"
+    When "A" sends raw "<bytes>"
+    Then the connection of "A" is closed within 2 s, with reason code 0x81 if the broker sends one
+    And "mon" receives message "bad disconnect" on "dis/flags" within 2 s
+
+    @v3.1.1 @MQTT-3.14.1-1 @MQTT-3.1.2-8
+    Examples: MQTT 3.1.1
+      | bytes |
+      | e1 00 |
+      | e8 00 |
+
+    @v5 @MQTT-3.14.1-1 @MQTT-3.1.2-8 @MQTT-4.13.1-1
+    Examples: MQTT 5
+      | bytes |
+      | e1 00 |
+      | e8 00 |
+
+  Scenario Outline: the server closes the connection after a client DISCONNECT and ignores anything after it
+    Given client "sub" connected
+    And "sub" subscribed to "dis/after" with qos 0
+    And client "A" connected
+    When "A" sends DISCONNECT
+    And "A" sends PUBLISH topic "dis/after" payload "after disconnect"
+    Then the connection of "A" is closed within 2 s
+    And "sub" receives no message on "dis/after" for 500 ms
+
+    @v3.1.1 @MQTT-3.14.4-3
+    Examples: MQTT 3.1.1
+      | version |
+      | 3.1.1   |
+
+    @v5 @MQTT-3.14.4-3
+    Examples: MQTT 5
+      | version |
+      | 5       |
+
+  @v5 @MQTT-3.1.4-3 @MQTT-3.14.2-1 @MQTT-3.14.2-2 @MQTT-3.14.4-1 @MQTT-3.14.4-2 @MQTT-4.13.2-1
+  Scenario: the server sends DISCONNECT 0x8E to a connection whose session is taken over, then nothing more, and closes it
+    Given client "A" connected with client id "same"
+    When client "B" connected with client id "same"
+    Then "A" receives DISCONNECT reason code 0x8E within 2 s
+    And the connection of "A" is closed within 2 s
+    And "A" receives nothing for 100 ms
+
+  @v5 @MQTT-3.14.0-1
+  Scenario: no DISCONNECT is sent to a client whose CONNECT is refused
+    Given client "A" opened a network connection
+    # CONNECT at protocol level 5 with the reserved flag set
+    When "A" sends raw "10 0e 00 04 4d 51 54 54 05 03 00 3c 00 00 01 72"
+    Then the connection of "A" is closed within 2 s
+    And "A" receives nothing like DISCONNECT for 100 ms
+
+  @v5 @MQTT-3.14.0-1 @MQTT-3.14.2-1
+  Scenario: a client idle past its Keep Alive gets at most a DISCONNECT 0x8D, only after its CONNACK
+    Given client "A" opened a network connection
+    When "A" connects with keep alive 1
+    Then "A" next receives CONNACK reason code 0 within 2 s
+    And "A" was given no Server Keep Alive
+    And the connection of "A" is closed within 3 s, with reason code 0x8D if the broker sends one
+
+  @v5 @MQTT-3.14.2-1 @MQTT-4.13.1-1
+  Scenario: a DISCONNECT with a reason code missing from the DISCONNECT table closes the connection and publishes the Will
+    Given client "mon" connected
+    And "mon" subscribed to "dis/code" with qos 1
+    And client "A" connected with will topic "dis/code" and will payload "unknown reason"
+    # DISCONNECT reason code 0x03 is not in the table
+    When "A" sends raw "e0 01 03"
+    Then the connection of "A" is closed within 2 s, with a failure reason code if the broker sends one
+    And "mon" receives message "unknown reason" on "dis/code" within 2 s

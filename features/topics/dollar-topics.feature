@@ -1,0 +1,31 @@
+@topics @wildcards
+Feature: Topics beginning with $ are not matched by first-level wildcards
+  A filter that starts with `#` or `+` never matches a topic name that starts with `$`;
+  a filter that spells the `$` level out does. These scenarios use unprefixed topics, so
+  the wildcard subscriber sees all traffic of the broker; it must still not get the $ topic.
+
+  Scenario Outline: "<filter>" does not match the $ topic "<topic>", while "<control>" does
+    Given the broker supports wildcardSubscriptions
+    And topics are not prefixed
+    And client "wild" connected
+    And "wild" subscribed to "<filter>" with qos 1
+    And client "ctl" connected
+    And "ctl" subscribed to "<control>" with qos 1
+    And client "pub" connected
+    When "pub" publishes "dollar" to "<topic>" with qos 1
+    Then "ctl" receives message "dollar" on "<topic>" with qos 1 within 2 s
+    And "wild" receives no message on "<topic>" for 300 ms
+
+    @v3.1.1 @MQTT-4.7.2-1
+    Examples: MQTT 3.1.1
+      | filter   | control        | topic          |
+      | #        | $mh4d/#        | $mh4d/a        |
+      | +/a      | $mh4e/+        | $mh4e/a        |
+      | +/+/#    | $mh4f/+/#      | $mh4f/a/b      |
+
+    @v5 @MQTT-4.7.2-1
+    Examples: MQTT 5
+      | filter   | control        | topic          |
+      | #        | $mh5d/#        | $mh5d/a        |
+      | +/a      | $mh5e/+        | $mh5e/a        |
+      | +/+/#    | $mh5f/+/#      | $mh5f/a/b      |

@@ -1,0 +1,172 @@
+import { Given, Then, When } from '@cucumber/cucumber';
+import { ExpectationError, describePacket, type TraceEntry } from '../src/client/index.ts';
+import type { ConnackPacket, Packet, PublishPacket, QoS } from '../src/codec/index.ts';
+import type { ConformanceWorld as W } from './support/world.ts';
+import { CODE, NAME, PACKET, WITHIN, re, toCode, toMs } from './support/parse.ts';
+import { parsePacketSpec } from '../src/client/index.ts';
+
+/**
+ * Steps for the MQTT 5.0 features (topic aliases, message expiry, flow control, packet size,
+ * properties, subscription options, CONNACK capabilities). Each is a thin wrapper; the small
+ * helpers below read what a client received from the scenario's packet trace. (Candidates
+ * for World methods.)
+ */
+
+const within = (w: W, d: string | undefined): number => (d ? w.ms(toMs(d)) : w.waitMs);
+
+/** Every packet `name` received so far, in arrival order, with its wire size. */
+function received(w: W, name: string): Array<{ packet: Packet; bytes: number }> {
+  return w.trace.entries
+    .filter((e: TraceEntry) => e.client === name && e.direction === 'received' && e.packet !== undefined)
+    .map((e) => ({ packet: e.packet!, bytes: e.hex ? e.hex.length / 2 : 0 }));
+}
+
+function receivedPublishes(w: W, name: string): PublishPacket[] {
+  return received(w, name).map((r) => r.packet).filter((p): p is PublishPacket => p.type === 'publish');
+}
+
+/** The last CONNACK `name` received. */
+function connackOf(w: W, name: string): ConnackPacket {
+  const ack = received(w, name).map((r) => r.packet).reverse().find((p): p is ConnackPacket => p.type === 'connack');
+  if (!ack) throw new Error(`"${name}" has received no CONNACK in this scenario`);
+  return ack;
+}
+
+/** What the broker's 5.0 CONNACK (capability probe) declared; 'skipped' when the scenario does not apply. */
+function requireDeclared(w: W, what: string): 'skipped' | undefined {
+  const caps = w.run.capabilities?.['5.0'];
+  if (!caps) return w.notApplicable(`capability discovery is off, so "${what}" cannot be checked`);
+  if (!caps.supported) return w.notApplicable(`the target did not accept MQTT 5.0${caps.error ? ` (${caps.error})` : ''}`);
+  const ok: Record<string, boolean> = {
+    'a maximum QoS below 2': caps.maximumQoS < 2,
+    'a maximum QoS of 0': caps.maximumQoS === 0,
+    'retain available 0': !caps.retainAvailable,
+    'wildcard subscription available 0': !caps.wildcardSubscriptions,
+    'shared subscription available 0': !caps.sharedSubscriptions,
+    'subscription identifier available 0': !caps.subscriptionIdentifiers,
+    'a maximum packet size': caps.maximumPacketSize !== undefined,
+    'no topic alias maximum': caps.topicAliasMaximum === 0,
+  };
+  if (!(what in ok)) throw new Error(`unknown CONNACK declaration "${what}" (known: ${Object.keys(ok).join('; ')})`);
+  return ok[what] ? undefined : w.notApplicable(`the broker's CONNACK does not declare ${what}`);
+}
+
+const DECLARED = '(a maximum QoS below 2|a maximum QoS of 0|retain available 0|wildcard subscription available 0|shared subscription available 0|subscription identifier available 0|a maximum packet size|no topic alias maximum)';
+
+Given(re(`the broker's CONNACK declares ${DECLARED}`), function (this: W, what: string) {
+  return requireDeclared(this, what);
+});
+
+// ---- packet size ----
+
+Then(re(`no packet ${NAME} received was larger than (\\d+) bytes`), function (this: W, name: string, n: string) {
+  const big = received(this, name).filter((r) => r.bytes > Number(n));
+  if (big.length > 0) {
+    throw new ExpectationError(`${name} received ${big.map((r) => `${describePacket(r.packet)} (${r.bytes} bytes)`).join('; ')}; its Maximum Packet Size was ${n}`);
+  }
+});
+
+// ---- topic aliases (server -> client) ----
+
+Then(re(`no PUBLISH ${NAME} received( since its last CONNACK)? had a topic alias`), function (this: W, name: string, since?: string) {
+  let all = received(this, name).map((r) => r.packet);
+  if (since) all = all.slice(all.map((p) => p.type).lastIndexOf('connack') + 1);
+  const withAlias = all.filter((p): p is PublishPacket => p.type === 'publish' && p.properties?.topicAlias !== undefined);
+  if (withAlias.length > 0) throw new ExpectationError(`${name} allowed no topic aliases but received ${withAlias.map(describePacket).join('; ')}`);
+});
+
+/**
+ * Every PUBLISH `name` received used topic aliases 1..max, and resolving them (new mapping when
+ * a topic is given, lookup when it is empty) gives topic `topic` for every listed payload.
+ */
+function checkAliases(w: W, name: string, max: number, payloads: string[], topic: string): void {
+  const map = new Map<number, string>();
+  const got = new Map<string, string>();
+  for (const r of received(w, name)) {
+    if (r.packet.type === 'connack') map.clear(); // a new connection starts without mappings (3.3.2-7)
+    if (r.packet.type !== 'publish') continue;
+    const p = r.packet;
+    const alias = p.properties?.topicAlias;
+    let t = p.topic;
+    if (alias !== undefined) {
+      if (alias < 1 || alias > max) throw new ExpectationError(`${name} allowed topic aliases up to ${max} but received ${describePacket(p)}`);
+      if (t === '') {
+        const m = map.get(alias);
+        if (m === undefined) throw new ExpectationError(`${name} received ${describePacket(p)}: topic alias ${alias} was never mapped on this connection`);
+        t = m;
+      } else map.set(alias, t);
+    } else if (t === '') throw new ExpectationError(`${name} received a PUBLISH with an empty topic and no topic alias`);
+    got.set(p.payload.toString(), t);
+  }
+  const want = w.topic(topic);
+  for (const pl of payloads) {
+    const t = got.get(pl);
+    if (t === undefined) throw new ExpectationError(`${name} did not receive "${pl}"`);
+    if (t !== want) throw new ExpectationError(`${name} received "${pl}" on topic "${t}" after resolving topic aliases; expected "${want}"`);
+  }
+}
+
+const list = (s: string): string[] => [...s.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+
+Then(re(`${NAME} received ((?:"[^"]*"(?:, | and )?)+) on "([^"]*)" using topic aliases of at most (\\d+)`), function (this: W, name: string, payloads: string, topic: string, max: string) {
+  checkAliases(this, name, Number(max), list(payloads), topic);
+});
+
+When(re(`${NAME} sends with topic alias (the broker's maximum|one above the broker's maximum) ${PACKET}`), function (this: W, name: string, which: string, spec: string) {
+  const max = connackOf(this, name).properties?.topicAliasMaximum ?? 0;
+  if (max === 0) throw new Error(`"${name}" got no Topic Alias Maximum in its CONNACK; start the scenario with "Given the broker supports topicAliases"`);
+  const p = parsePacketSpec(spec);
+  p.properties = { ...(p.properties as object | undefined), topicAlias: which.startsWith('one') ? max + 1 : max };
+  this.send(name, p);
+});
+
+// ---- receiving with checks the packet grammar cannot express ----
+
+Then(re(`${NAME} receives a PUBLISH on "([^"]*)" with payload "([^"]*)" and a message expiry interval between (\\d+) and (\\d+)${WITHIN}`), async function (this: W, name: string, topic: string, payload: string, lo: string, hi: string, d?: string) {
+  const p = (await this.receive(name, { type: 'publish', topic, payload }, within(this, d))) as PublishPacket;
+  const e = p.properties?.messageExpiryInterval;
+  if (e === undefined || e < Number(lo) || e > Number(hi)) {
+    throw new ExpectationError(`${name}: expected a Message Expiry Interval between ${lo} and ${hi}, got ${describePacket(p)}`);
+  }
+});
+
+Then(re(`${NAME} receives the message "([^"]*)" with subscription identifiers ((?:\\d+)(?:(?:, | and )\\d+)*)${WITHIN}`), async function (this: W, name: string, payload: string, ids: string, d?: string) {
+  const want = ids.split(/, | and /).map(Number).sort((a, b) => a - b);
+  const seen: number[] = [];
+  const ms = within(this, d);
+  const c = this.client(name);
+  // One PUBLISH with all identifiers (3.3.4-4), or one per subscription each with its own (3.3.4-5).
+  while (seen.length < want.length) {
+    const p = (await c.expect({ type: 'publish', payload }, ms)) as PublishPacket;
+    const got = p.properties?.subscriptionIdentifiers ?? [];
+    const extra = got.filter((x) => !want.includes(x) || seen.includes(x));
+    if (extra.length > 0 || got.length === 0) {
+      throw new ExpectationError(`${name}: expected "${payload}" with subscription identifiers ${want.join(', ')} (once each, in one or several PUBLISHes); got ${describePacket(p)} after ${seen.length ? seen.join(', ') : 'none'}`);
+    }
+    seen.push(...got);
+  }
+});
+
+// ---- acknowledging what was received ----
+
+function publishWithPayload(w: W, name: string, payload: string): PublishPacket {
+  const p = receivedPublishes(w, name).reverse().find((x) => x.payload.toString() === payload);
+  if (!p) throw new Error(`"${name}" has received no PUBLISH with payload "${payload}"`);
+  if (p.packetId === undefined) throw new Error(`the PUBLISH "${payload}" that "${name}" received is QoS 0; there is nothing to acknowledge`);
+  return p;
+}
+
+When(re(`${NAME} answers the PUBLISH "([^"]*)" with (PUBACK|PUBREC|PUBCOMP)(?: reason code ${CODE})?`), function (this: W, name: string, payload: string, type: string, code?: string) {
+  const p = publishWithPayload(this, name, payload);
+  const t = type.toLowerCase() as 'puback' | 'pubrec' | 'pubcomp';
+  this.client(name).send(code === undefined ? { type: t, packetId: p.packetId! } : { type: t, packetId: p.packetId!, reasonCode: toCode(code) });
+});
+
+// ---- publishing in bulk ----
+
+When(re(`${NAME} publishes messages "([^"]*?)(\\d+)" to "([^"]*?)(\\d+)" to "([^"]*)" with qos ([012])`), async function (this: W, name: string, stem: string, from: string, stem2: string, to: string, topic: string, qos: string) {
+  if (stem !== stem2) throw new Error(`message range "${stem}${from}" to "${stem2}${to}" must share its text before the number`);
+  for (let i = Number(from); i <= Number(to); i++) await this.publish(name, topic, `${stem}${i}`, Number(qos) as QoS, false);
+});
+
+export { connackOf, received, receivedPublishes, requireDeclared };

@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ComplianceReport } from '../../src/report/index.ts';
+import { freePort } from '../../src/report/local-mosquitto.ts';
+
+/** Runs `cucumber-js` on fixture features; resolves with exit code, output and the compliance report. */
+function runCucumber(features: string, env: Record<string, string> = {}): Promise<{ code: number; out: string; report?: ComplianceReport }> {
+  const dir = mkdtempSync(join(tmpdir(), 'mh-cuke-'));
+  return new Promise((resolve) => {
+    const child = spawn('node', ['node_modules/@cucumber/cucumber/bin/cucumber.js'], {
+      env: { ...process.env, MQTT_FEATURES: features, MQTT_REPORT_DIR: dir, MQTT_BROKER_URL: '', MQTT_PARALLEL: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(killer);
+      let report: ComplianceReport | undefined;
+      try {
+        report = JSON.parse(readFileSync(join(dir, 'compliance.json'), 'utf8')) as ComplianceReport;
+      } catch {
+        report = undefined;
+      }
+      resolve({ code: code ?? 1, out, report });
+    });
+  });
+}
+
+const verdictOf = (r: ComplianceReport, version: string, id: string): string =>
+  r.statements.find((s) => s.version === version && s.id === id)!.verdict;
+
+describe('cucumber run: verdicts and exit codes (embedded broker)', () => {
+  it('exits 0 with a passed MUST, an advisory finding and a not-applicable scenario', async () => {
+    const r = await runCucumber('test/report/fixtures/pass');
+    expect(r.out).toContain('Compliance of embedded reference broker');
+    expect(r.code, r.out).toBe(0);
+    expect(verdictOf(r.report!, '5.0', 'MQTT-3.12.4-1')).toBe('passed');
+    expect(verdictOf(r.report!, '5.0', 'MQTT-3.3.1-2')).toBe('untested');
+    expect(r.report!.advisoryFindings.map((o) => o.name)).toEqual(['a failing advisory scenario']);
+    expect(r.report!.advisoryFindings[0].detail).toContain('no PUBLISH');
+    expect(verdictOf(r.report!, '3.1.1', 'MQTT-3.3.2-2')).toBe('not-applicable');
+    expect(r.report!.capabilities?.['5.0'].supported).toBe(true);
+  });
+
+  it('exits 1 on a failed MUST scenario, with the packet trace as evidence, and on a bad tag', async () => {
+    const r = await runCucumber('test/report/fixtures/fail');
+    expect(r.code).toBe(1);
+    expect(verdictOf(r.report!, '3.1.1', 'MQTT-3.3.4-1')).toBe('failed');
+    const evidence = r.report!.statements.find((s) => s.version === '3.1.1' && s.id === 'MQTT-3.3.4-1')!.details!.join('\n');
+    expect(evidence).toContain('no PUBACK packetId=4');
+    expect(evidence).toContain('Packet trace');
+    expect(r.report!.tagErrors.join('\n')).toMatch(/@MQTT-3\.1\.2-30 \(test\/report\/fixtures\/fail\/fail\.feature:\d+\) is not a statement of MQTT 3\.1\.1/);
+  });
+
+  it('fails every scenario when the broker cannot be reached', async () => {
+    const port = await freePort();
+    const r = await runCucumber('test/report/fixtures/pass', { MQTT_BROKER_URL: `mqtt://127.0.0.1:${port}` });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/cannot reach 127\.0\.0\.1/);
+    expect(r.report!.scenarios.passed).toBe(0);
+  });
+
+  it('stops with a clear message, non-zero, when a container target has no container engine', async () => {
+    const r = await runCucumber('test/report/fixtures/pass', { MQTT_BROKER_URL: 'container:eclipse-mosquitto:2' });
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/needs a Docker-compatible container engine/);
+  });
+});

@@ -1,0 +1,31 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compareFailures, failuresOf, formatDiff, loadExpectations, renderExpectations } from '../../src/report/expectations.ts';
+
+describe('mosquitto expectations', () => {
+  const outcomes = [
+    { name: 'a', where: 'features/x.feature:3', version: '5.0' as const, statementIds: ['MQTT-1'], kind: 'failed' as const, detail: 'boom' },
+    { name: 'b', where: 'features/x.feature:9', version: '3.1.1' as const, statementIds: ['MQTT-2'], kind: 'passed' as const },
+  ];
+  it('keys failures by feature, scenario and version (not line) and diffs them', () => {
+    const actual = failuresOf(outcomes);
+    expect(actual).toEqual([{ feature: 'features/x.feature', scenario: 'a', version: '5.0', statements: ['MQTT-1'], evidence: 'boom' }]);
+    const expected = [{ feature: 'features/x.feature', scenario: 'b', version: '3.1.1' as const, statements: ['MQTT-2'], evidence: 'old' }];
+    const d = compareFailures(expected, actual);
+    expect(d.added.map((f) => f.scenario)).toEqual(['a']);
+    expect(d.removed.map((f) => f.scenario)).toEqual(['b']);
+    expect(formatDiff(d)).toMatch(/\+ NEW FAILURE +features\/x\.feature \| a \| MQTT 5\.0/);
+    expect(compareFailures(actual, actual)).toMatchObject({ added: [], removed: [] });
+  });
+  it('round-trips the YAML file and names the file on schema errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mh-exp-'));
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, renderExpectations({ broker: 'm', failures: failuresOf(outcomes) }));
+    expect(loadExpectations(good).failures[0].scenario).toBe('a');
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'broker: m\nfailures:\n  - feature: x\n');
+    expect(() => loadExpectations(bad)).toThrow(/bad\.yaml: failures\.0\.scenario/);
+  });
+});
