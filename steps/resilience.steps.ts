@@ -17,7 +17,7 @@ const PACKETS = '((?:CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBACK|PINGRES
 const r = (s: string): RegExp => new RegExp(`^${s}$`);
 
 // ---- setup
-Given(r('a resilience run with seed (\\d+)'), function (this: W, seed: string) { setSeed(this, Number(seed)); });
+Given(r('a resilience run with seed (\\d+)'), function (this: W, seed: string) { return setSeed(this, Number(seed)); });
 Given(r('a broker that loses every (\\d+)(?:st|nd|rd|th) QoS 1 delivery'), async function (this: W, n: string) { await h(this).useOwnBroker({ loseQos1EveryNth: Number(n) }); });
 Given(r('a broker that delivers every QoS 2 message twice'), async function (this: W) { await h(this).useOwnBroker({ duplicateQos2: true }); });
 Given(r(`the link between ${DEV} and the broker is "([a-z0-9-]+)"`), async function (this: W, d: string, profile: string) { await h(this).link(d, { profile }); });

@@ -69,7 +69,15 @@ async function exactlyOne(w: W, names: string[], payload: string, topic: string,
   await acknowledgeFlow(c, p, w.waitMs);
 }
 
-Then(re(`exactly one of ((?:${NAME}(?:, | and )?)+) receives message "([^"]*)" on "([^"]*)"(?: with qos ([012]))?${WITHIN}`), function (this: W, list: string, payload: string, topic: string, qos: string | null, d: string | null) {
+Then(re(`exactly one of ((?:"[^"]+"(?:, | and )?)+) receives message "([^"]*)" on "([^"]*)"(?: with qos ([012]))?${WITHIN}`), function (this: W, list: string, payload: string, topic: string, qos: string | null, d: string | null) {
   const names = [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
   return exactlyOne(this, names, payload, topic, qos == null ? undefined : Number(qos), d ? this.ms(toMs(d)) : this.waitMs);
+});
+
+/** Every SUBACK / UNSUBACK `name` received so far (read from the trace) fits in `max` bytes. */
+Then(re(`no (SUBACK|UNSUBACK) ${NAME} received was larger than (\\d+) bytes`), function (this: W, type: string, name: string, max: string) {
+  const big = this.trace.entries.filter((e) => e.client === name && e.direction === 'received' && e.packet?.type === type.toLowerCase() && (e.hex?.length ?? 0) / 2 > Number(max));
+  if (big.length > 0) {
+    throw new ExpectationError(`${name} received ${big.map((e) => `${describePacket(e.packet!)} (${e.hex!.length / 2} bytes)`).join('; ')}; its Maximum Packet Size was ${max}`);
+  }
 });

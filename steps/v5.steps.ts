@@ -2,7 +2,8 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { ExpectationError, describePacket, type TraceEntry } from '../src/client/index.ts';
 import type { ConnackPacket, Packet, PublishPacket, QoS } from '../src/codec/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
-import { CODE, NAME, PACKET, WITHIN, re, toCode, toMs } from './support/parse.ts';
+import { CODE, DURATION, NAME, PACKET, WITHIN, re, toCode, toMs } from './support/parse.ts';
+import { encodePacket } from '../src/codec/index.ts';
 import { parsePacketSpec } from '../src/client/index.ts';
 
 /**
@@ -46,12 +47,13 @@ function requireDeclared(w: W, what: string): 'skipped' | undefined {
     'subscription identifier available 0': !caps.subscriptionIdentifiers,
     'a maximum packet size': caps.maximumPacketSize !== undefined,
     'no topic alias maximum': caps.topicAliasMaximum === 0,
+    'a receive maximum below 65535': caps.receiveMaximum < 65535,
   };
   if (!(what in ok)) throw new Error(`unknown CONNACK declaration "${what}" (known: ${Object.keys(ok).join('; ')})`);
   return ok[what] ? undefined : w.notApplicable(`the broker's CONNACK does not declare ${what}`);
 }
 
-const DECLARED = '(a maximum QoS below 2|a maximum QoS of 0|retain available 0|wildcard subscription available 0|shared subscription available 0|subscription identifier available 0|a maximum packet size|no topic alias maximum)';
+const DECLARED = '(a maximum QoS below 2|a maximum QoS of 0|retain available 0|wildcard subscription available 0|shared subscription available 0|subscription identifier available 0|a maximum packet size|no topic alias maximum|a receive maximum below 65535)';
 
 Given(re(`the broker's CONNACK declares ${DECLARED}`), function (this: W, what: string) {
   return requireDeclared(this, what);
@@ -169,4 +171,62 @@ When(re(`${NAME} publishes messages "([^"]*?)(\\d+)" to "([^"]*?)(\\d+)" to "([^
   for (let i = Number(from); i <= Number(to); i++) await this.publish(name, topic, `${stem}${i}`, Number(qos) as QoS, false);
 });
 
-export { connackOf, received, receivedPublishes, requireDeclared };
+/** Packets received on the current connection (after its last CONNACK). */
+function sinceConnack(w: W, name: string): Packet[] {
+  const all = received(w, name).map((r) => r.packet);
+  return all.slice(all.map((p) => p.type).lastIndexOf('connack') + 1);
+}
+
+Then(re(`after ${DURATION} ${NAME} has received exactly (\\d+) PUBLISH(?:es)? on this connection`), async function (this: W, d: string, name: string, n: string) {
+  await new Promise((r) => setTimeout(r, this.ms(toMs(d))));
+  const got = sinceConnack(this, name).filter((p): p is PublishPacket => p.type === 'publish');
+  if (got.length !== Number(n)) {
+    throw new ExpectationError(`${name} received ${got.length} PUBLISH packet(s) on this connection, expected exactly ${n}: ${got.map(describePacket).join('; ') || 'none'}`);
+  }
+});
+
+// ---- properties that must be absent ----
+
+const ABSENT: Record<string, keyof NonNullable<ConnackPacket['properties']>> = {
+  'reason string': 'reasonString', 'user properties': 'userProperties', 'response information': 'responseInformation',
+  'authentication method': 'authenticationMethod', 'authentication data': 'authenticationData', 'server keep alive': 'serverKeepAlive',
+  'session expiry interval': 'sessionExpiryInterval', 'message expiry interval': 'messageExpiryInterval',
+  'subscription identifiers': 'subscriptionIdentifiers', 'topic alias': 'topicAlias',
+};
+const ABSENT_NAMES = Object.keys(ABSENT).join('|');
+
+/** The last `type` packet `name` received has none of the named properties (a packet without properties passes). */
+Then(re(`the last (CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBACK|UNSUBACK|DISCONNECT|AUTH) ${NAME} received has no (${ABSENT_NAMES})(?: and no (${ABSENT_NAMES}))?`), function (this: W, type: string, name: string, a: string, b?: string) {
+  const p = received(this, name).map((r) => r.packet).reverse().find((x) => x.type === type.toLowerCase());
+  if (!p) throw new ExpectationError(`${name} has received no ${type}`);
+  const props = (p as { properties?: Record<string, unknown> }).properties ?? {};
+  for (const n of [a, b]) {
+    if (n !== undefined && props[ABSENT[n]] !== undefined) throw new ExpectationError(`${name}: expected no ${n} on ${describePacket(p)}`);
+  }
+});
+
+// ---- packet size towards the broker ----
+
+When(re(`${NAME} sends a PUBLISH to "([^"]*)" one byte larger than the broker's Maximum Packet Size`), function (this: W, name: string, topic: string) {
+  const max = connackOf(this, name).properties?.maximumPacketSize;
+  if (max === undefined) throw new Error('the broker declared no Maximum Packet Size; gate the scenario with "the broker\'s CONNACK declares a maximum packet size"');
+  const base = { type: 'publish' as const, topic: this.topic(topic), qos: 0 as QoS, retain: false, dup: false };
+  const overhead = encodePacket({ ...base, payload: Buffer.alloc(0) }, 5).length;
+  // The remaining-length field may grow by a byte as the payload grows; trim until the total is max + 1.
+  let payload = Buffer.alloc(Math.max(0, max + 1 - overhead), 0x61);
+  while (encodePacket({ ...base, payload }, 5).length > max + 1) payload = payload.subarray(1);
+  this.client(name).sendRaw(encodePacket({ ...base, payload }, 5));
+});
+
+// ---- flow control towards the broker ----
+
+When(re(`${NAME} sends one QoS 2 PUBLISH to "([^"]*)" more than the broker's Receive Maximum, without PUBREL`), function (this: W, name: string, topic: string) {
+  const max = connackOf(this, name).properties?.receiveMaximum ?? 65535;
+  if (max >= 65535) throw new Error('the broker allows 65535 unacknowledged PUBLISHes, which no client can exceed; gate the scenario with "the broker\'s CONNACK declares a receive maximum below 65535"');
+  const t = this.topic(topic);
+  const frames: Buffer[] = [];
+  for (let id = 1; id <= max + 1; id++) {
+    frames.push(encodePacket({ type: 'publish', topic: t, payload: Buffer.from(String(id)), qos: 2, packetId: id, retain: false, dup: false }, 5));
+  }
+  this.client(name).sendRaw(Buffer.concat(frames));
+});

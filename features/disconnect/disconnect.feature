@@ -26,25 +26,6 @@ Feature: DISCONNECT in both directions
       | e1 00 |
       | e8 00 |
 
-  Scenario Outline: the server closes the connection after a client DISCONNECT and ignores anything after it
-    Given client "sub" connected
-    And "sub" subscribed to "dis/after" with qos 0
-    And client "A" connected
-    When "A" sends DISCONNECT
-    And "A" sends PUBLISH topic "dis/after" payload "after disconnect"
-    Then the connection of "A" is closed within 2 s
-    And "sub" receives no message on "dis/after" for 500 ms
-
-    @v3.1.1 @MQTT-3.14.4-3
-    Examples: MQTT 3.1.1
-      | version |
-      | 3.1.1   |
-
-    @v5 @MQTT-3.14.4-3
-    Examples: MQTT 5
-      | version |
-      | 5       |
-
   @v5 @MQTT-3.1.4-3 @MQTT-3.14.2-1 @MQTT-3.14.2-2 @MQTT-3.14.4-1 @MQTT-3.14.4-2 @MQTT-4.13.2-1
   Scenario: the server sends DISCONNECT 0x8E to a connection whose session is taken over, then nothing more, and closes it
     Given client "A" connected with client id "same"
@@ -61,14 +42,6 @@ Feature: DISCONNECT in both directions
     Then the connection of "A" is closed within 2 s
     And "A" receives nothing like DISCONNECT for 100 ms
 
-  @v5 @MQTT-3.14.0-1 @MQTT-3.14.2-1
-  Scenario: a client idle past its Keep Alive gets at most a DISCONNECT 0x8D, only after its CONNACK
-    Given client "A" opened a network connection
-    When "A" connects with keep alive 1
-    Then "A" next receives CONNACK reason code 0 within 2 s
-    And "A" was given no Server Keep Alive
-    And the connection of "A" is closed within 3 s, with reason code 0x8D if the broker sends one
-
   @v5 @MQTT-3.14.2-1 @MQTT-4.13.1-1
   Scenario: a DISCONNECT with a reason code missing from the DISCONNECT table closes the connection and publishes the Will
     Given client "mon" connected
@@ -78,3 +51,12 @@ Feature: DISCONNECT in both directions
     When "A" sends raw "e0 01 03"
     Then the connection of "A" is closed within 2 s, with a failure reason code if the broker sends one
     And "mon" receives message "unknown reason" on "dis/code" within 2 s
+
+  @v5 @MQTT-3.14.4-3
+  Scenario: a normal DISCONNECT carrying a Reason String and User Properties still discards the Will
+    Given client "mon" connected
+    And "mon" subscribed to "dis/props" with qos 1
+    And client "A" connected with will topic "dis/props" and will payload "must not appear"
+    When "A" sends DISCONNECT reason code 0 reason string "bye" user properties [["why", "done"]]
+    Then the connection of "A" is closed within 2 s
+    And "mon" receives no message on "dis/props" for 500 ms

@@ -86,9 +86,9 @@ Feature: QoS 2 delivery (exactly once), both directions
     Then "sub" receives message m1 as PUBLISH topic "q2/out" qos 2 dup false payload "outbound" within 2 s
     When "sub" acknowledges message m1 with PUBREC
     Then "sub" receives message m1 as PUBREL within 2 s
-    And "sub" receives nothing like PUBLISH payload "outbound" for 500 ms
+    And "sub" receives nothing like PUBLISH payload "outbound" for 300 ms
     When "sub" acknowledges message m1 with PUBCOMP
-    Then "sub" receives nothing for 300 ms
+    Then "sub" receives nothing for 200 ms
 
     @v3.1.1 @MQTT-4.3.3-1 @MQTT-3.6.1-1 @MQTT-3.3.4-1
     Examples: MQTT 3.1.1
@@ -126,7 +126,7 @@ Feature: QoS 2 delivery (exactly once), both directions
     When "pub" publishes "refused" to "q2/refused" with qos 2
     Then "sub" receives message m1 as PUBLISH topic "q2/refused" qos 2 payload "refused" within 2 s
     When "sub" acknowledges message m1 with PUBREC reason code 0x80
-    Then "sub" receives nothing for 700 ms
+    Then "sub" receives nothing for 500 ms
 
   @v5 @MQTT-3.5.2-1 @MQTT-3.4.2-1
   Scenario: acknowledgements of a message nobody subscribed to use codes from their tables

@@ -7,7 +7,7 @@ Feature: Retained messages: the last value wins
   Scenario Outline: a late subscriber gets the last retained QoS <qos> value over a slow link
     Given a resilience run with seed 5150
     And the link between device "config-svc" and the broker is "lte"
-    When device "config-svc" publishes 5 retained QoS <qos> messages to "fleet/config" one at a time
+    When device "config-svc" publishes 4 retained QoS <qos> messages to "fleet/config" one at a time
     And device "late-sensor" subscribes to "fleet/config" at QoS <qos>
     Then a new subscriber gets the last retained value
 

@@ -20,7 +20,7 @@ Feature: MQTT 5.0 Session Expiry Interval
     Given client "sub" connected with clean start false and session expiry 1
     And "sub" subscribed to "exp/one" with qos 1
     When "sub" disconnects
-    And 2200 ms pass
+    And 1800 ms pass
     And client "pub" connected
     And "pub" publishes "too late" to "exp/one" with qos 1
     And "sub" connects with clean start false and session expiry 1
@@ -32,7 +32,7 @@ Feature: MQTT 5.0 Session Expiry Interval
     Given client "sub" connected with clean start false and session expiry 30
     And "sub" subscribed to "exp/kept" with qos 1
     When "sub" drops the connection
-    And 1200 ms pass
+    And 300 ms pass
     And "sub" connects with clean start false and session expiry 30
     Then "sub" receives CONNACK reason code 0 session present true within 2 s
 
@@ -51,7 +51,7 @@ Feature: MQTT 5.0 Session Expiry Interval
     And "sub" subscribed to "exp/longer" with qos 1
     When "sub" sends DISCONNECT reason code 0 session expiry 30
     Then the connection of "sub" is closed within 2 s
-    When 2200 ms pass
+    When 1600 ms pass
     And client "pub" connected
     And "pub" publishes "kept for you" to "exp/longer" with qos 1
     And "sub" connects with clean start false and session expiry 30

@@ -33,7 +33,7 @@ Feature: Session state across connections
     When "pub" publishes "after return" to "ses/queue" with qos <qos>
     Then "sub" receives message "after return" on "ses/queue" with qos <qos> within 2 s
 
-    @v3.1.1 @MQTT-3.1.2-4 @MQTT-3.1.2-5 @MQTT-3.2.2-2 @MQTT-4.1.0-1 @MQTT-4.5.0-1
+    @v3.1.1 @MQTT-3.1.2-4 @MQTT-3.1.2-5 @MQTT-3.2.2-2 @MQTT-4.1.0-1 @MQTT-4.1.0-2 @MQTT-4.5.0-1
     Examples: MQTT 3.1.1
       | session             | qos |
       | clean session false | 1   |
@@ -67,24 +67,6 @@ Feature: Session state across connections
     Examples: MQTT 5
       | session                                 |
       | clean start false and session expiry 30 |
-
-  Scenario Outline: a session lasts at least as long as its network connection
-    Given client "sub" connected with <session>
-    And "sub" subscribed to "ses/alive" with qos 1
-    When 1200 ms pass
-    And client "pub" connected
-    And "pub" publishes "still here" to "ses/alive" with qos 1
-    Then "sub" receives message "still here" on "ses/alive" with qos 1 within 2 s
-
-    @v3.1.1 @MQTT-4.1.0-2
-    Examples: MQTT 3.1.1
-      | session            |
-      | clean session true |
-
-    @v5 @MQTT-4.1.0-1
-    Examples: MQTT 5
-      | session           |
-      | session expiry 1  |
 
   Scenario Outline: a second connection with the same client id takes over: the old one is closed
     Given client "A" connected with client id "same"

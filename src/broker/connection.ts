@@ -228,9 +228,16 @@ export class Connection implements SessionLink, ConnectionLike {
     this.stream.write(buf);
   }
 
-  /** Encode and send; false when the packet exceeds the client's Maximum Packet Size (3.1.2-24: not sent). */
+  /**
+   * Encode and send. Over the client's Maximum Packet Size, a Reason String and User Properties
+   * are left out first (5.0 3.4.2-2/3 and peers); if it still does not fit it is not sent (3.1.2-24).
+   */
   sendPacket(p: Packet): boolean {
-    const buf = encodePacket(p, this.protocolLevel);
+    let buf = encodePacket(p, this.protocolLevel);
+    if (buf.length > this.clientMaxPacket && p.type !== 'publish' && 'properties' in p && p.properties) {
+      const { reasonString: _r, userProperties: _u, ...rest } = p.properties;
+      buf = encodePacket({ ...p, properties: Object.keys(rest).length > 0 ? rest : undefined } as Packet, this.protocolLevel);
+    }
     if (buf.length > this.clientMaxPacket) {
       this.ctx.logger.debug('packet larger than client maximum not sent', { clientId: this.clientId, type: p.type, size: buf.length });
       return false;

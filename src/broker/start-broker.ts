@@ -137,7 +137,10 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     throw new Error(`startBroker: loading persisted state failed: ${(e as Error).message}`);
   }
   const onConnection = (stream: Duplex, meta: StreamMeta) => broker.handle(stream, { transport: meta.transport, remoteAddress: meta.remoteAddress });
-  const onError = (what: string, err: Error, remoteAddress?: string) => logger.info(what, { error: err.message, remoteAddress });
+  const onError = (what: string, err: Error, remoteAddress?: string) => {
+    if (what.endsWith('listener error')) logger.error(what, { error: err.message });
+    else logger.info(what, { error: err.message, remoteAddress });
+  };
   const listeners: Listener[] = [];
   try {
     for (const l of plan) {

@@ -185,8 +185,8 @@ export function fromJsonLines(text: string): Op[] {
   return out;
 }
 
-/** A compact one-line rendering for witnesses and logs. */
-export function formatOp(op: Op): string {
+/** A compact one-line rendering for witnesses and logs; times relative to `base` ms. */
+export function formatOp(op: Op, base = 0): string {
   const v = op.value;
   const parts: string[] = [];
   for (const k of ['msgId', 'topic', 'qos', 'retain', 'dup', 'repeat', 'packetId', 'cleanStart', 'sessionPresent', 'reason', 'toxic', 'action', 'packet', 'direction'] as const) {
@@ -194,5 +194,5 @@ export function formatOp(op: Op): string {
   }
   if (v.filters) parts.push(`filters=${v.filters.map((x) => `${x.filter}@${x.qos}`).join(',')}`);
   if (v.will) parts.push(`will=${v.will.msgId}@${v.will.topic}`);
-  return `#${op.index} t=${Math.round(op.time)} ${op.process} ${op.type} ${op.f} ${parts.join(' ')}`;
+  return `#${op.index} t=${base === 0 ? '' : '+'}${Math.round(op.time - base)} ${op.process} ${op.type} ${op.f} ${parts.join(' ')}`;
 }

@@ -118,7 +118,8 @@ export function shrinkWitness(ops: Op[], stillFails: (ops: Op[]) => boolean, max
 export function formatResult(r: CheckResult): string {
   const head = `${r.valid === true ? 'VALID' : r.valid === false ? 'INVALID' : 'UNKNOWN'} ${r.summary}`;
   const refs = `  statements: ${r.statements.map((s) => s.id).join(', ')}`;
-  const w = r.witness ? ['  witness:', ...r.witness.map((o) => `    ${formatOp(o)}`)] : [];
+  const base = r.witness?.[0]?.time ?? 0;
+  const w = r.witness ? [`  witness (times in ms after op #${r.witness[0]?.index}):`, ...r.witness.map((o) => `    ${formatOp(o, base)}`)] : [];
   const more = r.violations && r.violations.length > 1 ? [`  other violations: ${r.violations.slice(1, 6).map((v) => v.key).join(', ')}`] : [];
   return [head, refs, ...w, ...more].join('\n');
 }

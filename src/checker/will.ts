@@ -17,7 +17,7 @@ export interface WillOptions extends CheckOptions {
 }
 
 /** Fault actions that can end or blind a connection (proxy vocabulary, matched loosely). */
-const LINK_BREAKING = /close|reset|outage|blackhole|cut|timeout|partition|kill/i;
+const LINK_BREAKING = /close|reset|outage|blackhole|half-open|limit|bad-state|cut|timeout|partition|kill/i;
 
 /** Did a fault touch this connection in a way that could have eaten its DISCONNECT? */
 export function faultTouched(m: Model, c: Conn): Op | undefined {

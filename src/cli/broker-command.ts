@@ -93,7 +93,35 @@ async function runBroker(flags: BrokerFlags): Promise<void> {
   }
   const anyPort = [flags.port, flags.tlsPort, flags.wsPort, flags.wssPort].some((p) => p !== undefined);
   const port = flags.port ?? (!anyPort && !(config?.listeners?.length) ? 1883 : undefined);
-  const running = await startBroker({
+  // Signals are handled from the start, so a SIGTERM during start-up also ends with exit 0.
+  let running: Awaited<ReturnType<typeof startBroker>> | undefined;
+  let stopping = false;
+  const shutDown = () => {
+    const force = setTimeout(() => {
+      process.stderr.write('mqtt-harness broker: shutdown took over 5 s, exiting\n');
+      process.exit(1);
+    }, 5000);
+    force.unref();
+    (running?.close() ?? Promise.resolve()).then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`mqtt-harness broker: error while closing: ${(e as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  const stop = (signal: string) => {
+    if (stopping) {
+      process.stderr.write(`mqtt-harness broker: second ${signal}, exiting now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`mqtt-harness broker: ${signal}, shutting down\n`);
+    if (running !== undefined) shutDown();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  running = await startBroker({
     host: flags.host,
     port,
     tlsPort: flags.tlsPort,
@@ -107,28 +135,6 @@ async function runBroker(flags: BrokerFlags): Promise<void> {
     persistence: flags.persistence as 'memory' | `file:${string}` | undefined,
     logLevel: (flags.logLevel ?? config?.logLevel ?? 'info') as 'info',
   });
+  if (stopping) return shutDown();
   for (const url of running.urls) process.stdout.write(`mqtt-harness broker: listening on ${url}\n`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      process.stderr.write(`mqtt-harness broker: second ${signal}, exiting now\n`);
-      process.exit(1);
-    }
-    stopping = true;
-    process.stdout.write(`mqtt-harness broker: ${signal}, shutting down\n`);
-    const force = setTimeout(() => {
-      process.stderr.write('mqtt-harness broker: shutdown took over 5 s, exiting\n');
-      process.exit(1);
-    }, 5000);
-    force.unref();
-    running.close().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        process.stderr.write(`mqtt-harness broker: error while closing: ${(e as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -18,6 +18,8 @@ export interface VersionCapabilities {
   serverKeepAlive?: number;
   /** Why the version could not be probed, if it could not. */
   error?: string;
+  /** The broker answered CONNACK "unsupported protocol version" (3.1.1 code 1 / 5.0 code 0x84). */
+  versionRefused?: boolean;
 }
 
 export interface Capabilities {
@@ -52,7 +54,7 @@ const unsupported = (error: string): VersionCapabilities => ({
 
 /** Reads the 5.0 capabilities from a CONNACK's properties (absent = the spec's default). */
 export function capabilitiesFromConnack(ack: ConnackPacket): VersionCapabilities {
-  if (ack.reasonCode !== 0) return unsupported(`CONNACK reason code 0x${ack.reasonCode.toString(16)}`);
+  if (ack.reasonCode !== 0) return { ...unsupported(`CONNACK reason code 0x${ack.reasonCode.toString(16)}`), versionRefused: ack.reasonCode === 0x84 };
   const p = ack.properties ?? {};
   return {
     supported: true,
@@ -91,6 +93,8 @@ async function probe5(o: DiscoverOptions): Promise<VersionCapabilities> {
     c.send({ type: 'disconnect' });
     return capabilitiesFromConnack(ack);
   } catch (e) {
+    // A 3.1.1-only broker answers a 5.0 CONNECT with a 3.1.1 CONNACK "unacceptable protocol version".
+    if (c?.violations[0]?.hex === '20020001') return { ...unsupported('answered with a 3.1.1 CONNACK return code 1'), versionRefused: true };
     return unsupported((e as Error).message.split('\n')[0]);
   } finally {
     await c?.close(o.timeoutMs);
@@ -103,7 +107,7 @@ async function probe311(o: DiscoverOptions): Promise<VersionCapabilities> {
   try {
     c = await TestClient.open({ ...o, name: 'probe4' });
     const ack = await c.connect({ level: 4, clientId: `${o.clientIdPrefix}cap4`, username: o.username, password: o.password }, o.timeoutMs);
-    if (ack.reasonCode !== 0) return unsupported(`CONNACK return code ${ack.reasonCode}`);
+    if (ack.reasonCode !== 0) return { ...unsupported(`CONNACK return code ${ack.reasonCode}`), versionRefused: ack.reasonCode === 1 };
     const caps: VersionCapabilities = {
       supported: true, maximumQoS: 0, retainAvailable: false, wildcardSubscriptions: false, sharedSubscriptions: false,
       subscriptionIdentifiers: false, topicAliasMaximum: 0, receiveMaximum: 65535,

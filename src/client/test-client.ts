@@ -105,7 +105,11 @@ export class TestClient {
   }
 
   send(packet: Packet): void {
-    if (packet.type === 'connect') this.protocolLevel = packet.protocolLevel;
+    if (packet.type === 'connect') {
+      this.protocolLevel = packet.protocolLevel;
+      // What we announce as Maximum Packet Size is what the server must respect (MQTT-3.1.2-24).
+      this.reader.maximumPacketSize = packet.properties?.maximumPacketSize;
+    }
     const bytes = encodePacket(packet, this.level);
     this.trace.add({ client: this.name, direction: 'sent', packet, hex: bytes.toString('hex') });
     this.stream.write(bytes);

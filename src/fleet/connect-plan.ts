@@ -27,6 +27,9 @@ export interface DeviceOptions {
   maxQueued?: number;
   rng?: Rng;
   clock?: Clock;
+  /** Credentials sent in CONNECT. */
+  username?: string;
+  password?: string;
 }
 
 export interface ConnectPlan {
@@ -55,6 +58,8 @@ export function connectPlan(o: DeviceOptions & { keepAlive: number }, level: 4 |
   };
   const packet: ConnectPacket = { type: 'connect', protocolName: 'MQTT', protocolLevel: level, clean, keepAlive: o.keepAlive, clientId: o.clientId };
   if (level === 5) packet.properties = { sessionExpiryInterval: expiry };
+  if (o.username !== undefined) packet.username = o.username;
+  if (o.password !== undefined) packet.password = Buffer.from(o.password);
   if (o.will) packet.will = { topic: o.will.topic, payload: Buffer.from(willMsgId), qos: o.will.qos, retain: o.will.retain === true };
   return { clean, persistent, value, packet };
 }

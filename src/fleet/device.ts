@@ -40,6 +40,7 @@ export class Device {
   private readonly subWaiters = new Map<number, { key: string; done: (ok: boolean) => void }>();
   private readonly pubWaiters = new Map<string, (o: Outcome) => void>();
   private readonly outcomes = new Map<string, Outcome>();
+  private readonly maxInflight: number;
   received = 0;
   drops = 0;
 
@@ -50,7 +51,8 @@ export class Device {
     this.rec = opts.recorder;
     this.clock = opts.clock ?? systemClock;
     this.rng = opts.rng ?? createRng(0);
-    this.out = new Outbound(opts.maxInflight ?? 20, opts.maxQueued ?? 10_000);
+    this.maxInflight = opts.maxInflight ?? 20;
+    this.out = new Outbound(this.maxInflight, opts.maxQueued ?? 10_000);
   }
 
   get connected(): boolean {
@@ -107,6 +109,8 @@ export class Device {
       return false;
     }
     this.rec.complete(key, 'ok', { sessionPresent: r.sessionPresent });
+    const rm = r.properties?.receiveMaximum;
+    this.out.maxInflight = Math.max(1, Math.min(this.maxInflight, rm ?? Number.POSITIVE_INFINITY));
     this.connectedFlag = true;
     this.attempts = 0;
     const now = this.clock.now();

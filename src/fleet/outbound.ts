@@ -25,7 +25,8 @@ export class Outbound {
   readonly queue: OutMessage[] = [];
   private nextId = 1;
 
-  constructor(readonly maxInflight: number, readonly maxQueued: number) {}
+  /** Settable: a 5.0 server's Receive Maximum lowers it (3.3.4). */
+  constructor(public maxInflight: number, readonly maxQueued: number) {}
 
   enqueue(m: OutMessage): boolean {
     if (this.queue.length >= this.maxQueued) return false;

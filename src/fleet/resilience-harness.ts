@@ -26,6 +26,16 @@ export interface HarnessOptions {
   clock?: Clock;
   /** Upper bound on one settle / check wait in real ms (default 5000). */
   maxWaitMs?: number;
+  /** Credentials every device sends in CONNECT. */
+  username?: string;
+  password?: string;
+}
+
+/** Why a broker URL cannot be used behind the MQTT-aware proxy, or undefined when it can. */
+export function unsupportedTarget(url: string): string | undefined {
+  const scheme = url.split(':')[0].toLowerCase();
+  return scheme === 'mqtt' || scheme === 'tcp' ? undefined
+    : `resilience scenarios need a plain TCP target (mqtt://) so the proxy can see MQTT packets; got ${scheme}://`;
 }
 
 export class CheckFailure extends Error {
@@ -114,8 +124,8 @@ export class ResilienceHarness {
     const url = (await this.link(name)).url;
     d = new Device({
       clientId: this.clientId(name), url, recorder: this.recorder, level: this.level, clock: this.clock,
-      rng: this.rng.fork(name), keepAlive: 2, ackTimeoutMs: 600, backoff: { initialMs: 20, maxMs: 200, maxAttempts: 200 },
-      connectTimeoutMs: 2000, ...o,
+      rng: this.rng.fork(name), keepAlive: 2, ackTimeoutMs: Math.max(150, this.ms(3000)), backoff: { initialMs: 20, maxMs: 200, maxAttempts: 200 },
+      connectTimeoutMs: 2000, username: this.opts.username, password: this.opts.password, ...o,
     });
     this.devices.set(name, d);
     if (!(await d.start())) throw new Error(`"${name}" could not connect to ${url}`);
@@ -179,7 +189,7 @@ export class ResilienceHarness {
   }
 
   /** Waits until every running device is connected and idle and the history has been quiet for a while. */
-  async settle(quietMs = 150): Promise<void> {
+  async settle(quietMs = 60): Promise<void> {
     const deadline = Date.now() + (this.opts.maxWaitMs ?? 5000);
     let size = -1;
     let quietSince = Date.now();

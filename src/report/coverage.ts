@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { REGISTRY } from '../spec/index.ts';
 import type { SpecVersion, Statement } from '../spec/index.ts';
 import { interpretTags, TagError } from './scenario-tags.ts';
-import type { ScannedScenario } from './feature-scan.ts';
+import { findFeatureFiles, scanFeatureFiles, type ScannedScenario } from './feature-scan.ts';
 
 /** A network-testable statement the suite deliberately leaves out, and why. */
 export interface CoverageExclusion {
@@ -108,4 +108,28 @@ export function formatCoverage(r: CoverageReport, listUncovered = true): string 
   }
   for (const e of r.errors) lines.push(`ERROR ${e}`);
   return lines.join('\n');
+}
+
+export const DEFAULT_EXCLUSIONS = 'features/coverage-exclusions.yaml';
+
+/** Scans the feature files under `featuresDir` and the exclusions file into a coverage report. */
+export function projectCoverage(featuresDir = 'features', exclusionsPath = DEFAULT_EXCLUSIONS): CoverageReport {
+  const scenarios = scanFeatureFiles(findFeatureFiles(featuresDir));
+  return computeCoverage(scenarios, loadExclusions(exclusionsPath));
+}
+
+/** JSON form for other tools: per version, covered statement ids with their scenarios. */
+export function coverageJson(r: CoverageReport): unknown {
+  return {
+    versions: r.versions.map((v) => ({
+      version: v.version,
+      total: v.total,
+      covered: v.covered.length,
+      percent: v.percent,
+      coveredStatements: Object.fromEntries(v.covered.map((c) => [c.statement.id, c.scenarios])),
+      excluded: v.excluded.map((x) => ({ id: x.statement.id, reason: x.reason })),
+      uncovered: v.uncovered.map((s) => s.id),
+    })),
+    errors: r.errors,
+  };
 }

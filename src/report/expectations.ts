@@ -55,11 +55,22 @@ export const failureKey = (f: { feature: string; scenario: string; version?: str
 
 /** The failures of a run, in expectation-file form (evidence: the first lines of the detail). */
 export function failuresOf(outcomes: readonly ScenarioOutcome[]): ExpectedFailure[] {
+  // Examples rows of one outline share a name: number them in line order to keep keys apart.
+  const lineOf = (o: ScenarioOutcome): number => Number(/:(\d+)$/.exec(o.where)?.[1] ?? 0);
+  const group = (o: ScenarioOutcome): string => `${o.where.replace(/:\d+$|:\?$/, '')}|${o.name}|${o.version}`;
+  const groups = new Map<string, ScenarioOutcome[]>();
+  for (const o of outcomes) groups.set(group(o), [...(groups.get(group(o)) ?? []), o]);
+  const nameOf = (o: ScenarioOutcome): string => {
+    const g = groups.get(group(o))!;
+    if (g.length < 2) return o.name;
+    const i = [...g].sort((a, b) => lineOf(a) - lineOf(b)).indexOf(o);
+    return `${o.name} [example ${i + 1}]`;
+  };
   return outcomes
     .filter((o) => o.kind === 'failed' || o.kind === 'error')
     .map((o) => ({
       feature: o.where.replace(/:\d+$|:\?$/, ''),
-      scenario: o.name,
+      scenario: nameOf(o),
       version: (o.version ?? '5.0') as '3.1.1' | '5.0',
       statements: o.statementIds,
       evidence: (o.detail ?? '').split('\n').slice(0, 30).join('\n'),

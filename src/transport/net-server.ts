@@ -17,8 +17,18 @@ export class SocketSet {
   }
 }
 
-/** Binds a server and resolves with the real port; rejects with a message naming host:port on error. */
-export function bind(server: Server, host: string, port: number, what: string): Promise<number> {
+/**
+ * Binds a server and resolves with the real port; rejects with a message naming host:port on error.
+ * Errors after that (say, EMFILE on accept) go to `onError` instead of crashing the process.
+ */
+export function bind(
+  server: Server,
+  host: string,
+  port: number,
+  what: string,
+  onError?: (what: string, err: Error) => void,
+): Promise<number> {
+  const report = onError;
   return new Promise((resolve, reject) => {
     const onError = (e: Error) => {
       server.off('listening', onListening);
@@ -26,6 +36,7 @@ export function bind(server: Server, host: string, port: number, what: string): 
     };
     const onListening = () => {
       server.off('error', onError);
+      server.on('error', (e: Error) => report?.(`${what} error`, e));
       const a = server.address();
       if (a === null || typeof a === 'string') return reject(new Error(`${what}: no address after listen`));
       resolve(a.port);

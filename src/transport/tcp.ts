@@ -12,7 +12,7 @@ export async function listenTcp(opts: ListenOptions): Promise<Listener> {
     sockets.add(socket);
     opts.onConnection(socket, { transport: 'tcp', remoteAddress: socket.remoteAddress, remotePort: socket.remotePort });
   });
-  const port = await bind(server, host, opts.port ?? 0, 'tcp listener');
+  const port = await bind(server, host, opts.port ?? 0, 'tcp listener', opts.onError);
   return {
     transport: 'tcp',
     host,

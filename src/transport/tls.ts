@@ -42,7 +42,7 @@ export async function listenTls(opts: ListenOptions & { tls: TlsMaterial }): Pro
   server.on('connection', (raw) => sockets.add(raw));
   // A failed handshake only ends that connection.
   server.on('tlsClientError', (err, socket) => opts.onError?.('TLS handshake failed', err, socket.remoteAddress));
-  const port = await bind(server, host, opts.port ?? 0, 'tls listener');
+  const port = await bind(server, host, opts.port ?? 0, 'tls listener', opts.onError);
   return {
     transport: 'tls',
     host,

@@ -71,7 +71,7 @@ export async function listenWs(opts: WsListenOptions): Promise<Listener> {
       opts.onConnection(new WebSocketDuplex(ws), { transport, remoteAddress: raw.remoteAddress, remotePort: raw.remotePort });
     });
   });
-  const port = await bind(http, host, opts.port ?? 0, `${transport} listener`);
+  const port = await bind(http, host, opts.port ?? 0, `${transport} listener`, opts.onError);
   return {
     transport,
     host,

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { After, Status } from '@cucumber/cucumber';
 import { seedFromEnv } from '../../src/common/index.ts';
-import { ResilienceHarness } from '../../src/fleet/index.ts';
+import { ResilienceHarness, unsupportedTarget } from '../../src/fleet/index.ts';
 import type { ConformanceWorld } from './world.ts';
 
 const harnesses = new WeakMap<ConformanceWorld, ResilienceHarness>();
@@ -22,10 +22,15 @@ function resilienceScale(world: ConformanceWorld): number {
   return base * world.run.config.timeScale;
 }
 
-/** Fixes the seed before the harness exists (the "Given a resilience run with seed N" step). */
-export function setSeed(world: ConformanceWorld, seed: number): void {
+/**
+ * Fixes the seed before the harness exists (the "Given a resilience run with seed N" step);
+ * returns 'skipped' (not applicable) when the target cannot sit behind the proxy.
+ */
+export function setSeed(world: ConformanceWorld, seed: number): 'skipped' | undefined {
   if (harnesses.has(world)) throw new Error('the seed must be set before the first resilience step');
   seeds.set(world, seed >>> 0);
+  const why = unsupportedTarget(world.run.url);
+  return why === undefined ? undefined : world.notApplicable(why);
 }
 
 export function harness(world: ConformanceWorld): ResilienceHarness {
@@ -39,6 +44,8 @@ export function harness(world: ConformanceWorld): ResilienceHarness {
       prefix: `${world.run.runTag}r${(seq++).toString(36)}`,
       timeScale: resilienceScale(world),
       maxWaitMs: Math.round(5000 * world.run.config.timeScale),
+      username: world.run.config.username,
+      password: world.run.config.password,
     });
     harnesses.set(world, h);
   }

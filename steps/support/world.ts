@@ -11,6 +11,7 @@ import {
   type VerdictAttachment,
 } from '../../src/report/index.ts';
 import type { SpecVersion, Statement } from '../../src/spec/index.ts';
+import { hashString } from '../../src/common/index.ts';
 import { runState, type RunState } from './run-state.ts';
 
 const CAPABILITIES: readonly CapabilityName[] = [
@@ -79,6 +80,10 @@ export class ConformanceWorld extends World<Record<string, unknown>> {
       run.capabilitiesAttached = true;
       this.attach(JSON.stringify({ target: run.display, capabilities: run.capabilities }), MEDIA_CAPABILITIES);
     }
+    // A target that refuses this protocol version outright makes the scenario not applicable;
+    // any other probe failure lets the scenario run (and fail), never pass.
+    const caps = run.capabilities?.[this.version];
+    if (caps?.versionRefused) return this.notApplicable(`the target refuses MQTT ${this.version} connections (${caps.error})`);
     for (const r of tags.requires) {
       if (this.requireCapability(r) === 'skipped') return 'skipped';
     }
@@ -142,7 +147,10 @@ export class ConformanceWorld extends World<Record<string, unknown>> {
   clientIdOf(name: string): string {
     let id = this.clientIds.get(name);
     if (!id) {
-      id = (this.idPrefix + name.replace(/[^0-9A-Za-z]/g, '')).slice(0, 23);
+      const clean = name.replace(/[^0-9A-Za-z]/g, '');
+      id = this.idPrefix + clean;
+      // 3.1.1 servers need only accept 23 characters; keep names distinct when shortening.
+      if (id.length > 23) id = (this.idPrefix + hashString(name).toString(36)).slice(0, 23);
       this.clientIds.set(name, id);
     }
     return id;

@@ -193,4 +193,22 @@ describe('byte toxics (echo server)', () => {
     await until(() => c1.text() === 'ab' && c2.text() === 'c', 'held data after the outage', 3000);
     expect(p.faults().map((e) => e.action)).toEqual(['outage-start', 'outage-end']);
   });
+
+  it('flaky (Gilbert–Elliott) on real sockets: entering the bad state cuts links, leaving it reopens', async () => {
+    const p = await proxy();
+    const c = await open(p.port);
+    c.s.write('x');
+    await until(() => c.text() === 'x', 'echo');
+    p.addToxic({ name: 'ge', type: 'flaky', attributes: { step_ms: 100, p_good_to_bad: 1, p_bad_to_good: 1, existing: 'reset', new_connections: 'refuse' } });
+    const r = await withTimeout(c.closed, 3000, 'cut on entering bad');
+    expect(r.error?.code).toBe('ECONNRESET');
+    await until(() => p.faults().some((e) => e.action === 'good-state'), 'good state');
+    p.removeToxic('ge');
+    const c2 = await open(p.port);
+    c2.s.write('y');
+    await until(() => c2.text() === 'y', 'echo after flaky');
+    const acts = p.faults().map((e) => e.action);
+    expect(acts.slice(0, 3)).toEqual(['bad-state', 'outage-start', 'reset']);
+    expect(acts).toContain('good-state');
+  });
 });

@@ -3,7 +3,7 @@ import { createRng } from '../../src/common/rng.ts';
 import { encodePacket } from '../../src/codec/index.ts';
 import {
   ManualScheduler, MqttFramer, PacketMatcher, corruptFrame, geBadFraction, geTrace, matchSchema, normalizeToxic,
-  outageStateAt, peekPacket, topicFilterMatches, toxicTypes, type FaultEvent, type Unit,
+  outageStateAt, peekPacket, topicFilterMatches, toxicTypes, type Unit,
 } from '../../src/proxy/index.ts';
 import type { ProxyControl, StageEnv, StageToxicDef, ProxyToxicDef } from '../../src/proxy/toxics/toxic.ts';
 
@@ -192,7 +192,10 @@ describe('byte toxics on a ManualScheduler', () => {
     h.stage.push({ bytes: data });
     h.sched.advance(1000);
     expect(Buffer.concat(h.out.map((o) => o.u.bytes)).toString()).toBe(data.toString());
-    for (const o of h.out.slice(0, -1)) expect(o.u.bytes.length).toBeGreaterThanOrEqual(2), expect(o.u.bytes.length).toBeLessThanOrEqual(6);
+    for (const o of h.out.slice(0, -1)) {
+      expect(o.u.bytes.length).toBeGreaterThanOrEqual(2);
+      expect(o.u.bytes.length).toBeLessThanOrEqual(6);
+    }
     expect(h.out.map((o) => o.t)).toEqual(h.out.map((_, i) => i * 5));
   });
 
@@ -266,4 +269,3 @@ describe('toxic validation', () => {
   });
 });
 
-export type { FaultEvent };

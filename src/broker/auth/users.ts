@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuthenticateResult, Authenticator, ClientInfo } from '../hooks.ts';
 import { parsePasswordHash, verifyPassword, type ParsedPasswordHash } from './password-hash.ts';
 import { parseScramCredentials, type ScramCredentials } from './scram-crypto.ts';
@@ -12,9 +13,18 @@ export interface UserRecord {
 const BAD_CREDENTIALS = 0x86;
 const NOT_AUTHORIZED = 0x87;
 
+/** How many recently verified (user, password digest) pairs are remembered. */
+const VERIFIED_CACHE = 1024;
+
 export class UserStore {
   private readonly hashes = new Map<string, ParsedPasswordHash | undefined>();
   private readonly scram = new Map<string, ScramCredentials>();
+  /**
+   * scrypt is slow on purpose (tens of ms); test suites reconnect the same user many times.
+   * Remembers SHA-256 digests of passwords that verified, keyed by user, oldest dropped first.
+   * Only successes are cached, so a wrong password always pays the full scrypt cost.
+   */
+  private readonly verified = new Map<string, true>();
 
   /** Throws naming the user whose stored hash is malformed. */
   constructor(users: readonly UserRecord[]) {
@@ -44,7 +54,14 @@ export class UserStore {
   async check(username: string, password: Buffer | undefined): Promise<boolean> {
     const h = this.hashes.get(username);
     if (h === undefined || password === undefined) return false;
-    return verifyPassword(password, h);
+    const key = `${username}\0${createHash('sha256').update(password).digest('base64')}`;
+    if (this.verified.has(key)) return true;
+    const ok = await verifyPassword(password, h);
+    if (ok) {
+      if (this.verified.size >= VERIFIED_CACHE) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(key, true);
+    }
+    return ok;
   }
 }
 

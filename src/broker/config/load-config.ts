@@ -65,8 +65,23 @@ export function validateConfig(data: unknown, source = 'config'): BrokerConfig {
     }
     if (cfg.users!.findIndex((o) => o.username === u.username) !== n) problems.push(`users[${n}].username: "${u.username}" is listed twice`);
   });
+  cfg.acl?.forEach((r, n) => {
+    const bad = filterProblem(r.topic);
+    if (bad !== undefined) problems.push(`acl[${n}].topic: ${bad}, got ${JSON.stringify(r.topic)}`);
+  });
   if (problems.length > 0) throw new ConfigError(source, problems);
   return cfg;
+}
+
+/** Why a rule pattern is not a valid MQTT topic filter, or undefined when it is. */
+function filterProblem(f: string): string | undefined {
+  const levels = f.split('/');
+  for (const [i, l] of levels.entries()) {
+    if (l.includes('#') && (l !== '#' || i !== levels.length - 1)) return '"#" must be a whole level and the last one';
+    if (l.includes('+') && l !== '+') return '"+" must be a whole level';
+  }
+  if (f.includes('\u0000')) return 'a topic filter must not contain U+0000';
+  return undefined;
 }
 
 /** Parses YAML text; YAML syntax errors name line and column. */

@@ -11,13 +11,14 @@ const nonNegativeInt = intIn(0, Number.MAX_SAFE_INTEGER, 'a non-negative integer
 const port = intIn(0, 65535, 'a port number 0..65535 (0 picks a free port)');
 const bool = z.boolean({ error: 'expected true or false' });
 const text = z.string({ error: 'expected a string' }).min(1, { error: 'expected a non-empty string' });
+const mapping = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject(shape, { error: 'expected a mapping (key: value lines)' });
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `expected one of ${values.map((v) => `"${v}"`).join(', ')}` });
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export const listenerSchema = z.strictObject({
+export const listenerSchema = mapping({
   protocol: oneOf(['mqtt', 'mqtts', 'ws', 'wss'] as const),
   host: text.optional(),
   port: port.optional(),
@@ -30,7 +31,7 @@ export const listenerSchema = z.strictObject({
   path: z.string({ error: 'expected a string' }).regex(/^\//, { error: 'expected a path starting with "/"' }).optional(),
 });
 
-export const userSchema = z.strictObject({
+export const userSchema = mapping({
   username: text,
   password: z.string({ error: 'expected a string' }).regex(/^scrypt\$/, {
     error: 'expected an scrypt hash "scrypt$N$r$p$salt$hash" (make one with `mqtt-harness broker hash-password`)',
@@ -40,14 +41,14 @@ export const userSchema = z.strictObject({
   }).optional(),
 });
 
-export const aclRuleSchema = z.strictObject({
+export const aclRuleSchema = mapping({
   topic: text,
   access: oneOf(['read', 'write', 'readwrite'] as const),
   user: text.optional(),
   clientId: text.optional(),
 });
 
-export const limitsSchema = z.strictObject({
+export const limitsSchema = mapping({
   maxConnections: positiveInt.optional(),
   maxQueuedMessages: nonNegativeInt.optional(),
   queueDropPolicy: oneOf(['drop-oldest', 'drop-newest'] as const).optional(),
@@ -56,7 +57,7 @@ export const limitsSchema = z.strictObject({
   maxSessionExpiryInterval: intIn(0, 0xffffffff, 'an integer 0..4294967295 (seconds)').optional(),
 });
 
-export const capabilitiesSchema = z.strictObject({
+export const capabilitiesSchema = mapping({
   maximumQoS: intIn(0, 2, 'a QoS 0, 1 or 2').optional(),
   retainAvailable: bool.optional(),
   wildcardSubscriptionAvailable: bool.optional(),
@@ -72,12 +73,12 @@ export const persistenceSchema = z.string({ error: 'expected "memory" or "file:D
   error: 'expected "memory" or "file:DIR"',
 });
 
-export const brokerConfigSchema = z.strictObject({
+export const brokerConfigSchema = mapping({
   listeners: z.array(listenerSchema, { error: 'expected a list of listeners' }).optional(),
   allowAnonymous: bool.optional(),
   users: z.array(userSchema, { error: 'expected a list of users' }).optional(),
   acl: z.array(aclRuleSchema, { error: 'expected a list of ACL rules' }).optional(),
-  scram: z.strictObject({ enabled: bool.optional() }).optional(),
+  scram: mapping({ enabled: bool.optional() }).optional(),
   limits: limitsSchema.optional(),
   capabilities: capabilitiesSchema.optional(),
   persistence: persistenceSchema.optional(),

@@ -116,6 +116,25 @@ describe('SCRAM-SHA-256 enhanced authentication through the broker', () => {
     c.stream.destroy();
   });
 
+  it('re-authenticates on a live connection (AUTH 0x19 → 0x18 → 0x18 → AUTH 0x00)', async () => {
+    const c = await rawConnection(b.url);
+    const method = 'SCRAM-SHA-256';
+    const first = new ScramClient('bob', 'builder');
+    c.send(connect5('scram-re', { authenticationMethod: method, authenticationData: first.firstMessage() }));
+    const sf = (await c.next('AUTH continue')) as { properties: { authenticationData: Buffer } };
+    c.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: method, authenticationData: first.finalMessage(sf.properties.authenticationData) } });
+    expect(await c.next('CONNACK')).toMatchObject({ type: 'connack', reasonCode: 0 });
+    const again = new ScramClient('bob', 'builder');
+    c.send({ type: 'auth', reasonCode: 0x19, properties: { authenticationMethod: method, authenticationData: again.firstMessage() } });
+    const sf2 = (await c.next('AUTH continue (re-auth)')) as { reasonCode: number; properties: { authenticationData: Buffer } };
+    expect(sf2.reasonCode).toBe(0x18);
+    c.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: method, authenticationData: again.finalMessage(sf2.properties.authenticationData) } });
+    const done = (await c.next('AUTH success')) as { type: string; reasonCode: number; properties: { authenticationData: Buffer } };
+    expect(done).toMatchObject({ type: 'auth', reasonCode: 0 });
+    again.verifyServerFinal(done.properties.authenticationData);
+    c.stream.destroy();
+  });
+
   it('refuses a wrong password with CONNACK 0x86', async () => {
     const c = await rawConnection(b.url);
     const scram = new ScramClient('alice', 'not-it');

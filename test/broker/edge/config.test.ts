@@ -61,6 +61,14 @@ describe('broker config', () => {
     expect(q).toContain('config: users[1].username: "a" is listed twice');
   });
 
+  it('checks ACL topic patterns are MQTT filters', () => {
+    const p = problems(() => validateConfig({ acl: [{ topic: 'a/#/b', access: 'read' }, { topic: 'a+/b', access: 'write' }, { topic: 'ok/+/%c/#', access: 'read' }] }, 'x'));
+    expect(p).toEqual([
+      'x: acl[0].topic: "#" must be a whole level and the last one, got "a/#/b"',
+      'x: acl[1].topic: "+" must be a whole level, got "a+/b"',
+    ]);
+  });
+
   it('reports YAML syntax errors with a line, and unreadable files', () => {
     expect(problems(() => parseConfig('limits: [1, 2\n', 'bad.yaml'))[0]).toMatch(/^bad\.yaml: line \d+, column \d+: /);
     expect(problems(() => loadConfigFile('/nonexistent/broker.yaml'))[0]).toMatch(/cannot read \/nonexistent\/broker\.yaml/);
