@@ -8,6 +8,9 @@
  *   --duration-ms 3000      per throughput case
  *   --conns 10000           idle connections for the memory case
  *   --json FILE             also write the figures as JSON
+ * Environment: BENCH_NO_TASKSET=1 skips core pinning; BENCH_NICE=-10 (root) runs brokers and
+ * load clients at a higher priority, which steadies figures on a machine busy with other work.
+ * Figures are only comparable with each other within one run, on an otherwise idle machine.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -13,6 +13,8 @@ import { dropToxic, expectWill, ms, outageToxic, qos, violationNames } from './s
 
 type W = ConformanceWorld;
 const DEV = 'device "([^"]+)"';
+/** Where no other step could match, "device" may be left out. */
+const DEV_ = '(?:device )?"([^"]+)"';
 const PACKETS = '((?:CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBACK|PINGRESP)(?:(?:,| and) (?:PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP))*)';
 const r = (s: string): RegExp => new RegExp(`^${s}$`);
 
@@ -20,8 +22,8 @@ const r = (s: string): RegExp => new RegExp(`^${s}$`);
 Given(r('a resilience run with seed (\\d+)'), function (this: W, seed: string) { return setSeed(this, Number(seed)); });
 Given(r('a broker that loses every (\\d+)(?:st|nd|rd|th) QoS 1 delivery'), async function (this: W, n: string) { await h(this).useOwnBroker({ loseQos1EveryNth: Number(n) }); });
 Given(r('a broker that delivers every QoS 2 message twice'), async function (this: W) { await h(this).useOwnBroker({ duplicateQos2: true }); });
-Given(r(`the link between ${DEV} and the broker is "([a-z0-9-]+)"`), async function (this: W, d: string, profile: string) { await h(this).link(d, { profile }); });
-Given(r(`the link between ${DEV} and the broker has (\\d+) ms latency with (\\d+) ms jitter`), async function (this: W, d: string, lat: string, jit: string) {
+Given(r(`the link between ${DEV_} and the broker is "([a-z0-9-]+)"`), async function (this: W, d: string, profile: string) { await h(this).link(d, { profile }); });
+Given(r(`the link between ${DEV_} and the broker has (\\d+) ms latency with (\\d+) ms jitter`), async function (this: W, d: string, lat: string, jit: string) {
   await h(this).link(d, { toxics: ['upstream', 'downstream'].map((stream) => ({ type: 'latency', stream: stream as 'upstream', attributes: { latency: Number(lat), jitter: Number(jit) } })) });
 });
 Given(r(`${DEV} subscribes to "([^"]+)" at QoS ([012])( with a persistent session)?`), async function (this: W, d: string, f: string, q: string, p?: string) { await h(this).subscribe(d, f, qos(q), { persistent: Boolean(p) }); });
@@ -32,6 +34,12 @@ Given(r(`${DEV} is connected with a will on "([^"]+)" at QoS ([012])`), async fu
 // ---- actions
 When(r(`${DEV} publishes (\\d+) QoS ([012]) messages to "([^"]+)"(?:( one at a time)|, one every (\\d+) ms)?`), async function (this: W, d: string, n: string, q: string, t: string, one?: string, every?: string) {
   await h(this).publish(d, Number(n), t, qos(q), { oneAtATime: Boolean(one), intervalMs: every ? Number(every) : undefined });
+});
+When(r(`${DEV_} starts publishing (\\d+) QoS ([012]) messages to "([^"]+)"(?:, one every (\\d+) ms)?`), function (this: W, d: string, n: string, q: string, t: string, every?: string) {
+  h(this).startPublishing(d, Number(n), t, qos(q), { intervalMs: every ? Number(every) : undefined });
+});
+When(r(`the proxy drops every ${PACKETS} for (\\d+(?:\\.\\d+)?) (seconds?|ms)`), function (this: W, pk: string, n: string, unit: string) {
+  h(this).faultEverywhere(dropToxic(pk, 'to', { for_ms: h(this).ms(ms(n, unit)) }));
 });
 When(r(`${DEV} publishes (\\d+) retained QoS ([012]) messages to "([^"]+)" one at a time`), async function (this: W, d: string, n: string, q: string, t: string) {
   await h(this).publish(d, Number(n), t, qos(q), { retain: true, oneAtATime: true });
@@ -45,7 +53,7 @@ When(r(`the proxy drops (\\d+)% of the ${PACKETS} packets (to|from) ${DEV}`), as
 When(r(`the link of ${DEV} goes down for (\\d+) ms every (\\d+) ms, (\\d+) times`), async function (this: W, d: string, down: string, every: string, n: string) {
   await h(this).fault(d, outageToxic(h(this).ms(Number(down)), h(this).ms(Number(every) - Number(down)), Number(n)));
 });
-When(r(`the link of ${DEV} is cut`), function (this: W, d: string) { h(this).cut(d); });
+When(r(`the link of ${DEV_} is cut`), function (this: W, d: string) { h(this).cut(d); });
 When(r(`${DEV} crashes`), function (this: W, d: string) { h(this).crash(d); });
 When(r(`${DEV} disconnects normally`), async function (this: W, d: string) { await h(this).disconnect(d); });
 When(r(`${DEV} reconnects`), async function (this: W, d: string) { await h(this).reconnect(d); });

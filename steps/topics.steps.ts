@@ -1,6 +1,6 @@
 import { Then } from '@cucumber/cucumber';
 import { ExpectationError, acknowledgeFlow, describePacket, matches, type PacketPattern, type TestClient } from '../src/client/index.ts';
-import type { PublishPacket, SubackPacket } from '../src/codec/index.ts';
+import type { PublishPacket, QoS, SubackPacket } from '../src/codec/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
 import { NAME, WITHIN, re, toMs } from './support/parse.ts';
 
@@ -79,5 +79,20 @@ Then(re(`no (SUBACK|UNSUBACK) ${NAME} received was larger than (\\d+) bytes`), f
   const big = this.trace.entries.filter((e) => e.client === name && e.direction === 'received' && e.packet?.type === type.toLowerCase() && (e.hex?.length ?? 0) / 2 > Number(max));
   if (big.length > 0) {
     throw new ExpectationError(`${name} received ${big.map((e) => `${describePacket(e.packet!)} (${e.hex!.length / 2} bytes)`).join('; ')}; its Maximum Packet Size was ${max}`);
+  }
+});
+
+/**
+ * For scenarios that need the broker to route a client's message on a `$` topic (servers
+ * are advised to keep clients off `$` topics): if the message does not arrive, the scenario
+ * is not applicable rather than failed.
+ */
+Then(re(`${NAME} receives message "([^"]*)" on "([^"]*)" with qos ([012])${WITHIN}, else the scenario is not applicable`), async function (this: W, name: string, payload: string, topic: string, qos: string, d: string | null) {
+  try {
+    await this.receiveMessage(name, payload, topic, Number(qos) as QoS, d ? this.ms(toMs(d)) : undefined);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof ExpectationError)) throw e;
+    return this.notApplicable(`the broker did not deliver a client's message on "${this.topic(topic)}" to a subscriber of that exact topic; it may keep clients off $ topics`);
   }
 });

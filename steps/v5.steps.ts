@@ -1,6 +1,6 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { ExpectationError, describePacket, type TraceEntry } from '../src/client/index.ts';
-import type { ConnackPacket, Packet, PublishPacket, QoS } from '../src/codec/index.ts';
+import type { ConnackPacket, Packet, PublishPacket, QoS, SubackPacket } from '../src/codec/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
 import { CODE, DURATION, NAME, PACKET, WITHIN, re, toCode, toMs } from './support/parse.ts';
 import { encodePacket } from '../src/codec/index.ts';
@@ -203,6 +203,63 @@ Then(re(`the last (CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBACK|UNSUBACK|
   for (const n of [a, b]) {
     if (n !== undefined && props[ABSENT[n]] !== undefined) throw new ExpectationError(`${name}: expected no ${n} on ${describePacket(p)}`);
   }
+});
+
+Then(re(`no (SUBACK|UNSUBACK|PUBACK|PUBREC|PUBREL|PUBCOMP|AUTH) ${NAME} received had a reason string or user properties`), function (this: W, type: string, name: string) {
+  const bad = received(this, name).map((r) => r.packet).filter((x) => {
+    const pr = (x as { properties?: { reasonString?: string; userProperties?: unknown[] } }).properties;
+    return x.type === type.toLowerCase() && (pr?.reasonString !== undefined || pr?.userProperties !== undefined);
+  });
+  if (bad.length > 0) throw new ExpectationError(`${name} asked for no problem information but received ${bad.map(describePacket).join('; ')}`);
+});
+
+Then(re(`no DISCONNECT ${NAME} received had a session expiry interval`), function (this: W, name: string) {
+  const bad = received(this, name).map((r) => r.packet).filter((x) => x.type === 'disconnect' && x.properties?.sessionExpiryInterval !== undefined);
+  if (bad.length > 0) throw new ExpectationError(`${name} received ${bad.map(describePacket).join('; ')}: a server DISCONNECT must not carry a Session Expiry Interval`);
+});
+
+// ---- CONNACK: assigned client identifiers, keep alive, maximum QoS ----
+
+/** The Assigned Client Identifier `name` got; not applicable when the broker refused the empty id (0x85 is allowed). */
+function assignedId(w: W, name: string): string | 'skipped' {
+  const ack = connackOf(w, name);
+  if (ack.reasonCode === 0x85) return w.notApplicable('the broker does not accept an empty client identifier (CONNACK 0x85), which it may refuse');
+  const id = ack.properties?.assignedClientIdentifier;
+  if (ack.reasonCode !== 0 || id === undefined) throw new ExpectationError(`${name} connected with an empty client identifier but got ${describePacket(ack)}; expected an Assigned Client Identifier`);
+  return id;
+}
+
+Then(re(`the client identifiers assigned to ${NAME} and ${NAME} differ`), function (this: W, a: string, b: string) {
+  const ia = assignedId(this, a);
+  const ib = assignedId(this, b);
+  if (ia === 'skipped' || ib === 'skipped') return 'skipped';
+  if (ia === ib) throw new ExpectationError(`both clients were assigned the client identifier "${ia}"`);
+  return undefined;
+});
+
+When(re(`${NAME} connects with the client identifier (assigned to|of) ${NAME}(?: and (.+))?`), async function (this: W, name: string, how: string, other: string, spec?: string) {
+  const id = how === 'of' ? this.clientIdOf(other) : assignedId(this, other);
+  if (id === 'skipped') return 'skipped';
+  await this.sendConnect(name, { spec: `exact client id ${JSON.stringify(id)}${spec ? ` and ${spec}` : ''}` });
+  return undefined;
+});
+
+Given(re(`the CONNACK ${NAME} received has no server keep alive`), function (this: W, name: string) {
+  const k = connackOf(this, name).properties?.serverKeepAlive;
+  return k === undefined ? undefined : this.notApplicable(`the broker set Server Keep Alive ${k}, so the client's own Keep Alive is not the one in force`);
+});
+
+const maxQos = (w: W, name: string): QoS => (connackOf(w, name).properties?.maximumQoS ?? 2) as QoS;
+
+When(re(`${NAME} publishes "([^"]*)" to "([^"]*)" at the broker's maximum QoS`), function (this: W, name: string, payload: string, topic: string) {
+  return this.publish(name, topic, payload, maxQos(this, name), false);
+});
+
+Then(re(`${NAME} receives SUBACK packet id (\\d+) accepting QoS 0, 1 and 2 within the broker's maximum QoS${WITHIN}`), async function (this: W, name: string, id: string, d?: string) {
+  const m = maxQos(this, name);
+  const ack = (await this.receive(name, { type: 'suback', packetId: Number(id) }, within(this, d))) as SubackPacket;
+  const ok = ack.reasonCodes.length === 3 && ack.reasonCodes.every((rc, q) => rc <= Math.min(q, m));
+  if (!ok) throw new ExpectationError(`${name}: expected three granted QoS values, each at most the requested QoS and at most the maximum QoS ${m}; got ${describePacket(ack)}`);
 });
 
 // ---- packet size towards the broker ----

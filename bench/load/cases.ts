@@ -23,7 +23,7 @@ export async function throughput(
   });
   try {
     await sub.next('ready', 30_000);
-    await pub.next('ready', 10_000);
+    await pub.next('ready', 30_000);
     pub.send({ cmd: 'go' });
     const done = await pub.next('done', o.durationMs + 30_000);
     const expected = Number(done.sent) * o.subs;
@@ -54,8 +54,8 @@ export async function latency(t: Target, o: { rate: number; durationMs: number }
     port: t.port, topic, qos: 1, window: 100, 'duration-ms': o.durationMs, 'max-count': Math.ceil((o.rate * o.durationMs) / 1000), payload: 64, rate: o.rate,
   });
   try {
-    await sub.next('ready', 10_000);
-    await pub.next('ready', 10_000);
+    await sub.next('ready', 30_000);
+    await pub.next('ready', 30_000);
     pub.send({ cmd: 'go' });
     const done = await pub.next('done', o.durationMs + 30_000);
     sub.send({ cmd: 'finish', expect: Number(done.sent) });

@@ -9,17 +9,18 @@ Feature: Shared subscriptions (MQTT 5)
   @MQTT-4.8.2-3
   Scenario: each message of a shared subscription goes to exactly one member, at its granted QoS
     Given the broker supports sharedSubscriptions
+    And the broker supports qos2
     And client "m1" connected
-    And "m1" sends SUBSCRIBE packet id 91 topic filter "$share/g1/sd/t" qos 0
-    And "m1" receives SUBACK packet id 91 reason codes [0] within 2 s
+    And "m1" sends SUBSCRIBE packet id 91 topic filter "$share/g1/sd/t" qos 1
+    And "m1" receives SUBACK packet id 91 reason codes [1] within 2 s
     And client "m2" connected
-    And "m2" sends SUBSCRIBE packet id 92 topic filter "$share/g1/sd/t" qos 0
-    And "m2" receives SUBACK packet id 92 reason codes [0] within 2 s
+    And "m2" sends SUBSCRIBE packet id 92 topic filter "$share/g1/sd/t" qos 1
+    And "m2" receives SUBACK packet id 92 reason codes [1] within 2 s
     And client "pub" connected
-    When "pub" publishes "one" to "sd/t" with qos 1
-    Then exactly one of "m1" and "m2" receives message "one" on "sd/t" with qos 0 within 2 s
-    When "pub" publishes "two" to "sd/t" with qos 1
-    Then exactly one of "m1" and "m2" receives message "two" on "sd/t" with qos 0 within 2 s
+    When "pub" publishes "one" to "sd/t" with qos 2
+    Then exactly one of "m1" and "m2" receives message "one" on "sd/t" with qos 1 within 2 s
+    When "pub" publishes "two" to "sd/t" with qos 2
+    Then exactly one of "m1" and "m2" receives message "two" on "sd/t" with qos 1 within 2 s
 
   @MQTT-4.8.2-3
   Scenario: a member granted QoS 1 gets a QoS 2 message at QoS 1

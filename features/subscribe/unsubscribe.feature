@@ -88,16 +88,16 @@ Feature: UNSUBSCRIBE and UNSUBACK
 
   Scenario Outline: a multi-filter UNSUBSCRIBE removes each filter and gets a single UNSUBACK
     Given client "sub" connected
-    And "sub" subscribed to "um/a"
-    And "sub" subscribed to "um/b"
-    And "sub" subscribed to "um/c"
+    And "sub" subscribed to "um/a" with qos 1
+    And "sub" subscribed to "um/b" with qos 1
+    And "sub" subscribed to "um/c" with qos 1
     And client "pub" connected
     When "sub" sends UNSUBSCRIBE packet id 81 topic filter "um/a" topic filter "um/b"
     Then "sub" receives UNSUBACK packet id 81 within 2 s
     When "pub" publishes "a" to "um/a" with qos 1
     And "pub" publishes "b" to "um/b" with qos 1
     And "pub" publishes "c" to "um/c" with qos 1
-    Then "sub" receives message "c" on "um/c" within 2 s
+    Then "sub" receives message "c" on "um/c" with qos 1 within 2 s
     And "sub" receives no message for 200 ms
     And "sub" receives nothing like UNSUBACK for 50 ms
 

@@ -12,8 +12,10 @@ Feature: Topics beginning with $ are not matched by first-level wildcards
     And client "ctl" connected
     And "ctl" subscribed to "<control>" with qos 1
     And client "pub" connected
-    When "pub" publishes "dollar" to "<topic>" with qos 1
-    Then "ctl" receives message "dollar" on "<topic>" with qos 1 within 2 s
+    # QoS 0 and no acknowledgement: a broker that keeps clients off $ topics makes the
+    # scenario not applicable instead of failing it.
+    When "pub" sends PUBLISH topic "<topic>" qos 0 payload "dollar"
+    Then "ctl" receives message "dollar" on "<topic>" with qos 0 within 2 s, else the scenario is not applicable
     And "wild" receives no message on "<topic>" for 200 ms
 
     @v3.1.1 @MQTT-4.7.2-1

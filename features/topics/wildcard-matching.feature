@@ -38,8 +38,8 @@ Feature: Topic filter matching
 
   Scenario Outline: matching compares topics exactly, without Unicode normalisation (<why>)
     Given client "sub" connected
-    When "sub" sends SUBSCRIBE packet id 41 topic filter "<filter>" qos 0
-    And "sub" receives SUBACK packet id 41 reason codes [0] within 2 s
+    When "sub" sends SUBSCRIBE packet id 41 topic filter "<filter>" qos 1
+    And "sub" receives SUBACK packet id 41 reason codes [1] within 2 s
     Given client "pub" connected
     When "pub" sends PUBLISH topic "<miss>" qos 1 packet id 1 payload "no"
     And "pub" receives PUBACK packet id 1 within 2 s

@@ -4,17 +4,14 @@
  * keep alive and the connect timeout. Any exception inside closes only this connection.
  */
 import type { Duplex } from 'node:stream';
-import { PacketReader, encodePacket, type AckPacket, type Packet, type ProtocolLevel, type ProtocolViolation } from '../codec/index.ts';
-import { formatRef, ref311, ref50 } from '../spec/types.ts';
+import { PacketReader, encodePacket, type AckPacket, type Packet, type ProtocolLevel } from '../codec/index.ts';
+import { formatRef, ref311, ref50, type StatementRef } from '../spec/types.ts';
 import type { AuthSession, ClientInfo } from './hooks.ts';
 import type { BrokerContext, ConnectionLike } from './context.ts';
 import type { Message, Outgoing } from './message.ts';
 import { deliverOutgoing, deliverQos0, resumeDeliveries } from './delivery.ts';
 import type { Session, SessionLink } from './session.ts';
-import { onConnect, onAuth } from './connect-flow.ts';
-import { onPublish, onPuback, onPubrec, onPubrel, onPubcomp } from './publish-flow.ts';
-import { onSubscribe, onUnsubscribe } from './subscribe-flow.ts';
-import { onDisconnect } from './disconnect-flow.ts';
+import { handleViolation, routePacket } from './dispatch.ts';
 
 export const ConnState = { New: 0, Authenticating: 1, Connected: 2, Closed: 3 } as const;
 export type ConnStateT = (typeof ConnState)[keyof typeof ConnState];
@@ -109,7 +106,7 @@ export class Connection implements SessionLink, ConnectionLike {
       for (let i = 0; i < results.length; i++) {
         const r = results[i];
         if ((this.state as ConnStateT) === ConnState.Closed) return;
-        if (!r.ok) return this.onViolation(r.violation);
+        if (!r.ok) return handleViolation(this, r.violation);
         if (this.backlog) this.backlog.push(r.packet);
         else this.dispatch(r.packet);
       }
@@ -120,7 +117,7 @@ export class Connection implements SessionLink, ConnectionLike {
 
   /** Run one packet's handler; a returned promise pauses processing until it settles. */
   dispatch(p: Packet): void {
-    const r = this.route(p);
+    const r = routePacket(this, p);
     if (r) {
       this.backlog = [];
       r.then(
@@ -148,54 +145,8 @@ export class Connection implements SessionLink, ConnectionLike {
     }
   }
 
-  private route(p: Packet): Promise<void> | void {
-    if (this.state === ConnState.New) {
-      if (p.type !== 'connect') {
-        return this.protocolError(`first packet was ${p.type.toUpperCase()}, not CONNECT`, ref311('MQTT-3.1.0-1'), ref50('MQTT-3.1.0-1'));
-      }
-      return onConnect(this, p);
-    }
-    if (this.state === ConnState.Authenticating) {
-      if (p.type === 'auth') return onAuth(this, p);
-      if (p.type === 'disconnect') return this.close();
-      return this.protocolError(`${p.type.toUpperCase()} during authentication`, ref311('MQTT-3.1.0-1'), ref50('MQTT-3.1.2-30'));
-    }
-    switch (p.type) {
-      case 'publish': return onPublish(this, p);
-      case 'puback': return onPuback(this, p);
-      case 'pubrec': return onPubrec(this, p);
-      case 'pubrel': return onPubrel(this, p);
-      case 'pubcomp': return onPubcomp(this, p);
-      case 'subscribe': return onSubscribe(this, p);
-      case 'unsubscribe': return onUnsubscribe(this, p);
-      case 'pingreq': return this.write(PINGRESP);
-      case 'disconnect': return onDisconnect(this, p);
-      case 'auth': return onAuth(this, p);
-      case 'connect':
-        return this.protocolError('second CONNECT on one connection', ref311('MQTT-3.1.0-2'), ref50('MQTT-3.1.0-2'));
-      default:
-        return this.protocolError(`${(p as Packet).type.toUpperCase()} is not sent by clients`, ref311('MQTT-4.8.0-1'), ref50('MQTT-4.13.1-1'));
-    }
-  }
-
-  private onViolation(v: ProtocolViolation): void {
-    this.ctx.stats.protocolViolations++;
-    this.ctx.logger.warn(`protocol violation: ${v.message}`, { statement: formatRef(v.statement), clientId: this.clientId, reasonCode: v.reasonCode });
-    if (this.state === ConnState.New) {
-      if (v.unsupportedProtocol && v.statement.id === 'MQTT-3.1.2-2') {
-        // The client's level is unknown: answer in the 3.1.1 form, return code 0x01 (3.1.1 MQTT-3.1.2-2).
-        this.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: 0x01 }, 4));
-      } else if (!v.unsupportedProtocol && this.reader.protocolLevel === 5 && v.packetType === 1) {
-        this.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: v.reasonCode }, 5));
-      }
-      return this.close();
-    }
-    // 3.3.2.3.4: a Topic Alias of 0 is answered with 0x94 (Topic Alias invalid).
-    this.disconnect(v.statement.id === 'MQTT-3.3.2-8' ? 0x94 : v.reasonCode);
-  }
-
   /** Log a protocol error with its statement and end the connection (DISCONNECT 0x82 at 5.0). */
-  protocolError(message: string, s311: ReturnType<typeof ref311>, s50: ReturnType<typeof ref50>, reasonCode = 0x82): void {
+  protocolError(message: string, s311: StatementRef, s50: StatementRef, reasonCode = 0x82): void {
     const statement = this.level5 ? s50 : s311;
     this.ctx.stats.protocolViolations++;
     this.ctx.logger.warn(`protocol violation: ${message}`, { statement: formatRef(statement), clientId: this.clientId, reasonCode });
@@ -230,7 +181,8 @@ export class Connection implements SessionLink, ConnectionLike {
 
   /**
    * Encode and send. Over the client's Maximum Packet Size, a Reason String and User Properties
-   * are left out first (5.0 3.4.2-2/3 and peers); if it still does not fit it is not sent (3.1.2-24).
+   * are left out first (5.0 3.4.2-2/3 and peers); if it still does not fit it is not sent (3.1.2-24),
+   * except a CONNACK: a client announcing a maximum too small for it still gets its CONNACK.
    */
   sendPacket(p: Packet): boolean {
     let buf = encodePacket(p, this.protocolLevel);
@@ -238,7 +190,7 @@ export class Connection implements SessionLink, ConnectionLike {
       const { reasonString: _r, userProperties: _u, ...rest } = p.properties;
       buf = encodePacket({ ...p, properties: Object.keys(rest).length > 0 ? rest : undefined } as Packet, this.protocolLevel);
     }
-    if (buf.length > this.clientMaxPacket) {
+    if (buf.length > this.clientMaxPacket && p.type !== 'connack') {
       this.ctx.logger.debug('packet larger than client maximum not sent', { clientId: this.clientId, type: p.type, size: buf.length });
       return false;
     }
@@ -348,4 +300,3 @@ export class Connection implements SessionLink, ConnectionLike {
 }
 
 const ACK_BYTE = { puback: 0x40, pubrec: 0x50, pubrel: 0x62, pubcomp: 0x70 } as const;
-const PINGRESP = Buffer.from([0xd0, 0x00]);

@@ -14,18 +14,10 @@ import { MatchResult, TopicTree, type SharedGroup } from './topic-tree.ts';
 import type { Misbehave } from './options.ts';
 import { isProblem, parseFilter } from './topic-validate.ts';
 
-interface Agg {
-  epoch: number;
-  qos: QoS;
-  retain: boolean;
-  subIds: number[] | undefined;
-}
-
 export class Router {
   readonly tree = new TopicTree<SubEntry>();
   private readonly result = new MatchResult<SubEntry>();
   private readonly targets: Session[] = [];
-  private readonly aggs = new WeakMap<Session, Agg>();
   private readonly dropped: Outgoing[] = [];
   private epoch = 0;
   private duplicateQos2: boolean;
@@ -70,24 +62,24 @@ export class Router {
       if (e.noLocal && s.clientId === msg.publisher) continue;
       const q = minQos(msg.qos, e.qos);
       const r = forwardRetain(e, msg);
-      let a = this.aggs.get(s);
-      if (!a) this.aggs.set(s, (a = { epoch: 0, qos: 0, retain: false, subIds: undefined }));
-      if (a.epoch !== epoch) {
-        a.epoch = epoch;
-        a.qos = q;
-        a.retain = r;
-        a.subIds = e.subscriptionId === undefined ? undefined : [e.subscriptionId];
+      // Per-session scratch fields merge overlapping subscriptions without allocating.
+      if (s.routeEpoch !== epoch) {
+        s.routeEpoch = epoch;
+        s.routeQos = q;
+        s.routeRetain = r;
+        s.routeSubIds = e.subscriptionId === undefined ? undefined : [e.subscriptionId];
         targets.push(s);
       } else {
-        if (q > a.qos) a.qos = q;
-        a.retain ||= r;
-        if (e.subscriptionId !== undefined) (a.subIds ??= []).push(e.subscriptionId);
+        if (q > s.routeQos) s.routeQos = q;
+        s.routeRetain ||= r;
+        if (e.subscriptionId !== undefined) (s.routeSubIds ??= []).push(e.subscriptionId);
       }
     }
     const list = targets.slice();
     for (const s of list) {
-      const a = this.aggs.get(s)!;
-      this.deliver(s, msg, a.qos, a.retain, a.subIds);
+      const subIds = s.routeSubIds;
+      s.routeSubIds = undefined;
+      this.deliver(s, msg, s.routeQos, s.routeRetain, subIds);
     }
     return list.length;
   }

@@ -47,6 +47,11 @@ export class Session {
   /** A will waiting for its delay to pass (5.0 Will Delay Interval). */
   pendingWill: Message | null = null;
   ended = false;
+  /** Router scratch space for merging overlapping subscriptions of one publish. */
+  routeEpoch = 0;
+  routeQos: QoS = 0;
+  routeRetain = false;
+  routeSubIds: number[] | undefined = undefined;
 
   constructor(
     readonly clientId: string,

@@ -87,7 +87,7 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
     listen: flags.listen,
     upstream: flags.upstream,
     seed,
-    mqtt: flags.mqtt,
+    ...(flags.mqtt === false ? { mqtt: false } : {}), // default: framed for mqtt:// tcp://, byte-wise for ws:// mqtts://
     ...(flags.profile !== undefined ? { profile: flags.profile } : {}),
     toxics: toxics as never,
   });

@@ -3,38 +3,27 @@
  * keeps its persistent session, resends unacknowledged QoS 1/2 with DUP after a resume, and
  * records every operation into a shared history.
  */
-import type { Duplex } from 'node:stream';
-import { encodePacket, PacketReader, type Packet, type QoS } from '../codec/index.ts';
-import { createRng, systemClock, type Clock, type Rng } from '../common/index.ts';
-import { dial } from '../transport/index.ts';
+import type { Packet, QoS } from '../codec/index.ts';
+import { createRng, systemClock, type Clock } from '../common/index.ts';
 import type { HistoryRecorder } from '../checker/index.ts';
+import { DeviceLink } from './device-link.ts';
 import { Outbound } from './outbound.ts';
 import { connectPlan, type DeviceOptions } from './connect-plan.ts';
 
 type Outcome = 'ok' | 'fail' | 'info';
 export type { DeviceOptions };
 
-export class Device {
+export class Device extends DeviceLink {
   readonly id: string;
   readonly level: 4 | 5;
   private readonly o: Required<Pick<DeviceOptions, 'keepAlive' | 'ackTimeoutMs' | 'connectTimeoutMs'>> & DeviceOptions;
   private readonly rec: HistoryRecorder;
   private readonly clock: Clock;
-  private readonly rng: Rng;
   private readonly out: Outbound;
-  private stream: Duplex | undefined;
-  private connectedFlag = false;
-  private stopped = false;
   private connecting: Promise<boolean> | undefined;
   private connects = 0;
-  private attempts = 0;
   private seq = 0;
   private subSeq = 0;
-  private lastSent = 0;
-  private pingSentAt: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private connack: ((p: Packet | Error) => void) | undefined;
   private readonly inboundQos2 = new Set<number>();
   private readonly subs: { filter: string; qos: QoS }[] = [];
   private readonly subWaiters = new Map<number, { key: string; done: (ok: boolean) => void }>();
@@ -45,18 +34,16 @@ export class Device {
   drops = 0;
 
   constructor(opts: DeviceOptions) {
-    this.o = { keepAlive: 5, ackTimeoutMs: 3000, connectTimeoutMs: 3000, ...opts };
+    const o = { keepAlive: 5, ackTimeoutMs: 3000, connectTimeoutMs: 3000, ...opts };
+    const clock = opts.clock ?? systemClock;
+    super({ url: o.url, level: opts.level ?? 4, keepAlive: o.keepAlive, connectTimeoutMs: o.connectTimeoutMs, backoff: o.backoff, rng: opts.rng ?? createRng(0), clock });
+    this.o = o;
     this.id = opts.clientId;
     this.level = opts.level ?? 4;
     this.rec = opts.recorder;
-    this.clock = opts.clock ?? systemClock;
-    this.rng = opts.rng ?? createRng(0);
+    this.clock = clock;
     this.maxInflight = opts.maxInflight ?? 20;
     this.out = new Outbound(this.maxInflight, opts.maxQueued ?? 10_000);
-  }
-
-  get connected(): boolean {
-    return this.connectedFlag;
   }
 
   /** Everything sent was acknowledged and nothing is queued. */
@@ -67,7 +54,11 @@ export class Device {
   /** Connects (first connection); resolves true once CONNACK accepted it. */
   async start(): Promise<boolean> {
     this.stopped = false;
-    this.timer ??= setInterval(() => this.tick(), 100);
+    this.startTimer();
+    return this.connect();
+  }
+
+  protected override reconnect(): Promise<boolean> {
     return this.connect();
   }
 
@@ -81,38 +72,15 @@ export class Device {
     this.connects++;
     const key = `conn:${this.id}`;
     this.rec.invoke(this.id, 'connect', value, key);
-    let stream: Duplex;
-    try {
-      stream = (await dial(this.o.url, { timeoutMs: this.o.connectTimeoutMs })).stream;
-    } catch (e) {
-      this.rec.complete(key, 'fail', { reason: (e as Error).message });
-      this.scheduleReconnect();
-      return false;
-    }
-    if (this.stopped) {
-      stream.destroy();
-      this.rec.complete(key, 'fail', { reason: 'stopped' });
-      return false;
-    }
-    this.attach(stream);
-    const ack = new Promise<Packet | Error>((resolve) => (this.connack = resolve));
-    const t = setTimeout(() => this.connack?.(new Error('no CONNACK in time')), this.o.connectTimeoutMs);
-    this.send(pkt);
-    const r = await ack;
-    clearTimeout(t);
-    this.connack = undefined;
-    if (r instanceof Error || r.type !== 'connack' || r.reasonCode !== 0) {
-      const reason = r instanceof Error ? r.message : r.type === 'connack' ? `CONNACK refused 0x${r.reasonCode.toString(16)}` : `unexpected ${r.type}`;
-      this.rec.complete(key, 'fail', { reason });
-      if (this.stream === stream) this.detach('connect failed', false);
+    const r = await this.handshake(pkt);
+    if (r instanceof Error) {
+      this.rec.complete(key, 'fail', { reason: r.message });
       this.scheduleReconnect();
       return false;
     }
     this.rec.complete(key, 'ok', { sessionPresent: r.sessionPresent });
     const rm = r.properties?.receiveMaximum;
     this.out.maxInflight = Math.max(1, Math.min(this.maxInflight, rm ?? Number.POSITIVE_INFINITY));
-    this.connectedFlag = true;
-    this.attempts = 0;
     const now = this.clock.now();
     if (r.sessionPresent && persistent) {
       for (const p of this.out.resend(now)) this.send(p);
@@ -128,70 +96,21 @@ export class Device {
     return true;
   }
 
-  private attach(stream: Duplex): void {
-    this.stream = stream;
-    const reader = new PacketReader({ protocolLevel: this.level, from: 'server' });
-    stream.on('data', (chunk: Buffer) => {
-      if (this.stream !== stream) return;
-      for (const r of reader.push(chunk)) {
-        if (!r.ok) {
-          this.detach(`protocol violation from server: ${r.violation.message}`, true);
-          return;
-        }
-        this.onPacket(r.packet);
-      }
-    });
-    stream.on('error', () => {});
-    stream.on('close', () => {
-      if (this.stream === stream) this.detach('connection closed', true);
-    });
-  }
-
-  /** The connection is gone: record a drop (if it was up) and maybe reconnect. */
-  private detach(reason: string, record: boolean): void {
-    const s = this.stream;
-    this.stream = undefined;
-    const was = this.connectedFlag;
-    this.connectedFlag = false;
-    this.pingSentAt = undefined;
-    s?.destroy();
-    this.connack?.(new Error(reason));
+  protected override onDetach(reason: string): void {
     for (const [, w] of this.subWaiters) {
       this.rec.complete(w.key, 'info', { reason });
       w.done(false);
     }
     this.subWaiters.clear();
-    if (was && record) {
-      this.drops++;
-      this.rec.record(this.id, 'info', 'drop', { reason });
-      this.scheduleReconnect();
-    }
   }
 
-  private scheduleReconnect(): void {
-    if (this.stopped || this.reconnectTimer !== undefined) return;
-    const b = this.o.backoff ?? {};
-    if (this.attempts >= (b.maxAttempts ?? 1000)) return;
-    const base = Math.min(b.maxMs ?? 2000, (b.initialMs ?? 50) * 2 ** Math.min(this.attempts, 16));
-    this.attempts++;
-    const delay = Math.round(base * (0.5 + this.rng.next() / 2));
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (!this.stopped && !this.connectedFlag) void this.connect();
-    }, delay);
+  protected override onDrop(reason: string): void {
+    this.drops++;
+    this.rec.record(this.id, 'info', 'drop', { reason });
   }
 
-  private send(p: Packet): void {
-    if (this.stream === undefined) return;
-    this.lastSent = this.clock.now();
-    this.stream.write(encodePacket(p, this.level));
-  }
-
-  private onPacket(p: Packet): void {
+  protected override onPacket(p: Packet): void {
     switch (p.type) {
-      case 'connack':
-        this.connack?.(p);
-        break;
       case 'publish': {
         const repeat = p.qos === 2 && p.packetId !== undefined && this.inboundQos2.has(p.packetId);
         this.received++;
@@ -250,9 +169,6 @@ export class Device {
         w.done(p.reasonCodes.every((c) => c < 0x80));
         break;
       }
-      case 'pingresp':
-        this.pingSentAt = undefined;
-        break;
       case 'disconnect':
         this.detach(`server DISCONNECT 0x${(p.reasonCode ?? 0).toString(16)}`, true);
         break;
@@ -279,15 +195,7 @@ export class Device {
     for (const p of this.out.pump(this.clock.now())) this.send(p);
   }
 
-  private tick(): void {
-    const now = this.clock.now();
-    if (!this.connectedFlag || this.stream === undefined) return;
-    const ka = this.o.keepAlive * 1000;
-    if (this.pingSentAt !== undefined && now - this.pingSentAt > ka) return this.detach('keep-alive: no PINGRESP', true);
-    if (ka > 0 && this.pingSentAt === undefined && now - this.lastSent >= ka * 0.75) {
-      this.pingSentAt = now;
-      this.send({ type: 'pingreq' });
-    }
+  protected override onTick(now: number): void {
     const oldest = this.out.oldestSentAt();
     if (oldest !== undefined && now - oldest > this.o.ackTimeoutMs) this.detach('acknowledgement timeout', true);
   }
@@ -363,12 +271,5 @@ export class Device {
     this.connectedFlag = false;
     s?.destroy();
     for (const [msgId] of this.pubWaiters) this.finishPub(msgId, 'info', 'device closed');
-  }
-
-  private clearTimers(): void {
-    if (this.timer) clearInterval(this.timer);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.timer = undefined;
-    this.reconnectTimer = undefined;
   }
 }

@@ -13,6 +13,7 @@ import {
   CHECKERS, HistoryRecorder, formatResult, runChecker, toJsonLines, type AllOptions, type CheckResult, type CheckerName,
 } from '../checker/index.ts';
 import { Device, type DeviceOptions } from './device.ts';
+import { cleanUpTarget } from './cleanup.ts';
 
 export interface HarnessOptions {
   /** Broker the devices (or their proxies) connect to. */
@@ -56,6 +57,10 @@ export class ResilienceHarness {
   private brokerUrl: string;
   private ownBroker: RunningBroker | undefined;
   readonly results: CheckResult[] = [];
+  /** Background publishing started by startPublishing; awaited before checking. */
+  private readonly workloads: Promise<unknown>[] = [];
+  /** Toxics for every link, including links made later. */
+  private readonly everyLink: ToxicInput[] = [];
   private closed = false;
 
   constructor(readonly opts: HarnessOptions) {
@@ -97,6 +102,7 @@ export class ResilienceHarness {
       p = await createProxy({ upstream: this.brokerUrl, seed: (this.opts.seed ^ hashString(name)) >>> 0 });
       p.onFault((ev) => this.recorder.fault({ ...ev, link: `${name}#${ev.link ?? ''}` }));
       this.proxies.set(name, p);
+      for (const t of this.everyLink) p.addToxic(this.scoped(name, t));
     }
     const toxics = [...(o.profile ? loadProfile(o.profile).toxics : []), ...(o.toxics ?? [])];
     for (const t of toxics) p.addToxic(t);
@@ -106,8 +112,19 @@ export class ResilienceHarness {
   /** Adds a toxic on a device's link (creating the link if needed); the toxic sees only this device. */
   async fault(name: string, t: ToxicInput): Promise<void> {
     const p = this.proxies.get(name) ?? (await this.link(name));
+    p.addToxic(this.scoped(name, t));
+  }
+
+  /** Adds a toxic on every device link, now and for links made later. */
+  faultEverywhere(t: ToxicInput): void {
+    this.everyLink.push(t);
+    for (const [name, p] of this.proxies) p.addToxic(this.scoped(name, t));
+  }
+
+  /** mqtt_* toxics are limited to the link's own device. */
+  private scoped(name: string, t: ToxicInput): ToxicInput {
     const scoped: Record<string, string> = t.type.startsWith('mqtt_') ? { client_id: this.clientId(name) } : {};
-    p.addToxic({ ...t, attributes: { ...scoped, ...(t.attributes ?? {}) } });
+    return { ...t, attributes: { ...scoped, ...(t.attributes ?? {}) } };
   }
 
   /** Cuts the device's open link(s) now; the device notices and reconnects. */
@@ -159,6 +176,19 @@ export class ResilienceHarness {
       if (o.intervalMs) await sleep(this.ms(o.intervalMs));
     }
     await this.within(Promise.all(all), `"${name}" publishing ${count} messages`);
+  }
+
+  /** Starts publishing in the background (a workload the nemesis can hit); checks wait for it. */
+  startPublishing(name: string, count: number, topic: string, qos: QoS, o: { retain?: boolean; oneAtATime?: boolean; intervalMs?: number } = {}): void {
+    const w = this.publish(name, count, topic, qos, o);
+    w.catch(() => {});
+    this.workloads.push(w);
+  }
+
+  /** Waits for every background workload; a failed one fails here. */
+  async finishWorkloads(): Promise<void> {
+    const all = this.workloads.splice(0);
+    await this.within(Promise.all(all), `${all.length} background workload(s)`);
   }
 
   async disconnect(name: string): Promise<void> {
@@ -232,6 +262,7 @@ export class ResilienceHarness {
   }
 
   private async decide(names: readonly CheckerName[], o: AllOptions): Promise<CheckResult[]> {
+    await this.finishWorkloads();
     await this.settle();
     const deadline = Date.now() + (this.opts.maxWaitMs ?? 5000);
     for (;;) {
@@ -262,6 +293,13 @@ export class ResilienceHarness {
     for (const d of this.devices.values()) d.close();
     this.recorder.finish('scenario ended');
     await Promise.all([...this.proxies.values()].map((p) => p.close().catch(() => {})));
+    if (this.ownBroker === undefined) {
+      const retained = new Set(this.recorder.history.filter((o) => o.f === 'publish' && o.value.retain === true).map((o) => o.value.topic!));
+      await this.within(cleanUpTarget({
+        brokerUrl: this.brokerUrl, level: this.level, clientIds: [...this.devices.keys()].map((n) => this.clientId(n)),
+        retainedTopics: [...retained], username: this.opts.username, password: this.opts.password,
+      }), 'cleaning up the target broker').catch(() => {});
+    }
     await this.ownBroker?.close();
   }
 }

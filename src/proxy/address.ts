@@ -9,6 +9,8 @@ export interface UpstreamTarget extends HostPort {
   scheme: 'mqtt' | 'mqtts' | 'ws' | 'wss' | 'tcp';
   /** MQTT framing is only possible on plain MQTT over TCP; TLS and WebSocket pass byte-wise. */
   framable: boolean;
+  /** URL path (WebSocket upstreams), e.g. "/mqtt"; "" otherwise. */
+  path: string;
 }
 
 function splitHostPort(s: string, what: string, defaultPort?: number): HostPort {
@@ -33,12 +35,12 @@ const defaults: Record<UpstreamTarget['scheme'], number> = { mqtt: 1883, tcp: 18
 /** "mqtt://host:port", "tcp://…", "mqtts://…", "ws://host:port/mqtt", "wss://…" or bare "host:port". */
 export function parseUpstream(s: string): UpstreamTarget {
   const m = /^([a-z]+):\/\/([^/]*)(\/.*)?$/i.exec(s);
-  if (m === null) return { ...splitHostPort(s, 'upstream'), scheme: 'tcp', framable: true };
+  if (m === null) return { ...splitHostPort(s, 'upstream'), scheme: 'tcp', framable: true, path: '' };
   const scheme = m[1].toLowerCase();
   if (!(scheme in defaults)) throw new Error(`upstream: unsupported scheme "${scheme}" in "${s}" (mqtt, tcp, mqtts, ws, wss)`);
   const sc = scheme as UpstreamTarget['scheme'];
   const hp = splitHostPort(m[2], 'upstream', defaults[sc]);
-  return { ...hp, scheme: sc, framable: sc === 'mqtt' || sc === 'tcp' };
+  return { ...hp, scheme: sc, framable: sc === 'mqtt' || sc === 'tcp', path: m[3] ?? '' };
 }
 
 export function formatHostPort(host: string, port: number): string {

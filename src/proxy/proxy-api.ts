@@ -34,7 +34,7 @@ export interface Proxy {
   readonly seed: number;
   readonly host: string;
   readonly port: number;
-  /** mqtt://host:port of the proxy's listener. */
+  /** URL of the proxy's listener: mqtt://host:port (ws://host:port/path, mqtts://… for such upstreams). */
   readonly url: string;
   readonly upstream: string;
   readonly enabled: boolean;

@@ -73,8 +73,10 @@ class ProxyImpl implements Proxy {
     this.linkHost.decode = opts.decode === true && this.mqtt;
   }
 
+  /** The URL clients use: same scheme (and WebSocket path) as the upstream, the proxy's address. */
   get url(): string {
-    return `mqtt://${formatHostPort(this.host, this.port)}`;
+    const sc = this.target.scheme === 'tcp' ? 'mqtt' : this.target.scheme;
+    return `${sc}://${formatHostPort(this.host, this.port)}${this.target.path}`;
   }
 
   async start(): Promise<void> {

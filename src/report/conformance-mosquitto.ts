@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { startLocalMosquitto } from './local-mosquitto.ts';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { compareFailures, failuresOf, formatDiff, loadExpectations, mergeNotes, renderExpectations } from './expectations.ts';
 import type { ComplianceReport } from './compliance-report.ts';
 
@@ -15,6 +15,8 @@ const EXPECTATIONS = 'scenarios/expectations/mosquitto-2.0.11.yaml';
 const REPORT_DIR = 'reports/mosquitto';
 const update = process.argv.includes('--update');
 
+// A report left by an earlier run must never be read as this run's result.
+rmSync(`${REPORT_DIR}/compliance.json`, { force: true });
 const mosquitto = await startLocalMosquitto();
 let status: number;
 try {

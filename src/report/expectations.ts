@@ -18,6 +18,8 @@ export interface ExpectedFailure {
   evidence: string;
   /** What a person found when checking that the failure is the broker's, not the harness's. */
   note?: string;
+  /** Timing-dependent on this broker: it may pass or fail; the comparison ignores it. */
+  flaky?: boolean;
 }
 
 export interface ExpectationFile {
@@ -34,6 +36,7 @@ const Schema = z.object({
     statements: z.array(z.string()),
     evidence: z.string(),
     note: z.string().optional(),
+    flaky: z.boolean().optional(),
   }).strict()).default([]),
 }).strict();
 
@@ -90,15 +93,23 @@ export function compareFailures(expected: readonly ExpectedFailure[], actual: re
   const act = new Map(actual.map((f) => [failureKey(f), f]));
   return {
     added: actual.filter((f) => !exp.has(failureKey(f))),
-    removed: expected.filter((f) => !act.has(failureKey(f))),
+    removed: expected.filter((f) => !f.flaky && !act.has(failureKey(f))),
     unchanged: actual.filter((f) => exp.has(failureKey(f))),
   };
 }
 
-/** This run's failures, keeping the notes written for the ones already expected. */
+/**
+ * This run's failures, keeping the notes written for the ones already expected, and keeping
+ * flaky entries that did not fail this time.
+ */
 export function mergeNotes(previous: readonly ExpectedFailure[], actual: readonly ExpectedFailure[]): ExpectedFailure[] {
-  const notes = new Map(previous.filter((f) => f.note).map((f) => [failureKey(f), f.note!]));
-  return actual.map((f) => (notes.has(failureKey(f)) ? { ...f, note: notes.get(failureKey(f)) } : f));
+  const prev = new Map(previous.map((f) => [failureKey(f), f]));
+  const act = new Set(actual.map(failureKey));
+  const merged = actual.map((f) => {
+    const p = prev.get(failureKey(f));
+    return p ? { ...f, ...(p.note ? { note: p.note } : {}), ...(p.flaky ? { flaky: true } : {}) } : f;
+  });
+  return [...merged, ...previous.filter((f) => f.flaky && !act.has(failureKey(f)))];
 }
 
 export function formatDiff(d: ExpectationDiff): string {

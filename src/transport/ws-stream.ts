@@ -32,10 +32,9 @@ export class WebSocketDuplex extends Duplex {
         ws.pause();
       }
     });
-    ws.once('close', () => {
-      this.push(null);
-      if (!this.writableFinished) this.destroy();
-    });
+    // End the readable side only: bytes already pushed (say, a DISCONNECT sent just before the
+    // close) are still delivered; with allowHalfOpen false the stream then ends and closes itself.
+    ws.once('close', () => this.push(null));
     ws.on('error', (e) => this.destroy(e));
   }
 

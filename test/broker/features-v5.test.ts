@@ -201,6 +201,13 @@ describe('MQTT 5.0 connection details', () => {
     expect((await s.expect('publish', 1000)).payload.toString()).toBe('ended');
   });
 
+it('leaves out the reason string when an ack would exceed the client maximum (3.4.2-2)', async () => {
+    const c = await client({ properties: { maximumPacketSize: 16 } });
+    c.send({ type: 'publish', topic: 'pfi', payload: Buffer.from([0xff]), qos: 1, retain: false, dup: false, packetId: 4, properties: { payloadFormatIndicator: 1 } });
+    const ack = await c.expect('puback');
+    expect([ack.reasonCode, ack.properties?.reasonString]).toEqual([0x99, undefined]);
+  });
+
   it('omits reason strings on acks when Request Problem Information is 0', async () => {
     const a = await client({ properties: { requestProblemInformation: 0 } });
     a.send({ type: 'publish', topic: 'rpi', payload: Buffer.from([0xff]), qos: 1, retain: false, dup: false, packetId: 1, properties: { payloadFormatIndicator: 1 } });

@@ -21,7 +21,8 @@ describe('WebSocket upstreams pass byte-wise', () => {
     const p: Proxy = await createProxy({ upstream: `ws://127.0.0.1:${port}/mqtt`, seed: 1 });
     closers.push(() => p.close());
     p.addToxic({ type: 'latency', stream: 'downstream', attributes: { latency: 50 } });
-    const ws = new WebSocket(`ws://127.0.0.1:${p.port}/mqtt`);
+    expect(p.url).toBe(`ws://127.0.0.1:${p.port}/mqtt`);
+    const ws = new WebSocket(p.url);
     closers.push(() => ws.terminate());
     await withTimeout(new Promise((r, j) => (ws.once('open', r), ws.once('error', j))), 3000, 'ws open through proxy');
     const t0 = performance.now();

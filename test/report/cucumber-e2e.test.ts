@@ -2,9 +2,19 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComplianceReport } from '../../src/report/index.ts';
-import { freePort } from '../../src/report/local-mosquitto.ts';
+import { freePort, startLocalMosquitto, type LocalMosquitto } from '../../src/report/local-mosquitto.ts';
+
+// The verdict-policy runs use mosquitto 2.0.11 as a known, stable target, so they test the
+// harness and not the embedded broker (which has its own run below).
+let mosquitto: LocalMosquitto;
+beforeAll(async () => {
+  mosquitto = await startLocalMosquitto();
+});
+afterAll(async () => {
+  await mosquitto?.stop();
+});
 
 /** Runs `cucumber-js` on fixture features; resolves with exit code, output and the compliance report. */
 function runCucumber(features: string, env: Record<string, string> = {}): Promise<{ code: number; out: string; report?: ComplianceReport }> {
@@ -34,10 +44,16 @@ function runCucumber(features: string, env: Record<string, string> = {}): Promis
 const verdictOf = (r: ComplianceReport, version: string, id: string): string =>
   r.statements.find((s) => s.version === version && s.id === id)!.verdict;
 
-describe('cucumber run: verdicts and exit codes (embedded broker)', () => {
-  it('exits 0 with a passed MUST, an advisory finding and a not-applicable scenario', async () => {
+describe('cucumber run: verdicts and exit codes', () => {
+  it('starts the embedded reference broker when no target is given', async () => {
     const r = await runCucumber('test/report/fixtures/pass');
-    expect(r.out).toContain('Compliance of embedded reference broker');
+    expect(r.out).toContain('Compliance of embedded reference broker (mqtt://127.0.0.1:');
+    expect(r.report?.target).toMatch(/^embedded reference broker/);
+  });
+
+  it('exits 0 with a passed MUST, an advisory finding and a not-applicable scenario', async () => {
+    const r = await runCucumber('test/report/fixtures/pass', { MQTT_BROKER_URL: mosquitto.url });
+    expect(r.out).toContain(`Compliance of ${mosquitto.url}`);
     expect(r.code, r.out).toBe(0);
     expect(verdictOf(r.report!, '5.0', 'MQTT-3.12.4-1')).toBe('passed');
     expect(verdictOf(r.report!, '5.0', 'MQTT-3.3.1-2')).toBe('untested');
@@ -45,16 +61,23 @@ describe('cucumber run: verdicts and exit codes (embedded broker)', () => {
     expect(r.report!.advisoryFindings[0].detail).toContain('no PUBLISH');
     expect(verdictOf(r.report!, '3.1.1', 'MQTT-3.3.2-2')).toBe('not-applicable');
     expect(r.report!.capabilities?.['5.0'].supported).toBe(true);
+    expect(r.report!.capabilities?.['3.1.1'].topicAliasMaximum).toBe(0);
   });
 
   it('exits 1 on a failed MUST scenario, with the packet trace as evidence, and on a bad tag', async () => {
-    const r = await runCucumber('test/report/fixtures/fail');
+    const r = await runCucumber('test/report/fixtures/fail', { MQTT_BROKER_URL: mosquitto.url });
     expect(r.code).toBe(1);
     expect(verdictOf(r.report!, '3.1.1', 'MQTT-3.3.4-1')).toBe('failed');
     const evidence = r.report!.statements.find((s) => s.version === '3.1.1' && s.id === 'MQTT-3.3.4-1')!.details!.join('\n');
     expect(evidence).toContain('no PUBACK packetId=4');
     expect(evidence).toContain('Packet trace');
     expect(r.report!.tagErrors.join('\n')).toMatch(/@MQTT-3\.1\.2-30 \(test\/report\/fixtures\/fail\/fail\.feature:\d+\) is not a statement of MQTT 3\.1\.1/);
+  });
+
+  it('runs every generic step of the vocabulary', async () => {
+    const r = await runCucumber('test/report/fixtures/vocabulary', { MQTT_BROKER_URL: mosquitto.url });
+    expect(r.code, r.out).toBe(0);
+    expect(r.report!.scenarios).toMatchObject({ total: 3, passed: 3 });
   });
 
   it('fails every scenario when the broker cannot be reached', async () => {

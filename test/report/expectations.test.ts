@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareFailures, failuresOf, formatDiff, loadExpectations, renderExpectations } from '../../src/report/expectations.ts';
+import { compareFailures, failuresOf, formatDiff, loadExpectations, mergeNotes, renderExpectations } from '../../src/report/expectations.ts';
 
 describe('mosquitto expectations', () => {
   const outcomes = [
@@ -18,6 +18,10 @@ describe('mosquitto expectations', () => {
     expect(d.removed.map((f) => f.scenario)).toEqual(['b']);
     expect(formatDiff(d)).toMatch(/\+ NEW FAILURE +features\/x\.feature \| a \| MQTT 5\.0/);
     expect(compareFailures(actual, actual)).toMatchObject({ added: [], removed: [] });
+    // A flaky expected failure that passed this time is not reported as gone, and survives an update.
+    const flaky = [{ ...expected[0], flaky: true }];
+    expect(compareFailures(flaky, []).removed).toEqual([]);
+    expect(mergeNotes(flaky, actual).map((f) => f.scenario)).toEqual(['a', 'b']);
   });
   it('round-trips the YAML file and names the file on schema errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mh-exp-'));

@@ -1,0 +1,57 @@
+/** Per-packet dispatch by connection state, and the answer to a codec violation (4.8.0-1 / 4.13). */
+import { encodePacket, type Packet, type ProtocolViolation } from '../codec/index.ts';
+import { formatRef, ref311, ref50 } from '../spec/types.ts';
+import { ConnState, type Connection } from './connection.ts';
+import { onConnect, onAuth } from './connect-flow.ts';
+import { onPublish, onPuback, onPubrec, onPubrel, onPubcomp } from './publish-flow.ts';
+import { onSubscribe, onUnsubscribe } from './subscribe-flow.ts';
+import { onDisconnect } from './disconnect-flow.ts';
+
+const PINGRESP = Buffer.from([0xd0, 0x00]);
+
+export function routePacket(c: Connection, p: Packet): Promise<void> | void {
+  if (c.state === ConnState.New) {
+    if (p.type !== 'connect') {
+      return c.protocolError(`first packet was ${p.type.toUpperCase()}, not CONNECT`, ref311('MQTT-3.1.0-1'), ref50('MQTT-3.1.0-1'));
+    }
+    return onConnect(c, p);
+  }
+  if (c.state === ConnState.Authenticating) {
+    if (p.type === 'auth') return onAuth(c, p);
+    if (p.type === 'disconnect') return c.close();
+    return c.protocolError(`${p.type.toUpperCase()} during authentication`, ref311('MQTT-3.1.0-1'), ref50('MQTT-3.1.2-30'));
+  }
+  switch (p.type) {
+    case 'publish': return onPublish(c, p);
+    case 'puback': return onPuback(c, p);
+    case 'pubrec': return onPubrec(c, p);
+    case 'pubrel': return onPubrel(c, p);
+    case 'pubcomp': return onPubcomp(c, p);
+    case 'subscribe': return onSubscribe(c, p);
+    case 'unsubscribe': return onUnsubscribe(c, p);
+    case 'pingreq': return c.write(PINGRESP);
+    case 'disconnect': return onDisconnect(c, p);
+    case 'auth': return onAuth(c, p);
+    case 'connect':
+      return c.protocolError('second CONNECT on one connection', ref311('MQTT-3.1.0-2'), ref50('MQTT-3.1.0-2'));
+    default:
+      return c.protocolError(`${(p as Packet).type.toUpperCase()} is not sent by clients`, ref311('MQTT-4.8.0-1'), ref50('MQTT-4.13.1-1'));
+  }
+}
+
+export function handleViolation(c: Connection, v: ProtocolViolation): void {
+  c.ctx.stats.protocolViolations++;
+  c.ctx.logger.warn(`protocol violation: ${v.message}`, { statement: formatRef(v.statement), clientId: c.clientId, reasonCode: v.reasonCode });
+  if (c.state === ConnState.New) {
+    if (v.unsupportedProtocol && v.statement.id === 'MQTT-3.1.2-2') {
+      // The client's level is unknown: answer in the 3.1.1 form, return code 0x01 (3.1.1 MQTT-3.1.2-2).
+      c.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: 0x01 }, 4));
+    } else if (!v.unsupportedProtocol && c.reader.protocolLevel === 5 && v.packetType === 1) {
+      c.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: v.reasonCode }, 5));
+    }
+    return c.close();
+  }
+  // 3.3.2.3.4: a Topic Alias of 0 is answered with 0x94 (Topic Alias invalid).
+  c.disconnect(v.statement.id === 'MQTT-3.3.2-8' ? 0x94 : v.reasonCode);
+}
+

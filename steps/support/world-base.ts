@@ -1,0 +1,203 @@
+import { World, type IWorldOptions } from '@cucumber/cucumber';
+import type * as messages from '@cucumber/messages';
+import type { Packet, ProtocolLevel } from '../../src/codec/index.ts';
+import {
+  ExpectationError, LAST_ID, PacketTrace, TestClient, lacks, mapTopics, topicPrefixer,
+  type CapabilityName, type PacketPattern,
+} from '../../src/client/index.ts';
+import {
+  MEDIA_CAPABILITIES, MEDIA_VERDICT, TRACE_HEADING, interpretTags, pickleTagRefs,
+  type VerdictAttachment,
+} from '../../src/report/index.ts';
+import type { SpecVersion, Statement } from '../../src/spec/index.ts';
+import { hashString } from '../../src/common/index.ts';
+import { runState, type RunState } from './run-state.ts';
+
+const CAPABILITIES: readonly CapabilityName[] = [
+  'qos1', 'qos2', 'retain', 'wildcardSubscriptions', 'sharedSubscriptions', 'subscriptionIdentifiers', 'topicAliases',
+];
+
+/**
+ * The scenario state under the conformance World: version and statements from the tags,
+ * per-scenario client-id and topic prefixes, named clients, scaled timeouts, verdict
+ * attachments (not applicable, advisory), the shared packet trace and the end-of-scenario
+ * clean-up. The protocol-facing operations steps call are in world.ts.
+ */
+export class WorldBase extends World<Record<string, unknown>> {
+  version: SpecVersion = '5.0';
+  statements: Statement[] = [];
+  /** Tagged @advisory, or every tagged statement is SHOULD / MAY: failures become advisory findings. */
+  advisory = false;
+  readonly trace = new PacketTrace();
+  /** Topics are prefixed unless a step turned it off. */
+  prefixTopics = true;
+  protected readonly clients = new Map<string, TestClient>();
+  protected readonly clientIds = new Map<string, string>();
+  protected nextId = new Map<string, number>();
+  protected readonly retainedTopics = new Set<string>();
+  /** Per client: the last packet a step received, and the last packet id seen on one. */
+  protected readonly lastReceived = new Map<string, Packet>();
+  protected readonly lastPacketId = new Map<string, number>();
+  protected idPrefix = '';
+  protected topicPrefix = '';
+
+  constructor(options: IWorldOptions<Record<string, unknown>>) {
+    super(options);
+  }
+
+  get run(): RunState {
+    return runState();
+  }
+
+  /** Protocol level of the scenario's version tag. */
+  get level(): ProtocolLevel {
+    return this.version === '5.0' ? 5 : 4;
+  }
+
+  /** Scales a duration by the configured time scale. */
+  ms(n: number): number {
+    return Math.max(1, Math.round(n * this.run.config.timeScale));
+  }
+
+  /** Default bound for a wait a step does not state: 2 s, scaled. */
+  get waitMs(): number {
+    return this.ms(2000);
+  }
+
+  /** Reads the scenario's tags and sets prefixes; returns 'skipped' when not applicable. */
+  async begin(pickle: messages.Pickle, doc: messages.GherkinDocument): Promise<'skipped' | undefined> {
+    const run = this.run;
+    const tags = interpretTags(pickleTagRefs(pickle, doc), `${pickle.uri} "${pickle.name}"`);
+    this.version = tags.version;
+    this.statements = tags.statements;
+    this.advisory = tags.advisory;
+    const seq = (run.scenarioSeq++).toString(36);
+    this.idPrefix = `${run.config.clientIdPrefix}m${run.runTag}${seq}`;
+    this.topicPrefix = `${run.config.topicPrefix}mh/${run.runTag}/${seq}/`;
+    if (!run.capabilitiesAttached) {
+      run.capabilitiesAttached = true;
+      this.attach(JSON.stringify({ target: run.display, capabilities: run.capabilities }), MEDIA_CAPABILITIES);
+    }
+    // A target that refuses this protocol version outright makes the scenario not applicable;
+    // any other probe failure lets the scenario run (and fail), never pass.
+    const caps = run.capabilities?.[this.version];
+    if (caps?.versionRefused) return this.notApplicable(`the target refuses MQTT ${this.version} connections (${caps.error})`);
+    for (const r of tags.requires) {
+      if (this.requireCapability(r) === 'skipped') return 'skipped';
+    }
+    return undefined;
+  }
+
+  /** Marks the scenario not applicable (returns 'skipped') when the target lacks `name`. */
+  requireCapability(name: string): 'skipped' | undefined {
+    if (!CAPABILITIES.includes(name as CapabilityName)) {
+      throw new Error(`unknown capability "${name}" (known: ${CAPABILITIES.join(', ')})`);
+    }
+    const caps = this.run.capabilities;
+    if (!caps) return this.notApplicable(`capability discovery is off, so "${name}" cannot be checked`);
+    const why = lacks(caps[this.version], name as CapabilityName);
+    return why ? this.notApplicable(`${name}: ${why} (MQTT ${this.version})`) : undefined;
+  }
+
+  notApplicable(reason: string): 'skipped' {
+    const v: VerdictAttachment = { kind: 'not-applicable', reason };
+    this.attach(JSON.stringify(v), MEDIA_VERDICT);
+    this.attach(`Not applicable: ${reason}`, 'text/plain');
+    return 'skipped';
+  }
+
+  /** Records a failure of an all-SHOULD/MAY scenario; the caller reports the step as skipped. */
+  advisoryFailure(e: Error): 'skipped' {
+    const v: VerdictAttachment = { kind: 'advisory-failure', evidence: e.message };
+    this.attach(JSON.stringify(v), MEDIA_VERDICT);
+    this.attach(
+      `Advisory finding: this scenario checks a recommendation (SHOULD / MAY), so its failure is reported to cucumber ` +
+      `as skipped and listed under advisoryFindings in compliance.json; it does not fail ${this.statements.map((s) => s.id).join(', ')}.\n${e.message}`,
+      'text/plain',
+    );
+    return 'skipped';
+  }
+
+  topic(t: string): string {
+    return this.prefixTopics ? topicPrefixer(this.topicPrefix)(t) : t;
+  }
+
+  protected withTopics<T extends PacketPattern>(p: T): T {
+    return mapTopics(p, (t) => this.topic(t));
+  }
+
+  /** Replaces `packet id last` with the id of the last packet `name` received that carried one. */
+  protected resolveLast(name: string, p: PacketPattern): PacketPattern {
+    if (p.packetId !== LAST_ID) return p;
+    const id = this.lastPacketId.get(name);
+    if (id === undefined) throw new Error(`"packet id last": "${name}" has not received a packet with a packet id yet`);
+    return { ...p, packetId: id };
+  }
+
+  protected remember(name: string, p: Packet): Packet {
+    this.lastReceived.set(name, p);
+    const id = (p as { packetId?: number }).packetId;
+    if (id !== undefined) this.lastPacketId.set(name, id);
+    return p;
+  }
+
+  /** The client id a named client uses in this scenario (stable across reconnects). */
+  clientIdOf(name: string): string {
+    let id = this.clientIds.get(name);
+    if (!id) {
+      const clean = name.replace(/[^0-9A-Za-z]/g, '');
+      id = this.idPrefix + clean;
+      // 3.1.1 servers need only accept 23 characters; keep names distinct when shortening.
+      if (id.length > 23) id = (this.idPrefix + hashString(name).toString(36)).slice(0, 23);
+      this.clientIds.set(name, id);
+    }
+    return id;
+  }
+
+  client(name: string): TestClient {
+    const c = this.clients.get(name);
+    if (!c) throw new Error(`no client "${name}" in this scenario (known: ${[...this.clients.keys()].join(', ') || 'none'})`);
+    return c;
+  }
+
+  protected packetId(name: string): number {
+    const id = this.nextId.get(name) ?? 100;
+    this.nextId.set(name, id >= 65535 ? 100 : id + 1);
+    return id;
+  }
+
+  /** A fail-fast check after every step: server packets that broke the codec's rules. */
+  violationError(): Error | undefined {
+    const found = [...this.clients.values()].flatMap((c) => c.unexpectedViolations().map((v) => ({ c, v })));
+    if (found.length === 0) return undefined;
+    return new ExpectationError(
+      found.map(({ c, v }) => `${c.name} received a packet that breaks ${v.violation.statement.id} (MQTT ${v.violation.statement.version}): ${v.violation.message} [${v.hex.slice(0, 64)}]`).join('\n'),
+    );
+  }
+
+  /** Attaches the trace (on failure), clears retained messages the scenario left, closes every client. */
+  async end(failed: boolean): Promise<void> {
+    if (failed || this.trace.entries.length > 0 && this.advisoryFailed) {
+      this.attach(`${TRACE_HEADING} (MQTT ${this.version}, times from scenario start)\n${this.trace.format()}`, 'text/plain');
+    }
+    const clients = [...this.clients.values()];
+    await Promise.all(clients.map((c) => c.close(this.ms(500)).catch(() => undefined)));
+    if (this.retainedTopics.size > 0) await this.clearRetained().catch(() => undefined);
+  }
+
+  /** Set by the step wrapper when an advisory failure was recorded. */
+  advisoryFailed = false;
+
+  private async clearRetained(): Promise<void> {
+    const c = await TestClient.open({
+      url: this.run.url, connectTimeoutMs: this.ms(2000), caFile: this.run.config.caFile, insecure: this.run.config.insecure, name: 'cleanup',
+    });
+    try {
+      await c.connect({ level: 4, clientId: `${this.idPrefix}cln`, username: this.run.config.username, password: this.run.config.password }, this.ms(2000));
+      for (const t of this.retainedTopics) c.send({ type: 'publish', topic: t, payload: Buffer.alloc(0), qos: 0, retain: true, dup: false });
+      c.send({ type: 'disconnect' });
+    } finally {
+      await c.close(this.ms(500));
+    }
+  }
+}
