@@ -237,7 +237,7 @@ Then(re(`the client identifiers assigned to ${NAME} and ${NAME} differ`), functi
   return undefined;
 });
 
-When(re(`${NAME} connects with the client identifier (assigned to|of) ${NAME}(?: and (.+))?`), async function (this: W, name: string, how: string, other: string, spec?: string) {
+When(re(`${NAME} connects using the client identifier (assigned to|of) ${NAME}(?:, with (.+))?`), async function (this: W, name: string, how: string, other: string, spec?: string) {
   const id = how === 'of' ? this.clientIdOf(other) : assignedId(this, other);
   if (id === 'skipped') return 'skipped';
   await this.sendConnect(name, { spec: `exact client id ${JSON.stringify(id)}${spec ? ` and ${spec}` : ''}` });
@@ -255,7 +255,7 @@ When(re(`${NAME} publishes "([^"]*)" to "([^"]*)" at the broker's maximum QoS`),
   return this.publish(name, topic, payload, maxQos(this, name), false);
 });
 
-Then(re(`${NAME} receives SUBACK packet id (\\d+) accepting QoS 0, 1 and 2 within the broker's maximum QoS${WITHIN}`), async function (this: W, name: string, id: string, d?: string) {
+Then(re(`${NAME} is granted QoS 0, 1 and 2 at most, within the broker's maximum QoS, for packet id (\\d+)${WITHIN}`), async function (this: W, name: string, id: string, d?: string) {
   const m = maxQos(this, name);
   const ack = (await this.receive(name, { type: 'suback', packetId: Number(id) }, within(this, d))) as SubackPacket;
   const ok = ack.reasonCodes.length === 3 && ack.reasonCodes.every((rc, q) => rc <= Math.min(q, m));

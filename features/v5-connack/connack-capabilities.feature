@@ -20,7 +20,7 @@ Feature: CONNACK properties and the limits they announce
     Given client "A" opened a network connection
     When "A" connects with client id "" and session expiry 60
     Then "A" receives CONNACK within 2 s
-    When "A2" connects with the client identifier assigned to "A" and clean start false and session expiry 60
+    When "A2" connects using the client identifier assigned to "A", with clean start false and session expiry 60
     Then "A2" receives CONNACK reason code 0 session present true within 2 s
 
   @MQTT-3.2.2-22
@@ -42,7 +42,7 @@ Feature: CONNACK properties and the limits they announce
   Scenario: SUBSCRIBE requests for QoS 0, 1 and 2 are all accepted, granted within the Maximum QoS
     Given client "A" connected
     When "A" sends SUBSCRIBE packet id 4 topic filter "ca/q0" qos 0 topic filter "ca/q1" qos 1 topic filter "ca/q2" qos 2
-    Then "A" receives SUBACK packet id 4 accepting QoS 0, 1 and 2 within the broker's maximum QoS within 2 s
+    Then "A" is granted QoS 0, 1 and 2 at most, within the broker's maximum QoS, for packet id 4 within 2 s
 
   @MQTT-4.13.1-1
   Scenario: a PUBLISH above the announced Maximum QoS ends the connection with reason code 0x9B

@@ -1,4 +1,18 @@
-/** Public surface of the reference broker core. */
+/**
+ * Public surface of the reference broker core (MQTT 3.1, 3.1.1 and 5.0).
+ *
+ *   const broker = new Broker({ persistence: new FilePersistence(dir), logger: consoleLogger('info') });
+ *   net.createServer((s) => broker.handle(s, { transport: 'tcp', remoteAddress: s.remoteAddress }));
+ *   await broker.close();
+ *
+ * Design: pure state machines (topic-tree, outbound-qos, inbound-qos, retained-store, router,
+ * sessions) under one thin I/O shell per connection (connection.ts + *-flow.ts handlers).
+ * Overlapping subscriptions of one client get ONE copy at the highest granted QoS carrying every
+ * matching Subscription Identifier (5.0 3.3.4-3/4 allow this or one copy per subscription).
+ * Shared subscriptions: round-robin preferring connected members; queued messages of a member
+ * that disconnects move to a connected member; unacknowledged QoS 1 ones move when its session
+ * ends (4.8.2 SHOULD); QoS 2 ones already sent never move (4.8.2-5).
+ */
 export { Broker } from './broker.ts';
 export type { BrokerStats } from './context.ts';
 export type { BrokerOptions, Capabilities, Limits, Misbehave } from './options.ts';

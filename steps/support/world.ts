@@ -75,6 +75,16 @@ export class ConformanceWorld extends WorldBase {
     return pattern as PacketPattern;
   }
 
+  /**
+   * For steps: 'skipped' (not applicable) when the scenario needs second credentials the
+   * target configuration does not have; the broker is not at fault then.
+   */
+  lacksCredentials(credentials: Credentials | undefined): 'skipped' | undefined {
+    return credentials === 'second' && this.run.config.username2 === undefined
+      ? this.notApplicable('the scenario needs a second identity: set username2 / password2 (MQTT_USERNAME2 / MQTT_PASSWORD2)')
+      : undefined;
+  }
+
   /** CONNECT and wait for a CONNACK that accepts it. */
   async connected(name: string, o: { version?: string; spec?: string; credentials?: Credentials } = {}): Promise<void> {
     const c = await this.sendConnect(name, o);

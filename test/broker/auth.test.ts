@@ -49,6 +49,17 @@ describe('authentication and authorization', () => {
     expect((await (await open(4)).connect('good4', { username: 'alice', password: Buffer.from('secret') })).reasonCode).toBe(0);
   });
 
+  it('holds packets pipelined behind CONNECT until the async authenticator answers', async () => {
+    const c = await open(4);
+    c.send({ type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 0, clientId: 'pipelined', username: 'alice', password: Buffer.from('secret') });
+    c.send({ type: 'subscribe', packetId: 9, subscriptions: [{ topicFilter: 'pipe/t', qos: 0 }] });
+    c.send({ type: 'pingreq' });
+    await c.expect('connack');
+    expect((await c.expect('suback')).packetId).toBe(9);
+    await c.expect('pingresp');
+    expect(c.received.length).toBe(0);
+  });
+
   it('applies the authorizer to SUBSCRIBE and PUBLISH', async () => {
     const c = await open(5);
     await c.connect('acl', { username: 'alice', password: Buffer.from('secret') });

@@ -78,13 +78,18 @@ describe('CONNECT', () => {
     expect(b.closed).toBe(false);
   });
 
-  it('takes over at 3.1.1 by closing the old connection (3.1.4-2)', async () => {
+  it('takes over at 3.1.1 by closing the old connection (3.1.4-2), which publishes its will', async () => {
+    const obs = await open(4);
+    await obs.connect('takeover-observer');
+    obs.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'tw/#', qos: 0 }] });
+    await obs.expect('suback');
     const a = await open(4);
-    await a.connect('same4');
+    await a.connect('same4', { will: { topic: 'tw/a', payload: Buffer.from('taken'), qos: 0, retain: false } });
     const b = await open(4);
     await b.connect('same4');
     await a.waitClosed();
     expect(b.closed).toBe(false);
+    expect((await obs.expect('publish')).payload.toString()).toBe('taken');
   });
 
   it('closes sockets that never send CONNECT', async () => {

@@ -62,6 +62,9 @@ describe('cucumber run: verdicts and exit codes', () => {
     expect(verdictOf(r.report!, '3.1.1', 'MQTT-3.3.2-2')).toBe('not-applicable');
     expect(r.report!.capabilities?.['5.0'].supported).toBe(true);
     expect(r.report!.capabilities?.['3.1.1'].topicAliasMaximum).toBe(0);
+    const second = r.report!.statements.find((s) => s.version === '5.0' && s.id === 'MQTT-3.1.4-2')!;
+    expect(second.verdict).toBe('not-applicable');
+    expect(second.details!.join()).toContain('second identity');
   });
 
   it('exits 1 on a failed MUST scenario, with the packet trace as evidence, and on a bad tag', async () => {

@@ -157,6 +157,28 @@ describe('transport listeners', () => {
     expect(refusals).toEqual(['path /other is not one of /mqtt', 'no MQTT subprotocol among "chat"']);
   });
 
+  it('WebSocket: the server stream delivers the last bytes, then closes, on close and on terminate', async () => {
+    for (const how of ['close', 'terminate'] as const) {
+      const got: Buffer[] = [];
+      let closed!: () => void;
+      const streamClosed = new Promise<void>((r) => (closed = r));
+      const l = await listenWs({
+        port: 0,
+        onConnection: (stream) => {
+          stream.on('data', (d: Buffer) => got.push(d));
+          stream.on('error', () => {});
+          stream.on('close', () => closed());
+        },
+      });
+      listeners.push(l);
+      const ws = new WebSocket(l.url, ['mqtt']);
+      await withTimeout(new Promise((r, j) => (ws.once('open', r), ws.once('error', j))), 5000, 'ws open');
+      ws.send(Buffer.from([0xe0, 0x00]), () => (how === 'close' ? ws.close() : setTimeout(() => ws.terminate(), 50)));
+      await withTimeout(streamClosed, 5000, `server stream close after client ${how}`);
+      expect([...Buffer.concat(got)]).toEqual([0xe0, 0x00]);
+    }
+  });
+
   it('secure WebSocket via dial() streams bytes both ways', async () => {
     const seen: StreamMeta[] = [];
     const l = await listenWs({ host: '::1', port: 0, onConnection: echo(seen), tls: { cert: certs.cert, key: certs.key } });
