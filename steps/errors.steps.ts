@@ -1,8 +1,8 @@
-import { Then, When } from '@cucumber/cucumber';
-import type { QoS } from '../src/codec/index.ts';
-import { ExpectationError } from '../src/client/index.ts';
+import { Given, Then, When } from '@cucumber/cucumber';
+import { decodePacket, type Packet, type ProtocolLevel, type QoS } from '../src/codec/index.ts';
+import { ExpectationError, describePacket } from '../src/client/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
-import { NAME, WITHIN, re, toMs } from './support/parse.ts';
+import { CODES, NAME, WITHIN, re, toCodes, toMs } from './support/parse.ts';
 
 /**
  * Steps of the data-representation, error-handling, authorization and WebSocket features.
@@ -25,4 +25,47 @@ Then(re(`${NAME} receives (\\d+) bytes on "([^"]*)"(?: with qos ([012]))?${WITHI
 Then(re(`${NAME} received exactly one CONNACK`), function (this: W, name: string) {
   const n = this.trace.entries.filter((e) => e.client === name && e.direction === 'received' && e.packet?.type === 'connack').length;
   if (n !== 1) throw new ExpectationError(`${name} received ${n} CONNACK packets; expected exactly one`);
+});
+
+/**
+ * A CONNECT with a protocol name or level the broker does not speak: the broker may answer with
+ * a CONNACK refusing the version (return code 1 in the MQTT 3.1.1 form, 0x84 in the MQTT 5 form;
+ * which form it picks for an unknown level is not pinned down), and must then close. A CONNACK
+ * in the form the client's reader does not expect is accepted too (the client stops reading at
+ * such a packet, so the close that follows cannot be observed then).
+ */
+Then(re(`the connection of ${NAME} is closed${WITHIN}, after a CONNACK refusing the protocol version if the broker sends one`), async function (this: W, name: string, d?: string) {
+  const c = this.client(name);
+  await this.closed(name, d ? this.ms(toMs(d)) : undefined);
+  const refusal = (p: Packet, level: ProtocolLevel): boolean => p.type === 'connack' && p.reasonCode === (level === 5 ? 0x84 : 0x01) && !p.sessionPresent;
+  for (const v of c.unexpectedViolations()) {
+    const other: ProtocolLevel = c.protocolLevel === 5 ? 4 : 5;
+    const r = decodePacket(Buffer.from(v.hex, 'hex'), { protocolLevel: other, from: 'server' });
+    if (r.ok && refusal(r.packet, other)) v.acknowledged = true;
+  }
+  for (const p of c.inbox.filter((x) => x.type === 'connack')) {
+    if (!refusal(p, c.protocolLevel)) throw new ExpectationError(`${name}: the broker answered ${describePacket(p)}; expected no CONNACK or one refusing the protocol version`);
+    c.inbox.splice(c.inbox.indexOf(p), 1);
+  }
+});
+
+/**
+ * CONNACK success, or a refusal with one of `codes` followed by the close of the connection.
+ * For statements where the broker may refuse (a client id it does not like) but must then close.
+ */
+Then(re(`${NAME} is either accepted, or refused with reason code ${CODES} and disconnected${WITHIN}`), async function (this: W, name: string, codes: string, d?: string) {
+  const ms = d ? this.ms(toMs(d)) : this.waitMs;
+  const ack = await this.receive(name, { type: 'connack' }, ms);
+  if (ack.type !== 'connack' || ack.reasonCode === 0) return;
+  if (!toCodes(codes).includes(ack.reasonCode)) throw new ExpectationError(`${name}: refused with ${describePacket(ack)}; expected reason code ${codes}`);
+  if (ack.sessionPresent) throw new ExpectationError(`${name}: a refusing CONNACK has session present 1`);
+  await this.closed(name, ms);
+});
+
+/** Not applicable unless the broker accepts a CONNECT with an empty client id (probed on a connection of its own). */
+Given(re(`the broker accepts an empty client id`), async function (this: W) {
+  await this.sendConnect('empty-id probe', { spec: 'client id ""' });
+  const ack = await this.receive('empty-id probe', { type: 'connack' });
+  await this.disconnect('empty-id probe').catch(() => undefined);
+  return ack.type === 'connack' && ack.reasonCode === 0 ? undefined : this.notApplicable(`the broker refuses an empty client id (${describePacket(ack)}), which it may`);
 });

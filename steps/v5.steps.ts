@@ -278,7 +278,9 @@ When(re(`${NAME} sends a PUBLISH to "([^"]*)" one byte larger than the broker's 
 // ---- flow control towards the broker ----
 
 When(re(`${NAME} sends one QoS 2 PUBLISH to "([^"]*)" more than the broker's Receive Maximum, without PUBREL`), function (this: W, name: string, topic: string) {
-  const max = connackOf(this, name).properties?.receiveMaximum ?? 65535;
+  const ack = connackOf(this, name);
+  if ((ack.properties?.maximumQoS ?? 2) < 2) return this.notApplicable('the broker does not take QoS 2, so a client cannot hold PUBLISHes unacknowledged at it');
+  const max = ack.properties?.receiveMaximum ?? 65535;
   if (max >= 65535) throw new Error('the broker allows 65535 unacknowledged PUBLISHes, which no client can exceed; gate the scenario with "the broker\'s CONNACK declares a receive maximum below 65535"');
   const t = this.topic(topic);
   const frames: Buffer[] = [];
@@ -286,4 +288,5 @@ When(re(`${NAME} sends one QoS 2 PUBLISH to "([^"]*)" more than the broker's Rec
     frames.push(encodePacket({ type: 'publish', topic: t, payload: Buffer.from(String(id)), qos: 2, packetId: id, retain: false, dup: false }, 5));
   }
   this.client(name).sendRaw(Buffer.concat(frames));
+  return undefined;
 });
