@@ -57,7 +57,7 @@ Feature: Enhanced authentication (AUTH)
     When "A" sends raw "f1 02 19 00"
     Then the connection of "A" is closed within 2 s, with reason code 0x81 or 0x82 if the broker sends one
 
-  @MQTT-4.12.0-2 @MQTT-4.12.0-5
+  @MQTT-4.12.0-2 @MQTT-4.12.0-5 @MQTT-3.15.2-1
   Scenario: a SCRAM-SHA-256 exchange: the AUTH challenge and the CONNACK repeat the method
     Given the broker accepts SCRAM-SHA-256 authentication for the configured user
     And client "A" opened a network connection
@@ -101,7 +101,7 @@ Feature: Enhanced authentication (AUTH)
     When "A" sends PINGREQ
     Then "A" receives PINGRESP within 2 s
 
-  @MQTT-4.12.1-2
+  @MQTT-4.12.1-2 @MQTT-3.14.2-1
   Scenario: a failed re-authentication closes the connection
     Given the broker accepts SCRAM-SHA-256 authentication for the configured user
     And client "A" opened a network connection
@@ -124,3 +124,13 @@ Feature: Enhanced authentication (AUTH)
     Then "A" receives CONNACK reason code 0 within 2 s
     When "A" sends AUTH reason code 0x19 authentication method "PLAIN" authentication data "x"
     Then the connection of "A" is closed within 2 s, with a failure reason code if the broker sends one
+
+  @MQTT-3.15.2-2 @MQTT-3.15.2-3 @MQTT-3.2.2-19 @MQTT-3.2.2-20
+  Scenario: the AUTH challenge and the CONNACK fit a small Maximum Packet Size
+    Given the broker accepts SCRAM-SHA-256 authentication for the configured user
+    And client "A" opened a network connection
+    When "A" starts SCRAM-SHA-256 authentication with maximum packet size 160
+    Then "A" receives AUTH reason code 0x18 authentication method "SCRAM-SHA-256" within 2 s
+    When "A" answers the SCRAM challenge
+    Then "A" receives CONNACK reason code 0 within 2 s
+    And no packet "A" received was larger than 160 bytes

@@ -160,3 +160,11 @@ Feature: Subscription options and Subscription Identifiers
     And client "A" connected
     When "A" sends SUBSCRIBE packet id 1 topic filter "so/noid" qos 0 subscription identifier 1
     Then the connection of "A" is closed within 2 s, with reason code 0xA1 if the broker sends one
+
+  @MQTT-3.8.3-4 @MQTT-4.13.1-1
+  Scenario: No Local on a shared subscription is a protocol error
+    Given the broker supports sharedSubscriptions
+    And client "A" connected
+    When "A" sends SUBSCRIBE packet id 1 topic filter "$share/grp/so/shared" qos 0 no local true
+    Then the connection of "A" is closed within 2 s, with reason code 0x82 if the broker sends one
+    And "A" receives nothing like SUBACK reason codes [0] for 100 ms
