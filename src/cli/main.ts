@@ -14,6 +14,7 @@ const commands: Array<{ name: string; load: () => Promise<{ register(p: Command)
   { name: 'coverage', load: () => import('./coverage-command.ts') },
   { name: 'broker', load: () => import('./broker-command.ts') },
   { name: 'proxy', load: () => import('./proxy-command.ts') },
+  { name: 'fleet', load: () => import('./fleet-command.ts') },
 ];
 
 const wanted = process.argv[2];

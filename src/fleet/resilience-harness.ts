@@ -7,7 +7,7 @@ import type { QoS } from '../codec/index.ts';
 import { createRng, hashString, sleep, systemClock, type Clock, type Rng } from '../common/index.ts';
 import type { SpecVersion } from '../spec/types.ts';
 import { createProxy, loadProfile, type Proxy, type ToxicInput } from '../proxy/index.ts';
-import { startBroker, type RunningBroker } from '../broker/start-broker.ts';
+import { startBroker, type RunningBroker } from '../broker/index.ts';
 import type { Misbehave } from '../broker/index.ts';
 import {
   CHECKERS, HistoryRecorder, formatResult, runChecker, toJsonLines, type AllOptions, type CheckResult, type CheckerName,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
-import { register } from '../../src/fleet/fleet-command.ts';
+import { register } from '../../src/cli/fleet-command.ts';
 import { toJsonLines } from '../../src/checker/index.ts';
 import { HB } from '../checker/history-builder.ts';
 

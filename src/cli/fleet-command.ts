@@ -8,8 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { CHECKERS, checkAll, formatResult, fromJsonLines, toJsonLines, type CheckerName } from '../checker/index.ts';
-import { fleetDir, loadFleetScenario } from './fleet-scenario.ts';
-import { runFleet } from './fleet-runner.ts';
+import { fleetDir, loadFleetScenario, runFleet } from '../fleet/index.ts';
 
 function seedArg(v: string): number {
   const n = Number(v);
@@ -38,7 +37,7 @@ export function register(program: Command): void {
       let close = async (): Promise<void> => {};
       let url = o.broker;
       if (url === undefined) {
-        const { startBroker } = await import('../broker/start-broker.ts');
+        const { startBroker } = await import('../broker/index.ts');
         const b = await startBroker({ host: '127.0.0.1', port: 0 });
         url = b.url;
         close = () => b.close();
