@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { Given, Then, When } from '@cucumber/cucumber';
-import { decodePacket, type Packet, type ProtocolLevel, type QoS } from '../src/codec/index.ts';
-import { ExpectationError, describePacket } from '../src/client/index.ts';
+import WebSocket from 'ws';
+import { decodePacket, encodePacket, type Packet, type ProtocolLevel, type QoS } from '../src/codec/index.ts';
+import { ExpectationError, completePacket, describePacket, type PacketPattern } from '../src/client/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
 import { CODES, NAME, WITHIN, re, toCodes, toMs } from './support/parse.ts';
 
@@ -68,4 +70,103 @@ Given(re(`the broker accepts an empty client id`), async function (this: W) {
   const ack = await this.receive('empty-id probe', { type: 'connack' });
   await this.disconnect('empty-id probe').catch(() => undefined);
   return ack.type === 'connack' && ack.reasonCode === 0 ? undefined : this.notApplicable(`the broker refuses an empty client id (${describePacket(ack)}), which it may`);
+});
+
+// ---- authorization (features/authorization/README.md describes what the target must be) ----
+
+const CONVENTION = 'see features/authorization/README.md; the embedded broker of the run has no users or ACL';
+
+Given(re(`the target checks the configured user's password`), function (this: W) {
+  const c = this.run.config;
+  return c.username !== undefined && c.password !== undefined
+    ? undefined
+    : this.notApplicable(`the scenario needs the target's user name and password (MQTT_USERNAME / MQTT_PASSWORD or user:pass@ in the URL); ${CONVENTION}`);
+});
+
+Given(re(`the second user may only use topics under "open/"`), function (this: W) {
+  const c = this.run.config;
+  return c.username2 !== undefined && c.username !== undefined
+    ? undefined
+    : this.notApplicable(`the scenario needs two identities, the second one restricted to the scenario's topics under "open/" (MQTT_USERNAME / MQTT_PASSWORD and MQTT_USERNAME2 / MQTT_PASSWORD2); ${CONVENTION}`);
+});
+
+When(re(`${NAME} tries to connect as the configured user with a wrong password`), function (this: W, name: string) {
+  const u = this.run.config.username ?? '';
+  return this.sendConnect(name, { spec: `username ${JSON.stringify(u)} password ${JSON.stringify(`${this.run.config.password ?? ''}-wrong`)}` }).then(() => undefined);
+});
+
+When(re(`${NAME} tries to connect with an unknown user name`), function (this: W, name: string) {
+  return this.sendConnect(name, { spec: `username ${JSON.stringify(`mh-unknown-${this.clientIdOf(name)}`)} password "x"` }).then(() => undefined);
+});
+
+/**
+ * A PUBLISH the client may not perform is acknowledged by the packet its QoS calls for (in MQTT 5
+ * with one of the given reason codes), or the connection is closed (MQTT 3.1.1 3.3.5-2).
+ */
+Then(re(`${NAME} gets (PUBACK|PUBREC) packet id (\\d+) (?:with reason code ${CODES}|as usual), or its connection is closed${WITHIN}`), async function (this: W, name: string, type: string, id: string, codes?: string, d?: string) {
+  const c = this.client(name);
+  let ack: Packet;
+  try {
+    ack = await this.receive(name, { type: type.toLowerCase() as 'puback', packetId: Number(id) }, d ? this.ms(toMs(d)) : undefined);
+  } catch (e) {
+    if (!c.closed) throw e;
+    await this.closed(name, 0);
+    return;
+  }
+  const rc = (ack as { reasonCode?: number }).reasonCode ?? 0;
+  if (codes && !toCodes(codes).includes(rc)) throw new ExpectationError(`${name}: got ${describePacket(ack)}; expected reason code ${codes}`);
+});
+
+// ---- WebSocket (section 6) ----
+
+/** Not applicable unless the run dials the target over ws:// or wss:// (each raw send is then one WebSocket message). */
+Given(re(`the target is reached over WebSocket`), function (this: W) {
+  return /^wss?:/i.test(this.run.url)
+    ? undefined
+    : this.notApplicable(`the target is reached at ${this.run.display}, not over WebSocket; run with MQTT_BROKER_URL=ws://host:port/mqtt (the embedded broker of the run has no WebSocket listener)`);
+});
+
+/**
+ * MQTT-6.0.0-1: after a normal binary CONNECT / CONNACK, a WebSocket *text* message (holding the
+ * bytes of a PUBLISH, all ASCII) must make the server close the connection. The test client's
+ * byte stream only sends binary messages, so this opens its own WebSocket (candidate for a
+ * TestClient facility: sending a text message).
+ */
+async function textMessageClosesConnection(w: W, name: string, ms: number): Promise<void> {
+  const url = w.run.url;
+  const cfg = w.run.config;
+  const ws = new WebSocket(url, ['mqtt'], {
+    handshakeTimeout: ms, perMessageDeflate: false, rejectUnauthorized: !cfg.insecure, ca: cfg.caFile ? readFileSync(cfg.caFile) : undefined,
+  });
+  const note = (direction: 'sent' | 'received' | 'event', text: string, hex?: string): void => w.trace.add({ client: name, direction, note: text, hex });
+  // Errors after the handshake (a reset when the server drops us) only end the connection.
+  ws.on('error', (e) => note('event', `WebSocket error: ${e.message}`));
+  const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+  const within = <T>(p: Promise<T>, what: string): Promise<T> => {
+    let t: NodeJS.Timeout | undefined;
+    return Promise.race([p, new Promise<T>((_, reject) => { t = setTimeout(() => reject(new ExpectationError(`${name}: ${what} within ${ms} ms`)), ms); })]).finally(() => clearTimeout(t));
+  };
+  try {
+    await within(new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); }), 'no WebSocket handshake');
+    if (ws.protocol !== 'mqtt') throw new ExpectationError(`${name}: the server selected subprotocol "${ws.protocol}", not "mqtt"`);
+    const first = new Promise<Buffer>((resolve) => ws.once('message', (d: Buffer) => resolve(d)));
+    const connect = encodePacket(completePacket({ type: 'connect', clientId: w.clientIdOf(name), username: cfg.username, password: cfg.password === undefined ? undefined : Buffer.from(cfg.password) } as PacketPattern, w.level), w.level);
+    ws.send(connect, { binary: true });
+    note('sent', 'CONNECT (binary message)', connect.toString('hex'));
+    const ack = await within(first, 'no CONNACK');
+    note('received', 'first binary message', ack.toString('hex'));
+    if (ack[0] !== 0x20) throw new ExpectationError(`${name}: expected a CONNACK, got ${ack.toString('hex')}`);
+    // PUBLISH QoS 0, topic "dr/ws-text", payload "text": every byte is ASCII, so it is valid text.
+    const text = Buffer.from(w.level === 5 ? '3011000a64722f77732d74657874' + '00' + '74657874' : '3010000a64722f77732d74657874' + '74657874', 'hex').toString('latin1');
+    ws.send(text, { binary: false });
+    note('sent', `text message ${JSON.stringify(text)}`);
+    await within(closed, 'the connection is still open after a text message');
+    note('event', 'connection closed by the server');
+  } finally {
+    ws.terminate();
+  }
+}
+
+Then(re(`a WebSocket text message from ${NAME} after CONNECT makes the server close the connection${WITHIN}`), function (this: W, name: string, d?: string) {
+  return textMessageClosesConnection(this, name, d ? this.ms(toMs(d)) : this.waitMs);
 });

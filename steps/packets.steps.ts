@@ -17,6 +17,9 @@ When(re(`${NAME} sends the packet:`), function (this: W, name: string, json: str
 When(re(`${NAME} sends raw "([^"]*)"`), function (this: W, name: string, hex: string) {
   this.sendRaw(name, hex);
 });
+When(re(`${NAME} sends a WebSocket text message "([^"]*)"`), function (this: W, name: string, text: string) {
+  this.client(name).sendWebSocketText(text);
+});
 When(re(`${NAME} sends raw bytes:`), function (this: W, name: string, hex: string) {
   this.sendRaw(name, hex);
 });

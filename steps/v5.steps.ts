@@ -122,6 +122,10 @@ When(re(`${NAME} sends with topic alias (the broker's maximum|one above the brok
   this.send(name, p);
 });
 
+Given(re(`${NAME} subscribed to each of ((?:"[^"]*"(?:, | and )?)+?)(?: with qos ([012]))?`), async function (this: W, name: string, filters: string, qos?: string) {
+  for (const f of list(filters)) await this.subscribe(name, f, Number(qos ?? 0) as QoS);
+});
+
 // ---- receiving with checks the packet grammar cannot express ----
 
 Then(re(`${NAME} receives a PUBLISH on "([^"]*)" with payload "([^"]*)" and a message expiry interval between (\\d+) and (\\d+)${WITHIN}`), async function (this: W, name: string, topic: string, payload: string, lo: string, hi: string, d?: string) {

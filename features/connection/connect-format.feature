@@ -75,7 +75,7 @@ Feature: CONNECT flags and payload must agree
       | 6     | 10 0e 00 04 4d 51 54 54 06 02 00 3c 00 00 01 6e |
       | 255   | 10 0e 00 04 4d 51 54 54 ff 02 00 3c 00 00 01 6e |
 
-  @v5 @MQTT-3.1.4-5
+  @v5 @MQTT-3.1.4-1
   Scenario: an MQTT 5 CONNECT with a password but no user name is well-formed
     # Unlike MQTT 3.1.1, MQTT 5 allows a password without a user name: no malformed-packet refusal.
     Given client "A" opened a network connection

@@ -8,12 +8,13 @@ Feature: CONNECT and CONNACK basics
     When "A" connects
     Then "A" next receives CONNACK reason code 0 session present false within 2 s
 
-    @v3.1.1 @MQTT-3.2.0-1 @MQTT-3.1.4-4 @MQTT-3.2.2-1
+    # Reaching a CONNACK at all shows the server speaks MQTT over an ordered byte stream.
+    @v3.1.1 @MQTT-3.2.0-1 @MQTT-3.1.4-4 @MQTT-3.2.2-1 @MQTT-7.1.1-1
     Examples: MQTT 3.1.1
       | version |
       | 3.1.1   |
 
-    @v5 @MQTT-3.2.0-1 @MQTT-3.1.4-5 @MQTT-3.2.2-2
+    @v5 @MQTT-3.2.0-1 @MQTT-3.1.4-5 @MQTT-3.2.2-2 @MQTT-4.2-1
     Examples: MQTT 5
       | version |
       | 5       |

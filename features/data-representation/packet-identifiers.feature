@@ -12,7 +12,7 @@ Feature: Packet Identifiers are never zero
     And client "A" connected
     When "A" sends raw "<packet>"
     Then the connection of "A" is closed within 2 s, with reason code 0x81 or 0x82 if the broker sends one
-    And "sub" receives no message for 300 ms
+    And "sub" receives no message for 100 ms
 
     # SUBSCRIBE / UNSUBSCRIBE filter "a"; PUBLISH topic "dr/pid0" payload "x".
     @v3.1.1 @MQTT-2.3.1-1 @MQTT-4.8.0-1

@@ -5,8 +5,10 @@ Feature: UTF-8 encoded strings
   receiving such a packet closes the connection (MQTT 5: a malformed packet, reason 0x81 when
   it says why). The bytes EF BB BF are the character U+FEFF and are kept wherever they occur.
   Raw packets carry fixed, unprefixed topics ("dr/...") and client ids, so the test can
-  check that nothing is forwarded.
+  check that nothing is forwarded (a copy would go out before the close, so a short wait
+  after it is enough).
 
+  @requires:wildcardSubscriptions
   Scenario Outline: a PUBLISH whose topic name has <defect> closes the connection and is not forwarded
     Given topics are not prefixed
     And client "sub" connected
@@ -14,7 +16,7 @@ Feature: UTF-8 encoded strings
     And client "pub" connected
     When "pub" sends raw "<packet>"
     Then the connection of "pub" is closed within 2 s, with reason code 0x81 if the broker sends one
-    And "sub" receives no message for 300 ms
+    And "sub" receives no message for 100 ms
 
     # PUBLISH QoS 0, topic "dr/<tag>/a" + defect + "b", payload "x"
     @v3.1.1 @MQTT-1.5.3-1 @MQTT-4.8.0-1
@@ -53,6 +55,8 @@ Feature: UTF-8 encoded strings
     Examples: ill-formed UTF-8 (MQTT 3.1.1)
       | field      | defect                 | codes | packet                                                                        |
       | client id  | the surrogate U+DFFF   | 0x81  | 10 11 00 04 4d 51 54 54 04 02 00 3c 00 05 61 ed bf bf 62                       |
+      | user name  | the surrogate U+D800   | 0x81  | 10 14 00 04 4d 51 54 54 04 82 00 3c 00 01 75 00 05 61 ed a0 80 62             |
+      | Will topic | the surrogate U+D800   | 0x81  | 10 17 00 04 4d 51 54 54 04 06 00 3c 00 01 77 00 05 61 ed a0 80 62 00 01 78     |
       | user name  | a truncated E2 82      | 0x81  | 10 13 00 04 4d 51 54 54 04 82 00 3c 00 01 75 00 04 61 e2 82 62                 |
       | Will topic | a code beyond U+10FFFF | 0x81  | 10 18 00 04 4d 51 54 54 04 06 00 3c 00 01 77 00 06 61 f4 90 80 80 62 00 01 78  |
 
@@ -60,6 +64,7 @@ Feature: UTF-8 encoded strings
     Examples: U+0000 (MQTT 3.1.1)
       | field      | defect                 | codes | packet                                                                        |
       | client id  | an encoded U+0000      | 0x81  | 10 0f 00 04 4d 51 54 54 04 02 00 3c 00 03 61 00 62                             |
+      | user name  | an encoded U+0000      | 0x81  | 10 12 00 04 4d 51 54 54 04 82 00 3c 00 01 75 00 03 61 00 62                   |
       | Will topic | an encoded U+0000      | 0x81  | 10 15 00 04 4d 51 54 54 04 06 00 3c 00 01 77 00 03 61 00 62 00 01 78           |
 
     # MQTT 5: malformed (0x81); a refused client id may also be answered with 0x85.
@@ -67,6 +72,8 @@ Feature: UTF-8 encoded strings
     Examples: ill-formed UTF-8 (MQTT 5)
       | field      | defect                 | codes        | packet                                                                           |
       | client id  | the surrogate U+DFFF   | 0x81 or 0x85 | 10 12 00 04 4d 51 54 54 05 02 00 3c 00 00 05 61 ed bf bf 62                        |
+      | user name  | the surrogate U+D800   | 0x81         | 10 15 00 04 4d 51 54 54 05 82 00 3c 00 00 01 75 00 05 61 ed a0 80 62                |
+      | Will topic | the surrogate U+D800   | 0x81         | 10 19 00 04 4d 51 54 54 05 06 00 3c 00 00 01 77 00 00 05 61 ed a0 80 62 00 01 78   |
       | user name  | a truncated E2 82      | 0x81         | 10 14 00 04 4d 51 54 54 05 82 00 3c 00 00 01 75 00 04 61 e2 82 62                  |
       | Will topic | a code beyond U+10FFFF | 0x81         | 10 1a 00 04 4d 51 54 54 05 06 00 3c 00 00 01 77 00 00 06 61 f4 90 80 80 62 00 01 78 |
 
@@ -74,6 +81,7 @@ Feature: UTF-8 encoded strings
     Examples: U+0000 (MQTT 5)
       | field      | defect                 | codes        | packet                                                                           |
       | client id  | an encoded U+0000      | 0x81 or 0x85 | 10 10 00 04 4d 51 54 54 05 02 00 3c 00 00 03 61 00 62                              |
+      | user name  | an encoded U+0000      | 0x81         | 10 13 00 04 4d 51 54 54 05 82 00 3c 00 00 01 75 00 03 61 00 62                      |
       | Will topic | an encoded U+0000      | 0x81         | 10 17 00 04 4d 51 54 54 05 06 00 3c 00 00 01 77 00 00 03 61 00 62 00 01 78          |
 
   Scenario Outline: a User Property whose <part> has <defect> makes the <packet type> malformed
@@ -83,7 +91,7 @@ Feature: UTF-8 encoded strings
     And client "A" <start>
     When "A" sends raw "<packet>"
     Then the connection of "A" is closed within 2 s, with reason code 0x81 if the broker sends one
-    And "sub" receives no message for 300 ms
+    And "sub" receives no message for 100 ms
 
     # PUBLISH QoS 0 topic "dr/up" payload "x" with one User Property (0x26);
     # CONNECT client id "c" with a User Property; CONNECT with a Will on "wt" whose Will Properties hold one.
@@ -124,6 +132,7 @@ Feature: UTF-8 encoded strings
       | v |
       | 5 |
 
+  @requires:qos1
   Scenario Outline: U+FEFF inside a topic name is forwarded unchanged
     Given client "sub" connected
     And client "pub" connected
@@ -151,6 +160,7 @@ Feature: UTF-8 encoded strings
     When "pub" sends PUBLISH topic "bom/up" payload "x" user properties [["\ufeffk", "\ufeffv\ufeff"]]
     Then "sub" receives PUBLISH topic "bom/up" payload "x" user properties [["\ufeffk", "\ufeffv\ufeff"]] within 2 s
 
+  @requires:wildcardSubscriptions
   Scenario Outline: well-formed multi-byte UTF-8 (2, 3 and 4 byte sequences) is accepted and forwarded unchanged
     Given client "sub" connected
     And client "pub" connected

@@ -20,6 +20,7 @@ Feature: QoS 1 delivery (at least once)
       | version |
       | 5       |
 
+  # The strict decoder also checks the forwarded PUBLISH opens with a valid UTF-8 topic name.
   Scenario Outline: a QoS 1 subscriber receives a QoS 1 PUBLISH with a packet identifier and DUP 0
     Given client "sub" connected
     And "sub" subscribed to "q1/fwd" with qos 1
@@ -27,12 +28,12 @@ Feature: QoS 1 delivery (at least once)
     When "pub" publishes "hello" to "q1/fwd" with qos 1
     Then "sub" receives PUBLISH topic "q1/fwd" qos 1 dup false packet id present payload "hello" within 2 s
 
-    @v3.1.1 @MQTT-2.3.1-1 @MQTT-4.3.2-1 @MQTT-2.3.1-4 @MQTT-3.3.2-3
+    @v3.1.1 @MQTT-2.3.1-1 @MQTT-4.3.2-1 @MQTT-2.3.1-4 @MQTT-3.3.2-3 @MQTT-3.3.2-1
     Examples: MQTT 3.1.1
       | version |
       | 3.1.1   |
 
-    @v5 @MQTT-4.3.2-2 @MQTT-2.2.1-4 @MQTT-3.3.2-3
+    @v5 @MQTT-4.3.2-2 @MQTT-2.2.1-4 @MQTT-3.3.2-3 @MQTT-3.3.2-1
     Examples: MQTT 5
       | version |
       | 5       |

@@ -36,7 +36,7 @@ Feature: Receive Maximum flow control
     Then "sub" next receives PUBLISH topic "fc/all" qos 1 payload "n3" within 2 s
     And after 300 ms "sub" has received exactly 3 PUBLISHes on this connection
 
-  @MQTT-3.3.4-9 @MQTT-4.9.0-2
+  @MQTT-3.3.4-9 @MQTT-4.9.0-2 @requires:qos2
   Scenario: a QoS 2 delivery holds its slot until PUBCOMP, not just until PUBREC
     Given client "sub" connected with receive maximum 1
     And "sub" subscribed to "fc/q2" with qos 2
@@ -49,7 +49,7 @@ Feature: Receive Maximum flow control
     When "sub" answers the PUBLISH "q1" with PUBCOMP
     Then "sub" receives PUBLISH topic "fc/q2" qos 2 payload "q2" within 2 s
 
-  @MQTT-3.3.4-9 @MQTT-4.4.0-2
+  @MQTT-3.3.4-9 @MQTT-4.4.0-2 @requires:qos2
   Scenario: a PUBREC with a failure code frees the slot and the message is not sent again
     Given client "sub" connected with receive maximum 1
     And "sub" subscribed to "fc/rej" with qos 2

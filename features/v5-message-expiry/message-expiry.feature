@@ -52,14 +52,18 @@ Feature: Message Expiry Interval
     And "pub" sends <release>
     Then "sub" receives a PUBLISH on "me/live" with payload "live" and a message expiry interval between 1 and 120 within 2 s
 
-    # The QoS 2 message is released at once: a broker may hold it back until PUBREL.
     @MQTT-3.3.2-6
     Examples:
-      | qos | release           |
-      | 1   | PINGREQ           |
+      | qos | release |
+      | 1   | PINGREQ |
+
+    # The QoS 2 message is released at once: a broker may hold it back until PUBREL.
+    @MQTT-3.3.2-6 @requires:qos2
+    Examples:
+      | qos | release            |
       | 2   | PUBREL packet id 4 |
 
-  @MQTT-3.3.2-5
+  @MQTT-3.3.2-5 @requires:retain
   Scenario: an expired retained message is not sent to a new subscriber
     Given client "pub" connected
     When "pub" sends PUBLISH topic "me/ret-gone" qos 1 packet id 1 payload "stale" retain true message expiry interval 1
@@ -69,7 +73,7 @@ Feature: Message Expiry Interval
     And "sub" subscribed to "me/ret-gone" with qos 1
     Then "sub" receives no message on "me/ret-gone" for 500 ms
 
-  @MQTT-3.3.2-6
+  @MQTT-3.3.2-6 @requires:retain
   Scenario: a retained message is sent to a new subscriber with its remaining expiry interval
     Given client "pub" connected
     When "pub" sends PUBLISH topic "me/ret-left" qos 1 packet id 1 payload "fresh" retain true message expiry interval 30
@@ -93,7 +97,7 @@ Feature: Message Expiry Interval
     Then "sub" receives PUBLISH topic "me/held" qos 1 payload "last" within 2 s
     And "sub" receives no message on "me/held" for 300 ms
 
-  @MQTT-4.3.3-7 @MQTT-4.4.0-1
+  @MQTT-4.3.3-7 @MQTT-4.4.0-1 @requires:qos2
   Scenario: a QoS 2 PUBLISH already sent is resent after a reconnect even though its expiry has passed
     Given client "sub" connected with session expiry 60
     And "sub" subscribed to "me/q2" with qos 2
@@ -107,7 +111,7 @@ Feature: Message Expiry Interval
     Then "sub" receives CONNACK reason code 0 session present true within 2 s
     And "sub" receives PUBLISH topic "me/q2" qos 2 dup true payload "in-flight" within 2 s
 
-  @MQTT-4.3.3-13
+  @MQTT-4.3.3-13 @requires:qos2
   Scenario: the broker completes a QoS 2 exchange for a message whose expiry has passed
     Given client "pub" connected
     When "pub" sends PUBLISH topic "me/late" qos 2 packet id 9 payload "late" message expiry interval 1

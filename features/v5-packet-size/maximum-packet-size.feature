@@ -54,7 +54,7 @@ Feature: Maximum Packet Size
     Then "sub" receives PUBLISH topic "ps/queued" qos 1 payload "queued-small" within 2 s
     And no packet "sub" received was larger than 80 bytes
 
-  @MQTT-3.1.2-24
+  @MQTT-3.1.2-24 @requires:retain
   Scenario: a retained message too large for a new subscriber is not sent, but the SUBACK is
     Given client "pub" connected
     When "pub" publishes "big-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" to "ps/ret" with qos 1 retained
@@ -66,27 +66,27 @@ Feature: Maximum Packet Size
 
   @MQTT-3.4.2-2 @MQTT-3.4.2-3 @MQTT-4.3.2-4
   Scenario: a PUBACK still goes out to a client with a small Maximum Packet Size, without what would not fit
-    Given client "A" connected with maximum packet size 16
+    Given client "A" connected with maximum packet size 32
     # Payload Format Indicator 1 with a payload that is not UTF-8: a broker may refuse it with a reason string.
     When "A" sends PUBLISH topic "ps/ack1" qos 1 packet id 1 payload hex "ff fe fd" payload format indicator 1
     Then "A" receives PUBACK packet id 1 within 2 s
-    And no packet "A" received was larger than 16 bytes
+    And no packet "A" received was larger than 32 bytes
 
-  @MQTT-3.5.2-2 @MQTT-3.5.2-3 @MQTT-4.3.3-8
+  @MQTT-3.5.2-2 @MQTT-3.5.2-3 @MQTT-4.3.3-8 @requires:qos2
   Scenario: a PUBREC still goes out to a client with a small Maximum Packet Size, without what would not fit
-    Given client "A" connected with maximum packet size 16
+    Given client "A" connected with maximum packet size 32
     When "A" sends PUBLISH topic "ps/ack2" qos 2 packet id 2 payload hex "ff fe fd" payload format indicator 1
     Then "A" receives PUBREC packet id 2 within 2 s
-    And no packet "A" received was larger than 16 bytes
+    And no packet "A" received was larger than 32 bytes
 
   @MQTT-3.7.2-2 @MQTT-3.7.2-3 @MQTT-4.3.3-11
   Scenario: a PUBCOMP for an unknown packet identifier fits the client's Maximum Packet Size
-    Given client "A" connected with maximum packet size 16
+    Given client "A" connected with maximum packet size 32
     When "A" sends PUBREL packet id 77
     Then "A" receives PUBCOMP packet id 77 within 2 s
-    And no packet "A" received was larger than 16 bytes
+    And no packet "A" received was larger than 32 bytes
 
-  @MQTT-3.6.2-2 @MQTT-3.6.2-3 @MQTT-4.3.3-4
+  @MQTT-3.6.2-2 @MQTT-3.6.2-3 @MQTT-4.3.3-4 @requires:qos2
   Scenario: the broker's PUBREL fits the client's Maximum Packet Size
     Given client "sub" connected with maximum packet size 64
     And "sub" subscribed to "ps/rel" with qos 2
@@ -99,24 +99,24 @@ Feature: Maximum Packet Size
 
   @MQTT-3.9.2-1 @MQTT-3.9.2-2
   Scenario: a refused subscription is answered within the client's Maximum Packet Size
-    Given client "A" connected with maximum packet size 16
+    Given client "A" connected with maximum packet size 32
     When "A" sends SUBSCRIBE packet id 9 topic filter "ps/#/bad" qos 0
     Then "A" is refused the subscription with packet id 9 within 2 s
-    And no packet "A" received was larger than 16 bytes
+    And no packet "A" received was larger than 32 bytes
 
   @MQTT-3.11.2-1 @MQTT-3.11.2-2 @MQTT-3.10.4-5
   Scenario: an UNSUBACK for a filter that was never subscribed fits the client's Maximum Packet Size
-    Given client "A" connected with maximum packet size 16
+    Given client "A" connected with maximum packet size 32
     When "A" sends UNSUBSCRIBE packet id 10 topic filter "ps/never/subscribed/to/this/filter"
     Then "A" receives UNSUBACK packet id 10 within 2 s
-    And no packet "A" received was larger than 16 bytes
+    And no packet "A" received was larger than 32 bytes
 
   @MQTT-3.14.2-3 @MQTT-3.14.2-4
   Scenario: a DISCONNECT for a protocol error fits the client's Maximum Packet Size
-    Given client "A" connected with maximum packet size 16
+    Given client "A" connected with maximum packet size 32
     When "A" sends PUBLISH topic "" payload "x" topic alias 9
     Then the connection of "A" is closed within 2 s, with a failure reason code if the broker sends one
-    And no packet "A" received was larger than 16 bytes
+    And no packet "A" received was larger than 32 bytes
 
   @MQTT-3.2.2-19 @MQTT-3.2.2-20
   Scenario: a refusing CONNACK fits the client's Maximum Packet Size

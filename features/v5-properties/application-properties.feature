@@ -68,12 +68,16 @@ Feature: Application message properties are forwarded unaltered
 
     @MQTT-3.3.2-4 @MQTT-3.3.2-15 @MQTT-3.3.2-16 @MQTT-3.3.2-17 @MQTT-3.3.2-18 @MQTT-3.3.2-20
     Examples:
+      | qos | release |
+      | 0   | PINGREQ |
+      | 1   | PINGREQ |
+
+    @MQTT-3.3.2-4 @MQTT-3.3.2-15 @MQTT-3.3.2-16 @MQTT-3.3.2-17 @MQTT-3.3.2-18 @MQTT-3.3.2-20 @requires:qos2
+    Examples:
       | qos | release            |
-      | 0   | PINGREQ            |
-      | 1   | PINGREQ            |
       | 2   | PUBREL packet id 3 |
 
-  @MQTT-3.3.2-4 @MQTT-3.3.2-15 @MQTT-3.3.2-16 @MQTT-3.3.2-17 @MQTT-3.3.2-18 @MQTT-3.3.2-20
+  @MQTT-3.3.2-4 @MQTT-3.3.2-15 @MQTT-3.3.2-16 @MQTT-3.3.2-17 @MQTT-3.3.2-18 @MQTT-3.3.2-20 @requires:retain
   Scenario: a retained message keeps its properties when sent to a later subscriber
     Given client "pub" connected
     When "pub" sends PUBLISH topic "pr/ret" qos 1 packet id 4 payload "kept" retain true payload format indicator 1 content type "text/plain" response topic "pr/back" correlation data "c-2" user properties [["x", "1"], ["w", "2"]]
@@ -94,11 +98,11 @@ Feature: Application message properties are forwarded unaltered
     Then "sub" receives PUBLISH topic "pr/queued" payload "later" payload format indicator 0 content type "a/b" response topic "pr/r" correlation data "c-3" user properties [["q", "1"], ["p", "2"]] within 2 s
 
   @MQTT-3.3.2-17 @MQTT-3.3.2-18
-  Scenario: every subscriber receives the same User Properties
+  Scenario: every subscriber receives the same User Properties, whatever its subscription QoS
     Given client "s1" connected
     And "s1" subscribed to "pr/fan"
     And client "s2" connected
-    And "s2" subscribed to "pr/+"
+    And "s2" subscribed to "pr/fan" with qos 1
     And client "pub" connected
     When "pub" sends PUBLISH topic "pr/fan" payload "f" user properties [["one", "1"], ["two", "2"]]
     Then "s1" receives PUBLISH topic "pr/fan" payload "f" user properties [["one", "1"], ["two", "2"]] within 2 s

@@ -23,7 +23,7 @@ Feature: Request Response Information and Request Problem Information
     Then "A" receives PUBACK packet id 1 within 2 s
     And the last PUBACK "A" received has no reason string and no user properties
 
-  @MQTT-3.1.2-29
+  @MQTT-3.1.2-29 @requires:qos2
   Scenario: a refused QoS 2 PUBLISH gets a PUBREC without reason string or user properties
     Given client "A" connected with request problem information 0
     When "A" sends PUBLISH topic "rp/rec" qos 2 packet id 2 payload hex "ff fe fd" payload format indicator 1
@@ -51,7 +51,7 @@ Feature: Request Response Information and Request Problem Information
     Then "A" is refused the subscription with packet id 63 within 2 s
     And no SUBACK "A" received had a reason string or user properties
 
-  @MQTT-3.1.2-29
+  @MQTT-3.1.2-29 @requires:qos2
   Scenario: the PUBREL of a QoS 2 delivery has no reason string or user properties
     Given client "sub" connected with request problem information 0
     And "sub" subscribed to "rp/rel" with qos 2

@@ -17,7 +17,7 @@ Feature: Subscription options and Subscription Identifiers
     Then "A" receives message "other" on "so/nl" within 2 s
     And "A" receives no message for 300 ms
 
-  @MQTT-3.8.3-3
+  @MQTT-3.8.3-3 @requires:wildcardSubscriptions
   Scenario: No Local applies per subscription: an overlapping subscription without it still delivers
     Given client "A" connected
     When "A" sends SUBSCRIBE packet id 1 topic filter "so/mix/+" qos 0 no local true topic filter "so/mix/#" qos 0
@@ -36,6 +36,7 @@ Feature: Subscription options and Subscription Identifiers
     Then "A" receives CONNACK reason code 0 session present true within 2 s
     And "A" receives no message for 500 ms
 
+  @requires:retain
   Scenario Outline: Retain As Published <rap> forwards a retained publication with RETAIN <flag>
     Given client "sub" connected
     When "sub" sends SUBSCRIBE packet id 1 topic filter "so/rap" qos 0 retain as published <rap>
@@ -54,7 +55,7 @@ Feature: Subscription options and Subscription Identifiers
       | rap  | flag |
       | true | true |
 
-  @MQTT-3.3.1-13
+  @MQTT-3.3.1-13 @requires:retain
   Scenario: Retain As Published forwards a non-retained publication with RETAIN 0
     Given client "sub" connected
     When "sub" sends SUBSCRIBE packet id 1 topic filter "so/rap0" qos 0 retain as published true
@@ -73,7 +74,7 @@ Feature: Subscription options and Subscription Identifiers
     When "pub" publishes "with-id" to "so/id" with qos 1
     Then "sub" receives PUBLISH topic "so/id" payload "with-id" subscription identifiers [5] within 2 s
 
-  @MQTT-3.3.4-3 @MQTT-3.3.4-4 @MQTT-3.3.4-5
+  @MQTT-3.3.4-3 @MQTT-3.3.4-4 @MQTT-3.3.4-5 @requires:wildcardSubscriptions
   Scenario: overlapping identified subscriptions deliver every matching identifier
     Given the broker supports subscriptionIdentifiers
     And client "sub" connected
@@ -84,7 +85,7 @@ Feature: Subscription options and Subscription Identifiers
     When "pub" publishes "both" to "so/ov/x" with qos 1
     Then "sub" receives the message "both" with subscription identifiers 1 and 268435455 within 2 s
 
-  @MQTT-3.3.4-3 @MQTT-3.3.4-4 @MQTT-3.3.4-5
+  @MQTT-3.3.4-3 @MQTT-3.3.4-4 @MQTT-3.3.4-5 @requires:wildcardSubscriptions
   Scenario: of overlapping subscriptions only the identified one contributes an identifier
     Given the broker supports subscriptionIdentifiers
     And client "sub" connected
@@ -125,7 +126,7 @@ Feature: Subscription options and Subscription Identifiers
     Then "sub" receives PUBLISH topic "so/re" payload "third" within 2 s
     And the last PUBLISH "sub" received has no subscription identifiers
 
-  @MQTT-3.3.4-3
+  @MQTT-3.3.4-3 @requires:retain
   Scenario: a retained message sent on subscribing carries the new subscription's identifier
     Given the broker supports subscriptionIdentifiers
     And client "pub" connected

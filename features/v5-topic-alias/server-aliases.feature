@@ -11,7 +11,7 @@ Feature: Topic aliases sent by the server
   @MQTT-3.1.2-27
   Scenario: a client that sent no Topic Alias Maximum receives no topic aliases
     Given client "sub" connected
-    And "sub" subscribed to "sa/#"
+    And "sub" subscribed to "sa/t"
     When "pub" publishes "m1" to "sa/t"
     And "pub" publishes "m2" to "sa/t"
     And "pub" publishes "m3" to "sa/t"
@@ -22,7 +22,7 @@ Feature: Topic aliases sent by the server
   @MQTT-3.1.2-27
   Scenario: a client that sent Topic Alias Maximum 0 receives no topic aliases
     Given client "sub" connected with topic alias maximum 0
-    And "sub" subscribed to "sa/#"
+    And "sub" subscribed to "sa/t"
     When "pub" publishes "m1" to "sa/t"
     And "pub" publishes "m2" to "sa/t"
     And "pub" publishes "m3" to "sa/t"
@@ -32,7 +32,7 @@ Feature: Topic aliases sent by the server
   @MQTT-3.1.2-26 @MQTT-3.3.2-11 @MQTT-3.3.2-8
   Scenario: with Topic Alias Maximum 1 the broker uses at most alias 1, and every alias resolves to the right topic
     Given client "sub" connected with topic alias maximum 1
-    And "sub" subscribed to "sa/#"
+    And "sub" subscribed to each of "sa/a", "sa/b", "sa/c"
     When "pub" publishes "a1" to "sa/a"
     And "pub" publishes "b1" to "sa/b"
     And "pub" publishes "a2" to "sa/a"
@@ -47,7 +47,7 @@ Feature: Topic aliases sent by the server
   @MQTT-3.1.2-26 @MQTT-3.3.2-11 @MQTT-3.3.2-8
   Scenario: with Topic Alias Maximum 2 and more topics than aliases every alias still resolves correctly
     Given client "sub" connected with topic alias maximum 2
-    And "sub" subscribed to "sa/#" with qos 1
+    And "sub" subscribed to each of "sa/x", "sa/y", "sa/z" with qos 1
     When "pub" publishes "x1" to "sa/x" with qos 1
     And "pub" publishes "y1" to "sa/y" with qos 1
     And "pub" publishes "z1" to "sa/z" with qos 1
@@ -62,7 +62,7 @@ Feature: Topic aliases sent by the server
   @MQTT-3.3.2-7 @MQTT-3.1.2-26
   Scenario: after a reconnect the broker does not rely on aliases mapped on the old connection
     Given client "sub" connected with topic alias maximum 5 and session expiry 60
-    And "sub" subscribed to "sa/#"
+    And "sub" subscribed to "sa/r"
     When "pub" publishes "before1" to "sa/r"
     And "pub" publishes "before2" to "sa/r"
     Then "sub" receives PUBLISH payload "before2" within 2 s
@@ -77,7 +77,7 @@ Feature: Topic aliases sent by the server
   @MQTT-3.1.2-27 @MQTT-3.3.2-7
   Scenario: a client that allowed aliases before and none after reconnecting receives no aliases
     Given client "sub" connected with topic alias maximum 5 and session expiry 60
-    And "sub" subscribed to "sa/#"
+    And "sub" subscribed to "sa/s"
     When "pub" publishes "old1" to "sa/s"
     And "pub" publishes "old2" to "sa/s"
     Then "sub" receives PUBLISH payload "old2" within 2 s

@@ -2,11 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { REGISTRY, findStatement } from '../spec/index.ts';
 import type { SpecVersion, Statement } from '../spec/index.ts';
+import { DEFAULT_EXCLUSIONS, coverageJson, formatCoverage as formatTagCoverage, projectCoverage } from '../report/index.ts';
 
 /**
- * `mqtt-harness coverage`: per version, how many statements a network test can check and,
- * when the conformance suite has written a coverage map, how many of them it covers.
+ * `mqtt-harness coverage` (`npm run coverage:spec`): per version, how many network-testable
+ * statements the conformance suite's feature files cover (by their @MQTT-x tags), which are
+ * uncovered, and which are deliberately excluded (features/coverage-exclusions.yaml).
  *
+ * `--map <file>` counts a coverage map instead:
  * Coverage map (reports/coverage-map.json), either shape:
  *   { "3.1.1": ["MQTT-3.3.1-5", ...] | { "MQTT-3.3.1-5": <anything>, ... }, "5.0": ... }
  *   [ { "version": "3.1.1", "id": "MQTT-3.3.1-5" }, ... ]        (StatementRef objects)
@@ -92,12 +95,30 @@ export function formatCoverage(rows: readonly VersionCoverage[], mapFile: string
 }
 
 interface CoverageOptions {
-  map: string;
+  map?: string;
+  features: string;
+  exclusions: string;
   json?: boolean;
   uncovered?: boolean;
 }
 
+/**
+ * Default: scan the feature files' statement tags (the conformance suite's own coverage),
+ * list uncovered network-testable statements and the deliberate exclusions; exit 1 on a bad
+ * tag or exclusion. With --map: the older coverage-map input described above.
+ */
 function runCoverage(opts: CoverageOptions): void {
+  if (opts.map !== undefined) {
+    runMapCoverage({ ...opts, map: opts.map });
+    return;
+  }
+  const report = projectCoverage(opts.features, opts.exclusions);
+  if (opts.json) process.stdout.write(`${JSON.stringify(coverageJson(report), null, 2)}\n`);
+  else process.stdout.write(`${formatTagCoverage(report, opts.uncovered !== false)}\n`);
+  if (report.errors.length > 0) process.exitCode = 1;
+}
+
+function runMapCoverage(opts: CoverageOptions & { map: string }): void {
   let map: CoverageMap | null = null;
   if (existsSync(opts.map)) {
     let json: unknown;
@@ -123,9 +144,11 @@ function runCoverage(opts: CoverageOptions): void {
 export function register(program: Command): void {
   program
     .command('coverage')
-    .description('count the network-testable statements and how many the conformance suite covers')
-    .option('--map <file>', 'coverage map written by the conformance suite', DEFAULT_MAP)
-    .option('--json', 'print the counts as JSON')
-    .option('--uncovered', 'also list the network-testable statements the map does not cover')
+    .description('per version: network-testable statements covered by at least one conformance scenario, and the uncovered ones')
+    .option('--features <dir>', 'folder of feature files whose statement tags are counted', 'features')
+    .option('--exclusions <file>', 'network statements deliberately not exercised, with reasons', DEFAULT_EXCLUSIONS)
+    .option('--no-uncovered', 'print only the totals')
+    .option('--json', 'print the coverage as JSON')
+    .option('--map <file>', `count a coverage map instead of the feature tags (e.g. ${DEFAULT_MAP})`)
     .action((opts: CoverageOptions) => runCoverage(opts));
 }

@@ -6,6 +6,8 @@ export interface ByteStream {
   /** "tcp 127.0.0.1:1883", "ws ws://host/mqtt" ... for messages. */
   readonly description: string;
   write(bytes: Buffer): void;
+  /** WebSocket only: sends one text (not binary) message, to test MQTT-6.0.0-1. */
+  writeText?(text: string): void;
   /** Half-close our side gracefully (TCP FIN / WebSocket close frame). */
   end(): void;
   /** Tear the connection down at once. */

@@ -47,6 +47,7 @@ export function dialWs(url: string, timeoutMs: number, trust: TlsTrust): Promise
       resolve({
         description: `ws ${url}`,
         write: (b) => { if (ws.readyState === WebSocket.OPEN) ws.send(b, { binary: true }); },
+        writeText: (t) => { if (ws.readyState === WebSocket.OPEN) ws.send(t, { binary: false }); },
         end: () => { if (ws.readyState === WebSocket.OPEN) ws.close(1000); },
         destroy: () => ws.terminate(),
         onData: (cb) => {

@@ -124,6 +124,13 @@ export class TestClient {
     this.stream.write(bytes);
   }
 
+  /** Over WebSocket only: one text message (MQTT must use binary messages, MQTT-6.0.0-1). */
+  sendWebSocketText(text: string): void {
+    if (!this.stream.writeText) throw new Error(`${this.name}: not a WebSocket connection (${this.stream.description}); cannot send a text message`);
+    this.trace.add({ client: this.name, direction: 'sent', hex: Buffer.from(text).toString('hex'), note: 'WebSocket TEXT message' });
+    this.stream.writeText(text);
+  }
+
   /** Sends CONNECT and waits for CONNACK (whatever its reason code). */
   async connect(o: ConnectOptions = {}, timeoutMs = 5000): Promise<ConnackPacket> {
     this.send(buildConnect(o));

@@ -63,7 +63,7 @@ export function formatComplianceSummary(r: ComplianceReport, reportPath = 'repor
   for (const s of r.summary) {
     lines.push(
       `  MQTT ${s.version.padEnd(6)} ${s.passed} passed, ${s.failed} failed (${s.failedMust} MUST), ` +
-      `${s.notApplicable} not applicable, ${s.untested} untested — of ${s.statements} statements (${s.networkTestable} network-testable)`,
+      `${s.notApplicable} not applicable, ${s.untested} untested (${s.untestedNetwork} network-testable) — of ${s.statements} statements (${s.networkTestable} network-testable)`,
     );
   }
   const sc = r.scenarios;

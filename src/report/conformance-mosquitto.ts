@@ -3,7 +3,8 @@
  * conformance suite against it (reports in reports/mosquitto/), and compares the failing
  * scenarios with scenarios/expectations/mosquitto-2.0.11.yaml. Exits 1 when the set of
  * failures changed (printing what was added / removed), 0 when it is the same.
- * `--update` rewrites the expectation file from this run instead.
+ * `--update` rewrites the expectation file from this run instead; `--reuse` skips the run and
+ * reads the report of the previous one.
  */
 import { spawn } from 'node:child_process';
 import { startLocalMosquitto } from './local-mosquitto.ts';
@@ -14,22 +15,27 @@ import type { ComplianceReport } from './compliance-report.ts';
 const EXPECTATIONS = 'scenarios/expectations/mosquitto-2.0.11.yaml';
 const REPORT_DIR = 'reports/mosquitto';
 const update = process.argv.includes('--update');
+const reuse = process.argv.includes('--reuse');
 
-// A report left by an earlier run must never be read as this run's result.
-rmSync(`${REPORT_DIR}/compliance.json`, { force: true });
-const mosquitto = await startLocalMosquitto();
-let status: number;
-try {
-  console.log(`mosquitto listening at ${mosquitto.url}; running the conformance suite (reports in ${REPORT_DIR}/)`);
-  status = await new Promise<number>((resolve) => {
-    const child = spawn('npx', ['cucumber-js'], {
-      stdio: 'inherit',
-      env: { ...process.env, MQTT_BROKER_URL: mosquitto.url, MQTT_REPORT_DIR: REPORT_DIR },
+let status = 0;
+if (!reuse) status = await runSuite();
+
+async function runSuite(): Promise<number> {
+  // A report left by an earlier run must never be read as this run's result.
+  rmSync(`${REPORT_DIR}/compliance.json`, { force: true });
+  const mosquitto = await startLocalMosquitto();
+  try {
+    console.log(`mosquitto listening at ${mosquitto.url}; running the conformance suite (reports in ${REPORT_DIR}/)`);
+    return await new Promise<number>((resolve) => {
+      const child = spawn('npx', ['cucumber-js'], {
+        stdio: 'inherit',
+        env: { ...process.env, MQTT_BROKER_URL: mosquitto.url, MQTT_REPORT_DIR: REPORT_DIR },
+      });
+      child.once('exit', (code) => resolve(code ?? 1));
     });
-    child.once('exit', (code) => resolve(code ?? 1));
-  });
-} finally {
-  await mosquitto.stop();
+  } finally {
+    await mosquitto.stop();
+  }
 }
 
 let report: ComplianceReport;

@@ -17,7 +17,7 @@ export default class ConsoleFormatter extends ProgressFormatter {
       if (!e.testRunFinished) return;
       const attempts = this.eventDataCollector.getTestCaseAttempts();
       const report = buildComplianceReport({ ...collectOutcomes(attempts), info: runInfoOf(attempts) });
-      this.log(formatComplianceSummary(report));
+      this.log(formatComplianceSummary(report, `${process.env.MQTT_REPORT_DIR || 'reports'}/compliance.json`));
     });
   }
 }

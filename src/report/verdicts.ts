@@ -50,6 +50,8 @@ export interface VersionSummary {
   failedMust: number;
   notApplicable: number;
   untested: number;
+  /** Untested statements a network test could check (the rest bind clients or server internals). */
+  untestedNetwork: number;
 }
 
 /** One verdict per registry statement: failed beats passed beats not-applicable beats untested. */
@@ -102,6 +104,7 @@ export function summarize(verdicts: readonly StatementVerdict[]): VersionSummary
       failedMust: vs.filter((v) => v.verdict === 'failed' && isMust(v.level)).length,
       notApplicable: count('not-applicable'),
       untested: count('untested'),
+      untestedNetwork: vs.filter((v) => v.verdict === 'untested' && v.testability === 'network').length,
     };
   });
 }

@@ -69,6 +69,14 @@ describe('TestClient against mosquitto', () => {
   it('connects over WebSocket with subprotocol mqtt', async () => {
     const c = await open({ name: 'W', url: m.wsUrl! });
     expect((await c.connect({ level: 4, clientId: id('w') }, 2000)).reasonCode).toBe(0);
+    // A text message is not MQTT; the trace records it. (mosquitto 2.0.11 does not close the
+    // connection on it, so what the broker does is left to the conformance scenario.)
+    c.sendWebSocketText('hello');
+    expect(c.trace.entries.some((e) => e.note === 'WebSocket TEXT message' && e.hex === Buffer.from('hello').toString('hex'))).toBe(true);
+  });
+  it('refuses a WebSocket text message on a TCP connection', async () => {
+    const c = await open({ name: 'X' });
+    expect(() => c.sendWebSocketText('x')).toThrow(/not a WebSocket connection/);
   });
 
   it('fails to open an unreachable target with a TargetError', async () => {

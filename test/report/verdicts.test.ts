@@ -23,7 +23,7 @@ describe('computeVerdicts', () => {
     expect(v[3].verdict).toBe('untested');
     expect(v[4].verdict).toBe('failed');
     const sum = summarize(v).find((s) => s.version === '5.0')!;
-    expect(sum).toMatchObject({ failed: 1, failedMust: 0, untested: 4 });
+    expect(sum).toMatchObject({ failed: 1, failedMust: 0, untested: 4, untestedNetwork: 4 });
   });
 });
 
