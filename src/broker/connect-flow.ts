@@ -20,6 +20,20 @@ function toReturnCode311(rc: number): number {
   }
 }
 
+/** Reason codes a DISCONNECT may carry (5.0 section 3.14.2.1, MQTT-3.14.2-1). */
+const DISCONNECT_CODES = new Set([
+  0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95, 0x96,
+  0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2,
+]);
+
+/**
+ * The DISCONNECT reason for a failed re-authentication: the mechanism's code when a DISCONNECT
+ * may carry it, else 0x87 Not authorized (e.g. 0x86 Bad user name or password is CONNACK-only).
+ */
+export function reauthFailureCode(rc: number): number {
+  return rc >= 0x80 && DISCONNECT_CODES.has(rc) ? rc : 0x87;
+}
+
 function then<T>(v: T | Promise<T>, f: (x: T) => void | Promise<void>): void | Promise<void> {
   if (v instanceof Promise) return v.then(f);
   return f(v);
@@ -102,7 +116,7 @@ function authStep(c: Connection, step: AuthStep, connect: ConnectPacket | null, 
     if (connect) return refuse(c, step.reasonCode, step.reason ?? 'authentication failed', ref50('MQTT-4.12.0-4'));
     c.reauthing = false;
     c.ctx.logger.info('re-authentication failed', { clientId: c.clientId, statement: formatRef(ref50('MQTT-4.12.1-2')) });
-    return c.disconnect(step.reasonCode, step.reason);
+    return c.disconnect(reauthFailureCode(step.reasonCode), step.reason); // MQTT-3.14.2-1
   }
   const props: Properties = { authenticationMethod: method }; // 4.12.0-5
   if (step.data) props.authenticationData = step.data;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthMechanism, Authenticator, Authorizer } from '../../src/broker/index.ts';
+import { reauthFailureCode } from '../../src/broker/connect-flow.ts';
 import { startTestBroker, type TestBroker } from './helpers.ts';
 import { RawClient } from './raw-client.ts';
 
@@ -18,6 +19,14 @@ const challenge: AuthMechanism = {
     };
   },
 };
+/** Like a password mechanism: "good" succeeds at once, anything else fails with 0x86 (a CONNACK-only code). */
+const password: AuthMechanism = {
+  method: 'TEST-PASSWORD',
+  createSession: () => ({
+    start: (data) => (data?.toString() === 'good' ? { kind: 'success' } : { kind: 'fail', reasonCode: 0x86, reason: 'bad password' }),
+    next: () => ({ kind: 'fail', reasonCode: 0x86 }),
+  }),
+};
 const authenticator: Authenticator = {
   authenticate: async (client, password) => (client.username === 'alice' && password?.toString() === 'secret' ? { ok: true } : { ok: false, reasonCode: 0x86 }),
 };
@@ -33,7 +42,7 @@ const open = async (level: 4 | 5) => {
   return c;
 };
 beforeAll(async () => {
-  tb = await startTestBroker({ authenticator, authorizer, authMechanisms: [challenge], allowAnonymous: false });
+  tb = await startTestBroker({ authenticator, authorizer, authMechanisms: [challenge, password], allowAnonymous: false });
 });
 afterAll(async () => {
   raws.forEach((r) => r.end());
@@ -101,6 +110,24 @@ describe('authentication and authorization', () => {
     d.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'TEST-CHALLENGE', authenticationData: Buffer.from('bad') } });
     expect((await d.expect('connack')).reasonCode).toBe(0x87);
     await d.waitClosed();
+  });
+
+  it('keeps the mechanism code in CONNACK but sends a valid DISCONNECT code when re-authentication fails (3.14.2-1)', async () => {
+    const bad = await open(5);
+    bad.send({ type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 0, clientId: 'pw1', properties: { authenticationMethod: 'TEST-PASSWORD', authenticationData: Buffer.from('nope') } });
+    expect((await bad.expect('connack')).reasonCode).toBe(0x86);
+    await bad.waitClosed();
+    const c = await open(5);
+    c.send({ type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 0, clientId: 'pw2', properties: { authenticationMethod: 'TEST-PASSWORD', authenticationData: Buffer.from('good') } });
+    expect((await c.expect('connack')).reasonCode).toBe(0);
+    c.send({ type: 'auth', reasonCode: 0x19, properties: { authenticationMethod: 'TEST-PASSWORD', authenticationData: Buffer.from('wrong') } });
+    // 0x86 is not a DISCONNECT reason code: the broker must say 0x87 Not authorized instead.
+    expect((await c.expect('disconnect')).reasonCode).toBe(0x87);
+    await c.waitClosed();
+  });
+
+  it('maps failure codes to DISCONNECT codes', () => {
+    expect([0x86, 0x8c, 0x84, 0x00, 0x87, 0x8b, 0x9c].map(reauthFailureCode)).toEqual([0x87, 0x87, 0x87, 0x87, 0x87, 0x8b, 0x9c]);
   });
 
   it('treats a PUBLISH during authentication and AUTH without a method as protocol errors', async () => {
