@@ -19,7 +19,7 @@ When(re(`${NAME} disconnects`), function (this: W, name: string) {
   return this.disconnect(name);
 });
 When(re(`${NAME} drops the connection`), function (this: W, name: string) {
-  this.drop(name);
+  return this.drop(name);
 });
 When(re(`${NAME} closes the connection without DISCONNECT`), function (this: W, name: string) {
   this.client(name).end();

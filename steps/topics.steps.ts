@@ -71,6 +71,7 @@ async function exactlyOne(w: W, names: string[], payload: string, topic: string,
 
 Then(re(`exactly one of ((?:"[^"]+"(?:, | and )?)+) receives message "([^"]*)" on "([^"]*)"(?: with qos ([012]))?${WITHIN}`), function (this: W, list: string, payload: string, topic: string, qos: string | null, d: string | null) {
   const names = [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+  if (names.length < 2) throw new Error(`"exactly one of": expected two or more quoted client names, got ${JSON.stringify(list)}`);
   return exactlyOne(this, names, payload, topic, qos == null ? undefined : Number(qos), d ? this.ms(toMs(d)) : this.waitMs);
 });
 

@@ -60,7 +60,7 @@ export async function startMosquitto(): Promise<Target> {
       'max_inflight_messages 100',
       'max_queued_messages 100000',
       'max_connections -1',
-      'set_tcp_nodelay true',
+      ...(process.env.MOSQ_NODELAY === '0' ? [] : ['set_tcp_nodelay true']),
       'log_dest stderr',
       'log_type error',
       '',

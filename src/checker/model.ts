@@ -2,6 +2,7 @@
  * Folds a history into the facts the checkers reason about: connections, sessions and
  * their subscriptions, publishes with their outcome, receipts and faults. Pure.
  */
+import { stripSharePrefix, topicMatches as matches } from '../codec/index.ts';
 import type { History, Op } from './history.ts';
 import { NEMESIS } from './history.ts';
 
@@ -220,18 +221,9 @@ function nextSession(m: Model, cur: Session | undefined, inv: Op, ok: Op): Sessi
   return s;
 }
 
-/** MQTT topic matching (4.7): + one level, # the rest; $-topics only match filters starting with $. */
+/** MQTT topic matching (4.7) for any subscription, shared ones included. */
 export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.startsWith('$share/') ? filter.split('/').slice(2).join('/') : filter;
-  if (topic.startsWith('$') && !f.startsWith('$')) return false;
-  const fl = f.split('/');
-  const tl = topic.split('/');
-  for (let i = 0; i < fl.length; i++) {
-    if (fl[i] === '#') return true;
-    if (i >= tl.length) return false;
-    if (fl[i] !== '+' && fl[i] !== tl[i]) return false;
-  }
-  return fl.length === tl.length;
+  return matches(stripSharePrefix(filter), topic);
 }
 
 /** Subscriptions of a session that match a topic and were active (acknowledged, not ended) at op index `at`. */

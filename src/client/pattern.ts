@@ -22,6 +22,11 @@ const show = (v: unknown): string => {
   return JSON.stringify(v) ?? String(v);
 };
 
+/** True when every leaf of the pattern says "absent" (null), e.g. `{ topicAlias: null }`. */
+function onlyAbsence(pattern: Record<string, unknown>): boolean {
+  return Object.values(pattern).every((v) => v === undefined || v === null || (isPlainObject(v) && onlyAbsence(v)));
+}
+
 /** Null when `actual` matches; otherwise the first difference, "reasonCode: expected 130 (0x82), got 0". */
 export function mismatch(actual: unknown, pattern: unknown, path = ''): string | null {
   if (pattern === undefined) return null;
@@ -45,6 +50,8 @@ export function mismatch(actual: unknown, pattern: unknown, path = ''): string |
     return null;
   }
   if (isPlainObject(pattern)) {
+    // `properties: { topicAlias: null }` holds for a packet without any properties.
+    if ((actual === undefined || actual === null) && onlyAbsence(pattern)) return null;
     if (!isPlainObject(actual)) return `${path || 'value'}: expected an object, got ${show(actual)}`;
     for (const [k, pv] of Object.entries(pattern)) {
       let av = actual[k];

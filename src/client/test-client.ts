@@ -99,6 +99,11 @@ export class TestClient {
     return this.closeInfo !== undefined;
   }
 
+  /** We asked for the close (end / destroy / close) and it may not have completed yet. */
+  get closing(): boolean {
+    return this.closingByUs;
+  }
+
   /** Violations no step has acknowledged. */
   unexpectedViolations(): RecordedViolation[] {
     return this.violations.filter((v) => !v.acknowledged);
@@ -108,7 +113,10 @@ export class TestClient {
     if (packet.type === 'connect') {
       this.protocolLevel = packet.protocolLevel;
       // What we announce as Maximum Packet Size is what the server must respect (MQTT-3.1.2-24).
-      this.reader.maximumPacketSize = packet.properties?.maximumPacketSize;
+      // 0 is not a valid value (a protocol error the broker must refuse), not a limit: our
+      // decoder must not flag the broker's refusal because of it.
+      const max = packet.properties?.maximumPacketSize;
+      this.reader.maximumPacketSize = max === undefined || max === 0 ? undefined : max;
     }
     const bytes = encodePacket(packet, this.level);
     this.trace.add({ client: this.name, direction: 'sent', packet, hex: bytes.toString('hex') });

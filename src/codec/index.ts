@@ -32,4 +32,5 @@ export type { RawOverrides, ByteSpec } from './raw-builder.ts';
 export { checkUtf8 } from './utf8.ts';
 export { PACKET_NAMES, VARINT_MAX } from './primitives.ts';
 export { topicFilterProblem, topicNameProblem } from './topic-validation.ts';
+export { topicMatches, stripSharePrefix } from './topic-match.ts';
 export type { TopicProblem } from './topic-validation.ts';

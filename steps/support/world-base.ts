@@ -122,6 +122,12 @@ export class WorldBase extends World<Record<string, unknown>> {
     return this.prefixTopics ? topicPrefixer(this.topicPrefix)(t) : t;
   }
 
+  /** A topic filter: like `topic`, and `$share/<group>/<filter>` gets the prefix on its filter part. */
+  topicFilter(f: string): string {
+    const m = /^(\$share\/[^/]*\/)(.*)$/s.exec(f);
+    return m ? m[1] + this.topic(m[2]) : this.topic(f);
+  }
+
   protected withTopics<T extends PacketPattern>(p: T): T {
     return mapTopics(p, (t) => this.topic(t));
   }

@@ -45,6 +45,8 @@ export class ConformanceWorld extends WorldBase {
    */
   async sendConnect(name: string, o: { version?: string; spec?: string; credentials?: Credentials } = {}): Promise<TestClient> {
     const existing = this.clients.get(name);
+    // A connection this scenario is closing must not be reused: wait until it is gone.
+    if (existing && !existing.closed && existing.closing) await existing.close(this.ms(1000));
     const c = existing && !existing.closed ? existing : await this.open(name, o.version);
     const pattern = this.prepareConnect(name, parsePacketSpec(`CONNECT ${o.spec ?? ''}`), o.credentials);
     const level = o.version ? levelOf(o.version) : this.level;
@@ -186,17 +188,22 @@ export class ConformanceWorld extends WorldBase {
     await c.close(this.ms(1000));
   }
 
-  /** Drops the network connection without DISCONNECT (a Will is then published). */
-  drop(name: string): void {
-    this.client(name).destroy();
+  /**
+   * Drops the network connection without DISCONNECT (a Will is then published). Resolves once
+   * the socket is closed, so a reconnect right after it opens a new connection.
+   */
+  async drop(name: string): Promise<void> {
+    const c = this.client(name);
+    c.destroy();
+    await c.expectClosed(this.ms(1000)).catch(() => undefined);
   }
 
   async subscribe(name: string, filter: string, qos: QoS): Promise<void> {
-    await subscribeFlow(this.client(name), this.packetId(name), this.topic(filter), qos, this.waitMs);
+    await subscribeFlow(this.client(name), this.packetId(name), this.topicFilter(filter), qos, this.waitMs);
   }
 
   async unsubscribe(name: string, filter: string): Promise<void> {
-    await unsubscribeFlow(this.client(name), this.packetId(name), this.topic(filter), this.waitMs);
+    await unsubscribeFlow(this.client(name), this.packetId(name), this.topicFilter(filter), this.waitMs);
   }
 
   async publish(name: string, topic: string, payload: string, qos: QoS, retain: boolean): Promise<void> {

@@ -3,19 +3,10 @@
  * "#" the rest, including the parent level). Patterns starting with a wildcard do not match
  * topics starting with "$" (MQTT-4.7.2-1 semantics), so "$SYS/#" needs its own rule.
  */
+import { stripSharePrefix, topicMatches } from '../../codec/index.ts';
 
 /** Does the rule pattern (a filter) match this topic name? */
-export function patternMatchesTopic(pattern: string, topic: string): boolean {
-  const p = pattern.split('/');
-  const t = topic.split('/');
-  if (topic.startsWith('$') && (p[0] === '+' || p[0] === '#')) return false;
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (p[i] !== '+' && p[i] !== t[i]) return false;
-  }
-  return p.length === t.length;
-}
+export const patternMatchesTopic = topicMatches;
 
 /**
  * Is every topic the subscription filter can match also matched by the pattern?
@@ -38,12 +29,6 @@ export function patternCoversFilter(pattern: string, filter: string): boolean {
   return p.length === f.length;
 }
 
-/** Strips "$share/<group>/" so access is judged on the filter the messages come from. */
-export function stripSharePrefix(filter: string): string {
-  if (!filter.startsWith('$share/')) return filter;
-  const rest = filter.slice('$share/'.length);
-  const slash = rest.indexOf('/');
-  return slash < 0 ? filter : rest.slice(slash + 1);
-}
+export { stripSharePrefix };
 
 export const hasWildcard = (s: string): boolean => s.includes('+') || s.includes('#');
