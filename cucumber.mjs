@@ -1,6 +1,10 @@
 // Cucumber configuration of the MQTT conformance suite.
 //
-//   npx cucumber-js                          embedded reference broker (started per worker)
+//   npx cucumber-js                          embedded reference broker (started per worker) with
+//                                            scenarios/embedded/default.yaml: every capability, two
+//                                            test users (credential-gated scenarios run), a WS listener
+//   npx cucumber-js -p embedded-limits       embedded broker with scenarios/embedded/limits.yaml
+//                                            (capabilities off, small limits: the gated scenarios run)
 //   MQTT_BROKER_URL=mqtt://u:p@host:1883 npx cucumber-js
 //   npx cucumber-js -p mosquitto             a local mosquitto on 1883
 //   npx cucumber-js --world-parameters '{"broker":"wss://host/mqtt","insecure":true}'
@@ -13,6 +17,10 @@
 //   clientIdPrefix / MQTT_CLIENT_ID_PREFIX, topicPrefix / MQTT_TOPIC_PREFIX   for shared brokers
 //   timeScale / MQTT_TIME_SCALE     multiplies every timeout (slow brokers or links)
 //   discover / MQTT_DISCOVER=0      skip the capability probe
+//   embeddedConfig / MQTT_EMBEDDED_CONFIG   broker config of the embedded target (default
+//                                   scenarios/embedded/default.yaml; "none": bare broker, no users);
+//                                   its <name>.credentials.yaml gives the credentials unless set above
+//   wsUrl / MQTT_WS_URL             a ws:// endpoint of the same target for the WebSocket scenarios
 //
 // The main process loads the TypeScript formatters through tsx; the workers load tsx through
 // steps/support/register.mjs, imported before the step files.
@@ -48,5 +56,8 @@ export const mosquitto = target('mqtt://127.0.0.1:1883');
 export const emqx = target('mqtt://127.0.0.1:1883', { timeScale: 2 });
 export const hivemq = target('mqtt://127.0.0.1:1883', { timeScale: 2 });
 export const container = target('container:eclipse-mosquitto:2', { timeScale: 2 });
+/** The embedded broker with its optional capabilities off and small limits. */
+const embeddedLimits = { ...common, worldParameters: { embeddedConfig: 'scenarios/embedded/limits.yaml' } };
+export { embeddedLimits as 'embedded-limits' };
 /** CI: the default run, strict (undefined or pending steps fail), no retries. */
 export const ci = { ...common, retry: 0, strict: true };

@@ -42,3 +42,6 @@ Then(re(`the connection of ${NAME} stays open for ${DURATION}`), function (this:
 When(re(`${DURATION} pass(?:es)?`), function (this: W, d: string) {
   return new Promise<void>((r) => setTimeout(r, this.ms(toMs(d))));
 });
+Given(re(`(?:client )?${NAME} (?:is )?connected over WebSocket(?: with MQTT ${VERSION})?(?: (?:with|and) (.+))?`), function (this: W, name: string, version?: string, spec?: string) {
+  return this.connectedOverWebSocket(name, { version, spec });
+});

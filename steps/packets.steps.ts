@@ -41,3 +41,6 @@ Then(re(`${NAME} receives a packet matching${WITHIN}:`), function (this: W, name
 Then(re(`${NAME} receives nothing(?: like ${PACKET})? for ${DURATION}`), function (this: W, name: string, spec: string | undefined, d: string) {
   return this.receiveNothing(name, spec, this.ms(toMs(d)));
 });
+When(re(`${NAME} sends in a WebSocket text message ${PACKET}`), function (this: W, name: string, spec: string) {
+  this.sendAsWebSocketText(name, spec);
+});

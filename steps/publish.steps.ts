@@ -15,3 +15,6 @@ Then(re(`${NAME} receives no message(?: on "([^"]*)")? for ${DURATION}`), functi
 When(re(`${NAME} acknowledges the last PUBLISH`), function (this: W, name: string) {
   return this.acknowledgeLast(name);
 });
+Then(re(`the broker refuses the PUBLISH of ${NAME} with a (PUBACK|PUBREC) packet id (\\d+) of reason code 0x80 or above${WITHIN}, else the scenario is not applicable`), function (this: W, name: string, type: string, id: string, d?: string) {
+  return this.receiveRefusal(name, type.toLowerCase() as 'puback' | 'pubrec', Number(id), d ? this.ms(toMs(d)) : undefined);
+});

@@ -69,37 +69,57 @@ export async function latency(t: Target, o: { rate: number; durationMs: number }
 export interface MemoryResult {
   conns: number;
   failed: number;
+  /** (RSS with all connections − warm baseline) / connections. */
   kibPerConn: number;
+  /** (RSS at N − RSS at N/2) / (N/2): the cost of one more idle connection, without fixed costs
+   *  such as a garbage-collected heap's young generation growing during the connection storm. */
+  marginalKiBPerConn: number;
   baselineKiB: number;
+  halfKiB: number;
   loadedKiB: number;
   firstError?: string;
 }
 
-/** RSS growth of the broker process per idle connection. */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** RSS growth of the broker process per idle connection, in two halves (N/2 then N). */
 export async function memoryPerConnection(t: Target, o: { conns: number }): Promise<MemoryResult> {
   // Warm up code paths (allocators, JIT) with a few connections first, so the baseline is fair.
   const warm = spawnLoad('idle-conns.ts', LOAD_CORE, { port: t.port, conns: 50, parallel: 50 });
   await warm.next('connected', 30_000);
   warm.send({ cmd: 'finish' });
   await warm.stop('SIGTERM', 2000);
-  await new Promise((r) => setTimeout(r, 1000));
+  await sleep(1000);
+  await t.settle?.();
   const baselineKiB = rssKiB(t.pid);
-  const idle = spawnLoad('idle-conns.ts', LOAD_CORE, { port: t.port, conns: o.conns, parallel: 200 });
+  const half = Math.floor(o.conns / 2);
+  const a = spawnLoad('idle-conns.ts', LOAD_CORE, { port: t.port, conns: half, parallel: 200 });
+  const b = spawnLoad('idle-conns.ts', LOAD_CORE, { port: t.port, conns: o.conns - half, parallel: 200, 'wait-go': 'yes' });
   try {
-    const r = await idle.next('connected', 120_000);
-    await new Promise((res) => setTimeout(res, 1500));
+    const ra = await a.next('connected', 120_000);
+    await b.next('ready', 30_000);
+    await sleep(1500);
+    await t.settle?.();
+    const halfKiB = rssKiB(t.pid);
+    b.send({ cmd: 'go' });
+    const rb = await b.next('connected', 120_000);
+    await sleep(1500);
+    await t.settle?.();
     const loadedKiB = rssKiB(t.pid);
-    const n = Number(r.n);
+    const na = Number(ra.n);
+    const n = na + Number(rb.n);
     return {
       conns: n,
-      failed: Number(r.failed),
+      failed: Number(ra.failed) + Number(rb.failed),
       kibPerConn: n > 0 ? (loadedKiB - baselineKiB) / n : NaN,
+      marginalKiBPerConn: n - na > 0 ? (loadedKiB - halfKiB) / (n - na) : NaN,
       baselineKiB,
+      halfKiB,
       loadedKiB,
-      ...(r.firstError ? { firstError: String(r.firstError) } : {}),
+      ...(ra.firstError || rb.firstError ? { firstError: String(ra.firstError || rb.firstError) } : {}),
     };
   } finally {
-    idle.send({ cmd: 'finish' });
-    await idle.stop('SIGTERM', 3000);
+    for (const c of [a, b]) c.send({ cmd: 'finish' });
+    await Promise.all([a.stop('SIGTERM', 3000), b.stop('SIGTERM', 3000)]);
   }
 }

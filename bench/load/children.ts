@@ -100,8 +100,8 @@ export function spawnPinned(name: string, core: number, cmd: string, args: strin
 }
 
 /** Runs one of the bench/load/*.ts children under node + tsx, pinned to a core. */
-export function spawnLoad(file: string, core: number, args: Record<string, string | number>): Child {
+export function spawnLoad(file: string, core: number, args: Record<string, string | number>, nodeArgs: string[] = []): Child {
   const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
   const flat = Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)]);
-  return spawnPinned(file.replace(/\.ts$/, ''), core, process.execPath, ['--import', 'tsx', path, ...flat]);
+  return spawnPinned(file.replace(/\.ts$/, ''), core, process.execPath, [...nodeArgs, '--import', 'tsx', path, ...flat]);
 }

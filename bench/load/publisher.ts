@@ -17,6 +17,8 @@ const durationMs = Number(argOf('duration-ms', '3000'));
 const maxCount = Number(argOf('max-count', '5000000'));
 const payloadSize = Math.max(8, Number(argOf('payload', '64')));
 const rate = Number(argOf('rate', '0'));
+// Refill the window once this many slots are free (1 = refill on every ack).
+const refillAt = Math.max(1, Number(argOf('refill-at', process.env.BENCH_REFILL_AT ?? '1')));
 
 let sent = 0;
 let acked = 0;
@@ -34,17 +36,28 @@ const template = encodePacket(
 );
 const payloadAt = template.length - payloadSize;
 
-function publish(c: RawClient): void {
-  const b = Buffer.allocUnsafe(template.length);
-  template.copy(b);
-  b.writeBigInt64BE(nowNs(), payloadAt);
-  if (qos > 0) {
-    b.writeUInt16BE(nextId, payloadAt - 2);
-    nextId = nextId === 65535 ? 1 : nextId + 1;
-    inflight++;
+// A block of BLOCK copies of the template, so a batch is one copy plus in-place patches.
+const BLOCK = 256;
+const block = Buffer.allocUnsafe(template.length * BLOCK);
+for (let i = 0; i < BLOCK; i++) template.copy(block, i * template.length);
+
+/** Queues n PUBLISHes (n ≤ BLOCK) as one buffer: send stamp and packet id patched per message. */
+function publishBatch(c: RawClient, n: number): void {
+  if (n <= 0) return;
+  const len = template.length;
+  const b = Buffer.allocUnsafe(len * n);
+  block.copy(b, 0, 0, len * n);
+  const stamp = nowNs();
+  for (let i = 0, o = payloadAt; i < n; i++, o += len) {
+    b.writeBigInt64BE(stamp, o);
+    if (qos > 0) {
+      b.writeUInt16BE(nextId, o - 2);
+      nextId = nextId === 65535 ? 1 : nextId + 1;
+    }
   }
+  if (qos > 0) inflight += n;
+  sent += n;
   c.sendRaw(b);
-  sent++;
 }
 
 const mayStart = () => sent < maxCount && nowNs() < deadline;
@@ -60,8 +73,8 @@ function finish(c: RawClient): void {
 
 async function runQos0(c: RawClient): Promise<void> {
   while (mayStart()) {
-    const n = Math.min(rate > 0 ? allowedByRate() : 500, maxCount - sent);
-    for (let i = 0; i < n; i++) publish(c);
+    const n = Math.min(rate > 0 ? allowedByRate() : BLOCK, maxCount - sent);
+    for (let left = n; left > 0; left -= BLOCK) publishBatch(c, Math.min(left, BLOCK));
     if (!c.flush()) await c.drained();
     else await new Promise((r) => (rate > 0 ? setTimeout(r, 1) : setImmediate(r)));
   }
@@ -72,19 +85,32 @@ async function runQos0(c: RawClient): Promise<void> {
 
 function runWindowed(c: RawClient): void {
   const fill = () => {
-    let n = Math.min(window - inflight, allowedByRate());
-    while (n-- > 0 && mayStart()) publish(c);
+    if (mayStart()) {
+      publishBatch(c, Math.min(window - inflight, allowedByRate(), maxCount - sent, BLOCK));
+      // Paced (latency) runs write at once, so the stamp is the moment the bytes leave.
+      if (rate > 0) c.flush();
+    }
     if (!mayStart() && inflight === 0) finish(c);
   };
-  c.onPacket = (p) => {
-    if (p.type === 'puback' || p.type === 'pubcomp') {
+  // Acks are read in place on the lean path; a refill is queued once per turn, after the batch.
+  let refill = false;
+  const refillNow = () => {
+    refill = false;
+    fill();
+  };
+  c.lean((first, buf, start) => {
+    const type = first >> 4;
+    if (type === 4 || type === 7) {
       inflight--;
       acked++;
-      fill();
-    } else if (p.type === 'pubrec') {
-      c.send({ type: 'pubrel', packetId: p.packetId });
+      if (!refill && window - inflight >= refillAt) {
+        refill = true;
+        queueMicrotask(refillNow);
+      }
+    } else if (type === 5) {
+      c.ack(0x62, (buf[start] << 8) | buf[start + 1]);
     }
-  };
+  });
   fill();
   // Paced runs and the end of a run need a timer: acks alone do not wake us then.
   const tick = setInterval(() => {

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { encodePacket, PacketReader, type Packet, type ProtocolLevel } from '../../src/codec/index.ts';
+import { FrameScanner, type FrameHandler } from './frame-scanner.ts';
 
 /**
  * A lean MQTT client for load generation: one TCP socket, our codec, writes batched per event
@@ -11,6 +12,11 @@ export class RawClient {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private scheduled = false;
+  /** Set by lean(): frames go to a FrameScanner instead of the strict decoder. */
+  private scanner: FrameScanner | null = null;
+  /** Small acks (4 bytes each) gathered in one buffer between flushes. */
+  private acks: Buffer | null = null;
+  private ackLen = 0;
   onPacket: (p: Packet) => void = () => {};
   onClose: (why: string) => void = () => {};
   closed = false;
@@ -21,6 +27,7 @@ export class RawClient {
   ) {
     this.reader = new PacketReader({ protocolLevel: level, from: 'server' });
     socket.on('data', (chunk: Buffer) => {
+      if (this.scanner !== null) return this.scanner.push(chunk);
       for (const r of this.reader.push(chunk)) {
         if (!r.ok) {
           this.socket.destroy();
@@ -52,6 +59,38 @@ export class RawClient {
     });
   }
 
+  /**
+   * Switches incoming bytes to the lean framer (after CONNACK/SUBACK, before load starts):
+   * onFrame sees every packet's first byte and body in place, without a decoded object.
+   */
+  lean(onFrame: FrameHandler): void {
+    this.scanner = new FrameScanner(onFrame, (m) => {
+      this.socket.destroy();
+      this.onClose(`bad frame from broker: ${m}`);
+    });
+  }
+
+  /** Queues a 4-byte ack (PUBACK 0x40, PUBREC 0x50, PUBREL 0x62, PUBCOMP 0x70). */
+  ack(first: number, packetId: number): void {
+    if (this.acks === null) this.acks = Buffer.allocUnsafe(64 * 1024);
+    else if (this.ackLen + 4 > this.acks.length) this.flush();
+    const a = this.acks;
+    const o = this.ackLen;
+    a[o] = first;
+    a[o + 1] = 2;
+    a[o + 2] = packetId >> 8;
+    a[o + 3] = packetId & 0xff;
+    this.ackLen = o + 4;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
   /** Queues a packet; queued packets go out in one write at the end of this turn. */
   send(p: Packet): void {
     this.sendRaw(encodePacket(p, this.level));
@@ -60,15 +99,17 @@ export class RawClient {
   sendRaw(b: Buffer): void {
     this.pending.push(b);
     this.pendingBytes += b.length;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.schedule();
   }
 
   /** Writes what is queued now; returns false when the socket wants us to wait for 'drain'. */
   flush(): boolean {
     this.scheduled = false;
+    if (this.ackLen > 0) {
+      this.pending.push(Buffer.from(this.acks!.subarray(0, this.ackLen)));
+      this.pendingBytes += this.ackLen;
+      this.ackLen = 0;
+    }
     if (this.pending.length === 0 || this.closed) return true;
     const buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];

@@ -22,20 +22,36 @@ let firstNs = 0n;
 let lastNs = 0n;
 let finishing = false;
 
+/**
+ * Counts deliveries on the lean path: PUBLISH frames are read in place (QoS from the flags,
+ * packet id after the topic, the send stamp at the payload's start) and acked with 4-byte
+ * frames batched per turn. A PUBLISH on another topic is an error, not a delivery.
+ */
 function attach(c: RawClient): void {
-  c.onPacket = (p) => {
-    if (p.type === 'publish') {
+  const topicLen = Buffer.byteLength(topic);
+  c.lean((first, buf, start, end) => {
+    const type = first >> 4;
+    if (type === 3) {
       const t = nowNs();
+      const q = (first >> 1) & 3;
+      const tl = (buf[start] << 8) | buf[start + 1];
+      if (tl !== topicLen) fatal(new Error(`PUBLISH on an unexpected topic (length ${tl})`));
+      let at = start + 2 + tl;
+      let id = 0;
+      if (q > 0) {
+        id = (buf[at] << 8) | buf[at + 1];
+        at += 2;
+      }
       if (received === 0) firstNs = t;
       lastNs = t;
       received++;
-      if (latency && p.payload.length >= 8) hist.recordValue(Math.max(1, Number((t - p.payload.readBigInt64BE(0)) / 1000n)));
-      if (p.qos === 1) c.send({ type: 'puback', packetId: p.packetId! });
-      else if (p.qos === 2) c.send({ type: 'pubrec', packetId: p.packetId! });
-    } else if (p.type === 'pubrel') {
-      c.send({ type: 'pubcomp', packetId: p.packetId });
+      if (latency && end - at >= 8) hist.recordValue(Math.max(1, Number((t - buf.readBigInt64BE(at)) / 1000n)));
+      if (q === 1) c.ack(0x40, id);
+      else if (q === 2) c.ack(0x50, id);
+    } else if (type === 6) {
+      c.ack(0x70, (buf[start] << 8) | buf[start + 1]);
     }
-  };
+  });
   c.onClose = (why) => {
     if (!finishing) fatal(new Error(`subscriber connection lost: ${why}`));
   };

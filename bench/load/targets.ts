@@ -10,6 +10,8 @@ export interface Target {
   name: string;
   port: number;
   pid: number;
+  /** Bring the process to a settled memory state before an RSS reading (a full GC for Node). */
+  settle?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,12 +41,32 @@ async function waitForPort(port: number, child: Child, timeoutMs: number): Promi
   throw new Error(`${child.name} did not listen on ${port} within ${timeoutMs} ms`);
 }
 
-/** The reference broker in its own process, pinned to core 0. */
+/**
+ * The reference broker in its own process, pinned to core 0. BENCH_OURS_NODE_ARGS adds Node
+ * options, e.g. "--max-semi-space-size=1" (a small young generation: less RSS, more scavenges).
+ */
 export async function startOurs(): Promise<Target> {
-  const c = spawnLoad('our-broker.ts', 0, {});
+  const extra = (process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const c = spawnLoad('our-broker.ts', 0, {}, ['--expose-gc', ...extra]);
   const ready = await c.next('ready', 20_000);
-  return { name: 'ours', port: Number(ready.port), pid: Number(ready.pid), stop: () => c.stop() };
+  return {
+    name: 'ours',
+    port: Number(ready.port),
+    pid: Number(ready.pid),
+    settle: async () => {
+      c.send({ cmd: 'gc' });
+      await c.next('gc-done', 10_000);
+    },
+    stop: () => c.stop(),
+  };
 }
+
+/**
+ * mosquitto runs with its default Nagle setting unless BENCH_MOSQUITTO_NODELAY=1. It writes every
+ * packet with its own write(); with TCP_NODELAY each one is a TCP segment and it loses about a
+ * third of its QoS 0 throughput here (≈100k vs ≈150k msg/s), so its default is the stronger baseline.
+ */
+export const MOSQUITTO_NODELAY = process.env.BENCH_MOSQUITTO_NODELAY === '1';
 
 /** Debian's mosquitto with a generated config (same window and queue sizes as ours), pinned to core 0. */
 export async function startMosquitto(): Promise<Target> {
@@ -60,7 +82,7 @@ export async function startMosquitto(): Promise<Target> {
       'max_inflight_messages 100',
       'max_queued_messages 100000',
       'max_connections -1',
-      ...(process.env.MOSQ_NODELAY === '0' ? [] : ['set_tcp_nodelay true']),
+      ...(MOSQUITTO_NODELAY ? ['set_tcp_nodelay true'] : []),
       'log_dest stderr',
       'log_type error',
       '',

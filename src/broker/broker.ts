@@ -14,6 +14,7 @@ import { PublishCache } from './publish-cache.ts';
 import { RetainedStore } from './retained-store.ts';
 import { Router } from './router.ts';
 import { SessionManager } from './sessions.ts';
+import { ConnSweep } from './conn-sweep.ts';
 import { sysMessages, SYS_PREFIX } from './sys-topics.ts';
 
 export class Broker {
@@ -33,6 +34,7 @@ export class Broker {
     const router = new Router(persistence, options.misbehave);
     const retained = new RetainedStore();
     this.stats = { clientsConnected: 0, messagesReceived: 0, messagesSent: 0, messagesDropped: 0, protocolViolations: 0, startedAt: clock.now() };
+    const connections = new Set<ConnectionLike>();
     const ctx: BrokerContext = {
       caps: resolveCaps(options.capabilities),
       limits,
@@ -50,7 +52,8 @@ export class Broker {
       misbehave: options.misbehave ?? {},
       stats: this.stats,
       live: new Map<string, ConnectionLike>(),
-      connections: new Set<ConnectionLike>(),
+      connections,
+      sweep: new ConnSweep(connections),
       closing: false,
       publish: (msg) => this.publish(msg),
     };
@@ -123,6 +126,7 @@ export class Broker {
     this.closed = (async () => {
       await this.ready.catch(() => undefined);
       for (const c of [...ctx.connections]) c.disconnect(0x8b);
+      ctx.sweep.stop();
       ctx.sessions.stopTimers();
       await ctx.persistence.sync().catch(() => undefined);
       await ctx.persistence.close();

@@ -3,7 +3,7 @@
  * enhanced, incl. re-authentication), session takeover, Clean Start / Session Expiry, CONNACK.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuthPacket, ConnectPacket, ConnackPacket, Properties } from '../codec/index.ts';
+import { encodePacket, type AuthPacket, type ConnectPacket, type ConnackPacket, type Properties } from '../codec/index.ts';
 import { formatRef, ref311, ref50, type StatementRef } from '../spec/types.ts';
 import type { AuthStep } from './hooks.ts';
 import { ConnState, type Connection } from './connection.ts';
@@ -161,6 +161,14 @@ function accept(c: Connection, p: ConnectPacket, assigned: boolean, authProps?: 
   const props = p.properties ?? {};
   const requested = c.level5 ? (props.sessionExpiryInterval ?? 0) : p.clean ? 0 : NEVER_EXPIRES;
   const expiry = Math.min(requested, ctx.limits.maxSessionExpiryInterval);
+  const ackProps = c.level5 ? connackProperties(c, props, assigned, expiry, requested, authProps) : undefined;
+  // 5.0 MQTT-3.1.2-24: a CONNACK larger than the client's Maximum Packet Size must not be sent;
+  // the only way on is to close before the session is touched.
+  if (c.level5 && encodePacket({ type: 'connack', sessionPresent: false, reasonCode: 0, properties: ackProps }, 5).length > c.clientMaxPacket) {
+    ctx.logger.info('CONNACK larger than the client\'s Maximum Packet Size: closing', { clientId: c.clientId, statement: formatRef(ref50('MQTT-3.1.2-24')) });
+    c.close();
+    return;
+  }
 
   // 3.1.1 MQTT-3.1.4-2 / 5.0 MQTT-3.1.4-3: take over an existing connection of this client.
   const old = ctx.live.get(c.clientId);
@@ -187,29 +195,35 @@ function accept(c: Connection, p: ConnectPacket, assigned: boolean, authProps?: 
       c.willExpiry = messageExpiryInterval;
     }
   }
-  const keepAlive = caps.serverKeepAlive ?? p.keepAlive;
+  // Server Keep Alive exists only in 5.0 (3.2.2.3.14): a 3.1.1 client cannot be told, so its own
+  // Keep Alive stays in force (3.1.1 MQTT-3.1.2-24).
+  const keepAlive = c.level5 && caps.serverKeepAlive !== undefined ? caps.serverKeepAlive : p.keepAlive;
   c.startKeepAlive(keepAlive);
 
   const ack: ConnackPacket = { type: 'connack', sessionPresent: present, reasonCode: 0 };
-  if (c.level5) {
-    const a: Properties = { ...authProps };
-    if (expiry !== requested) a.sessionExpiryInterval = expiry;
-    if (caps.receiveMaximum < 65535) a.receiveMaximum = caps.receiveMaximum;
-    if (caps.maximumQoS < 2) a.maximumQoS = caps.maximumQoS;
-    if (!caps.retainAvailable) a.retainAvailable = 0;
-    if (caps.maximumPacketSize < 268_435_460) a.maximumPacketSize = caps.maximumPacketSize;
-    if (assigned) a.assignedClientIdentifier = c.clientId;
-    if (caps.topicAliasMaximum > 0) a.topicAliasMaximum = caps.topicAliasMaximum;
-    if (!caps.wildcardSubscriptionAvailable) a.wildcardSubscriptionAvailable = 0;
-    if (!caps.subscriptionIdentifiersAvailable) a.subscriptionIdentifierAvailable = 0;
-    if (!caps.sharedSubscriptionAvailable) a.sharedSubscriptionAvailable = 0;
-    if (caps.serverKeepAlive !== undefined) a.serverKeepAlive = caps.serverKeepAlive;
-    // Response Information only when asked for (5.0 MQTT-3.1.2-28): a topic prefix this client may use.
-    if (props.requestResponseInformation === 1) a.responseInformation = `response/${c.clientId}`;
-    if (Object.keys(a).length > 0) ack.properties = a;
-  }
+  if (ackProps) ack.properties = ackProps;
   c.sendPacket(ack);
   ctx.logger.debug('client connected', { clientId: c.clientId, level: p.protocolLevel, sessionPresent: present, transport: c.transport });
   if (present) c.resumeSession();
+}
+
+/** The 5.0 CONNACK properties of an accepted CONNECT (undefined when there are none). */
+function connackProperties(c: Connection, props: Properties, assigned: boolean, expiry: number, requested: number, authProps?: Properties): Properties | undefined {
+  const caps = c.ctx.caps;
+  const a: Properties = { ...authProps };
+  if (expiry !== requested) a.sessionExpiryInterval = expiry;
+  if (caps.receiveMaximum < 65535) a.receiveMaximum = caps.receiveMaximum;
+  if (caps.maximumQoS < 2) a.maximumQoS = caps.maximumQoS;
+  if (!caps.retainAvailable) a.retainAvailable = 0;
+  if (caps.maximumPacketSize < 268_435_460) a.maximumPacketSize = caps.maximumPacketSize;
+  if (assigned) a.assignedClientIdentifier = c.clientId;
+  if (caps.topicAliasMaximum > 0) a.topicAliasMaximum = caps.topicAliasMaximum;
+  if (!caps.wildcardSubscriptionAvailable) a.wildcardSubscriptionAvailable = 0;
+  if (!caps.subscriptionIdentifiersAvailable) a.subscriptionIdentifierAvailable = 0;
+  if (!caps.sharedSubscriptionAvailable) a.sharedSubscriptionAvailable = 0;
+  if (caps.serverKeepAlive !== undefined) a.serverKeepAlive = caps.serverKeepAlive;
+  // Response Information only when asked for (5.0 MQTT-3.1.2-28): a topic prefix this client may use.
+  if (props.requestResponseInformation === 1) a.responseInformation = `response/${c.clientId}`;
+  return Object.keys(a).length > 0 ? a : undefined;
 }
 

@@ -33,15 +33,8 @@ function onStreamGone(this: Duplex): void {
 function onStreamEnd(this: Duplex): void {
   (this as Tagged)[CONN].close();
 }
-function onConnectTimeout(c: Connection): void {
-  if (c.state < ConnState.Connected) {
-    c.ctx.logger.info('connect timeout', { remoteAddress: c.remoteAddress, transport: c.transport });
-    c.close();
-  }
-}
-function onKeepAliveTimer(c: Connection): void {
-  c.checkKeepAlive();
-}
+/** A connected client's reader is dropped after this long without input (it is rebuilt on the next byte). */
+const READER_IDLE_MS = 1000;
 
 export class Connection implements SessionLink, ConnectionLike {
   state: ConnStateT = ConnState.New;
@@ -50,12 +43,14 @@ export class Connection implements SessionLink, ConnectionLike {
   info: ClientInfo | null = null;
   session: Session | null = null;
   corked = false;
-  readonly reader: PacketReader;
+  /** Null while the connection idles (see sweep); `reader` rebuilds it. */
+  private rd: PacketReader | null;
   /** Packets waiting while an async step (authentication) runs. */
   backlog: Packet[] | null = null;
   keepAliveMs = 0;
   lastRx = performance.now();
-  private timer: NodeJS.Timeout | null = null;
+  /** When the socket opened; the CONNECT deadline counts from here. */
+  private readonly openedAt = this.lastRx;
   /** Client -> server topic aliases (5.0). */
   aliasIn: Map<number, string> | null = null;
   clientMaxPacket = Infinity;
@@ -84,14 +79,19 @@ export class Connection implements SessionLink, ConnectionLike {
     readonly transport: string,
     readonly remoteAddress: string | undefined,
   ) {
-    this.reader = new PacketReader({ maximumPacketSize: ctx.caps.maximumPacketSize, from: 'client' });
+    this.rd = new PacketReader({ maximumPacketSize: ctx.caps.maximumPacketSize, from: 'client' });
     ctx.connections.add(this);
     (stream as Tagged)[CONN] = this;
     stream.on('data', onStreamData);
     stream.on('error', onStreamGone);
     stream.on('close', onStreamGone);
     stream.on('end', onStreamEnd);
-    this.timer = setTimeout(onConnectTimeout, ctx.limits.connectTimeoutMs, this);
+    ctx.sweep.ensureRunning();
+  }
+
+  /** The framer/decoder; rebuilt at the negotiated level after an idle spell released it. */
+  get reader(): PacketReader {
+    return (this.rd ??= new PacketReader({ protocolLevel: this.protocolLevel, maximumPacketSize: this.ctx.caps.maximumPacketSize, from: 'client' }));
   }
 
   get level5(): boolean {
@@ -244,25 +244,32 @@ export class Connection implements SessionLink, ConnectionLike {
     resumeDeliveries(this);
   }
 
-  // ---- timers and teardown ----
+  // ---- timers (the broker's shared sweep, conn-sweep.ts) and teardown ----
 
+  /** Keep alive in seconds from CONNECT (0 = off); enforced at 1.5x by sweep(). */
   startKeepAlive(seconds: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
     this.keepAliveMs = seconds * 1500;
-    if (seconds > 0) this.armKeepAlive(this.keepAliveMs);
   }
 
-  private armKeepAlive(ms: number): void {
-    this.timer = setTimeout(onKeepAliveTimer, Math.ceil(ms), this);
-  }
-
-  checkKeepAlive(): void {
-    const idle = performance.now() - this.lastRx;
-    if (idle >= this.keepAliveMs) {
+  /** Called by the shared sweep every SWEEP_MS with performance.now(). */
+  sweep(now: number): void {
+    const st = this.state;
+    if (st === ConnState.Closed) return;
+    if (st !== ConnState.Connected) {
+      if (now - this.openedAt >= this.ctx.limits.connectTimeoutMs) {
+        this.ctx.logger.info('connect timeout', { remoteAddress: this.remoteAddress, transport: this.transport });
+        this.close();
+      }
+      return;
+    }
+    const idle = now - this.lastRx;
+    if (this.keepAliveMs > 0 && idle >= this.keepAliveMs) {
       this.ctx.logger.info('keep alive timeout', { clientId: this.clientId, statement: formatRef(this.level5 ? ref50('MQTT-3.1.2-22') : ref311('MQTT-3.1.2-24')) });
       this.disconnect(0x8d);
-    } else this.armKeepAlive(this.keepAliveMs - idle);
+      return;
+    }
+    const rd = this.rd;
+    if (rd !== null && idle >= READER_IDLE_MS && rd.buffered === 0 && !rd.dead && this.backlog === null) this.rd = null;
   }
 
   /** Close the stream after flushing what was written; session bookkeeping runs now. */
@@ -278,8 +285,6 @@ export class Connection implements SessionLink, ConnectionLike {
     if (this.state === ConnState.Closed) return;
     const wasConnected = this.state === ConnState.Connected;
     this.state = ConnState.Closed;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
     const ctx = this.ctx;
     ctx.connections.delete(this);
     if (wasConnected) {

@@ -1,5 +1,6 @@
 /** Everything a connection shares with the rest of the broker. */
 import type { Clock } from '../common/index.ts';
+import type { ConnSweep } from './conn-sweep.ts';
 import type { AuthMechanism, Authenticator, Authorizer } from './hooks.ts';
 import type { Logger } from './logger.ts';
 import type { Message } from './message.ts';
@@ -49,6 +50,8 @@ export interface BrokerContext {
   live: Map<string, ConnectionLike>;
   /** Every open connection. */
   connections: Set<ConnectionLike>;
+  /** The shared timer that checks CONNECT deadlines and keep alive of `connections`. */
+  sweep: ConnSweep;
   closing: boolean;
   /** Publish an Application Message: retained store update + routing. */
   publish(msg: Message): void;

@@ -1,3 +1,4 @@
+import { encodePacket } from '../codec/index.ts';
 import type { ConnackPacket, Packet, QoS } from '../codec/packet-types.ts';
 import type { DialOptions } from './byte-stream.ts';
 import { TestClient } from './test-client.ts';
@@ -16,6 +17,8 @@ export interface VersionCapabilities {
   receiveMaximum: number;
   maximumPacketSize?: number;
   serverKeepAlive?: number;
+  /** Size in bytes of the CONNACK the probe got (5.0): a client whose Maximum Packet Size is smaller cannot be answered. */
+  connackBytes?: number;
   /** Why the version could not be probed, if it could not. */
   error?: string;
   /** The broker answered CONNACK "unsupported protocol version" (3.1.1 code 1 / 5.0 code 0x84). */
@@ -91,7 +94,7 @@ async function probe5(o: DiscoverOptions): Promise<VersionCapabilities> {
     c = await TestClient.open({ ...o, name: 'probe5' });
     const ack = await c.connect({ level: 5, clientId: `${o.clientIdPrefix}cap5`, username: o.username, password: o.password }, o.timeoutMs);
     c.send({ type: 'disconnect' });
-    return capabilitiesFromConnack(ack);
+    return { ...capabilitiesFromConnack(ack), connackBytes: encodePacket(ack, 5).length };
   } catch (e) {
     // A 3.1.1-only broker answers a 5.0 CONNECT with a 3.1.1 CONNACK "unacceptable protocol version".
     if (c?.violations[0]?.hex === '20020001') return { ...unsupported('answered with a 3.1.1 CONNACK return code 1'), versionRefused: true };

@@ -24,6 +24,16 @@ export interface TargetConfig {
   timeScale: number;
   /** Capability probe on start (default on). */
   discover: boolean;
+  /**
+   * Broker config file the embedded broker starts from (default
+   * scenarios/embedded/default.yaml; "none": a bare broker). Only used when broker is 'embedded'.
+   */
+  embeddedConfig?: string;
+  /**
+   * A WebSocket endpoint (ws:// or wss://) of the same broker, for the scenarios that need one
+   * while the run itself uses TCP (the embedded broker supplies its own when its config opens one).
+   */
+  wsUrl?: string;
 }
 
 /** The world-parameter names and the environment variable each one can also come from. */
@@ -39,6 +49,8 @@ export const TARGET_ENV: Record<keyof TargetConfig, string> = {
   topicPrefix: 'MQTT_TOPIC_PREFIX',
   timeScale: 'MQTT_TIME_SCALE',
   discover: 'MQTT_DISCOVER',
+  embeddedConfig: 'MQTT_EMBEDDED_CONFIG',
+  wsUrl: 'MQTT_WS_URL',
 };
 
 const truthy = (v: unknown): boolean => v === true || v === 1 || (typeof v === 'string' && /^(1|true|yes|on)$/i.test(v));
@@ -79,6 +91,11 @@ export function resolveTarget(params: Record<string, unknown>, env: NodeJS.Proce
     throw new TargetError(`clientIdPrefix "${clientIdPrefix}" must be letters and digits only (3.1.1 servers need only accept those)`);
   }
   const discoverRaw = get('discover');
+  const wsUrl = str('wsUrl');
+  if (wsUrl !== undefined) {
+    if (!/^wss?:\/\//i.test(wsUrl)) throw new TargetError(`wsUrl must be a ws:// or wss:// URL, got "${wsUrl}"`);
+    parseBrokerUrl(wsUrl);
+  }
   return {
     broker,
     caFile: str('caFile'),
@@ -91,6 +108,8 @@ export function resolveTarget(params: Record<string, unknown>, env: NodeJS.Proce
     topicPrefix: str('topicPrefix') ?? '',
     timeScale,
     discover: discoverRaw === undefined ? true : truthy(discoverRaw),
+    embeddedConfig: str('embeddedConfig'),
+    wsUrl,
   };
 }
 

@@ -70,6 +70,7 @@ export function collectOutcomes(attempts: readonly AttemptLike[]): CollectedRun 
       const t = interpretTags(pickleTagRefs(a.pickle, a.gherkinDocument), `${where} "${a.pickle.name}"`);
       outcome.version = t.version;
       outcome.statementIds = t.statements.map((s) => s.id);
+      if (t.negativeControl) outcome.negativeControl = true;
     } catch (e) {
       if (!(e instanceof TagError)) throw e;
       run.tagErrors.push(e.message);

@@ -17,7 +17,11 @@ export interface ComplianceReport {
   /** Exit policy: the run fails only when a MUST / MUST NOT statement failed (or the harness broke). */
   verdictPolicy: string;
   summary: VersionSummary[];
-  scenarios: { total: number; passed: number; failed: number; advisoryFailed: number; notApplicable: number; errors: number; skipped: number };
+  scenarios: {
+    total: number; passed: number; failed: number; advisoryFailed: number; notApplicable: number; errors: number; skipped: number;
+    /** @negative-control scenarios (harness self-checks against its own broken broker; not counted in verdicts). */
+    negativeControls: number;
+  };
   /** Failed advisory scenarios (@advisory or only SHOULD / MAY statements): findings, not run failures. */
   advisoryFindings: ScenarioOutcome[];
   tagErrors: string[];
@@ -48,10 +52,16 @@ export function buildComplianceReport(run: CollectedRun & { info?: RunInfo }, no
       notApplicable: count('not-applicable'),
       errors: count('error'),
       skipped: count('skipped'),
+      negativeControls: run.outcomes.filter((o) => o.negativeControl).length,
     },
     advisoryFindings: run.outcomes.filter((o) => o.kind === 'advisory-failed'),
     tagErrors: run.tagErrors,
-    harnessErrors: run.outcomes.filter((o) => o.kind === 'error').map((o) => `${o.where} ${o.name}: ${o.detail ?? 'error'}`),
+    harnessErrors: [
+      ...run.outcomes.filter((o) => o.kind === 'error').map((o) => `${o.where} ${o.name}: ${o.detail ?? 'error'}`),
+      // A negative control that fails means a checker missed a broken broker: the harness is wrong.
+      ...run.outcomes.filter((o) => o.negativeControl && o.kind === 'failed')
+        .map((o) => `${o.where} ${o.name}: negative control failed, the harness did not catch its broken broker: ${(o.detail ?? '').split('\n')[0]}`),
+    ],
     statements,
     scenarioResults: run.outcomes,
   };
@@ -67,7 +77,8 @@ export function formatComplianceSummary(r: ComplianceReport, reportPath = 'repor
     );
   }
   const sc = r.scenarios;
-  lines.push(`  scenarios: ${sc.total} run, ${sc.passed} passed, ${sc.failed} failed, ${sc.advisoryFailed} advisory findings, ${sc.notApplicable} not applicable${sc.errors ? `, ${sc.errors} harness errors` : ''}`);
+  lines.push(`  scenarios: ${sc.total} run, ${sc.passed} passed, ${sc.failed} failed, ${sc.advisoryFailed} advisory findings, ${sc.notApplicable} not applicable${sc.errors ? `, ${sc.errors} harness errors` : ''}` +
+    (sc.negativeControls ? ` (${sc.negativeControls} negative controls, not counted as evidence)` : ''));
   const failed = r.statements.filter((v) => v.verdict === 'failed');
   const must = failed.filter((v) => isMust(v.level));
   const advisory = failed.filter((v) => !isMust(v.level));

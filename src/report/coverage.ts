@@ -65,6 +65,8 @@ export function computeCoverage(
   for (const sc of scenarios) {
     try {
       const t = interpretTags(sc.tags, `${sc.uri}:${sc.line} "${sc.name}"`);
+      // A negative control checks the harness against its own broken broker: no coverage.
+      if (t.negativeControl) continue;
       for (const s of t.statements) {
         const list = coveredBy.get(key(s)) ?? [];
         list.push(`${sc.uri}:${sc.line}`);

@@ -56,8 +56,8 @@ export function loadExpectations(path: string): ExpectationFile {
 export const failureKey = (f: { feature: string; scenario: string; version?: string }): string =>
   `${f.feature} | ${f.scenario} | MQTT ${f.version ?? '?'}`;
 
-/** The failures of a run, in expectation-file form (evidence: the first lines of the detail). */
-export function failuresOf(outcomes: readonly ScenarioOutcome[]): ExpectedFailure[] {
+/** Every outcome in expectation-file form (evidence: the first lines of the detail). */
+export function entriesOf(outcomes: readonly ScenarioOutcome[]): Array<{ outcome: ScenarioOutcome; entry: ExpectedFailure }> {
   // Examples rows of one outline share a name: number them in line order to keep keys apart.
   const lineOf = (o: ScenarioOutcome): number => Number(/:(\d+)$/.exec(o.where)?.[1] ?? 0);
   const group = (o: ScenarioOutcome): string => `${o.where.replace(/:\d+$|:\?$/, '')}|${o.name}|${o.version}`;
@@ -69,15 +69,90 @@ export function failuresOf(outcomes: readonly ScenarioOutcome[]): ExpectedFailur
     const i = [...g].sort((a, b) => lineOf(a) - lineOf(b)).indexOf(o);
     return `${o.name} [example ${i + 1}]`;
   };
-  return outcomes
-    .filter((o) => o.kind === 'failed' || o.kind === 'error')
-    .map((o) => ({
+  return outcomes.map((o) => ({
+    outcome: o,
+    entry: {
       feature: o.where.replace(/:\d+$|:\?$/, ''),
       scenario: nameOf(o),
       version: (o.version ?? '5.0') as '3.1.1' | '5.0',
       statements: o.statementIds,
       evidence: (o.detail ?? '').split('\n').slice(0, 30).join('\n'),
-    }));
+    },
+  }));
+}
+
+const isFailure = (o: ScenarioOutcome): boolean => o.kind === 'failed' || o.kind === 'error';
+
+/** The failures of a run, in expectation-file form. */
+export function failuresOf(outcomes: readonly ScenarioOutcome[]): ExpectedFailure[] {
+  return entriesOf(outcomes).filter((e) => isFailure(e.outcome)).map((e) => e.entry);
+}
+
+/** One scenario judged against the expectation file. */
+export interface JudgedScenario {
+  key: string;
+  feature: string;
+  scenario: string;
+  version: string;
+  /** The outcome matches the expectation. */
+  ok: boolean;
+  /** Why it does not (with the evidence), or how it matched. */
+  message: string;
+  durationMs?: number;
+}
+
+/**
+ * Judges every scenario of a run against the expected failures: an expected failure must fail,
+ * any other scenario must pass or be not applicable; `flaky` entries pass either way. Expected
+ * failures of scenarios that did not run at all are judged too (they fail: the list is stale).
+ */
+export function judgeRun(expected: readonly ExpectedFailure[], outcomes: readonly ScenarioOutcome[]): JudgedScenario[] {
+  const exp = new Map(expected.map((f) => [failureKey(f), f]));
+  const seen = new Set<string>();
+  const judged = entriesOf(outcomes).map(({ outcome, entry }): JudgedScenario => {
+    const key = failureKey(entry);
+    seen.add(key);
+    const want = exp.get(key);
+    const failed = isFailure(outcome);
+    const base = { key, feature: entry.feature, scenario: entry.scenario, version: entry.version, durationMs: outcome.durationMs };
+    if (want?.flaky) return { ...base, ok: true, message: `flaky on this broker; ${outcome.kind} this time` };
+    if (want) {
+      return failed
+        ? { ...base, ok: true, message: `expected failure reproduced${want.note ? `: ${want.note}` : ''}` }
+        : { ...base, ok: false, message: `expected to fail (${want.statements.join(' ')}), but it ${outcome.kind === 'not-applicable' ? `was not applicable: ${outcome.detail ?? ''}` : outcome.kind}; was: ${want.evidence.split('\n')[0]}` };
+    }
+    return failed
+      ? { ...base, ok: false, message: `NEW FAILURE [${entry.statements.join(' ')}]\n${entry.evidence}` }
+      : { ...base, ok: true, message: outcome.kind };
+  });
+  for (const f of expected) {
+    const key = failureKey(f);
+    if (seen.has(key) || f.flaky) continue;
+    judged.push({ key, feature: f.feature, scenario: f.scenario, version: f.version, ok: false, message: `expected to fail, but the scenario did not run (renamed or removed?); was: ${f.evidence.split('\n')[0]}` });
+  }
+  return judged;
+}
+
+const xml = (s: string): string =>
+  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** JUnit XML of a judged run: one <testcase> per scenario, a <failure> where the outcome differs from the expectation. */
+export function renderJudgedJunit(suite: string, judged: readonly JudgedScenario[]): string {
+  const failures = judged.filter((j) => !j.ok).length;
+  const seconds = (ms?: number): string => ((ms ?? 0) / 1000).toFixed(3);
+  const total = judged.reduce((t, j) => t + (j.durationMs ?? 0), 0);
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xml(suite)}" tests="${judged.length}" failures="${failures}" time="${seconds(total)}">`,
+    `  <testsuite name="${xml(suite)}" tests="${judged.length}" failures="${failures}" errors="0" skipped="0" time="${seconds(total)}">`,
+  ];
+  for (const j of judged) {
+    const head = `    <testcase classname="${xml(j.feature)}" name="${xml(`${j.scenario} (MQTT ${j.version})`)}" time="${seconds(j.durationMs)}"`;
+    if (j.ok) lines.push(`${head}/>`);
+    else lines.push(`${head}>`, `      <failure message="${xml(j.message.split('\n')[0])}">${xml(j.message)}</failure>`, '    </testcase>');
+  }
+  lines.push('  </testsuite>', '</testsuites>', '');
+  return lines.join('\n');
 }
 
 export interface ExpectationDiff {

@@ -9,12 +9,17 @@ import type { SpecVersion, Statement } from '../spec/index.ts';
  *   @advisory         the scenario checks a recommendation (SHOULD / MAY wording) around the
  *                     cited statements: a failure is reported as an advisory finding, not as a
  *                     failed statement, and does not fail the run.
+ *   @negative-control the scenario runs its own deliberately broken broker to show that a
+ *                     checker catches it: it must pass, but it is no evidence about the
+ *                     target, so verdicts and coverage ignore it.
  *   @requires:<cap>   a capability the target must offer (qos1, qos2, retain,
  *                     wildcardSubscriptions, sharedSubscriptions, subscriptionIdentifiers,
  *                     topicAliases), otherwise the scenario is not applicable.
  * Any other tag is free for people to use.
  */
 export const VERSION_TAGS: Readonly<Record<string, SpecVersion>> = { '@v3.1.1': '3.1.1', '@v5': '5.0' };
+
+export const NEGATIVE_CONTROL_TAG = '@negative-control';
 
 export interface TagRef {
   name: string;
@@ -28,6 +33,8 @@ export interface ScenarioTags {
   requires: string[];
   /** Failures are advisory: tagged @advisory, or every statement is SHOULD / MAY. */
   advisory: boolean;
+  /** Tagged @negative-control: tests the harness against its own broken broker, not the target. */
+  negativeControl: boolean;
 }
 
 export class TagError extends Error {
@@ -70,7 +77,8 @@ export function interpretTags(tags: readonly TagRef[], scenario: string): Scenar
   }
   if (problems.length > 0) throw new TagError(`bad tags on ${scenario}:\n  - ${problems.join('\n  - ')}`);
   const advisory = tags.some((t) => t.name === '@advisory') || allAdvisory(statements);
-  return { version, statements, requires, advisory };
+  const negativeControl = tags.some((t) => t.name === NEGATIVE_CONTROL_TAG);
+  return { version, statements, requires, advisory, negativeControl };
 }
 
 const at = (t: TagRef): string => (t.where ? ` (${t.where})` : '');

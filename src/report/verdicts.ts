@@ -23,6 +23,11 @@ export interface ScenarioOutcome {
   /** Failure evidence or not-applicable reason / harness error text. */
   detail?: string;
   durationMs?: number;
+  /**
+   * A @negative-control scenario: it ran against the harness's own broken broker, so it says
+   * nothing about the target's statements (it still has to pass).
+   */
+  negativeControl?: boolean;
 }
 
 export type VerdictKind = 'passed' | 'failed' | 'not-applicable' | 'untested';
@@ -54,11 +59,14 @@ export interface VersionSummary {
   untestedNetwork: number;
 }
 
-/** One verdict per registry statement: failed beats passed beats not-applicable beats untested. */
+/**
+ * One verdict per registry statement: failed beats passed beats not-applicable beats untested.
+ * Negative-control outcomes are no evidence about the target and are left out.
+ */
 export function computeVerdicts(outcomes: readonly ScenarioOutcome[], registry: readonly Statement[] = REGISTRY): StatementVerdict[] {
   const byKey = new Map<string, ScenarioOutcome[]>();
   for (const o of outcomes) {
-    if (!o.version) continue;
+    if (!o.version || o.negativeControl) continue;
     for (const id of o.statementIds) {
       const k = `${o.version}|${id}`;
       const list = byKey.get(k) ?? [];

@@ -12,6 +12,8 @@ setDefaultTimeout(30_000);
 /**
  * Wraps every step and hook that runs with a ConformanceWorld:
  * - after the step, a packet from the broker that broke the codec's rules fails it;
+ * - a NotApplicableError (the scenario needs a capability the target lacks, see
+ *   capability-guard.ts) makes the step, and so the scenario, not applicable;
  * - in a scenario whose statements are all SHOULD / MAY, a failure becomes an advisory
  *   verdict (attachment) and the step reports 'skipped', so cucumber does not fail the run.
  *   Target and harness errors (unreachable broker, bad tags, bad step text) always fail.
@@ -34,6 +36,8 @@ setDefinitionFunctionWrapper((fn: Fn, options?: { raw?: boolean }) => {
       return r;
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
+      // The scenario needs a capability the target lacks (capability-guard.ts): not applicable.
+      if (err.name === 'NotApplicableError') return this.notApplicable(err.message);
       if (this.advisory && err.name === 'ExpectationError') {
         this.advisoryFailed = true;
         return this.advisoryFailure(err);

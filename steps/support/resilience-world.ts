@@ -9,6 +9,7 @@ import { After, Status } from '@cucumber/cucumber';
 import { seedFromEnv } from '../../src/common/index.ts';
 import { ResilienceHarness, unsupportedTarget } from '../../src/fleet/index.ts';
 import type { ConformanceWorld } from './world.ts';
+import { NotApplicableError, workloadNeeds } from './capability-guard.ts';
 
 const harnesses = new WeakMap<ConformanceWorld, ResilienceHarness>();
 const seeds = new WeakMap<ConformanceWorld, number>();
@@ -33,6 +34,43 @@ export function setSeed(world: ConformanceWorld, seed: number): 'skipped' | unde
   return why === undefined ? undefined : world.notApplicable(why);
 }
 
+/** Scenarios that switched to their own (deliberately broken) broker: no capability gating. */
+const ownBroker = new WeakSet<ConformanceWorld>();
+
+/**
+ * The harness behind a guard: a workload needing a capability the target lacks (a wildcard
+ * subscription, a QoS above its maximum, retained messages) makes the scenario not applicable
+ * (capability-guard.ts). A scenario running its own broker is not gated.
+ */
+function guarded(world: ConformanceWorld, h: ResilienceHarness): ResilienceHarness {
+  const check = (o: { filter?: string; qos?: number; retain?: boolean }): void => {
+    const caps = ownBroker.has(world) || !world.guardCapabilities ? undefined : world.capabilitiesAt(world.level);
+    const why = caps && workloadNeeds(caps, o);
+    if (why) throw new NotApplicableError(`${why} (MQTT ${world.version})`);
+  };
+  return new Proxy(h, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target) as unknown;
+      if (typeof v !== 'function') return v;
+      const f = v as (...a: unknown[]) => unknown;
+      switch (prop) {
+        case 'useOwnBroker': return (...a: unknown[]) => { ownBroker.add(world); return f.apply(target, a); };
+        case 'subscribe': return (name: string, filter: string, qos: number, ...rest: unknown[]) => { check({ filter, qos }); return f.call(target, name, filter, qos, ...rest); };
+        case 'publish':
+        case 'startPublishing': return (name: string, n: number, topic: string, qos: number, o?: { retain?: boolean }) => {
+          check({ qos, retain: o?.retain });
+          return f.call(target, name, n, topic, qos, o);
+        };
+        case 'device': return (name: string, o?: { will?: { qos?: number; retain?: boolean } }) => {
+          check({ qos: o?.will?.qos, retain: o?.will?.retain });
+          return f.call(target, name, o);
+        };
+        default: return f.bind(target);
+      }
+    },
+  });
+}
+
 export function harness(world: ConformanceWorld): ResilienceHarness {
   let h = harnesses.get(world);
   if (h === undefined) {
@@ -49,7 +87,7 @@ export function harness(world: ConformanceWorld): ResilienceHarness {
     });
     harnesses.set(world, h);
   }
-  return h;
+  return guarded(world, h);
 }
 
 After({ tags: '@resilience', timeout: 20_000 }, async function (this: ConformanceWorld, { result }) {

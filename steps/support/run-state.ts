@@ -2,6 +2,7 @@ import {
   discoverCapabilities, displayTarget, resolveTarget, TargetError,
   type Capabilities, type TargetConfig,
 } from '../../src/client/index.ts';
+import { DEFAULT_EMBEDDED_CONFIG, startEmbedded } from './embedded-target.ts';
 
 /**
  * What one cucumber worker knows about the target for the whole run: the resolved
@@ -12,6 +13,8 @@ export interface RunState {
   config: TargetConfig;
   /** URL the clients dial (credentials removed; they go in CONNECT). */
   url: string;
+  /** A WebSocket endpoint of the target: the run's URL when it is ws(s)://, else wsUrl or the embedded broker's. */
+  wsUrl?: string;
   /** What reports call the target. */
   display: string;
   capabilities?: Capabilities;
@@ -37,11 +40,19 @@ export async function setUpRun(params: Record<string, unknown>): Promise<RunStat
   let url: string;
   let stop = async (): Promise<void> => {};
   let display = displayTarget(config.broker);
+  let wsUrl = config.wsUrl;
   if (config.broker === 'embedded') {
-    const b = await startEmbedded();
+    const b = await startEmbedded(config.embeddedConfig ?? DEFAULT_EMBEDDED_CONFIG);
     url = b.url;
+    wsUrl ??= b.wsUrl;
     stop = b.close;
-    display = `embedded reference broker (${b.url})`;
+    display = `embedded reference broker (${b.url}, config ${b.config})`;
+    // The test credentials of the config's users, unless the run names its own.
+    const own = config.username !== undefined || config.password !== undefined;
+    if (!own) Object.assign(config, { username: b.credentials.username, password: b.credentials.password });
+    if (config.username2 === undefined && config.password2 === undefined) {
+      Object.assign(config, { username2: b.credentials.username2, password2: b.credentials.password2 });
+    }
   } else if (config.broker.startsWith('container:')) {
     const { startContainer } = await import('./container.ts');
     const c = await startContainer(config.broker.slice('container:'.length));
@@ -50,9 +61,10 @@ export async function setUpRun(params: Record<string, unknown>): Promise<RunStat
     display = `${config.broker} (${c.url})`;
   } else {
     url = displayTarget(config.broker);
+    if (/^wss?:/i.test(url)) wsUrl ??= url;
   }
   const runTag = randomTag();
-  state = { config, url, display, runTag, scenarioSeq: 0, capabilitiesAttached: false, stop };
+  state = { config, url, wsUrl, display, runTag, scenarioSeq: 0, capabilitiesAttached: false, stop };
   if (config.discover) {
     state.capabilities = await discoverCapabilities({
       url,
@@ -74,18 +86,4 @@ export async function tearDownRun(): Promise<void> {
   const s = state;
   state = undefined;
   await s?.stop();
-}
-
-async function startEmbedded(): Promise<{ url: string; close: () => Promise<void> }> {
-  // The broker is imported lazily so that runs against other targets never load it.
-  const spec = '../../src/broker/index.ts';
-  let mod: { startBroker?: (o: Record<string, unknown>) => Promise<{ url: string; close(): Promise<void> }> };
-  try {
-    mod = await import(spec);
-  } catch (e) {
-    throw new TargetError(`cannot load the embedded reference broker (src/broker): ${(e as Error).message}; set MQTT_BROKER_URL to test another broker`);
-  }
-  if (typeof mod.startBroker !== 'function') throw new TargetError('src/broker/index.ts does not export startBroker');
-  const b = await mod.startBroker({ host: '127.0.0.1', port: 0 });
-  return { url: b.url, close: () => b.close() };
 }

@@ -12,6 +12,7 @@ import {
 import type { SpecVersion, Statement } from '../../src/spec/index.ts';
 import { hashString } from '../../src/common/index.ts';
 import { runState, type RunState } from './run-state.ts';
+import { DELIBERATE_LIMIT_STEP, NotApplicableError, packetNeeds, patternNeeds } from './capability-guard.ts';
 
 const CAPABILITIES: readonly CapabilityName[] = [
   'qos1', 'qos2', 'retain', 'wildcardSubscriptions', 'sharedSubscriptions', 'subscriptionIdentifiers', 'topicAliases',
@@ -31,6 +32,11 @@ export class WorldBase extends World<Record<string, unknown>> {
   readonly trace = new PacketTrace();
   /** Topics are prefixed unless a step turned it off. */
   prefixTopics = true;
+  /**
+   * Implicit capability gating (capability-guard.ts) is on unless the scenario deliberately
+   * goes past a limit the broker declared (DELIBERATE_LIMIT_STEP).
+   */
+  guardCapabilities = true;
   protected readonly clients = new Map<string, TestClient>();
   protected readonly clientIds = new Map<string, string>();
   protected nextId = new Map<string, number>();
@@ -71,6 +77,7 @@ export class WorldBase extends World<Record<string, unknown>> {
     this.version = tags.version;
     this.statements = tags.statements;
     this.advisory = tags.advisory;
+    this.guardCapabilities = !pickle.steps.some((s) => DELIBERATE_LIMIT_STEP.test(s.text));
     const seq = (run.scenarioSeq++).toString(36);
     this.idPrefix = `${run.config.clientIdPrefix}m${run.runTag}${seq}`;
     this.topicPrefix = `${run.config.topicPrefix}mh/${run.runTag}/${seq}/`;
@@ -97,6 +104,25 @@ export class WorldBase extends World<Record<string, unknown>> {
     if (!caps) return this.notApplicable(`capability discovery is off, so "${name}" cannot be checked`);
     const why = lacks(caps[this.version], name as CapabilityName);
     return why ? this.notApplicable(`${name}: ${why} (MQTT ${this.version})`) : undefined;
+  }
+
+  /** The target's capabilities at a protocol level (undefined when discovery is off). */
+  capabilitiesAt(level: ProtocolLevel) {
+    return this.run.capabilities?.[level === 5 ? '5.0' : '3.1.1'];
+  }
+
+  /** Throws NotApplicableError when sending `p` needs a capability the target lacks (see capability-guard.ts). */
+  protected guardPacket(p: Packet, level: ProtocolLevel): void {
+    const caps = this.guardCapabilities ? this.capabilitiesAt(level) : undefined;
+    const why = caps && packetNeeds(caps, p, level);
+    if (why) throw new NotApplicableError(`${why} (MQTT ${level === 5 ? '5.0' : '3.1.1'})`);
+  }
+
+  /** Throws NotApplicableError when expecting a packet like `p` needs a capability the target lacks. */
+  protected guardPattern(p: PacketPattern, level: ProtocolLevel): void {
+    const caps = this.guardCapabilities ? this.capabilitiesAt(level) : undefined;
+    const why = caps && patternNeeds(caps, p);
+    if (why) throw new NotApplicableError(`${why} (MQTT ${level === 5 ? '5.0' : '3.1.1'})`);
   }
 
   notApplicable(reason: string): 'skipped' {

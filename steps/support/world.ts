@@ -1,11 +1,12 @@
 import type { IWorldOptions } from '@cucumber/cucumber';
-import type { Packet, PublishPacket, QoS } from '../../src/codec/index.ts';
+import { encodePacket, type Packet, type PublishPacket, type QoS } from '../../src/codec/index.ts';
 import {
   ExpectationError, TargetError, TestClient, acknowledgeFlow, completePacket, describePacket,
   levelOf, parsePacketSpec, publishFlow, subscribeFlow, unsubscribeFlow,
   type CloseInfo, type PacketPattern,
 } from '../../src/client/index.ts';
 import { WorldBase } from './world-base.ts';
+import { NotApplicableError } from './capability-guard.ts';
 
 export type Credentials = 'default' | 'second' | 'none';
 
@@ -20,13 +21,16 @@ export class ConformanceWorld extends WorldBase {
     super(options);
   }
 
-  /** Opens a network connection for `name` (no MQTT traffic); a closed earlier one is replaced. */
-  async open(name: string, version?: string): Promise<TestClient> {
+  /**
+   * Opens a network connection for `name` (no MQTT traffic); a closed earlier one is replaced.
+   * `url` dials another endpoint of the target (its WebSocket one) instead of the run's URL.
+   */
+  async open(name: string, version?: string, url?: string): Promise<TestClient> {
     const old = this.clients.get(name);
     if (old && !old.closed) throw new Error(`client "${name}" already has an open connection; close it first or use another name`);
     const run = this.run;
     const c = await TestClient.open({
-      url: run.url,
+      url: url ?? run.url,
       connectTimeoutMs: this.ms(3000),
       caFile: run.config.caFile,
       insecure: run.config.insecure,
@@ -47,10 +51,12 @@ export class ConformanceWorld extends WorldBase {
     const existing = this.clients.get(name);
     // A connection this scenario is closing must not be reused: wait until it is gone.
     if (existing && !existing.closed && existing.closing) await existing.close(this.ms(1000));
-    const c = existing && !existing.closed ? existing : await this.open(name, o.version);
     const pattern = this.prepareConnect(name, parsePacketSpec(`CONNECT ${o.spec ?? ''}`), o.credentials);
     const level = o.version ? levelOf(o.version) : this.level;
-    c.send(completePacket(this.withTopics(pattern), level));
+    const packet = completePacket(this.withTopics(pattern), level);
+    this.guardPacket(packet, level);
+    const c = existing && !existing.closed ? existing : await this.open(name, o.version);
+    c.send(packet);
     return c;
   }
 
@@ -90,10 +96,66 @@ export class ConformanceWorld extends WorldBase {
   /** CONNECT and wait for a CONNACK that accepts it. */
   async connected(name: string, o: { version?: string; spec?: string; credentials?: Credentials } = {}): Promise<void> {
     const c = await this.sendConnect(name, o);
-    const ack = await c.expect({ type: 'connack' }, this.waitMs);
+    const asked = parsePacketSpec(`CONNECT ${o.spec ?? ''}`);
+    let ack: Packet;
+    try {
+      ack = await c.expect({ type: 'connack' }, this.waitMs);
+    } catch (e) {
+      this.guardConnackSize(c, asked);
+      throw e;
+    }
     if (ack.type === 'connack' && ack.reasonCode !== 0) {
       throw new ExpectationError(`${name}: connection refused: ${describePacket(ack)}`);
     }
+    // A scenario that chose its Keep Alive relies on it; a broker that imposes its own makes it not
+    // applicable. Keep Alive 0 (off) is only contradicted by a Server Keep Alive short enough for a
+    // scenario to notice (the suite never waits a minute; mosquitto answers 0 with 65535).
+    const serverKeepAlive = ack.type === 'connack' ? ack.properties?.serverKeepAlive : undefined;
+    const k = asked.keepAlive;
+    const overridden = typeof k === 'number' && serverKeepAlive !== undefined && serverKeepAlive !== k && (k > 0 || serverKeepAlive < 60);
+    if (this.guardCapabilities && overridden) {
+      throw new NotApplicableError(`the scenario connects with Keep Alive ${asked.keepAlive}, and the broker imposes its Server Keep Alive ${serverKeepAlive}`);
+    }
+  }
+
+  /**
+   * The broker closed instead of answering a CONNECT whose Maximum Packet Size is smaller than
+   * the CONNACK it sent at discovery: it could not answer within that limit (MQTT-3.1.2-24), so
+   * the scenario is not applicable there.
+   */
+  private guardConnackSize(c: TestClient, asked: PacketPattern): void {
+    const max = (asked.properties as { maximumPacketSize?: unknown } | undefined)?.maximumPacketSize;
+    const bytes = this.capabilitiesAt(c.protocolLevel)?.connackBytes;
+    if (this.guardCapabilities && c.closed && typeof max === 'number' && max > 0 && bytes !== undefined && bytes > max) {
+      throw new NotApplicableError(`the broker's CONNACK (${bytes} bytes at discovery) does not fit the scenario's Maximum Packet Size ${max}`);
+    }
+  }
+
+  /**
+   * Connects `name` over the target's WebSocket endpoint (the run's URL when it is ws://, else
+   * wsUrl / the embedded broker's WS listener); not applicable (returns 'skipped') without one.
+   */
+  async connectedOverWebSocket(name: string, o: { version?: string; spec?: string } = {}): Promise<'skipped' | undefined> {
+    const ws = this.run.wsUrl;
+    if (!ws) {
+      return this.notApplicable(`the target ${this.run.display} has no known WebSocket endpoint (run at a ws:// URL, or set wsUrl / MQTT_WS_URL)`);
+    }
+    await this.open(name, o.version, ws);
+    await this.connected(name, o);
+    return undefined;
+  }
+
+  /**
+   * Sends one packet in a WebSocket TEXT message (MQTT-6.0.0-1 forbids it). Its bytes must all
+   * be ASCII, so the text message carries exactly the packet's bytes.
+   */
+  sendAsWebSocketText(name: string, spec: string): void {
+    const c = this.client(name);
+    const p = completePacket(this.withTopics(this.resolveLast(name, parsePacketSpec(spec))), c.protocolLevel);
+    const bytes = encodePacket(p, c.protocolLevel);
+    const bad = bytes.findIndex((b) => b >= 0x80);
+    if (bad >= 0) throw new Error(`${describePacket(p)} is not all ASCII (byte ${bad} is 0x${bytes[bad].toString(16)}), so a text message cannot carry it unchanged`);
+    c.sendWebSocketText(bytes.toString('latin1'));
   }
 
   /** Sends one packet described in the step grammar (topics prefixed, defaults filled). */
@@ -102,6 +164,7 @@ export class ConformanceWorld extends WorldBase {
     let pattern = this.resolveLast(name, typeof spec === 'string' ? parsePacketSpec(spec) : spec);
     if (pattern.type === 'connect') pattern = this.prepareConnect(name, pattern);
     const p = completePacket(this.withTopics(pattern), c.protocolLevel);
+    this.guardPacket(p, p.type === 'connect' ? p.protocolLevel : c.protocolLevel);
     if (p.type === 'publish' && p.retain && p.payload.length > 0) this.retainedTopics.add(p.topic);
     c.send(p);
   }
@@ -112,6 +175,7 @@ export class ConformanceWorld extends WorldBase {
 
   async receive(name: string, spec: string | PacketPattern, withinMs?: number): Promise<Packet> {
     const pattern = this.resolveLast(name, typeof spec === 'string' ? parsePacketSpec(spec) : spec);
+    this.guardPattern(pattern, this.client(name).protocolLevel);
     return this.remember(name, await this.client(name).expect(this.withTopics(pattern), withinMs ?? this.waitMs));
   }
 
@@ -124,6 +188,7 @@ export class ConformanceWorld extends WorldBase {
 
   async receiveNext(name: string, spec: string | PacketPattern, withinMs?: number): Promise<Packet> {
     const pattern = this.resolveLast(name, typeof spec === 'string' ? parsePacketSpec(spec) : spec);
+    this.guardPattern(pattern, this.client(name).protocolLevel);
     return this.remember(name, await this.client(name).expectNext(this.withTopics(pattern), withinMs ?? this.waitMs));
   }
 
@@ -169,6 +234,24 @@ export class ConformanceWorld extends WorldBase {
     if (said === connack && connack) c.inbox.splice(c.inbox.indexOf(connack), 1);
   }
 
+  /**
+   * Awaits the PUBACK / PUBREC with packet id `id` and requires a refusal (reason code 0x80 or
+   * above). A broker that accepted the PUBLISH, or closed the connection instead of answering,
+   * makes the scenario not applicable (returns 'skipped'): it is allowed to, and the scenario
+   * cannot then check what follows a refusal.
+   */
+  async receiveRefusal(name: string, type: 'puback' | 'pubrec', id: number, withinMs?: number): Promise<'skipped' | undefined> {
+    let p: Packet;
+    try {
+      p = await this.receive(name, { type, packetId: id }, withinMs);
+    } catch (e) {
+      if (!this.client(name).closed) throw e;
+      return this.notApplicable(`the broker closed the connection instead of refusing the PUBLISH with a ${type.toUpperCase()}`);
+    }
+    const rc = (p as { reasonCode?: number }).reasonCode ?? 0;
+    return rc >= 0x80 ? undefined : this.notApplicable(`the broker accepted the PUBLISH (${describePacket(p)}); the scenario needs it refused`);
+  }
+
   /** The first packet matching any of the descriptions. */
   async receiveOneOf(name: string, specs: string[], withinMs?: number): Promise<Packet> {
     const patterns = specs.map((s) => this.withTopics(this.resolveLast(name, parsePacketSpec(s))));
@@ -199,7 +282,11 @@ export class ConformanceWorld extends WorldBase {
   }
 
   async subscribe(name: string, filter: string, qos: QoS): Promise<void> {
-    await subscribeFlow(this.client(name), this.packetId(name), this.topicFilter(filter), qos, this.waitMs);
+    const c = this.client(name);
+    const f = this.topicFilter(filter);
+    const id = this.packetId(name);
+    this.guardPacket({ type: 'subscribe', packetId: id, subscriptions: [{ topicFilter: f, qos }] }, c.protocolLevel);
+    await subscribeFlow(c, id, f, qos, this.waitMs);
   }
 
   async unsubscribe(name: string, filter: string): Promise<void> {
@@ -208,8 +295,12 @@ export class ConformanceWorld extends WorldBase {
 
   async publish(name: string, topic: string, payload: string, qos: QoS, retain: boolean): Promise<void> {
     const t = this.topic(topic);
+    const c = this.client(name);
+    const id = this.packetId(name);
+    const body = Buffer.from(payload);
+    this.guardPacket({ type: 'publish', topic: t, payload: body, qos, retain, dup: false, ...(qos > 0 ? { packetId: id } : {}) }, c.protocolLevel);
     if (retain && payload !== '') this.retainedTopics.add(t);
-    await publishFlow(this.client(name), this.packetId(name), t, Buffer.from(payload), qos, retain, this.waitMs);
+    await publishFlow(c, id, t, body, qos, retain, this.waitMs);
   }
 
   /** Awaits a PUBLISH with this payload on this topic (and QoS, if given), then acknowledges it. */

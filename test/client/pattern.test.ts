@@ -22,6 +22,12 @@ describe('mismatch', () => {
     expect(mismatch(pub, { type: 'publish', packetId: PRESENT })).toBeNull();
     expect(mismatch(pub, { type: 'publish', properties: PRESENT })).toContain('present');
   });
+  it('a pattern that only asks for absent properties holds for a packet without properties', () => {
+    expect(mismatch(pub, { type: 'publish', properties: { topicAlias: null } })).toBeNull();
+    expect(mismatch(pub, { type: 'publish', properties: { topicAlias: null, userProperties: null } })).toBeNull();
+    expect(mismatch(pub, { type: 'publish', properties: { topicAlias: 3 } })).toContain('properties');
+    expect(mismatch({ ...pub, properties: { topicAlias: 3 } }, { type: 'publish', properties: { topicAlias: null } })).toContain('absent');
+  });
   it('matches arrays element by element with equal length', () => {
     const ack: Packet = { type: 'suback', packetId: 1, reasonCodes: [1, 0x80] };
     expect(mismatch(ack, { type: 'suback', reasonCodes: [1, 0x80] })).toBeNull();

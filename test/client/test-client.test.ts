@@ -111,4 +111,23 @@ describe('TestClient strict decoding', () => {
       server.close();
     }
   });
+
+  it('treats an announced Maximum Packet Size of 0 as no limit for its own decoder', async () => {
+    // A broker answering a CONNECT with maximum packet size 0 by a CONNACK 0x82 plus a reason
+    // string: the answer is larger than 0 bytes but must decode (0 is not a limit, MQTT-3.1.2-24).
+    const connack = Buffer.from('20' + '0e' + '0082' + '0b' + '1f0008' + Buffer.from('protocol').toString('hex'), 'hex');
+    const server = net.createServer((s) => s.once('data', () => s.write(connack)));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const c = await TestClient.open({ url: `mqtt://127.0.0.1:${port}`, connectTimeoutMs: 1000, name: 'Z' });
+      c.send({ type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 0, clientId: 'z', properties: { maximumPacketSize: 0 } });
+      const ack = await c.expect({ type: 'connack' }, 1000);
+      expect(ack).toMatchObject({ type: 'connack', reasonCode: 0x82 });
+      expect(c.unexpectedViolations()).toHaveLength(0);
+      await c.close(500);
+    } finally {
+      server.close();
+    }
+  });
 });

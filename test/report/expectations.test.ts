@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareFailures, failuresOf, formatDiff, loadExpectations, mergeNotes, renderExpectations } from '../../src/report/expectations.ts';
+import { compareFailures, failuresOf, formatDiff, judgeRun, loadExpectations, mergeNotes, renderExpectations, renderJudgedJunit } from '../../src/report/expectations.ts';
 
 describe('mosquitto expectations', () => {
   const outcomes = [
@@ -22,6 +22,26 @@ describe('mosquitto expectations', () => {
     const flaky = [{ ...expected[0], flaky: true }];
     expect(compareFailures(flaky, []).removed).toEqual([]);
     expect(mergeNotes(flaky, actual).map((f) => f.scenario)).toEqual(['a', 'b']);
+  });
+  it('judges every scenario against the expectations and writes one JUnit testcase each', () => {
+    const o = (name: string, kind: 'passed' | 'failed' | 'not-applicable', detail?: string) =>
+      ({ name, where: `features/y.feature:${name.length}`, version: '5.0' as const, statementIds: ['MQTT-9'], kind, detail });
+    const e = (scenario: string, extra = {}) => ({ feature: 'features/y.feature', scenario, version: '5.0' as const, statements: ['MQTT-9'], evidence: 'was <bad>', ...extra });
+    const judged = judgeRun(
+      [e('exp-fails'), e('exp-passes'), e('flaky', { flaky: true }), e('gone')],
+      [o('exp-fails', 'failed', 'x'), o('exp-passes', 'passed'), o('flaky', 'passed'), o('new', 'failed', 'broke & "died"'), o('fine', 'not-applicable', 'no retain')],
+    );
+    const by = Object.fromEntries(judged.map((j) => [j.scenario, j]));
+    expect(Object.keys(by).sort()).toEqual(['exp-fails', 'exp-passes', 'fine', 'flaky', 'gone', 'new']);
+    expect([by['exp-fails'].ok, by.flaky.ok, by.fine.ok]).toEqual([true, true, true]);
+    expect([by['exp-passes'].ok, by.new.ok, by.gone.ok]).toEqual([false, false, false]);
+    expect(by.new.message).toMatch(/NEW FAILURE[^]*broke/);
+    const x = renderJudgedJunit('mosquitto', judged);
+    expect(x.match(/<testcase /g)).toHaveLength(6);
+    expect(x.match(/<failure /g)).toHaveLength(3);
+    expect(x).toContain('tests="6" failures="3"');
+    expect(x).toContain('broke &amp; &quot;died&quot;');
+    expect(x).not.toContain('<bad>');
   });
   it('round-trips the YAML file and names the file on schema errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mh-exp-'));

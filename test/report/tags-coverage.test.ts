@@ -97,6 +97,14 @@ describe('computeCoverage', () => {
     expect(r.errors.join('\n')).toMatch(/MQTT-3\.1\.0-1 \(MQTT 5\.0\) is not network-testable/);
     expect(formatCoverage(r)).toMatch(/MQTT 5\.0: 0\/3 .*\(0%\), 1 excluded, 2 uncovered/);
   });
+  it('does not count @negative-control scenarios as coverage', () => {
+    const text = 'Feature: x\n  @v5 @MQTT-3.1.0-2\n  Scenario: real\n\n  @v5 @negative-control @MQTT-3.2.0-1\n  Scenario: control\n';
+    const r = computeCoverage(scanFeatureText(text, 'n.feature'), [], reg);
+    const v5 = r.versions.find((v) => v.version === '5.0')!;
+    expect(v5.covered.map((c) => c.statement.id)).toEqual(['MQTT-3.1.0-2']);
+    expect(v5.uncovered.map((s) => s.id)).toEqual(['MQTT-3.2.0-1', 'MQTT-3.3.1-5']);
+    expect(interpretTags([{ name: '@v5' }, { name: '@MQTT-3.1.0-2' }, { name: '@negative-control' }], 's').negativeControl).toBe(true);
+  });
   it('reports tag errors instead of counting bad scenarios', () => {
     const r = computeCoverage(scanFeatureText('Feature: x\n  @MQTT-3.1.0-2\n  Scenario: s\n', 'b.feature'), [], reg);
     expect(r.errors[0]).toMatch(/b\.feature:3 "s".*no version tag/s);

@@ -18,6 +18,13 @@ describe('computeVerdicts', () => {
     expect(v[1].details).toEqual(['f.feature:1 s-failed: boom']);
     expect(v[2].details).toEqual(['f.feature:1 s-not-applicable: no retain']);
   });
+  it('ignores negative-control outcomes: they are no evidence about the target', () => {
+    const control = (kind: ScenarioOutcome['kind'], ids: string[]): ScenarioOutcome => ({ ...out(kind, ids), negativeControl: true });
+    const v = computeVerdicts([control('passed', ['MQTT-1']), control('failed', ['MQTT-2']), out('passed', ['MQTT-2'])], reg);
+    expect(v[0]).toMatchObject({ verdict: 'untested', scenarios: [] });
+    expect(v[1]).toMatchObject({ verdict: 'passed' });
+    expect(v[1].scenarios).toHaveLength(1);
+  });
   it('an advisory failure does not fail a MUST statement but fails a SHOULD one', () => {
     const v = computeVerdicts([out('advisory-failed', ['MQTT-4', 'MQTT-5'], 'late')], reg);
     expect(v[3].verdict).toBe('untested');
@@ -64,5 +71,18 @@ describe('collectOutcomes and the compliance report', () => {
     expect(text).toMatch(/MQTT 3\.1\.1 +0 passed, 1 failed \(1 MUST\)/);
     expect(text).toMatch(/failed MUST \/ MUST NOT statements:\n +3\.1\.1 +MQTT-3\.1\.0-2/);
     expect(text).toContain('advisory findings');
+  });
+  it('marks @negative-control scenarios, keeps them out of verdicts and reports a failing one as a harness error', () => {
+    const run = collectOutcomes([
+      attempt('PASSED', ['@v5', '@MQTT-4.5.0-1', '@negative-control']),
+      attempt('FAILED', ['@v5', '@MQTT-4.3.3-10', '@negative-control'], [], 'Error: no violation found'),
+    ]);
+    expect(run.outcomes.map((o) => o.negativeControl)).toEqual([true, true]);
+    const r = buildComplianceReport(run, new Date(0));
+    const verdict = (id: string) => r.statements.find((s) => s.version === '5.0' && s.id === id)!.verdict;
+    expect(verdict('MQTT-4.5.0-1')).toBe('untested');
+    expect(verdict('MQTT-4.3.3-10')).toBe('untested');
+    expect(r.scenarios).toMatchObject({ total: 2, passed: 1, failed: 1, negativeControls: 2 });
+    expect(r.harnessErrors.join('\n')).toMatch(/negative control failed.*no violation found/);
   });
 });
