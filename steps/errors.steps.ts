@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Given, Then, When } from '@cucumber/cucumber';
-import WebSocket from 'ws';
-import { decodePacket, encodePacket, type Packet, type ProtocolLevel, type QoS } from '../src/codec/index.ts';
-import { ExpectationError, completePacket, describePacket, type PacketPattern } from '../src/client/index.ts';
+import { decodePacket, type Packet, type ProtocolLevel, type QoS } from '../src/codec/index.ts';
+import { ExpectationError, describePacket } from '../src/client/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
 import { CODES, NAME, WITHIN, re, toCodes, toMs } from './support/parse.ts';
 
@@ -74,7 +72,7 @@ Given(re(`the broker accepts an empty client id`), async function (this: W) {
 
 // ---- authorization (features/authorization/README.md describes what the target must be) ----
 
-const CONVENTION = 'see features/authorization/README.md; the embedded broker of the run has no users or ACL';
+const CONVENTION = 'see features/authorization/README.md; the default embedded broker (scenarios/embedded/default.yaml) has both users';
 
 Given(re(`the target checks the configured user's password`), function (this: W) {
   const c = this.run.config;
@@ -119,54 +117,8 @@ Then(re(`${NAME} gets (PUBACK|PUBREC) packet id (\\d+) (?:with reason code ${COD
 
 // ---- WebSocket (section 6) ----
 
-/** Not applicable unless the run dials the target over ws:// or wss:// (each raw send is then one WebSocket message). */
+/** Every client of the scenario dials the target's WebSocket endpoint (each raw send is then one WebSocket message); not applicable without one. */
 Given(re(`the target is reached over WebSocket`), function (this: W) {
-  return /^wss?:/i.test(this.run.url)
-    ? undefined
-    : this.notApplicable(`the target is reached at ${this.run.display}, not over WebSocket; run with MQTT_BROKER_URL=ws://host:port/mqtt (the embedded broker of the run has no WebSocket listener)`);
+  return this.useWebSocketEndpoint();
 });
 
-/**
- * MQTT-6.0.0-1: after a normal binary CONNECT / CONNACK, a WebSocket *text* message (holding the
- * bytes of a PUBLISH, all ASCII) must make the server close the connection. The test client's
- * byte stream only sends binary messages, so this opens its own WebSocket (candidate for a
- * TestClient facility: sending a text message).
- */
-async function textMessageClosesConnection(w: W, name: string, ms: number): Promise<void> {
-  const url = w.run.url;
-  const cfg = w.run.config;
-  const ws = new WebSocket(url, ['mqtt'], {
-    handshakeTimeout: ms, perMessageDeflate: false, rejectUnauthorized: !cfg.insecure, ca: cfg.caFile ? readFileSync(cfg.caFile) : undefined,
-  });
-  const note = (direction: 'sent' | 'received' | 'event', text: string, hex?: string): void => w.trace.add({ client: name, direction, note: text, hex });
-  // Errors after the handshake (a reset when the server drops us) only end the connection.
-  ws.on('error', (e) => note('event', `WebSocket error: ${e.message}`));
-  const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
-  const within = <T>(p: Promise<T>, what: string): Promise<T> => {
-    let t: NodeJS.Timeout | undefined;
-    return Promise.race([p, new Promise<T>((_, reject) => { t = setTimeout(() => reject(new ExpectationError(`${name}: ${what} within ${ms} ms`)), ms); })]).finally(() => clearTimeout(t));
-  };
-  try {
-    await within(new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); }), 'no WebSocket handshake');
-    if (ws.protocol !== 'mqtt') throw new ExpectationError(`${name}: the server selected subprotocol "${ws.protocol}", not "mqtt"`);
-    const first = new Promise<Buffer>((resolve) => ws.once('message', (d: Buffer) => resolve(d)));
-    const connect = encodePacket(completePacket({ type: 'connect', clientId: w.clientIdOf(name), username: cfg.username, password: cfg.password === undefined ? undefined : Buffer.from(cfg.password) } as PacketPattern, w.level), w.level);
-    ws.send(connect, { binary: true });
-    note('sent', 'CONNECT (binary message)', connect.toString('hex'));
-    const ack = await within(first, 'no CONNACK');
-    note('received', 'first binary message', ack.toString('hex'));
-    if (ack[0] !== 0x20) throw new ExpectationError(`${name}: expected a CONNACK, got ${ack.toString('hex')}`);
-    // PUBLISH QoS 0, topic "dr/ws-text", payload "text": every byte is ASCII, so it is valid text.
-    const text = Buffer.from(w.level === 5 ? '3011000a64722f77732d74657874' + '00' + '74657874' : '3010000a64722f77732d74657874' + '74657874', 'hex').toString('latin1');
-    ws.send(text, { binary: false });
-    note('sent', `text message ${JSON.stringify(text)}`);
-    await within(closed, 'the connection is still open after a text message');
-    note('event', 'connection closed by the server');
-  } finally {
-    ws.terminate();
-  }
-}
-
-Then(re(`a WebSocket text message from ${NAME} after CONNECT makes the server close the connection${WITHIN}`), function (this: W, name: string, d?: string) {
-  return textMessageClosesConnection(this, name, d ? this.ms(toMs(d)) : this.waitMs);
-});

@@ -30,7 +30,7 @@ function lastAuth(w: W, name: string): AuthPacket {
 /** Probes whether the target runs SCRAM-SHA-256 for the configured user: CONNECT with it must get AUTH 0x18. */
 Given(re(`the broker accepts SCRAM-SHA-256 authentication for the configured user`), async function (this: W) {
   const cred = credentials(this);
-  if (!cred) return this.notApplicable('SCRAM-SHA-256 needs a user name and password (MQTT_USERNAME / MQTT_PASSWORD); the embedded broker of the run has no users');
+  if (!cred) return this.notApplicable('SCRAM-SHA-256 needs a user name and password (MQTT_USERNAME / MQTT_PASSWORD); the embedded broker gets them from scenarios/embedded/default.credentials.yaml unless MQTT_EMBEDDED_CONFIG says otherwise');
   const probe: TestClient = await this.open('scram-probe', '5');
   try {
     probe.send({

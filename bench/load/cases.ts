@@ -1,8 +1,20 @@
-import { spawnLoad } from './children.ts';
+import { spawnLoad, type Child } from './children.ts';
 import { rssKiB, type Target } from './targets.ts';
 
 /** Load clients run pinned to core 1; the broker under test has core 0. */
 const LOAD_CORE = 1;
+
+/**
+ * Subscriber(s) and publisher: by default one process (pair.ts: one event loop, no process
+ * switches on the load core); BENCH_SPLIT_CLIENTS=1 runs them as two processes on that core.
+ */
+function spawnClients(sub: Record<string, string | number>, pub: Record<string, string | number>): { sub: Child; pub: Child } {
+  if (process.env.BENCH_SPLIT_CLIENTS === '1') {
+    return { sub: spawnLoad('subscriber.ts', LOAD_CORE, sub), pub: spawnLoad('publisher.ts', LOAD_CORE, { ...pub, 'pub-qos': pub.qos }) };
+  }
+  const both = spawnLoad('pair.ts', LOAD_CORE, { ...pub, ...sub, 'pub-qos': pub.qos, paired: 'yes' });
+  return { sub: both, pub: both };
+}
 
 export interface ThroughputResult {
   rate: number;
@@ -17,10 +29,10 @@ export async function throughput(
   o: { qos: 0 | 1 | 2; pubQos?: 0 | 1 | 2; subs: number; durationMs: number; maxCount: number; window: number },
 ): Promise<ThroughputResult> {
   const topic = `bench/${t.name}/${Date.now()}`;
-  const sub = spawnLoad('subscriber.ts', LOAD_CORE, { port: t.port, topic, qos: o.qos, conns: o.subs });
-  const pub = spawnLoad('publisher.ts', LOAD_CORE, {
-    port: t.port, topic, qos: o.pubQos ?? o.qos, window: o.window, 'duration-ms': o.durationMs, 'max-count': o.maxCount, payload: 64,
-  });
+  const { sub, pub } = spawnClients(
+    { port: t.port, topic, qos: o.qos, conns: o.subs },
+    { port: t.port, topic, qos: o.pubQos ?? o.qos, window: o.window, 'duration-ms': o.durationMs, 'max-count': o.maxCount, payload: 64 },
+  );
   try {
     await sub.next('ready', 30_000);
     await pub.next('ready', 30_000);
@@ -49,10 +61,10 @@ export interface LatencyResult {
 /** QoS 1 at a fixed publish rate; latency from the send stamp in the payload to receipt, in ms. */
 export async function latency(t: Target, o: { rate: number; durationMs: number }): Promise<LatencyResult> {
   const topic = `bench/lat/${Date.now()}`;
-  const sub = spawnLoad('subscriber.ts', LOAD_CORE, { port: t.port, topic, qos: 1, conns: 1, latency: 'yes' });
-  const pub = spawnLoad('publisher.ts', LOAD_CORE, {
-    port: t.port, topic, qos: 1, window: 100, 'duration-ms': o.durationMs, 'max-count': Math.ceil((o.rate * o.durationMs) / 1000), payload: 64, rate: o.rate,
-  });
+  const { sub, pub } = spawnClients(
+    { port: t.port, topic, qos: 1, conns: 1, latency: 'yes' },
+    { port: t.port, topic, qos: 1, window: 100, 'duration-ms': o.durationMs, 'max-count': Math.ceil((o.rate * o.durationMs) / 1000), payload: 64, rate: o.rate },
+  );
   try {
     await sub.next('ready', 30_000);
     await pub.next('ready', 30_000);

@@ -11,7 +11,10 @@ import { argOf, emit, fatal, nowNs, onCommand } from './proto.ts';
 const host = argOf('host', '127.0.0.1');
 const port = Number(argOf('port'));
 const topic = argOf('topic', 'bench/t');
-const qos = Number(argOf('qos', '0')) as QoS;
+// --pub-qos wins over --qos, so that pair.ts can run a publisher and subscribers of different QoS.
+const qos = Number(argOf('pub-qos', argOf('qos', '0'))) as QoS;
+/** In pair.ts the subscriber shares this process and exits it after its result. */
+const paired = argOf('paired', 'no') === 'yes';
 const window = Number(argOf('window', '100'));
 const durationMs = Number(argOf('duration-ms', '3000'));
 const maxCount = Number(argOf('max-count', '5000000'));
@@ -27,6 +30,7 @@ let inflight = 0;
 let started = 0n;
 let deadline = 0n;
 let finished = false;
+let tick: NodeJS.Timeout | undefined;
 
 // Encode the PUBLISH once with our codec, then patch the stamp and packet id per message:
 // at level 4 the payload ends the packet and the packet id sits just before it.
@@ -66,9 +70,10 @@ const allowedByRate = () => (rate <= 0 ? Infinity : Math.floor((Number(nowNs() -
 function finish(c: RawClient): void {
   if (finished) return;
   finished = true;
+  clearInterval(tick);
   emit({ event: 'done', sent, acked, elapsedMs: Number(nowNs() - started) / 1e6 });
   c.close();
-  setTimeout(() => process.exit(0), 200).unref();
+  if (!paired) setTimeout(() => process.exit(0), 200).unref();
 }
 
 async function runQos0(c: RawClient): Promise<void> {
@@ -113,12 +118,9 @@ function runWindowed(c: RawClient): void {
   });
   fill();
   // Paced runs and the end of a run need a timer: acks alone do not wake us then.
-  const tick = setInterval(() => {
+  tick = setInterval(() => {
     fill();
-    if (nowNs() > deadline + 10_000_000_000n) {
-      clearInterval(tick);
-      finish(c);
-    }
+    if (nowNs() > deadline + 10_000_000_000n) finish(c);
   }, 1);
 }
 

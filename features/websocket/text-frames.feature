@@ -5,7 +5,6 @@ Feature: MQTT over WebSocket: a text message closes the connection
   WebSocket endpoint while the rest of the run may use TCP: the embedded broker of the default
   run opens a WebSocket listener, another target needs a ws:// URL (MQTT_BROKER_URL, or
   MQTT_WS_URL next to a TCP one). Without one the scenarios are not applicable.
-  (websocket.feature checks the same statement when the whole run goes over WebSocket.)
 
   Scenario Outline: a PUBLISH sent in a text message closes the connection and is not forwarded
     Given client "sub" connected

@@ -30,7 +30,7 @@ export class ConformanceWorld extends WorldBase {
     if (old && !old.closed) throw new Error(`client "${name}" already has an open connection; close it first or use another name`);
     const run = this.run;
     const c = await TestClient.open({
-      url: url ?? run.url,
+      url: url ?? this.endpoint ?? run.url,
       connectTimeoutMs: this.ms(3000),
       caFile: run.config.caFile,
       insecure: run.config.insecure,
@@ -135,6 +135,22 @@ export class ConformanceWorld extends WorldBase {
    * Connects `name` over the target's WebSocket endpoint (the run's URL when it is ws://, else
    * wsUrl / the embedded broker's WS listener); not applicable (returns 'skipped') without one.
    */
+  /** The endpoint every client of this scenario dials, when a step chose one other than the run's URL. */
+  private endpoint?: string;
+
+  /**
+   * Makes every client of this scenario dial the target's WebSocket endpoint (the run's URL when
+   * it is ws://, else wsUrl / the embedded broker's WS listener); not applicable without one.
+   */
+  useWebSocketEndpoint(): 'skipped' | undefined {
+    const ws = this.run.wsUrl;
+    if (!ws) {
+      return this.notApplicable(`the target ${this.run.display} has no known WebSocket endpoint (run at a ws:// URL, or set wsUrl / MQTT_WS_URL)`);
+    }
+    this.endpoint = ws;
+    return undefined;
+  }
+
   async connectedOverWebSocket(name: string, o: { version?: string; spec?: string } = {}): Promise<'skipped' | undefined> {
     const ws = this.run.wsUrl;
     if (!ws) {
