@@ -4,7 +4,6 @@
  * (src/fleet/resilience-harness.ts); durations are scaled by MQTT_RESILIENCE_TIME_SCALE.
  */
 import { Given, Then, When } from '@cucumber/cucumber';
-import type { QoS } from '../src/codec/index.ts';
 import type { CheckerName } from '../src/checker/index.ts';
 import { formatResult } from '../src/checker/index.ts';
 import type { ConformanceWorld } from './support/world.ts';
