@@ -11,10 +11,12 @@
  *   --duration-ms 3000      per throughput case
  *   --conns 10000           idle connections for the memory case
  *   --json FILE             also write the figures as JSON
+ *   --warmup-ms 1000        unmeasured run of the same load before each measured one (0 = none)
  *   --wait-quiet SECS       first wait up to SECS for the 1-minute load average to fall below 1.5
  * The load average is printed before and after, with a warning when it is above 1.5.
- * Environment: BENCH_NO_TASKSET=1 skips core pinning; BENCH_NICE=-10 (root) runs brokers and
- * load clients at a higher priority, which steadies figures on a machine busy with other work;
+ * Environment: BENCH_NO_TASKSET=1 skips core pinning; BENCH_NICE=N runs brokers and load clients
+ * at that niceness (default -10 as root, else unchanged; 0 = off), which steadies figures on a
+ * machine busy with other work;
  * BENCH_MOSQUITTO_NODELAY=1 sets set_tcp_nodelay in mosquitto; BENCH_OURS_NODE_ARGS adds Node
  * options to our broker's process (e.g. "--max-semi-space-size=1"); BENCH_REFILL_AT=N makes the
  * windowed publisher refill only when N slots are free (default 1: on every ack).
@@ -22,9 +24,9 @@
  * would reach when idle; mosquitto (malloc) needs no settling.
  * Figures are only comparable with each other within one run, on an otherwise idle machine.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { hasTaskset, openFilesHardLimit } from './load/children.ts';
+import { hasTaskset, niceness, openFilesHardLimit } from './load/children.ts';
 import { latency, memoryPerConnection, throughput } from './load/cases.ts';
 import { MOSQUITTO, MOSQUITTO_NODELAY, startMosquitto, startOurs, type Target } from './load/targets.ts';
 
@@ -38,6 +40,9 @@ const wantConns = Number(arg('conns', '10000'));
 const cases = arg('cases', 'qos0,qos1,qos2,fanout,latency,memory').split(',');
 const only = arg('only', '');
 const jsonOut = arg('json', '');
+/** Each broker first gets this much of the same load, unmeasured: JIT compilation (ours runs it on
+ *  background threads that share the broker's pinned core) and allocator growth settle first. */
+const warmupMs = Number(arg('warmup-ms', '1000'));
 
 interface Row {
   case: string;
@@ -66,6 +71,10 @@ if (only === '' || only === 'mosquitto') {
   else console.log(`note: ${MOSQUITTO} not found; mosquitto column skipped (apt-get install mosquitto)`);
 }
 
+/** V8's young generation grows to 16 MB semi-spaces during a connection storm and stays resident;
+ *  capping it is the Node option that matters for memory per idle connection (see the memory case). */
+const SMALL_YOUNG_GEN = ['--max-semi-space-size=4'];
+
 const rows: Row[] = [];
 const row = (c: string, unit: string, better: Row['better']): Row => {
   const r: Row = { case: c, unit, better, values: {}, notes: {} };
@@ -85,14 +94,36 @@ async function withTarget<T>(b: { name: string; start: () => Promise<Target> }, 
 const fmt = (v: number | undefined, unit: string) =>
   v === undefined || Number.isNaN(v) ? 'n/a' : unit === 'ms' || unit === 'KiB/conn' ? v.toFixed(3) : Math.round(v).toLocaleString('en-US');
 
-console.log(`broker bench: ${durationMs} ms per throughput case, 64-byte payloads, in-flight window 100, taskset ${hasTaskset ? 'on (broker core 0, load core 1)' : 'not available'}, mosquitto TCP_NODELAY ${MOSQUITTO_NODELAY ? 'on' : 'off (its default)'}`);
+console.log(`broker bench: ${durationMs} ms per throughput case, 64-byte payloads, in-flight window 100, taskset ${hasTaskset ? 'on (broker core 0, load core 1)' : 'not available'}, mosquitto TCP_NODELAY ${MOSQUITTO_NODELAY ? 'on' : 'off (its default)'}, nice ${niceness ?? 'unchanged'}, warm-up ${warmupMs} ms`);
 /** 1-minute load average above which other work competes for the two cores and skews every figure. */
 const LOAD_LIMIT = 1.5;
-function reportLoad(when: string): void {
+/** Share of all cores busy over `ms` (from /proc/stat); between cases nothing of ours runs, so this is other work. */
+async function busyShare(ms = 1000): Promise<number | undefined> {
+  const read = () => {
+    try {
+      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+      const idle = f[3] + (f[4] ?? 0);
+      return { idle, total: f.reduce((a, b) => a + b, 0) };
+    } catch {
+      return undefined;
+    }
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  if (a === undefined || b === undefined || b.total === a.total) return undefined;
+  return 1 - (b.idle - a.idle) / (b.total - a.total);
+}
+
+async function reportLoad(when: 'before' | 'after'): Promise<void> {
   const l = loadavg();
-  console.log(`load average ${when}: ${l.map((v) => v.toFixed(2)).join(' ')} (1, 5, 15 min)`);
-  if (l[0] > LOAD_LIMIT) {
-    console.log(`WARNING: 1-minute load ${l[0].toFixed(2)} > ${LOAD_LIMIT}: other processes are using the cores, figures ${when === 'before' ? 'below' : 'above'} are unreliable (mosquitto and ours alike); rerun on a quiet machine.`);
+  const busy = await busyShare();
+  const busyText = busy === undefined ? '' : `; other work now uses ${(busy * 100).toFixed(0)}% of the cores`;
+  console.log(`load average ${when}: ${l.map((v) => v.toFixed(2)).join(' ')} (1, 5, 15 min${when === 'after' ? ', including this bench' : ''})${busyText}`);
+  // After the run the load average mostly reflects the bench itself (two busy pinned cores); judge by the idle sample then.
+  const loaded = when === 'before' ? l[0] > LOAD_LIMIT || (busy ?? 0) > 0.2 : (busy ?? 0) > 0.2;
+  if (loaded) {
+    console.log(`WARNING: ${when === 'before' ? `1-minute load ${l[0].toFixed(2)} > ${LOAD_LIMIT} or ` : ''}other work > 20% of the cores: figures are unreliable (mosquitto and ours alike); rerun on a quiet machine.`);
   }
 }
 /** --wait-quiet SECS: wait up to SECS for the 1-minute load to drop below the limit before starting. */
@@ -103,7 +134,7 @@ if (waitQuiet > 0 && loadavg()[0] > LOAD_LIMIT) {
   while (Date.now() < until && loadavg()[0] > LOAD_LIMIT) await new Promise((r) => setTimeout(r, 2000));
 }
 const loadBefore = loadavg();
-reportLoad('before');
+await reportLoad('before');
 const started = Date.now();
 for (const c of cases) {
   const spec: Record<string, () => Row> = {
@@ -121,19 +152,24 @@ for (const c of cases) {
   const r = spec[c]();
   const p99 = c === 'latency' ? row('latency p99, QoS 1 at 5,000 msg/s', 'ms', 'lower') : undefined;
   const marginal = c === 'memory' ? row('RSS per idle connection, marginal (N/2 → N)', 'KiB/conn', 'lower') : undefined;
+  const small = c === 'memory' && brokers.some((b) => b.name === 'ours') ? row(`RSS per idle connection, ours under node ${SMALL_YOUNG_GEN.join(' ')}`, 'KiB/conn', 'lower') : undefined;
   for (const b of brokers) {
     try {
       await withTarget(b, async (t) => {
         if (c === 'qos0' || c === 'qos1' || c === 'qos2') {
           const q = Number(c.slice(3)) as 0 | 1 | 2;
+          if (warmupMs > 0) await throughput(t, { qos: q, subs: 1, durationMs: warmupMs, maxCount: 3_000_000, window: 100 });
           const res = await throughput(t, { qos: q, subs: 1, durationMs, maxCount: 3_000_000, window: 100 });
           r.values[b.name] = res.rate;
           if (res.received < res.expected) r.notes[b.name] = `${res.expected - res.received} of ${res.expected} not delivered`;
         } else if (c === 'fanout') {
-          const res = await throughput(t, { qos: 0, pubQos: 1, subs: 100, durationMs: Math.min(durationMs, 2000), maxCount: 20_000, window: 100 });
+          const fan = { qos: 0, pubQos: 1, subs: 100, durationMs: Math.min(durationMs, 2000), maxCount: 20_000, window: 100 } as const;
+          if (warmupMs > 0) await throughput(t, { ...fan, durationMs: warmupMs, maxCount: 5_000 });
+          const res = await throughput(t, fan);
           r.values[b.name] = res.rate;
           if (res.received < res.expected) r.notes[b.name] = `${res.expected - res.received} of ${res.expected} not delivered`;
         } else if (c === 'latency') {
+          if (warmupMs > 0) await latency(t, { rate: 5000, durationMs: warmupMs });
           const res = await latency(t, { rate: 5000, durationMs });
           r.values[b.name] = res.p50;
           p99!.values[b.name] = res.p99;
@@ -149,6 +185,18 @@ for (const c of cases) {
       r.notes[b.name] = `failed: ${(e as Error).message.split('\n').slice(0, 6).join(' | ')}`;
     }
     console.log(`  ${r.case} [${b.name}]: ${fmt(r.values[b.name], r.unit)} ${r.unit}${r.notes[b.name] ? `  (${r.notes[b.name]})` : ''}`);
+  }
+  if (small !== undefined) {
+    try {
+      await withTarget({ name: 'ours', start: () => startOurs(SMALL_YOUNG_GEN) }, async (t) => {
+        const res = await memoryPerConnection(t, { conns: connsAllowed() });
+        small.values.ours = res.kibPerConn;
+        small.notes.ours = `marginal ${res.marginalKiBPerConn.toFixed(3)}; RSS ${res.baselineKiB} → ${res.halfKiB} → ${res.loadedKiB} KiB`;
+      });
+    } catch (e) {
+      small.notes.ours = `failed: ${(e as Error).message.split('\n')[0]}`;
+    }
+    console.log(`  ${small.case}: ${fmt(small.values.ours, small.unit)} ${small.unit}  (${small.notes.ours})`);
   }
 }
 
@@ -167,6 +215,6 @@ const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].
 const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log(line(header));
 for (const t of table) console.log(line(t));
-reportLoad('after');
+await reportLoad('after');
 console.log(`\nbench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 if (jsonOut !== '') writeFileSync(jsonOut, JSON.stringify({ durationMs, loadBefore, loadAfter: loadavg(), mosquittoNoDelay: MOSQUITTO_NODELAY, rows }, null, 2));

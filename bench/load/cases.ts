@@ -12,7 +12,9 @@ function spawnClients(sub: Record<string, string | number>, pub: Record<string, 
   if (process.env.BENCH_SPLIT_CLIENTS === '1') {
     return { sub: spawnLoad('subscriber.ts', LOAD_CORE, sub), pub: spawnLoad('publisher.ts', LOAD_CORE, { ...pub, 'pub-qos': pub.qos }) };
   }
-  const both = spawnLoad('pair.ts', LOAD_CORE, { ...pub, ...sub, 'pub-qos': pub.qos, paired: 'yes' });
+  // BENCH_CLIENT_NODE_ARGS: Node options for the load process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_CLIENT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const both = spawnLoad('pair.ts', LOAD_CORE, { ...pub, ...sub, 'pub-qos': pub.qos, paired: 'yes' }, nodeArgs);
   return { sub: both, pub: both };
 }
 

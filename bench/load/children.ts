@@ -2,7 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const niceness = process.env.BENCH_NICE;
+/** Brokers and load clients run at nice -10 when we are root (BENCH_NICE overrides; 0 = off): the
+ *  other work on a shared machine then takes less from the two pinned cores. */
+export const niceness: string | undefined = process.env.BENCH_NICE ?? (process.getuid?.() === 0 ? '-10' : undefined);
 export const hasTaskset = process.env.BENCH_NO_TASKSET !== '1' && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
 /** A child process speaking JSON lines on stdout; stderr is kept for error messages. */
@@ -92,7 +94,6 @@ export function openFilesHardLimit(): number {
  */
 export function spawnPinned(name: string, core: number, cmd: string, args: string[]): Child {
   const pinned = hasTaskset ? ['taskset', '-c', String(core), cmd, ...args] : [cmd, ...args];
-  // BENCH_NICE=-10 (root only) lifts the bench's processes above other work on a busy machine.
   const argv = niceness !== undefined ? ['nice', '-n', niceness, ...pinned] : pinned;
   const script = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"';
   const proc = spawn('sh', ['-c', script, 'sh', ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -7,3 +7,6 @@
  */
 import './subscriber.ts';
 import './publisher.ts';
+
+// Exit normally on the orchestrator's SIGTERM, so that --cpu-prof (BENCH_CLIENT_NODE_ARGS) is written.
+process.on('SIGTERM', () => process.exit(0));

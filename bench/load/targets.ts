@@ -45,8 +45,8 @@ async function waitForPort(port: number, child: Child, timeoutMs: number): Promi
  * The reference broker in its own process, pinned to core 0. BENCH_OURS_NODE_ARGS adds Node
  * options, e.g. "--max-semi-space-size=1" (a small young generation: less RSS, more scavenges).
  */
-export async function startOurs(): Promise<Target> {
-  const extra = (process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+export async function startOurs(nodeArgs?: string[]): Promise<Target> {
+  const extra = nodeArgs ?? (process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const c = spawnLoad('our-broker.ts', 0, {}, ['--expose-gc', ...extra]);
   const ready = await c.next('ready', 20_000);
   return {
