@@ -123,7 +123,8 @@ async function reportLoad(when: 'before' | 'after'): Promise<void> {
   // After the run the load average mostly reflects the bench itself (two busy pinned cores); judge by the idle sample then.
   const loaded = when === 'before' ? l[0] > LOAD_LIMIT || (busy ?? 0) > 0.2 : (busy ?? 0) > 0.2;
   if (loaded) {
-    console.log(`WARNING: ${when === 'before' ? `1-minute load ${l[0].toFixed(2)} > ${LOAD_LIMIT} or ` : ''}other work > 20% of the cores: figures are unreliable (mosquitto and ours alike); rerun on a quiet machine.`);
+    const why = when === 'before' && l[0] > LOAD_LIMIT ? `1-minute load ${l[0].toFixed(2)} > ${LOAD_LIMIT} (an earlier bench run counts too)` : 'other work > 20% of the cores';
+    console.log(`WARNING: ${why}: figures ${when === 'before' ? 'below' : 'above'} may be unreliable (mosquitto and ours alike); rerun on a quiet machine.`);
   }
 }
 /** --wait-quiet SECS: wait up to SECS for the 1-minute load to drop below the limit before starting. */

@@ -1,5 +1,5 @@
 /**
- * Load child: opens --conns N idle MQTT connections (CONNECT, keep alive 0), --parallel at a
+ * Load child: opens --conns N idle MQTT connections (CONNECT, --keep-alive 60), --parallel at a
  * time, prints {"event":"connected", n, failed}; on {"cmd":"finish"} closes them and exits.
  * With --wait-go yes it prints {"event":"ready"} first and connects on {"cmd":"go"}.
  */
@@ -11,6 +11,8 @@ const port = Number(argOf('port'));
 const n = Number(argOf('conns', '10000'));
 const parallel = Number(argOf('parallel', '200'));
 const waitGo = argOf('wait-go', 'no') === 'yes';
+// Keep alive as real clients announce it (60 s): a broker must track it per connection while they idle.
+const keepAlive = Number(argOf('keep-alive', '60'));
 
 const clients: RawClient[] = [];
 let failed = 0;
@@ -23,7 +25,7 @@ async function one(i: number): Promise<void> {
     c.onClose = () => {
       if (!finishing) failed++;
     };
-    await c.handshake(`bench-idle-${process.pid}-${i}`, { keepAlive: 0 }, 20_000);
+    await c.handshake(`bench-idle-${process.pid}-${i}`, { keepAlive }, 20_000);
     clients.push(c);
   } catch (e) {
     failed++;
