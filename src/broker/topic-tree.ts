@@ -165,14 +165,4 @@ function collect<V>(node: Node<V>, out: MatchResult<V>): void {
 }
 
 /** Does a topic name match a filter (no shared prefix)? Reference implementation for tests and retained lookup. */
-export function topicMatches(filter: string, topic: string): boolean {
-  if (topic.charCodeAt(0) === 0x24 && (filter[0] === '+' || filter[0] === '#')) return false;
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
+export { topicMatches } from '../codec/index.ts';

@@ -62,6 +62,9 @@ export class Link implements LinkControl {
     this.openedAt = host.sched.now();
     client.setNoDelay(true);
     this.server = new Socket({ allowHalfOpen: true });
+    // socket.connect() ignores a noDelay option (only the constructor / setNoDelay set it): without
+    // this, Nagle holds small writes to the broker behind delayed ACKs (ms-scale p99 latency).
+    this.server.setNoDelay(true);
     this.connectPending = true;
     const link = this;
     const pipeHost: PipeHost = {
@@ -95,7 +98,7 @@ export class Link implements LinkControl {
   private dial(): void {
     if (this.dialed || this.client.destroyed) return;
     this.dialed = true;
-    this.server.connect({ host: this.upstream.host, port: this.upstream.port, noDelay: true });
+    this.server.connect({ host: this.upstream.host, port: this.upstream.port });
   }
 
   private wire(src: Socket, pipe: Pipe, other: Socket): void {

@@ -50,6 +50,7 @@ export class MqttFramer {
   private pendTotal = -1;
   /** Stream offset, for error messages. */
   private pos = 0;
+  private readonly topics = new TopicCache();
   failed: FrameError | undefined;
   /** After split() failed: the bytes from the bad header on (including any pending part), unsent. */
   failedRest: Buffer | undefined;
@@ -156,7 +157,7 @@ export class MqttFramer {
         this.pend = [];
         this.pendLen = 0;
         this.pendTotal = -1;
-        emit({ bytes: frame, packet: peekPacket(frame) });
+        emit({ bytes: frame, packet: peekPacket(frame, undefined, this.topics) });
         off = need;
         this.pos += need;
       }
@@ -178,7 +179,7 @@ export class MqttFramer {
         return true;
       }
       const frame = data.subarray(off, off + h.total);
-      emit({ bytes: frame, packet: peekPacket(frame, h.hdrLen) });
+      emit({ bytes: frame, packet: peekPacket(frame, h.hdrLen, this.topics) });
       off += h.total;
       this.pos += h.total;
     }
@@ -186,8 +187,34 @@ export class MqttFramer {
   }
 }
 
+/**
+ * The last PUBLISH topic of a stream, kept as bytes + string: streams mostly repeat topics, and
+ * comparing a few bytes is much cheaper than a UTF-8 decode. Same bytes give the same string
+ * (malformed UTF-8 included), so the result is exactly what toString('utf8') returns.
+ */
+export class TopicCache {
+  private bytes: Buffer = Buffer.alloc(0);
+  private text = '';
+  get(frame: Buffer, start: number, len: number): string {
+    const b = this.bytes;
+    if (b.length === len) {
+      let i = 0;
+      while (i < len && b[i] === frame[start + i]) i++;
+      if (i === len) return this.text;
+    }
+    const text = frame.toString('utf8', start, start + len);
+    if (len <= 512) {
+      const copy = Buffer.allocUnsafe(len);
+      frame.copy(copy, 0, start, start + len);
+      this.bytes = copy;
+      this.text = text;
+    }
+    return text;
+  }
+}
+
 /** Reads the fields toxics match on. Never throws: fields that cannot be read are left out. */
-export function peekPacket(frame: Buffer, hdrLen?: number): PacketInfo {
+export function peekPacket(frame: Buffer, hdrLen?: number, topics?: TopicCache): PacketInfo {
   const typeNum = frame[0] >> 4;
   const info: PacketInfo = { typeNum, type: packetNames[typeNum] };
   let h = hdrLen;
@@ -203,7 +230,7 @@ export function peekPacket(frame: Buffer, hdrLen?: number): PacketInfo {
     if (h + 2 > end) return info;
     const tl = frame.readUInt16BE(h);
     if (h + 2 + tl > end) return info;
-    info.topic = frame.toString('utf8', h + 2, h + 2 + tl);
+    info.topic = topics !== undefined ? topics.get(frame, h + 2, tl) : frame.toString('utf8', h + 2, h + 2 + tl);
     if (qos > 0 && h + 4 + tl <= end) info.packetId = frame.readUInt16BE(h + 2 + tl);
   } else if (typeNum >= 4 && typeNum <= 11) {
     if (h + 2 <= end) info.packetId = frame.readUInt16BE(h);

@@ -14,6 +14,12 @@ export function runInfoOf(attempts: ReturnType<IFormatterOptions['eventDataColle
   return undefined;
 }
 
+/** The compliance report of a finished run, from the formatter's collected test case attempts. */
+export function complianceReportOf(collector: Formatter['eventDataCollector']): ReturnType<typeof buildComplianceReport> {
+  const attempts = collector.getTestCaseAttempts();
+  return buildComplianceReport({ ...collectOutcomes(attempts), info: runInfoOf(attempts) });
+}
+
 /**
  * Cucumber formatter writing reports/compliance.json: a verdict for every statement of the
  * registry (passed / failed / not-applicable / untested), the target and its capabilities.
@@ -26,9 +32,7 @@ export default class ComplianceFormatter extends Formatter {
     super(options);
     options.eventBroadcaster.on('envelope', (e: messages.Envelope) => {
       if (!e.testRunFinished) return;
-      const attempts = this.eventDataCollector.getTestCaseAttempts();
-      const report = buildComplianceReport({ ...collectOutcomes(attempts), info: runInfoOf(attempts) });
-      this.log(`${JSON.stringify(report, null, 2)}\n`);
+      this.log(`${JSON.stringify(complianceReportOf(this.eventDataCollector), null, 2)}\n`);
     });
   }
 }

@@ -1,8 +1,7 @@
 import { ProgressFormatter, type IFormatterOptions } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
-import { collectOutcomes } from './collect-outcomes.ts';
-import { buildComplianceReport, formatComplianceSummary } from './compliance-report.ts';
-import { runInfoOf } from './compliance-formatter.ts';
+import { formatComplianceSummary } from './compliance-report.ts';
+import { complianceReportOf } from './compliance-formatter.ts';
 
 /**
  * Cucumber's progress output, then the compliance summary (statements passed / failed /
@@ -15,9 +14,7 @@ export default class ConsoleFormatter extends ProgressFormatter {
     super(options);
     options.eventBroadcaster.on('envelope', (e: messages.Envelope) => {
       if (!e.testRunFinished) return;
-      const attempts = this.eventDataCollector.getTestCaseAttempts();
-      const report = buildComplianceReport({ ...collectOutcomes(attempts), info: runInfoOf(attempts) });
-      this.log(formatComplianceSummary(report, `${process.env.MQTT_REPORT_DIR || 'reports'}/compliance.json`));
+      this.log(formatComplianceSummary(complianceReportOf(this.eventDataCollector), `${process.env.MQTT_REPORT_DIR || 'reports'}/compliance.json`));
     });
   }
 }
