@@ -253,8 +253,8 @@ export class Link implements LinkControl {
       open: this.open,
       openedAt: this.openedAt,
       ...(this.closedAt !== undefined ? { closedAt: this.closedAt } : {}),
-      upstream: structuredClone(this.up.stats),
-      downstream: structuredClone(this.down.stats),
+      upstream: this.up.stats,
+      downstream: this.down.stats,
       faults: { ...this.faults },
     };
   }

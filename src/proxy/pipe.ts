@@ -36,7 +36,11 @@ export interface ChainNode {
 }
 
 export class Pipe {
-  readonly stats: DirectionStats = { bytes: 0, packets: 0, byType: {} };
+  private bytes = 0;
+  private packets = 0;
+  private violations = 0;
+  /** Packets by type number (0..15): a typed-array bump is cheaper on the hot path than a keyed object. */
+  private readonly byTypeNum = new Float64Array(16);
   mode: 'mqtt' | 'bytes';
   private readonly framer = new MqttFramer();
   private needConnect: boolean;
@@ -72,22 +76,27 @@ export class Pipe {
   }
 
   private readonly count = (byte0: number): void => {
-    const s = this.stats;
-    s.packets++;
-    const n = packetNames[byte0 >> 4];
-    s.byType[n] = (s.byType[n] ?? 0) + 1;
+    this.packets++;
+    this.byTypeNum[byte0 >> 4]++;
   };
+
+  /** A fresh snapshot of this direction's counters. */
+  get stats(): DirectionStats {
+    const byType: DirectionStats['byType'] = {};
+    for (let t = 0; t < 16; t++) if (this.byTypeNum[t] > 0) byType[packetNames[t]] = this.byTypeNum[t];
+    return { bytes: this.bytes, packets: this.packets, ...(this.violations > 0 ? { violations: this.violations } : {}), byType };
+  }
 
   /** Source 'data' handler. */
   onData(chunk: Buffer): void {
     this.inflight += chunk.length;
-    this.stats.bytes += chunk.length;
+    this.bytes += chunk.length;
     if (this.mode === 'bytes') return this.enter({ bytes: chunk });
     if (!this.splitting && !this.framer.splitPending()) {
       if (this.framer.scan(chunk, this.count) < 0) this.host.fallback(`${this.stream}: ${this.framer.failed?.message}`);
       return this.enter({ bytes: chunk });
     }
-    if (this.needConnect && this.stats.bytes === chunk.length && chunk[0] >> 4 !== 1) {
+    if (this.needConnect && this.bytes === chunk.length && chunk[0] >> 4 !== 1) {
       this.host.fallback(`upstream: first byte 0x${chunk[0].toString(16)} is not a CONNECT`);
       return this.enter({ bytes: chunk });
     }
@@ -123,7 +132,7 @@ export class Pipe {
     if (r.ok) p.decoded = r.packet;
     else {
       p.violation = `${r.violation.statement.id}: ${r.violation.message}`;
-      this.stats.violations = (this.stats.violations ?? 0) + 1;
+      this.violations++;
       this.host.violation(`${this.stream} ${p.type}: ${p.violation}`);
     }
   }
