@@ -1,4 +1,4 @@
-import type { PacketName, Properties } from '../codec/packet-types.ts';
+import { PROPERTY_BY_KEY, type PacketName } from '../codec/index.ts';
 import { LAST_ID, PRESENT, type PacketPattern } from './pattern.ts';
 
 /**
@@ -48,15 +48,8 @@ const PACKET_NAMES: PacketName[] = [
   'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'auth',
 ];
 
-/** Every 5.0 property name (Properties keys). */
-export const PROPERTY_NAMES: ReadonlySet<string> = new Set<keyof Properties>([
-  'payloadFormatIndicator', 'messageExpiryInterval', 'contentType', 'responseTopic', 'correlationData',
-  'subscriptionIdentifiers', 'sessionExpiryInterval', 'assignedClientIdentifier', 'serverKeepAlive',
-  'authenticationMethod', 'authenticationData', 'requestProblemInformation', 'willDelayInterval',
-  'requestResponseInformation', 'responseInformation', 'serverReference', 'reasonString', 'receiveMaximum',
-  'topicAliasMaximum', 'topicAlias', 'maximumQoS', 'retainAvailable', 'userProperties', 'maximumPacketSize',
-  'wildcardSubscriptionAvailable', 'subscriptionIdentifierAvailable', 'sharedSubscriptionAvailable',
-]);
+/** Every 5.0 property name (Properties keys), from the codec's property table. */
+export const PROPERTY_NAMES: ReadonlySet<string> = new Set<string>(PROPERTY_BY_KEY.keys());
 
 const BUFFER_FIELDS = new Set(['payload', 'password', 'correlationData', 'authenticationData']);
 const ALIASES: Record<string, string> = {
