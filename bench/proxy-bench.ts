@@ -1,397 +1,191 @@
 /**
  * npm run bench:proxy — what the fault-injecting proxy costs with MQTT framing on and no toxics.
  *
- * In one run, against Debian's mosquitto (and our broker when it is available):
- *  - QoS 0 throughput, one publisher → one subscriber, 64-byte payload, lean raw-socket clients
- *    (our codec for CONNECT/SUBSCRIBE/PUBLISH encoding, a fixed-header scanner on receive),
- *    bounded in count and time: direct to the broker vs through the proxy (and vs a plain
- *    `socket.pipe` proxy as a reference point);
- *  - latency added by the proxy at p50/p99: timestamped QoS 0 messages at a fixed rate,
- *    recorded in an HDR histogram (µs).
- * The proxies run in their own processes (the proxy via `mqtt-harness proxy`), like in use.
+ * In one run, against Debian's mosquitto and our broker (each started as `bench:broker` starts
+ * it, pinned to core 0; mosquitto with its default Nagle setting for throughput, unless
+ * BENCH_MOSQUITTO_NODELAY=1, and with TCP_NODELAY for latency):
+ *  - the machine's floor: a loopback round trip to another process and within one process;
+ *  - QoS 0 throughput, one publisher → one subscriber, 64-byte payload, lean raw-socket
+ *    clients, bounded in count and time: direct vs through the harness proxy vs through a plain
+ *    `socket.pipe` proxy (the reference point);
+ *  - the latency each proxy adds at p50/p99: timestamped QoS 0 messages at a fixed rate, in an
+ *    HDR histogram (µs);
+ *  - for two placements of the proxies: in their own process (`mqtt-harness proxy`) and inside
+ *    the client process (as the resilience scenarios and fleets use the proxy);
+ *  - the pipeline's in-process cost per packet, without sockets.
  *
  *   --count 200000  --duration-ms 15000  --rounds 3  --rate 2000  --lat-ms 3000
- *   --no-ours (mosquitto only)  --no-mosquitto  --only throughput|latency  --no-hot  --json FILE
- *   env PROXY_BENCH_NODE_ARGS: extra node flags for the proxy process (e.g. --cpu-prof --cpu-prof-dir=DIR)
+ *   --placement process,in-process  --no-ours  --no-mosquitto  --only throughput|latency
+ *   --no-hot  --json FILE
+ *   env PROXY_BENCH_NODE_ARGS: extra node flags for the proxy process (e.g. --cpu-prof)
  * Targets: ≥ 0.9× direct throughput; ≤ 30 µs added at p50.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as hdr from 'hdr-histogram-js';
-import { encodePacket } from '../src/codec/index.ts';
-import { Pipe } from '../src/proxy/pipe.ts';
-import type { Socket as NetSocket } from 'node:net';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { MOSQUITTO, MOSQUITTO_NODELAY, startMosquitto, startOurs, type Target } from './load/targets.ts';
+import { measureFloor, type Floor } from './proxy/hop-floor.ts';
+import { harnessInProcess, harnessProcess, pipeInProcess, pipeProcess, type Hop } from './proxy/hops.ts';
+import { hotPath } from './proxy/hot-path.ts';
+import { latency, throughput } from './proxy/measure.ts';
 
 const argv = process.argv.slice(2);
 const arg = (n: string, d: string): string => {
   const i = argv.indexOf(`--${n}`);
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : d;
 };
-const COUNT = Number(arg('count', '200000'));
-const DURATION_MS = Number(arg('duration-ms', '15000'));
-const ROUNDS = Number(arg('rounds', '3'));
-const RATE = Number(arg('rate', '2000'));
-const LAT_MS = Number(arg('lat-ms', '3000'));
-const WITH_OURS = !argv.includes('--no-ours');
-const WITH_MOSQUITTO = !argv.includes('--no-mosquitto');
-const WITH_HOT = !argv.includes('--no-hot');
+const num = (n: string, d: string): number => {
+  const v = Number(arg(n, d));
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${n} must be a positive number, not "${arg(n, d)}"`);
+  return v;
+};
+const TPUT = { count: num('count', '200000'), durationMs: num('duration-ms', '15000'), window: 10_000 };
+const LAT = { rate: num('rate', '2000'), durationMs: num('lat-ms', '3000') };
+const ROUNDS = num('rounds', '3');
 const ONLY = arg('only', '');
-const RUN_TPUT = ONLY === '' || ONLY === 'throughput';
-const RUN_LAT = ONLY === '' || ONLY === 'latency';
-if (ONLY !== '' && !RUN_TPUT && !RUN_LAT) throw new Error(`--only must be throughput or latency, not ${ONLY}`);
+if (ONLY !== '' && ONLY !== 'throughput' && ONLY !== 'latency') throw new Error(`--only must be throughput or latency, not ${ONLY}`);
+const RUN_TPUT = ONLY !== 'latency';
+const RUN_LAT = ONLY !== 'throughput';
+type Placement = 'process' | 'in-process';
+const PLACEMENTS = arg('placement', 'process,in-process').split(',') as Placement[];
+for (const p of PLACEMENTS) if (p !== 'process' && p !== 'in-process') throw new Error(`--placement takes process and/or in-process, not ${p}`);
 const JSON_OUT = arg('json', '');
-const WINDOW = 10_000;
-/** Extra node flags for the harness proxy process, e.g. PROXY_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
 const PROXY_NODE_ARGS = (process.env.PROXY_BENCH_NODE_ARGS ?? '').split(' ').filter((x) => x !== '');
-const MOSQUITTO = '/usr/sbin/mosquitto';
-const CLI = fileURLToPath(new URL('../bin/mqtt-harness.js', import.meta.url));
 
-const children: ChildProcess[] = [];
-const cleanups: Array<() => void> = [];
-function spawnChild(cmd: string, args: string[]): { proc: ChildProcess; out: () => string } {
-  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(proc);
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
-  return { proc, out: () => out };
-}
-async function waitMatch(get: () => string, re: RegExp, what: string, ms = 20_000): Promise<RegExpMatchArray> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const m = get().match(re);
-    if (m) return m;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output so far:\n${get()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (a && typeof a === 'object' ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-async function waitPort(port: number, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), r(true)));
-      s.once('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`nothing listening on ${port} after ${ms} ms`);
-}
+type Paths = { direct: number; proxy: number; pipe: number };
+type Row = Record<string, number>;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
 
-async function startMosquitto(): Promise<number> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'proxy-bench-mosq-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nmax_queued_messages 100000\nlog_dest stderr\nlog_type error\n`);
-  spawnChild(MOSQUITTO, ['-c', conf]);
-  await waitPort(port);
-  return port;
-}
-async function startOurBroker(): Promise<number> {
-  const c = spawnChild(process.execPath, [CLI, 'broker', '--port', '0', '--log-level', 'error']);
-  const m = await waitMatch(c.out, /listening on mqtt:\/\/127\.0\.0\.1:(\d+)/, 'our broker');
-  return Number(m[1]);
-}
-interface Hop {
-  port: number;
-  pid: number;
-}
-async function startHarnessProxy(upstream: number): Promise<Hop> {
-  const c = spawnChild(process.execPath, [...PROXY_NODE_ARGS, CLI, 'proxy', '--upstream', `mqtt://127.0.0.1:${upstream}`, '--seed', '1']);
-  const m = await waitMatch(c.out, /proxy listening on mqtt:\/\/127\.0\.0\.1:(\d+)/, 'harness proxy');
-  return { port: Number(m[1]), pid: c.proc.pid! };
-}
-/** CPU time (user + system) of a process so far, in ms, from /proc (Linux). */
+/** CPU time (user + system) of a process so far, in ms, from /proc (Linux; 10 ms ticks). */
 function cpuMs(pid: number): number {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in USER_HZ (100)
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
   } catch {
     return NaN;
   }
 }
-const PIPE_PROXY = `
-const net = require('node:net'); const up = Number(process.argv[1]);
-const srv = net.createServer((c) => { c.setNoDelay(true); const u = net.connect(up, '127.0.0.1'); u.setNoDelay(true);
-  c.pipe(u); u.pipe(c); c.on('error', () => u.destroy()); u.on('error', () => c.destroy()); });
-srv.listen(0, '127.0.0.1', () => console.log('pipe listening on ' + srv.address().port));`;
-async function startPipeProxy(upstream: number): Promise<Hop> {
-  const c = spawnChild(process.execPath, ['-e', PIPE_PROXY, String(upstream)]);
-  return { port: Number((await waitMatch(c.out, /pipe listening on (\d+)/, 'pipe proxy'))[1]), pid: c.proc.pid! };
-}
 
-/** A lean MQTT 3.1.1 client: our codec to encode, a fixed-header scanner to receive. */
-class Lean {
-  private pending: Buffer | null = null;
-  publishes = 0;
-  onPublish: ((frame: Buffer, bodyStart: number) => void) | undefined;
-  private waiter: { type: number; resolve: () => void } | undefined;
-  private constructor(readonly s: Socket) {
-    s.on('data', (c: Buffer) => this.data(c));
-    s.on('error', () => {});
-  }
-  static async open(port: number, id: string): Promise<Lean> {
-    const s = connect(port, '127.0.0.1');
-    s.setNoDelay(true);
-    await new Promise<void>((r, j) => (s.once('connect', r), s.once('error', j)));
-    const c = new Lean(s);
-    const ack = c.expect(2);
-    s.write(encodePacket({ type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 60, clientId: id }, 4));
-    await ack;
-    return c;
-  }
-  expect(type: number, ms = 5000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no packet type ${type} within ${ms} ms`)), ms);
-      this.waiter = { type, resolve: () => (clearTimeout(t), resolve()) };
-    });
-  }
-  async subscribe(topic: string): Promise<void> {
-    const ack = this.expect(9);
-    this.s.write(encodePacket({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: topic, qos: 0 }] }, 4));
-    await ack;
-  }
-  private data(chunk: Buffer): void {
-    let b = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
-    this.pending = null;
-    let off = 0;
-    while (off < b.length) {
-      let rl = 0;
-      let mul = 1;
-      let i = off + 1;
-      for (;;) {
-        if (i >= b.length) return void (this.pending = b.subarray(off));
-        const d = b[i++];
-        rl += (d & 0x7f) * mul;
-        mul *= 128;
-        if ((d & 0x80) === 0) break;
-      }
-      if (i + rl > b.length) return void (this.pending = b.subarray(off));
-      const type = b[off] >> 4;
-      if (type === 3) {
-        this.publishes++;
-        this.onPublish?.(b, i);
-      } else if (this.waiter?.type === type) this.waiter.resolve();
-      off = i + rl;
+async function benchThroughput(paths: Paths, pids: Partial<Record<keyof Paths, number>>): Promise<Row> {
+  for (const p of Object.values(paths)) await throughput(p, 'warm', TPUT); // JIT, socket buffers
+  const runs: Record<string, number[]> = { direct: [], proxy: [], pipe: [] };
+  const cpu = { proxy: { ms: 0, msgs: 0 }, pipe: { ms: 0, msgs: 0 } };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, port] of Object.entries(paths) as Array<[keyof Paths, number]>) {
+      const pid = pids[name];
+      const before = pid !== undefined ? cpuMs(pid) : 0;
+      const res = await throughput(port, `${name}${r}`, TPUT);
+      runs[name].push(res.rate);
+      if (pid !== undefined && name !== 'direct') (cpu[name].ms += cpuMs(pid) - before), (cpu[name].msgs += res.count);
     }
-    if (this.publishes > 0 && this.waiter?.type === 3) this.waiter.resolve();
   }
-  close(): void {
-    this.s.destroy();
+  const t = Object.fromEntries(Object.entries(runs).map(([n, v]) => [n, median(v)]));
+  const us = (c: { ms: number; msgs: number }) => (c.msgs > 0 ? (c.ms * 1000) / c.msgs : NaN);
+  console.log(`  QoS 0 throughput, median of ${ROUNDS} (msg/s): direct ${k(t.direct)}  |  harness proxy ${k(t.proxy)} = ${(t.proxy / t.direct).toFixed(2)}×  |  plain pipe ${k(t.pipe)} = ${(t.pipe / t.direct).toFixed(2)}×`);
+  console.log(`    rounds: ${Object.entries(runs).map(([n, v]) => `${n} [${v.map(k).join(', ')}]`).join('  ')}`);
+  if (pids.proxy !== undefined) {
+    console.log(`    proxy process CPU per message (user+sys): harness ${us(cpu.proxy).toFixed(2)} µs, plain pipe ${us(cpu.pipe).toFixed(2)} µs`);
   }
+  return {
+    direct_msgs: Math.round(t.direct), proxy_msgs: Math.round(t.proxy), pipe_msgs: Math.round(t.pipe),
+    ratio: t.proxy / t.direct, pipe_ratio: t.pipe / t.direct,
+    ...(pids.proxy !== undefined ? { proxy_cpu_us_per_msg: us(cpu.proxy), pipe_cpu_us_per_msg: us(cpu.pipe) } : {}),
+  };
 }
 
-const topicOf = (n: string) => `bench/${n}/${process.pid}/${Date.now()}`;
-
-/** QoS 0 msg/s seen by the subscriber; the publisher keeps at most WINDOW messages unreceived. */
-async function throughput(port: number, tag: string): Promise<{ rate: number; count: number }> {
-  const topic = topicOf(tag);
-  const sub = await Lean.open(port, `bs-${tag}`);
-  const pub = await Lean.open(port, `bp-${tag}`);
-  try {
-    await sub.subscribe(topic);
-    const one = encodePacket({ type: 'publish', topic, payload: Buffer.alloc(64, 0x61), qos: 0, retain: false, dup: false }, 4);
-    const batch = Buffer.concat(Array.from({ length: 100 }, () => one));
-    let sent = 0;
-    const t0 = performance.now();
-    const deadline = t0 + DURATION_MS;
-    await new Promise<void>((resolve) => {
-      const pump = () => {
-        while (sent < COUNT && sent - sub.publishes < WINDOW && performance.now() < deadline) {
-          sent += 100;
-          if (!pub.s.write(batch)) return void pub.s.once('drain', pump);
-        }
-        if (sub.publishes >= COUNT || performance.now() >= deadline) return resolve();
-        setImmediate(pump);
-      };
-      pump();
-    });
-    const secs = (performance.now() - t0) / 1000;
-    return { rate: sub.publishes / secs, count: sub.publishes };
-  } finally {
-    sub.close();
-    pub.close();
+async function benchLatency(paths: Paths): Promise<Row> {
+  for (const p of Object.values(paths)) await latency(p, 'lwarm', LAT);
+  const runs: Record<string, Array<{ p50: number; p99: number }>> = { direct: [], proxy: [], pipe: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, port] of Object.entries(paths)) {
+      const h = await latency(port, `l${name}${r}`, LAT);
+      runs[name].push({ p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99) });
+    }
   }
+  const l = Object.fromEntries(Object.entries(runs).map(([n, v]) => [n, { p50: median(v.map((x) => x.p50)), p99: median(v.map((x) => x.p99)) }]));
+  console.log(`  one-way latency at ${LAT.rate} msg/s, median of ${ROUNDS} (µs): ` +
+    Object.entries(l).map(([n, v]) => `${n} p50 ${v.p50} p99 ${v.p99}`).join('  |  '));
+  console.log(`    p50 per round: ${Object.entries(runs).map(([n, v]) => `${n} [${v.map((x) => x.p50).join(', ')}]`).join('  ')}`);
+  const add = { p50: l.proxy.p50 - l.direct.p50, p99: l.proxy.p99 - l.direct.p99 };
+  const pipeAdd = { p50: l.pipe.p50 - l.direct.p50, p99: l.pipe.p99 - l.direct.p99 };
+  console.log(`    added: harness proxy p50 ${add.p50} µs, p99 ${add.p99} µs  |  plain pipe p50 ${pipeAdd.p50} µs, p99 ${pipeAdd.p99} µs`);
+  return {
+    direct_p50_us: l.direct.p50, direct_p99_us: l.direct.p99, proxy_p50_us: l.proxy.p50, proxy_p99_us: l.proxy.p99,
+    added_p50_us: add.p50, added_p99_us: add.p99, pipe_added_p50_us: pipeAdd.p50, pipe_added_p99_us: pipeAdd.p99,
+  };
 }
 
-/** One-way latency (µs) of QoS 0 messages published at RATE/s for LAT_MS. */
-async function latency(port: number, tag: string): Promise<hdr.Histogram> {
-  const topic = topicOf(tag);
-  const sub = await Lean.open(port, `ls-${tag}`);
-  const pub = await Lean.open(port, `lp-${tag}`);
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+async function benchPlacement(t: Target, placement: Placement, what: { tput: boolean; lat: boolean }): Promise<Row> {
+  const own = placement === 'process';
+  const hops: Hop[] = [];
   try {
-    await sub.subscribe(topic);
-    const topicLen = Buffer.byteLength(topic);
-    sub.onPublish = (b, i) => {
-      const sentAt = b.readDoubleLE(i + 2 + topicLen);
-      h.recordValue(Math.max(1, Math.round((performance.now() - sentAt) * 1000)));
+    const proxy = await (own ? harnessProcess(t.port, PROXY_NODE_ARGS) : harnessInProcess(t.port));
+    hops.push(proxy);
+    const pipe = await (own ? pipeProcess(t.port) : pipeInProcess(t.port));
+    hops.push(pipe);
+    console.log(`\n### ${t.name}, proxies ${own ? 'in their own processes' : 'inside the client process'} (broker :${t.port}, harness proxy :${proxy.port}, plain pipe :${pipe.port})`);
+    const paths: Paths = { direct: t.port, proxy: proxy.port, pipe: pipe.port };
+    return {
+      ...(what.tput ? await benchThroughput(paths, { proxy: proxy.pid, pipe: pipe.pid }) : {}),
+      ...(what.lat ? await benchLatency(paths) : {}),
     };
-    const msg = encodePacket({ type: 'publish', topic, payload: Buffer.alloc(64), qos: 0, retain: false, dup: false }, 4);
-    const stampAt = msg.length - 64;
-    const total = Math.floor((RATE * LAT_MS) / 1000);
-    let sent = 0;
-    const t0 = performance.now();
-    await new Promise<void>((resolve) => {
-      const iv = setInterval(() => {
-        const due = Math.min(total, Math.floor(((performance.now() - t0) * RATE) / 1000));
-        while (sent < due) {
-          const m = Buffer.from(msg);
-          m.writeDoubleLE(performance.now(), stampAt);
-          pub.s.write(m);
-          sent++;
-        }
-        if (sent >= total) (clearInterval(iv), resolve());
-      }, 1);
-    });
-    const end = performance.now() + 2000;
-    while (sub.publishes < total && performance.now() < end) await new Promise((r) => setTimeout(r, 10));
-    return h;
   } finally {
-    sub.close();
-    pub.close();
+    for (const h of hops) await h.close();
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
-
-async function benchBroker(name: string, brokerPort: number): Promise<Record<string, number>> {
-  const proxy = await startHarnessProxy(brokerPort);
-  const pipe = await startPipeProxy(brokerPort);
-  const paths = { direct: brokerPort, proxy: proxy.port, pipe: pipe.port } as const;
-  const pids: Record<string, number> = { proxy: proxy.pid, pipe: pipe.pid };
-  console.log(`\n## ${name} (broker :${brokerPort}, harness proxy :${proxy.port} with MQTT framing, plain pipe proxy :${pipe.port})`);
-  const out: Record<string, number> = {};
-  if (RUN_TPUT) Object.assign(out, await benchThroughput(paths, pids));
-  if (RUN_LAT) Object.assign(out, await benchLatency(paths));
-  return out;
-}
-
-async function benchThroughput(paths: Record<string, number>, pids: Record<string, number>): Promise<Record<string, number>> {
-  for (const p of Object.values(paths)) await throughput(p, 'warm'); // JIT, socket buffers
-  const tput: Record<string, number[]> = { direct: [], proxy: [], pipe: [] };
-  const cpu: Record<string, { ms: number; msgs: number }> = { proxy: { ms: 0, msgs: 0 }, pipe: { ms: 0, msgs: 0 } };
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [k2, p] of Object.entries(paths)) {
-      const before = pids[k2] !== undefined ? cpuMs(pids[k2]) : 0;
-      const res = await throughput(p, `${k2}${r}`);
-      tput[k2].push(res.rate);
-      if (pids[k2] !== undefined) {
-        cpu[k2].ms += cpuMs(pids[k2]) - before;
-        cpu[k2].msgs += res.count;
-      }
-    }
+function summary(results: Record<string, Row>, floor: Floor): void {
+  console.log('\n## Summary (targets: ≥ 0.9× direct throughput, ≤ 30 µs added at p50)');
+  console.log('| broker, proxy placement | direct msg/s | harness proxy | plain pipe | added p50 / p99, harness | added p50 / p99, plain pipe |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [key, r] of Object.entries(results)) {
+    const tp = r.ratio !== undefined ? [k(r.direct_msgs), `${k(r.proxy_msgs)} = ${r.ratio.toFixed(2)}×`, `${r.pipe_ratio.toFixed(2)}×`] : ['-', '-', '-'];
+    const lat = r.added_p50_us !== undefined ? [`${r.added_p50_us} / ${r.added_p99_us} µs`, `${r.pipe_added_p50_us} / ${r.pipe_added_p99_us} µs`] : ['-', '-'];
+    console.log(`| ${key} | ${[...tp, ...lat].join(' | ')} |`);
   }
-  const t = Object.fromEntries(Object.entries(tput).map(([k2, v]) => [k2, median(v)]));
-  const usPerMsg = (c: { ms: number; msgs: number }) => (c.msgs > 0 ? (c.ms * 1000) / c.msgs : NaN);
-  console.log(`QoS 0 throughput, 64-byte payload, median of ${ROUNDS} (msg/s): direct ${k(t.direct)}  |  harness proxy ${k(t.proxy)} = ${(t.proxy / t.direct).toFixed(2)}× direct  |  plain pipe ${k(t.pipe)} = ${(t.pipe / t.direct).toFixed(2)}×`);
-  console.log(`  rounds: ${Object.entries(tput).map(([k2, v]) => `${k2} [${v.map(k).join(', ')}]`).join('  ')}`);
-  const best = Object.fromEntries(Object.entries(tput).map(([k2, v]) => [k2, Math.max(...v)]));
-  console.log(`  best of ${ROUNDS}: direct ${k(best.direct)}  harness proxy ${k(best.proxy)} = ${(best.proxy / best.direct).toFixed(2)}×  plain pipe ${k(best.pipe)} = ${(best.pipe / best.direct).toFixed(2)}×`);
-  console.log(`  proxy process CPU per message (user+sys, 10 ms tick resolution): harness ${usPerMsg(cpu.proxy).toFixed(2)} µs, plain pipe ${usPerMsg(cpu.pipe).toFixed(2)} µs`);
-  console.log(`target throughput ≥ 0.9× direct: ${t.proxy / t.direct >= 0.9 ? 'MET' : 'NOT MET'} (${(t.proxy / t.direct).toFixed(2)}×)`);
-  return {
-    direct_msgs: Math.round(t.direct), proxy_msgs: Math.round(t.proxy), pipe_msgs: Math.round(t.pipe), ratio: t.proxy / t.direct,
-    proxy_cpu_us_per_msg: usPerMsg(cpu.proxy), pipe_cpu_us_per_msg: usPerMsg(cpu.pipe),
-  };
-}
-
-async function benchLatency(paths: Record<string, number>): Promise<Record<string, number>> {
-  const lat: Record<string, { p50: number; p99: number; n: number }> = {};
-  const runs: Record<string, Array<{ p50: number; p99: number; n: number }>> = { direct: [], proxy: [], pipe: [] };
-  for (const p of Object.values(paths)) await latency(p, 'lwarm'); // warm-up pass
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [k2, p] of Object.entries(paths)) {
-      const h = await latency(p, `l${k2}${r}`);
-      runs[k2].push({ p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99), n: h.totalCount });
-    }
+  console.log(`floor on this machine: a loopback round trip costs ${floor.crossProcessP50} µs p50 to another process and ${floor.inProcessP50} µs within one;`);
+  console.log('  a proxy adds two hops per message, so about one round trip is the least a proxy can add in each placement.');
+  for (const [key, r] of Object.entries(results)) {
+    const v: string[] = [];
+    if (r.ratio !== undefined) v.push(`throughput ${r.ratio >= 0.9 ? 'MET' : 'NOT MET'} (${r.ratio.toFixed(2)}×)`);
+    if (r.added_p50_us !== undefined) v.push(`added p50 ${r.added_p50_us <= 30 ? 'MET' : 'NOT MET'} (${r.added_p50_us} µs)`);
+    console.log(`target, ${key}: ${v.join('; ')}`);
   }
-  for (const [k2, v] of Object.entries(runs)) lat[k2] = { p50: median(v.map((x) => x.p50)), p99: median(v.map((x) => x.p99)), n: v.reduce((a, x) => a + x.n, 0) };
-  console.log(`latency at ${RATE} msg/s for ${LAT_MS} ms, median of ${ROUNDS} rounds (µs, one way): ` +
-    Object.entries(lat).map(([k2, v]) => `${k2} p50 ${v.p50} p99 ${v.p99} (n=${v.n})`).join('  |  '));
-  console.log(`  p50 per round: ${Object.entries(runs).map(([k2, v]) => `${k2} [${v.map((x) => x.p50).join(', ')}]`).join('  ')}`);
-  const add50 = lat.proxy.p50 - lat.direct.p50;
-  const add99 = lat.proxy.p99 - lat.direct.p99;
-  console.log(`added by the harness proxy: p50 ${add50} µs, p99 ${add99} µs   (plain pipe adds p50 ${lat.pipe.p50 - lat.direct.p50} µs, p99 ${lat.pipe.p99 - lat.direct.p99} µs)`);
-  console.log(`target ≤ 30 µs added at p50: ${add50 <= 30 ? 'MET' : 'NOT MET'} (${add50} µs)`);
-  return {
-    direct_p50_us: lat.direct.p50, direct_p99_us: lat.direct.p99, proxy_p50_us: lat.proxy.p50, proxy_p99_us: lat.proxy.p99,
-    added_p50_us: add50, added_p99_us: add99, pipe_added_p50_us: lat.pipe.p50 - lat.direct.p50,
-  };
-}
-
-/**
- * In-process cost of the proxy's per-direction pipeline (no sockets): 64-byte QoS 0 PUBLISHes in
- * 64 KiB chunks and one packet per chunk, in scan mode (no MQTT toxic) and split mode (packets
- * cut out one by one, as when an MQTT-aware toxic is active, with a pass-through stage).
- */
-function hotPath(): void {
-  const one = encodePacket({ type: 'publish', topic: 'bench/t', payload: Buffer.alloc(64, 0x61), qos: 0, retain: false, dup: false }, 4);
-  const per = Math.floor(65536 / one.length);
-  const big = Buffer.concat(Array.from({ length: per }, () => one));
-  const fake = { pause() {}, resume() {}, on() {}, cork() {}, uncork() {}, write: () => true, destroyed: false, writableEnded: false } as unknown as NetSocket;
-  const host = { onConnect() {}, fallback(r: string) { throw new Error(r); }, resetOnEnd: false, decode: false, protocolLevel: 4 as const, violation() {} };
-  const measure = (label: string, split: boolean, chunk: Buffer, packetsPerChunk: number, iters: number) => {
-    const pipe = new Pipe(host, 'downstream', fake, fake, true);
-    if (split) pipe.insert({ name: 'pass', mqtt: true, stage: { push: (u) => pipe.sink(u), end() {}, dispose() {} }, next: null });
-    for (let i = 0; i < iters / 10; i++) pipe.onData(chunk); // warm-up
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let i = 0; i < iters; i++) pipe.onData(chunk);
-    const wall = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    const pkts = iters * packetsPerChunk;
-    console.log(`  ${label}: ${((wall * 1e6) / pkts).toFixed(0)} ns/packet wall, ${(((c.user + c.system) * 1e3) / pkts).toFixed(0)} ns/packet CPU (${pkts} packets)`);
-  };
-  console.log('\n## proxy pipeline in-process (no sockets), 64-byte QoS 0 PUBLISH');
-  measure('scan mode, 64 KiB chunks     ', false, big, per, 2000);
-  measure('scan mode, 1 packet per chunk', false, one, 1, 500_000);
-  measure('split mode, 64 KiB chunks    ', true, big, per, 500);
-  measure('split mode, 1 packet/chunk   ', true, one, 1, 300_000);
 }
 
 async function main(): Promise<void> {
-  console.log(`proxy bench: count ${COUNT}, max ${DURATION_MS} ms per run, ${ROUNDS} rounds, latency ${RATE} msg/s × ${LAT_MS} ms, node ${process.version}`);
+  console.log(`proxy bench: count ${TPUT.count}, max ${TPUT.durationMs} ms per run, ${ROUNDS} rounds, latency ${LAT.rate} msg/s × ${LAT.durationMs} ms, node ${process.version}`);
   const la = loadavg()[0];
   console.log(`machine: ${cpus().length} cores, load average ${la.toFixed(2)}${la > cpus().length * 0.5 ? '  (WARNING: busy machine; figures will be noisy)' : ''}`);
-  const results: Record<string, Record<string, number>> = {};
-  if (WITH_HOT) hotPath();
-  if (!WITH_MOSQUITTO) console.log('mosquitto: skipped (--no-mosquitto)');
+  const floor = await measureFloor();
+  console.log(`loopback round trip p50: ${floor.crossProcessP50} µs to another process, ${floor.inProcessP50} µs within this process`);
+  if (!argv.includes('--no-hot')) hotPath();
+  /** mosquitto measures throughput with its default Nagle setting (as bench:broker does) and latency with TCP_NODELAY. */
+  const runs: Array<{ key: string; name: string; start: () => Promise<Target>; tput: boolean; lat: boolean }> = [];
+  if (argv.includes('--no-mosquitto')) console.log('mosquitto: skipped (--no-mosquitto)');
   else if (!existsSync(MOSQUITTO)) console.log(`note: ${MOSQUITTO} not found; mosquitto skipped (apt-get install mosquitto)`);
-  else results.mosquitto = await benchBroker('mosquitto 2.x (Debian)', await startMosquitto());
-  const ours = fileURLToPath(new URL('../src/broker/index.ts', import.meta.url));
-  if (WITH_OURS && existsSync(ours)) {
+  else {
+    if (RUN_TPUT) runs.push({ key: 'mosquitto', name: `mosquitto (${MOSQUITTO_NODELAY ? 'TCP_NODELAY' : 'default Nagle'})`, start: () => startMosquitto(), tput: true, lat: false });
+    if (RUN_LAT) runs.push({ key: 'mosquitto', name: 'mosquitto (TCP_NODELAY)', start: () => startMosquitto({ nodelay: true }), tput: false, lat: true });
+  }
+  if (!argv.includes('--no-ours')) runs.push({ key: 'our broker', name: 'our broker', start: () => startOurs(), tput: RUN_TPUT, lat: RUN_LAT });
+  const results: Record<string, Row> = {};
+  for (const r of runs) {
+    const t = await r.start();
     try {
-      results.ours = await benchBroker('our broker', await startOurBroker());
-    } catch (e) {
-      console.log(`our broker: skipped (${(e as Error).message.split('\n')[0]})`);
+      for (const p of PLACEMENTS) {
+        const key = `${r.key}, ${p}`;
+        results[key] = { ...results[key], ...(await benchPlacement({ ...t, name: r.name }, p, r)) };
+      }
+    } finally {
+      await t.stop();
     }
   }
-  if (JSON_OUT !== '') writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));
+  summary(results, floor);
+  if (JSON_OUT !== '') writeFileSync(JSON_OUT, JSON.stringify({ floor, results }, null, 2));
 }
 
-const stopAll = () => {
-  for (const c of children) if (c.exitCode === null && c.pid !== undefined) c.kill('SIGTERM');
-  for (const f of cleanups) f();
-};
-main()
-  .catch((e) => {
-    console.error(`proxy bench failed: ${(e as Error).stack ?? e}`);
-    process.exitCode = 1;
-  })
-  .finally(stopAll);
+main().catch((e) => {
+  console.error(`proxy bench failed: ${(e as Error).stack ?? e}`);
+  process.exitCode = 1;
+});

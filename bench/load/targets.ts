@@ -68,8 +68,12 @@ export async function startOurs(nodeArgs?: string[]): Promise<Target> {
  */
 export const MOSQUITTO_NODELAY = process.env.BENCH_MOSQUITTO_NODELAY === '1';
 
-/** Debian's mosquitto with a generated config (same window and queue sizes as ours), pinned to core 0. */
-export async function startMosquitto(): Promise<Target> {
+/**
+ * Debian's mosquitto with a generated config (same window and queue sizes as ours), pinned to core 0.
+ * `nodelay` overrides BENCH_MOSQUITTO_NODELAY (latency runs want it: with Nagle, p99 is tens of ms).
+ */
+export async function startMosquitto(opts: { nodelay?: boolean } = {}): Promise<Target> {
+  const nodelay = opts.nodelay ?? MOSQUITTO_NODELAY;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
@@ -82,7 +86,7 @@ export async function startMosquitto(): Promise<Target> {
       'max_inflight_messages 100',
       'max_queued_messages 100000',
       'max_connections -1',
-      ...(MOSQUITTO_NODELAY ? ['set_tcp_nodelay true'] : []),
+      ...(nodelay ? ['set_tcp_nodelay true'] : []),
       'log_dest stderr',
       'log_type error',
       '',
