@@ -117,7 +117,19 @@ export class Broker {
     ctx.router.route(msg, ctx.clock.now());
   }
 
-  /** Stop accepting, disconnect everyone (5.0: DISCONNECT 0x8B), flush and close persistence. */
+  /**
+   * Stop accepting, publish the wills of every client that did not DISCONNECT normally, then
+   * disconnect everyone (5.0: DISCONNECT 0x8B), flush and close persistence.
+   *
+   * Wills at shutdown (3.1.1 / 5.0 MQTT-3.1.2-8): the server closing the connection is not a
+   * normal DISCONNECT, so each live client's will is published (through the normal will path:
+   * write authorization, retain flag, 5.0 properties and Message Expiry). They go out while every
+   * subscriber is still connected, so live subscribers receive them before their DISCONNECT, and
+   * QoS 1/2 copies for persistent sessions are recorded before persistence is synced and closed
+   * (an unacknowledged one is redelivered after a restart). A 5.0 Will Delay Interval cannot be
+   * waited out: the will is published at once, and so are wills of already disconnected sessions
+   * still waiting for their delay. Wills are not persisted, so this is the only chance to send them.
+   */
   close(): Promise<void> {
     if (this.closed) return this.closed;
     const ctx = this.ctx;
@@ -125,6 +137,12 @@ export class Broker {
     if (this.sysTimer) clearInterval(this.sysTimer);
     this.closed = (async () => {
       await this.ready.catch(() => undefined);
+      if (this.loaded) {
+        let wills = 0;
+        for (const c of [...ctx.connections]) if (c instanceof Connection && c.publishWillAtShutdown()) wills++;
+        wills += ctx.sessions.firePendingWills();
+        if (wills > 0) ctx.logger.info('published wills at shutdown', { count: wills });
+      }
       for (const c of [...ctx.connections]) c.disconnect(0x8b);
       ctx.sweep.stop();
       ctx.sessions.stopTimers();

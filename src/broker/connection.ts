@@ -294,13 +294,40 @@ export class Connection implements SessionLink, ConnectionLike {
     const s = this.session;
     this.session = null;
     if (s && s.conn === this) {
-      let will: Message | null = null;
-      if (this.will && !this.discardWill && !ctx.closing) {
-        will = this.will;
-        if (this.willExpiry !== undefined) will.expiresAt = ctx.clock.now() + this.willExpiry * 1000;
-      }
-      ctx.sessions.closed(s, ctx.clock.now(), will, this.willDelay);
+      // At broker shutdown the Will Delay cannot be waited out: the will goes out now (see Broker.close).
+      ctx.sessions.closed(s, ctx.clock.now(), this.takeWill(), ctx.closing ? 0 : this.willDelay);
     }
+  }
+
+  /**
+   * The will to publish now that the connection ends without a normal DISCONNECT, or null
+   * (none, discarded by DISCONNECT 0x00, or not authorized). Hands it out at most once
+   * (3.1.1 MQTT-3.1.2-10 / 5.0 MQTT-3.1.2-10). Used by cleanup() and by Broker.close().
+   */
+  takeWill(): Message | null {
+    const will = this.will;
+    this.will = null;
+    if (!will || this.discardWill) return null;
+    const ctx = this.ctx;
+    // The will is published on the client's behalf, so it needs the same write permission a PUBLISH would.
+    if (ctx.authorizer && this.info && !ctx.authorizer.authorize(this.info, 'write', will.topic)) {
+      ctx.logger.info('will not published: not authorized', { clientId: this.clientId, topic: will.topic });
+      return null;
+    }
+    if (this.willExpiry !== undefined) will.expiresAt = ctx.clock.now() + this.willExpiry * 1000;
+    return will;
+  }
+
+  /** Broker shutdown (3.1.1 / 5.0 MQTT-3.1.2-8): a server-side close is not a DISCONNECT, so the will goes out now. */
+  publishWillAtShutdown(): boolean {
+    const s = this.session;
+    if (this.state !== ConnState.Connected || !s || s.conn !== this) return false;
+    const will = this.takeWill();
+    if (!will) return false;
+    const statement = formatRef(this.level5 ? ref50('MQTT-3.1.2-8') : ref311('MQTT-3.1.2-8'));
+    this.ctx.logger.debug('publishing will at broker shutdown', { clientId: this.clientId, topic: will.topic, statement });
+    this.ctx.publish(will); // the same path sessions.closed() takes for an undelayed will
+    return true;
   }
 }
 

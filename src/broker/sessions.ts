@@ -152,6 +152,21 @@ export class SessionManager {
     }
   }
 
+  /**
+   * Broker shutdown: wills still waiting out their 5.0 Will Delay Interval are published now
+   * rather than lost with their timers (they are not persisted, so they could not fire after a
+   * restart). Returns how many were published.
+   */
+  firePendingWills(): number {
+    let n = 0;
+    for (const s of [...this.sessions.values()]) {
+      if (!s.pendingWill) continue;
+      this.fireWill(s);
+      n++;
+    }
+    return n;
+  }
+
   /** Stop every timer (broker shutdown). */
   stopTimers(): void {
     for (const s of this.sessions.values()) s.clearTimers();
