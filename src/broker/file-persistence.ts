@@ -1,13 +1,27 @@
 /**
  * Durable persistence: an append-only log of JSON lines in `<dir>/broker.log`, replayed on
- * load into a MemoryState. `sync()` writes pending lines and fdatasyncs them (group commit:
- * callers arriving while a flush is queued share it). A torn last line (crash mid-write) is
- * ignored. When the log holds far more records than live state, it is rewritten as a
- * snapshot into a temp file, fsynced and renamed over the log.
+ * load into a MemoryState. What it guarantees:
+ * - `sync()` resolves only after every mutation recorded before it is written and fdatasynced
+ *   (group commit: callers arriving while a flush is queued share it). The hot path is one
+ *   write + one fdatasync per group; it never syncs the directory.
+ * - A torn last line (crash mid-write) is ignored on load; a corrupt line elsewhere fails load.
+ * - Compaction (on load, and when the log holds far more records than live state) writes a
+ *   snapshot into `broker.log.tmp`, fsyncs it, renames it over the log and then fsyncs the
+ *   directory, so a power loss cannot lose the rename or the new file's directory entry. The
+ *   log is first created by that same path (rename + directory fsync); directories created by
+ *   `load()` are fsynced into their parents.
+ * - Any I/O error (write, fdatasync, compaction, directory fsync) is sticky: that `sync()` and
+ *   every later one reject with it, so nothing is acknowledged as durable after a failure
+ *   (restart the broker to recover from the last good log).
+ * - `load()` takes an exclusive lock `<dir>/broker.lock` (see file-lock.ts): a second adapter
+ *   or broker on the same directory fails with an error naming the directory and the owner's
+ *   pid; a stale lock (dead pid, garbage content) is taken over and reported to `onWarning`.
+ *   `close()` releases the lock if it is still ours.
  */
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { acquireDirLock, DirLockedError, type DirLock, type StaleLockInfo } from './file-lock.ts';
 import type { Properties } from '../codec/packet-types.ts';
 import type { Message } from './message.ts';
 import { MemoryState, type OutboundRecord, type PersistedState, type Persistence, type SessionRecord } from './persistence.ts';
@@ -25,6 +39,20 @@ type Rec =
 export interface FilePersistenceOptions {
   /** Rewrite the log when it has more than this many records beyond twice the live count. */
   compactSlack?: number;
+  /** fsyncs a directory (after creating the log or a directory, and after compaction's rename). */
+  syncDir?: (dir: string) => Promise<void>;
+  /** Told about recoverable oddities, e.g. a stale lock taken over. */
+  onWarning?: (msg: string, fields: Record<string, unknown>) => void;
+}
+
+/** fsync on a directory fd (allowed on Linux; makes renames and new entries in it durable). */
+export async function syncDirectory(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
 }
 
 export class FilePersistence implements Persistence {
@@ -38,15 +66,60 @@ export class FilePersistence implements Persistence {
   private waiting: Promise<void> | null = null;
   private scheduled = false;
   private closed = false;
+  private loaded = false;
+  private lock: DirLock | null = null;
+  /** The first I/O error; sticky: every later sync() rejects with it. */
+  private failure: Error | null = null;
   private readonly slack: number;
+  private readonly syncDir: (dir: string) => Promise<void>;
+  private readonly onWarning: FilePersistenceOptions['onWarning'];
 
   constructor(readonly dir: string, opts: FilePersistenceOptions = {}) {
     this.file = join(dir, 'broker.log');
     this.slack = opts.compactSlack ?? 10_000;
+    this.syncDir = opts.syncDir ?? syncDirectory;
+    this.onWarning = opts.onWarning;
   }
 
   async load(): Promise<PersistedState> {
-    mkdirSync(this.dir, { recursive: true });
+    if (this.loaded) return this.state.snapshot();
+    if (this.closed) throw new Error(`FilePersistence: load() after close() (${this.dir})`);
+    await this.makeDir();
+    this.lock = await acquireDirLock(this.dir, { name: 'broker.lock', onStale: (i) => this.staleLock(i) }).catch((e: unknown) => {
+      if (e instanceof DirLockedError) {
+        throw new Error(`FilePersistence: data directory ${this.dir} is locked by pid ${e.pid} (${e.lockPath}); another broker is using it`, { cause: e });
+      }
+      throw new Error(`FilePersistence: cannot lock data directory ${this.dir}: ${(e as Error).message}`, { cause: e });
+    });
+    try {
+      this.replay();
+      await this.compact();
+    } catch (e) {
+      await this.lock.release().catch(() => undefined);
+      this.lock = null;
+      throw e;
+    }
+    this.loaded = true;
+    return this.state.snapshot();
+  }
+
+  private staleLock(i: StaleLockInfo): void {
+    this.onWarning?.('FilePersistence: took over a stale lock on the data directory', { dir: this.dir, ...i });
+  }
+
+  /** mkdir -p, then fsync the parent of every directory it created (deepest last). */
+  private async makeDir(): Promise<void> {
+    const first = mkdirSync(this.dir, { recursive: true });
+    if (first === undefined) return;
+    const created: string[] = [];
+    for (let d = resolve(this.dir); ; d = dirname(d)) {
+      created.push(d);
+      if (d === resolve(first) || dirname(d) === d) break;
+    }
+    for (const d of created.reverse()) await this.syncDir(dirname(d));
+  }
+
+  private replay(): void {
     if (existsSync(this.file)) {
       const lines = readFileSync(this.file, 'utf8').split('\n');
       for (let i = 0; i < lines.length; i++) {
@@ -63,8 +136,6 @@ export class FilePersistence implements Persistence {
         this.records++;
       }
     }
-    await this.compact();
-    return this.state.snapshot();
   }
 
   putSession(r: SessionRecord): void {
@@ -102,6 +173,8 @@ export class FilePersistence implements Persistence {
 
   /** Write everything recorded so far and fdatasync it. */
   sync(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (!this.loaded) return Promise.reject(new Error(`FilePersistence: sync() before load() succeeded (${this.dir})`));
     if (this.waiting) return this.waiting;
     const p = this.tail.then(() => {
       this.waiting = null;
@@ -112,37 +185,59 @@ export class FilePersistence implements Persistence {
     return p;
   }
 
+  /** Flushes and fdatasyncs, closes the log and releases the lock; rejects if the flush failed. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.sync();
+    let err: unknown = null;
+    if (this.loaded) await this.sync().catch((e: unknown) => (err = e));
     this.closed = true;
-    await this.fh?.close();
+    await this.tail;
+    try {
+      await this.fh?.close();
+    } catch (e) {
+      err ??= e;
+    }
     this.fh = null;
+    try {
+      await this.lock?.release();
+    } catch (e) {
+      err ??= e;
+    }
+    this.lock = null;
+    if (err !== null) throw err;
   }
 
   private append(rec: Rec): void {
-    if (this.closed) return;
+    if (this.closed || !this.loaded) return;
     this.pending.push(JSON.stringify(rec) + '\n');
     this.records++;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => {
         this.scheduled = false;
-        this.tail = this.tail.then(() => this.flush(false)).catch(() => undefined);
+        this.tail = this.tail.then(() => this.flush(false)).catch(() => undefined); // kept in this.failure
       });
     }
   }
 
   private async flush(fsync: boolean): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.closed) return;
-    const fh = (this.fh ??= await open(this.file, 'a'));
-    if (this.pending.length > 0) {
-      const data = this.pending.join('');
-      this.pending = [];
-      await fh.write(data);
+    try {
+      // The log exists from load()'s compaction (created by rename + directory fsync), so this
+      // open never creates a directory entry that would need its own directory fsync.
+      const fh = (this.fh ??= await open(this.file, 'a'));
+      if (this.pending.length > 0) {
+        const data = this.pending.join('');
+        this.pending = [];
+        await fh.write(data);
+      }
+      if (fsync) await fh.datasync();
+      if (this.records > 2 * this.state.liveCount() + this.slack) await this.compact();
+    } catch (e) {
+      this.failure ??= new Error(`FilePersistence: writing ${this.file} failed: ${(e as Error).message}`, { cause: e });
+      throw this.failure;
     }
-    if (fsync) await fh.datasync();
-    if (this.records > 2 * this.state.liveCount() + this.slack) await this.compact();
   }
 
   /** Rewrite the log as a snapshot of the live state. */
@@ -162,6 +257,7 @@ export class FilePersistence implements Persistence {
     this.fh = null;
     await rename(tmp, this.file);
     this.records = lines.length;
+    await this.syncDir(this.dir); // makes the rename (and a first log's entry) durable
   }
 
   private apply(rec: Rec): void {

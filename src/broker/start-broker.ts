@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { listenTcp, listenTls, listenWs, type Listener, type StreamMeta, type TlsMaterial } from '../transport/index.ts';
 import { Broker } from './index.ts';
 import type { BrokerOptions, Capabilities } from './options.ts';
-import { consoleLogger, type LogLevel } from './logger.ts';
+import { consoleLogger, type Logger, type LogLevel } from './logger.ts';
 import { MemoryPersistence, type Persistence } from './persistence.ts';
 import { FilePersistence } from './file-persistence.ts';
 import { loadConfigFile, validateConfig, type BrokerConfig, type ListenerConfig } from './config/index.ts';
@@ -79,13 +79,12 @@ function listenerPlan(o: StartBrokerOptions, cfg: BrokerConfig): ListenerConfig[
   return [{ protocol: 'mqtt', host, port: 0 }];
 }
 
-function makePersistence(p: StartBrokerOptions['persistence'] | string | undefined): Persistence | undefined {
+function makePersistence(p: StartBrokerOptions['persistence'] | string | undefined, logger: Logger): Persistence | undefined {
   if (p === undefined || typeof p !== 'string') return p;
   if (p === 'memory') return new MemoryPersistence();
   if (p.startsWith('file:') && p.length > 5) {
-    const dir = p.slice(5);
-    mkdirSync(dir, { recursive: true });
-    return new FilePersistence(dir);
+    // FilePersistence.load() creates the directory (and fsyncs it into its parent) and locks it.
+    return new FilePersistence(p.slice(5), { onWarning: (msg, fields) => logger.warn(msg, fields) });
   }
   throw new Error(`startBroker: persistence must be "memory" or "file:DIR", got "${p}"`);
 }
@@ -102,6 +101,7 @@ export function brokerOptionsFrom(o: StartBrokerOptions, cfg: BrokerConfig): Bro
     host: _h, port: _p, tlsPort: _t, wsPort: _w, wssPort: _ws, wsPath: _wp, cert: _c, key: _k, ca: _ca,
     requireClientCert: _r, config: _cfg, persistence, logLevel, ...core
   } = o;
+  const logger = o.logger ?? consoleLogger(logLevel ?? cfg.logLevel ?? 'error');
   return {
     ...core,
     capabilities,
@@ -110,9 +110,9 @@ export function brokerOptionsFrom(o: StartBrokerOptions, cfg: BrokerConfig): Bro
     authenticator: o.authenticator ?? (usersMatter ? createUserAuthenticator(store, { allowAnonymous }) : undefined),
     authorizer: o.authorizer ?? (cfg.acl !== undefined ? createAclAuthorizer(cfg.acl) : undefined),
     authMechanisms: o.authMechanisms ?? (scramOn ? [createScramMechanism((u) => store.scramCredentials(u))] : undefined),
-    persistence: makePersistence(persistence ?? cfg.persistence),
+    persistence: makePersistence(persistence ?? cfg.persistence, logger),
     sysIntervalMs: o.sysIntervalMs ?? cfg.sysIntervalMs,
-    logger: o.logger ?? consoleLogger(logLevel ?? cfg.logLevel ?? 'error'),
+    logger,
   };
 }
 
