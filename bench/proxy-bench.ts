@@ -10,13 +10,15 @@
  *    `socket.pipe` proxy (the reference point);
  *  - the latency each proxy adds at p50/p99: timestamped QoS 0 messages at a fixed rate, in an
  *    HDR histogram (µs);
+ *  - the harness proxy also with `--busy-poll` (its event loop spins instead of sleeping for a
+ *    few ms after traffic), in its own process;
  *  - for two placements of the proxies: in their own process (`mqtt-harness proxy`) and inside
  *    the client process (as the resilience scenarios and fleets use the proxy);
  *  - the pipeline's in-process cost per packet, without sockets.
  *
  *   --count 200000  --duration-ms 15000  --rounds 3  --rate 2000  --lat-ms 3000
  *   --placement process,in-process  --no-ours  --no-mosquitto  --only throughput|latency
- *   --no-hot  --json FILE
+ *   --busy-poll 2 (window of the busy-polling proxy path; 0 = leave it out)  --no-hot  --json FILE
  *   env PROXY_BENCH_NODE_ARGS: extra node flags for the proxy process (e.g. --cpu-prof)
  * Targets: ≥ 0.9× direct throughput; ≤ 30 µs added at p50.
  */
@@ -49,12 +51,26 @@ type Placement = 'process' | 'in-process';
 const PLACEMENTS = arg('placement', 'process,in-process').split(',') as Placement[];
 for (const p of PLACEMENTS) if (p !== 'process' && p !== 'in-process') throw new Error(`--placement takes process and/or in-process, not ${p}`);
 const JSON_OUT = arg('json', '');
+const BUSY_POLL_MS = Number(arg('busy-poll', '2'));
+if (!Number.isInteger(BUSY_POLL_MS) || BUSY_POLL_MS < 0 || BUSY_POLL_MS > 1000) throw new Error(`--busy-poll takes 0..1000 ms (0 = leave that path out)`);
 const PROXY_NODE_ARGS = (process.env.PROXY_BENCH_NODE_ARGS ?? '').split(' ').filter((x) => x !== '');
 
-type Paths = { direct: number; proxy: number; pipe: number };
+/** A way to the broker: `direct`, or through one of the proxies (`pid` when it has its own process). */
+interface Path {
+  key: string;
+  label: string;
+  port: number;
+  pid?: number;
+}
 type Row = Record<string, number>;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
+/** The proxied paths, in the order they are printed: harness proxy, harness proxy busy-polling, plain pipe. */
+const PROXIED: Array<{ key: string; label: string }> = [
+  { key: 'proxy', label: 'harness proxy' },
+  { key: 'busy', label: `harness proxy --busy-poll ${BUSY_POLL_MS}` },
+  { key: 'pipe', label: 'plain pipe' },
+];
 
 /** CPU time (user + system) of a process so far, in ms, from /proc (Linux; 10 ms ticks). */
 function cpuMs(pid: number): number {
@@ -66,69 +82,78 @@ function cpuMs(pid: number): number {
   }
 }
 
-async function benchThroughput(paths: Paths, pids: Partial<Record<keyof Paths, number>>): Promise<Row> {
-  for (const p of Object.values(paths)) await throughput(p, 'warm', TPUT); // JIT, socket buffers
-  const runs: Record<string, number[]> = { direct: [], proxy: [], pipe: [] };
-  const cpu = { proxy: { ms: 0, msgs: 0 }, pipe: { ms: 0, msgs: 0 } };
+async function benchThroughput(paths: Path[]): Promise<Row> {
+  for (const p of paths) await throughput(p.port, 'warm', TPUT); // JIT, socket buffers
+  const runs = new Map(paths.map((p) => [p.key, [] as number[]]));
+  const cpu = new Map(paths.map((p) => [p.key, { ms: 0, msgs: 0 }]));
   for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, port] of Object.entries(paths) as Array<[keyof Paths, number]>) {
-      const pid = pids[name];
-      const before = pid !== undefined ? cpuMs(pid) : 0;
-      const res = await throughput(port, `${name}${r}`, TPUT);
-      runs[name].push(res.rate);
-      if (pid !== undefined && name !== 'direct') (cpu[name].ms += cpuMs(pid) - before), (cpu[name].msgs += res.count);
+    for (const p of paths) {
+      const before = p.pid !== undefined ? cpuMs(p.pid) : 0;
+      const res = await throughput(p.port, `${p.key}${r}`, TPUT);
+      runs.get(p.key)!.push(res.rate);
+      if (p.pid !== undefined) (cpu.get(p.key)!.ms += cpuMs(p.pid) - before), (cpu.get(p.key)!.msgs += res.count);
     }
   }
-  const t = Object.fromEntries(Object.entries(runs).map(([n, v]) => [n, median(v)]));
-  const us = (c: { ms: number; msgs: number }) => (c.msgs > 0 ? (c.ms * 1000) / c.msgs : NaN);
-  console.log(`  QoS 0 throughput, median of ${ROUNDS} (msg/s): direct ${k(t.direct)}  |  harness proxy ${k(t.proxy)} = ${(t.proxy / t.direct).toFixed(2)}×  |  plain pipe ${k(t.pipe)} = ${(t.pipe / t.direct).toFixed(2)}×`);
-  console.log(`    rounds: ${Object.entries(runs).map(([n, v]) => `${n} [${v.map(k).join(', ')}]`).join('  ')}`);
-  if (pids.proxy !== undefined) {
-    console.log(`    proxy process CPU per message (user+sys): harness ${us(cpu.proxy).toFixed(2)} µs, plain pipe ${us(cpu.pipe).toFixed(2)} µs`);
+  const t = Object.fromEntries([...runs].map(([key, v]) => [key, median(v)]));
+  const out: Row = { direct_msgs: Math.round(t.direct) };
+  const parts: string[] = [`direct ${k(t.direct)}`];
+  const cpuParts: string[] = [];
+  for (const p of paths.slice(1)) {
+    out[`${p.key}_msgs`] = Math.round(t[p.key]);
+    out[`${p.key}_ratio`] = t[p.key] / t.direct;
+    parts.push(`${p.label} ${k(t[p.key])} = ${(t[p.key] / t.direct).toFixed(2)}×`);
+    const c = cpu.get(p.key)!;
+    if (p.pid !== undefined && c.msgs > 0) {
+      out[`${p.key}_cpu_us_per_msg`] = (c.ms * 1000) / c.msgs;
+      cpuParts.push(`${p.label} ${((c.ms * 1000) / c.msgs).toFixed(2)} µs`);
+    }
   }
-  return {
-    direct_msgs: Math.round(t.direct), proxy_msgs: Math.round(t.proxy), pipe_msgs: Math.round(t.pipe),
-    ratio: t.proxy / t.direct, pipe_ratio: t.pipe / t.direct,
-    ...(pids.proxy !== undefined ? { proxy_cpu_us_per_msg: us(cpu.proxy), pipe_cpu_us_per_msg: us(cpu.pipe) } : {}),
-  };
+  console.log(`  QoS 0 throughput, median of ${ROUNDS} (msg/s): ${parts.join('  |  ')}`);
+  console.log(`    rounds: ${[...runs].map(([key, v]) => `${key} [${v.map(k).join(', ')}]`).join('  ')}`);
+  if (cpuParts.length > 0) console.log(`    proxy process CPU per message (user+sys, 10 ms ticks): ${cpuParts.join(', ')}`);
+  return out;
 }
 
-async function benchLatency(paths: Paths): Promise<Row> {
-  for (const p of Object.values(paths)) await latency(p, 'lwarm', LAT);
-  const runs: Record<string, Array<{ p50: number; p99: number }>> = { direct: [], proxy: [], pipe: [] };
+async function benchLatency(paths: Path[]): Promise<Row> {
+  for (const p of paths) await latency(p.port, 'lwarm', LAT);
+  const runs = new Map(paths.map((p) => [p.key, [] as Array<{ p50: number; p99: number }>]));
   for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, port] of Object.entries(paths)) {
-      const h = await latency(port, `l${name}${r}`, LAT);
-      runs[name].push({ p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99) });
+    for (const p of paths) {
+      const h = await latency(p.port, `l${p.key}${r}`, LAT);
+      runs.get(p.key)!.push({ p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99) });
     }
   }
-  const l = Object.fromEntries(Object.entries(runs).map(([n, v]) => [n, { p50: median(v.map((x) => x.p50)), p99: median(v.map((x) => x.p99)) }]));
-  console.log(`  one-way latency at ${LAT.rate} msg/s, median of ${ROUNDS} (µs): ` +
-    Object.entries(l).map(([n, v]) => `${n} p50 ${v.p50} p99 ${v.p99}`).join('  |  '));
-  console.log(`    p50 per round: ${Object.entries(runs).map(([n, v]) => `${n} [${v.map((x) => x.p50).join(', ')}]`).join('  ')}`);
-  const add = { p50: l.proxy.p50 - l.direct.p50, p99: l.proxy.p99 - l.direct.p99 };
-  const pipeAdd = { p50: l.pipe.p50 - l.direct.p50, p99: l.pipe.p99 - l.direct.p99 };
-  console.log(`    added: harness proxy p50 ${add.p50} µs, p99 ${add.p99} µs  |  plain pipe p50 ${pipeAdd.p50} µs, p99 ${pipeAdd.p99} µs`);
-  return {
-    direct_p50_us: l.direct.p50, direct_p99_us: l.direct.p99, proxy_p50_us: l.proxy.p50, proxy_p99_us: l.proxy.p99,
-    added_p50_us: add.p50, added_p99_us: add.p99, pipe_added_p50_us: pipeAdd.p50, pipe_added_p99_us: pipeAdd.p99,
-  };
+  const l = Object.fromEntries([...runs].map(([key, v]) => [key, { p50: median(v.map((x) => x.p50)), p99: median(v.map((x) => x.p99)) }]));
+  console.log(`  one-way latency at ${LAT.rate} msg/s, median of ${ROUNDS} (µs): ` + paths.map((p) => `${p.key} p50 ${l[p.key].p50} p99 ${l[p.key].p99}`).join('  |  '));
+  console.log(`    p50 per round: ${[...runs].map(([key, v]) => `${key} [${v.map((x) => x.p50).join(', ')}]`).join('  ')}`);
+  const out: Row = { direct_p50_us: l.direct.p50, direct_p99_us: l.direct.p99 };
+  const added: string[] = [];
+  for (const p of paths.slice(1)) {
+    out[`${p.key}_added_p50_us`] = l[p.key].p50 - l.direct.p50;
+    out[`${p.key}_added_p99_us`] = l[p.key].p99 - l.direct.p99;
+    added.push(`${p.label} p50 ${l[p.key].p50 - l.direct.p50} µs, p99 ${l[p.key].p99 - l.direct.p99} µs`);
+  }
+  console.log(`    added: ${added.join('  |  ')}`);
+  return out;
 }
 
 async function benchPlacement(t: Target, placement: Placement, what: { tput: boolean; lat: boolean }): Promise<Row> {
   const own = placement === 'process';
   const hops: Hop[] = [];
+  const paths: Path[] = [{ key: 'direct', label: 'direct', port: t.port }];
+  const add = async (key: string, hop: Promise<Hop>) => {
+    const h = await hop;
+    hops.push(h);
+    paths.push({ key, label: PROXIED.find((x) => x.key === key)!.label, port: h.port, pid: h.pid });
+  };
   try {
-    const proxy = await (own ? harnessProcess(t.port, PROXY_NODE_ARGS) : harnessInProcess(t.port));
-    hops.push(proxy);
-    const pipe = await (own ? pipeProcess(t.port) : pipeInProcess(t.port));
-    hops.push(pipe);
-    console.log(`\n### ${t.name}, proxies ${own ? 'in their own processes' : 'inside the client process'} (broker :${t.port}, harness proxy :${proxy.port}, plain pipe :${pipe.port})`);
-    const paths: Paths = { direct: t.port, proxy: proxy.port, pipe: pipe.port };
-    return {
-      ...(what.tput ? await benchThroughput(paths, { proxy: proxy.pid, pipe: pipe.pid }) : {}),
-      ...(what.lat ? await benchLatency(paths) : {}),
-    };
+    await add('proxy', own ? harnessProcess(t.port, PROXY_NODE_ARGS) : harnessInProcess(t.port));
+    // Busy polling only in its own process: inside the client process it would keep the
+    // clients' loop awake too, and so speed up the client rather than show the proxy's cost.
+    if (own && BUSY_POLL_MS > 0) await add('busy', harnessProcess(t.port, PROXY_NODE_ARGS, ['--busy-poll', String(BUSY_POLL_MS)]));
+    await add('pipe', own ? pipeProcess(t.port) : pipeInProcess(t.port));
+    console.log(`\n### ${t.name}, proxies ${own ? 'in their own processes' : 'inside the client process'} (${paths.map((p) => `${p.label} :${p.port}`).join(', ')})`);
+    return { ...(what.tput ? await benchThroughput(paths) : {}), ...(what.lat ? await benchLatency(paths) : {}) };
   } finally {
     for (const h of hops) await h.close();
   }
@@ -136,20 +161,25 @@ async function benchPlacement(t: Target, placement: Placement, what: { tput: boo
 
 function summary(results: Record<string, Row>, floor: Floor): void {
   console.log('\n## Summary (targets: ≥ 0.9× direct throughput, ≤ 30 µs added at p50)');
-  console.log('| broker, proxy placement | direct msg/s | harness proxy | plain pipe | added p50 / p99, harness | added p50 / p99, plain pipe |');
-  console.log('|---|---|---|---|---|---|');
+  console.log(`| broker, proxy placement | direct msg/s | ${PROXIED.map((p) => `${p.label}: throughput, added p50 / p99`).join(' | ')} |`);
+  console.log(`|---|---|${PROXIED.map(() => '---|').join('')}`);
   for (const [key, r] of Object.entries(results)) {
-    const tp = r.ratio !== undefined ? [k(r.direct_msgs), `${k(r.proxy_msgs)} = ${r.ratio.toFixed(2)}×`, `${r.pipe_ratio.toFixed(2)}×`] : ['-', '-', '-'];
-    const lat = r.added_p50_us !== undefined ? [`${r.added_p50_us} / ${r.added_p99_us} µs`, `${r.pipe_added_p50_us} / ${r.pipe_added_p99_us} µs`] : ['-', '-'];
-    console.log(`| ${key} | ${[...tp, ...lat].join(' | ')} |`);
+    const cells = PROXIED.map(({ key: pk }) => {
+      const tp = r[`${pk}_ratio`] !== undefined ? `${r[`${pk}_ratio`].toFixed(2)}×` : '-';
+      const lat = r[`${pk}_added_p50_us`] !== undefined ? `${r[`${pk}_added_p50_us`]} / ${r[`${pk}_added_p99_us`]} µs` : '-';
+      return tp === '-' && lat === '-' ? 'n/a' : `${tp}, ${lat}`;
+    });
+    console.log(`| ${key} | ${r.direct_msgs !== undefined ? k(r.direct_msgs) : '-'} | ${cells.join(' | ')} |`);
   }
-  console.log(`floor on this machine: a loopback round trip costs ${floor.crossProcessP50} µs p50 to another process and ${floor.inProcessP50} µs within one;`);
-  console.log('  a proxy adds two hops per message, so about one round trip is the least a proxy can add in each placement.');
+  console.log(`for scale: a loopback round trip to an echo server, 1 ms apart, costs ${floor.crossProcessP50} µs p50 to another process and ${floor.inProcessP50} µs within one;`);
+  console.log('  a proxy puts two more such hops on every message.');
   for (const [key, r] of Object.entries(results)) {
-    const v: string[] = [];
-    if (r.ratio !== undefined) v.push(`throughput ${r.ratio >= 0.9 ? 'MET' : 'NOT MET'} (${r.ratio.toFixed(2)}×)`);
-    if (r.added_p50_us !== undefined) v.push(`added p50 ${r.added_p50_us <= 30 ? 'MET' : 'NOT MET'} (${r.added_p50_us} µs)`);
-    console.log(`target, ${key}: ${v.join('; ')}`);
+    for (const { key: pk, label } of PROXIED) {
+      const v: string[] = [];
+      if (r[`${pk}_ratio`] !== undefined) v.push(`throughput ${r[`${pk}_ratio`] >= 0.9 ? 'MET' : 'NOT MET'} (${r[`${pk}_ratio`].toFixed(2)}×)`);
+      if (r[`${pk}_added_p50_us`] !== undefined) v.push(`added p50 ${r[`${pk}_added_p50_us`] <= 30 ? 'MET' : 'NOT MET'} (${r[`${pk}_added_p50_us`]} µs)`);
+      if (v.length > 0 && pk !== 'pipe') console.log(`target, ${key}, ${label}: ${v.join('; ')}`);
+    }
   }
 }
 

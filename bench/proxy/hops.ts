@@ -25,8 +25,8 @@ async function lineOf(c: Child, re: RegExp, what: string): Promise<RegExpMatchAr
 }
 
 /** `mqtt-harness proxy` in its own process; extra Node flags from PROXY_BENCH_NODE_ARGS. */
-export async function harnessProcess(upstream: number, nodeArgs: string[]): Promise<Hop> {
-  const proc = spawn(process.execPath, [...nodeArgs, CLI, 'proxy', '--upstream', `mqtt://127.0.0.1:${upstream}`, '--seed', '1'], {
+export async function harnessProcess(upstream: number, nodeArgs: string[], extra: string[] = []): Promise<Hop> {
+  const proc = spawn(process.execPath, [...nodeArgs, CLI, 'proxy', '--upstream', `mqtt://127.0.0.1:${upstream}`, '--seed', '1', ...extra], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const c = new Child('harness proxy', proc);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
  * Prints "proxy listening on URL", "seed N" and (with --api) "control API on URL", one per line.
  */
 interface ProxyFlags {
+  busyPoll?: number;
   listen: string;
   upstream: string;
   profile?: string;
@@ -17,6 +18,12 @@ interface ProxyFlags {
   name: string;
   faults?: boolean;
   listProfiles?: boolean;
+}
+
+function busyPollArg(v: string): number {
+  const n = Number(v);
+  if (!/^[0-9]+$/.test(v) || n > 1000) throw new InvalidArgumentError(`expected a whole number of ms 0..1000, got "${v}"`);
+  return n;
 }
 
 function seedArg(v: string): number {
@@ -66,6 +73,7 @@ export function register(program: Command): void {
     .option('--no-mqtt', 'do not frame MQTT; pass bytes only')
     .option('--name <name>', 'proxy name in the control API', 'mqtt')
     .option('--faults', 'print every fault event as a JSON line')
+    .option('--busy-poll <ms>', 'spin the event loop for MS ms after traffic instead of sleeping (0..1000): less added latency, a busy core', busyPollArg)
     .option('--list-profiles', 'list the link profiles and exit')
     .action(async (flags: ProxyFlags) => {
       await runProxy(flags);
@@ -90,6 +98,7 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
     ...(flags.mqtt === false ? { mqtt: false } : {}), // default: framed for mqtt:// tcp://, byte-wise for ws:// mqtts://
     ...(flags.profile !== undefined ? { profile: flags.profile } : {}),
     toxics: toxics as never,
+    ...(flags.busyPoll !== undefined ? { busyPollMs: flags.busyPoll } : {}),
   });
   if (flags.faults) proxy.onFault((ev) => process.stdout.write(`${JSON.stringify({ fault: ev })}\n`));
   process.stdout.write(`proxy listening on ${proxy.url}\nupstream ${proxy.upstream}\nseed ${proxy.seed}\n`);

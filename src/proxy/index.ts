@@ -29,6 +29,7 @@ export type {
 } from './types.ts';
 export { normalizeToxic, toxic, toxicTypes, ToxicError } from './toxics/registry.ts';
 export { loadProfile, listProfiles, parseProfile, profileDir, ProfileError, type LinkProfile } from './profiles.ts';
+export { BusyPoller, checkBusyPollMs, MAX_BUSY_POLL_MS } from './busy-poll.ts';
 export { ManualScheduler, systemScheduler, type Scheduler } from './scheduler.ts';
 export { PacketMatcher, matchSchema, type MatchAttrs } from './decision/packet-match.ts';
 export { outageStateAt, type OutageSchedule, type OutageState } from './decision/outage.ts';

@@ -27,6 +27,8 @@ export interface LinkHost {
   seed: number;
   emitFault(ev: FaultEvent): void;
   linkClosed(link: Link): void;
+  /** Called on every chunk read, when busy polling is on (see busy-poll.ts). */
+  activity?: () => void;
 }
 
 export interface UpstreamAddr {
@@ -102,7 +104,9 @@ export class Link implements LinkControl {
   }
 
   private wire(src: Socket, pipe: Pipe, other: Socket): void {
-    src.on('data', (c: Buffer) => pipe.onData(c));
+    const activity = this.host.activity;
+    if (activity === undefined) src.on('data', (c: Buffer) => pipe.onData(c));
+    else src.on('data', (c: Buffer) => (activity(), pipe.onData(c)));
     src.on('end', () => {
       if (this.halfOpen === 0) pipe.srcEnded();
     });

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { createRng, hashString } from '../common/rng.ts';
+import { BusyPoller, checkBusyPollMs } from './busy-poll.ts';
 import { seedFromEnv } from '../common/rng.ts';
 import { formatHostPort, parseListen, parseUpstream, type UpstreamTarget } from './address.ts';
 import { Link, type LinkHost, type StageToxicInstance } from './link.ts';
@@ -55,6 +56,7 @@ class ProxyImpl implements Proxy {
   private refused = 0;
   private closing = false;
   private relisten: Promise<void> | undefined;
+  private poller: BusyPoller | undefined;
 
   constructor(private readonly opts: ProxyOptions) {
     this.name = opts.name ?? 'mqtt';
@@ -71,6 +73,8 @@ class ProxyImpl implements Proxy {
     this.linkHost.sched = this.sched;
     this.linkHost.seed = this.seed;
     this.linkHost.decode = opts.decode === true && this.mqtt;
+    const busy = checkBusyPollMs(opts.busyPollMs ?? 0);
+    if (busy > 0) this.linkHost.activity = (this.poller = new BusyPoller(busy)).touch;
   }
 
   /** The URL clients use: same scheme (and WebSocket path) as the upstream, the proxy's address. */
@@ -287,6 +291,7 @@ class ProxyImpl implements Proxy {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.poller?.stop();
     for (const t of this.proxyToxics.values()) t.dispose();
     this.proxyToxics.clear();
     for (const l of this.open) l.destroy();
