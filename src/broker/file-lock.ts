@@ -6,16 +6,18 @@
  * lock path (link() fails with EEXIST when the lock exists), so nobody ever sees a half-written
  * lock. An existing lock is stale when its content is unreadable/garbage, its pid is dead
  * (`process.kill(pid, 0)` fails with ESRCH, or /proc says zombie), or its pid is this very process while this process
- * holds no such lock (a restarted container reusing the old pid). A stale lock is moved aside
- * with rename() (only one racer wins the move), checked to be the same lock that was judged
- * stale, deleted, and the create is retried once; a live owner gives a DirLockedError.
+ * holds no such lock (a restarted container reusing the old pid). A stale lock is removed only
+ * under the takeover guard `<lock>.takeover` (itself created exclusively), after checking it is
+ * still the lock that was judged stale; then the create is retried. A live owner gives a
+ * DirLockedError. A guard left by a crash mid-takeover is cleared when its pid is dead or it is
+ * older than 10 s.
  * `release()` deletes the lock only if it still holds our own content.
  * Limits: a live but unrelated process that reuses a dead owner's pid keeps the lock held (the
  * error names the pid so an operator can check and delete the file); no cross-host safety.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 export interface LockContent {
@@ -116,25 +118,62 @@ export async function acquireDirLock(dir: string, opts: AcquireOptions = {}): Pr
   };
 }
 
+/** How often a taker re-examines the lock while another one holds the takeover guard, and for how long. */
+const RETRY_MS = 5;
+const MAX_ATTEMPTS = 400;
+
 async function takeLock(lockPath: string, text: string, dir: string, opts: AcquireOptions): Promise<void> {
   const isAlive = opts.isAlive ?? pidAlive;
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (await tryCreate(lockPath, text)) return;
     const existing = await readFile(lockPath, 'utf8').catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return null; // released meanwhile: just retry
       throw e;
     });
-    if (existing !== null) {
-      const owner = parseLock(existing);
-      const reason: StaleLockInfo['reason'] | undefined =
-        owner === undefined ? 'garbage' : owner.pid === process.pid ? (ours.has(existing) ? undefined : 'own-pid-reused') : isAlive(owner.pid) ? undefined : 'dead-pid';
-      if (reason === undefined) throw new DirLockedError(dir, lockPath, owner!.pid, owner!.startedAt || undefined);
-      if (attempt >= 1) throw new Error(`cannot take over stale lock ${lockPath}: it keeps reappearing`);
-      if (await removeIfSame(lockPath, existing)) opts.onStale?.({ lockPath, reason, content: existing.slice(0, 200), pid: owner?.pid });
-    } else if (attempt >= 1) {
-      throw new Error(`cannot create lock ${lockPath}: it keeps disappearing and reappearing`);
-    }
+    if (existing === null) continue;
+    const owner = parseLock(existing);
+    const reason: StaleLockInfo['reason'] | undefined =
+      owner === undefined ? 'garbage' : owner.pid === process.pid ? (ours.has(existing) ? undefined : 'own-pid-reused') : isAlive(owner.pid) ? undefined : 'dead-pid';
+    if (reason === undefined) throw new DirLockedError(dir, lockPath, owner!.pid, owner!.startedAt || undefined);
+    const removed = await removeIfSame(lockPath, existing, text, isAlive);
+    if (removed === 'removed') opts.onStale?.({ lockPath, reason, content: existing.slice(0, 200), pid: owner?.pid });
+    else if (removed === 'busy') await new Promise((r) => setTimeout(r, RETRY_MS));
   }
+  throw new Error(`cannot take over stale lock ${lockPath}: another process kept taking it over for ${(RETRY_MS * MAX_ATTEMPTS) / 1000} s`);
+}
+
+/** A takeover guard older than this is left from a crash in the middle of a takeover. */
+const GUARD_STALE_MS = 10_000;
+
+/**
+ * Removes the lock at `lockPath` only if it still holds `expected`. Every remover first takes the
+ * guard `<lock>.takeover` (created exclusively), so the check and the unlink happen with no other
+ * remover in between; creators need no guard, as link() only succeeds on an empty path.
+ * 'busy' when another taker holds the guard, 'changed' when the lock is no longer `expected`.
+ */
+async function removeIfSame(lockPath: string, expected: string, text: string, isAlive: (pid: number) => boolean): Promise<'removed' | 'changed' | 'busy'> {
+  const guard = `${lockPath}.takeover`;
+  if (!(await tryCreate(guard, text))) {
+    await clearDeadGuard(guard, isAlive);
+    return 'busy';
+  }
+  try {
+    const now = await readFile(lockPath, 'utf8').catch(() => null);
+    if (now !== expected) return 'changed';
+    await unlink(lockPath);
+    return 'removed';
+  } finally {
+    await unlink(guard).catch(() => undefined);
+  }
+}
+
+/** A guard whose owner died (or that is older than GUARD_STALE_MS) is removed. */
+async function clearDeadGuard(guard: string, isAlive: (pid: number) => boolean): Promise<void> {
+  const [text, st] = await Promise.all([readFile(guard, 'utf8').catch(() => null), stat(guard).catch(() => null)]);
+  if (text === null || st === null) return;
+  const owner = parseLock(text);
+  const dead = owner === undefined ? Date.now() - st.mtimeMs > GUARD_STALE_MS : owner.pid !== process.pid && !isAlive(owner.pid);
+  if (dead || Date.now() - st.mtimeMs > GUARD_STALE_MS) await unlink(guard).catch(() => undefined);
 }
 
 /** Publishes `text` at `lockPath` unless something is there already; false on EEXIST. */
@@ -155,26 +194,4 @@ async function tryCreate(lockPath: string, text: string): Promise<boolean> {
   } finally {
     await unlink(tmp).catch(() => undefined);
   }
-}
-
-/**
- * Removes the lock at `lockPath` only if it still holds `expected`: moves it aside (one racer
- * wins), and puts it back when it turned out to be a different (fresh) lock. True if removed.
- */
-async function removeIfSame(lockPath: string, expected: string): Promise<boolean> {
-  const aside = `${lockPath}.${process.pid}.${randomBytes(6).toString('hex')}.stale`;
-  try {
-    await rename(lockPath, aside);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false; // someone else moved it
-    throw e;
-  }
-  const moved = await readFile(aside, 'utf8').catch(() => null);
-  if (moved !== expected) {
-    await link(aside, lockPath).catch(() => undefined); // not ours to remove: restore it
-    await unlink(aside).catch(() => undefined);
-    return false;
-  }
-  await unlink(aside);
-  return true;
 }
