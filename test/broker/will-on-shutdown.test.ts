@@ -181,4 +181,25 @@ describe('wills at broker shutdown', () => {
     await shutdown(tb, s, a, b);
     expect(publishes(s).map((p) => p.topic)).toEqual(['wsacl/ok']);
   });
+
+  it('does not publish an unauthorized will on an ordinary abnormal disconnect either', async () => {
+    const authorizer: Authorizer = { authorize: (_c, action, t) => action === 'read' || !t.startsWith('wsacl2/denied') };
+    const tb = await start({ authorizer });
+    const s = await open(tb, 4);
+    await s.connect('ws-acl2-sub');
+    await subscribe(s, 'wsacl2/#');
+    const a = await open(tb, 4);
+    await a.connect('ws-acl2-a', { will: { topic: 'wsacl2/denied', payload: Buffer.from('no'), qos: 1, retain: false } });
+    const b = await open(tb, 4);
+    await b.connect('ws-acl2-b', { will: { topic: 'wsacl2/ok', payload: Buffer.from('yes'), qos: 1, retain: false } });
+    const connected = tb.broker.stats.clientsConnected;
+    a.socket.destroy(); // no DISCONNECT: the will would be due
+    const deadline = Date.now() + 3000;
+    while (tb.broker.stats.clientsConnected === connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(tb.broker.stats.clientsConnected).toBe(connected - 1);
+    b.socket.destroy(); // handled after a's cleanup, so a's will (if any) would arrive first
+    const first = await s.expect('publish'); // expect() takes the first PUBLISH out of `received`
+    expect(first.topic).toBe('wsacl2/ok');
+    expect(publishes(s)).toEqual([]);
+  });
 });
