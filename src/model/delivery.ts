@@ -1,0 +1,247 @@
+/**
+ * Delivery of application messages to sessions (4.5, 3.3.4 / 3.3.5, 3.8.4, 3.3.1.3, 4.8.2, wills):
+ * every copy a session received must be explained by a "slot" (a matching subscription's live
+ * copy, a retained copy for one SUBSCRIBE, a shared-subscription copy), each slot used at most
+ * once; required slots (what the spec says MUST arrive) must be filled; with overlapping
+ * subscriptions one copy must carry the maximum QoS. Anything the spec allows is a slot.
+ */
+import { topicMatches } from '../codec/topic-match.ts';
+import { cite, type RuleName } from './statements.ts';
+import type { HEvent, ModelFinding, ModelOptions, QoS } from './types.ts';
+import { definitely, INF, possibly, subMatches, type Conn, type Msg, type Session, type Sub, type World } from './world.ts';
+
+type Receive = Extract<HEvent, { k: 'receive' }>;
+
+export interface Receipt {
+  idx: number;
+  e: Receive;
+  conn: Conn;
+  msg: Msg;
+  /** A resend of a copy already received (same message and packet id: DUP, or on a later connection). */
+  retransmission: boolean;
+}
+
+interface Slot {
+  kind: 'live' | 'retained' | 'shared';
+  sub: Sub;
+  qos: QoS;
+  retain: boolean[];
+  required: boolean;
+  notBefore: number;
+}
+
+const minQ = (a: QoS, b: QoS): QoS => (a < b ? a : b);
+
+/** Receipts per session, message and connection; unknown messages reported at once. */
+export function collectReceipts(w: World, o: ModelOptions, out: ModelFinding[]): Receipt[] {
+  const res: Receipt[] = [];
+  const seen = new Map<string, number[]>();
+  w.history.forEach((e, idx) => {
+    if (e.k !== 'receive') return;
+    const conn = w.conns.get(e.conn);
+    if (!conn) return;
+    let msg = e.msg !== undefined ? w.msgs.get(e.msg) : undefined;
+    if (e.msg === undefined) {
+      for (const m of w.msgs.values()) if (m.empty && m.topic === e.topic && m.t0 <= e.t && (!msg || m.t0 > msg.t0)) msg = m;
+    }
+    if (!msg || msg.topic !== e.topic) {
+      out.push({ family: 'delivery', key: `unknown:${e.conn}:${e.msg}`, statements: cite('delivery', o.version), events: [idx],
+        message: `connection ${e.conn} (${conn.clientId}) received a PUBLISH on "${e.topic}" that no client published there (payload ${e.msg ?? 'empty'})` });
+      return;
+    }
+    const key = `${conn.session.id}|${msg.id}|${e.packetId ?? ''}`;
+    const prev = e.packetId !== undefined ? seen.get(key) : undefined;
+    const retransmission = prev !== undefined && (e.dup || prev.some((c) => c !== e.conn));
+    if (e.packetId !== undefined) seen.set(key, [...(prev ?? []), e.conn]);
+    res.push({ idx, e, conn, msg, retransmission });
+  });
+  return res;
+}
+
+function retainedCandidate(w: World, m: Msg, sub: Sub): { candidate: boolean; sure: boolean } {
+  const versions = w.retained.get(m.topic) ?? [];
+  let definite: Msg | undefined;
+  let racing = false;
+  let isRacing = false;
+  for (const v of versions) {
+    if (v.t1 <= sub.t0) definite = v.msg;
+    else if (v.t0 <= sub.t1) { racing = true; if (v.msg === m) isRacing = true; }
+  }
+  const isDef = definite === m && !m.empty;
+  return { candidate: isDef || (isRacing && !m.empty), sure: isDef && !racing };
+}
+
+function slotsFor(w: World, o: ModelOptions, m: Msg, s: Session): { slots: Slot[]; exact: boolean; maxQ: number } {
+  const v5 = o.version === '5.0';
+  const slots: Slot[] = [];
+  let exact = true;
+  let maxQ = -1;
+  const open = w.settled && w.openAtEnd.has(s);
+  const will = m.will ? w.wills.find((x) => x.msg === m) : undefined;
+  const liveAllowed = !will || will.fate === 'due' || will.fate === 'maybe';
+  const liveRequired = !will ? m.t1 < INF : will.fate === 'due';
+  const notBefore = will && will.fate === 'maybe' ? will.notBefore : 0;
+  for (const sub of s.subs) {
+    if (!topicMatches(sub.filter, m.topic)) continue;
+    if (liveAllowed && subMatches(sub, m, v5) && possibly(sub, m)) {
+      const q = minQ(m.qos, sub.granted);
+      const retain = !v5 ? [false] : sub.req.retainAsPublished ? [m.retain] : [false];
+      if (sub.share !== undefined) slots.push({ kind: 'shared', sub, qos: q, retain, required: false, notBefore });
+      else {
+        const def = definitely(sub, m);
+        if (!def) exact = false;
+        else if (q > maxQ) maxQ = q;
+        const stays = sub.endBy === undefined || sub.endBy === 'replace';
+        slots.push({ kind: 'live', sub, qos: q, retain, required: def && liveRequired && open && q >= 1 && stays, notBefore });
+      }
+    }
+    if (m.retain && sub.share === undefined) {
+      const rh = v5 ? sub.req.retainHandling ?? 0 : 0;
+      if (rh === 2 || (rh === 1 && sub.replaced)) continue;
+      const c = retainedCandidate(w, m, sub);
+      if (!c.candidate) continue;
+      const q = minQ(m.qos, sub.granted);
+      const ownNoLocal = v5 && sub.req.noLocal && m.publisher === s.clientId;
+      const stays = sub.endBy === undefined || sub.endBy === 'replace';
+      slots.push({ kind: 'retained', sub, qos: q, retain: [true], required: c.sure && q >= 1 && open && stays && !ownNoLocal && !m.will, notBefore: sub.t0 });
+    }
+  }
+  return { slots, exact, maxQ };
+}
+
+const fits = (r: Receipt, sl: Slot): boolean =>
+  r.e.qos === sl.qos && sl.retain.includes(r.e.retain) && r.e.t >= sl.notBefore;
+
+/** Is there an assignment of receipts to distinct slots meeting the requirements? */
+function solve(rs: Receipt[], slots: Slot[], exact: boolean, maxQ: number, opts: { requirements: boolean }): Slot[] | null {
+  const used = new Array<boolean>(slots.length).fill(false);
+  const pick: Slot[] = [];
+  let budget = 20000;
+  const ok = (): boolean => {
+    if (!opts.requirements) return true;
+    for (let i = 0; i < slots.length; i++) if (slots[i].required && !used[i]) return false;
+    const live = pick.filter((p) => p.kind === 'live');
+    if (exact && live.length > 0 && maxQ >= 0 && !live.some((p) => p.qos === maxQ)) return false;
+    return true;
+  };
+  const go = (i: number): boolean => {
+    if (--budget < 0) return false;
+    if (i === rs.length) return ok();
+    for (let j = 0; j < slots.length; j++) {
+      if (used[j] || !fits(rs[i], slots[j])) continue;
+      used[j] = true; pick.push(slots[j]);
+      if (go(i + 1)) return true;
+      used[j] = false; pick.pop();
+    }
+    return false;
+  };
+  return go(0) ? pick.slice() : null;
+}
+
+export function checkDelivery(w: World, o: ModelOptions, receipts: Receipt[], out: ModelFinding[]): void {
+  const v5 = o.version === '5.0';
+  const by = new Map<string, Receipt[]>();
+  for (const r of receipts) {
+    if (r.retransmission) continue;
+    const k = `${r.conn.session.id}|${r.msg.id}`;
+    const l = by.get(k) ?? [];
+    l.push(r);
+    by.set(k, l);
+  }
+  for (const s of w.sessions) {
+    for (const m of w.msgs.values()) {
+      const rs = by.get(`${s.id}|${m.id}`) ?? [];
+      const { slots, exact, maxQ } = slotsFor(w, o, m, s);
+      if (rs.length === 0 && !slots.some((x) => x.required)) continue;
+      const f = (rule: RuleName, family: ModelFinding['family'], what: string, events: number[], missing = false): void => {
+        out.push({ family, key: `${rule}:${s.clientId}#${s.id}:${m.id}`, statements: cite(rule, o.version), message: `${s.clientId}: ${what}`, events, ...(missing ? { missing } : {}) });
+      };
+      const ev = (extra: number[] = []): number[] => [m.publishIdx, ...slots.map((x) => x.sub.subscribeIdx), ...extra];
+      const sol = solve(rs, slots, exact, maxQ, { requirements: true });
+      if (sol) {
+        if (v5) checkSubIds(o, m, s, rs, sol, slots, exact, out);
+        continue;
+      }
+      const lone = rs.find((r) => !slots.some((sl) => fits(r, sl)));
+      if (lone) {
+        const [rule, fam, why] = explainUnexpected(w, o, m, s, lone, slots);
+        f(rule, fam, `received ${desc(lone)} of message ${m.id} on "${m.topic}" (published ${m.retain ? 'retained ' : ''}at QoS ${m.qos} by ${m.publisher}): ${why}`, ev([lone.idx]));
+        continue;
+      }
+      if (!solve(rs, slots, exact, maxQ, { requirements: false })) {
+        f('overlap', 'overlap-qos', `received ${rs.length} copies of message ${m.id} on "${m.topic}" (${rs.map(desc).join(', ')}) but only ${slots.length} matching subscription(s) / retained deliveries allow a copy each`, ev(rs.map((r) => r.idx)));
+        continue;
+      }
+      const live = slots.filter((x) => x.kind === 'live');
+      const missingRet = slots.find((x) => x.required && x.kind === 'retained' && !rs.some((r) => fits(r, x)));
+      if (missingRet) {
+        const rule: RuleName = missingRet.sub.replaced ? 'retainedOnReplace' : v5 && missingRet.sub.req.retainHandling === 1 ? 'retainHandling1' : 'retainedOnSubscribe';
+        f(rule, 'retained', `the retained message ${m.id} on "${m.topic}" (QoS ${m.qos}) was never sent for the subscription to "${missingRet.sub.req.filter}" (granted QoS ${missingRet.sub.granted})`, ev(rs.map((r) => r.idx)), true);
+        continue;
+      }
+      const liveRs = rs.filter((r) => live.some((x) => fits(r, x)));
+      if (liveRs.length > 0 && exact && !liveRs.some((r) => r.e.qos === maxQ)) {
+        f('overlap', 'overlap-qos', `message ${m.id} on "${m.topic}" (QoS ${m.qos}) matched ${live.map((x) => `"${x.sub.req.filter}" (granted ${x.sub.granted})`).join(', ')}: one copy must have QoS ${maxQ}, got ${liveRs.map(desc).join(', ')}`, ev(rs.map((r) => r.idx)));
+        continue;
+      }
+      const offline = live.some((x) => x.required) && s.conns.some((c) => c.tClose !== undefined && c.tClose <= m.t0 && !s.conns.some((d) => d.tOpen > c.tClose! && d.tOpen <= m.t0));
+      const rule: RuleName = m.will ? 'willPublished' : offline ? 'offlineQueue' : 'delivery';
+      f(rule, m.will ? 'will' : offline ? 'session' : 'delivery', `${m.will ? 'will' : 'message'} ${m.id} on "${m.topic}" (QoS ${m.qos}) was owed at QoS ${maxQ} through ${live.filter((x) => x.required).map((x) => `"${x.sub.req.filter}"`).join(', ')}${offline ? ' (queued while the session was offline)' : ''} but never arrived${rs.length ? ` (got ${rs.map(desc).join(', ')})` : ''}`, ev(rs.map((r) => r.idx)), true);
+    }
+  }
+}
+
+function checkSubIds(o: ModelOptions, m: Msg, s: Session, rs: Receipt[], sol: Slot[], slots: Slot[], exact: boolean, out: ModelFinding[]): void {
+  if (s.conns.some((c) => c.caps.subscriptionIdentifiersAvailable === false)) return;
+  const liveIdx = sol.map((sl, i) => (sl.kind === 'live' ? i : -1)).filter((i) => i >= 0);
+  if (liveIdx.length === 1 && exact) {
+    const r = rs[liveIdx[0]];
+    const want = slots.filter((x) => x.kind === 'live' && definitely(x.sub, m) && x.sub.req.subscriptionId !== undefined).map((x) => x.sub.req.subscriptionId!);
+    const got = r.e.subIds ?? [];
+    const miss = want.filter((id) => !got.includes(id));
+    if (miss.length > 0) out.push({ family: 'subscription-id', key: `subid1:${s.id}:${m.id}`, statements: cite('subIdSingle', o.version), events: [m.publishIdx, r.idx],
+      message: `${s.clientId}: the single copy of ${m.id} carries subscription identifiers [${got}] but must list [${want}] (missing ${miss})` });
+    return;
+  }
+  sol.forEach((sl, i) => {
+    const id = sl.sub.req.subscriptionId;
+    if (sl.kind !== 'live' || id === undefined || (rs[i].e.subIds ?? []).includes(id)) return;
+    out.push({ family: 'subscription-id', key: `subidN:${s.id}:${m.id}`, statements: cite('subIdCopies', o.version), events: [m.publishIdx, rs[i].idx],
+      message: `${s.clientId}: a copy of ${m.id} for "${sl.sub.req.filter}" lacks its subscription identifier ${id} (has [${rs[i].e.subIds ?? []}])` });
+  });
+}
+
+const desc = (r: Receipt): string => `a copy at QoS ${r.e.qos}${r.e.retain ? ' with RETAIN 1' : ''}${r.e.dup ? ' DUP' : ''} (event #${r.idx})`;
+
+function explainUnexpected(w: World, o: ModelOptions, m: Msg, s: Session, r: Receipt, slots: Slot[]): [RuleName, ModelFinding['family'], string] {
+  const v5 = o.version === '5.0';
+  const will = m.will ? w.wills.find((x) => x.msg === m) : undefined;
+  if (will?.fate === 'discarded') return ['willDiscarded', 'will', 'the will was discarded by the normal DISCONNECT'];
+  if (will?.fate === 'forbidden') return ['willDelay', 'will', 'the session reconnected before the Will Delay Interval passed'];
+  if (will?.fate === 'maybe' && r.e.t < will.notBefore) return ['willEarly', 'will', `the will was published ${Math.round(will.notBefore - r.e.t)} ms before its Will Delay Interval passed`];
+  const shared = slots.find((x) => x.kind === 'shared');
+  if (shared && r.e.qos !== shared.qos) return ['sharedOnce', 'shared', `the shared subscription "${shared.sub.req.filter}" gives QoS ${shared.qos}`];
+  const qosOff = slots.find((x) => x.sub && x.retain.includes(r.e.retain) && x.qos !== r.e.qos);
+  if (qosOff) {
+    const multi = slots.filter((x) => x.kind === 'live').length > 1;
+    return [multi ? 'overlap' : 'grantedQos', 'overlap-qos', `no matching subscription gives QoS ${r.e.qos}: ${slots.map((x) => `"${x.sub.req.filter}" granted ${x.sub.granted} -> ${x.kind} copy at QoS ${x.qos}`).join(', ')}`];
+  }
+  const live = slots.find((x) => x.kind === 'live');
+  if (live) {
+    if (r.e.retain && !m.retain) return [v5 ? 'retainAsPublished' : 'forwardRetain', 'retained', 'RETAIN 1 on a message published without RETAIN'];
+    if (!v5 || !live.sub.req.retainAsPublished) return ['forwardRetain', 'retained', 'a forwarded message must carry RETAIN 0'];
+    return ['retainAsPublished', 'retained', `Retain As Published: RETAIN must be ${m.retain ? 1 : 0}`];
+  }
+  if (slots.some((x) => x.kind === 'retained') && !r.e.retain) return ['retainedFlag', 'retained', 'a retained message sent for a new subscription must carry RETAIN 1'];
+  const subs = s.subs.filter((x) => topicMatches(x.filter, m.topic));
+  if (v5 && subs.some((x) => x.req.noLocal && m.publisher === s.clientId && possibly(x, m))) return ['noLocal', 'no-local', `No Local is set on "${subs.find((x) => x.req.noLocal)!.req.filter}" and ${s.clientId} published it`];
+  if (r.e.retain && m.retain) {
+    if (subs.some((x) => v5 && x.req.retainHandling === 2)) return ['retainHandling2', 'retained', 'Retain Handling 2 forbids retained messages on subscribe'];
+    if (subs.some((x) => v5 && x.req.retainHandling === 1 && x.replaced)) return ['retainHandling1', 'retained', 'Retain Handling 1 sends retained messages only for a new subscription'];
+    if (subs.some((x) => x.t0 <= r.e.t && x.share === undefined)) return ['retainedStale', 'retained', `${m.id} was no longer the retained message of "${m.topic}" when the subscription was made (replaced or cleared)`];
+  }
+  if (subs.some((x) => x.endBy === 'unsubscribe' && x.end1 <= m.t0)) return ['unsubscribed', 'delivery', 'the only matching subscription had been removed by UNSUBSCRIBE before it was published'];
+  const old = w.sessions.some((x) => x !== s && x.clientId === s.clientId && x.subs.some((y) => topicMatches(y.filter, m.topic)));
+  if (old) return ['cleanSession', 'session', 'only an earlier session of this client id (discarded by a clean start / expiry) had a matching subscription'];
+  return ['delivery', 'delivery', 'no subscription of this session matches it'];
+}
