@@ -61,6 +61,11 @@ export class TestClient {
   readonly violations: RecordedViolation[] = [];
   /** Set once the connection is gone. */
   closeInfo: CloseInfo | undefined;
+  /**
+   * Sees every received packet first; returning true claims it (no waiter, not in the inbox).
+   * For drivers that answer packets themselves (the explorer's auto-acknowledging clients).
+   */
+  onPacket: ((p: Packet) => boolean) | undefined;
   private level: ProtocolLevel;
   private readonly reader: PacketReader;
   private readonly framer = new Framer();
@@ -289,6 +294,7 @@ export class TestClient {
 
   private deliver(p: Packet): void {
     if (p.type === 'disconnect') this.lastDisconnect = p;
+    if (this.onPacket?.(p) === true) return;
     const w = this.waiters.find((x) => x.test(p));
     if (w) {
       this.waiters = this.waiters.filter((x) => x !== w);

@@ -119,8 +119,10 @@ function solve(rs: Receipt[], slots: Slot[], exact: boolean, maxQ: number, opts:
   let budget = 20000;
   const ok = (): boolean => {
     if (!opts.requirements) return true;
-    for (let i = 0; i < slots.length; i++) if (slots[i].required && !used[i]) return false;
+    for (let i = 0; i < slots.length; i++) if (slots[i].required && slots[i].kind === 'retained' && !used[i]) return false;
     const live = pick.filter((p) => p.kind === 'live');
+    // Live copies: one copy (at the maximum QoS) is owed, however many subscriptions match.
+    if (slots.some((x) => x.kind === 'live' && x.required) && !live.some((p) => p.qos === maxQ)) return false;
     if (exact && live.length > 0 && maxQ >= 0 && !live.some((p) => p.qos === maxQ)) return false;
     return true;
   };
