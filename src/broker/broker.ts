@@ -2,6 +2,7 @@
  * The reference broker: owns the session manager, router, retained store and persistence,
  * and serves clients over any duplex byte stream via `handle()`. Transport-agnostic.
  */
+import { mayReplaceRetained } from './misbehave.ts';
 import type { Duplex } from 'node:stream';
 import { systemClock } from '../common/index.ts';
 import { Connection } from './connection.ts';
@@ -59,7 +60,7 @@ export class Broker {
     };
     ctx.sessions = new SessionManager(router, persistence, limits, logger, ctx.publish);
     this.ctx = ctx;
-    if (options.misbehave && (options.misbehave.loseQos1EveryNth || options.misbehave.duplicateQos2)) {
+    if (options.misbehave && Object.values(options.misbehave).some((v) => v !== undefined && v !== false)) {
       logger.warn('MISBEHAVE MODE: this broker deliberately breaks MQTT delivery guarantees', { ...options.misbehave });
     }
     this.ready = persistence.load().then((state) => {
@@ -105,7 +106,7 @@ export class Broker {
   /** Publish a message as if from a client (no publisher id, so No Local never applies). */
   publish(msg: Message): void {
     const ctx = this.ctx;
-    if (msg.retain && ctx.caps.retainAvailable) {
+    if (msg.retain && ctx.caps.retainAvailable && mayReplaceRetained(ctx.misbehave, ctx.retained.get(msg.topic), msg)) {
       // Keep a compact copy: an inbound payload may be a view into a much larger socket chunk.
       const stored = msg.payload.length > 0 && msg.payload.buffer.byteLength > msg.payload.length + 64 ? { ...msg, payload: Buffer.from(msg.payload) } : msg;
       const change = ctx.retained.apply(stored);

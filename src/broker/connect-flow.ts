@@ -2,6 +2,7 @@
  * CONNECT and AUTH handling (3.1, 3.2, 3.15, 4.12): validation, authentication (plain and
  * enhanced, incl. re-authentication), session takeover, Clean Start / Session Expiry, CONNACK.
  */
+import { inflightWindow } from './misbehave.ts';
 import { randomBytes } from 'node:crypto';
 import { encodePacket, type AuthPacket, type ConnectPacket, type ConnackPacket, type Properties } from '../codec/index.ts';
 import { formatRef, ref311, ref50, type StatementRef } from '../spec/types.ts';
@@ -183,7 +184,7 @@ function accept(c: Connection, p: ConnectPacket, assigned: boolean, authProps?: 
   ctx.live.set(c.clientId, c);
   c.state = ConnState.Connected;
   ctx.stats.clientsConnected++;
-  session.out.receiveMaximum = Math.min(c.level5 ? (props.receiveMaximum ?? 65535) : 65535, ctx.limits.maxInflight);
+  session.out.receiveMaximum = inflightWindow(ctx.misbehave, Math.min(c.level5 ? (props.receiveMaximum ?? 65535) : 65535, ctx.limits.maxInflight));
 
   if (p.will) {
     const wp = p.will.properties;

@@ -2,6 +2,7 @@
 import type { DisconnectPacket } from '../codec/index.ts';
 import { ref311, ref50 } from '../spec/types.ts';
 import type { Connection } from './connection.ts';
+import { discardsWill } from './misbehave.ts';
 
 export function onDisconnect(c: Connection, p: DisconnectPacket): void {
   const s = c.session!;
@@ -18,6 +19,6 @@ export function onDisconnect(c: Connection, p: DisconnectPacket): void {
     else if (was) c.ctx.persistence.deleteSession(s.clientId);
   }
   // 3.14.4-3: normal disconnection discards the will; 0x04 (and any other code) keeps it.
-  c.discardWill = rc === 0x00;
+  c.discardWill = discardsWill(c.ctx.misbehave, rc);
   c.close();
 }

@@ -40,6 +40,18 @@ export interface Misbehave {
   loseQos1EveryNth?: number;
   /** Deliver every QoS 2 message twice (as two different PUBLISHes). */
   duplicateQos2?: boolean;
+  /** Overlapping subscriptions: one copy at the LOWEST matching QoS (breaks 3.3.5-1 / 3.3.4-2). */
+  overlapMinQos?: boolean;
+  /** Ignore the client's Receive Maximum: the in-flight window is unbounded (breaks 3.3.4-9). */
+  ignoreReceiveMaximum?: boolean;
+  /** Swap consecutive QoS>0 deliveries to a session: hold one until the next comes (breaks 4.6.0-5/6). */
+  reorderDeliveries?: boolean;
+  /** Keep the first retained message of a topic: later ones do not replace it (breaks 3.3.1-5). */
+  staleRetained?: boolean;
+  /** Do not queue QoS>0 messages for an offline session (breaks 3.1.2-5 / 5.0 session state). */
+  dropOfflineQueue?: boolean;
+  /** Publish the will on a normal DISCONNECT too (breaks 3.1.2-10 / 3.14.4-3). */
+  willOnNormalDisconnect?: boolean;
 }
 
 export interface BrokerOptions {

@@ -13,6 +13,7 @@ import type { Session, SubEntry } from './session.ts';
 import { MatchResult, TopicTree, type SharedGroup } from './topic-tree.ts';
 import type { Misbehave } from './options.ts';
 import { isProblem, parseFilter } from './topic-validate.ts';
+import { interceptDelivery, mergeQos } from './misbehave.ts';
 
 export class Router {
   readonly tree = new TopicTree<SubEntry>();
@@ -24,7 +25,7 @@ export class Router {
 
   constructor(
     private readonly persistence: Persistence,
-    misbehave: Misbehave | undefined,
+    private readonly misbehave: Misbehave | undefined,
   ) {
     this.duplicateQos2 = misbehave?.duplicateQos2 === true;
   }
@@ -70,7 +71,7 @@ export class Router {
         s.routeSubIds = e.subscriptionId === undefined ? undefined : [e.subscriptionId];
         targets.push(s);
       } else {
-        if (q > s.routeQos) s.routeQos = q;
+        s.routeQos = mergeQos(this.misbehave, s.routeQos, q);
         s.routeRetain ||= r;
         if (e.subscriptionId !== undefined) (s.routeSubIds ??= []).push(e.subscriptionId);
       }
@@ -129,6 +130,7 @@ export class Router {
       s.conn?.sendQos0(msg, retain, subIds);
       return;
     }
+    if (this.misbehave && interceptDelivery(this.misbehave, s, qos, () => this.submit(s, msg, qos, retain, subIds, share))) return;
     this.submit(s, msg, qos, retain, subIds, share);
     if (qos === 2 && this.duplicateQos2) this.submit(s, msg, qos, retain, subIds, share);
   }

@@ -33,6 +33,8 @@ export interface RunResult {
   trace: PacketTrace;
   /** What the runner did per step ("skipped: not connected", "SUBACK timeout"...). */
   notes: string[];
+  /** Which step (and index within a burst) sent each application message id. */
+  msgStep: Record<string, { step: number; i: number; will?: boolean }>;
   /** The program could not run properly (e.g. a CONNACK never came): no verdict on it. */
   harnessTrouble?: string;
 }
@@ -76,6 +78,8 @@ export async function runProgram(p: Program, target: RunTarget, o: RunOptions): 
   const filterOf = (f: string, share?: boolean): string => (share ? `$share/g/${o.prefix}/${f}` : `${o.prefix}/${f}`);
   let trouble: string | undefined;
   let finished = false;
+  let stepNo = -1;
+  const msgStep: RunResult['msgStep'] = {};
 
   const flushAcks = (c: ClientState): void => {
     if (c.ackTimer) { clearTimeout(c.ackTimer); c.ackTimer = undefined; }
@@ -146,6 +150,7 @@ export async function runProgram(p: Program, target: RunTarget, o: RunOptions): 
     if (s.clean) c.inQos2.clear();
     tc.onPacket = onPacket(c, conn);
     const expiry = v5 ? (s.persistent ? 300 : 0) : undefined;
+    if (s.will) msgStep[`${o.prefix}:w${msgSeq + 1}`] = { step: stepNo, i: 0, will: true };
     const will = s.will ? { msg: `${o.prefix}:w${++msgSeq}`, topic: topic(s.will.topic), qos: s.will.qos, retain: s.will.retain, delay: v5 ? s.will.delay : undefined } : undefined;
     const t = now();
     const ack = await tc.connect({
@@ -192,6 +197,7 @@ export async function runProgram(p: Program, target: RunTarget, o: RunOptions): 
         if (!connected(c)) return;
       }
       const id = `${o.prefix}:${s.empty ? 'e' : ''}${++msgSeq}`;
+      msgStep[id] = { step: stepNo, i: i + 1 };
       const pk: PublishPacket = { type: 'publish', topic: topic(s.topic), payload: s.empty ? Buffer.alloc(0) : Buffer.from(id), qos: q, retain, dup: false };
       if (q > 0) {
         pk.packetId = allocPid(c);
@@ -265,6 +271,7 @@ export async function runProgram(p: Program, target: RunTarget, o: RunOptions): 
 
   try {
     for (const s of p.steps) {
+      stepNo++;
       if (trouble) break;
       if (s.k === 'pause') { await sleep(s.ms); continue; }
       const c = clients[s.c];
@@ -304,5 +311,5 @@ export async function runProgram(p: Program, target: RunTarget, o: RunOptions): 
       c.tc?.destroy();
     }
   }
-  return { history: h, trace, notes, ...(trouble ? { harnessTrouble: trouble } : {}) };
+  return { history: h, trace, notes, msgStep, ...(trouble ? { harnessTrouble: trouble } : {}) };
 }

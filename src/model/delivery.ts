@@ -7,7 +7,7 @@
  */
 import { topicMatches } from '../codec/topic-match.ts';
 import { cite, type RuleName } from './statements.ts';
-import type { HEvent, ModelFinding, ModelOptions, QoS } from './types.ts';
+import type { FindingSubject, HEvent, ModelFinding, ModelOptions, QoS } from './types.ts';
 import { definitely, INF, possibly, subMatches, type Conn, type Msg, type Session, type Sub, type World } from './world.ts';
 
 type Receive = Extract<HEvent, { k: 'receive' }>;
@@ -155,8 +155,9 @@ export function checkDelivery(w: World, o: ModelOptions, receipts: Receipt[], ou
       const rs = by.get(`${s.id}|${m.id}`) ?? [];
       const { slots, exact, maxQ } = slotsFor(w, o, m, s);
       if (rs.length === 0 && !slots.some((x) => x.required)) continue;
-      const f = (rule: RuleName, family: ModelFinding['family'], what: string, events: number[], missing = false): void => {
-        out.push({ family, key: `${rule}:${s.clientId}#${s.id}:${m.id}`, statements: cite(rule, o.version), message: `${s.clientId}: ${what}`, events, ...(missing ? { missing } : {}) });
+      const f = (rule: RuleName, family: ModelFinding['family'], what: string, events: number[], missing = false, about?: Partial<FindingSubject>): void => {
+        out.push({ family, key: `${rule}:${s.clientId}#${s.id}:${m.id}`, statements: cite(rule, o.version), message: `${s.clientId}: ${what}`, events, ...(missing ? { missing } : {}),
+          about: { kind: missing ? 'missing' : 'unexpected', clientId: s.clientId, msg: m.id, topic: m.topic, ...about } });
       };
       const ev = (extra: number[] = []): number[] => [m.publishIdx, ...slots.map((x) => x.sub.subscribeIdx), ...extra];
       const sol = solve(rs, slots, exact, maxQ, { requirements: true });
@@ -167,28 +168,28 @@ export function checkDelivery(w: World, o: ModelOptions, receipts: Receipt[], ou
       const lone = rs.find((r) => !slots.some((sl) => fits(r, sl)));
       if (lone) {
         const [rule, fam, why] = explainUnexpected(w, o, m, s, lone, slots);
-        f(rule, fam, `received ${desc(lone)} of message ${m.id} on "${m.topic}" (published ${m.retain ? 'retained ' : ''}at QoS ${m.qos} by ${m.publisher}): ${why}`, ev([lone.idx]));
+        f(rule, fam, `received ${desc(lone)} of message ${m.id} on "${m.topic}" (published ${m.retain ? 'retained ' : ''}at QoS ${m.qos} by ${m.publisher}): ${why}`, ev([lone.idx]), false, { qos: lone.e.qos, retain: lone.e.retain });
         continue;
       }
       if (!solve(rs, slots, exact, maxQ, { requirements: false })) {
-        f('overlap', 'overlap-qos', `received ${rs.length} copies of message ${m.id} on "${m.topic}" (${rs.map(desc).join(', ')}) but only ${slots.length} matching subscription(s) / retained deliveries allow a copy each`, ev(rs.map((r) => r.idx)));
+        f('overlap', 'overlap-qos', `received ${rs.length} copies of message ${m.id} on "${m.topic}" (${rs.map(desc).join(', ')}) but only ${slots.length} matching subscription(s) / retained deliveries allow a copy each`, ev(rs.map((r) => r.idx)), false, { kind: 'extra', allowed: slots.length, qos: rs[0].e.qos });
         continue;
       }
       const live = slots.filter((x) => x.kind === 'live');
       const missingRet = slots.find((x) => x.required && x.kind === 'retained' && !rs.some((r) => fits(r, x)));
       if (missingRet) {
         const rule: RuleName = missingRet.sub.replaced ? 'retainedOnReplace' : v5 && missingRet.sub.req.retainHandling === 1 ? 'retainHandling1' : 'retainedOnSubscribe';
-        f(rule, 'retained', `the retained message ${m.id} on "${m.topic}" (QoS ${m.qos}) was never sent for the subscription to "${missingRet.sub.req.filter}" (granted QoS ${missingRet.sub.granted})`, ev(rs.map((r) => r.idx)), true);
+        f(rule, 'retained', `the retained message ${m.id} on "${m.topic}" (QoS ${m.qos}) was never sent for the subscription to "${missingRet.sub.req.filter}" (granted QoS ${missingRet.sub.granted})`, ev(rs.map((r) => r.idx)), true, { qos: missingRet.qos, retain: true });
         continue;
       }
       const liveRs = rs.filter((r) => live.some((x) => fits(r, x)));
       if (liveRs.length > 0 && exact && !liveRs.some((r) => r.e.qos === maxQ)) {
-        f('overlap', 'overlap-qos', `message ${m.id} on "${m.topic}" (QoS ${m.qos}) matched ${live.map((x) => `"${x.sub.req.filter}" (granted ${x.sub.granted})`).join(', ')}: one copy must have QoS ${maxQ}, got ${liveRs.map(desc).join(', ')}`, ev(rs.map((r) => r.idx)));
+        f('overlap', 'overlap-qos', `message ${m.id} on "${m.topic}" (QoS ${m.qos}) matched ${live.map((x) => `"${x.sub.req.filter}" (granted ${x.sub.granted})`).join(', ')}: one copy must have QoS ${maxQ}, got ${liveRs.map(desc).join(', ')}`, ev(rs.map((r) => r.idx)), true, { qos: maxQ });
         continue;
       }
       const offline = live.some((x) => x.required) && s.conns.some((c) => c.tClose !== undefined && c.tClose <= m.t0 && !s.conns.some((d) => d.tOpen > c.tClose! && d.tOpen <= m.t0));
       const rule: RuleName = m.will ? 'willPublished' : offline ? 'offlineQueue' : 'delivery';
-      f(rule, m.will ? 'will' : offline ? 'session' : 'delivery', `${m.will ? 'will' : 'message'} ${m.id} on "${m.topic}" (QoS ${m.qos}) was owed at QoS ${maxQ} through ${live.filter((x) => x.required).map((x) => `"${x.sub.req.filter}"`).join(', ')}${offline ? ' (queued while the session was offline)' : ''} but never arrived${rs.length ? ` (got ${rs.map(desc).join(', ')})` : ''}`, ev(rs.map((r) => r.idx)), true);
+      f(rule, m.will ? 'will' : offline ? 'session' : 'delivery', `${m.will ? 'will' : 'message'} ${m.id} on "${m.topic}" (QoS ${m.qos}) was owed at QoS ${maxQ} through ${live.filter((x) => x.required).map((x) => `"${x.sub.req.filter}"`).join(', ')}${offline ? ' (queued while the session was offline)' : ''} but never arrived${rs.length ? ` (got ${rs.map(desc).join(', ')})` : ''}`, ev(rs.map((r) => r.idx)), true, { qos: maxQ });
     }
   }
 }

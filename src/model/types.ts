@@ -69,10 +69,24 @@ export interface ModelFinding {
   message: string;
   /** A required observation that has not (yet) happened, as opposed to one that must not happen. */
   missing?: boolean;
+  /** What the finding is about, for turning it into a scenario step. */
+  about?: FindingSubject;
   /** Indexes into the history of the events that show it. */
   events: number[];
 }
 
 export interface ModelOptions {
   version: SpecVersion;
+}
+
+export interface FindingSubject {
+  kind: 'missing' | 'unexpected' | 'extra' | 'order' | 'session-present' | 'inflight';
+  clientId: string;
+  msg?: string;
+  topic?: string;
+  qos?: number;
+  retain?: boolean;
+  /** extra: how many copies the spec allows; session-present: the expected flag as 0/1; order: the earlier message. */
+  allowed?: number;
+  before?: string;
 }

@@ -1,0 +1,111 @@
+/**
+ * The explorer: fast-check generates programs, each runs against the target and the spec model
+ * judges its history; on a violation fast-check shrinks the program to a minimal one, which is
+ * returned with the seed, its Gherkin, the statements and the packet trace (secrets scrubbed).
+ */
+import fc from 'fast-check';
+import { scrubSecrets } from '../common/redact.ts';
+import { checkHistory } from '../model/check.ts';
+import type { ModelFinding } from '../model/types.ts';
+import { toGherkin } from './gherkin.ts';
+import { describeStep, programArb, type ExploreVersion, type Program } from './program.ts';
+import { runProgram, type RunResult, type RunTarget } from './runner.ts';
+
+export interface ExploreOptions {
+  target: RunTarget;
+  version: ExploreVersion;
+  seed: number;
+  /** Stop after this many programs (default 100)... */
+  runs?: number;
+  /** ...or after this many ms, whichever comes first. */
+  budgetMs?: number;
+  maxClients?: number;
+  stepTimeoutMs?: number;
+  settleMs?: number;
+  onProgram?: (stats: ExploreStats) => void;
+}
+
+export interface ExploreStats { programs: number; findings: number; elapsedMs: number }
+
+export interface ExploreFinding {
+  version: ExploreVersion;
+  seed: number;
+  /** fast-check's replay path of the shrunk counterexample. */
+  path?: string;
+  statements: string[];
+  findings: Array<Pick<ModelFinding, 'family' | 'message'> & { statements: string[] }>;
+  program: Program;
+  steps: string[];
+  gherkin: string;
+  trace: string;
+  notes: string[];
+}
+
+export interface ExploreResult {
+  seed: number;
+  version: ExploreVersion;
+  programs: number;
+  elapsedMs: number;
+  findings: ExploreFinding[];
+  /** Programs the harness could not run properly (no verdict on them). */
+  harnessTrouble: string[];
+}
+
+let runCounter = 0;
+
+export async function explore(o: ExploreOptions): Promise<ExploreResult> {
+  const t0 = performance.now();
+  let programs = 0;
+  const trouble: string[] = [];
+  const failures = new Map<string, { r: RunResult; f: ModelFinding[] }>();
+  const secrets = [o.target.password];
+  const tag = `${(o.seed >>> 0).toString(36)}${(++runCounter).toString(36)}`;
+  const prop = fc.asyncProperty(programArb(o.version, o.maxClients ?? 3), async (p) => {
+    const prefix = `x${tag}n${(programs++).toString(36)}`;
+    const r = await runProgram(p, o.target, { prefix, stepTimeoutMs: o.stepTimeoutMs, settleMs: o.settleMs });
+    o.onProgram?.({ programs, findings: failures.size > 0 ? 1 : 0, elapsedMs: performance.now() - t0 });
+    if (r.harnessTrouble) {
+      if (trouble.length < 20) trouble.push(r.harnessTrouble);
+      return true;
+    }
+    const f = checkHistory(r.history, { version: o.version });
+    if (f.length === 0) return true;
+    failures.set(JSON.stringify(p), { r, f });
+    return false;
+  });
+  const res = await fc.check(prop, {
+    seed: o.seed, numRuns: o.runs ?? 100, interruptAfterTimeLimit: o.budgetMs, markInterruptAsFailure: false,
+    endOnFailure: false, verbose: 0,
+  });
+  const findings: ExploreFinding[] = [];
+  if (res.failed && res.counterexample) {
+    const p = res.counterexample[0];
+    const hit = failures.get(JSON.stringify(p));
+    if (hit) {
+      const { r, f } = hit;
+      const ids = [...new Set(f.flatMap((x) => x.statements.map((s) => s.id)))];
+      findings.push({
+        version: o.version, seed: o.seed, path: res.counterexamplePath ?? undefined, statements: ids,
+        findings: f.map((x) => ({ family: x.family, message: scrubSecrets(x.message, secrets), statements: x.statements.map((s) => s.id) })),
+        program: p, steps: p.steps.map(describeStep),
+        gherkin: toGherkin({ program: p, findings: f, msgStep: r.msgStep, seed: o.seed }),
+        trace: scrubSecrets(r.trace.format(48), secrets),
+        notes: r.notes,
+      });
+    }
+  }
+  return { seed: o.seed, version: o.version, programs, elapsedMs: performance.now() - t0, findings, harnessTrouble: trouble };
+}
+
+/** The report of one finding, for the console. */
+export function formatFinding(f: ExploreFinding, maxTraceLines = 60): string {
+  const trace = f.trace.split('\n');
+  return [
+    `FINDING (MQTT ${f.version}, seed ${f.seed}${f.path ? `, path ${f.path}` : ''}): ${f.statements.join(', ')}`,
+    ...f.findings.slice(0, 5).map((x) => `  - [${x.statements.join(', ')}] ${x.message}`),
+    '', 'Shrunk program:', ...f.steps.map((s, i) => `  ${i}. ${s}`),
+    '', 'Gherkin (paste into a feature file):', f.gherkin,
+    '', `Packet trace (${trace.length} lines${trace.length > maxTraceLines ? `, last ${maxTraceLines}` : ''}):`, ...trace.slice(-maxTraceLines),
+    `Replay: npx mqtt-harness explore --broker URL --version ${f.version} --replay ${f.seed}`,
+  ].join('\n');
+}
