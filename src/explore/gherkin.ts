@@ -54,8 +54,8 @@ export function toGherkin(g: GherkinInput): string {
       return;
     }
     if (!connected.has(s.c)) {
-      if (everConnected.has(s.c)) { lines.push(`# (step ${i} skipped: c${s.c} is not connected)`); return; }
-      lines.push(`Given client ${name} connected`);
+      if (s.k === 'disconnect') { lines.push(`# (step ${i} skipped: c${s.c} is not connected)`); return; }
+      lines.push(v5 ? `Given client ${name} connected with clean start false and session expiry 300` : `When ${name} connects with clean session false`, ...(v5 ? [] : [`Then ${name} receives CONNACK reason code 0 within 2 s`]));
       connected.add(s.c); everConnected.add(s.c);
     }
     switch (s.k) {

@@ -1,7 +1,7 @@
 /**
- * Explored programs: a few clients, each step one client action. Steps on a client that is
- * not connected are skipped (so shrinking can drop any step); a client's first use connects
- * it implicitly with a clean session. Topics come from a small alphabet so that overlaps are
+ * Explored programs: a few clients, each step one client action. A step on a client that is
+ * not connected first (re)connects it with a persistent session (so shrinking can drop any
+ * step and offline queues are exercised often); a disconnect of a disconnected client is skipped. Topics come from a small alphabet so that overlaps are
  * frequent; the runner puts every topic under a per-program prefix.
  */
 import fc from 'fast-check';
@@ -56,11 +56,11 @@ function stepArb(version: ExploreVersion, clients: number): fc.Arbitrary<Step> {
   const disconnect = fc.record({ k: fc.constant('disconnect' as const), c, abrupt: fc.boolean() });
   const pause = fc.record({ k: fc.constant('pause' as const), ms: fc.constantFrom(5, 30) });
   return fc.oneof(
-    { weight: 2, arbitrary: connect },
+    { weight: 3, arbitrary: connect },
     { weight: 5, arbitrary: subscribe },
     { weight: 1, arbitrary: unsubscribe },
     { weight: 5, arbitrary: publish },
-    { weight: 2, arbitrary: disconnect },
+    { weight: 3, arbitrary: disconnect },
     { weight: 1, arbitrary: pause },
   ) as fc.Arbitrary<Step>;
 }

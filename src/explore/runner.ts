@@ -58,6 +58,8 @@ interface ClientState {
 }
 
 const now = (): number => performance.now();
+/** Using a client that is not connected (re)connects it: resuming a persistent session (clean false, 5.0 expiry 300). */
+export const IMPLICIT_CONNECT = (c: number): Extract<Step, { k: 'connect' }> => ({ k: 'connect', c, clean: false, persistent: true });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function runProgram(p: Program, target: RunTarget, o: RunOptions): Promise<RunResult> {
@@ -281,8 +283,8 @@ export async function runProgram(p: Program, target: RunTarget, o: RunOptions): 
         continue;
       }
       if (!connected(c)) {
-        if (c.everConnected) { notes.push(`skipped: ${c.name} not connected`); continue; }
-        await connect(c, { k: 'connect', c: s.c, clean: true, persistent: false });
+        if (s.k === 'disconnect') { notes.push(`skipped: ${c.name} not connected`); continue; }
+        await connect(c, IMPLICIT_CONNECT(s.c));
         if (!connected(c)) continue;
       }
       if (s.k === 'publish') await publish(c, s);
@@ -292,7 +294,7 @@ export async function runProgram(p: Program, target: RunTarget, o: RunOptions): 
     }
     // Settle: wait (bounded) for everything the model says is still owed, then a quiet spell.
     const version = p.version;
-    const until = now() + (o.settleMs ?? 1500);
+    const until = now() + (o.settleMs ?? 600);
     for (;;) {
       for (const c of clients) noteClosed(c);
       if (owedCount(h, { version }, now()) === 0 || now() > until) break;

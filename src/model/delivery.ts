@@ -28,6 +28,8 @@ interface Slot {
   retain: boolean[];
   required: boolean;
   notBefore: number;
+  /** 5.0: the copy for this subscription carries its Subscription Identifier (3.3.4-3 / -5). */
+  subId?: number;
 }
 
 const minQ = (a: QoS, b: QoS): QoS => (a < b ? a : b);
@@ -81,18 +83,20 @@ function slotsFor(w: World, o: ModelOptions, m: Msg, s: Session): { slots: Slot[
   const liveAllowed = !will || will.fate === 'due' || will.fate === 'maybe';
   const liveRequired = !will ? m.t1 < INF : will.fate === 'due';
   const notBefore = will && will.fate === 'maybe' ? will.notBefore : 0;
+  const ids = v5 && !s.conns.some((c) => c.caps.subscriptionIdentifiersAvailable === false);
   for (const sub of s.subs) {
     if (!topicMatches(sub.filter, m.topic)) continue;
     if (liveAllowed && subMatches(sub, m, v5) && possibly(sub, m)) {
       const q = minQ(m.qos, sub.granted);
       const retain = !v5 ? [false] : sub.req.retainAsPublished ? [m.retain] : [false];
-      if (sub.share !== undefined) slots.push({ kind: 'shared', sub, qos: q, retain, required: false, notBefore });
+      const subId = ids ? sub.req.subscriptionId : undefined;
+      if (sub.share !== undefined) slots.push({ kind: 'shared', sub, qos: q, retain, required: false, notBefore, subId });
       else {
         const def = definitely(sub, m);
         if (!def) exact = false;
         else if (q > maxQ) maxQ = q;
         const stays = sub.endBy === undefined || sub.endBy === 'replace';
-        slots.push({ kind: 'live', sub, qos: q, retain, required: def && liveRequired && open && q >= 1 && stays, notBefore });
+        slots.push({ kind: 'live', sub, qos: q, retain, required: def && liveRequired && open && q >= 1 && stays, notBefore, subId });
       }
     }
     if (m.retain && sub.share === undefined) {
@@ -109,8 +113,10 @@ function slotsFor(w: World, o: ModelOptions, m: Msg, s: Session): { slots: Slot[
   return { slots, exact, maxQ };
 }
 
-const fits = (r: Receipt, sl: Slot): boolean =>
+const fitsLoosely = (r: Receipt, sl: Slot): boolean =>
   r.e.qos === sl.qos && sl.retain.includes(r.e.retain) && r.e.t >= sl.notBefore;
+const fits = (r: Receipt, sl: Slot): boolean =>
+  fitsLoosely(r, sl) && (sl.subId === undefined || (r.e.subIds ?? []).includes(sl.subId));
 
 /** Is there an assignment of receipts to distinct slots meeting the requirements? */
 function solve(rs: Receipt[], slots: Slot[], exact: boolean, maxQ: number, opts: { requirements: boolean }): Slot[] | null {
@@ -206,12 +212,7 @@ function checkSubIds(o: ModelOptions, m: Msg, s: Session, rs: Receipt[], sol: Sl
       message: `${s.clientId}: the single copy of ${m.id} carries subscription identifiers [${got}] but must list [${want}] (missing ${miss})` });
     return;
   }
-  sol.forEach((sl, i) => {
-    const id = sl.sub.req.subscriptionId;
-    if (sl.kind !== 'live' || id === undefined || (rs[i].e.subIds ?? []).includes(id)) return;
-    out.push({ family: 'subscription-id', key: `subidN:${s.id}:${m.id}`, statements: cite('subIdCopies', o.version), events: [m.publishIdx, rs[i].idx],
-      message: `${s.clientId}: a copy of ${m.id} for "${sl.sub.req.filter}" lacks its subscription identifier ${id} (has [${rs[i].e.subIds ?? []}])` });
-  });
+
 }
 
 const desc = (r: Receipt): string => `a copy at QoS ${r.e.qos}${r.e.retain ? ' with RETAIN 1' : ''}${r.e.dup ? ' DUP' : ''} (event #${r.idx})`;
@@ -222,6 +223,8 @@ function explainUnexpected(w: World, o: ModelOptions, m: Msg, s: Session, r: Rec
   if (will?.fate === 'discarded') return ['willDiscarded', 'will', 'the will was discarded by the normal DISCONNECT'];
   if (will?.fate === 'forbidden') return ['willDelay', 'will', 'the session reconnected before the Will Delay Interval passed'];
   if (will?.fate === 'maybe' && r.e.t < will.notBefore) return ['willEarly', 'will', `the will was published ${Math.round(will.notBefore - r.e.t)} ms before its Will Delay Interval passed`];
+  const noId = slots.find((x) => x.subId !== undefined && fitsLoosely(r, x));
+  if (noId) return ['subIdCopies', 'subscription-id', `the copy for "${noId.sub.req.filter}" must carry its Subscription Identifier ${noId.subId} (has [${r.e.subIds ?? []}])`];
   const shared = slots.find((x) => x.kind === 'shared');
   if (shared && r.e.qos !== shared.qos) return ['sharedOnce', 'shared', `the shared subscription "${shared.sub.req.filter}" gives QoS ${shared.qos}`];
   const qosOff = slots.find((x) => x.sub && x.retain.includes(r.e.retain) && x.qos !== r.e.qos);
