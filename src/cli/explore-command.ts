@@ -35,7 +35,7 @@ function versionArg(v: string): '3.1.1' | '5.0' {
   throw new InvalidArgumentError(`expected 3.1.1 or 5.0, got "${v}"`);
 }
 
-interface Opts { broker: string; version: '3.1.1' | '5.0'; runs?: number; budget?: number; seed?: number; clients: number; replay?: number; out: string; stepTimeout: number }
+interface Opts { broker: string; version: '3.1.1' | '5.0'; runs?: number; budget?: number; seed?: number; clients: number; maxBurst: number; replay?: number; out: string; stepTimeout: number }
 
 export function register(program: Command): void {
   program.command('explore')
@@ -46,6 +46,7 @@ export function register(program: Command): void {
     .option('--budget <duration>', 'time budget, e.g. 60s', budgetArg)
     .option('--seed <n>', 'seed (default: random, printed)', seedArg)
     .option('--clients <n>', 'maximum clients per program, 2..5', intArg(2, 5), 3)
+    .option('--max-burst <n>', 'largest burst of messages sent without waiting, 1..300', intArg(1, 300), 300)
     .option('--replay <seed>', 'reproduce the run of this seed', seedArg)
     .option('--out <dir>', 'report directory', 'reports')
     .option('--step-timeout <ms>', 'bound on each wait for the broker', intArg(50, 60_000), 1000)
@@ -89,7 +90,7 @@ async function runExplore(o: Opts): Promise<number> {
     bar = b;
   }
   const r = await explore({
-    target, version: o.version, seed, runs, budgetMs: o.budget, maxClients: o.clients, stepTimeoutMs: o.stepTimeout,
+    target, version: o.version, seed, runs, budgetMs: o.budget, maxClients: o.clients, maxBurst: o.maxBurst, stepTimeoutMs: o.stepTimeout,
     onProgram: (s) => {
       const rate = (s.programs / Math.max(0.001, s.elapsedMs / 1000)).toFixed(1);
       if (bar) bar.update(s.programs, { rate, findings: s.findings });

@@ -20,6 +20,8 @@ export interface ExploreOptions {
   /** ...or after this many ms, whichever comes first. */
   budgetMs?: number;
   maxClients?: number;
+  /** Largest burst of messages sent without waiting (1..300, default 300). */
+  maxBurst?: number;
   stepTimeoutMs?: number;
   settleMs?: number;
   onProgram?: (stats: ExploreStats) => void;
@@ -60,7 +62,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const failures = new Map<string, { r: RunResult; f: ModelFinding[] }>();
   const secrets = [o.target.password];
   const tag = `${(o.seed >>> 0).toString(36)}${(++runCounter).toString(36)}`;
-  const prop = fc.asyncProperty(programArb(o.version, o.maxClients ?? 3), async (p) => {
+  const prop = fc.asyncProperty(programArb(o.version, o.maxClients ?? 3, o.maxBurst ?? 300), async (p) => {
     const prefix = `x${tag}n${(programs++).toString(36)}`;
     const r = await runProgram(p, o.target, { prefix, stepTimeoutMs: o.stepTimeoutMs, settleMs: o.settleMs });
     o.onProgram?.({ programs, findings: failures.size > 0 ? 1 : 0, elapsedMs: performance.now() - t0 });

@@ -30,7 +30,7 @@ export const FILTERS = [...TOPICS, '#', '+', 'a/#', 'a/+', '+/a', '+/+'] as cons
 
 const qos = fc.constantFrom<QoS>(0, 1, 2);
 
-function stepArb(version: ExploreVersion, clients: number): fc.Arbitrary<Step> {
+function stepArb(version: ExploreVersion, clients: number, maxBurst: number): fc.Arbitrary<Step> {
   const v5 = version === '5.0';
   const c = fc.integer({ min: 0, max: clients - 1 });
   const will = fc.record({ topic: fc.constantFrom(...TOPICS), qos, retain: fc.boolean(), delay: v5 ? fc.constantFrom<0 | 60>(0, 0, 60) : fc.constant<0>(0) });
@@ -47,10 +47,11 @@ function stepArb(version: ExploreVersion, clients: number): fc.Arbitrary<Step> {
       })
     : fc.record({ k: fc.constant('subscribe' as const), c, filter: fc.constantFrom(...FILTERS), qos });
   const unsubscribe = fc.record({ k: fc.constant('unsubscribe' as const), c, filter: fc.constantFrom(...FILTERS), share: v5 ? fc.constantFrom(false, false, true) : fc.constant(false) });
-  const count = fc.oneof(
+  const mid = Math.min(20, maxBurst);
+  const count = maxBurst <= 1 ? fc.constant(1) : fc.oneof(
     { weight: 6, arbitrary: fc.constant(1) },
-    { weight: 3, arbitrary: fc.integer({ min: 2, max: 20 }) },
-    { weight: 1, arbitrary: fc.integer({ min: 21, max: 300 }) },
+    { weight: 3, arbitrary: fc.integer({ min: 2, max: Math.max(2, mid) }) },
+    { weight: maxBurst > 20 ? 1 : 0, arbitrary: fc.integer({ min: Math.min(21, maxBurst), max: maxBurst }) },
   );
   const publish = fc.record({ k: fc.constant('publish' as const), c, topic: fc.constantFrom(...TOPICS), qos, retain: fc.boolean(), empty: fc.constantFrom(false, false, false, true), count });
   const disconnect = fc.record({ k: fc.constant('disconnect' as const), c, abrupt: fc.boolean() });
@@ -65,9 +66,10 @@ function stepArb(version: ExploreVersion, clients: number): fc.Arbitrary<Step> {
   ) as fc.Arbitrary<Step>;
 }
 
-export function programArb(version: ExploreVersion, maxClients: number): fc.Arbitrary<Program> {
+/** Programs of 2..maxClients clients; bursts of 1..maxBurst messages (default 300). */
+export function programArb(version: ExploreVersion, maxClients: number, maxBurst = 300): fc.Arbitrary<Program> {
   return fc.integer({ min: 2, max: Math.max(2, maxClients) }).chain((clients) =>
-    fc.array(stepArb(version, clients), { minLength: 1, maxLength: 14 }).map((steps) => ({ version, clients, steps })),
+    fc.array(stepArb(version, clients, maxBurst), { minLength: 1, maxLength: 14 }).map((steps) => ({ version, clients, steps })),
   );
 }
 

@@ -178,6 +178,12 @@ export function checkDelivery(w: World, o: ModelOptions, receipts: Receipt[], ou
         continue;
       }
       if (!solve(rs, slots, exact, maxQ, { requirements: false })) {
+        const last = rs[rs.length - 1];
+        const [rule, fam, why] = last.e.retain && m.retain ? explainUnexpected(w, o, m, s, last, []) : ['overlap' as RuleName, 'overlap-qos' as const, ''];
+        if (rule === 'retainHandling1' || rule === 'retainHandling2') {
+          f(rule, fam, `received ${desc(last)} of retained message ${m.id} on "${m.topic}": ${why}`, ev([last.idx]), false, { qos: last.e.qos, retain: true });
+          continue;
+        }
         f('overlap', 'overlap-qos', `received ${rs.length} copies of message ${m.id} on "${m.topic}" (${rs.map(desc).join(', ')}) but only ${slots.length} matching subscription(s) / retained deliveries allow a copy each`, ev(rs.map((r) => r.idx)), false, { kind: 'extra', allowed: slots.length, qos: rs[0].e.qos });
         continue;
       }

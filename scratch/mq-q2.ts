@@ -1,0 +1,24 @@
+import { TestClient } from '../src/client/index.ts';
+const n = Number(process.env.N ?? 25), lvl = Number(process.env.L ?? 4) as 4 | 5;
+const url = 'mqtt://127.0.0.1:18850';
+const topic = 'q2probe/' + Date.now();
+const s = await TestClient.open({ url, name: 's', connectTimeoutMs: 2000 });
+await s.connect({ clientId: 'q2-sub' + Date.now(), level: lvl, clean: true, keepAlive: 0 }, 2000);
+const got: string[] = [];
+s.onPacket = (p: any) => { if (p.type === 'publish') { got.push(p.payload.toString()); if (p.qos === 2) s.send({ type: 'pubrec', packetId: p.packetId }); return true; } if (p.type === 'pubrel') { s.send({ type: 'pubcomp', packetId: p.packetId }); return true; } return false; };
+s.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: topic, qos: 2 }] });
+await s.expect({ type: 'suback' }, 2000);
+const c = await TestClient.open({ url, name: 'c', connectTimeoutMs: 2000 });
+const ack = await c.connect({ clientId: 'q2-pub' + Date.now(), level: lvl, clean: true, keepAlive: 0 }, 2000);
+console.log('CONNACK', JSON.stringify(ack.properties ?? {}));
+for (let i = 1; i <= n; i++) c.send({ type: 'publish', topic, payload: Buffer.from('m' + i), qos: 2, retain: false, dup: false, packetId: i });
+const codes: number[] = [];
+for (let i = 1; i <= n; i++) { const r: any = await c.expect({ type: 'pubrec', packetId: i }, 2000); codes.push(r.reasonCode ?? 0); c.send({ type: 'pubrel', packetId: i }); }
+for (let i = 1; i <= n; i++) await c.expect({ type: 'pubcomp', packetId: i }, 2000);
+await new Promise((r) => setTimeout(r, 300));
+console.log('level', lvl, 'sent', n, 'PUBREC codes', codes.join(','), 'received', got.length, 'missing', Array.from({ length: n }, (_, i) => 'm' + (i + 1)).filter((m) => !got.includes(m)).join(','));
+const pubrec21 = c.trace.entries.find((e) => e.direction === 'received' && e.packet?.type === 'pubrec' && (e.packet as any).packetId === 21);
+const pub21 = c.trace.entries.find((e) => e.direction === 'sent' && e.packet?.type === 'publish' && (e.packet as any).packetId === 21);
+const comp21 = c.trace.entries.find((e) => e.direction === 'received' && e.packet?.type === 'pubcomp' && (e.packet as any).packetId === 21);
+console.log('PUBLISH 21', pub21?.hex, '\nPUBREC 21', pubrec21?.hex, '\nPUBCOMP 21', comp21?.hex);
+c.destroy(); s.destroy();
