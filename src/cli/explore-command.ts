@@ -35,7 +35,7 @@ function versionArg(v: string): '3.1.1' | '5.0' {
   throw new InvalidArgumentError(`expected 3.1.1 or 5.0, got "${v}"`);
 }
 
-interface Opts { broker: string; version: '3.1.1' | '5.0'; runs?: number; budget?: number; seed?: number; clients: number; maxBurst: number; replay?: number; out: string; stepTimeout: number }
+interface Opts { broker: string; version: '3.1.1' | '5.0'; runs?: number; budget?: number; seed?: number; clients: number; maxBurst: number; ignore?: string[]; replay?: number; out: string; stepTimeout: number }
 
 export function register(program: Command): void {
   program.command('explore')
@@ -47,6 +47,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed (default: random, printed)', seedArg)
     .option('--clients <n>', 'maximum clients per program, 2..5', intArg(2, 5), 3)
     .option('--max-burst <n>', 'largest burst of messages sent without waiting, 1..300', intArg(1, 300), 300)
+    .option('--ignore <ids>', 'known deviations: comma-separated statement IDs whose findings do not count', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
     .option('--replay <seed>', 'reproduce the run of this seed', seedArg)
     .option('--out <dir>', 'report directory', 'reports')
     .option('--step-timeout <ms>', 'bound on each wait for the broker', intArg(50, 60_000), 1000)
@@ -90,7 +91,7 @@ async function runExplore(o: Opts): Promise<number> {
     bar = b;
   }
   const r = await explore({
-    target, version: o.version, seed, runs, budgetMs: o.budget, maxClients: o.clients, maxBurst: o.maxBurst, stepTimeoutMs: o.stepTimeout,
+    target, version: o.version, seed, runs, budgetMs: o.budget, maxClients: o.clients, maxBurst: o.maxBurst, ignore: o.ignore, stepTimeoutMs: o.stepTimeout,
     onProgram: (s) => {
       const rate = (s.programs / Math.max(0.001, s.elapsedMs / 1000)).toFixed(1);
       if (bar) bar.update(s.programs, { rate, findings: s.findings });
@@ -103,6 +104,7 @@ async function runExplore(o: Opts): Promise<number> {
   bar?.stop();
   const rate = r.programs / Math.max(0.001, r.elapsedMs / 1000);
   for (const f of r.findings) console.log(`\n${formatFinding(f)}`);
+  if (r.ignoredPrograms > 0) console.log(`\nprograms with only ignored (known) deviations of ${o.ignore?.join(', ')}: ${r.ignoredPrograms}`);
   if (r.harnessTrouble.length > 0) console.log(`\nprograms the harness could not run (no verdict on them): ${r.harnessTrouble.length}; first: ${r.harnessTrouble[0]}`);
   mkdirSync(o.out, { recursive: true });
   const file = join(o.out, 'explore.json');
@@ -110,6 +112,7 @@ async function runExplore(o: Opts): Promise<number> {
     target: shown, version: o.version, seed, programs: r.programs, elapsedMs: Math.round(r.elapsedMs), programsPerSecond: Number(rate.toFixed(1)),
     outcome: r.findings.length > 0 ? 'failed' : 'passed',
     findings: r.findings.map((f) => ({ origin: 'explored', ...f })), harnessTrouble: r.harnessTrouble,
+    ignored: o.ignore ?? [], ignoredPrograms: r.ignoredPrograms,
   }, null, 2));
   console.log(`\nexplore: ${r.programs} programs in ${(r.elapsedMs / 1000).toFixed(1)} s (${rate.toFixed(1)}/s), ${r.findings.length} finding(s); seed ${seed}; wrote ${file}`);
   return r.findings.length > 0 ? EXIT.violations : EXIT.ok;

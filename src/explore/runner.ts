@@ -15,6 +15,9 @@ export interface RunTarget {
   url: string;
   username?: string;
   password?: string;
+  /** TLS: CA file, or skip verification (as the conformance run's target config). */
+  caFile?: string;
+  insecure?: boolean;
 }
 
 export interface RunOptions {
@@ -146,7 +149,7 @@ export async function runProgram(p: Program, target: RunTarget, o: RunOptions): 
   };
 
   const connect = async (c: ClientState, s: Extract<Step, { k: 'connect' }>): Promise<void> => {
-    const tc = await TestClient.open({ url: target.url, name: c.name, trace, protocolLevel: level, connectTimeoutMs: timeout });
+    const tc = await TestClient.open({ url: target.url, caFile: target.caFile, insecure: target.insecure, name: c.name, trace, protocolLevel: level, connectTimeoutMs: timeout });
     const conn = ++connSeq;
     c.conn = conn; c.tc = tc; c.everConnected = true; c.nextPid = 1; c.out.clear(); c.closedRecorded = false;
     if (s.clean) c.inQos2.clear();

@@ -99,6 +99,11 @@ function slotsFor(w: World, o: ModelOptions, m: Msg, s: Session): { slots: Slot[
         slots.push({ kind: 'live', sub, qos: q, retain, required: def && liveRequired && open && q >= 1 && stays, notBefore, subId });
       }
     }
+    // Shared subscriptions: 3.8.4 says no retained messages are sent, but that sentence carries
+    // no statement ID, so the model cannot cite it: such a copy is allowed (never required).
+    if (m.retain && sub.share !== undefined && retainedCandidate(w, m, sub).candidate) {
+      slots.push({ kind: 'retained', sub, qos: minQ(m.qos, sub.granted), retain: [true], required: false, notBefore: sub.t0 });
+    }
     if (m.retain && sub.share === undefined) {
       const rh = v5 ? sub.req.retainHandling ?? 0 : 0;
       if (rh === 2 || (rh === 1 && sub.replaced)) continue;

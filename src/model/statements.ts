@@ -42,7 +42,6 @@ const RULES = {
   subIdSingle: [[], ['MQTT-3.3.4-4', 'MQTT-3.3.4-3']],
   subIdCopies: [[], ['MQTT-3.3.4-5']],
   sharedOnce: [[], ['MQTT-4.8.2-3']],
-  qos2Once: [['MQTT-4.3.3-2'], ['MQTT-4.3.3-8']],
 } as const satisfies Record<string, readonly [readonly Id311[], readonly Id50[]]>;
 
 export type RuleName = keyof typeof RULES;
