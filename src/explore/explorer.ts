@@ -69,7 +69,8 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   let ignored = 0;
   const failures = new Map<string, { r: RunResult; f: ModelFinding[] }>();
   const secrets = [o.target.password];
-  const tag = o.prefix ?? `x${(o.seed >>> 0).toString(36)}${(++runCounter).toString(36)}`;
+  // Unique across processes too: a broker keeps persistent sessions of earlier explorations.
+  const tag = o.prefix ?? `x${(Date.now() % 60_466_176).toString(36)}${(process.pid % 1296).toString(36)}${(++runCounter).toString(36)}`;
   const prop = fc.asyncProperty(programArb(o.version, o.maxClients ?? 3, o.maxBurst ?? 300), async (p) => {
     const prefix = `${tag}n${(programs++).toString(36)}`;
     const r = await runProgram(p, o.target, { prefix, stepTimeoutMs: o.stepTimeoutMs, settleMs: o.settleMs });

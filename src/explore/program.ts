@@ -69,8 +69,24 @@ function stepArb(version: ExploreVersion, clients: number, maxBurst: number): fc
 /** Programs of 2..maxClients clients; bursts of 1..maxBurst messages (default 300). */
 export function programArb(version: ExploreVersion, maxClients: number, maxBurst = 300): fc.Arbitrary<Program> {
   return fc.integer({ min: 2, max: Math.max(2, maxClients) }).chain((clients) =>
-    fc.array(stepArb(version, clients, maxBurst), { minLength: 1, maxLength: 14 }).map((steps) => ({ version, clients, steps })),
+    fc.array(stepArb(version, clients, maxBurst), { minLength: 1, maxLength: 14 }).map((steps) => ({ version, clients, steps: capMessages(steps) })),
   );
+}
+
+/**
+ * At most MAX_PROGRAM_MESSAGES messages per program: brokers may bound a session's queue
+ * (storage capacity is an operational limit the spec leaves open, 3.1.1 4.1 / 5.0 4.1), and
+ * 1,000 is a common default (mosquitto max_queued_messages, the reference broker).
+ */
+export const MAX_PROGRAM_MESSAGES = 900;
+function capMessages(steps: Step[]): Step[] {
+  let left = MAX_PROGRAM_MESSAGES;
+  return steps.map((s) => {
+    if (s.k !== 'publish') return s;
+    const count = Math.max(1, Math.min(s.count, left));
+    left = Math.max(0, left - count);
+    return count === s.count ? s : { ...s, count };
+  });
 }
 
 /** One line per step, for logs. */

@@ -1,0 +1,22 @@
+import { startBroker } from '../src/broker/index.ts';
+import { TestClient, PacketTrace } from '../src/client/index.ts';
+const b = await startBroker({ port: 0 });
+const N = Number(process.env.N ?? 66000);
+const trace = new PacketTrace();
+const s = await TestClient.open({ url: b.url, name: 's', connectTimeoutMs: 2000, trace });
+await s.connect({ clientId: 's', level: 4, keepAlive: 0 }, 2000);
+let got = 0;
+s.onPacket = (p: any) => { if (p.type === 'publish') { got++; s.send({ type: 'puback', packetId: p.packetId }); return true; } return false; };
+s.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 't', qos: 1 }] });
+await s.expect({ type: 'suback' }, 2000);
+const p = await TestClient.open({ url: b.url, name: 'p', connectTimeoutMs: 2000, trace });
+await p.connect({ clientId: 'p', level: 4, keepAlive: 0 }, 2000);
+let acked = 0;
+p.onPacket = (x: any) => { if (x.type === 'puback') { acked++; return true; } return false; };
+const t0 = performance.now();
+for (let i = 1; i <= N; i++) p.send({ type: 'publish', topic: 't', payload: Buffer.from('o' + i), qos: 1, retain: false, dup: false, packetId: ((i - 1) % 65535) + 1 });
+console.log('sent in', Math.round(performance.now() - t0));
+const end = performance.now() + 60000;
+while ((acked < N || got < N) && performance.now() < end) { await new Promise((r) => setTimeout(r, 100)); }
+console.log('acked', acked, 'got', got, 'ms', Math.round(performance.now() - t0), 'trace', trace.entries.length);
+s.destroy(); p.destroy(); await b.close();
