@@ -67,14 +67,16 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const trouble: string[] = [];
   const ignore = new Set(o.ignore ?? []);
   let ignored = 0;
-  const failures = new Map<string, { r: RunResult; f: ModelFinding[] }>();
+  // Only the latest failure is kept (shrinking's last failing run is its counterexample).
+  let lastFailure: { key: string; r: RunResult; f: ModelFinding[] } | undefined;
+  let failed = 0;
   const secrets = [o.target.password];
   // Unique across processes too: a broker keeps persistent sessions of earlier explorations.
   const tag = o.prefix ?? `x${(Date.now() % 60_466_176).toString(36)}${(process.pid % 1296).toString(36)}${(++runCounter).toString(36)}`;
   const prop = fc.asyncProperty(programArb(o.version, o.maxClients ?? 3, o.maxBurst ?? 300), async (p) => {
     const prefix = `${tag}n${(programs++).toString(36)}`;
     const r = await runProgram(p, o.target, { prefix, stepTimeoutMs: o.stepTimeoutMs, settleMs: o.settleMs });
-    o.onProgram?.({ programs, findings: failures.size > 0 ? 1 : 0, elapsedMs: performance.now() - t0 });
+    o.onProgram?.({ programs, findings: failed > 0 ? 1 : 0, elapsedMs: performance.now() - t0 });
     if (r.harnessTrouble) {
       if (trouble.length < 20) trouble.push(r.harnessTrouble);
       return true;
@@ -83,7 +85,8 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     const f = all.filter((x) => !x.statements.every((s) => ignore.has(s.id)));
     if (all.length > f.length) ignored++;
     if (f.length === 0) return true;
-    failures.set(JSON.stringify(p), { r, f });
+    failed++;
+    lastFailure = { key: JSON.stringify(p), r, f };
     return false;
   });
   const res = await fc.check(prop, {
@@ -92,8 +95,16 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   });
   const findings: ExploreFinding[] = [];
   if (res.failed && res.counterexample) {
-    const p = res.counterexample[0];
-    const hit = failures.get(JSON.stringify(p));
+    let p = res.counterexample[0];
+    let hit = lastFailure?.key === JSON.stringify(p) ? lastFailure : undefined;
+    if (!hit) {
+      // Re-run the counterexample once to capture its history and trace.
+      const r = await runProgram(p, o.target, { prefix: `${tag}r`, stepTimeoutMs: o.stepTimeoutMs, settleMs: o.settleMs });
+      const f = checkHistory(r.history, { version: o.version }).filter((x) => !x.statements.every((s) => ignore.has(s.id)));
+      if (f.length > 0) hit = { key: '', r, f };
+      else if (lastFailure) p = JSON.parse(lastFailure.key) as Program;
+      if (!hit && lastFailure) hit = { ...lastFailure, f: lastFailure.f.map((x) => ({ ...x, message: `${x.message} (the last failing program is shown: the shrunk one did not fail again on a re-run, so the finding depends on timing)` })) };
+    }
     if (hit) {
       const { r, f } = hit;
       const ids = [...new Set(f.flatMap((x) => x.statements.map((s) => s.id)))];

@@ -38,13 +38,19 @@ const minQ = (a: QoS, b: QoS): QoS => (a < b ? a : b);
 export function collectReceipts(w: World, o: ModelOptions, out: ModelFinding[]): Receipt[] {
   const res: Receipt[] = [];
   const seen = new Map<string, number[]>();
+  const gotEmpty = new Set<string>();
   w.history.forEach((e, idx) => {
     if (e.k !== 'receive') return;
     const conn = w.conns.get(e.conn);
     if (!conn) return;
     let msg = e.msg !== undefined ? w.msgs.get(e.msg) : undefined;
     if (e.msg === undefined) {
-      for (const m of w.msgs.values()) if (m.empty && m.topic === e.topic && m.t0 <= e.t && (!msg || m.t0 > msg.t0)) msg = m;
+      // An empty payload carries no id: take the oldest empty message on that topic this session
+      // has not received yet and could receive like this; else the latest one.
+      const cands = [...w.msgs.values()].filter((m) => m.empty && m.topic === e.topic && m.t0 <= e.t).sort((a, b) => a.t0 - b.t0);
+      const probe = { e, conn, retransmission: false, idx } as Receipt;
+      msg = cands.find((m) => !gotEmpty.has(`${conn.session.id}|${m.id}`) && slotsFor(w, o, m, conn.session).slots.some((sl) => fitsLoosely({ ...probe, msg: m }, sl))) ?? cands[cands.length - 1];
+      if (msg) gotEmpty.add(`${conn.session.id}|${msg.id}`);
     }
     if (!msg || msg.topic !== e.topic) {
       out.push({ family: 'delivery', key: `unknown:${e.conn}:${e.msg}`, statements: cite('delivery', o.version), events: [idx],
