@@ -75,6 +75,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const tag = o.prefix ?? `x${(Date.now() % 60_466_176).toString(36)}${(process.pid % 1296).toString(36)}${(++runCounter).toString(36)}`;
   const prop = fc.asyncProperty(programArb(o.version, o.maxClients ?? 3, o.maxBurst ?? 300), async (p) => {
     const prefix = `${tag}n${(programs++).toString(36)}`;
+    if (process.env.MQTT_EXPLORE_DEBUG) process.stderr.write(`[explore] ${prefix}: ${p.steps.map(describeStep).join(' ; ')}\n`);
     const r = await runProgram(p, o.target, { prefix, stepTimeoutMs: o.stepTimeoutMs, settleMs: o.settleMs });
     o.onProgram?.({ programs, findings: failed > 0 ? 1 : 0, elapsedMs: performance.now() - t0 });
     if (r.harnessTrouble) {
