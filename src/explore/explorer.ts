@@ -20,6 +20,8 @@ export interface ExploreOptions {
   /** ...or after this many ms, whichever comes first. */
   budgetMs?: number;
   maxClients?: number;
+  /** fast-check replay path of a shrunk counterexample: runs just that program (with the same seed). */
+  path?: string;
   /** Start of every topic / client id of this exploration (default derived from the seed). */
   prefix?: string;
   /** Known deviations: a finding whose statements are all listed here does not fail a program. */
@@ -91,7 +93,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     return false;
   });
   const res = await fc.check(prop, {
-    seed: o.seed, numRuns: o.runs ?? 100, interruptAfterTimeLimit: o.budgetMs, markInterruptAsFailure: false,
+    seed: o.seed, ...(o.path ? { path: o.path } : {}), numRuns: o.runs ?? 100, interruptAfterTimeLimit: o.budgetMs, markInterruptAsFailure: false,
     endOnFailure: false, verbose: 0,
   });
   const findings: ExploreFinding[] = [];
@@ -113,7 +115,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
         version: o.version, seed: o.seed, path: res.counterexamplePath ?? undefined, statements: ids,
         findings: f.map((x) => ({ family: x.family, message: scrubSecrets(x.message, secrets), statements: x.statements.map((s) => s.id) })),
         program: p, steps: p.steps.map(describeStep),
-        gherkin: toGherkin({ program: p, findings: f, msgStep: r.msgStep, seed: o.seed }),
+        gherkin: toGherkin({ program: p, findings: f, msgStep: r.msgStep, prefix: r.prefix, seed: o.seed }),
         trace: scrubSecrets(r.trace.format(48), secrets),
         notes: r.notes,
       });
@@ -131,6 +133,6 @@ export function formatFinding(f: ExploreFinding, maxTraceLines = 60): string {
     '', 'Shrunk program:', ...f.steps.map((s, i) => `  ${i}. ${s}`),
     '', 'Gherkin (paste into a feature file):', f.gherkin,
     '', `Packet trace (${trace.length} lines${trace.length > maxTraceLines ? `, last ${maxTraceLines}` : ''}):`, ...trace.slice(-maxTraceLines),
-    `Replay: npx mqtt-harness explore --broker URL --version ${f.version} --replay ${f.seed}`,
+    `Replay: npx mqtt-harness explore --broker URL --version ${f.version} --replay ${f.seed}${f.path ? ` --replay-path ${f.path}` : ''}`,
   ].join('\n');
 }

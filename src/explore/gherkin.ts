@@ -11,6 +11,8 @@ export interface GherkinInput {
   findings: ModelFinding[];
   /** Runner's map from message id to the step that sent it. */
   msgStep: Record<string, { step: number; i: number; will?: boolean }>;
+  /** The program's prefix (topics, client ids, message ids), replaced by the scenario's names. */
+  prefix?: string;
   seed?: number;
 }
 
@@ -89,7 +91,13 @@ export function toGherkin(g: GherkinInput): string {
   });
   for (const f of findings) {
     const a = f.about;
-    lines.push(`# ${f.statements.map((s) => s.id).join(', ')}: ${f.message.replace(/p[\w.]*?x\d+/g, '')}`);
+    let text = f.message;
+    if (g.prefix) {
+      const pre = g.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      text = text.replace(new RegExp(`${pre}:(e|w)?\\d+`, 'g'), (id) => `"${payload(id)}"`)
+        .replace(new RegExp(`${pre}c(\\d+)`, 'g'), 'c$1').replace(new RegExp(`${pre}/`, 'g'), 'ex/');
+    }
+    lines.push(`# ${f.statements.map((s) => s.id).join(', ')}: ${text}`);
     if (!a) continue;
     const who = `"${clientOf(a.clientId)}"`;
     const t = a.topic ? `ex/${a.topic.split('/').slice(1).join('/')}` : '';

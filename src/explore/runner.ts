@@ -38,6 +38,8 @@ export interface RunResult {
   notes: string[];
   /** Which step (and index within a burst) sent each application message id. */
   msgStep: Record<string, { step: number; i: number; will?: boolean }>;
+  /** The program's prefix of topics, client ids and payloads. */
+  prefix: string;
   /** The program could not run properly (e.g. a CONNACK never came): no verdict on it. */
   harnessTrouble?: string;
 }
@@ -323,5 +325,5 @@ export async function runProgram(p: Program, target: RunTarget, o: RunOptions): 
       c.tc?.destroy();
     }
   }
-  return { history: h, trace, notes, msgStep, ...(trouble ? { harnessTrouble: trouble } : {}) };
+  return { history: h, trace, notes, msgStep, prefix: o.prefix, ...(trouble ? { harnessTrouble: trouble } : {}) };
 }
