@@ -22,7 +22,7 @@ Feature: Model-based exploration (issue 11)
     @MQTT-3.3.1-5 @MQTT-3.8.4-4 @MQTT-3.3.1-6 @MQTT-3.3.1-7 @MQTT-3.3.1-10 @MQTT-3.3.1-11 @MQTT-3.10.4-2 @MQTT-3.1.2-4
     @MQTT-3.2.2-2 @MQTT-3.2.2-3 @MQTT-3.1.2-5 @MQTT-3.1.2-6 @MQTT-3.1.2-8 @MQTT-3.14.4-3 @MQTT-3.1.2-10 @MQTT-3.1.3-9
     @MQTT-4.6.0-5 @MQTT-4.6.0-6 @MQTT-2.2.1-4 @MQTT-3.3.4-9 @MQTT-4.9.0-2 @MQTT-3.8.3-3 @MQTT-3.3.4-4 @MQTT-3.3.4-3
-    @MQTT-3.3.4-5 @MQTT-4.8.2-3
+    @MQTT-3.3.4-5 @MQTT-4.8.2-3 @MQTT-3.8.4-3
     Examples: MQTT 5
       | version |
       | 5       |

@@ -253,11 +253,13 @@ function explainUnexpected(w: World, o: ModelOptions, m: Msg, s: Session, r: Rec
   if (live) {
     if (r.e.retain && !m.retain) return [v5 ? 'retainAsPublished' : 'forwardRetain', 'retained', 'RETAIN 1 on a message published without RETAIN'];
     if (!v5 || !live.sub.req.retainAsPublished) return ['forwardRetain', 'retained', 'a forwarded message must carry RETAIN 0'];
+    if (live.sub.replaced) return ['retainAsPublishedReplaced', 'retained', `Retain As Published (set by the SUBSCRIBE that replaced the subscription to "${live.sub.req.filter}"): RETAIN must be ${m.retain ? 1 : 0}`];
     return ['retainAsPublished', 'retained', `Retain As Published: RETAIN must be ${m.retain ? 1 : 0}`];
   }
   if (slots.some((x) => x.kind === 'retained') && !r.e.retain) return ['retainedFlag', 'retained', 'a retained message sent for a new subscription must carry RETAIN 1'];
   const subs = s.subs.filter((x) => topicMatches(x.filter, m.topic));
-  if (v5 && subs.some((x) => x.req.noLocal && m.publisher === s.clientId && possibly(x, m))) return ['noLocal', 'no-local', `No Local is set on "${subs.find((x) => x.req.noLocal)!.req.filter}" and ${s.clientId} published it`];
+  const nl = v5 ? subs.find((x) => x.req.noLocal && m.publisher === s.clientId && possibly(x, m)) : undefined;
+  if (nl) return [nl.replaced ? 'noLocalReplaced' : 'noLocal', 'no-local', `No Local is set on "${nl.req.filter}"${nl.replaced ? ' (by the SUBSCRIBE that replaced the earlier subscription)' : ''} and ${s.clientId} published it`];
   if (r.e.retain && m.retain) {
     if (subs.some((x) => v5 && x.req.retainHandling === 2)) return ['retainHandling2', 'retained', 'Retain Handling 2 forbids retained messages on subscribe'];
     if (subs.some((x) => v5 && x.req.retainHandling === 1 && x.replaced)) return ['retainHandling1', 'retained', 'Retain Handling 1 sends retained messages only for a new subscription'];

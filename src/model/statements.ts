@@ -39,6 +39,9 @@ const RULES = {
   packetIdInUse: [['MQTT-2.3.1-4'], ['MQTT-2.2.1-4']],
   receiveMaximum: [[], ['MQTT-3.3.4-9', 'MQTT-4.9.0-2']],
   noLocal: [[], ['MQTT-3.8.3-3']],
+  /** 5.0: options of a replaced subscription (same filter) are the new SUBSCRIBE's. */
+  noLocalReplaced: [[], ['MQTT-3.8.3-3', 'MQTT-3.8.4-3']],
+  retainAsPublishedReplaced: [[], ['MQTT-3.3.1-13', 'MQTT-3.8.4-3']],
   subIdSingle: [[], ['MQTT-3.3.4-4', 'MQTT-3.3.4-3']],
   subIdCopies: [[], ['MQTT-3.3.4-5']],
   sharedOnce: [[], ['MQTT-4.8.2-3']],

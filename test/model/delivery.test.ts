@@ -146,3 +146,17 @@ describe('model: delivery and overlapping subscriptions', () => {
     expect(ids(h.end())).toEqual(['MQTT-4.5.0-1']);
   });
 });
+
+describe('model: replacing a subscription replaces its options (5.0)', () => {
+  it('No Local set by the replacing SUBSCRIBE applies; Retain As Published likewise', () => {
+    const h = new H();
+    const s = h.connect('s');
+    h.sub(s, 'a/+', 0).sub(s, 'a/+', 0, { noLocal: true }).pub(s, 'm1', 'a/b', 0).recv(s, 'm1', 'a/b', 0);
+    expect(ids(h.end(), '5.0').sort()).toEqual(['MQTT-3.8.3-3', 'MQTT-3.8.4-3']);
+    const r = new H();
+    const s2 = r.connect('s');
+    const p = r.connect('p');
+    r.sub(s2, 'a/b', 0).sub(s2, 'a/b', 0, { retainAsPublished: true }).pub(p, 'm1', 'a/b', 0, { retain: true }).recv(s2, 'm1', 'a/b', 0);
+    expect(ids(r.end(), '5.0').sort()).toEqual(['MQTT-3.3.1-13', 'MQTT-3.8.4-3']);
+  });
+});
