@@ -39,6 +39,7 @@ export function collectReceipts(w: World, o: ModelOptions, out: ModelFinding[]):
   const res: Receipt[] = [];
   const seen = new Map<string, number[]>();
   const gotEmpty = new Set<string>();
+  const emptyByPid = new Map<string, Msg>();
   w.history.forEach((e, idx) => {
     if (e.k !== 'receive') return;
     const conn = w.conns.get(e.conn);
@@ -47,10 +48,13 @@ export function collectReceipts(w: World, o: ModelOptions, out: ModelFinding[]):
     if (e.msg === undefined) {
       // An empty payload carries no id: take the oldest empty message on that topic this session
       // has not received yet and could receive like this; else the latest one.
+      const pidKey = e.packetId !== undefined ? `${conn.session.id}|${e.topic}|${e.packetId}` : undefined;
+      const resent = pidKey !== undefined ? emptyByPid.get(pidKey) : undefined;
       const cands = [...w.msgs.values()].filter((m) => m.empty && m.topic === e.topic && m.t0 <= e.t).sort((a, b) => a.t0 - b.t0);
       const probe = { e, conn, retransmission: false, idx } as Receipt;
-      msg = cands.find((m) => !gotEmpty.has(`${conn.session.id}|${m.id}`) && slotsFor(w, o, m, conn.session).slots.some((sl) => fitsLoosely({ ...probe, msg: m }, sl))) ?? cands[cands.length - 1];
+      msg = resent && (e.dup || resent.qos > 0) ? resent : cands.find((m) => !gotEmpty.has(`${conn.session.id}|${m.id}`) && slotsFor(w, o, m, conn.session).slots.some((sl) => fitsLoosely({ ...probe, msg: m }, sl))) ?? cands[cands.length - 1];
       if (msg) gotEmpty.add(`${conn.session.id}|${msg.id}`);
+      if (msg && pidKey !== undefined) emptyByPid.set(pidKey, msg);
     }
     if (!msg || msg.topic !== e.topic) {
       out.push({ family: 'delivery', key: `unknown:${e.conn}:${e.msg}`, statements: cite('delivery', o.version), events: [idx],

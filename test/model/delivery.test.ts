@@ -160,3 +160,17 @@ describe('model: replacing a subscription replaces its options (5.0)', () => {
     expect(ids(r.end(), '5.0').sort()).toEqual(['MQTT-3.3.1-13', 'MQTT-3.8.4-3']);
   });
 });
+
+describe('model: empty payloads carry no id', () => {
+  it('a DUP resend of an empty QoS 1 message after a reconnect is matched to the message first received with that packet id', () => {
+    const h = new H();
+    let s = h.connect('s', { clean: false });
+    const p = h.connect('p');
+    h.sub(s, '+/+', 1).pub(p, 'e1', 'a/a', 2, { empty: true }).pub(p, 'e2', 'a/a', 0, { empty: true }).pub(p, 'e3', 'a/a', 0, { empty: true });
+    h.recv(s, undefined, 'a/a', 1, { pid: 1, ack: false }).recv(s, undefined, 'a/a', 0);
+    h.disconnect(s, true);
+    s = h.connect('s', { clean: false, sp: true });
+    h.recv(s, undefined, 'a/a', 1, { pid: 1, dup: true });
+    expect(ids(h.end())).toEqual([]);
+  });
+});
