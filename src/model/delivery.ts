@@ -38,7 +38,7 @@ const minQ = (a: QoS, b: QoS): QoS => (a < b ? a : b);
 export function collectReceipts(w: World, o: ModelOptions, out: ModelFinding[]): Receipt[] {
   const res: Receipt[] = [];
   const seen = new Map<string, number[]>();
-  const gotEmpty = new Set<string>();
+  const gotEmpty = new Map<string, number>();
   const emptyByPid = new Map<string, Msg>();
   w.history.forEach((e, idx) => {
     if (e.k !== 'receive') return;
@@ -46,14 +46,16 @@ export function collectReceipts(w: World, o: ModelOptions, out: ModelFinding[]):
     if (!conn) return;
     let msg = e.msg !== undefined ? w.msgs.get(e.msg) : undefined;
     if (e.msg === undefined) {
-      // An empty payload carries no id: take the oldest empty message on that topic this session
-      // has not received yet and could receive like this; else the latest one.
+      // An empty payload carries no id: take the oldest empty message on that topic that this
+      // session could still receive a copy of like this (copies so far < fitting slots); else the
+      // latest one. Copies of empty messages are indistinguishable, so any such choice is as good.
       const pidKey = e.packetId !== undefined ? `${conn.session.id}|${e.topic}|${e.packetId}` : undefined;
       const resent = pidKey !== undefined ? emptyByPid.get(pidKey) : undefined;
       const cands = [...w.msgs.values()].filter((m) => m.empty && m.topic === e.topic && m.t0 <= e.t).sort((a, b) => a.t0 - b.t0);
       const probe = { e, conn, retransmission: false, idx } as Receipt;
-      msg = resent && (e.dup || resent.qos > 0) ? resent : cands.find((m) => !gotEmpty.has(`${conn.session.id}|${m.id}`) && slotsFor(w, o, m, conn.session).slots.some((sl) => fitsLoosely({ ...probe, msg: m }, sl))) ?? cands[cands.length - 1];
-      if (msg) gotEmpty.add(`${conn.session.id}|${msg.id}`);
+      msg = resent && (e.dup || resent.qos > 0) ? resent : cands.find((m) => (gotEmpty.get(`${conn.session.id}|${m.id}`) ?? 0) < slotsFor(w, o, m, conn.session).slots.filter((sl) => fitsLoosely({ ...probe, msg: m }, sl)).length) ?? cands[cands.length - 1];
+      const resend = msg !== undefined && msg === resent && (e.dup || resent.qos > 0);
+      if (msg && !resend) gotEmpty.set(`${conn.session.id}|${msg.id}`, (gotEmpty.get(`${conn.session.id}|${msg.id}`) ?? 0) + 1);
       if (msg && pidKey !== undefined) emptyByPid.set(pidKey, msg);
     }
     if (!msg || msg.topic !== e.topic) {

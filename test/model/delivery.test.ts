@@ -174,3 +174,19 @@ describe('model: empty payloads carry no id', () => {
     expect(ids(h.end())).toEqual([]);
   });
 });
+
+describe('model: copies of empty messages', () => {
+  it('two empty messages, each delivered once per overlapping subscription (normal + shared), are allowed', () => {
+    const h = new H();
+    const s = h.connect('s');
+    const p = h.connect('p');
+    h.sub(s, 'a/+', 0).sub(s, '$share/g/a/+', 0).pub(p, 'e1', 'a/b', 0, { empty: true }).pub(p, 'e2', 'a/b', 0, { empty: true });
+    h.recv(s, undefined, 'a/b', 0).recv(s, undefined, 'a/b', 0).recv(s, undefined, 'a/b', 0).recv(s, undefined, 'a/b', 0);
+    expect(ids(h.end(), '5.0')).toEqual([]);
+    const three = new H();
+    const s3 = three.connect('s');
+    const p3 = three.connect('p');
+    three.sub(s3, 'a/+', 0).pub(p3, 'e1', 'a/b', 0, { empty: true }).recv(s3, undefined, 'a/b', 0).recv(s3, undefined, 'a/b', 0);
+    expect(ids(three.end(), '5.0')).toEqual(['MQTT-3.3.4-2']);
+  });
+});
