@@ -8,7 +8,9 @@ import type { InconclusiveCause, Outcome } from '../../src/common/index.ts';
  *
  * Attribution rules (features/README.md, "Verdicts"):
  * - A step annotated with a comment directly above it, `# checks MQTT-3.3.4-1, MQTT-4.3.2-2`,
- *   checks exactly those statements; `# precondition` makes a Then step check nothing.
+ *   checks exactly those of the scenario's tagged statements; `# checks if sent MQTT-…` only
+ *   when the optional packet the step allows arrived; `# precondition` makes a Then step check
+ *   nothing.
  * - Otherwise an outcome step (Then, and the And / But after it) checks the scenario's tagged
  *   statements that no annotation claims; Given and When steps (sending, setting up) check none.
  * - A step may declare its statements at run time (`world.checks(ids)`), e.g. an exploration.
@@ -20,9 +22,15 @@ export interface StepPlan {
   text: string;
   line?: number;
   statements: Statement[];
+  /**
+   * Statements checked only when the packet the step allows but does not require arrived
+   * (`# checks if sent MQTT-3.14.2-1`): a DISCONNECT "if the broker sends one". Without it
+   * there was nothing to check, and they are not applicable for this scenario.
+   */
+  ifSent: Statement[];
 }
 
-const ANNOTATION = /^checks\s+(.+)$/i;
+const ANNOTATION = /^checks\s+(if sent\s+)?(.+)$/i;
 
 export class ScenarioAccount {
   private readonly plans = new Map<string, StepPlan>();
@@ -46,6 +54,7 @@ export class ScenarioAccount {
     const a = new ScenarioAccount(version, tagged, advisory);
     const problems: string[] = [];
     const explicit = new Map<string, Statement[] | 'none'>();
+    const ifSent = new Map<string, Statement[]>();
     const claimed = new Set<Statement>();
     for (const ps of pickle.steps) {
       const line = nodeLine(doc, ps.astNodeIds[0]);
@@ -55,12 +64,16 @@ export class ScenarioAccount {
         const m = ANNOTATION.exec(c);
         if (!m) continue;
         const list: Statement[] = [];
-        for (const id of m[1].split(/[\s,]+/).filter(Boolean)) {
-          const s = findStatement(version, id);
-          if (!s) problems.push(`"# checks ${id}" (${pickle.uri}:${line - 1}) is not a statement of MQTT ${version}`);
-          else { list.push(s); claimed.add(s); }
+        for (const id of m[2].split(/[\s,]+/).filter(Boolean)) {
+          // An annotation picks among the scenario's own tags (an outline's Examples may tag
+          // different statements); an ID of no version at all is a typo.
+          const s = tagged.find((t) => t.id === id);
+          if (s) { list.push(s); claimed.add(s); } else if (!findStatement('3.1.1', id) && !findStatement('5.0', id)) {
+            problems.push(`"# checks ${id}" (${pickle.uri}:${line - 1}) is not a statement of MQTT 3.1.1 or 5.0`);
+          }
         }
-        explicit.set(ps.id, list);
+        if (m[1]) ifSent.set(ps.id, [...(ifSent.get(ps.id) ?? []), ...list]);
+        else explicit.set(ps.id, [...(Array.isArray(explicit.get(ps.id)) ? explicit.get(ps.id) as Statement[] : []), ...list]);
       }
     }
     if (problems.length > 0) throw new TagError(`bad step annotations on ${pickle.uri} "${pickle.name}":\n  - ${problems.join('\n  - ')}`);
@@ -68,7 +81,7 @@ export class ScenarioAccount {
     for (const ps of pickle.steps) {
       const e = explicit.get(ps.id);
       const statements = e === 'none' ? [] : e ?? (ps.type === 'Outcome' ? unclaimed : []);
-      a.plans.set(ps.id, { id: ps.id, text: ps.text, line: nodeLine(doc, ps.astNodeIds[0]), statements });
+      a.plans.set(ps.id, { id: ps.id, text: ps.text, line: nodeLine(doc, ps.astNodeIds[0]), statements, ifSent: ifSent.get(ps.id) ?? [] });
     }
     return a;
   }
@@ -89,6 +102,18 @@ export class ScenarioAccount {
     this.current.statements = list;
   }
 
+  /**
+   * The running step says whether the optional packet it allows arrived: its `checks if sent`
+   * statements are then checked like the others, or are not applicable (nothing was sent).
+   */
+  optionalPacket(sent: boolean, what: string): void {
+    const cur = this.current;
+    if (!cur || cur.ifSent.length === 0) return;
+    if (sent) cur.statements = [...cur.statements, ...cur.ifSent];
+    else for (const s of cur.ifSent) this.note(s, 'not-applicable', `the broker sent no ${what}, so there was nothing to check`);
+    cur.ifSent = [];
+  }
+
   /** The statements the running step checks (none outside a step or for an action). */
   get stepStatements(): readonly Statement[] {
     return this.current?.statements ?? [];
@@ -98,10 +123,11 @@ export class ScenarioAccount {
     return this.current?.text;
   }
 
-  private note(s: Statement, outcome: Outcome): void {
+  private note(s: Statement, outcome: Outcome, why?: string): void {
     const k = `${s.version}|${s.id}`;
     const prev = this.checks.get(k);
-    const step = this.current ? `${this.current.text}${this.current.line ? ` (line ${this.current.line})` : ''}` : undefined;
+    const at = this.current ? `${this.current.text}${this.current.line ? ` (line ${this.current.line})` : ''}` : undefined;
+    const step = at && why ? `${at}: ${why}` : at ?? why;
     if (!prev || stronger(prev.outcome, outcome) !== prev.outcome) {
       this.checks.set(k, { version: s.version, id: s.id, outcome, ...(step ? { step } : {}) });
     }
@@ -145,7 +171,13 @@ export class ScenarioAccount {
     const rest: Outcome = kind === 'failed' || kind === 'advisory' ? 'inconclusive' : kind;
     const saved = this.current;
     this.current = undefined;
-    for (const s of this.tagged) if (!this.checks.has(`${s.version}|${s.id}`)) this.note(s, rest);
+    const ifSent = new Set([...this.plans.values()].flatMap((p) => p.ifSent));
+    for (const s of this.tagged) {
+      if (this.checks.has(`${s.version}|${s.id}`)) continue;
+      // A step that never ran cannot have found its optional packet: not reached, or vacuous.
+      if (ifSent.has(s)) this.note(s, kind === 'passed' ? 'not-applicable' : 'inconclusive', kind === 'passed' ? 'its checking step had nothing to check' : undefined);
+      else this.note(s, rest);
+    }
     this.current = saved;
     const r: ScenarioRecord = { kind, checks: [...this.checks.values()] };
     if (kind === 'inconclusive') r.cause = this.cause ?? 'harness-error';
