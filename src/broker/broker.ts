@@ -8,7 +8,7 @@ import { Connection } from './connection.ts';
 import type { BrokerContext, BrokerStats, ConnectionLike } from './context.ts';
 import { silentLogger } from './logger.ts';
 import type { Message } from './message.ts';
-import { resolveCaps, resolveLimits, type BrokerOptions } from './options.ts';
+import { resolveCaps, resolveLimits, resolveVariant, type BrokerOptions } from './options.ts';
 import { MemoryPersistence } from './persistence.ts';
 import { PublishCache } from './publish-cache.ts';
 import { RetainedStore } from './retained-store.ts';
@@ -31,7 +31,8 @@ export class Broker {
     const persistence = options.persistence ?? new MemoryPersistence();
     const logger = options.logger ?? silentLogger;
     const limits = resolveLimits(options.limits);
-    const router = new Router(persistence, options.misbehave);
+    const variant = resolveVariant(options.variant);
+    const router = new Router(persistence, options.misbehave, variant.copyPerSubscription);
     const retained = new RetainedStore();
     this.stats = { clientsConnected: 0, messagesReceived: 0, messagesSent: 0, messagesDropped: 0, protocolViolations: 0, startedAt: clock.now() };
     const connections = new Set<ConnectionLike>();
@@ -50,6 +51,7 @@ export class Broker {
       sessions: null as unknown as SessionManager,
       pubCache: new PublishCache(),
       misbehave: options.misbehave ?? {},
+      variant,
       stats: this.stats,
       live: new Map<string, ConnectionLike>(),
       connections,
@@ -62,6 +64,8 @@ export class Broker {
     if (options.misbehave && (options.misbehave.loseQos1EveryNth || options.misbehave.duplicateQos2)) {
       logger.warn('MISBEHAVE MODE: this broker deliberately breaks MQTT delivery guarantees', { ...options.misbehave });
     }
+    const on = Object.entries(variant).filter(([, v]) => v).map(([k]) => k);
+    if (on.length > 0) logger.info('variant mode (legal but unlike the default)', { switches: on.join(', ') });
     this.ready = persistence.load().then((state) => {
       const now = clock.now();
       for (const m of state.retained) retained.restore(m);

@@ -39,9 +39,17 @@ function then<T>(v: T | Promise<T>, f: (x: T) => void | Promise<void>): void | P
   return f(v);
 }
 
-/** Refuse the CONNECT with a CONNACK carrying `rc` (5.0 code; mapped at 3.1.1), then close (3.2.2-7). */
-function refuse(c: Connection, rc: number, why: string, statement?: StatementRef, props?: Properties): void {
+/**
+ * Refuse the CONNECT with a CONNACK carrying `rc` (5.0 code; mapped at 3.1.1), then close (3.2.2-7).
+ * Variant `refuseWithoutConnack`: a 5.0 refusal whose CONNACK is a MAY (3.1.4 step 2, 3.2.2.2) is
+ * closed without it; `connackShould` marks the cases where the spec says SHOULD (they keep it).
+ */
+function refuse(c: Connection, rc: number, why: string, statement?: StatementRef, props?: Properties, connackShould = false): void {
   c.ctx.logger.info(`connection refused: ${why}`, { clientId: c.clientId, reasonCode: rc, ...(statement ? { statement: formatRef(statement) } : {}) });
+  if (c.level5 && !connackShould && c.ctx.variant.refuseWithoutConnack) {
+    c.close();
+    return;
+  }
   const p: ConnackPacket = { type: 'connack', sessionPresent: false, reasonCode: c.level5 ? rc : toReturnCode311(rc) };
   if (c.level5) {
     const pr: Properties = { ...props };
@@ -79,15 +87,16 @@ export function onConnect(c: Connection, p: ConnectPacket): void | Promise<void>
   c.clientId = clientId;
 
   if (p.will && c.level5) {
-    if (p.will.qos > ctx.caps.maximumQoS) return refuse(c, 0x9b, `will QoS ${p.will.qos} above maximum QoS ${ctx.caps.maximumQoS}`, ref50('MQTT-3.2.2-12'));
-    if (p.will.retain && !ctx.caps.retainAvailable) return refuse(c, 0x9a, 'retained will but retain is not available', ref50('MQTT-3.2.2-13'));
+    if (p.will.qos > ctx.caps.maximumQoS) return refuse(c, 0x9b, `will QoS ${p.will.qos} above maximum QoS ${ctx.caps.maximumQoS}`, ref50('MQTT-3.2.2-12'), undefined, true);
+    if (p.will.retain && !ctx.caps.retainAvailable) return refuse(c, 0x9a, 'retained will but retain is not available', ref50('MQTT-3.2.2-13'), undefined, true);
   }
   c.info = { clientId, username: p.username, protocolLevel: p.protocolLevel, transport: c.transport, remoteAddress: c.remoteAddress };
 
   const method = c.level5 ? props.authenticationMethod : undefined;
   if (method !== undefined) {
     const mech = ctx.authMechanisms.get(method);
-    if (!mech) return refuse(c, 0x8c, `authentication method "${method}" not supported`, ref50('MQTT-4.12.0-1'));
+    // MQTT-4.12.0-1 allows 0x8C or 0x87 (the variant's choice).
+    if (!mech) return refuse(c, ctx.variant.alternativeReasonCodes ? 0x87 : 0x8c, `authentication method "${method}" not supported`, ref50('MQTT-4.12.0-1'));
     c.authMethod = method;
     c.authSession = mech.createSession(c.info);
     c.state = ConnState.Authenticating;
@@ -183,13 +192,16 @@ function accept(c: Connection, p: ConnectPacket, assigned: boolean, authProps?: 
   ctx.live.set(c.clientId, c);
   c.state = ConnState.Connected;
   ctx.stats.clientsConnected++;
-  session.out.receiveMaximum = Math.min(c.level5 ? (props.receiveMaximum ?? 65535) : 65535, ctx.limits.maxInflight);
+  // Variant oneMessageInFlight: a window of 1 whatever the client allows (5.0 4.9 lets a server send fewer).
+  const window = ctx.variant.oneMessageInFlight ? 1 : ctx.limits.maxInflight;
+  session.out.receiveMaximum = Math.min(c.level5 ? (props.receiveMaximum ?? 65535) : 65535, window);
 
   if (p.will) {
     const wp = p.will.properties;
     c.will = { topic: p.will.topic, payload: p.will.payload, qos: p.will.qos, retain: p.will.retain, publisher: c.clientId };
     if (wp) {
       const { willDelayInterval, messageExpiryInterval, ...rest } = wp;
+      if (rest.payloadFormatIndicator === 0 && ctx.variant.omitDefaultProperties) delete rest.payloadFormatIndicator;
       if (Object.keys(rest).length > 0) c.will.properties = rest;
       c.willDelay = willDelayInterval ?? 0;
       c.willExpiry = messageExpiryInterval;

@@ -146,7 +146,8 @@ export class Connection implements SessionLink, ConnectionLike {
   }
 
   /** Log a protocol error with its statement and end the connection (DISCONNECT 0x82 at 5.0). */
-  protocolError(message: string, s311: StatementRef, s50: StatementRef, reasonCode = 0x82): void {
+  protocolError(message: string, s311: StatementRef, s50: StatementRef, code = 0x82): void {
+    const reasonCode = genericErrorCode(this, code);
     const statement = this.level5 ? s50 : s311;
     this.ctx.stats.protocolViolations++;
     this.ctx.logger.warn(`protocol violation: ${message}`, { statement: formatRef(statement), clientId: this.clientId, reasonCode });
@@ -329,6 +330,15 @@ export class Connection implements SessionLink, ConnectionLike {
     this.ctx.publish(will); // the same path sessions.closed() takes for an undelayed will
     return true;
   }
+}
+
+/**
+ * The reason code for a malformed packet / protocol error: as given, or with variant
+ * `swapMalformedProtocolError` 0x81 and 0x82 exchanged (4.13.1 fixes neither by a MUST).
+ */
+export function genericErrorCode(c: { ctx: BrokerContext }, rc: number): number {
+  if (!c.ctx.variant.swapMalformedProtocolError) return rc;
+  return rc === 0x81 ? 0x82 : rc === 0x82 ? 0x81 : rc;
 }
 
 const ACK_BYTE = { puback: 0x40, pubrec: 0x50, pubrel: 0x62, pubcomp: 0x70 } as const;

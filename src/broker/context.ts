@@ -4,7 +4,7 @@ import type { ConnSweep } from './conn-sweep.ts';
 import type { AuthMechanism, Authenticator, Authorizer } from './hooks.ts';
 import type { Logger } from './logger.ts';
 import type { Message } from './message.ts';
-import type { Misbehave, ResolvedCaps, ResolvedLimits } from './options.ts';
+import type { Misbehave, ResolvedCaps, ResolvedLimits, ResolvedVariant } from './options.ts';
 import type { Persistence } from './persistence.ts';
 import type { PublishCache } from './publish-cache.ts';
 import type { RetainedStore } from './retained-store.ts';
@@ -45,6 +45,8 @@ export interface BrokerContext {
   retained: RetainedStore;
   pubCache: PublishCache;
   misbehave: Misbehave;
+  /** Legal-but-different choices; all false by default. */
+  variant: ResolvedVariant;
   stats: BrokerStats;
   /** Connections that completed CONNECT, by client id. */
   live: Map<string, ConnectionLike>;

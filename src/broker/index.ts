@@ -15,7 +15,7 @@
  */
 export { Broker } from './broker.ts';
 export type { BrokerStats } from './context.ts';
-export type { BrokerOptions, Capabilities, Limits, Misbehave } from './options.ts';
+export type { BrokerOptions, Capabilities, Limits, Misbehave, Variant } from './options.ts';
 export { consoleLogger, silentLogger, MemoryLogger } from './logger.ts';
 export type { Logger, LogLevel, LogFields } from './logger.ts';
 export { MemoryPersistence } from './persistence.ts';

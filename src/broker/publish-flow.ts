@@ -44,12 +44,21 @@ export function onPublish(c: Connection, p: PublishPacket): void {
   const id = p.packetId ?? 0;
   if (ctx.authorizer && !ctx.authorizer.authorize(c.info!, 'write', topic)) {
     ctx.logger.info('publish not authorized', { clientId: c.clientId, topic });
+    // Variant: 3.1.1 MQTT-3.3.5-2 allows closing the connection instead of a positive ack.
+    if (!c.level5 && ctx.variant.closeOnUnauthorizedPublish311) return c.close();
     // 3.1.1 MQTT-3.3.5-2: positive ack (or close); 5.0: ack with 0x87.
     return refuseAck(c, p, c.level5 ? 0x87 : 0, 'not authorized');
   }
   if (c.level5 && props?.payloadFormatIndicator === 1 && !isUtf8(p.payload)) {
     ctx.logger.info('payload format indicator says UTF-8 but payload is not', { clientId: c.clientId, topic });
+    // 3.3.2.3.2: PUBACK, PUBREC or DISCONNECT with 0x99; the variant takes DISCONNECT.
+    if (ctx.variant.alternativeReasonCodes) return c.disconnect(0x99, 'payload is not valid UTF-8');
     return refuseAck(c, p, 0x99, 'payload is not valid UTF-8');
+  }
+  // Variant: Payload Format Indicator 0 is "equivalent to not sending" one (3.3.2.3.2): forward it absent.
+  if (props?.payloadFormatIndicator === 0 && ctx.variant.omitDefaultProperties) {
+    const { payloadFormatIndicator: _f, ...rest } = props;
+    props = Object.keys(rest).length > 0 ? (rest as Properties) : undefined;
   }
   const msg: Message = { topic, payload: p.payload, qos: p.qos, retain: p.retain, publisher: c.clientId };
   if (props) {

@@ -25,6 +25,8 @@ export class Router {
   constructor(
     private readonly persistence: Persistence,
     misbehave: Misbehave | undefined,
+    /** Variant: one copy per matching subscription instead of one per client (3.3.4 MAY). */
+    private readonly copyPerSubscription = false,
   ) {
     this.duplicateQos2 = misbehave?.duplicateQos2 === true;
   }
@@ -53,6 +55,7 @@ export class Router {
   }
 
   private routeMany(msg: Message, subs: SubEntry[]): number {
+    if (this.copyPerSubscription) return this.routeEach(msg, subs);
     const epoch = ++this.epoch;
     const targets = this.targets;
     targets.length = 0;
@@ -82,6 +85,18 @@ export class Router {
       this.deliver(s, msg, s.routeQos, s.routeRetain, subIds);
     }
     return list.length;
+  }
+
+  /** One copy per matching subscription, each at its own QoS with its own Subscription Identifier (3.3.4-5). */
+  private routeEach(msg: Message, subs: SubEntry[]): number {
+    const list = subs.slice(); // deliver() may re-enter the tree through the session link
+    let n = 0;
+    for (const e of list) {
+      if (e.noLocal && e.session.clientId === msg.publisher) continue;
+      this.deliver(e.session, msg, minQos(msg.qos, e.qos), forwardRetain(e, msg), e.subscriptionId === undefined ? undefined : [e.subscriptionId]);
+      n++;
+    }
+    return n;
   }
 
   private routeShared(msg: Message, g: SharedGroup<SubEntry>): boolean {

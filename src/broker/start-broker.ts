@@ -112,6 +112,7 @@ export function brokerOptionsFrom(o: StartBrokerOptions, cfg: BrokerConfig): Bro
     authMechanisms: o.authMechanisms ?? (scramOn ? [createScramMechanism((u) => store.scramCredentials(u))] : undefined),
     persistence: makePersistence(persistence ?? cfg.persistence, logger),
     sysIntervalMs: o.sysIntervalMs ?? cfg.sysIntervalMs,
+    variant: { ...cfg.variant, ...o.variant },
     logger,
   };
 }
