@@ -51,7 +51,7 @@ async function settle(c: RawClient, ms = 150): Promise<Packet[]> {
 }
 
 describe('variant oneMessageInFlight', () => {
-  async function inFlightBeforeAck(variant: Variant | undefined): Promise<{ before: number; after: number }> {
+  async function inFlightBeforeAck(variant: Variant | undefined): Promise<{ before: number; after: string[] }> {
     const tb = await broker(variant);
     const s = await client(tb, 5, { properties: { receiveMaximum: 10 } });
     await subscribe(s, ['w/t']);
