@@ -3,7 +3,7 @@
  * and serves clients over any duplex byte stream via `handle()`. Transport-agnostic.
  */
 import type { Duplex } from 'node:stream';
-import { systemClock } from '../common/index.ts';
+import { systemClock, systemScheduler } from '../common/index.ts';
 import { Connection } from './connection.ts';
 import type { BrokerContext, BrokerStats, ConnectionLike } from './context.ts';
 import { silentLogger } from './logger.ts';
@@ -15,6 +15,7 @@ import { RetainedStore } from './retained-store.ts';
 import { Router } from './router.ts';
 import { SessionManager } from './sessions.ts';
 import { ConnSweep } from './conn-sweep.ts';
+import { installMisbehave } from './misbehave.ts';
 import { sysMessages, SYS_PREFIX } from './sys-topics.ts';
 
 export class Broker {
@@ -23,16 +24,18 @@ export class Broker {
   readonly ready: Promise<void>;
   private readonly ctx: BrokerContext;
   private loaded = false;
-  private sysTimer: NodeJS.Timeout | null = null;
+  private sysTimer: (() => void) | null = null;
   private closed: Promise<void> | null = null;
 
   constructor(options: BrokerOptions = {}) {
-    const clock = options.clock ?? systemClock;
+    const scheduler = options.scheduler ?? systemScheduler(options.clock ?? systemClock);
+    const clock = options.scheduler ?? options.clock ?? systemClock;
     const persistence = options.persistence ?? new MemoryPersistence();
     const logger = options.logger ?? silentLogger;
     const limits = resolveLimits(options.limits);
     const variant = resolveVariant(options.variant);
-    const router = new Router(persistence, options.misbehave, variant.copyPerSubscription);
+    const router = new Router(persistence, variant.copyPerSubscription);
+    if (options.misbehave) installMisbehave(router, options.misbehave, logger);
     const retained = new RetainedStore();
     this.stats = { clientsConnected: 0, messagesReceived: 0, messagesSent: 0, messagesDropped: 0, protocolViolations: 0, startedAt: clock.now() };
     const connections = new Set<ConnectionLike>();
@@ -40,6 +43,7 @@ export class Broker {
       caps: resolveCaps(options.capabilities),
       limits,
       clock,
+      scheduler,
       logger,
       authenticator: options.authenticator,
       authorizer: options.authorizer,
@@ -50,20 +54,16 @@ export class Broker {
       retained,
       sessions: null as unknown as SessionManager,
       pubCache: new PublishCache(),
-      misbehave: options.misbehave ?? {},
       variant,
       stats: this.stats,
       live: new Map<string, ConnectionLike>(),
       connections,
-      sweep: new ConnSweep(connections),
+      sweep: new ConnSweep(connections, scheduler),
       closing: false,
       publish: (msg) => this.publish(msg),
     };
-    ctx.sessions = new SessionManager(router, persistence, limits, logger, ctx.publish);
+    ctx.sessions = new SessionManager(router, persistence, limits, logger, ctx.publish, scheduler);
     this.ctx = ctx;
-    if (options.misbehave && (options.misbehave.loseQos1EveryNth || options.misbehave.duplicateQos2)) {
-      logger.warn('MISBEHAVE MODE: this broker deliberately breaks MQTT delivery guarantees', { ...options.misbehave });
-    }
     const on = Object.entries(variant).filter(([, v]) => v).map(([k]) => k);
     if (on.length > 0) logger.info('variant mode (legal but unlike the default)', { switches: on.join(', ') });
     this.ready = persistence.load().then((state) => {
@@ -73,9 +73,11 @@ export class Broker {
       this.loaded = true;
       const every = options.sysIntervalMs ?? 0;
       if (every > 0 && !ctx.closing) {
-        this.sysTimer = setInterval(() => this.publishSys(), every);
-        this.sysTimer.unref();
-        this.publishSys();
+        const tick = () => {
+          this.publishSys();
+          this.sysTimer = scheduler.setTimer(every, tick);
+        };
+        tick();
       }
     });
     this.ready.catch((e: unknown) => logger.error('loading persisted state failed', { error: String(e) }));
@@ -138,7 +140,8 @@ export class Broker {
     if (this.closed) return this.closed;
     const ctx = this.ctx;
     ctx.closing = true;
-    if (this.sysTimer) clearInterval(this.sysTimer);
+    if (this.sysTimer) this.sysTimer();
+    this.sysTimer = null;
     this.closed = (async () => {
       await this.ready.catch(() => undefined);
       if (this.loaded) {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { encodePacket, type AuthPacket, type ConnectPacket, type ConnackPacket, type Properties } from '../codec/index.ts';
 import { formatRef, ref311, ref50, type StatementRef } from '../spec/types.ts';
 import type { AuthStep } from './hooks.ts';
-import { ConnState, type Connection } from './connection.ts';
+import { ConnState, type Conn } from './conn-api.ts';
 import { NEVER_EXPIRES } from './options.ts';
 
 /** 5.0 CONNACK reason code -> 3.1.1 return code. */
@@ -44,7 +44,7 @@ function then<T>(v: T | Promise<T>, f: (x: T) => void | Promise<void>): void | P
  * Variant `refuseWithoutConnack`: a 5.0 refusal whose CONNACK is a MAY (3.1.4 step 2, 3.2.2.2) is
  * closed without it; `connackShould` marks the cases where the spec says SHOULD (they keep it).
  */
-function refuse(c: Connection, rc: number, why: string, statement?: StatementRef, props?: Properties, connackShould = false): void {
+function refuse(c: Conn, rc: number, why: string, statement?: StatementRef, props?: Properties, connackShould = false): void {
   c.ctx.logger.info(`connection refused: ${why}`, { clientId: c.clientId, reasonCode: rc, ...(statement ? { statement: formatRef(statement) } : {}) });
   if (c.level5 && !connackShould && c.ctx.variant.refuseWithoutConnack) {
     c.close();
@@ -60,7 +60,7 @@ function refuse(c: Connection, rc: number, why: string, statement?: StatementRef
   c.close();
 }
 
-export function onConnect(c: Connection, p: ConnectPacket): void | Promise<void> {
+export function onConnect(c: Conn, p: ConnectPacket): void | Promise<void> {
   const ctx = c.ctx;
   c.protocolLevel = p.protocolLevel;
   const props = p.properties ?? {};
@@ -112,7 +112,7 @@ export function onConnect(c: Connection, p: ConnectPacket): void | Promise<void>
   return accept(c, p, assigned);
 }
 
-function authStep(c: Connection, step: AuthStep, connect: ConnectPacket | null, assigned: boolean): void {
+function authStep(c: Conn, step: AuthStep, connect: ConnectPacket | null, assigned: boolean): void {
   if (c.state === ConnState.Closed) return;
   const method = c.authMethod!;
   if (step.kind === 'continue') {
@@ -137,7 +137,7 @@ function authStep(c: Connection, step: AuthStep, connect: ConnectPacket | null, 
   c.sendPacket({ type: 'auth', reasonCode: 0x00, properties: props });
 }
 
-export function onAuth(c: Connection, p: AuthPacket): void | Promise<void> {
+export function onAuth(c: Conn, p: AuthPacket): void | Promise<void> {
   const method = p.properties?.authenticationMethod;
   if (c.authMethod === undefined) {
     return c.protocolError('AUTH without an authentication method in CONNECT', ref311('MQTT-4.8.0-1'), ref50('MQTT-4.12.0-7'));
@@ -161,9 +161,9 @@ export function onAuth(c: Connection, p: AuthPacket): void | Promise<void> {
 }
 
 /** CONNECTs waiting for an enhanced-auth exchange to finish. */
-const pendingConnect = new WeakMap<Connection, { p: ConnectPacket; assigned: boolean }>();
+const pendingConnect = new WeakMap<Conn, { p: ConnectPacket; assigned: boolean }>();
 
-function accept(c: Connection, p: ConnectPacket, assigned: boolean, authProps?: Properties): void {
+function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Properties): void {
   if (c.state === ConnState.Closed) return;
   const ctx = c.ctx;
   const caps = ctx.caps;
@@ -220,7 +220,7 @@ function accept(c: Connection, p: ConnectPacket, assigned: boolean, authProps?: 
 }
 
 /** The 5.0 CONNACK properties of an accepted CONNECT (undefined when there are none). */
-function connackProperties(c: Connection, props: Properties, assigned: boolean, expiry: number, requested: number, authProps?: Properties): Properties | undefined {
+function connackProperties(c: Conn, props: Properties, assigned: boolean, expiry: number, requested: number, authProps?: Properties): Properties | undefined {
   const caps = c.ctx.caps;
   const a: Properties = { ...authProps };
   if (expiry !== requested) a.sessionExpiryInterval = expiry;

@@ -12,9 +12,9 @@ import type { Message, Outgoing } from './message.ts';
 import { deliverOutgoing, deliverQos0, resumeDeliveries } from './delivery.ts';
 import type { Session, SessionLink } from './session.ts';
 import { handleViolation, routePacket } from './dispatch.ts';
+import { ConnState, genericErrorCode, type Conn, type ConnStateT } from './conn-api.ts';
 
-export const ConnState = { New: 0, Authenticating: 1, Connected: 2, Closed: 3 } as const;
-export type ConnStateT = (typeof ConnState)[keyof typeof ConnState];
+export { ConnState, type ConnStateT } from './conn-api.ts';
 
 function uncork(c: Connection): void {
   c.corked = false;
@@ -36,7 +36,7 @@ function onStreamEnd(this: Duplex): void {
 /** A connected client's reader is dropped after this long without input (it is rebuilt on the next byte). */
 const READER_IDLE_MS = 1000;
 
-export class Connection implements SessionLink, ConnectionLike {
+export class Connection implements Conn, SessionLink, ConnectionLike {
   state: ConnStateT = ConnState.New;
   protocolLevel: ProtocolLevel = 4;
   clientId = '';
@@ -48,9 +48,9 @@ export class Connection implements SessionLink, ConnectionLike {
   /** Packets waiting while an async step (authentication) runs. */
   backlog: Packet[] | null = null;
   keepAliveMs = 0;
-  lastRx = performance.now();
+  lastRx: number;
   /** When the socket opened; the CONNECT deadline counts from here. */
-  private readonly openedAt = this.lastRx;
+  private readonly openedAt: number;
   /** Client -> server topic aliases (5.0). */
   aliasIn: Map<number, string> | null = null;
   clientMaxPacket = Infinity;
@@ -71,7 +71,6 @@ export class Connection implements SessionLink, ConnectionLike {
   pendingAcks = 0;
   /** QoS 2 ids already awaiting PUBREL from earlier connections (not counted against this connection's quota). */
   inboundBase = 0;
-  lostCounter = 0;
 
   constructor(
     readonly ctx: BrokerContext,
@@ -79,6 +78,7 @@ export class Connection implements SessionLink, ConnectionLike {
     readonly transport: string,
     readonly remoteAddress: string | undefined,
   ) {
+    this.lastRx = this.openedAt = ctx.scheduler.now();
     this.rd = new PacketReader({ maximumPacketSize: ctx.caps.maximumPacketSize, from: 'client' });
     ctx.connections.add(this);
     (stream as Tagged)[CONN] = this;
@@ -94,13 +94,17 @@ export class Connection implements SessionLink, ConnectionLike {
     return (this.rd ??= new PacketReader({ protocolLevel: this.protocolLevel, maximumPacketSize: this.ctx.caps.maximumPacketSize, from: 'client' }));
   }
 
+  get writableLength(): number {
+    return this.stream.writableLength;
+  }
+
   get level5(): boolean {
     return this.protocolLevel === 5;
   }
 
   onData(chunk: Buffer): void {
     if (this.state === ConnState.Closed) return;
-    this.lastRx = performance.now();
+    this.lastRx = this.ctx.scheduler.now();
     try {
       const results = this.reader.push(chunk);
       for (let i = 0; i < results.length; i++) {
@@ -252,7 +256,7 @@ export class Connection implements SessionLink, ConnectionLike {
     this.keepAliveMs = seconds * 1500;
   }
 
-  /** Called by the shared sweep every SWEEP_MS with performance.now(). */
+  /** Called by the shared sweep every SWEEP_MS with the scheduler's now(). */
   sweep(now: number): void {
     const st = this.state;
     if (st === ConnState.Closed) return;
@@ -279,7 +283,7 @@ export class Connection implements SessionLink, ConnectionLike {
     this.cleanup();
     const st = this.stream;
     if (!st.destroyed) st.end(() => st.destroy());
-    setTimeout(() => st.destroy(), 2000).unref();
+    this.ctx.scheduler.setTimer(2000, () => st.destroy());
   }
 
   cleanup(): void {
@@ -330,15 +334,6 @@ export class Connection implements SessionLink, ConnectionLike {
     this.ctx.publish(will); // the same path sessions.closed() takes for an undelayed will
     return true;
   }
-}
-
-/**
- * The reason code for a malformed packet / protocol error: as given, or with variant
- * `swapMalformedProtocolError` 0x81 and 0x82 exchanged (4.13.1 fixes neither by a MUST).
- */
-export function genericErrorCode(c: { ctx: BrokerContext }, rc: number): number {
-  if (!c.ctx.variant.swapMalformedProtocolError) return rc;
-  return rc === 0x81 ? 0x82 : rc === 0x82 ? 0x81 : rc;
 }
 
 const ACK_BYTE = { puback: 0x40, pubrec: 0x50, pubrel: 0x62, pubcomp: 0x70 } as const;

@@ -1,7 +1,7 @@
 /** Per-packet dispatch by connection state, and the answer to a codec violation (4.8.0-1 / 4.13). */
 import { encodePacket, type Packet, type ProtocolViolation } from '../codec/index.ts';
 import { formatRef, ref311, ref50 } from '../spec/types.ts';
-import { ConnState, genericErrorCode, type Connection } from './connection.ts';
+import { ConnState, genericErrorCode, type Conn } from './conn-api.ts';
 import { onConnect, onAuth } from './connect-flow.ts';
 import { onPublish, onPuback, onPubrec, onPubrel, onPubcomp } from './publish-flow.ts';
 import { onSubscribe, onUnsubscribe } from './subscribe-flow.ts';
@@ -9,7 +9,7 @@ import { onDisconnect } from './disconnect-flow.ts';
 
 const PINGRESP = Buffer.from([0xd0, 0x00]);
 
-export function routePacket(c: Connection, p: Packet): Promise<void> | void {
+export function routePacket(c: Conn, p: Packet): Promise<void> | void {
   if (c.state === ConnState.New) {
     if (p.type !== 'connect') {
       return c.protocolError(`first packet was ${p.type.toUpperCase()}, not CONNECT`, ref311('MQTT-3.1.0-1'), ref50('MQTT-3.1.0-1'));
@@ -39,7 +39,7 @@ export function routePacket(c: Connection, p: Packet): Promise<void> | void {
   }
 }
 
-export function handleViolation(c: Connection, v: ProtocolViolation): void {
+export function handleViolation(c: Conn, v: ProtocolViolation): void {
   c.ctx.stats.protocolViolations++;
   c.ctx.logger.warn(`protocol violation: ${v.message}`, { statement: formatRef(v.statement), clientId: c.clientId, reasonCode: v.reasonCode });
   if (c.state === ConnState.New) {

@@ -1,5 +1,5 @@
 /** Broker options (the public contract) and their resolved defaults. */
-import type { Clock } from '../common/index.ts';
+import type { Clock, Scheduler } from '../common/index.ts';
 import type { AuthMechanism, Authenticator, Authorizer } from './hooks.ts';
 import type { Logger } from './logger.ts';
 import type { Persistence } from './persistence.ts';
@@ -108,7 +108,13 @@ export function resolveVariant(v: Variant = {}): ResolvedVariant {
 }
 
 export interface BrokerOptions {
+  /** Time only (message expiry, session expiry bookkeeping); timers stay real unless `scheduler` is given. */
   clock?: Clock;
+  /**
+   * Time and every timer of the broker (keep alive, CONNECT deadline, session expiry, will delay,
+   * $SYS); a ManualScheduler lets tests move time without sleeping. Default: real timers over `clock`.
+   */
+  scheduler?: Scheduler;
   capabilities?: Capabilities;
   limits?: Limits;
   authenticator?: Authenticator;

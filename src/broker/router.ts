@@ -11,7 +11,6 @@ import { isExpired, OutState, type Message, type Outgoing } from './message.ts';
 import type { Persistence } from './persistence.ts';
 import type { Session, SubEntry } from './session.ts';
 import { MatchResult, TopicTree, type SharedGroup } from './topic-tree.ts';
-import type { Misbehave } from './options.ts';
 import { isProblem, parseFilter } from './topic-validate.ts';
 
 export class Router {
@@ -20,16 +19,12 @@ export class Router {
   private readonly targets: Session[] = [];
   private readonly dropped: Outgoing[] = [];
   private epoch = 0;
-  private duplicateQos2: boolean;
 
   constructor(
     private readonly persistence: Persistence,
-    misbehave: Misbehave | undefined,
     /** Variant: one copy per matching subscription instead of one per client (3.3.4 MAY). */
     private readonly copyPerSubscription = false,
-  ) {
-    this.duplicateQos2 = misbehave?.duplicateQos2 === true;
-  }
+  ) {}
 
   /** Route a message; returns the number of sessions it was handed to. */
   route(msg: Message, now: number): number {
@@ -137,7 +132,7 @@ export class Router {
     return false;
   }
 
-  /** Hand one delivery to one session. */
+  /** Hand one delivery to one session. (misbehave.ts may replace this on one instance.) */
   deliver(s: Session, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined, share?: string): void {
     if (s.ended) return;
     if (qos === 0) {
@@ -145,7 +140,6 @@ export class Router {
       return;
     }
     this.submit(s, msg, qos, retain, subIds, share);
-    if (qos === 2 && this.duplicateQos2) this.submit(s, msg, qos, retain, subIds, share);
   }
 
   private submit(s: Session, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined, share: string | undefined): void {

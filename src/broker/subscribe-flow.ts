@@ -4,7 +4,7 @@
  */
 import type { QoS, SubscribePacket, SubackPacket, UnsubackPacket, UnsubscribePacket } from '../codec/index.ts';
 import { formatRef, ref311, ref50 } from '../spec/types.ts';
-import type { Connection } from './connection.ts';
+import type { Conn } from './conn-api.ts';
 import type { SubscriptionRecord } from './persistence.ts';
 import { hasWildcard, isProblem, parseFilter, validateTopicFilter } from './topic-validate.ts';
 
@@ -14,7 +14,7 @@ interface RetainedTodo {
   subIds: number[] | undefined;
 }
 
-export function onSubscribe(c: Connection, p: SubscribePacket): void {
+export function onSubscribe(c: Conn, p: SubscribePacket): void {
   const ctx = c.ctx;
   const s = c.session!;
   const v5 = c.level5;
@@ -104,7 +104,7 @@ export function onSubscribe(c: Connection, p: SubscribePacket): void {
  * with DISCONNECT 0x9E / 0xA2 (3.2.2.3.13 / 3.2.2.3.11) instead of a SUBACK code. Checked before
  * any filter of the packet takes effect. True when the connection was closed.
  */
-function unsupportedFilter(c: Connection, p: SubscribePacket): boolean {
+function unsupportedFilter(c: Conn, p: SubscribePacket): boolean {
   const caps = c.ctx.caps;
   for (const sub of p.subscriptions) {
     const parsed = parseFilter(sub.topicFilter, c.protocolLevel);
@@ -121,7 +121,7 @@ function unsupportedFilter(c: Connection, p: SubscribePacket): boolean {
   return false;
 }
 
-function sendRetained(c: Connection, todo: RetainedTodo[]): void {
+function sendRetained(c: Conn, todo: RetainedTodo[]): void {
   const ctx = c.ctx;
   const s = c.session;
   if (!s || todo.length === 0) return;
@@ -136,7 +136,7 @@ function sendRetained(c: Connection, todo: RetainedTodo[]): void {
   }
 }
 
-export function onUnsubscribe(c: Connection, p: UnsubscribePacket): void {
+export function onUnsubscribe(c: Conn, p: UnsubscribePacket): void {
   const ctx = c.ctx;
   const s = c.session!;
   const codes: number[] = [];
