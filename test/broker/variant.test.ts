@@ -44,9 +44,9 @@ async function subscribe(c: RawClient, filters: string[], qos: 0 | 1 | 2 = 1, pr
   return (await c.expect('suback')).reasonCodes;
 }
 
-/** Whatever arrives within `ms` (for "nothing more comes"). */
-async function settle(c: RawClient, ms = 150): Promise<Packet[]> {
-  await new Promise((r) => setTimeout(r, ms));
+/** Whatever arrived up to a round trip through the broker (for "nothing more comes"), taken out. */
+async function settle(c: RawClient): Promise<Packet[]> {
+  await c.barrier();
   return c.received.splice(0);
 }
 
