@@ -5,6 +5,8 @@
 import type { Duplex } from 'node:stream';
 import { systemClock, systemScheduler } from '../common/index.ts';
 import { Connection } from './connection.ts';
+import { ConnCore } from './conn-core.ts';
+import type { ConnSink } from './conn-api.ts';
 import type { BrokerContext, BrokerStats, ConnectionLike } from './context.ts';
 import { silentLogger } from './logger.ts';
 import type { Message } from './message.ts';
@@ -108,6 +110,16 @@ export class Broker {
     }
   }
 
+  /**
+   * Sans-IO: open a connection whose output goes to `sink` instead of a socket, and drive it with
+   * `handle(core, event, now)` (conn-core.ts). Call once `ready` has resolved.
+   */
+  attach(sink: ConnSink, meta: { transport: string; remoteAddress?: string }): ConnCore {
+    if (!this.loaded) throw new Error('Broker.attach: await broker.ready first');
+    if (this.ctx.closing) throw new Error('Broker.attach: the broker is closing');
+    return new ConnCore(this.ctx, sink, meta.transport, meta.remoteAddress);
+  }
+
   /** Publish a message as if from a client (no publisher id, so No Local never applies). */
   publish(msg: Message): void {
     const ctx = this.ctx;
@@ -146,7 +158,7 @@ export class Broker {
       await this.ready.catch(() => undefined);
       if (this.loaded) {
         let wills = 0;
-        for (const c of [...ctx.connections]) if (c instanceof Connection && c.publishWillAtShutdown()) wills++;
+        for (const c of [...ctx.connections]) if (c instanceof ConnCore && c.publishWillAtShutdown()) wills++;
         wills += ctx.sessions.firePendingWills();
         if (wills > 0) ctx.logger.info('published wills at shutdown', { count: wills });
       }

@@ -3,7 +3,7 @@
  * connection, and its states. Connection (connection.ts) implements it; the handlers import only
  * this module, so there is no import circle between the shell and the handlers.
  */
-import type { PacketReader, Packet, ProtocolLevel } from '../codec/index.ts';
+import type { ConnectPacket, Packet, ProtocolLevel } from '../codec/index.ts';
 import type { StatementRef } from '../spec/types.ts';
 import type { AuthSession, ClientInfo } from './hooks.ts';
 import type { BrokerContext } from './context.ts';
@@ -13,12 +13,22 @@ import type { Session, SessionLink } from './session.ts';
 export const ConnState = { New: 0, Authenticating: 1, Connected: 2, Closed: 3 } as const;
 export type ConnStateT = (typeof ConnState)[keyof typeof ConnState];
 
+/** Where a core's output goes: the transport. */
+export interface ConnSink {
+  /** Queue bytes for the client (the shell batches writes per event-loop tick). */
+  send(buf: Buffer): void;
+  /** Flush what was sent, then close the transport. */
+  end(): void;
+  /** Bytes sent and not yet flushed (for slow-consumer dropping of QoS 0). */
+  readonly writableLength: number;
+  /** Told on every timer tick how long the client has been silent; `busy` while packets wait (async authentication). */
+  idle(idleMs: number, busy: boolean): void;
+}
+
 export interface Conn extends SessionLink {
   readonly ctx: BrokerContext;
   readonly transport: string;
   readonly remoteAddress: string | undefined;
-  /** The framer/decoder (its protocolLevel is what the CONNECT declared, before it is accepted). */
-  readonly reader: PacketReader;
   readonly level5: boolean;
   /** Bytes written but not yet flushed to the socket (slow-consumer check). */
   readonly writableLength: number;
@@ -47,6 +57,8 @@ export interface Conn extends SessionLink {
   authMethod: string | undefined;
   authSession: AuthSession | null;
   reauthing: boolean;
+  /** The CONNECT waiting for an enhanced-authentication exchange to finish. */
+  pendingConnect: { p: ConnectPacket; assigned: boolean } | null;
 
   write(buf: Buffer): void;
   sendPacket(p: Packet): boolean;
@@ -58,6 +70,8 @@ export interface Conn extends SessionLink {
   protocolError(message: string, s311: StatementRef, s50: StatementRef, code?: number): void;
   disconnect(reasonCode: number, reason?: string): void;
   close(): void;
+  /** Log a handler failure and end this connection (DISCONNECT 0x83). */
+  fail(e: unknown): void;
 }
 
 /**

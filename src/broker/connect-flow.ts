@@ -100,7 +100,7 @@ export function onConnect(c: Conn, p: ConnectPacket): void | Promise<void> {
     c.authMethod = method;
     c.authSession = mech.createSession(c.info);
     c.state = ConnState.Authenticating;
-    pendingConnect.set(c, { p, assigned });
+    c.pendingConnect = { p, assigned };
     return then(c.authSession.start(props.authenticationData, props), (step) => authStep(c, step, p, assigned));
   }
   if (!ctx.allowAnonymous && p.username === undefined) return refuse(c, 0x87, 'anonymous clients not allowed');
@@ -150,7 +150,7 @@ export function onAuth(c: Conn, p: AuthPacket): void | Promise<void> {
   if (c.state === ConnState.Authenticating || (c.reauthing && rc === 0x18)) {
     if (rc !== 0x18) return c.protocolError(`AUTH reason 0x${rc.toString(16)} while authenticating`, ref311('MQTT-4.8.0-1'), ref50('MQTT-4.12.0-3'));
     const connecting = c.state === ConnState.Authenticating;
-    const pending = connecting ? pendingConnect.get(c) : undefined;
+    const pending = connecting ? (c.pendingConnect ?? undefined) : undefined;
     return then(c.authSession!.next(data), (step) => authStep(c, step, pending?.p ?? null, pending?.assigned ?? false));
   }
   if (rc !== 0x19) return c.protocolError(`AUTH reason 0x${rc.toString(16)} outside an exchange`, ref311('MQTT-4.8.0-1'), ref50('MQTT-4.12.1-1'));
@@ -160,11 +160,9 @@ export function onAuth(c: Conn, p: AuthPacket): void | Promise<void> {
   return then(c.authSession.start(data, p.properties ?? {}), (step) => authStep(c, step, null, false));
 }
 
-/** CONNECTs waiting for an enhanced-auth exchange to finish. */
-const pendingConnect = new WeakMap<Conn, { p: ConnectPacket; assigned: boolean }>();
-
 function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Properties): void {
   if (c.state === ConnState.Closed) return;
+  c.pendingConnect = null;
   const ctx = c.ctx;
   const caps = ctx.caps;
   const props = p.properties ?? {};
