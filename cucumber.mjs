@@ -69,6 +69,9 @@ export const container = target('container:eclipse-mosquitto:2', { timeScale: 2 
 /** The embedded broker with its optional capabilities off and small limits. */
 const embeddedLimits = { ...common, worldParameters: { embeddedConfig: 'scenarios/embedded/limits.yaml' } };
 export { embeddedLimits as 'embedded-limits' };
+/** The embedded broker with every legal-but-different variant switch on (issue 10). */
+const embeddedDifferent = { ...common, worldParameters: { embeddedConfig: 'scenarios/embedded/different.yaml' } };
+export { embeddedDifferent as 'embedded-different' };
 /** CI: the default run, strict (undefined or pending steps fail), no retries. */
 export const ci = { ...common, retry: 0, strict: true };
 export default common;
