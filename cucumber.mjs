@@ -81,7 +81,7 @@ const argv = process.argv.slice(2);
 const informational = argv.some((a) => /^(--dry-run|-d|--help|-h|--version|-v|--i18n-languages|--i18n-keywords)(=|$)/.test(a));
 if (!informational) {
   const { preflight, selectedWorldParameters, writeStoppedReports } = await import('./src/report/preflight.ts');
-  const profiles = { default: common, mosquitto, emqx, hivemq, container, 'embedded-limits': embeddedLimits, ci };
+  const profiles = { default: common, mosquitto, emqx, hivemq, container, 'embedded-limits': embeddedLimits, 'embedded-different': embeddedDifferent, ci };
   let params;
   try {
     params = selectedWorldParameters(argv, profiles);
