@@ -105,6 +105,7 @@ describe('classifyFailure: the harness\'s trouble is never the broker\'s failure
     expect(await classifyFailure(new ExpectationError('no PUBACK'), ctx(must))).toMatchObject({ outcome: 'failed', statements: must });
     expect(await classifyFailure(new ExpectationError('refused'), ctx([]))).toMatchObject({ outcome: 'inconclusive', cause: 'precondition' });
     expect(await classifyFailure(new ExpectationError('closed'), ctx([], false))).toMatchObject({ outcome: 'inconclusive', cause: 'target-down' });
+    expect(await classifyFailure(new ExpectationError('closed while waiting'), ctx(must, false))).toMatchObject({ outcome: 'inconclusive', cause: 'target-down' });
   });
   it('a strict-decoder violation fails the statement it breaks, in any step', async () => {
     const v = [st('MQTT-3.3.2-14')];
