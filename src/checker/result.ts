@@ -1,6 +1,10 @@
 /**
  * What every checker answers, and the shared machinery to turn the violations a checker
  * finds into a result with a minimal witness.
+ *
+ * The verdict is honest: `valid` only when every item the checker examined was decided and
+ * held; any undecided item makes it `unknown` (with the count and the reasons); a checker
+ * that found nothing to examine says `nothing-to-check`, never `valid`.
  */
 import type { SpecVersion, StatementRef } from '../spec/types.ts';
 import type { History, Op } from './history.ts';
@@ -8,6 +12,11 @@ import { formatOp } from './history.ts';
 import type { Model } from './model.ts';
 import { buildModel } from './model.ts';
 
+/** A checker's answer over one history. */
+export type Verdict = 'valid' | 'invalid' | 'unknown' | 'nothing-to-check';
+export const VERDICTS: readonly Verdict[] = ['valid', 'invalid', 'unknown', 'nothing-to-check'];
+
+/** @deprecated Read `verdict`. Kept for callers of the old field: true = valid, false = invalid, else 'unknown'. */
 export type Validity = true | false | 'unknown';
 
 export interface Violation {
@@ -18,9 +27,20 @@ export interface Violation {
   ops: Op[];
 }
 
+/** Why items stayed undecided: one line per reason, with how many items it covers. */
+export interface UndecidedReason {
+  reason: string;
+  count: number;
+  /** One item it applied to, e.g. "m7 -> dashboard". */
+  example?: string;
+}
+
 export interface CheckResult {
+  verdict: Verdict;
+  /** @deprecated Derived from `verdict` (true only for `valid`, false only for `invalid`). */
   valid: Validity;
   checker: string;
+  /** The statements the guarantee rests on, in the history's protocol version. */
   statements: StatementRef[];
   summary: string;
   /** A minimal slice of history that still shows the first violation. */
@@ -29,6 +49,8 @@ export interface CheckResult {
   /** How many items (messages, connections, subscriptions) were examined, and how many stayed undecided. */
   checked: number;
   unknown: number;
+  /** Why the undecided items are undecided (empty when none are). */
+  undecided: UndecidedReason[];
 }
 
 export interface CheckOptions {
@@ -45,8 +67,8 @@ export interface Findings {
   violations: Violation[];
   checked: number;
   unknown: number;
-  /** Notes for undecided items, first few only. */
-  notes?: string[];
+  /** Reasons for the undecided items, with counts. */
+  undecided?: UndecidedReason[];
 }
 
 export interface CheckerSpec {
@@ -57,36 +79,45 @@ export interface CheckerSpec {
   noun: string;
 }
 
+const legacy = (v: Verdict): Validity => (v === 'valid' ? true : v === 'invalid' ? false : 'unknown');
+
 /** Runs a checker spec over a history and builds its result. */
 export function runChecker(spec: CheckerSpec, history: History, opts: CheckOptions = {}): CheckResult {
   const version = opts.version ?? '3.1.1';
-  const found = spec.find(buildModel(history, { endTime: opts.endTime }), opts);
+  const full = buildModel(history, { endTime: opts.endTime });
+  const found = spec.find(full, opts);
   const statements = spec.statements(version);
   const max = opts.maxViolations ?? 20;
+  const undecided = found.undecided ?? (found.unknown > 0 ? [{ reason: 'undecided', count: found.unknown }] : []);
+  const base = { checker: spec.name, statements, checked: found.checked, unknown: found.unknown, undecided };
+  const also = found.unknown > 0 ? `; ${found.unknown} undecided${reasons(undecided)}` : '';
   if (found.violations.length > 0) {
     const first = found.violations[0];
+    // Shrinking looks at slices of the history; they keep the full history's completeness.
     const stillFails = (ops: Op[]): boolean =>
-      spec.find(buildModel(ops, { endTime: opts.endTime }), opts).violations.some((v) => v.key === first.key);
+      spec.find(buildModel(ops, { endTime: opts.endTime, missingOps: full.missingOps }), opts).violations.some((v) => v.key === first.key);
     const witness = opts.shrink === false ? sortOps(first.ops) : shrinkWitness(sortOps(first.ops), stillFails);
     return {
-      valid: false, checker: spec.name, statements, witness, checked: found.checked, unknown: found.unknown,
+      ...base, verdict: 'invalid', valid: legacy('invalid'), witness,
       violations: found.violations.slice(0, max).map((v) => ({ key: v.key, message: v.message })),
-      summary: `${spec.name}: ${found.violations.length} violation(s) among ${found.checked} ${spec.noun}; first: ${first.message}`,
+      summary: `${spec.name}: ${found.violations.length} violation(s) among ${found.checked} ${spec.noun}${also}; first: ${first.message}`,
     };
   }
-  if (found.unknown > 0 && found.unknown >= found.checked) {
+  if (found.checked === 0) {
+    return { ...base, verdict: 'nothing-to-check', valid: legacy('nothing-to-check'), summary: `${spec.name}: no ${spec.noun} in this history` };
+  }
+  if (found.unknown > 0) {
+    const held = found.checked - found.unknown;
     return {
-      valid: 'unknown', checker: spec.name, statements, checked: found.checked, unknown: found.unknown,
-      summary: `${spec.name}: nothing decidable among ${found.checked} ${spec.noun}${notes(found)}`,
+      ...base, verdict: 'unknown', valid: legacy('unknown'),
+      summary: `${spec.name}: ${found.unknown} of ${found.checked} ${spec.noun} undecided${reasons(undecided)}; ${held} hold`,
     };
   }
-  return {
-    valid: true, checker: spec.name, statements, checked: found.checked, unknown: found.unknown,
-    summary: `${spec.name}: ${found.checked - found.unknown} ${spec.noun} hold, ${found.unknown} undecided${notes(found)}`,
-  };
+  return { ...base, verdict: 'valid', valid: legacy('valid'), summary: `${spec.name}: all ${found.checked} ${spec.noun} hold` };
 }
 
-const notes = (f: Findings): string => (f.notes && f.notes.length > 0 ? ` (${f.notes.slice(0, 3).join('; ')})` : '');
+const reasons = (u: UndecidedReason[]): string =>
+  (u.length > 0 ? ` (${u.slice(0, 4).map((r) => `${r.count}× ${r.reason}${r.example ? `, e.g. ${r.example}` : ''}`).join('; ')}${u.length > 4 ? `; ${u.length - 4} more reasons` : ''})` : '');
 
 function sortOps(ops: Op[]): Op[] {
   const seen = new Set<number>();
@@ -114,9 +145,11 @@ export function shrinkWitness(ops: Op[], stillFails: (ops: Op[]) => boolean, max
   return cur;
 }
 
+const VERDICT_WORDS: Record<Verdict, string> = { valid: 'VALID', invalid: 'INVALID', unknown: 'UNKNOWN', 'nothing-to-check': 'NOTHING TO CHECK' };
+
 /** Human-readable rendering of a result, witness included. */
 export function formatResult(r: CheckResult): string {
-  const head = `${r.valid === true ? 'VALID' : r.valid === false ? 'INVALID' : 'UNKNOWN'} ${r.summary}`;
+  const head = `${VERDICT_WORDS[r.verdict]} ${r.summary}`;
   const refs = `  statements: ${r.statements.map((s) => s.id).join(', ')}`;
   const base = r.witness?.[0]?.time ?? 0;
   const w = r.witness ? [`  witness (times in ms after op #${r.witness[0]?.index}):`, ...r.witness.map((o) => `    ${formatOp(o, base)}`)] : [];
