@@ -90,11 +90,10 @@ export function registerCheck(fleet: Command): void {
       return n;
     })
     .description('run the guarantee checkers over a saved history (exit 0 all hold, 1 violated, 3 undecided, 2 bad input)')
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage))
     .action((file: string, o: { checkers?: CheckerName[]; version?: SpecVersion; settleMs?: number }) => {
       const out = fleetCheck(file, o);
       const write = out.exitCode === EXIT.usage ? console.error : console.log;
       for (const l of out.lines) write(l);
-      process.exitCode = out.exitCode;
+      if (out.exitCode !== EXIT.ok) process.exitCode = out.exitCode;
     });
 }

@@ -42,7 +42,7 @@ describe('fleet check', () => {
     expect(fleetCheck(file(fleetHistory({ level: 5 }).ops), { version: '3.1.1' })).toEqual({
       lines: [expect.stringMatching(/recorded with MQTT 5\.0, but --version says 3\.1\.1/)], exitCode: EXIT.usage,
     });
-    const bare = new HB().connect('s').subscribe('s', 't').connect('p').publish('p', 'a', 't').recv('s', 'a', 't').ops;
+    const bare = new HB().connect('s', { level: 'none' }).subscribe('s', 't').connect('p', { level: 'none' }).publish('p', 'a', 't').recv('s', 'a', 't').ops;
     expect(fleetCheck(file(bare), {}).exitCode).toBe(EXIT.usage);
     expect(fleetCheck(file(bare), { version: '5.0', checkers: ['qos1-at-least-once'] }).lines[1]).toContain('MQTT-4.3.2-3');
     const mixed = new HB().connect('a', { level: 4 }).connect('b', { level: 5 }).ops;

@@ -13,13 +13,13 @@ export class HB {
     this.clock.advance(10);
   }
 
-  connect(p: string, o: { clean?: boolean; persistent?: boolean; present?: boolean; will?: WillValue; keepAlive?: number; sessionExpiry?: number; level?: 4 | 5 } = {}): this {
+  connect(p: string, o: { clean?: boolean; persistent?: boolean; present?: boolean; will?: WillValue; keepAlive?: number; sessionExpiry?: number; level?: 4 | 5 | 'none' } = {}): this {
     this.tick();
     const clean = o.clean ?? true;
     const value: OpValue = { clientId: p, cleanStart: clean, persistent: o.persistent ?? !clean, keepAlive: o.keepAlive ?? 1 };
     if (o.will) value.will = o.will;
     if (o.sessionExpiry !== undefined) value.sessionExpiry = o.sessionExpiry;
-    if (o.level !== undefined) value.protocolLevel = o.level;
+    if (o.level !== 'none') value.protocolLevel = o.level ?? 4; // recorded histories carry it
     this.rec.invoke(p, 'connect', value, `conn:${p}`);
     this.tick();
     this.rec.complete(`conn:${p}`, 'ok', { sessionPresent: o.present ?? false });
