@@ -49,14 +49,9 @@ async function readToxicsFile(file: string): Promise<unknown[]> {
   }
   const list = Array.isArray(data) ? data : (data as { toxics?: unknown })?.toxics;
   if (!Array.isArray(list)) throw new Error(`--toxics: ${file} must hold a list of toxics (or an object with a "toxics" list)`);
-  const { normalizeToxic } = await import('../proxy/index.ts');
-  list.forEach((t, i) => {
-    try {
-      normalizeToxic(t, `toxics[${i}]`);
-    } catch (e) {
-      throw new Error(`--toxics: ${file}: ${(e as Error).message}`);
-    }
-  });
+  const { toxicProblems } = await import('../proxy/index.ts');
+  const problems = list.flatMap((t, i) => toxicProblems(t, `toxics[${i}]`)); // every toxic's problems at once
+  if (problems.length > 0) throw new Error(problems.map((p) => `--toxics: ${file}: ${p.path}: ${p.message}`).join('\n'));
   return list;
 }
 

@@ -118,3 +118,23 @@ export function zodProblems(schema: AnySchema, data: unknown, issues: readonly z
   }
   return out;
 }
+
+/**
+ * Orders problems as their keys appear in the document: by top-level key order in `data`, then
+ * by list indices along the path; ties keep their order.
+ */
+export function inDocumentOrder(problems: readonly Problem[], data: unknown): Problem[] {
+  const order = data !== null && typeof data === 'object' && !Array.isArray(data) ? Object.keys(data) : [];
+  const rank = (p: Problem): number => {
+    const i = order.indexOf(/^[^.[]*/.exec(p.path)?.[0] ?? '');
+    return i < 0 ? order.length : i;
+  };
+  const idx = (p: Problem): number[] => [...p.path.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+  const cmpIdx = (a: number[], b: number[]): number => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+    return 0;
+  };
+  return problems.map((p, k) => ({ p, k }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || cmpIdx(idx(a.p), idx(b.p)) || a.k - b.k)
+    .map((x) => x.p);
+}

@@ -4,7 +4,7 @@
  * are MQTT filters, stored password hashes are well-formed, usernames are unique). The
  * semantic rules read the raw data, so they are reported even when the schema fails elsewhere.
  */
-import { keyPath, zodProblems, type Problem } from '../../common/zod-problems.ts';
+import { inDocumentOrder, keyPath, zodProblems, type Problem } from '../../common/zod-problems.ts';
 import { UserStore } from '../auth/index.ts';
 import { brokerConfigSchema, userSchema } from './schema.ts';
 
@@ -68,26 +68,10 @@ function aclProblems(data: Record<string, unknown>): Problem[] {
   return out;
 }
 
-/** Every problem, ordered by where it sits in the document (top-level key order, then path). */
+/** Every problem, ordered by where it sits in the document (top-level key order, then list index). */
 export function configProblems(data: unknown): Problem[] {
   const r = brokerConfigSchema.safeParse(data);
   const schema = r.success ? [] : zodProblems(brokerConfigSchema, data, r.error.issues);
   const semantic = isObj(data) ? [...listenerProblems(data), ...userProblems(data), ...aclProblems(data)] : [];
-  const order = isObj(data) ? Object.keys(data) : [];
-  const rank = (p: Problem): number => {
-    const top = /^[^.[]*/.exec(p.path)?.[0] ?? '';
-    const i = order.indexOf(top);
-    return i < 0 ? order.length : i;
-  };
-  const idx = (p: Problem): number[] => [...p.path.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
-  const all = [...schema, ...semantic];
-  return all
-    .map((p, k) => ({ p, k }))
-    .sort((a, b) => rank(a.p) - rank(b.p) || cmpIdx(idx(a.p), idx(b.p)) || a.k - b.k)
-    .map((x) => x.p);
-}
-
-function cmpIdx(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
+  return inDocumentOrder([...schema, ...semantic], data);
 }
