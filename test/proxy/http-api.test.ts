@@ -16,6 +16,7 @@ afterAll(async () => {
   await echo?.close();
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answer fields freely; a wrong one fails the expectation
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const r = await withTimeout(
     fetch(`${api.url}${path}`, { method, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) }),
@@ -48,7 +49,7 @@ describe('Toxiproxy-compatible HTTP API', () => {
     expect(t.json).toEqual({ name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 100, jitter: 0 } });
     const m = await call('POST', '/proxies/echo/toxics', { type: 'mqtt_drop', stream: 'upstream', attributes: { packet_type: 'puback', nth: 1, for_ms: 10000 } });
     expect(m.json.name).toBe('mqtt_drop_upstream');
-    expect((await call('GET', '/proxies/echo/toxics')).json.map((x: any) => x.name)).toEqual(['lat', 'mqtt_drop_upstream']);
+    expect((await call('GET', '/proxies/echo/toxics')).json.map((x: { name: string }) => x.name)).toEqual(['lat', 'mqtt_drop_upstream']);
     expect((await call('GET', '/proxies/echo/toxics/lat')).json.attributes.latency).toBe(100);
 
     const u = await call('POST', '/proxies/echo/toxics/lat', { attributes: { latency: 250 } });
