@@ -3,7 +3,7 @@ export * from './history.ts';
 export { buildModel, countMissingOps, topicMatches, type Model, type Pub, type Session, type Sub, type Conn, type Recv } from './model.ts';
 export {
   runChecker, shrinkWitness, formatResult, VERDICTS,
-  type CheckResult, type CheckOptions, type CheckerSpec, type Findings, type UndecidedReason, type Validity, type Verdict, type Violation,
+  type CheckResult, type CheckOptions, type CheckerSpec, type Findings, type ReportedViolation, type UndecidedReason, type Validity, type Verdict, type Violation,
 } from './result.ts';
 export { Tally } from './tally.ts';
 export { summarizeVerdicts, verdictOutcome, type VerdictSummary } from './verdict.ts';
@@ -14,3 +14,4 @@ export { checkWill, willSpec, type WillOptions } from './will.ts';
 export { checkSession, sessionSpec } from './session.ts';
 export { checkAll, CHECKERS, type CheckerName, type AllOptions } from './check-all.ts';
 export { historyVersion, type HistoryVersion } from './history-version.ts';
+export { cite, VIOLATION_CITES, type ViolationKind } from './citations.ts';

@@ -11,6 +11,7 @@ import type { History, Op } from './history.ts';
 import { formatOp } from './history.ts';
 import type { Model } from './model.ts';
 import { buildModel } from './model.ts';
+import { cite, kindOfKey, type ViolationKind } from './citations.ts';
 
 /** A checker's answer over one history. */
 export type Verdict = 'valid' | 'invalid' | 'unknown' | 'nothing-to-check';
@@ -25,6 +26,15 @@ export interface Violation {
   message: string;
   /** Ops that together show the violation (before shrinking). */
   ops: Op[];
+  /** What it breaks, when more precise than its key's kind (see citations.ts). */
+  kind?: ViolationKind;
+}
+
+/** One violation as reported: what happened and the statements it breaks. */
+export interface ReportedViolation {
+  key: string;
+  message: string;
+  statements: StatementRef[];
 }
 
 /** Why items stayed undecided: one line per reason, with how many items it covers. */
@@ -45,7 +55,7 @@ export interface CheckResult {
   summary: string;
   /** A minimal slice of history that still shows the first violation. */
   witness?: Op[];
-  violations?: { key: string; message: string }[];
+  violations?: ReportedViolation[];
   /** How many items (messages, connections, subscriptions) were examined, and how many stayed undecided. */
   checked: number;
   unknown: number;
@@ -79,6 +89,12 @@ export interface CheckerSpec {
   noun: string;
 }
 
+/** The statements one violation breaks: its kind's, else the checker's whole list. */
+function citesOf(v: Violation, version: SpecVersion, fallback: StatementRef[]): StatementRef[] {
+  const kind = v.kind ?? kindOfKey(v.key);
+  return kind !== undefined ? cite(kind, version) : fallback;
+}
+
 const legacy = (v: Verdict): Validity => (v === 'valid' ? true : v === 'invalid' ? false : 'unknown');
 
 /** Runs a checker spec over a history and builds its result. */
@@ -99,7 +115,7 @@ export function runChecker(spec: CheckerSpec, history: History, opts: CheckOptio
     const witness = opts.shrink === false ? sortOps(first.ops) : shrinkWitness(sortOps(first.ops), stillFails);
     return {
       ...base, verdict: 'invalid', valid: legacy('invalid'), witness,
-      violations: found.violations.slice(0, max).map((v) => ({ key: v.key, message: v.message })),
+      violations: found.violations.slice(0, max).map((v) => ({ key: v.key, message: v.message, statements: citesOf(v, version, statements) })),
       summary: `${spec.name}: ${found.violations.length} violation(s) among ${found.checked} ${spec.noun}${also}; first: ${first.message}`,
     };
   }
@@ -151,8 +167,10 @@ const VERDICT_WORDS: Record<Verdict, string> = { valid: 'VALID', invalid: 'INVAL
 export function formatResult(r: CheckResult): string {
   const head = `${VERDICT_WORDS[r.verdict]} ${r.summary}`;
   const refs = `  statements: ${r.statements.map((s) => s.id).join(', ')}`;
+  const first = r.violations?.[0];
+  const broken = first ? [`  first violation breaks: ${first.statements.map((s) => s.id).join(', ')} (MQTT ${first.statements[0]?.version ?? ''})`] : [];
   const base = r.witness?.[0]?.time ?? 0;
   const w = r.witness ? [`  witness (times in ms after op #${r.witness[0]?.index}):`, ...r.witness.map((o) => `    ${formatOp(o, base)}`)] : [];
   const more = r.violations && r.violations.length > 1 ? [`  other violations: ${r.violations.slice(1, 6).map((v) => v.key).join(', ')}`] : [];
-  return [head, refs, ...w, ...more].join('\n');
+  return [head, refs, ...broken, ...w, ...more].join('\n');
 }

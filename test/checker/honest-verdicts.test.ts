@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CHECKERS, checkAll, checkQos1AtLeastOnce, checkQos2ExactlyOnce, formatResult, fromJsonLines, summarizeVerdicts,
-  toJsonLines, verdictOutcome, type CheckerName,
+  CHECKERS, VIOLATION_CITES, checkAll, checkQos1AtLeastOnce, checkQos2ExactlyOnce, cite, formatResult, fromJsonLines, summarizeVerdicts,
+  toJsonLines, verdictOutcome, type CheckerName, type ViolationKind,
 } from '../../src/checker/index.ts';
 import { HB } from './history-builder.ts';
 import { fleetHistory, withoutReceiptsOf } from './fleet-history.ts';
@@ -97,6 +97,13 @@ describe('QoS 2 pair counting', () => {
     expect(r.verdict).toBe('invalid');
     expect(r.checked).toBe(3);
     expect(r.violations!.map((v) => v.key)).toEqual(['dup:a->sub#0', 'lost:c->sub#0']);
+    expect(r.violations!.map((v) => v.statements)).toEqual([[{ version: '3.1.1', id: 'MQTT-4.3.3-2' }], [{ version: '3.1.1', id: 'MQTT-4.5.0-1' }]]);
+    const v5 = checkQos2ExactlyOnce(h.ops, { version: '5.0' });
+    expect(v5.violations![0].statements).toEqual([{ version: '5.0', id: 'MQTT-4.3.3-10' }]);
+    for (const v of [...r.violations!, ...v5.violations!]) {
+      for (const s of v.statements) expect([...r.statements, ...v5.statements]).toContainEqual(s); // within the checker's own list
+    }
+    expect(formatResult(r)).toContain('first violation breaks: MQTT-4.3.3-2 (MQTT 3.1.1)');
   });
 });
 
@@ -125,6 +132,7 @@ describe('one sensor\'s receipts removed (the reported case)', () => {
     expect(r.violations!.length).toBe(15);
     expect(r.violations!.every((v) => v.key.startsWith('lost:sensor-2:'))).toBe(true);
     expect(r.statements).toContainEqual({ version: '3.1.1', id: 'MQTT-4.3.2-1' });
+    expect(r.violations![0].statements).toEqual([{ version: '3.1.1', id: 'MQTT-4.5.0-1' }]);
     const again = checkQos1AtLeastOnce(h.ops, { version: '5.0' });
     expect(again.statements).toContainEqual({ version: '5.0', id: 'MQTT-4.3.2-3' });
   });
@@ -140,6 +148,15 @@ describe('one sensor\'s receipts removed (the reported case)', () => {
     expect(r.undecided[0].reason).toBe('subscriber offline at the end');
   });
 
+  it('a loss across a resumed persistent session also cites queueing and resending', () => {
+    const h = new HB().connect('sub', { clean: false, persistent: true }).subscribe('sub', 't', 1).drop('sub').connect('pub')
+      .publish('pub', 'a', 't').connect('sub', { clean: false, persistent: true, present: true }).wait(100);
+    const r = checkQos1AtLeastOnce(h.ops, { version: '5.0' });
+    expect(r.verdict).toBe('invalid');
+    expect(r.violations![0].statements.map((s) => s.id)).toEqual(['MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-3.1.2-23', 'MQTT-4.4.0-1']);
+    for (const s of r.violations![0].statements) expect(r.statements).toContainEqual(s);
+  });
+
   it('a message acknowledged within the settle time before the subscriber left is not yet owed', () => {
     const h = new HB().connect('sub', { clean: false, persistent: true }).subscribe('sub', 't', 1).connect('pub')
       .publish('pub', 'a', 't').disconnect('sub');
@@ -147,5 +164,25 @@ describe('one sensor\'s receipts removed (the reported case)', () => {
     const r = checkQos1AtLeastOnce(h.ops, { settleMs: 1000 });
     expect(r.verdict).toBe('unknown');
     expect(r.undecided[0].reason).toBe('subscriber disconnected just after the acknowledgement');
+  });
+});
+
+describe('violation citations', () => {
+  const owner: Record<ViolationKind, CheckerName[]> = {
+    lost: ['qos1-at-least-once', 'qos2-exactly-once'], 'lost-across-resume': ['qos1-at-least-once', 'qos2-exactly-once'],
+    'dup-qos0': ['qos0-at-most-once'], 'dup-qos2': ['qos2-exactly-once'], order: ['ordered-topics'],
+    stale: ['retained-last-value'], 'missing-retained': ['retained-last-value'],
+    'will-after-disconnect': ['last-will'], 'will-missing': ['last-will'],
+    'present-after-clean': ['session-resume'], 'session-lost': ['session-resume'], 'present-without-session': ['session-resume'], 'queued-lost': ['session-resume'],
+  };
+  it.each(['3.1.1', '5.0'] as const)('every kind cites statements of the checkers that raise it (MQTT %s)', (version) => {
+    for (const kind of Object.keys(VIOLATION_CITES) as ViolationKind[]) {
+      const refs = cite(kind, version);
+      expect(refs.length).toBeGreaterThan(0);
+      for (const name of owner[kind]) {
+        const list = CHECKERS[name].statements(version);
+        for (const s of refs) expect(list, `${kind} in ${name}`).toContainEqual(s);
+      }
+    }
   });
 });
