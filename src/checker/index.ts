@@ -2,7 +2,7 @@
 export * from './history.ts';
 export { buildModel, countMissingOps, topicMatches, type Model, type Pub, type Session, type Sub, type Conn, type Recv } from './model.ts';
 export {
-  runChecker, shrinkWitness, formatResult, VERDICTS,
+  runChecker, shrinkWitness, formatResult, decideVerdict, mergeUndecided, legacyValidity, verdictSummary, VERDICTS,
   type CheckResult, type CheckOptions, type CheckerSpec, type Findings, type ReportedViolation, type UndecidedReason, type Validity, type Verdict, type Violation,
 } from './result.ts';
 export { Tally } from './tally.ts';

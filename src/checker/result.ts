@@ -95,7 +95,32 @@ function citesOf(v: Violation, version: SpecVersion, fallback: StatementRef[]): 
   return kind !== undefined ? cite(kind, version) : fallback;
 }
 
-const legacy = (v: Verdict): Validity => (v === 'valid' ? true : v === 'invalid' ? false : 'unknown');
+/**
+ * The one verdict rule, for runChecker and for anyone combining partial results (e.g. a
+ * history checked in chunks): any violation is invalid; nothing examined is nothing-to-check;
+ * any undecided item is unknown; else valid.
+ */
+export function decideVerdict(c: { violations: number; checked: number; unknown: number }): Verdict {
+  return c.violations > 0 ? 'invalid' : c.checked === 0 ? 'nothing-to-check' : c.unknown > 0 ? 'unknown' : 'valid';
+}
+
+/** Adds up undecided reasons from several partial results (same reason → counts summed). */
+export function mergeUndecided(parts: readonly (readonly UndecidedReason[])[]): UndecidedReason[] {
+  const by = new Map<string, UndecidedReason>();
+  for (const list of parts) {
+    for (const u of list) {
+      const cur = by.get(u.reason);
+      if (cur === undefined) by.set(u.reason, { ...u });
+      else cur.count += u.count;
+    }
+  }
+  return [...by.values()].sort((a, b) => b.count - a.count);
+}
+
+/** The deprecated boolean-ish field, derived from a verdict. */
+export const legacyValidity = (v: Verdict): Validity => (v === 'valid' ? true : v === 'invalid' ? false : 'unknown');
+
+const legacy = legacyValidity;
 
 /** Runs a checker spec over a history and builds its result. */
 export function runChecker(spec: CheckerSpec, history: History, opts: CheckOptions = {}): CheckResult {
@@ -105,34 +130,44 @@ export function runChecker(spec: CheckerSpec, history: History, opts: CheckOptio
   const statements = spec.statements(version);
   const max = opts.maxViolations ?? 20;
   const undecided = found.undecided ?? (found.unknown > 0 ? [{ reason: 'undecided', count: found.unknown }] : []);
-  const base = { checker: spec.name, statements, checked: found.checked, unknown: found.unknown, undecided };
-  const also = found.unknown > 0 ? `; ${found.unknown} undecided${reasons(undecided)}` : '';
-  if (found.violations.length > 0) {
-    const first = found.violations[0];
-    // Shrinking looks at slices of the history; they keep the full history's completeness.
-    const stillFails = (ops: Op[]): boolean =>
-      spec.find(buildModel(ops, { endTime: opts.endTime, missingOps: full.missingOps }), opts).violations.some((v) => v.key === first.key);
-    const witness = opts.shrink === false ? sortOps(first.ops) : shrinkWitness(sortOps(first.ops), stillFails);
-    return {
-      ...base, verdict: 'invalid', valid: legacy('invalid'), witness,
-      violations: found.violations.slice(0, max).map((v) => ({ key: v.key, message: v.message, statements: citesOf(v, version, statements) })),
-      summary: `${spec.name}: ${found.violations.length} violation(s) among ${found.checked} ${spec.noun}${also}; first: ${first.message}`,
-    };
-  }
-  if (found.checked === 0) {
-    return { ...base, verdict: 'nothing-to-check', valid: legacy('nothing-to-check'), summary: `${spec.name}: no ${spec.noun} in this history` };
-  }
-  if (found.unknown > 0) {
-    const held = found.checked - found.unknown;
-    return {
-      ...base, verdict: 'unknown', valid: legacy('unknown'),
-      summary: `${spec.name}: ${found.unknown} of ${found.checked} ${spec.noun} undecided${reasons(undecided)}; ${held} hold`,
-    };
-  }
-  return { ...base, verdict: 'valid', valid: legacy('valid'), summary: `${spec.name}: all ${found.checked} ${spec.noun} hold` };
+  const counts = { violations: found.violations.length, checked: found.checked, unknown: found.unknown };
+  const verdict = decideVerdict(counts);
+  const first = found.violations[0];
+  const result: CheckResult = {
+    verdict, valid: legacy(verdict), checker: spec.name, statements, checked: found.checked, unknown: found.unknown, undecided,
+    summary: verdictSummary(spec, counts, undecided, first?.message),
+  };
+  if (first === undefined) return result;
+  // Shrinking looks at slices of the history; they keep the full history's completeness.
+  const stillFails = (ops: Op[]): boolean =>
+    spec.find(buildModel(ops, { endTime: opts.endTime, missingOps: full.missingOps }), opts).violations.some((v) => v.key === first.key);
+  result.witness = opts.shrink === false ? sortOps(first.ops) : shrinkWitness(sortOps(first.ops), stillFails);
+  result.violations = found.violations.slice(0, max).map((v) => ({ key: v.key, message: v.message, statements: citesOf(v, version, statements) }));
+  return result;
 }
 
-const reasons = (u: UndecidedReason[]): string =>
+/** The one-line summary for a verdict (also for results combined from parts). */
+export function verdictSummary(
+  spec: Pick<CheckerSpec, 'name' | 'noun'>,
+  c: { violations: number; checked: number; unknown: number },
+  undecided: readonly UndecidedReason[],
+  firstViolation?: string,
+): string {
+  switch (decideVerdict(c)) {
+    case 'invalid': {
+      const also = c.unknown > 0 ? `; ${c.unknown} undecided${reasons(undecided)}` : '';
+      return `${spec.name}: ${c.violations} violation(s) among ${c.checked} ${spec.noun}${also}; first: ${firstViolation ?? '?'}`;
+    }
+    case 'nothing-to-check':
+      return `${spec.name}: no ${spec.noun} in this history`;
+    case 'unknown':
+      return `${spec.name}: ${c.unknown} of ${c.checked} ${spec.noun} undecided${reasons(undecided)}; ${c.checked - c.unknown} hold`;
+    case 'valid':
+      return `${spec.name}: all ${c.checked} ${spec.noun} hold`;
+  }
+}
+
+const reasons = (u: readonly UndecidedReason[]): string =>
   (u.length > 0 ? ` (${u.slice(0, 4).map((r) => `${r.count}× ${r.reason}${r.example ? `, e.g. ${r.example}` : ''}`).join('; ')}${u.length > 4 ? `; ${u.length - 4} more reasons` : ''})` : '');
 
 function sortOps(ops: Op[]): Op[] {

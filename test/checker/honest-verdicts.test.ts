@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CHECKERS, VIOLATION_CITES, checkAll, checkQos1AtLeastOnce, checkQos2ExactlyOnce, cite, formatResult, fromJsonLines, summarizeVerdicts,
+  CHECKERS, VIOLATION_CITES, checkAll, decideVerdict, mergeUndecided, verdictSummary, checkQos1AtLeastOnce, checkQos2ExactlyOnce, cite, formatResult, fromJsonLines, summarizeVerdicts,
   toJsonLines, verdictOutcome, type CheckerName, type ViolationKind,
 } from '../../src/checker/index.ts';
 import { HB } from './history-builder.ts';
@@ -184,5 +184,18 @@ describe('violation citations', () => {
         for (const s of refs) expect(list, `${kind} in ${name}`).toContainEqual(s);
       }
     }
+  });
+});
+
+describe('combining partial results (a history checked in chunks)', () => {
+  it('uses the same verdict rule and adds up the undecided reasons', () => {
+    expect(decideVerdict({ violations: 1, checked: 5, unknown: 5 })).toBe('invalid');
+    expect(decideVerdict({ violations: 0, checked: 0, unknown: 0 })).toBe('nothing-to-check');
+    expect(decideVerdict({ violations: 0, checked: 5, unknown: 1 })).toBe('unknown');
+    expect(decideVerdict({ violations: 0, checked: 5, unknown: 0 })).toBe('valid');
+    expect(mergeUndecided([[{ reason: 'a', count: 1 }, { reason: 'b', count: 1, example: 'x' }], [{ reason: 'b', count: 2 }]]))
+      .toEqual([{ reason: 'b', count: 3, example: 'x' }, { reason: 'a', count: 1 }]);
+    const whole = checkQos1AtLeastOnce(withoutReceiptsOf(fleetHistory().ops, 'sensor-2'));
+    expect(verdictSummary(CHECKERS['qos1-at-least-once'], { violations: 0, checked: whole.checked, unknown: whole.unknown }, whole.undecided)).toBe(whole.summary);
   });
 });
