@@ -71,6 +71,12 @@ export interface CheckOptions {
   shrink?: boolean;
   /** How many violations to list (default 20). */
   maxViolations?: number;
+  /**
+   * Ops missing from the history (default: the gaps in its index sequence). A caller that
+   * checks slices of a larger history (e.g. in chunks of devices) passes the whole history's
+   * count (`countMissingOps(whole)`), so a slice is not taken for an incomplete record.
+   */
+  missingOps?: number;
 }
 
 export interface Findings {
@@ -125,7 +131,7 @@ const legacy = legacyValidity;
 /** Runs a checker spec over a history and builds its result. */
 export function runChecker(spec: CheckerSpec, history: History, opts: CheckOptions = {}): CheckResult {
   const version = opts.version ?? '3.1.1';
-  const full = buildModel(history, { endTime: opts.endTime });
+  const full = buildModel(history, { endTime: opts.endTime, missingOps: opts.missingOps });
   const found = spec.find(full, opts);
   const statements = spec.statements(version);
   const max = opts.maxViolations ?? 20;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CHECKERS, VIOLATION_CITES, checkAll, decideVerdict, mergeUndecided, verdictSummary, checkQos1AtLeastOnce, checkQos2ExactlyOnce, cite, formatResult, fromJsonLines, summarizeVerdicts,
+  CHECKERS, VIOLATION_CITES, checkAll, countMissingOps, decideVerdict, mergeUndecided, verdictSummary, checkQos1AtLeastOnce, checkQos2ExactlyOnce, cite, formatResult, fromJsonLines, summarizeVerdicts,
   toJsonLines, verdictOutcome, type CheckerName, type ViolationKind,
 } from '../../src/checker/index.ts';
 import { HB } from './history-builder.ts';
@@ -123,6 +123,14 @@ describe('one sensor\'s receipts removed (the reported case)', () => {
     expect([r.checked, r.unknown]).toEqual([45, 15]);
     expect(r.undecided).toEqual([{ reason: 'history incomplete (15 op(s) missing)', count: 15, example: 'sensor-2:0 -> dashboard' }]);
     expect(formatResult(r)).not.toMatch(/VALID/);
+  });
+
+  it('a slice of a complete history keeps the whole history\'s completeness when told (chunked checking)', () => {
+    const whole = fleetHistory({ lostFrom: ['sensor-2'] }).ops;
+    const slice = whole.filter((op) => op.process !== 'sensor-1' && !op.value.msgId?.startsWith('sensor-1:'));
+    expect(checkQos1AtLeastOnce(slice).verdict).toBe('unknown'); // on its own, a slice has gaps
+    const r = checkQos1AtLeastOnce(slice, { missingOps: countMissingOps(whole) });
+    expect([r.verdict, r.violations!.length]).toEqual(['invalid', 15]);
   });
 
   it('a complete history where the broker never delivered them, subscriber connected throughout and leaving normally: invalid', () => {
