@@ -69,12 +69,15 @@ export function schemaAt(schema: AnySchema, path: readonly PropertyKey[]): AnySc
   return s;
 }
 
-/** The keys an object schema knows at `path` (empty when it is not an object schema). */
-export function knownKeys(schema: AnySchema, path: readonly PropertyKey[] = []): string[] {
+/** The keys an object schema knows at `path`; undefined when it is not an object schema. */
+export function objectKeys(schema: AnySchema, path: readonly PropertyKey[] = []): string[] | undefined {
   const s = schemaAt(schema, path);
   const def = s?._zod.def as unknown as { type: string; shape?: Record<string, unknown> } | undefined;
-  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
 }
+
+/** The keys an object schema knows at `path` (empty when it is not an object schema). */
+export const knownKeys = (schema: AnySchema, path: readonly PropertyKey[] = []): string[] => objectKeys(schema, path) ?? [];
 
 /** "unknown key `k` (did you mean `x`?)" and the suggestion (if any). */
 export function unknownKey(key: string, known: readonly string[]): { message: string; suggestion?: string } {
@@ -90,6 +93,34 @@ export function unknownKeyProblems(value: unknown, known: readonly string[], pat
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
   const known_ = new Set(known);
   return Object.keys(value).filter((k) => !known_.has(k)).map((k) => ({ path: path === '' ? k : `${path}.${k}`, message: unknownKey(k, known).message }));
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false', object: 'a mapping', record: 'a mapping',
+  array: 'a list', bigint: 'an integer', date: 'a date',
+};
+
+/**
+ * The issue's message in the project's words ("expected an integer, ..."): schemas that set
+ * their own message keep it; zod's generic ones ("Invalid input: expected int, received
+ * number", "Too big: ...") are rephrased from the issue's fields.
+ */
+export function plainMessage(i: z.core.$ZodIssue): string {
+  if (!/^(Invalid input|Too big|Too small|Invalid option)\b/.test(i.message)) return i.message;
+  const unit = (origin: string): string => (origin === 'string' ? ' characters' : origin === 'array' ? ' items' : '');
+  switch (i.code) {
+    case 'invalid_type':
+      return `expected ${TYPE_WORDS[i.expected] ?? i.expected}`;
+    case 'too_big':
+      return `expected ${i.inclusive === false ? 'less than' : 'at most'} ${String(i.maximum)}${unit(i.origin)}`;
+    case 'too_small':
+      if (i.origin === 'string' && Number(i.minimum) === 1) return 'expected a non-empty string';
+      return `expected ${i.inclusive === false ? 'more than' : 'at least'} ${String(i.minimum)}${unit(i.origin)}`;
+    case 'invalid_value':
+      return `expected one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return i.message;
+  }
 }
 
 /**
@@ -114,7 +145,8 @@ export function zodProblems(schema: AnySchema, data: unknown, issues: readonly z
     const path = keyPath(i.path, prefix);
     const value = valueAt(data, i.path);
     if (value === undefined && suggested.has(path)) continue;
-    out.push({ path, message: value === undefined && i.path.length > 0 ? `${i.message}, but it is missing` : `${i.message}, got ${describeValue(value)}` });
+    const message = plainMessage(i);
+    out.push({ path, message: value === undefined && i.path.length > 0 ? `${message}, but it is missing` : `${message}, got ${describeValue(value)}` });
   }
   return out;
 }
@@ -137,4 +169,20 @@ export function inDocumentOrder(problems: readonly Problem[], data: unknown): Pr
   return problems.map((p, k) => ({ p, k }))
     .sort((a, b) => rank(a.p) - rank(b.p) || cmpIdx(idx(a.p), idx(b.p)) || a.k - b.k)
     .map((x) => x.p);
+}
+
+/**
+ * Every problem with `data` against an object `schema`, its unknown top-level keys included even
+ * when the schema itself is not strict (e.g. toxic attributes), with the same typo rule.
+ */
+export function checkObject(schema: AnySchema, data: unknown, prefix = ''): Problem[] {
+  const r = (schema as z.ZodType).safeParse(data);
+  const issues: z.core.$ZodIssue[] = r.success ? [] : [...r.error.issues];
+  const known = objectKeys(schema);
+  const strictAlready = issues.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0);
+  if (known !== undefined && !strictAlready && data !== null && typeof data === 'object' && !Array.isArray(data)) {
+    const extra = Object.keys(data).filter((k) => !known.includes(k));
+    if (extra.length > 0) issues.unshift({ code: 'unrecognized_keys', keys: extra, path: [], message: 'unknown keys', input: data } as z.core.$ZodIssue);
+  }
+  return zodProblems(schema, data, issues, prefix);
 }

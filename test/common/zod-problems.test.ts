@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { inDocumentOrder, knownKeys, problemLine, unknownKeyProblems, zodProblems } from '../../src/common/zod-problems.ts';
+import { checkObject, inDocumentOrder, knownKeys, problemLine, unknownKeyProblems, zodProblems } from '../../src/common/zod-problems.ts';
 
 const schema = z.strictObject({
   name: z.string(),
@@ -23,14 +23,24 @@ describe('zodProblems', () => {
     expect(problems({ publish: { topic: 't', interval_ms: 'soon', qos: 3 }, devices: [{ id: 'a' }, { idd: 'b' }], extra: 1 })).toEqual([
       'devices[1].idd: unknown key `idd` (did you mean `id`?)',
       'extra: unknown key `extra`',
-      'name: Invalid input: expected string, received undefined, but it is missing', // zod's own words where the schema has none
+      'name: expected a string, but it is missing', // zod's generic words rephrased
       'publish.interval_ms: expected milliseconds, got "soon"',
-      'publish.qos: Too big: expected number to be <=2, got 3',
+      'publish.qos: expected at most 2, got 3',
     ]);
   });
 
   it('a missing key with no typo nearby is reported as missing', () => {
     expect(problems({ name: 'x', publish: { topic: 't' } })).toEqual(['publish.interval_ms: expected milliseconds, but it is missing']);
+  });
+
+  it('checkObject finds unknown keys of a non-strict object schema, with the same typo rule', () => {
+    const attrs = z.object({ latency: z.number(), down_ms: z.number() });
+    expect(checkObject(attrs, { latncy: 1, down: 2 }, 'attributes').map(problemLine)).toEqual([
+      'attributes.latncy: unknown key `latncy` (did you mean `latency`?)',
+      'attributes.down: unknown key `down` (did you mean `down_ms`?)',
+    ]);
+    expect(checkObject(z.object({}), { x: 1 }).map(problemLine)).toEqual(['x: unknown key `x`']);
+    expect(checkObject(attrs, { latency: 1, down_ms: 2 })).toEqual([]);
   });
 
   it('knows the keys of nested, optional and array schemas; orders problems as the document does', () => {

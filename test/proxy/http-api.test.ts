@@ -121,6 +121,11 @@ describe('Toxiproxy-compatible HTTP API', () => {
       { field: 'toxic.attributes.packet_types', message: 'unknown key `packet_types` (did you mean `packet_type`?)' },
       { field: 'toxic.attributes.nth', message: expect.stringMatching(/, got 0$/) },
     ]);
+    const pkt = await call('POST', '/proxies/p3/toxics', { type: 'mqtt_drop', attributes: { packet_type: ['puback', 'pubrell'], probability: 2 } });
+    expect(pkt.json.problems).toEqual([
+      { field: 'toxic.attributes.packet_type[1]', message: expect.stringMatching(/^unknown packet type \(did you mean `pubrel`\?\); expected one of .*, got "pubrell"$/) },
+      { field: 'toxic.attributes.probability', message: 'expected at most 1, got 2' },
+    ]);
     const type = await call('POST', '/proxies/p3/toxics', { type: 'latncy', attributes: { latency: 1 } });
     expect(type.status).toBe(400);
     expect(type.json.problems[0]).toMatchObject({ field: 'toxic.type', message: expect.stringMatching(/^unknown toxic type "latncy" \(did you mean `latency`\?\)/) });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ToxicInput, ToxicSpec } from '../types.ts';
 import { didYouMean } from '../../common/close-match.ts';
-import { knownKeys, problemLine, unknownKeyProblems, zodProblems, type Problem } from '../../common/zod-problems.ts';
+import { checkObject, problemLine, zodProblems, type Problem } from '../../common/zod-problems.ts';
 import { byteToxics } from './byte-toxics.ts';
 import { mqttToxics } from './mqtt-toxics.ts';
 import { proxyToxics } from './proxy-toxics.ts';
@@ -38,7 +38,7 @@ const inputSchema = z.strictObject({
   type: z.string(),
   stream: z.enum(['upstream', 'downstream']).optional(),
   toxicity: z.number().min(0).max(1).optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
+  attributes: z.record(z.string(), z.unknown(), { error: 'expected a mapping of attribute names to values' }).optional(),
 });
 
 /** Every problem with one toxic: its fields, its type (with a close match), its attributes (unknown ones too). */
@@ -55,9 +55,7 @@ export function toxicProblems(input: unknown, where = 'toxic'): Problem[] {
   }
   const attrs = raw.attributes ?? {};
   if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) return out; // reported above
-  out.push(...unknownKeyProblems(attrs, knownKeys(def.schema), `${where}.attributes`));
-  const parsed = def.schema.safeParse(attrs);
-  if (!parsed.success) out.push(...zodProblems(def.schema, attrs, parsed.error.issues, `${where}.attributes`));
+  out.push(...checkObject(def.schema, attrs, `${where}.attributes`));
   return out;
 }
 
