@@ -48,7 +48,12 @@ export function exitCodeFor(results: readonly CheckResult[]): ExitCode {
   return v === 'invalid' ? EXIT.violations : v === 'unknown' ? EXIT.inconclusive : EXIT.ok;
 }
 
-export interface FleetCheckOutput { lines: string[]; exitCode: ExitCode }
+export interface FleetCheckOutput {
+  lines: string[];
+  exitCode: ExitCode;
+  /** The same, as data (for --json): absent when the file could not be judged. */
+  json?: { file: string; ops: number; version: SpecVersion; results: (CheckResult & ReturnType<typeof verdictOutcome>)[]; summary: ReturnType<typeof summarizeVerdicts> };
+}
 
 /** The whole command without process I/O besides reading the file (tests call it directly). */
 export function fleetCheck(file: string, o: { checkers?: CheckerName[]; version?: SpecVersion; settleMs?: number }): FleetCheckOutput {
@@ -76,7 +81,8 @@ export function fleetCheck(file: string, o: { checkers?: CheckerName[]; version?
   }
   const s = summarizeVerdicts(rs);
   lines.push(s.line);
-  return { lines, exitCode: exitCodeFor(rs) };
+  const results = rs.map((r) => ({ ...r, ...verdictOutcome(r.verdict) }));
+  return { lines, exitCode: exitCodeFor(rs), json: { file, ops: ops.length, version, results, summary: s } };
 }
 
 export function registerCheck(fleet: Command): void {
@@ -89,11 +95,12 @@ export function registerCheck(fleet: Command): void {
       if (!/^[0-9]+$/.test(v)) throw new InvalidArgumentError(`expected whole milliseconds, got "${v}"`);
       return n;
     })
+    .option('--json', 'print the verdicts as JSON (verdict, outcome, counts, undecided reasons, statements, violations, witness)')
     .description('run the guarantee checkers over a saved history (exit 0 all hold, 1 violated, 3 undecided, 2 bad input)')
-    .action((file: string, o: { checkers?: CheckerName[]; version?: SpecVersion; settleMs?: number }) => {
+    .action((file: string, o: { checkers?: CheckerName[]; version?: SpecVersion; settleMs?: number; json?: boolean }) => {
       const out = fleetCheck(file, o);
-      const write = out.exitCode === EXIT.usage ? console.error : console.log;
-      for (const l of out.lines) write(l);
+      if (o.json && out.json !== undefined) console.log(JSON.stringify({ ...out.json, exitCode: out.exitCode }, null, 2));
+      else for (const l of out.lines) (out.exitCode === EXIT.usage ? console.error : console.log)(l);
       if (out.exitCode !== EXIT.ok) process.exitCode = out.exitCode;
     });
 }

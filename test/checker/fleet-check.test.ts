@@ -78,6 +78,17 @@ describe('fleet check', () => {
     expect(out.exitCode).toBe(EXIT.violations);
   });
 
+  it('gives the same verdicts as data for --json', () => {
+    const out = fleetCheck(file(fleetHistory({ lostFrom: ['sensor-2'], level: 5 }).ops), { checkers: ['qos1-at-least-once', 'last-will'] });
+    expect(out.json!.version).toBe('5.0');
+    expect(out.json!.results.map((r) => [r.checker, r.verdict, r.outcome])).toEqual([
+      ['qos1-at-least-once', 'invalid', 'failed'], ['last-will', 'nothing-to-check', 'not-applicable'],
+    ]);
+    expect(out.json!.results[0].violations![0].statements).toEqual([{ version: '5.0', id: 'MQTT-4.5.0-1' }]);
+    expect(out.json!.summary.verdict).toBe('invalid');
+    expect(JSON.parse(JSON.stringify(out.json)).results[0].witness.length).toBeGreaterThan(0);
+  });
+
   it('bad files are exit 2 with one line naming the file', () => {
     for (const [f, why] of [[join(tmp, 'missing.jsonl'), /no such file/], [file('{"index":0}\n'), /line 1: not an op/], [file('nope\n'), /line 1: not JSON/], [file(''), /empty/]] as const) {
       const out = fleetCheck(f, {});
