@@ -7,3 +7,4 @@ export * from './outcome.ts';
 export * from './redact.ts';
 export * from './close-match.ts';
 export * from './zod-problems.ts';
+export * from './scheduler.ts';

@@ -147,6 +147,24 @@ export class WorldBase extends World<Record<string, unknown>> {
     if (why) throw new NotApplicableError(`${why} (MQTT ${level === 5 ? '5.0' : '3.1.1'})`);
   }
 
+  /** Clients that sent a raw CONNECT without a user name (raw bytes cannot carry the target's credentials). */
+  protected readonly rawConnects = new Set<string>();
+
+  /**
+   * A raw CONNECT without credentials refused for authentication by a target that requires
+   * credentials: the harness could not say what the scenario meant to, so it is inconclusive.
+   */
+  private refusedRawConnect(): string | undefined {
+    if (this.run.config.username === undefined) return undefined;
+    for (const e of this.trace.entries) {
+      const p = e.packet;
+      if (e.direction === 'received' && p?.type === 'connack' && this.rawConnects.has(e.client) && [4, 5, 0x86, 0x87].includes(p.reasonCode)) {
+        return `${e.client}'s raw CONNECT carries no credentials, and the target refused it for authentication (CONNACK reason code 0x${p.reasonCode.toString(16).padStart(2, '0')}); the target requires the credentials the raw bytes cannot carry`;
+      }
+    }
+    return undefined;
+  }
+
   /** Per client: the subscriptions its steps made and the QoS each SUBACK granted. */
   protected readonly grants = new Map<string, Grant[]>();
 
@@ -188,6 +206,8 @@ export class WorldBase extends World<Record<string, unknown>> {
    */
   async stepFailed(err: Error): Promise<Error | 'skipped'> {
     const run = this.run;
+    const refused = this.refusedRawConnect();
+    if (refused) return this.inconclusive('auth-refused', `${refused}\n${err.message}`);
     const c = await classifyFailure(err, {
       stepStatements: this.account.stepStatements,
       advisoryFor: (st) => this.account.advisoryFor(st),
