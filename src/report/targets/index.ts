@@ -1,0 +1,15 @@
+import { aedes } from './aedes.ts';
+import { embedded } from './embedded.ts';
+import { mosquitto } from './mosquitto.ts';
+import { rabbitmq } from './rabbitmq.ts';
+import type { TargetLauncher } from './types.ts';
+
+export { TargetUnavailable, type RunningTarget, type TargetLauncher } from './types.ts';
+export { freePort, waitForPort } from './process-util.ts';
+
+/** Every broker this machine can start without Docker, in matrix order. */
+export const LAUNCHERS: readonly TargetLauncher[] = [embedded, mosquitto, aedes, rabbitmq];
+
+export function findLauncher(name: string): TargetLauncher | undefined {
+  return LAUNCHERS.find((l) => l.name === name);
+}
