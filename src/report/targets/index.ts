@@ -4,6 +4,7 @@ import { mosquitto } from './mosquitto.ts';
 import { rabbitmq } from './rabbitmq.ts';
 import type { TargetLauncher } from './types.ts';
 
+export { aedes, embedded, mosquitto, rabbitmq };
 export { TargetUnavailable, type RunningTarget, type TargetLauncher } from './types.ts';
 export { freePort, waitForPort } from './process-util.ts';
 

@@ -1,0 +1,64 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The full text of each normative statement, read from the standards in the shared spec folder
+ * (default ../shared/spec, or MQTT_SPEC_DIR): Appendix B's statement table of each standard, and
+ * for 5.0 also mqtt-5.0-statements.md. Appendix B's typos are mapped to the registry's IDs.
+ * A statement whose text cannot be found is absent from the map: pages then show the registry's
+ * summary and say so.
+ */
+export interface SpecTexts {
+  dir: string;
+  /** `${version}|${id}` → full text. */
+  texts: Map<string, string>;
+  /** Files that were missing. */
+  missing: string[];
+}
+
+/** Appendix B spellings that differ from the registry's IDs. */
+const ALIASES: Record<string, Record<string, string>> = {
+  '3.1.1': { 'MQTT-3.1.2.7': 'MQTT-3.1.2-7', 'MQTT-3-8.3-4': 'MQTT-3.8.3-4' },
+  '5.0': { 'MQTT-4.2.0-1': 'MQTT-4.2-1' },
+};
+
+const clean = (t: string): string =>
+  t.replace(/<br\s*\/?>/gi, ' ').replace(/\\\|/g, '|').replace(/\s+/g, ' ').trim();
+
+function appendixRows(md: string, version: string, into: Map<string, string>): void {
+  for (const m of md.matchAll(/^\|\s*\[(MQTT-[^\]]+)\]\s*\|(.*)\|\s*$/gm)) {
+    const id = ALIASES[version]?.[m[1]!] ?? m[1]!;
+    const key = `${version}|${id}`;
+    if (!into.has(key)) into.set(key, clean(m[2]!));
+  }
+}
+
+function headedStatements(md: string, version: string, into: Map<string, string>): void {
+  const parts = md.split(/^## (MQTT-\S+)\s*$/m);
+  for (let i = 1; i + 1 < parts.length; i += 2) {
+    const id = ALIASES[version]?.[parts[i]!] ?? parts[i]!;
+    const text = clean(parts[i + 1]!.split(/^#/m)[0]!);
+    if (text) into.set(`${version}|${id}`, text);
+  }
+}
+
+export function defaultSpecDir(): string {
+  return process.env.MQTT_SPEC_DIR || join(process.cwd(), '..', 'shared', 'spec');
+}
+
+export function loadSpecTexts(dir = defaultSpecDir()): SpecTexts {
+  const texts = new Map<string, string>();
+  const missing: string[] = [];
+  const read = (f: string): string | undefined => {
+    const p = join(dir, f);
+    if (!existsSync(p)) { missing.push(p); return undefined; }
+    return readFileSync(p, 'utf8');
+  };
+  const s5 = read('mqtt-5.0-statements.md');
+  if (s5) headedStatements(s5, '5.0', texts);
+  const v5 = read('mqtt-v5.0.md');
+  if (v5) appendixRows(v5, '5.0', texts);
+  const v3 = read('mqtt-v3.1.1-os.md');
+  if (v3) appendixRows(v3, '3.1.1', texts);
+  return { dir, texts, missing };
+}
