@@ -14,7 +14,8 @@ export interface ReportOptions {
   out: string;
   /** Column headings for runs whose report names no broker (the i-th label for the i-th run). */
   labels?: readonly string[];
-  baselines?: readonly string[];
+  /** The i-th baseline judges the i-th run; an undefined entry leaves that run unjudged. */
+  baselines?: ReadonlyArray<string | undefined>;
   update?: boolean;
   record?: boolean;
   /** JUnit XML of the comparison (with several baselines: one file each, "-r2" etc. before the extension). */
@@ -41,11 +42,12 @@ export function generateReport(o: ReportOptions): ReportOutcome {
   });
   const baselines = o.baselines ?? [];
   if (baselines.length > runs.length) throw new Error(`${baselines.length} baselines for ${runs.length} run(s): give one --baseline per run, in the same order`);
-  const ratchets = baselines.map((b, i) => ratchet(b, runs[i]!, { update: o.update, record: o.record, broker: runs[i]!.label }));
-  ratchets.forEach((r, i) => {
+  const judged = baselines.flatMap((b, i) => (b ? [{ i, r: ratchet(b, runs[i]!, { update: o.update, record: o.record, broker: runs[i]!.label }) }] : []));
+  const ratchets = judged.map((j) => j.r);
+  judged.forEach(({ i, r }, n) => {
     log(formatRatchet(r));
     if (o.junit) {
-      const p = junitPath(o.junit, i, ratchets.length);
+      const p = junitPath(o.junit, n, ratchets.length);
       mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, renderJudgedJunit(`${runs[i]!.label} against ${r.baseline}`, r.judged));
       log(`  ${p}: ${r.judged.length} scenarios judged, ${r.newFailures.length} new failure(s)`);

@@ -155,9 +155,10 @@ export function normalizeRun(data: unknown, id: string, source: string): RunData
   };
 }
 
-/** Same broker (name and version), for the diff page; without a broker name, the same target minus ports. */
+/**
+ * Same broker, for the diff page: the same column heading (broker name and version, or the
+ * --label given; a report without either is headed by its target URL, port included).
+ */
 export function sameBroker(a: RunData, b: RunData): boolean {
-  if (a.broker?.name || b.broker?.name) return a.broker?.name === b.broker?.name && a.broker?.version === b.broker?.version;
-  const strip = (t: string): string => t.replace(/:\d+/g, '');
-  return strip(a.target) === strip(b.target);
+  return a.label === b.label;
 }

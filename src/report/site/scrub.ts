@@ -10,7 +10,7 @@ import { redactValue, scrubSecrets } from '../../common/redact.ts';
  * - the password bytes of every CONNECT hex dump in a packet trace are replaced by `**`.
  */
 const URL_PW = /\b([a-z][a-z0-9+.-]*:\/\/[^/@:\s"'<>]*):([^@/\s"'<>]+)@/gi;
-const FIELD = /\b(password|authenticationData|authentication_data|auth_data)(=|":\s*|:\s*)("([^"\\]*)"|<[0-9a-f]*>|(?!<redacted)[^\s,}\]]+)/gi;
+const FIELD = /\b(password|authenticationData|authentication_data|auth_data)(=|":\s*)("([^"\\]*)"|<[0-9a-f]*>|(?!<redacted)[^\s,}\]]+)/gi;
 
 /** Secrets visible in a text: URL passwords and password / authentication data fields. */
 export function findSecrets(text: string): Set<string> {
@@ -87,8 +87,13 @@ export function connectPasswordOffset(b: readonly number[]): number | undefined 
 
 /** A deep copy of a parsed report with every string scrubbed. */
 export function scrubReport<T>(data: T, extraSecrets: Iterable<string | undefined> = []): T {
-  const raw = JSON.stringify(data);
-  const secrets = new Set<string>([...findSecrets(raw)].filter((s) => s.length >= 3));
+  const secrets = new Set<string>();
+  const collect = (v: unknown): void => {
+    if (typeof v === 'string') { for (const s of findSecrets(v)) if (s.length >= 3) secrets.add(s); }
+    else if (Array.isArray(v)) v.forEach(collect);
+    else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+  };
+  collect(data);
   for (const s of extraSecrets) if (s && s.length >= 3) secrets.add(s);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return scrubText(v, secrets);
