@@ -1,17 +1,18 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureDebianPackage, freePort, run, startChild, waitForPort } from './process-util.ts';
 import { TargetUnavailable, type RunningTarget, type TargetLauncher } from './types.ts';
 
 const SERVER = '/usr/sbin/rabbitmq-server';
-const CTL = '/usr/sbin/rabbitmqctl';
-const PLUGINS = '/usr/sbin/rabbitmq-plugins';
+/** As root, Debian's wrappers (they switch to the rabbitmq user); as anyone else, the scripts they wrap. */
+const bin = (name: string): string => (process.getuid?.() === 0 ? `/usr/sbin/${name}` : `/usr/lib/rabbitmq/bin/${name}`);
 
 /**
  * Debian's RabbitMQ 3.10 with the rabbitmq_mqtt plugin (MQTT 3.1.1 only), as a throw-away node:
  * its own node name, free AMQP / distribution / MQTT ports on 127.0.0.1, management off, and
- * every file in a world-writable temp dir (Debian's wrapper switches to the rabbitmq user).
+ * every file in a world-writable temp dir (as root, Debian's wrapper switches to the rabbitmq user;
+ * as another user the wrapped scripts run as that user, with the Erlang cookie in its HOME).
  * Anonymous MQTT connections log in as guest (allowed from loopback only).
  */
 export const rabbitmq: TargetLauncher = {
@@ -19,9 +20,7 @@ export const rabbitmq: TargetLauncher = {
   description: 'Debian RabbitMQ 3.10 + rabbitmq_mqtt on free loopback ports (temp node)',
   async start(log = () => {}): Promise<RunningTarget> {
     ensureDebianPackage(SERVER, 'rabbitmq-server', log);
-    if (process.getuid?.() !== 0) {
-      throw new TargetUnavailable(`${SERVER} must be started as root: Debian's wrapper switches to the rabbitmq user (run as root, or start RabbitMQ yourself and set MQTT_BROKER_URL)`);
-    }
+    if (!existsSync(bin('rabbitmq-server'))) throw new TargetUnavailable(`${bin('rabbitmq-server')} is missing (apt-get install -y rabbitmq-server)`);
     const [amqp, dist, mqtt] = [await freePort(), await freePort(), await freePort()];
     const dir = mkdtempSync(join(tmpdir(), 'mh-rabbit-'));
     chmodSync(dir, 0o777);
@@ -57,16 +56,16 @@ export const rabbitmq: TargetLauncher = {
     writeFileSync(join(dir, 'advanced.config'), '[].\n');
     writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
     for (const f of ['rabbitmq.conf', 'advanced.config', 'enabled_plugins']) chmodSync(join(dir, f), 0o666);
-    const en = run(PLUGINS, ['--offline', 'enable', 'rabbitmq_mqtt'], { env, timeoutMs: 120_000 });
+    const en = run(bin('rabbitmq-plugins'), ['--offline', 'enable', 'rabbitmq_mqtt'], { env, timeoutMs: 120_000 });
     if (en.status !== 0) {
       // The plugin file is all the offline command writes; write it ourselves if the CLI could not.
       log(`rabbitmq-plugins --offline enable rabbitmq_mqtt exited ${en.status}; writing enabled_plugins directly`);
       writeFileSync(join(dir, 'enabled_plugins'), '[rabbitmq_mqtt].\n');
     }
     log(`starting RabbitMQ node ${node} (MQTT port ${mqtt}; up to 90 s)`);
-    const proc = startChild(SERVER, [], { env, cwd: dir });
+    const proc = startChild(bin('rabbitmq-server'), [], { env, cwd: dir });
     const stopNode = async (): Promise<void> => {
-      run(CTL, ['-n', node, 'stop'], { env, timeoutMs: 60_000 });
+      run(bin('rabbitmqctl'), ['-n', node, 'stop'], { env, timeoutMs: 60_000 });
       await proc.stop(15_000);
     };
     try {
@@ -77,7 +76,7 @@ export const rabbitmq: TargetLauncher = {
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`${(e as Error).message}\n${out}`);
     }
-    const v = run(CTL, ['-n', node, 'version'], { env, timeoutMs: 60_000 });
+    const v = run(bin('rabbitmqctl'), ['-n', node, 'version'], { env, timeoutMs: 60_000 });
     const version = /^\d+\.\d+\.\d+/.exec(v.output.trim())?.[0] ?? '3.10';
     let stopped = false;
     return {
