@@ -42,7 +42,7 @@ export function buildSite(runs: readonly RunData[], opts: SiteOptions): SiteResu
     files++;
     return Buffer.byteLength(text);
   };
-  const indexBytes = write('index.html', renderMatrix(runs, rows, { generatedAt, diffs: diffs.length, ratchet: opts.ratchet?.line }));
+  const indexBytes = write('index.html', renderMatrix(runs, rows, { generatedAt, diffs: diffs.length, ratchet: opts.ratchet?.line, sections: spec.sections }));
   write('summary.html', renderSummary(runs, rows));
   write('diff.html', renderDiffs(runs, diffs));
   for (const r of rows) write(statementHref(r.version, r.id), renderStatement(r, runs, spec.dir));

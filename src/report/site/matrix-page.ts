@@ -41,7 +41,7 @@ function statementRow(r: Row, runs: readonly RunData[]): string {
     `<td><a href="${href}">${esc(r.id)}</a></td><td>${esc(r.level)}</td><td class="t" title="${esc(r.text ?? r.summary)}">${esc(r.summary)}</td>${cells}</tr>`;
 }
 
-export function renderMatrix(runs: readonly RunData[], rows: readonly Row[], opts: { generatedAt: string; diffs: number; ratchet?: string }): string {
+export function renderMatrix(runs: readonly RunData[], rows: readonly Row[], opts: { generatedAt: string; diffs: number; ratchet?: string; sections?: ReadonlyMap<string, string> }): string {
   const out: string[] = [];
   let chKey = '', secKey = '';
   for (let i = 0; i < rows.length; i++) {
@@ -55,7 +55,7 @@ export function renderMatrix(runs: readonly RunData[], rows: readonly Row[], opt
     if (sec !== secKey) {
       secKey = sec;
       const inSec = rows.filter((x) => x.version === r.version && x.section === r.section);
-      out.push(`<tr class="sec"><th colspan="3">${esc(r.section)} <span class="muted">(${inSec.length})</span></th>${runs.map((_, c) => `<td>${countBadges(counts(inSec, c))}</td>`).join('')}</tr>`);
+      out.push(`<tr class="sec"><th colspan="3">${esc(r.section)} ${esc(opts.sections?.get(sec) ?? opts.sections?.get(sec.replace(/(\.0)+$/, '')) ?? '')} <span class="muted">(${inSec.length})</span></th>${runs.map((_, c) => `<td>${countBadges(counts(inSec, c))}</td>`).join('')}</tr>`);
     }
     out.push(statementRow(r, runs));
   }

@@ -12,8 +12,21 @@ export interface SpecTexts {
   dir: string;
   /** `${version}|${id}` → full text. */
   texts: Map<string, string>;
+  /** `${version}|${section}` → the section's title, e.g. "3.1" → "CONNECT – Connection Request". */
+  sections: Map<string, string>;
   /** Files that were missing. */
   missing: string[];
+}
+
+/** Section titles from the table of contents ("3.1 CONNECT – … ...... 30") and the headings. */
+function sectionTitles(md: string, version: string, into: Map<string, string>): void {
+  const toc = /^(\d+(?:\.\d+)+)\s+(.+?)\s*\.{4,}\s*\d+\s*$/;
+  const heading = /^#+\s+(?:\d+\s+)?\**\s*(\d+(?:\.\d+)+)\s+([^*]+?)\**\s*$/;
+  for (const line of md.split('\n')) {
+    const m = toc.exec(line) ?? heading.exec(line);
+    const key = m ? `${version}|${m[1]}` : '';
+    if (m && !into.has(key) && m[2]!.length < 90) into.set(key, m[2]!.replace(/\*+/g, '').trim());
+  }
 }
 
 /** Appendix B spellings that differ from the registry's IDs. */
@@ -48,6 +61,7 @@ export function defaultSpecDir(): string {
 
 export function loadSpecTexts(dir = defaultSpecDir()): SpecTexts {
   const texts = new Map<string, string>();
+  const sections = new Map<string, string>();
   const missing: string[] = [];
   const read = (f: string): string | undefined => {
     const p = join(dir, f);
@@ -57,8 +71,8 @@ export function loadSpecTexts(dir = defaultSpecDir()): SpecTexts {
   const s5 = read('mqtt-5.0-statements.md');
   if (s5) headedStatements(s5, '5.0', texts);
   const v5 = read('mqtt-v5.0.md');
-  if (v5) appendixRows(v5, '5.0', texts);
+  if (v5) { appendixRows(v5, '5.0', texts); sectionTitles(v5, '5.0', sections); }
   const v3 = read('mqtt-v3.1.1-os.md');
-  if (v3) appendixRows(v3, '3.1.1', texts);
-  return { dir, texts, missing };
+  if (v3) { appendixRows(v3, '3.1.1', texts); sectionTitles(v3, '3.1.1', sections); }
+  return { dir, texts, sections, missing };
 }
