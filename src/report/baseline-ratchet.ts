@@ -7,10 +7,13 @@ import { entriesOf, entryKey, failuresOf, loadBaseline, recordBaseline, writeBas
  * - new failure: a scenario failed that the baseline does not list → the ratchet breaks (exit 1);
  * - fixed: a listed scenario passed or was not applicable, or no longer ran → reported; --update removes it;
  * - reproduced: a listed scenario failed again;
- * - undecided: a listed scenario was inconclusive or advisory: nothing is concluded, the entry stays.
- * A run that was inconclusive as a whole cannot be judged (exit 3).
+ * - undecided: a listed scenario was inconclusive or advisory: nothing is concluded, the entry stays;
+ * - inconclusive: an unlisted scenario was inconclusive: reported (JUnit: skipped), never a failure.
+ * A run that decided nothing (the target unreachable, TLS or credentials refused, or every
+ * scenario inconclusive) cannot be judged (exit 3); a run where only some scenarios were
+ * inconclusive is judged on the rest.
  */
-export type Judgement = 'new-failure' | 'fixed' | 'reproduced' | 'undecided' | 'ok';
+export type Judgement = 'new-failure' | 'fixed' | 'reproduced' | 'undecided' | 'inconclusive' | 'ok';
 
 export interface JudgedScenario {
   key: string;
@@ -42,6 +45,7 @@ export function judgeRun(expected: readonly BaselineEntry[], outcomes: readonly 
       return { ...base, judgement: 'undecided', ok: true, message: `expected to fail, but this run was ${k}${outcome.detail ? `: ${outcome.detail.split('\n')[0]}` : ''}; the entry stays` };
     }
     if (k === 'failed') return { ...base, judgement: 'new-failure', ok: false, message: `NEW FAILURE [${entry.statements.join(' ')}]\n${entry.evidence}` };
+    if (k === 'inconclusive') return { ...base, judgement: 'inconclusive', ok: true, message: `inconclusive${outcome.cause ? ` (${outcome.cause})` : ''}: ${(outcome.detail ?? '').split('\n')[0]}` };
     return { ...base, judgement: 'ok', ok: true, message: k };
   });
   for (const f of expected) {
@@ -68,6 +72,7 @@ export function renderJudgedJunit(suite: string, judged: readonly JudgedScenario
   for (const j of judged) {
     const head = `    <testcase classname="${xml(j.feature)}" name="${xml(`${j.scenario} (MQTT ${j.version})`)}" time="${seconds(j.durationMs)}"`;
     if (!j.ok) lines.push(`${head}>`, `      <failure message="${xml(j.message.split('\n')[0]!)}">${xml(j.message)}</failure>`, '    </testcase>');
+    else if (j.judgement === 'inconclusive') lines.push(`${head}>`, `      <skipped message="${xml(j.message.split('\n')[0]!)}"/>`, '    </testcase>');
     else if (j.judgement === 'fixed' || j.judgement === 'undecided') lines.push(`${head}>`, `      <system-out>${xml(j.message)}</system-out>`, '    </testcase>');
     else lines.push(`${head}/>`);
   }
@@ -84,6 +89,8 @@ export interface RatchetResult {
   fixed: JudgedScenario[];
   reproduced: number;
   undecided: JudgedScenario[];
+  /** Unlisted scenarios that were inconclusive (harness or target trouble; never failures). */
+  inconclusiveScenarios: JudgedScenario[];
   /** The run as a whole was inconclusive: nothing could be judged. */
   inconclusive?: string;
   /** What --update / --record wrote, if anything. */
@@ -101,7 +108,7 @@ export interface RatchetOptions {
 }
 
 /** Judges one run's scenario results against a baseline file, optionally shrinking or recording it. */
-export function ratchet(baselinePath: string, run: { source: string; label: string; outcome?: string; inconclusive?: { cause?: string; message?: string }; scenarios: readonly JudgedOutcome[] }, opts: RatchetOptions = {}): RatchetResult {
+export function ratchet(baselinePath: string, run: { source: string; label: string; outcome?: string; inconclusive?: { cause?: string; message?: string }; scenarios: ReadonlyArray<JudgedOutcome & { cause?: string }> }, opts: RatchetOptions = {}): RatchetResult {
   const file: BaselineFile = opts.record && !existsSync(baselinePath) ? { broker: opts.broker ?? run.label, failures: [] } : loadBaseline(baselinePath);
   const judged = judgeRun(file.failures, run.scenarios);
   const result: RatchetResult = {
@@ -110,9 +117,12 @@ export function ratchet(baselinePath: string, run: { source: string; label: stri
     fixed: judged.filter((j) => j.judgement === 'fixed'),
     reproduced: judged.filter((j) => j.judgement === 'reproduced').length,
     undecided: judged.filter((j) => j.judgement === 'undecided'),
+    inconclusiveScenarios: judged.filter((j) => j.judgement === 'inconclusive'),
     exit: EXIT.ok,
   };
-  if (run.outcome === 'inconclusive') {
+  const nothingDecided = run.scenarios.length === 0 || run.scenarios.every((s) => s.kind === 'inconclusive') ||
+    (run.outcome === 'inconclusive' && ['unreachable', 'tls', 'auth-refused'].includes(run.inconclusive?.cause ?? ''));
+  if (nothingDecided) {
     result.inconclusive = `${run.inconclusive?.cause ?? 'inconclusive'}${run.inconclusive?.message ? `: ${run.inconclusive.message}` : ''}`;
     result.exit = EXIT.inconclusive;
     return result; // never rewrite a baseline from a run that decided nothing
@@ -142,7 +152,9 @@ export function formatRatchet(r: RatchetResult): string {
   for (const j of r.newFailures) lines.push(`  + NEW FAILURE  ${j.key}\n      ${j.message.split('\n').slice(1, 7).join('\n      ')}`);
   for (const j of r.fixed) lines.push(`  - FIXED        ${j.key}${r.wrote ? '' : ' (run with --update to remove it from the baseline)'}`);
   for (const j of r.undecided) lines.push(`  ? UNDECIDED    ${j.key}: ${j.message.split('\n')[0]}`);
-  lines.push(`  ${r.reproduced} expected failure(s) reproduced, ${r.newFailures.length} new, ${r.fixed.length} fixed, ${r.undecided.length} undecided` +
+  for (const j of r.inconclusiveScenarios.slice(0, 10)) lines.push(`  ? INCONCLUSIVE ${j.key}: ${j.message.split('\n')[0]}`);
+  if (r.inconclusiveScenarios.length > 10) lines.push(`  ? … ${r.inconclusiveScenarios.length - 10} more inconclusive scenario(s) (see the site)`);
+  lines.push(`  ${r.reproduced} expected failure(s) reproduced, ${r.newFailures.length} new, ${r.fixed.length} fixed, ${r.undecided.length} undecided, ${r.inconclusiveScenarios.length} inconclusive` +
     `${r.newFailures.length ? ' — the ratchet is BROKEN' : ' — the ratchet holds'}`);
   if (r.wrote) lines.push(`  ${r.wrote}`);
   return lines.join('\n');

@@ -80,6 +80,8 @@ export interface JudgedOutcome {
   statementIds: string[];
   /** One of the five outcome words. */
   kind: string;
+  /** Why an inconclusive scenario was inconclusive. */
+  cause?: string;
   detail?: string;
   trace?: string;
   durationMs?: number;

@@ -49,6 +49,12 @@ describe('baseline (ratchet) files', () => {
     const before = readFileSync(file, 'utf8');
     const r3 = ratchet(file, { ...run, outcome: 'inconclusive', inconclusive: { cause: 'unreachable' } }, { update: true });
     expect([r3.exit, readFileSync(file, 'utf8')]).toEqual([3, before]);
+    const allInc = ratchet(file, { ...run, scenarios: run.scenarios.map((s) => ({ ...s, kind: 'inconclusive' })) }, { update: true });
+    expect([allInc.exit, readFileSync(file, 'utf8')]).toEqual([3, before]);
+    // Some scenarios inconclusive (e.g. the target went down late): the rest is judged, the new failure still breaks it.
+    const some = ratchet(file, { ...run, outcome: 'inconclusive', inconclusive: { cause: 'target-down' }, scenarios: [...run.scenarios, o('newer', 'failed', 'x'), o('late', 'inconclusive', 'target down')] });
+    expect([some.exit, some.inconclusiveScenarios.map((j) => j.scenario)]).toEqual([1, ['late']]);
+    expect(renderJudgedJunit('m', some.judged)).toMatch(/name="late \(MQTT 5\.0\)"[^>]*>\s*<skipped message="inconclusive: target down"/);
   });
   it('names every schema problem of a file in one error, with a close match for a misspelt key', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mh-base-'));
