@@ -29,12 +29,12 @@ body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 16px 3
 h1{font-size:20px;margin:12px 0 4px}h2{font-size:17px;margin:20px 0 6px}h3{font-size:15px;margin:14px 0 4px}
 a{color:#0b57d0}nav{margin:6px 0 10px}nav a{margin-right:14px}
 table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:1px 6px;vertical-align:top}
-thead th{position:sticky;top:0;background:#f5f5f5;z-index:1}
+thead th{position:sticky;top:0;background:#f5f5f5;z-index:1}th.run{max-width:15em;font-size:13px}th.run .muted{font-size:11px;font-weight:400}
 .vp{background:#c8e6c9}.vf{background:#ffcdd2;font-weight:600}.vn{background:#eeeeee;color:#555}.va{background:#ffe0b2}.vi{background:#e1bee7}.vu{background:#fff;color:#999}
 td.c{text-align:center;white-space:nowrap;min-width:4em}td.c a{color:inherit;text-decoration:none;display:block}
 tr.ch th{background:#37474f;color:#fff;text-align:left}tr.sec th{background:#eceff1;text-align:left;font-weight:600}
 tr.sec td{background:#eceff1;font-size:12px;white-space:nowrap}
-tr.st td:first-child{white-space:nowrap}td.t{max-width:40em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+tr.st td:first-child,tr.st td:nth-child(2){white-space:nowrap}td.t{max-width:28em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .b{display:inline-block;padding:0 4px;margin:0 1px;border-radius:3px}
 pre{background:#fafafa;border:1px solid #e0e0e0;padding:6px;overflow:auto;font-size:12px;max-height:40em}
 .muted{color:#666;font-size:12px}.run{border-left:4px solid #90a4ae;padding-left:10px;margin:14px 0}

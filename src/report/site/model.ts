@@ -33,6 +33,8 @@ export interface RunScenario {
   detail?: string;
   trace?: string;
   durationMs?: number;
+  /** Schema 2: what the scenario concluded about each statement, and the deciding step. */
+  checks: Array<{ version?: string; id: string; outcome: ScenarioKind; step?: string }>;
 }
 
 export interface RunData {
@@ -132,6 +134,10 @@ export function normalizeRun(data: unknown, id: string, source: string): RunData
       detail: str(s.detail),
       trace: str(s.trace),
       durationMs: typeof s.durationMs === 'number' ? s.durationMs : undefined,
+      checks: arr(s.checks).map((y) => {
+        const c = obj(y);
+        return { version: str(c.version), id: str(c.id) ?? '', outcome: scenarioKind(c.outcome), step: str(c.step) };
+      }).filter((c) => c.id),
     };
   });
   const findings = arr(d.findings).map((x) => {

@@ -16,12 +16,19 @@ function splitDetail(s: RunScenario): { evidence?: string; trace?: string } {
 }
 
 const cites = (s: RunScenario, row: Row): boolean =>
-  s.version === row.version && (s.statementIds.includes(row.id) || (s.step?.statements ?? []).includes(row.id));
+  s.version === row.version && (s.statementIds.includes(row.id) || (s.step?.statements ?? []).includes(row.id) || s.checks.some((c) => c.id === row.id));
+
+/** What the scenario concluded about this statement (schema 2 checks), if it says. */
+const checkOf = (s: RunScenario, row: Row): RunScenario['checks'][number] | undefined =>
+  s.checks.find((c) => c.id === row.id && (c.version === undefined || c.version === row.version));
 
 function scenarioBlock(s: RunScenario, row: Row): string {
   const { evidence, trace } = splitDetail(s);
   const decides = s.step?.statements?.includes(row.id);
-  const parts = [`<h4>${badge(s.kind)} ${esc(s.name)} <span class="muted">${esc(s.where)}${s.durationMs !== undefined ? `, ${Math.round(s.durationMs)} ms` : ''}</span></h4>`];
+  const check = checkOf(s, row);
+  const forThis = check && check.outcome !== s.kind
+    ? ` <span class="muted">(scenario ${esc(s.kind)}; for ${esc(row.id)}: ${esc(check.outcome)}${check.step ? `, decided by <code>${esc(check.step)}</code>` : ''})</span>` : '';
+  const parts = [`<h4>${badge(check?.outcome ?? s.kind)} ${esc(s.name)} <span class="muted">${esc(s.where)}${s.durationMs !== undefined ? `, ${Math.round(s.durationMs)} ms` : ''}</span>${forThis}</h4>`];
   if (s.cause) parts.push(`<p>Cause: <b>${esc(s.cause)}</b></p>`);
   if (s.step) parts.push(`<p>${s.kind === 'failed' ? 'Failing step' : 'Step'}: <code>${esc(s.step.text)}</code>${s.step.line ? ` <span class="muted">line ${s.step.line}</span>` : ''}` +
     `${s.step.statements?.length ? ` <span class="muted">checks ${esc(s.step.statements.join(', '))}${decides === false ? ' (not this statement)' : ''}</span>` : ''}</p>`);
