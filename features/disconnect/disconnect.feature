@@ -27,12 +27,14 @@ Feature: DISCONNECT in both directions
       | e8 00 |
 
   @v5 @MQTT-3.1.4-3 @MQTT-3.14.2-1 @MQTT-3.14.2-2 @MQTT-3.14.4-1 @MQTT-3.14.4-2 @MQTT-4.13.2-1
-  Scenario: the server sends DISCONNECT 0x8E to a connection whose session is taken over, then nothing more, and closes it
+  Scenario: a connection whose session is taken over is closed; a DISCONNECT before the close says 0x8E and nothing follows it
     Given client "A" connected with client id "same"
     When client "B" connected with client id "same"
-    Then "A" receives DISCONNECT reason code 0x8E within 2 s
-    And the connection of "A" is closed within 2 s
-    And "A" receives nothing for 100 ms
+    # The DISCONNECT is what the server "sends" (3.1.4-3); only closing is a MUST. What a DISCONNECT
+    # must carry, and that nothing follows it, can only be checked when one was sent.
+    # checks MQTT-3.1.4-3
+    # checks if sent MQTT-3.14.2-1, MQTT-3.14.2-2, MQTT-3.14.4-1, MQTT-3.14.4-2, MQTT-4.13.2-1
+    Then the connection of "A" is closed within 2 s, with reason code 0x8E if the broker sends one
 
   @v5 @MQTT-3.14.0-1
   Scenario: no DISCONNECT is sent to a client whose CONNECT is refused

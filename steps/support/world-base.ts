@@ -9,10 +9,13 @@ import {
   MEDIA_CAPABILITIES, MEDIA_VERDICT, TRACE_HEADING, interpretTags, pickleTagRefs,
   type VerdictAttachment,
 } from '../../src/report/index.ts';
-import type { SpecVersion, Statement } from '../../src/spec/index.ts';
+import { findStatement, type SpecVersion, type Statement } from '../../src/spec/index.ts';
 import { hashString } from '../../src/common/index.ts';
-import { runState, type RunState } from './run-state.ts';
+import { runState, targetAlive, type RunState } from './run-state.ts';
 import { DELIBERATE_LIMIT_STEP, NotApplicableError, packetNeeds, patternNeeds } from './capability-guard.ts';
+import { ScenarioAccount } from './scenario-account.ts';
+import { ViolationError, classifyFailure } from './failure-classes.ts';
+import { MEDIA_SCENARIO } from '../../src/report/index.ts';
 
 const CAPABILITIES: readonly CapabilityName[] = [
   'qos1', 'qos2', 'retain', 'wildcardSubscriptions', 'sharedSubscriptions', 'subscriptionIdentifiers', 'topicAliases',
@@ -46,6 +49,10 @@ export class WorldBase extends World<Record<string, unknown>> {
   protected readonly lastPacketId = new Map<string, number>();
   protected idPrefix = '';
   protected topicPrefix = '';
+  /** Which statements each step checks and what each concluded (scenario-account.ts). */
+  account = new ScenarioAccount('5.0', [], false);
+  /** "features/x.feature:12 name", for findings. */
+  private scenarioLabel = '';
 
   constructor(options: IWorldOptions<Record<string, unknown>>) {
     super(options);
@@ -73,10 +80,16 @@ export class WorldBase extends World<Record<string, unknown>> {
   /** Reads the scenario's tags and sets prefixes; returns 'skipped' when not applicable. */
   async begin(pickle: messages.Pickle, doc: messages.GherkinDocument): Promise<'skipped' | undefined> {
     const run = this.run;
+    this.trace.addSecrets([run.config.password, run.config.password2]);
     const tags = interpretTags(pickleTagRefs(pickle, doc), `${pickle.uri} "${pickle.name}"`);
     this.version = tags.version;
     this.statements = tags.statements;
     this.advisory = tags.advisory;
+    this.account = ScenarioAccount.plan(pickle, doc, tags.version, tags.statements, tags.advisory);
+    this.scenarioLabel = `${pickle.uri} "${pickle.name}"`;
+    if (run.down) {
+      return this.inconclusive('target-down', `the target stopped answering after ${run.down.after}; this scenario was not run`);
+    }
     this.guardCapabilities = !pickle.steps.some((s) => DELIBERATE_LIMIT_STEP.test(s.text));
     const seq = (run.scenarioSeq++).toString(36);
     this.idPrefix = `${run.config.clientIdPrefix}m${run.runTag}${seq}`;
@@ -125,7 +138,48 @@ export class WorldBase extends World<Record<string, unknown>> {
     if (why) throw new NotApplicableError(`${why} (MQTT ${level === 5 ? '5.0' : '3.1.1'})`);
   }
 
+  /** Declares the statements the running step checks (it then counts as a checking step). */
+  checks(ids: readonly string[]): void {
+    this.account.declare(ids);
+  }
+
+  /** Ends the scenario as inconclusive (reported to cucumber as skipped), with the cause. */
+  inconclusive(cause: import('../../src/common/index.ts').InconclusiveCause, message: string): 'skipped' {
+    this.account.stepEnded('inconclusive', { cause, detail: message });
+    this.attach(`Inconclusive (${cause}): ${message}`, 'text/plain');
+    return 'skipped';
+  }
+
+  /**
+   * Sorts a step's error (see failure-classes.ts): returns the error to rethrow for a failed
+   * check, or 'skipped' when the scenario ends advisory or inconclusive.
+   */
+  async stepFailed(err: Error): Promise<Error | 'skipped'> {
+    const run = this.run;
+    const c = await classifyFailure(err, {
+      stepStatements: this.account.stepStatements,
+      advisoryFor: (st) => this.account.advisoryFor(st),
+      targetAlive: () => targetAlive(run),
+    });
+    const detail = err.message;
+    if (c.outcome === 'failed') {
+      this.account.stepEnded('failed', { statements: c.statements, detail });
+      return err;
+    }
+    if (c.outcome === 'advisory') {
+      this.account.stepEnded('advisory', { statements: c.statements, detail });
+      this.advisoryFailed = true;
+      return this.advisoryFailure(err);
+    }
+    if (c.cause === 'target-down' && !run.down) {
+      run.down = { after: run.lastScenario ?? 'the start of the run' };
+      this.account.runFinding = `the broker stopped answering after ${run.down.after} (first noticed in ${this.scenarioLabel})`;
+    }
+    return this.inconclusive(c.cause ?? 'harness-error', detail);
+  }
+
   notApplicable(reason: string): 'skipped' {
+    this.account.stepEnded('not-applicable', { detail: reason });
     const v: VerdictAttachment = { kind: 'not-applicable', reason };
     this.attach(JSON.stringify(v), MEDIA_VERDICT);
     this.attach(`Not applicable: ${reason}`, 'text/plain');
@@ -202,14 +256,17 @@ export class WorldBase extends World<Record<string, unknown>> {
   violationError(): Error | undefined {
     const found = [...this.clients.values()].flatMap((c) => c.unexpectedViolations().map((v) => ({ c, v })));
     if (found.length === 0) return undefined;
-    return new ExpectationError(
+    return new ViolationError(
       found.map(({ c, v }) => `${c.name} received a packet that breaks ${v.violation.statement.id} (MQTT ${v.violation.statement.version}): ${v.violation.message} [${v.hex.slice(0, 64)}]`).join('\n'),
+      [...new Set(found.map(({ v }) => findStatement(v.violation.statement.version, v.violation.statement.id)).filter((x): x is Statement => x !== undefined))],
     );
   }
 
   /** Attaches the trace (on failure), clears retained messages the scenario left, closes every client. */
   async end(failed: boolean): Promise<void> {
-    if (failed || this.trace.entries.length > 0 && this.advisoryFailed) {
+    this.run.lastScenario = this.scenarioLabel;
+    this.attach(JSON.stringify(this.account.finish()), MEDIA_SCENARIO);
+    if (failed || this.account.ended || this.trace.entries.length > 0 && this.advisoryFailed) {
       this.attach(`${TRACE_HEADING} (MQTT ${this.version}, times from scenario start)\n${this.trace.format()}`, 'text/plain');
     }
     const clients = [...this.clients.values()];

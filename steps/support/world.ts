@@ -238,6 +238,7 @@ export class ConformanceWorld extends WorldBase {
     const c = this.client(name);
     const connack = c.inbox.find((p) => p.type === 'connack');
     const said = info.disconnect ?? (required ? undefined : connack);
+    this.account.optionalPacket(info.disconnect !== undefined, 'DISCONNECT');
     const got = said ? (said.reasonCode ?? 0) : undefined;
     const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
     const want = codes.map(hex).join(' or ');
