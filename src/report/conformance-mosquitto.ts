@@ -13,7 +13,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../common/exit-codes.ts';
 import { generateReport } from './report-run.ts';
-import { mosquitto } from './targets/index.ts';
+import { mosquitto, targetEnv } from './targets/index.ts';
 
 const BASELINE = 'scenarios/expectations/mosquitto-2.0.11.yaml';
 const dir = process.env.MQTT_REPORT_DIR || 'reports/mosquitto';
@@ -37,7 +37,7 @@ if (!args.includes('--reuse')) {
     status = await new Promise<number>((resolve) => {
       const child = spawn('npx', ['cucumber-js'], {
         stdio: 'inherit',
-        env: { ...process.env, MQTT_BROKER_URL: target.url, MQTT_WS_URL: target.wsUrl, MQTT_REPORT_DIR: dir },
+        env: targetEnv(target, { ...process.env, MQTT_REPORT_DIR: dir }),
       });
       child.once('exit', (code) => resolve(code ?? 1));
     });

@@ -15,7 +15,7 @@ import { Command } from 'commander';
 import { EXIT } from '../common/exit-codes.ts';
 import { didYouMean } from '../common/close-match.ts';
 import { generateReport } from './report-run.ts';
-import { containerLauncher, LAUNCHERS, TargetUnavailable, type TargetLauncher } from './targets/index.ts';
+import { containerLauncher, LAUNCHERS, TargetUnavailable, targetEnv, type TargetLauncher } from './targets/index.ts';
 
 const BASELINES: Record<string, string> = { mosquitto: 'scenarios/expectations/mosquitto-2.0.11.yaml' };
 const baselineOf = (name: string): string | undefined => {
@@ -62,11 +62,7 @@ for (const l of launchers) {
     continue;
   }
   rmSync(join(dir, 'compliance.json'), { force: true });
-  const env: NodeJS.ProcessEnv = {
-    ...process.env, ...target.env,
-    MQTT_BROKER_URL: target.url, MQTT_REPORT_DIR: dir, MQTT_PARALLEL: process.env.MQTT_PARALLEL ?? '2',
-  };
-  if (target.wsUrl) env.MQTT_WS_URL = target.wsUrl; else delete env.MQTT_WS_URL;
+  const env = targetEnv(target, { ...process.env, MQTT_REPORT_DIR: dir, MQTT_PARALLEL: process.env.MQTT_PARALLEL ?? '2' });
   let exit: number;
   try {
     exit = await new Promise<number>((resolve) => {

@@ -15,3 +15,11 @@ export const LAUNCHERS: readonly TargetLauncher[] = [embedded, mosquitto, aedes,
 export function findLauncher(name: string): TargetLauncher | undefined {
   return LAUNCHERS.find((l) => l.name === name);
 }
+
+/** The environment that points the suite at a started target and names it in compliance.json. */
+export function targetEnv(t: import('./types.ts').RunningTarget, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, ...t.env, MQTT_BROKER_URL: t.url, MQTT_BROKER_NAME: t.broker.name };
+  if (t.broker.version) env.MQTT_BROKER_VERSION = t.broker.version; else delete env.MQTT_BROKER_VERSION;
+  if (t.wsUrl) env.MQTT_WS_URL = t.wsUrl; else delete env.MQTT_WS_URL;
+  return env;
+}

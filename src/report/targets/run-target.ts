@@ -2,7 +2,7 @@
  * Runs one command against one locally started broker:
  *   npx tsx src/report/targets/run-target.ts <embedded|mosquitto|aedes|rabbitmq> -- <command> [args...]
  * Starts the broker on free loopback ports, exports MQTT_BROKER_URL (and MQTT_WS_URL where the
- * broker has a WebSocket listener; MQTT_TARGET_NAME / MQTT_TARGET_VERSION name it), runs the
+ * broker has a WebSocket listener; MQTT_BROKER_NAME / MQTT_BROKER_VERSION name it in compliance.json), runs the
  * command, stops the broker, and exits with the command's exit code. A broker that cannot be
  * started here exits 3 with what is missing; a bad argument exits 2.
  *   npx tsx src/report/targets/run-target.ts mosquitto -- npx cucumber-js features/retained
@@ -11,8 +11,8 @@ import { spawn } from 'node:child_process';
 import { didYouMean } from '../../common/close-match.ts';
 import { EXIT } from '../../common/exit-codes.ts';
 import { redactUrl } from '../../common/redact.ts';
-import { findLauncher, LAUNCHERS } from './index.ts';
-import { TargetUnavailable, type RunningTarget } from './types.ts';
+import { findLauncher, LAUNCHERS, targetEnv } from './index.ts';
+import type { RunningTarget } from './types.ts';
 
 const argv = process.argv.slice(2);
 const sep = argv.indexOf('--');
@@ -35,18 +35,10 @@ try {
   target = await launcher.start(log);
 } catch (e) {
   log(`cannot start ${name}: ${(e as Error).message}`);
-  process.exit(e instanceof TargetUnavailable ? EXIT.inconclusive : EXIT.inconclusive);
+  process.exit(EXIT.inconclusive);
 }
 log(`${target.broker.name} ${target.broker.version ?? ''} at ${redactUrl(target.url)}${target.wsUrl ? ` (ws: ${target.wsUrl})` : ''}`);
-const env = {
-  ...process.env,
-  ...target.env,
-  MQTT_BROKER_URL: target.url,
-  MQTT_TARGET_NAME: target.broker.name,
-  ...(target.broker.version ? { MQTT_TARGET_VERSION: target.broker.version } : {}),
-  ...(target.wsUrl ? { MQTT_WS_URL: target.wsUrl } : {}),
-};
-if (!target.wsUrl) delete env.MQTT_WS_URL;
+const env = targetEnv(target);
 const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env, shell: command.length === 1 });
 let signalled = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
