@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { didYouMean } from '../common/close-match.ts';
 import { EXIT } from '../common/exit-codes.ts';
 import { generateReport } from './report-run.ts';
 import { mosquitto, targetEnv } from './targets/index.ts';
@@ -21,7 +22,7 @@ const args = process.argv.slice(2);
 const known = ['--update', '--record', '--reuse'];
 const unknown = args.filter((a) => !known.includes(a));
 if (unknown.length) {
-  console.error(`conformance:mosquitto: unknown option(s) ${unknown.join(' ')}; known: ${known.join(' ')}`);
+  console.error(`conformance:mosquitto: unknown option(s) ${unknown.map((u) => `${u}${didYouMean(u, known)}`).join(' ')}; known: ${known.join(' ')}`);
   process.exit(EXIT.usage);
 }
 const junit = join(dir, 'expectations-junit.xml');
