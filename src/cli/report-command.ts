@@ -34,6 +34,8 @@ export function register(program: Command): void {
     .option('--junit <file>', 'JUnit XML of the baseline comparison (one test case per scenario)')
     .option('--label <name>', 'column heading for the run in the same position, when its report names no broker; repeatable', collect)
     .option('--spec-dir <dir>', 'folder with the MQTT standards (default ../shared/spec or $MQTT_SPEC_DIR)')
+    // A usage error (missing --out, unknown option) exits 2 like every other usage error; help exits 0.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT.usage))
     .action(async (runs: string[], flags: Flags) => {
       if (flags.update && flags.record) throw new Error('--update and --record exclude each other');
       if ((flags.update || flags.record || flags.junit) && !flags.baseline?.length) throw new Error('--update, --record and --junit need --baseline FILE');
