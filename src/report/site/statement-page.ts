@@ -32,7 +32,7 @@ function scenarioBlock(s: RunScenario, row: Row): string {
   if (s.cause) parts.push(`<p>Cause: <b>${esc(s.cause)}</b></p>`);
   if (s.step) parts.push(`<p>${s.kind === 'failed' ? 'Failing step' : 'Step'}: <code>${esc(s.step.text)}</code>${s.step.line ? ` <span class="muted">line ${s.step.line}</span>` : ''}` +
     `${s.step.statements?.length ? ` <span class="muted">checks ${esc(s.step.statements.join(', '))}${decides === false ? ' (not this statement)' : ''}</span>` : ''}</p>`);
-  if (evidence && s.kind !== 'passed') parts.push(`<p>${s.kind === 'not-applicable' ? 'Reason' : 'Expected versus observed'}:</p><pre>${esc(evidence)}</pre>`);
+  if (evidence && s.kind !== 'passed') parts.push(`<p>${s.kind === 'not-applicable' ? 'Reason' : 'Expected versus observed'}:</p><pre class="ev">${esc(evidence)}</pre>`);
   if (trace) parts.push(`<details${s.kind === 'failed' ? ' open' : ''}><summary>Packet trace</summary><pre>${esc(trace)}</pre></details>`);
   return parts.join('\n');
 }
