@@ -45,7 +45,8 @@ export function diffRuns(runs: readonly RunData[], rows: readonly Row[], a: numb
     const x = before.get(k), y = after.get(k);
     if (x?.kind === y?.kind) continue;
     const s = (y ?? x)!;
-    sc.push({ key: k, label: `${s.name} — ${s.where} (MQTT ${s.version ?? '?'})`, from: x?.kind ?? 'absent', to: y?.kind ?? 'absent' });
+    const first = s.checks.find((c) => c.outcome === y?.kind)?.id ?? s.statementIds[0];
+    sc.push({ key: k, label: `${s.name} — ${s.where} (MQTT ${s.version ?? '?'})`, href: first && s.version ? `${statementHref(s.version, first)}#${runs[b]!.id}` : undefined, from: x?.kind ?? 'absent', to: y?.kind ?? 'absent' });
   }
   return { from: runs[a]!.id, to: runs[b]!.id, statements: split(st), scenarios: split(sc) };
 }

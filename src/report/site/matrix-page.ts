@@ -5,7 +5,8 @@ import { differs, type Row } from './site-data.ts';
 /**
  * index.html: one row per statement grouped by version, chapter and section, one column per
  * run, each cell coloured by verdict and linked to the statement page. Filters run in a few
- * lines of plain script over data attributes; nothing is fetched.
+ * lines of plain script over data attributes; nothing is fetched. The filters live in the URL
+ * hash (index.html#o=failed&d=on), so a filtered view can be linked.
  */
 const FILTER_SCRIPT = `
 const f=document.getElementById('f'),body=document.getElementById('rows'),all=[...body.rows];
@@ -13,7 +14,9 @@ function apply(){const v=f.v.value,l=f.l.value,o=f.o.value,d=f.d.checked,q=f.q.v
 for(const r of all){if(!r.classList.contains('st'))continue;const s=(!v||r.dataset.v===v)&&(!l||r.dataset.l===l)&&(!o||r.dataset.o.split(' ').includes(o))&&(!d||r.dataset.d==='1')&&(!q||r.textContent.toLowerCase().includes(q));r.hidden=!s;if(s)n++}
 let sec=false,ch=false;for(let i=all.length-1;i>=0;i--){const r=all[i];if(r.classList.contains('st')){if(!r.hidden)sec=ch=true}else if(r.classList.contains('sec')){r.hidden=!sec;sec=false}else{r.hidden=!ch;ch=false;sec=false}}
 document.getElementById('n').textContent=n}
-f.addEventListener('input',apply);f.addEventListener('change',apply);apply();`;
+for(const [k,v] of new URLSearchParams(location.hash.slice(1)))if(f[k])f[k].type==='checkbox'?f[k].checked=v==='on':f[k].value=v;
+f.addEventListener('input',apply);f.addEventListener('change',apply);apply();
+f.addEventListener('change',()=>history.replaceState(null,'','#'+new URLSearchParams([...new FormData(f)].filter(([,v])=>v))));`;
 
 function counts(rows: readonly Row[], col: number): Map<CellVerdict, number> {
   const m = new Map<CellVerdict, number>();

@@ -60,6 +60,11 @@ describe.skipIf(!chromium)('report site in headless Chromium', () => {
     const anyFailed = REGISTRY.filter((_, i) => verdictOf(i, 0) === 'failed' || verdictOf(i, 1) === 'failed').length;
     expect(await page.locator('tr.st:visible').count()).toBe(anyFailed);
     expect(await page.locator('#n').innerText()).toBe(String(anyFailed));
+    expect(new URL(page.url()).hash).toBe('#o=failed');
+    // The same view from a link: the hash sets the filter.
+    await page.goto(`${index}#o=failed`, { waitUntil: 'load', timeout: 30_000 });
+    await page.reload({ waitUntil: 'load', timeout: 30_000 });
+    expect(await page.locator('tr.st:visible').count()).toBe(anyFailed);
     await page.selectOption('select[name="o"]', '');
     // Free text: one statement ID (plus version) leaves exactly one row.
     const target = REGISTRY.find((s, i) => s.version === '5.0' && verdictOf(i, 1) === 'failed')!;
