@@ -11,6 +11,8 @@ export interface Row {
   summary: string;
   /** Full text from the standard, when found. */
   text?: string;
+  /** The body paragraph of the standard that cites it, when found. */
+  context?: string;
   cells: CellVerdict[];
   /** The run's statement entry, per run (undefined where the run does not list it). */
   entries: Array<RunStatement | undefined>;
@@ -35,6 +37,7 @@ export function buildRows(runs: readonly RunData[], spec: SpecTexts): Row[] {
     return {
       version: s.version, id: s.id, level: s.level, section: s.section, summary: s.summary,
       text: spec.texts.get(key),
+      context: spec.context.get(key),
       entries,
       cells: entries.map((e) => e?.verdict ?? 'untested'),
     };

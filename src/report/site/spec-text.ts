@@ -12,6 +12,8 @@ export interface SpecTexts {
   dir: string;
   /** `${version}|${id}` → full text. */
   texts: Map<string, string>;
+  /** `${version}|${id}` → the paragraph of the standard's body that ends with the statement's ID (line numbers removed). */
+  context: Map<string, string>;
   /** `${version}|${section}` → the section's title, e.g. "3.1" → "CONNECT – Connection Request". */
   sections: Map<string, string>;
   /** Files that were missing. */
@@ -55,6 +57,41 @@ function headedStatements(md: string, version: string, into: Map<string, string>
   }
 }
 
+/**
+ * The body paragraph citing each ID: the lines before the one holding "[ID]", back to a heading,
+ * an earlier statement ID or eight lines, with the PDF's line numbers removed. Bounded; best effort.
+ */
+function bodyParagraphs(md: string, version: string, into: Map<string, string>): void {
+  const lines = md.split('\n');
+  // The PDF's line numbers: a leading run, and (in joined lines) the next few numbers after it.
+  const stripNumbers = (l: string): string => {
+    const first = Number(/^\s*>?\s*(\d{1,4})\s/.exec(l)?.[1] ?? NaN);
+    let out = l.replace(/^\s*>?\s*(\d{1,4}\s+)+/, '');
+    if (!Number.isNaN(first)) out = out.replace(/(^|\s)(\d{1,4})(?=\s)/g, (m, sp: string, n: string) => (Number(n) >= first && Number(n) <= first + 12 ? sp : m));
+    return out.replace(/~~[^~]*~~/g, '');
+  };
+  const footer = (l: string): boolean => /Copyright © OASIS|Page \d+ of \d+|Standards Track Work Product/.test(l);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('|')) continue; // the appendix table
+    for (const m of line.matchAll(/\[(MQTT-[0-9][^\]\s]*)\]/g)) {
+      const id = ALIASES[version]?.[m[1]!] ?? m[1]!;
+      const key = `${version}|${id}`;
+      if (into.has(key)) continue;
+      const parts = [stripNumbers(line.slice(0, m.index! + m[0].length))];
+      for (let j = i - 1, n = 0; j >= 0 && n < 8; j--) {
+        const l = lines[j]!;
+        if (/^\s*$/.test(l) || /^\s*\d{1,4}\s*$/.test(l) || footer(l)) continue;
+        if (/^#/.test(l) || /\*\*\d+(\.\d+)+/.test(l) || /\[MQTT-[^\]]+\]/.test(l) || l.startsWith('|')) break;
+        parts.unshift(stripNumbers(l));
+        n++;
+      }
+      const text = clean(parts.join(' ').replace(/\*\*/g, ''));
+      if (text.length > 20) into.set(key, text.length > 900 ? `…${text.slice(-900)}` : text);
+    }
+  }
+}
+
 export function defaultSpecDir(): string {
   return process.env.MQTT_SPEC_DIR || join(process.cwd(), '..', 'shared', 'spec');
 }
@@ -62,6 +99,7 @@ export function defaultSpecDir(): string {
 export function loadSpecTexts(dir = defaultSpecDir()): SpecTexts {
   const texts = new Map<string, string>();
   const sections = new Map<string, string>();
+  const context = new Map<string, string>();
   const missing: string[] = [];
   const read = (f: string): string | undefined => {
     const p = join(dir, f);
@@ -71,8 +109,8 @@ export function loadSpecTexts(dir = defaultSpecDir()): SpecTexts {
   const s5 = read('mqtt-5.0-statements.md');
   if (s5) headedStatements(s5, '5.0', texts);
   const v5 = read('mqtt-v5.0.md');
-  if (v5) { appendixRows(v5, '5.0', texts); sectionTitles(v5, '5.0', sections); }
+  if (v5) { appendixRows(v5, '5.0', texts); sectionTitles(v5, '5.0', sections); bodyParagraphs(v5, '5.0', context); }
   const v3 = read('mqtt-v3.1.1-os.md');
-  if (v3) { appendixRows(v3, '3.1.1', texts); sectionTitles(v3, '3.1.1', sections); }
-  return { dir, texts, sections, missing };
+  if (v3) { appendixRows(v3, '3.1.1', texts); sectionTitles(v3, '3.1.1', sections); bodyParagraphs(v3, '3.1.1', context); }
+  return { dir, texts, context, sections, missing };
 }

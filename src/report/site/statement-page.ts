@@ -66,6 +66,7 @@ export function renderStatement(row: Row, runs: readonly RunData[], specDir: str
     : `<blockquote>${esc(row.summary)}</blockquote><p class="muted">The statement's text was not found in ${esc(specDir)}; this is the registry's summary in our own words.</p>`;
   const body = `<h1>${esc(row.id)} <span class="muted">MQTT ${esc(row.version)} · section ${esc(row.section)} · ${esc(row.level)}</span></h1>
 ${text}
+${row.context && row.context.length > (row.text?.length ?? 0) + 20 ? `<details><summary>In context: the paragraph of section ${esc(row.section)} that cites it</summary><p>${esc(row.context)}</p><p class="muted">From the standard's text converted from the PDF, line numbers removed.</p></details>` : ''}
 <p>${runs.map((r, i) => `<a href="#${r.id}">${esc(r.label)}</a>: ${badge(row.cells[i]!)}`).join(' · ')}</p>
 <h2>Scenarios that check it (${names.size})</h2>
 ${names.size ? `<ul>${[...names.values()].sort().map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '<p class="muted">None: the statement is untested.</p>'}
