@@ -26,7 +26,7 @@ export function register(program: Command): void {
   program
     .command('report')
     .description('build the static compliance site (matrix, summary, statement pages, diffs, index.json) from compliance.json runs; --baseline ratchets')
-    .argument('<run...>', 'compliance.json files, or directories holding one (reports/, $MQTT_REPORT_DIR)')
+    .argument('<run...>', 'compliance.json files, directories holding one (reports/, $MQTT_REPORT_DIR), or directories of such directories (reports/matrix/)')
     .requiredOption('--out <dir>', 'output directory of the site')
     .option('--baseline <file>', 'expected failures (YAML, with a note each) for the run in the same position; repeatable', collect)
     .option('--update', 'remove fixed entries from the baseline (it only shrinks)')

@@ -1,17 +1,25 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeRun, type RunData } from './model.ts';
 import { scrubReport } from './scrub.ts';
 
-/** A RUN argument: a compliance.json, or a directory holding one. */
-export function resolveRunPath(arg: string): string {
+/**
+ * A RUN argument: a compliance.json, a directory holding one, or a directory whose
+ * subdirectories hold one each (reports/matrix/ → one run per broker, in name order).
+ */
+export function resolveRunPaths(arg: string): string[] {
   if (!existsSync(arg)) throw new Error(`${arg}: no such file or directory`);
-  if (statSync(arg).isDirectory()) {
-    const p = join(arg, 'compliance.json');
-    if (!existsSync(p)) throw new Error(`${arg}: directory without a compliance.json`);
-    return p;
-  }
-  return arg;
+  if (!statSync(arg).isDirectory()) return [arg];
+  const own = join(arg, 'compliance.json');
+  if (existsSync(own)) return [own];
+  const nested = readdirSync(arg).sort().map((d) => join(arg, d, 'compliance.json')).filter((p) => existsSync(p));
+  if (nested.length === 0) throw new Error(`${arg}: no compliance.json in it or in its subdirectories`);
+  return nested;
+}
+
+/** The first run of an argument (see resolveRunPaths). */
+export function resolveRunPath(arg: string): string {
+  return resolveRunPaths(arg)[0]!;
 }
 
 /** The parsed report with secrets scrubbed (URL passwords, password fields, CONNECT password bytes). */
@@ -32,16 +40,24 @@ export function loadRuns(args: readonly string[]): { runs: RunData[]; raw: unkno
   const errors: string[] = [];
   const runs: RunData[] = [];
   const raw: unknown[] = [];
-  args.forEach((arg, i) => {
+  for (const arg of args) {
+    let paths: string[];
     try {
-      const path = resolveRunPath(arg);
-      const data = readReport(path);
-      runs.push(normalizeRun(data, `r${i + 1}`, path));
-      raw.push(data);
+      paths = resolveRunPaths(arg);
     } catch (e) {
       errors.push((e as Error).message);
+      continue;
     }
-  });
+    for (const path of paths) {
+      try {
+        const data = readReport(path);
+        runs.push(normalizeRun(data, `r${runs.length + 1}`, path));
+        raw.push(data);
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    }
+  }
   if (errors.length) throw new Error(errors.join('\n'));
   return { runs, raw };
 }

@@ -74,6 +74,12 @@ describe('report site', () => {
     expect(connectPasswordOffset(bytes)).toBeUndefined();
   });
 
+  it('takes a directory of run directories as one run each, in name order, and names every bad RUN at once', () => {
+    const again = generateReport({ runs: [dir], out: join(dir, 'again'), specDir: SPEC, log: () => {} });
+    expect(again.runs.map((x) => x.source)).toEqual(['a', 'a2', 'b'].map((n) => join(dir, n, 'compliance.json')));
+    expect(() => generateReport({ runs: ['/nope-1', '/nope-2'], out: join(dir, 'x'), log: () => {} })).toThrow(/nope-1: no such file[^]*nope-2: no such file/);
+  });
+
   it('reads schema-1 reports: advisory-failed → advisory, error → inconclusive, broker from the target', () => {
     const run = normalizeRun({ tool: 'mqtt-harness', target: 'mqtt://127.0.0.1:1', statements: [], harnessErrors: ['boom'],
       scenarioResults: [{ name: 'x', where: 'f:1', kind: 'advisory-failed', statementIds: [] }, { name: 'y', where: 'f:2', kind: 'error', statementIds: [] }] }, 'r1', 'old');
