@@ -39,7 +39,7 @@ tr.st td:first-child,tr.st td:nth-child(2){white-space:nowrap}td.t{max-width:28e
 pre{background:#fafafa;border:1px solid #e0e0e0;padding:6px;overflow:auto;font-size:12px;max-height:40em}
 .muted{color:#666;font-size:12px}.run{border-left:4px solid #90a4ae;padding-left:10px;margin:14px 0}
 form.filters{position:sticky;top:0;background:#fff;padding:6px 0;z-index:2}form.filters label{margin-right:12px}
-pre.ev{white-space:pre-wrap}blockquote{margin:6px 0;padding:6px 10px;border-left:4px solid #0b57d0;background:#f3f6fc}
+pre.ev{white-space:pre-wrap}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(680px,1fr));gap:8px}blockquote{margin:6px 0;padding:6px 10px;border-left:4px solid #0b57d0;background:#f3f6fc}
 `;
 
 export interface PageOptions {
