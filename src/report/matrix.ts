@@ -92,6 +92,11 @@ const r = generateReport({
   baselines: done.map((d) => d.baseline),
   junit: join(opts.out, 'ratchet-junit.xml'),
 });
+console.log('\nmatrix: statements per broker (both versions)');
+r.runs.forEach((run, i) => {
+  const c = (v: string): number => r.site.rows.filter((row) => row.cells[i] === v).length;
+  console.log(`  ${run.label.padEnd(40)} ${String(c('failed')).padStart(4)} failed ${String(c('passed')).padStart(4)} passed ${String(c('not-applicable')).padStart(4)} n/a ${String(c('inconclusive')).padStart(4)} inconclusive ${String(c('advisory')).padStart(3)} advisory ${String(c('untested')).padStart(4)} untested`);
+});
 console.log(`\nmatrix: ${done.length} broker(s) in ${secs(Date.now() - started)} (${done.map((d) => `${d.name} ${secs(d.ms)}`).join(', ')}); site: ${join(opts.out, 'site', 'index.html')}`);
 for (const s of skipped) console.log(`matrix: not in the matrix: ${s}`);
 process.exit(r.exit);
