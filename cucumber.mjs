@@ -69,6 +69,9 @@ export const container = target('container:eclipse-mosquitto:2', { timeScale: 2 
 /** The embedded broker with its optional capabilities off and small limits. */
 const embeddedLimits = { ...common, worldParameters: { embeddedConfig: 'scenarios/embedded/limits.yaml' } };
 export { embeddedLimits as 'embedded-limits' };
+/** The embedded broker with every legal-but-different variant switch on (issue 10). */
+const embeddedDifferent = { ...common, worldParameters: { embeddedConfig: 'scenarios/embedded/different.yaml' } };
+export { embeddedDifferent as 'embedded-different' };
 /** CI: the default run, strict (undefined or pending steps fail), no retries. */
 export const ci = { ...common, retry: 0, strict: true };
 export default common;
@@ -78,7 +81,7 @@ const argv = process.argv.slice(2);
 const informational = argv.some((a) => /^(--dry-run|-d|--help|-h|--version|-v|--i18n-languages|--i18n-keywords)(=|$)/.test(a));
 if (!informational) {
   const { preflight, selectedWorldParameters, writeStoppedReports } = await import('./src/report/preflight.ts');
-  const profiles = { default: common, mosquitto, emqx, hivemq, container, 'embedded-limits': embeddedLimits, ci };
+  const profiles = { default: common, mosquitto, emqx, hivemq, container, 'embedded-limits': embeddedLimits, 'embedded-different': embeddedDifferent, ci };
   let params;
   try {
     params = selectedWorldParameters(argv, profiles);

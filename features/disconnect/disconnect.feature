@@ -44,14 +44,17 @@ Feature: DISCONNECT in both directions
     Then the connection of "A" is closed within 2 s
     And "A" receives nothing like DISCONNECT for 100 ms
 
-  @v5 @MQTT-3.14.2-1 @MQTT-4.13.1-1
+  # The client breaks MQTT-3.14.2-1 on purpose (a sender's duty): what is checked is the broker's answer.
+  @v5 @MQTT-4.13.1-1 @MQTT-3.1.2-8
   Scenario: a DISCONNECT with a reason code missing from the DISCONNECT table closes the connection and publishes the Will
     Given client "mon" connected
     And "mon" subscribed to "dis/code" with qos 1
     And client "A" connected with will topic "dis/code" and will payload "unknown reason"
     # DISCONNECT reason code 0x03 is not in the table
     When "A" sends raw "e0 01 03"
+    # checks MQTT-4.13.1-1
     Then the connection of "A" is closed within 2 s, with a failure reason code if the broker sends one
+    # checks MQTT-3.1.2-8
     And "mon" receives message "unknown reason" on "dis/code" within 2 s
 
   @v5 @MQTT-3.14.4-3

@@ -12,7 +12,8 @@ import {
 import { findStatement, type SpecVersion, type Statement } from '../../src/spec/index.ts';
 import { hashString } from '../../src/common/index.ts';
 import { runState, targetAlive, type RunState } from './run-state.ts';
-import { DELIBERATE_LIMIT_STEP, NotApplicableError, packetNeeds, patternNeeds } from './capability-guard.ts';
+import { DELIBERATE_LIMIT_STEP, NotApplicableError, grantNeeds, packetNeeds, patternNeeds, type Grant } from './capability-guard.ts';
+import { topicMatches } from '../../src/codec/index.ts';
 import { ScenarioAccount } from './scenario-account.ts';
 import { ViolationError, classifyFailure } from './failure-classes.ts';
 import { MEDIA_SCENARIO } from '../../src/report/index.ts';
@@ -27,6 +28,12 @@ const CAPABILITIES: readonly CapabilityName[] = [
  * attachments (not applicable, advisory), the shared packet trace and the end-of-scenario
  * clean-up. The protocol-facing operations steps call are in world.ts.
  */
+/**
+ * Steps that handle acknowledgements themselves (or count what stays unacknowledged): in a
+ * scenario with one of them, clients do not acknowledge deliveries on arrival.
+ */
+export const MANUAL_ACK_STEP = /\bsends (?:PUBACK|PUBREC|PUBCOMP)\b|acknowledg|answers the PUBLISH|dup true|receive maximum|has received (?:exactly|at most)|withhold/i;
+
 export class WorldBase extends World<Record<string, unknown>> {
   version: SpecVersion = '5.0';
   statements: Statement[] = [];
@@ -40,6 +47,11 @@ export class WorldBase extends World<Record<string, unknown>> {
    * goes past a limit the broker declared (DELIBERATE_LIMIT_STEP).
    */
   guardCapabilities = true;
+  /**
+   * Clients acknowledge QoS 1 / 2 deliveries on arrival, as real clients do (a broker may keep
+   * one message in flight and wait for it); off in scenarios with a MANUAL_ACK_STEP.
+   */
+  autoAck = true;
   protected readonly clients = new Map<string, TestClient>();
   protected readonly clientIds = new Map<string, string>();
   protected nextId = new Map<string, number>();
@@ -91,6 +103,7 @@ export class WorldBase extends World<Record<string, unknown>> {
       return this.inconclusive('target-down', `the target stopped answering after ${run.down.after}; this scenario was not run`);
     }
     this.guardCapabilities = !pickle.steps.some((s) => DELIBERATE_LIMIT_STEP.test(s.text));
+    this.autoAck = !pickle.steps.some((s) => MANUAL_ACK_STEP.test(s.text));
     const seq = (run.scenarioSeq++).toString(36);
     this.idPrefix = `${run.config.clientIdPrefix}m${run.runTag}${seq}`;
     this.topicPrefix = `${run.config.topicPrefix}mh/${run.runTag}/${seq}/`;
@@ -115,6 +128,9 @@ export class WorldBase extends World<Record<string, unknown>> {
     }
     const caps = this.run.capabilities;
     if (!caps) return this.notApplicable(`capability discovery is off, so "${name}" cannot be checked`);
+    // A 3.1.1 broker cannot declare a maximum QoS: what it grants a subscription gates the
+    // deliveries to that subscription (guardPattern), and the inbound QoS flows are never gated.
+    if ((name === 'qos1' || name === 'qos2') && this.version === '3.1.1') return caps['3.1.1'].supported ? undefined : this.notApplicable(`${name}: ${lacks(caps['3.1.1'], name)} (MQTT 3.1.1)`);
     const why = lacks(caps[this.version], name as CapabilityName);
     return why ? this.notApplicable(`${name}: ${why} (MQTT ${this.version})`) : undefined;
   }
@@ -131,10 +147,44 @@ export class WorldBase extends World<Record<string, unknown>> {
     if (why) throw new NotApplicableError(`${why} (MQTT ${level === 5 ? '5.0' : '3.1.1'})`);
   }
 
-  /** Throws NotApplicableError when expecting a packet like `p` needs a capability the target lacks. */
-  protected guardPattern(p: PacketPattern, level: ProtocolLevel): void {
-    const caps = this.guardCapabilities ? this.capabilitiesAt(level) : undefined;
-    const why = caps && patternNeeds(caps, p);
+  /** Clients that sent a raw CONNECT without a user name (raw bytes cannot carry the target's credentials). */
+  protected readonly rawConnects = new Set<string>();
+
+  /**
+   * A raw CONNECT without credentials refused for authentication by a target that requires
+   * credentials: the harness could not say what the scenario meant to, so it is inconclusive.
+   */
+  private refusedRawConnect(): string | undefined {
+    if (this.run.config.username === undefined) return undefined;
+    for (const e of this.trace.entries) {
+      const p = e.packet;
+      if (e.direction === 'received' && p?.type === 'connack' && this.rawConnects.has(e.client) && [4, 5, 0x86, 0x87].includes(p.reasonCode)) {
+        return `${e.client}'s raw CONNECT carries no credentials, and the target refused it for authentication (CONNACK reason code 0x${p.reasonCode.toString(16).padStart(2, '0')}); the target requires the credentials the raw bytes cannot carry`;
+      }
+    }
+    return undefined;
+  }
+
+  /** Per client: the subscriptions its steps made and the QoS each SUBACK granted. */
+  protected readonly grants = new Map<string, Grant[]>();
+
+  /** Records what a SUBACK granted, so that deliveries above it are not expected (guardPattern). */
+  protected noteGrant(name: string, g: Grant): void {
+    this.grants.set(name, [...(this.grants.get(name) ?? []).filter((x) => x.filter !== g.filter), g]);
+  }
+
+  /**
+   * Throws NotApplicableError when expecting a packet like `p` needs a capability the target
+   * lacks: a delivery above the Maximum QoS a 5.0 CONNACK declared, or above what the SUBACK
+   * granted every matching subscription of the client.
+   */
+  protected guardPattern(p: PacketPattern, level: ProtocolLevel, name?: string): void {
+    if (!this.guardCapabilities) return;
+    const caps = this.capabilitiesAt(level);
+    let why = caps && patternNeeds(caps, p, level);
+    if (!why && name && p.type === 'publish' && typeof p.qos === 'number' && typeof p.topic === 'string') {
+      why = grantNeeds(this.grants.get(name) ?? [], p.topic, p.qos, topicMatches);
+    }
     if (why) throw new NotApplicableError(`${why} (MQTT ${level === 5 ? '5.0' : '3.1.1'})`);
   }
 
@@ -156,6 +206,8 @@ export class WorldBase extends World<Record<string, unknown>> {
    */
   async stepFailed(err: Error): Promise<Error | 'skipped'> {
     const run = this.run;
+    const refused = this.refusedRawConnect();
+    if (refused) return this.inconclusive('auth-refused', `${refused}\n${err.message}`);
     const c = await classifyFailure(err, {
       stepStatements: this.account.stepStatements,
       advisoryFor: (st) => this.account.advisoryFor(st),
