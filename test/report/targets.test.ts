@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { aedes, findLauncher, LAUNCHERS, mosquitto, rabbitmq, type TargetLauncher } from '../../src/report/targets/index.ts';
+import { aedes, containerLauncher, findLauncher, LAUNCHERS, mosquitto, rabbitmq, TargetUnavailable, type TargetLauncher } from '../../src/report/targets/index.ts';
 
 /** Opens a TCP connection, sends a 3.1.1 CONNECT, resolves with the first bytes back (CONNACK). */
 function connack(url: string): Promise<Buffer> {
@@ -43,6 +43,12 @@ describe('broker launchers for the matrix', () => {
       expect(await closed(t.url)).toBe(true);
     }, 120_000);
   }
+  const docker = existsSync('/var/run/docker.sock') || !!process.env.DOCKER_HOST;
+  it.skipIf(docker)('a container target says in one line that there is no Docker engine', async () => {
+    const e = await containerLauncher('eclipse-mosquitto:2').start().then(() => undefined, (x: unknown) => x);
+    expect(e).toBeInstanceOf(TargetUnavailable);
+    expect((e as Error).message).toMatch(/^no Docker engine reachable here \(.*\); start Docker or set DOCKER_HOST$/);
+  }, 60_000);
   it('run-target names a misspelt target with a close match and exits 2', () => {
     const r = spawnSync('npx', ['tsx', 'src/report/targets/run-target.ts', 'mosquito', '--', 'true'], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(2);
