@@ -31,7 +31,7 @@ const t0 = performance.now();
 const r = generateReport({ runs, out: join(dir, 'site'), log: () => {} });
 const buildMs = performance.now() - t0;
 const indexBytes = statSync(join(dir, 'site', 'index.html')).size;
-console.log(`site: ${r.site.files} files, index.html ${(indexBytes / 1024 / 1024).toFixed(2)} MB for ${runs.length} run(s) (${inputs.length ? 'given runs' : 'synthetic full-registry runs'}); built in ${buildMs.toFixed(0)} ms`);
+console.log(`site: ${r.site.files} files, index.html ${(indexBytes / 1024 / 1024).toFixed(2)} MB for ${r.runs.length} run(s) (${inputs.length ? 'given runs' : 'synthetic full-registry runs'}); built in ${buildMs.toFixed(0)} ms`);
 
 const { chromium: pw } = await import('playwright-core');
 const profile = mkdtempSync(join(tmpdir(), 'mh-chromium-'));
