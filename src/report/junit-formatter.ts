@@ -4,10 +4,12 @@ import { complianceReportOf, scrubbed } from './compliance-formatter.ts';
 import type { ComplianceReport } from './compliance-report.ts';
 import type { ScenarioOutcome } from './verdicts.ts';
 
+/** Characters XML 1.0 forbids (most C0 controls), which a packet dump may carry. */
+const XML_FORBIDDEN = new RegExp('[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]', 'g');
+
 const esc = (s: string): string =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
-    // XML 1.0 forbids most control characters, which a packet dump may carry.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    .replace(XML_FORBIDDEN, '');
 
 function testcase(o: ScenarioOutcome): string {
   const where = o.where.replace(/:\d+$|:\?$/, '');
