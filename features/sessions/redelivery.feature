@@ -88,10 +88,17 @@ Feature: Redelivery of unacknowledged packets when a session resumes
     And "pub" publishes "2" to "red/order" with qos 1
     And "pub" publishes "3" to "red/order" with qos 1
     And "sub" connects with <session>
+    # precondition
     Then "sub" next receives CONNACK reason code 0 session present true within 2 s
+    # checks MQTT-4.4.0-1
     And "sub" next receives PUBLISH payload "1" dup true within 2 s
-    And "sub" next receives PUBLISH payload "2" within 2 s
-    And "sub" next receives PUBLISH payload "3" within 2 s
+    # Each is acknowledged: the broker may keep one message in flight at a time.
+    When "sub" acknowledges the last PUBLISH
+    # checks MQTT-3.1.2-5, MQTT-4.6.0-6, MQTT-4.6.0-5
+    Then "sub" next receives PUBLISH payload "2" within 2 s
+    When "sub" acknowledges the last PUBLISH
+    # checks MQTT-3.1.2-5, MQTT-4.6.0-6, MQTT-4.6.0-5
+    Then "sub" next receives PUBLISH payload "3" within 2 s
 
     @v3.1.1 @MQTT-4.4.0-1 @MQTT-4.6.0-6 @MQTT-3.1.2-5
     Examples: MQTT 3.1.1
