@@ -15,6 +15,8 @@ const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 /** Closed by the broker; a DISCONNECT sent before the close must carry a failure code (≥ 0x80). */
 async function closedWithFailure(w: W, name: string, ms: number): Promise<void> {
   const info = await w.closed(name, ms);
+  // `# checks if sent …` statements of the step are checked only when a DISCONNECT came.
+  w.account.optionalPacket(info.disconnect !== undefined, 'DISCONNECT');
   const rc = info.disconnect ? (info.disconnect.reasonCode ?? 0) : undefined;
   if (rc !== undefined && rc < 0x80) {
     throw new ExpectationError(`${name}: the broker closed the connection after DISCONNECT reason code ${hex(rc)}; expected a failure code (0x80 or above)`);

@@ -10,8 +10,9 @@ Feature: MQTT 5.0 Will: DISCONNECT reason codes, Will Delay Interval, Will Prope
     And "mon" subscribed to "w5/with-will" with qos 1
     And client "A" connected with will topic "w5/with-will" and will payload "asked for"
     When "A" sends DISCONNECT reason code 0x04
-    Then the connection of "A" is closed within 2 s
-    And "mon" receives message "asked for" on "w5/with-will" within 2 s
+    # The server only SHOULD close after a DISCONNECT (3.14.4); the client closes, as 3.14.4-2 asks of it.
+    And "A" closes the connection
+    Then "mon" receives message "asked for" on "w5/with-will" within 2 s
 
   @MQTT-3.14.4-3 @MQTT-3.1.2-10
   Scenario: DISCONNECT with reason code 0x00 written out explicitly discards the Will
@@ -19,8 +20,9 @@ Feature: MQTT 5.0 Will: DISCONNECT reason codes, Will Delay Interval, Will Prope
     And "mon" subscribed to "w5/normal" with qos 1
     And client "A" connected with will topic "w5/normal" and will payload "must not appear"
     When "A" sends DISCONNECT reason code 0
-    Then the connection of "A" is closed within 2 s
-    And "mon" receives no message on "w5/normal" for 500 ms
+    # The server only SHOULD close after a DISCONNECT (3.14.4); the client closes, as 3.14.4-2 asks of it.
+    And "A" closes the connection
+    Then "mon" receives no message on "w5/normal" for 500 ms
 
   @MQTT-3.1.2-8 @MQTT-3.1.2-23
   Scenario: a Will Delay Interval holds the Will back until it elapses
