@@ -24,14 +24,16 @@ Feature: MQTT 5.0 Will: DISCONNECT reason codes, Will Delay Interval, Will Prope
     And "A" closes the connection
     Then "mon" receives no message on "w5/normal" for 500 ms
 
-  @MQTT-3.1.2-8 @MQTT-3.1.2-23
+  # A broker timer decides it (@timing: a failure is re-checked at three times the time scale);
+  # brokers check expiry on whole-second ticks, so the wait leaves a second or more to spare.
+  @MQTT-3.1.2-8 @MQTT-3.1.2-23 @timing
   Scenario: a Will Delay Interval holds the Will back until it elapses
     Given client "mon" connected
     And "mon" subscribed to "w5/delay" with qos 1
     And client "A" connected with session expiry 30 and will topic "w5/delay" and will payload "late" and will delay interval 1
     When "A" drops the connection
     Then "mon" receives no message on "w5/delay" for 600 ms
-    And "mon" receives message "late" on "w5/delay" within 2 s
+    And "mon" receives message "late" on "w5/delay" within 4 s
 
   @MQTT-3.1.3-9 @MQTT-3.1.2-8
   Scenario: reconnecting before the Will Delay Interval elapses cancels the Will
@@ -45,13 +47,15 @@ Feature: MQTT 5.0 Will: DISCONNECT reason codes, Will Delay Interval, Will Prope
     Then "A" receives CONNACK reason code 0 session present true within 2 s
     And "mon" receives no message on "w5/cancel" for 1500 ms
 
-  @MQTT-3.1.2-8 @MQTT-4.1.0-2
+  # A broker timer decides it (@timing: a failure is re-checked at three times the time scale);
+  # brokers check expiry on whole-second ticks, so the wait leaves a second or more to spare.
+  @MQTT-3.1.2-8 @MQTT-4.1.0-2 @timing
   Scenario: the Will is published when the session ends, even before a longer Will Delay Interval
     Given client "mon" connected
     And "mon" subscribed to "w5/session-end" with qos 1
     And client "A" connected with session expiry 1 and will topic "w5/session-end" and will payload "session over" and will delay interval 60
     When "A" drops the connection
-    Then "mon" receives message "session over" on "w5/session-end" within 3 s
+    Then "mon" receives message "session over" on "w5/session-end" within 5 s
 
   @MQTT-3.1.2-8
   Scenario: with session expiry 0 and a Will Delay Interval the Will goes out when the connection ends
