@@ -139,3 +139,31 @@ Given(re(`the target is reached over WebSocket`), function (this: W) {
   return this.useWebSocketEndpoint();
 });
 
+
+/**
+ * A CONNECT with an empty client id (MQTT 5): accepted with an Assigned Client Identifier
+ * (3.1.3-6, 3.2.2-16), or refused — a CONNACK 0x85 is a MAY (3.1.3-8), the close a MUST. The
+ * statements about the accepting CONNACK are annotated `# checks if sent`: not applicable when
+ * the broker refused.
+ */
+Then(re(`${NAME} is either accepted with an assigned client identifier, or refused with reason code ${CODES} if the broker sends one, and disconnected${WITHIN}`), async function (this: W, name: string, codes: string, d?: string) {
+  const ms = d ? this.ms(toMs(d)) : this.waitMs;
+  const c = this.client(name);
+  let ack: Packet;
+  try {
+    ack = await this.receive(name, { type: 'connack' }, ms);
+  } catch (e) {
+    if (!c.closed) throw e;
+    this.account.optionalPacket(false, 'accepting CONNACK (the broker refused by closing)');
+    await this.closed(name, 0);
+    return;
+  }
+  if (ack.type !== 'connack') return;
+  this.account.optionalPacket(ack.reasonCode === 0, ack.reasonCode === 0 ? 'accepting CONNACK' : 'accepting CONNACK (the broker refused)');
+  if (ack.reasonCode === 0) {
+    if (!ack.properties?.assignedClientIdentifier) throw new ExpectationError(`${name}: accepted with ${describePacket(ack)} but without an Assigned Client Identifier`);
+    return;
+  }
+  if (!toCodes(codes).includes(ack.reasonCode)) throw new ExpectationError(`${name}: refused with ${describePacket(ack)}; expected reason code ${codes}`);
+  await this.closed(name, ms);
+});
