@@ -58,7 +58,9 @@ Feature: CONNACK rules and refused connections
   Scenario: a second CONNECT gets no second CONNACK
     Given client "A" connected
     When "A" sends CONNECT
+    # checks MQTT-3.1.0-2
     Then the connection of "A" is closed within 2 s, with reason code 0x82 if the broker sends one
+    # checks MQTT-3.2.0-2
     And "A" received exactly one CONNACK
 
   @v5 @MQTT-3.2.0-2 @MQTT-3.1.0-2
@@ -66,8 +68,11 @@ Feature: CONNACK rules and refused connections
     Given client "A" opened a network connection
     When "A" connects
     And "A" sends CONNECT
+    # precondition
     Then "A" receives CONNACK reason code 0 within 2 s
+    # checks MQTT-3.1.0-2
     And the connection of "A" is closed within 2 s, with reason code 0x82 if the broker sends one
+    # checks MQTT-3.2.0-2
     And "A" received exactly one CONNACK
 
   @v5 @MQTT-3.2.2-1 @MQTT-3.2.2-3
