@@ -256,7 +256,7 @@ export class ConformanceWorld extends WorldBase {
     try {
       info = await this.client(name).expectClosed(withinMs ?? this.waitMs);
     } catch (e) {
-      throw this.undetectedError(name, e as Error) ?? e;
+      throw this.undetected(name, (e as Error).message) ?? e;
     }
     if (info.byUs) throw new Error(`the connection of "${name}" was closed by the test itself, not by the broker`);
     return info;
@@ -268,13 +268,13 @@ export class ConformanceWorld extends WorldBase {
    * and MQTT-4.13.1-1 binds a server that detects one. When that is all the step checks, its
    * failure is an advisory finding, not a violation.
    */
-  private undetectedError(name: string, e: Error): AdvisoryError | undefined {
+  undetected(name: string, observed: string): AdvisoryError | undefined {
     const st = this.account.stepStatements;
     if (st.length === 0 || !st.every((s) => s.version === '5.0' && s.id === 'MQTT-4.13.1-1')) return undefined;
     const said = this.trace.entries.some((t) => t.client === name && t.direction === 'received'
       && (t.packet?.type === 'disconnect' || t.packet?.type === 'connack') && (t.packet.reasonCode ?? 0) >= 0x80);
     if (said) return undefined;
-    return new AdvisoryError(`${e.message}\nThe broker did not detect the malformed packet or protocol error: it kept the connection open and sent no reason code. ` +
+    return new AdvisoryError(`${observed}\nThe broker did not detect the malformed packet or protocol error: it went on as if the packet were valid and sent no reason code. ` +
       'MQTT 5.0 4.13.1 leaves the rigor of checking received packets to the implementation, and MQTT-4.13.1-1 binds a server that detects one: an advisory finding, not a failure.');
   }
 
