@@ -22,8 +22,7 @@ Then(re(`a seeded exploration of (\\d+) programs \\(seed (\\d+)\\) within ${DURA
   }
   if (r.findings.length === 0) return;
   const ids = [...new Set(r.findings.flatMap((f) => f.statements))];
-  // The lead's World declares the statements a step checks at runtime when it has `checks`.
-  const w = this as unknown as { checks?: (ids: string[]) => void };
-  if (typeof w.checks === 'function') w.checks(ids);
+  // The step checks exactly the statements the findings break (scenario-account.ts): those fail.
+  this.checks(ids);
   throw new ExpectationError(`explored finding(s) against ${ids.join(', ')}:\n${r.findings.map((f) => formatFinding(f, 40)).join('\n\n')}`);
 });

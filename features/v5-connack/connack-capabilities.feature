@@ -23,14 +23,16 @@ Feature: CONNACK properties and the limits they announce
     When "A2" connects using the client identifier assigned to "A", with clean start false and session expiry 60
     Then "A2" receives CONNACK reason code 0 session present true within 2 s
 
-  @MQTT-3.2.2-22
+  # Brokers check keep alive on coarse timers (up to 5.4 s for a 1 s Keep Alive measured): the
+  # close is awaited for 6 s, and a failure is re-checked at three times the time scale (@timing).
+  @MQTT-3.2.2-22 @timing
   Scenario: without a Server Keep Alive the broker enforces the client's own Keep Alive
     Given client "A" opened a network connection
     When "A" connects with keep alive 1
     Then "A" receives CONNACK reason code 0 within 2 s
     Given the CONNACK "A" received has no server keep alive
     Then the connection of "A" stays open for 900 ms
-    And the connection of "A" is closed within 2 s, with reason code 0x8D if the broker sends one
+    And the connection of "A" is closed within 6 s, with reason code 0x8D if the broker sends one
 
   @MQTT-3.2.2-9
   Scenario: a PUBLISH at the Maximum QoS the broker announced (2 when absent) is accepted
@@ -79,15 +81,13 @@ Feature: CONNACK properties and the limits they announce
     Given the broker's CONNACK declares wildcard subscription available 0
     And client "A" connected
     When "A" sends SUBSCRIBE packet id 1 topic filter "ca/#" qos 0
-    Then "A" receives one of these within 2 s:
-      | SUBACK packet id 1 reason codes [0xA2] |
-      | DISCONNECT reason code 0xA2            |
+    # SUBACK 0xA2, or the close (a DISCONNECT before it, which the server SHOULD send, says 0xA2).
+    Then "A" is refused the subscription with packet id 1 with reason code 0xA2 within 2 s
 
   @MQTT-3.9.3-2
   Scenario: a shared subscription to a broker without shared subscription support is refused with 0x9E
     Given the broker's CONNACK declares shared subscription available 0
     And client "A" connected
     When "A" sends SUBSCRIBE packet id 1 topic filter "$share/g/ca/s" qos 0
-    Then "A" receives one of these within 2 s:
-      | SUBACK packet id 1 reason codes [0x9E] |
-      | DISCONNECT reason code 0x9E            |
+    # SUBACK 0x9E, or the close (a DISCONNECT before it, which the server SHOULD send, says 0x9E).
+    Then "A" is refused the subscription with packet id 1 with reason code 0x9E within 2 s

@@ -11,10 +11,15 @@ Feature: Receive Maximum flow control
     And "sub" subscribed to "fc/w" with qos 1
     And client "pub" connected
     When "pub" publishes messages "m1" to "m5" to "fc/w" with qos 1
+    # The initial quota is non-zero: the first message comes.
+    # checks MQTT-4.9.0-1
     Then "sub" receives PUBLISH topic "fc/w" qos 1 payload "m1" within 2 s
-    And after 500 ms "sub" has received exactly <window> PUBLISHes on this connection
+    # A broker may keep fewer messages in flight than the window allows, never more.
+    # checks MQTT-3.3.4-9, MQTT-4.9.0-2
+    And after 500 ms "sub" has received at most <window> PUBLISHes on this connection
     When "sub" answers the PUBLISH "m1" with PUBACK
-    Then after 500 ms "sub" has received exactly <more> PUBLISHes on this connection
+    # checks MQTT-3.3.4-9, MQTT-4.9.0-2
+    Then after 500 ms "sub" has received at most <more> PUBLISHes on this connection
 
     @MQTT-3.3.4-9 @MQTT-4.9.0-1 @MQTT-4.9.0-2
     Examples:
@@ -113,8 +118,16 @@ Feature: Receive Maximum flow control
     And "fast" subscribed to "fc/each" with qos 1
     And client "pub" connected
     When "pub" publishes messages "e1" to "e3" to "fc/each" with qos 1
+    # "fast" acknowledges each: a broker may keep fewer in flight than the client allows.
+    # precondition
+    Then "fast" receives PUBLISH topic "fc/each" qos 1 payload "e1" within 2 s
+    When "fast" acknowledges the last PUBLISH
+    # precondition
+    Then "fast" receives PUBLISH topic "fc/each" qos 1 payload "e2" within 2 s
+    When "fast" acknowledges the last PUBLISH
+    # precondition
     Then "fast" receives PUBLISH topic "fc/each" qos 1 payload "e3" within 2 s
-    And after 300 ms "slow" has received exactly 1 PUBLISH on this connection
+    And after 300 ms "slow" has received at most 1 PUBLISH on this connection
 
   @MQTT-3.1.4-1
   Scenario: a Receive Maximum of 0 in CONNECT is a protocol error

@@ -1,10 +1,9 @@
 /** Client DISCONNECT (3.14): will handling and the 5.0 Session Expiry Interval update rules. */
 import type { DisconnectPacket } from '../codec/index.ts';
 import { ref311, ref50 } from '../spec/types.ts';
-import type { Connection } from './connection.ts';
-import { discardsWill } from './misbehave.ts';
+import type { Conn } from './conn-api.ts';
 
-export function onDisconnect(c: Connection, p: DisconnectPacket): void {
+export function onDisconnect(c: Conn, p: DisconnectPacket): void {
   const s = c.session!;
   const rc = p.reasonCode ?? 0;
   const sei = c.level5 ? p.properties?.sessionExpiryInterval : undefined;
@@ -19,6 +18,6 @@ export function onDisconnect(c: Connection, p: DisconnectPacket): void {
     else if (was) c.ctx.persistence.deleteSession(s.clientId);
   }
   // 3.14.4-3: normal disconnection discards the will; 0x04 (and any other code) keeps it.
-  c.discardWill = discardsWill(c.ctx.misbehave, rc);
+  c.discardWill = rc === 0x00;
   c.close();
 }
