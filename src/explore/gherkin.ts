@@ -4,7 +4,7 @@
  * the checks the findings say failed.
  */
 import type { ModelFinding } from '../model/types.ts';
-import type { Program, Step } from './program.ts';
+import type { Program } from './program.ts';
 
 export interface GherkinInput {
   program: Program;
@@ -43,7 +43,7 @@ export function toGherkin(g: GherkinInput): string {
     if (s.k === 'pause') { lines.push(`When ${s.ms} ms pass`); return; }
     const name = `"c${s.c}"`;
     if (s.k === 'connect') {
-      if (connected.has(s.c)) return;
+      if (connected.has(s.c)) lines.push(`When ${name} disconnects`);
       const f: string[] = [];
       if (!s.clean) f.push(v5 ? 'clean start false' : 'clean session false');
       if (v5 && s.persistent) f.push('session expiry 300');

@@ -1,7 +1,8 @@
 /**
  * Explored programs: a few clients, each step one client action. A step on a client that is
  * not connected first (re)connects it with a persistent session (so shrinking can drop any
- * step and offline queues are exercised often); a disconnect of a disconnected client is skipped. Topics come from a small alphabet so that overlaps are
+ * step and offline queues are exercised often); a disconnect of a disconnected client is skipped;
+ * a connect step on a connected client disconnects it normally first (a reconnect). Topics come from a small alphabet so that overlaps are
  * frequent; the runner puts every topic under a per-program prefix.
  */
 import fc from 'fast-check';

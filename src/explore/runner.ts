@@ -290,7 +290,8 @@ export async function runProgram(p: Program, target: RunTarget, o: RunOptions): 
       if (s.k === 'pause') { await sleep(s.ms); continue; }
       const c = clients[s.c];
       if (s.k === 'connect') {
-        if (connected(c)) { notes.push(`skipped: ${c.name} already connected`); continue; }
+        // A connect step on a connected client reconnects it: normal DISCONNECT first.
+        if (connected(c)) await disconnect(c, false);
         await connect(c, s);
         continue;
       }

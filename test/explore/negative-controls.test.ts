@@ -11,7 +11,7 @@ const CASES: Array<{ mode: keyof Misbehave; version: '3.1.1' | '5.0'; seed: numb
   { mode: 'reorderDeliveries', version: '5.0', seed: 42, statement: 'MQTT-4.6.0-5' },
   { mode: 'staleRetained', version: '5.0', seed: 42, statement: 'MQTT-3.3.1-5' },
   { mode: 'dropOfflineQueue', version: '3.1.1', seed: 42, statement: 'MQTT-3.1.2-5' },
-  { mode: 'dropWills', version: '5.0', seed: 42, statement: 'MQTT-3.1.2-8' },
+  { mode: 'dropWills', version: '3.1.1', seed: 42, statement: 'MQTT-3.1.2-8' },
 ];
 
 describe('explorer negative controls', () => {

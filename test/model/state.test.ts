@@ -86,10 +86,10 @@ describe('model: sessions', () => {
   });
   it('3.1.1: a lost offline message and a wrong Session Present are findings', () => {
     const h = new H();
-    let s = h.connect('s', { clean: false });
+    const s = h.connect('s', { clean: false });
     const p = h.connect('p');
     h.sub(s, 'a', 1).disconnect(s).pub(p, 'm1', 'a', 1);
-    s = h.connect('s', { clean: false, sp: false });
+    h.connect('s', { clean: false, sp: false });
     expect(ids(h.end()).sort()).toEqual(['MQTT-3.1.2-4', 'MQTT-3.1.2-5', 'MQTT-3.2.2-2'].sort());
   });
   it('5.0: Clean Start discards the session: old subscriptions deliver nothing and Session Present is 0', () => {
