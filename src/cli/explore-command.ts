@@ -35,7 +35,7 @@ function versionArg(v: string): '3.1.1' | '5.0' {
   throw new InvalidArgumentError(`expected 3.1.1 or 5.0, got "${v}"`);
 }
 
-interface Opts { broker: string; version: '3.1.1' | '5.0'; runs?: number; budget?: number; seed?: number; clients: number; maxBurst: number; ignore?: string[]; replay?: number; replayPath?: string; out: string; stepTimeout: number }
+interface Opts { broker: string; version: '3.1.1' | '5.0'; runs?: number; budget?: number; seed?: number; clients: number; maxBurst: number; ignore?: string[]; replay?: number; replayPath?: string; out: string; stepTimeout: number; settle: number }
 
 export function register(program: Command): void {
   program.command('explore')
@@ -51,6 +51,7 @@ export function register(program: Command): void {
     .option('--replay <seed>', 'reproduce the run of this seed', seedArg)
     .option('--replay-path <path>', 'with --replay: run only the shrunk program at this fast-check path (printed with each finding)')
     .option('--out <dir>', 'report directory', 'reports')
+    .option('--settle <ms>', 'at the end of a program, wait this long without progress for owed deliveries', intArg(10, 60_000), 600)
     .option('--step-timeout <ms>', 'bound on each wait for the broker', intArg(50, 60_000), 1000)
     .exitOverride((err) => { process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage); })
     .action(async (o: Opts) => {
@@ -92,7 +93,7 @@ async function runExplore(o: Opts): Promise<number> {
     bar = b;
   }
   const r = await explore({
-    target, version: o.version, seed, runs, budgetMs: o.budget, maxClients: o.clients, maxBurst: o.maxBurst, path: o.replay !== undefined ? o.replayPath : undefined, ignore: o.ignore, stepTimeoutMs: o.stepTimeout,
+    target, version: o.version, seed, runs, budgetMs: o.budget, maxClients: o.clients, maxBurst: o.maxBurst, path: o.replay !== undefined ? o.replayPath : undefined, ignore: o.ignore, stepTimeoutMs: o.stepTimeout, settleMs: o.settle,
     onProgram: (s) => {
       const rate = (s.programs / Math.max(0.001, s.elapsedMs / 1000)).toFixed(1);
       if (bar) bar.update(s.programs, { rate, findings: s.findings });

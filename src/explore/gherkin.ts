@@ -89,7 +89,9 @@ export function toGherkin(g: GherkinInput): string {
         return;
     }
   });
-  for (const f of findings) {
+  const shown = findings.slice(0, 5);
+  if (findings.length > shown.length) lines.push(`# … and ${findings.length - shown.length} more finding(s) like these`);
+  for (const f of shown) {
     const a = f.about;
     let text = f.message;
     if (g.prefix) {

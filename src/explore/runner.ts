@@ -25,7 +25,10 @@ export interface RunOptions {
   prefix: string;
   /** Bound on every single wait (acks, CONNACK, SUBACK). */
   stepTimeoutMs?: number;
-  /** Bound on waiting at the end for what the model says is still owed. */
+  /**
+   * At the end, how long to wait for what the model says is still owed without any progress
+   * (a new packet); waiting goes on while packets keep arriving, up to 30 s in all.
+   */
   settleMs?: number;
   /** Quiet time at the end to catch copies that should not come. */
   quietMs?: number;
@@ -307,11 +310,15 @@ export async function runProgram(p: Program, target: RunTarget, o: RunOptions): 
     }
     // Settle: wait (bounded) for everything the model says is still owed, then a quiet spell.
     const version = p.version;
-    const until = now() + (o.settleMs ?? 600);
+    const quiet = o.settleMs ?? 600;
+    const cap = now() + 30_000;
+    let seen = h.length;
+    let lastProgress = now();
     for (;;) {
       for (const c of clients) noteClosed(c);
-      if (owedCount(h, { version }, now()) === 0 || now() > until) break;
-      await sleep(5);
+      if (h.length !== seen) { seen = h.length; lastProgress = now(); }
+      if (owedCount(h, { version }, now()) === 0 || now() - lastProgress > quiet || now() > cap) break;
+      await sleep(h.length > 2000 ? 25 : 5);
     }
     await sleep(o.quietMs ?? 15);
     for (const c of clients) noteClosed(c);

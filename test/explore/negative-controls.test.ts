@@ -45,3 +45,21 @@ describe('explorer against the correct reference broker', () => {
     }, 120_000);
   }
 });
+
+// Legal-but-different broker choices (BrokerOptions.variant, issue 10) the model must allow:
+// one copy per overlapping subscription, one message in flight at a time.
+describe('explorer against legal-but-different broker variants', () => {
+  for (const variant of [{ copyPerSubscription: true }, { oneMessageInFlight: true }]) {
+    for (const version of ['3.1.1', '5.0'] as const) {
+      it(`finds nothing with ${Object.keys(variant)[0]} at MQTT ${version} (100 programs, seed 99)`, async () => {
+        const b = await startBroker({ port: 0, variant });
+        try {
+          const r = await explore({ target: { url: b.url }, version, seed: 99, runs: 100, maxClients: 3 });
+          expect(r.findings.map((f) => `${f.statements} ${f.findings[0]?.message}\n${f.gherkin}`)).toEqual([]);
+        } finally {
+          await b.close();
+        }
+      }, 120_000);
+    }
+  }
+});
