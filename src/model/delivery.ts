@@ -258,6 +258,7 @@ function explainUnexpected(w: World, o: ModelOptions, m: Msg, s: Session, r: Rec
   const live = slots.find((x) => x.kind === 'live');
   if (live) {
     if (r.e.retain && !m.retain) return [v5 ? 'retainAsPublished' : 'forwardRetain', 'retained', 'RETAIN 1 on a message published without RETAIN'];
+    if (v5 && !live.sub.req.retainAsPublished && live.sub.replaced) return ['forwardRetainReplaced', 'retained', `the SUBSCRIBE that replaced the subscription to "${live.sub.req.filter}" cleared Retain As Published: a forwarded message must carry RETAIN 0`];
     if (!v5 || !live.sub.req.retainAsPublished) return ['forwardRetain', 'retained', 'a forwarded message must carry RETAIN 0'];
     if (live.sub.replaced) return ['retainAsPublishedReplaced', 'retained', `Retain As Published (set by the SUBSCRIBE that replaced the subscription to "${live.sub.req.filter}"): RETAIN must be ${m.retain ? 1 : 0}`];
     return ['retainAsPublished', 'retained', `Retain As Published: RETAIN must be ${m.retain ? 1 : 0}`];

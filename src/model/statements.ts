@@ -42,6 +42,7 @@ const RULES = {
   /** 5.0: options of a replaced subscription (same filter) are the new SUBSCRIBE's. */
   noLocalReplaced: [[], ['MQTT-3.8.3-3', 'MQTT-3.8.4-3']],
   retainAsPublishedReplaced: [[], ['MQTT-3.3.1-13', 'MQTT-3.8.4-3']],
+  forwardRetainReplaced: [[], ['MQTT-3.3.1-12', 'MQTT-3.8.4-3']],
   subIdSingle: [[], ['MQTT-3.3.4-4', 'MQTT-3.3.4-3']],
   subIdCopies: [[], ['MQTT-3.3.4-5']],
   sharedOnce: [[], ['MQTT-4.8.2-3']],
