@@ -11,9 +11,14 @@ import { DURATION, re, toMs } from './support/parse.ts';
 Then(re(`a seeded exploration of (\\d+) programs \\(seed (\\d+)\\) within ${DURATION} finds no deviation from the spec model`), { timeout: 60_000 }, async function (this: W, runs: string, seed: string, budget: string) {
   const run = this.run;
   const prefix = `${(this as unknown as { idPrefix: string }).idPrefix}e`;
+  const k = this.capabilitiesAt(this.level);
+  const caps = k ? {
+    maximumQoS: k.maximumQoS, retainAvailable: k.retainAvailable, wildcardSubscriptionAvailable: k.wildcardSubscriptions,
+    sharedSubscriptionAvailable: k.sharedSubscriptions, subscriptionIdentifiersAvailable: k.subscriptionIdentifiers,
+  } : undefined;
   const r = await explore({
     target: { url: run.url, username: run.config.username, password: run.config.password, caFile: run.config.caFile, insecure: run.config.insecure },
-    version: this.version, seed: Number(seed), runs: Number(runs), budgetMs: this.ms(toMs(budget)), maxClients: 3, prefix,
+    version: this.version, seed: Number(seed), runs: Number(runs), budgetMs: this.ms(toMs(budget)), maxClients: 3, prefix, caps,
     stepTimeoutMs: this.ms(1000), settleMs: this.ms(600),
   });
   this.attach(JSON.stringify({ origin: 'explored', version: r.version, seed: r.seed, programs: r.programs, findings: r.findings, harnessTrouble: r.harnessTrouble }), 'application/json');

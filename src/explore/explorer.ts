@@ -20,6 +20,8 @@ export interface ExploreOptions {
   /** ...or after this many ms, whichever comes first. */
   budgetMs?: number;
   maxClients?: number;
+  /** Known capabilities of the target (see RunOptions.caps). */
+  caps?: import('../model/types.ts').DeclaredCaps;
   /** fast-check replay path of a shrunk counterexample: runs just that program (with the same seed). */
   path?: string;
   /** Start of every topic / client id of this exploration (default derived from the seed). */
@@ -78,7 +80,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const prop = fc.asyncProperty(programArb(o.version, o.maxClients ?? 3, o.maxBurst ?? 300), async (p) => {
     const prefix = `${tag}n${(programs++).toString(36)}`;
     if (process.env.MQTT_EXPLORE_DEBUG) process.stderr.write(`[explore] ${prefix}: ${p.steps.map(describeStep).join(' ; ')}\n`);
-    const r = await runProgram(p, o.target, { prefix, stepTimeoutMs: o.stepTimeoutMs, settleMs: o.settleMs });
+    const r = await runProgram(p, o.target, { prefix, stepTimeoutMs: o.stepTimeoutMs, settleMs: o.settleMs, caps: o.caps });
     o.onProgram?.({ programs, findings: failed > 0 ? 1 : 0, elapsedMs: performance.now() - t0 });
     if (r.harnessTrouble) {
       if (trouble.length < 20) trouble.push(r.harnessTrouble);
@@ -102,7 +104,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     let hit = lastFailure?.key === JSON.stringify(p) ? lastFailure : undefined;
     if (!hit) {
       // Re-run the counterexample once to capture its history and trace.
-      const r = await runProgram(p, o.target, { prefix: `${tag}r`, stepTimeoutMs: o.stepTimeoutMs, settleMs: o.settleMs });
+      const r = await runProgram(p, o.target, { prefix: `${tag}r`, stepTimeoutMs: o.stepTimeoutMs, settleMs: o.settleMs, caps: o.caps });
       const f = checkHistory(r.history, { version: o.version }).filter((x) => !x.statements.every((s) => ignore.has(s.id)));
       if (f.length > 0) hit = { key: '', r, f };
       else if (lastFailure) p = JSON.parse(lastFailure.key) as Program;

@@ -32,6 +32,11 @@ export interface RunOptions {
   settleMs?: number;
   /** Quiet time at the end to catch copies that should not come. */
   quietMs?: number;
+  /**
+   * What is known of the target's capabilities besides its CONNACK (a 3.1.1 broker cannot
+   * declare them; a run configuration can): steps needing an absent one are skipped.
+   */
+  caps?: DeclaredCaps;
 }
 
 export interface RunResult {
@@ -173,13 +178,15 @@ export async function runProgram(p: Program, target: RunTarget, o: RunOptions): 
       properties: v5 ? { ...(expiry ? { sessionExpiryInterval: expiry } : {}), ...(s.receiveMaximum ? { receiveMaximum: s.receiveMaximum } : {}) } : undefined,
     }, timeout);
     const pr = ack.properties ?? {};
-    c.caps = v5 ? {
+    const connackCaps: DeclaredCaps = v5 ? {
       maximumQoS: pr.maximumQoS as QoS | undefined, retainAvailable: pr.retainAvailable === undefined ? undefined : pr.retainAvailable === 1,
       sharedSubscriptionAvailable: pr.sharedSubscriptionAvailable === undefined ? undefined : pr.sharedSubscriptionAvailable === 1,
       subscriptionIdentifiersAvailable: pr.subscriptionIdentifierAvailable === undefined ? undefined : pr.subscriptionIdentifierAvailable === 1,
       wildcardSubscriptionAvailable: pr.wildcardSubscriptionAvailable === undefined ? undefined : pr.wildcardSubscriptionAvailable === 1,
       receiveMaximum: pr.receiveMaximum,
     } : {};
+    c.caps = { ...o.caps };
+    for (const [k, v] of Object.entries(connackCaps)) if (v !== undefined) (c.caps as Record<string, unknown>)[k] = v;
     c.serverRm = pr.receiveMaximum ?? 65535;
     const effExpiry = v5 ? (pr.sessionExpiryInterval ?? expiry) : undefined;
     h.push({ k: 'connect', t, t1: now(), conn, clientId: c.clientId, clean: s.clean, expiry: effExpiry, will, receiveMaximum: s.receiveMaximum,
