@@ -30,6 +30,12 @@ interface Slot {
   notBefore: number;
   /** 5.0: the copy for this subscription carries its Subscription Identifier (3.3.4-3 / -5). */
   subId?: number;
+  /**
+   * The one copy standing for several overlapping subscriptions: maximum QoS, and a RETAIN flag
+   * any of them allows (the spec says nothing about merging Retain As Published). Only as the
+   * sole live copy.
+   */
+  merged?: boolean;
 }
 
 const minQ = (a: QoS, b: QoS): QoS => (a < b ? a : b);
@@ -127,6 +133,12 @@ function slotsFor(w: World, o: ModelOptions, m: Msg, s: Session): { slots: Slot[
       slots.push({ kind: 'retained', sub, qos: q, retain: [true], required: c.sure && q >= 1 && open && stays && !ownNoLocal && !m.will, notBefore: sub.t0 });
     }
   }
+  const live = slots.filter((x) => x.kind === 'live');
+  if (live.length >= 2) {
+    const top = live.reduce((a, b) => (b.qos > a.qos ? b : a));
+    const retain = [...new Set(live.flatMap((x) => x.retain))];
+    slots.push({ kind: 'live', sub: top.sub, qos: top.qos, retain, required: false, notBefore: top.notBefore, merged: true });
+  }
   return { slots, exact, maxQ };
 }
 
@@ -141,9 +153,10 @@ function solve(rs: Receipt[], slots: Slot[], exact: boolean, maxQ: number, opts:
   const pick: Slot[] = [];
   let budget = 20000;
   const ok = (): boolean => {
+    const live = pick.filter((p) => p.kind === 'live');
+    if (live.length > 1 && live.some((p) => p.merged)) return false;
     if (!opts.requirements) return true;
     for (let i = 0; i < slots.length; i++) if (slots[i].required && slots[i].kind === 'retained' && !used[i]) return false;
-    const live = pick.filter((p) => p.kind === 'live');
     // Live copies: one copy (at the maximum QoS) is owed, however many subscriptions match.
     if (slots.some((x) => x.kind === 'live' && x.required) && !live.some((p) => p.qos === maxQ)) return false;
     if (exact && live.length > 0 && maxQ >= 0 && !live.some((p) => p.qos === maxQ)) return false;
@@ -188,7 +201,9 @@ export function checkDelivery(w: World, o: ModelOptions, receipts: Receipt[], ou
         if (v5) checkSubIds(o, m, s, rs, sol, slots, exact, out);
         continue;
       }
-      const lone = rs.find((r) => !slots.some((sl) => fits(r, sl)));
+      // With several copies none can be the merged one: each needs a slot of its own.
+      const loneSlots = rs.length > 1 ? slots.filter((x) => !x.merged) : slots;
+      const lone = rs.find((r) => !loneSlots.some((sl) => fits(r, sl)));
       if (lone) {
         const [rule, fam, why] = explainUnexpected(w, o, m, s, lone, slots);
         f(rule, fam, `received ${desc(lone)} of message ${m.id} on "${m.topic}" (published ${m.retain ? 'retained ' : ''}at QoS ${m.qos} by ${m.publisher}): ${why}`, ev([lone.idx]), false, { qos: lone.e.qos, retain: lone.e.retain });
@@ -201,10 +216,10 @@ export function checkDelivery(w: World, o: ModelOptions, receipts: Receipt[], ou
           f(rule, fam, `received ${desc(last)} of retained message ${m.id} on "${m.topic}": ${why}`, ev([last.idx]), false, { qos: last.e.qos, retain: true });
           continue;
         }
-        f('overlap', 'overlap-qos', `received ${rs.length} copies of message ${m.id} on "${m.topic}" (${rs.map(desc).join(', ')}) but only ${slots.length} matching subscription(s) / retained deliveries allow a copy each`, ev(rs.map((r) => r.idx)), false, { kind: 'extra', allowed: slots.length, qos: rs[0].e.qos });
+        f('overlap', 'overlap-qos', `received ${rs.length} copies of message ${m.id} on "${m.topic}" (${rs.map(desc).join(', ')}) but only ${slots.filter((x) => !x.merged).length} matching subscription(s) / retained deliveries allow a copy each`, ev(rs.map((r) => r.idx)), false, { kind: 'extra', allowed: slots.filter((x) => !x.merged).length, qos: rs[0].e.qos });
         continue;
       }
-      const live = slots.filter((x) => x.kind === 'live');
+      const live = slots.filter((x) => x.kind === 'live' && !x.merged);
       const missingRet = slots.find((x) => x.required && x.kind === 'retained' && !rs.some((r) => fits(r, x)));
       if (missingRet) {
         const rule: RuleName = missingRet.sub.replaced ? 'retainedOnReplace' : v5 && missingRet.sub.req.retainHandling === 1 ? 'retainHandling1' : 'retainedOnSubscribe';

@@ -190,3 +190,24 @@ describe('model: copies of empty messages', () => {
     expect(ids(three.end(), '5.0')).toEqual(['MQTT-3.3.4-2']);
   });
 });
+
+describe('model: one merged copy for overlapping subscriptions with different Retain As Published (5.0)', () => {
+  it('the single copy at the maximum QoS may carry the RETAIN flag any matching subscription allows', () => {
+    for (const retain of [true, false]) {
+      const h = new H();
+      const s = h.connect('s');
+      const p = h.connect('p');
+      h.sub(s, '+/a', 0, { retainAsPublished: true }).sub(s, 'a/a', 2).pub(p, 'm1', 'a/a', 1, { retain: true }).recv(s, 'm1', 'a/a', 1, { retain });
+      expect(ids(h.end(), '5.0')).toEqual([]);
+    }
+  });
+  it('per-subscription copies keep the RETAIN rule of their own subscription', () => {
+    const h = new H();
+    const s = h.connect('s');
+    const p = h.connect('p');
+    h.sub(s, '+/a', 0, { retainAsPublished: true }).sub(s, 'a/a', 2).pub(p, 'm1', 'a/a', 1, { retain: true })
+      .recv(s, 'm1', 'a/a', 1, { pid: 1, retain: true }).recv(s, 'm1', 'a/a', 0, { retain: true });
+    // The QoS 1 copy with RETAIN 1 fits no subscription: a QoS or a RETAIN error, either way a finding.
+    expect(ids(h.end(), '5.0').some((id) => id === 'MQTT-3.3.1-12' || id === 'MQTT-3.3.4-2')).toBe(true);
+  });
+});
