@@ -1,6 +1,6 @@
 /**
  * npm run soak:explore — a long exploration against the embedded reference broker: at least
- * 10,000 programs per version (override with --runs N, --seed S). Exits 1 on any finding and
+ * 10,000 programs per version (override with --runs N, --seed S, --versions 3.1.1,5.0). Exits 1 on any finding and
  * prints it; a plain progress line every 5 s. Not a CI step.
  */
 import { loadavg } from 'node:os';
@@ -12,12 +12,13 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 const runs = Number(arg('runs', '10000'));
+const versions = arg('versions', '3.1.1,5.0').split(',').map((v) => (v === '5' ? '5.0' : v)) as Array<'3.1.1' | '5.0'>;
 const seed = Number(arg('seed', String(Math.floor(Math.random() * 0xffffffff) >>> 0)));
 console.log(`soak:explore — ${runs} programs per version, seed ${seed}, up to 5 clients; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const b = await startBroker({ port: 0 });
 let found = 0;
 try {
-  for (const version of ['3.1.1', '5.0'] as const) {
+  for (const version of versions) {
     let last = performance.now();
     const r = await explore({
       target: { url: b.url }, version, seed, runs, maxClients: 5,
