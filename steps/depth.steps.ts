@@ -199,7 +199,14 @@ Then(re(`${NAME} receives exactly the (\\d+) messages "([^"]*)" on "([^"]*)"(?: 
     const col = collector(this, name, prefix, topic, n);
     const limit = d ? this.ms(toMs(d)) : this.ms(10_000);
     const deadline = performance.now() + limit;
-    while (col.count < n && performance.now() < deadline && !c.closed) await sleep(10);
+    // Stop early once nothing has arrived for 5 s (scaled): the rest is not coming.
+    const stall = this.ms(5000);
+    let last = col.count;
+    let lastAt = performance.now();
+    while (col.count < n && performance.now() < deadline && !c.closed) {
+      await sleep(10);
+      if (col.count !== last) { last = col.count; lastAt = performance.now(); } else if (performance.now() - lastAt > stall) break;
+    }
     const settle = performance.now() + 50;
     while (col.qos2Pending > 0 && performance.now() < settle) await sleep(5);
     const problems = [...col.problems, ...(inOrder ? col.outOfOrder : [])];
