@@ -120,6 +120,14 @@ export function buildWorld(h: History, v5: boolean): World {
     s.end0 = t0;
     s.end1 = t1;
     for (const sub of s.subs) if (sub.end0 === INF) { sub.end0 = t0; sub.end1 = t1; sub.endBy = 'session'; }
+    // A will still waiting out its Will Delay is published when the session ends (MQTT-3.1.2-8).
+    for (const w of wills) {
+      if (w.conn.session !== s || w.fate !== 'maybe') continue;
+      w.fate = 'due';
+      w.notBefore = t0;
+      w.msg.t0 = t0;
+      w.msg.t1 = Math.max(t0, t1) + CLOSE_SLACK_MS;
+    }
     if (live.get(s.clientId) === s) live.delete(s.clientId);
   };
   const addRetained = (m: Msg, t0: number, t1: number): void => {

@@ -207,3 +207,24 @@ describe('model: statements', () => {
     }
   });
 });
+
+describe('model: a delayed will and the end of its session (5.0)', () => {
+  it('a clean start ends the old session: its delayed will is published then, not after the delay', () => {
+    const will = { msg: 'w1', topic: 'w', qos: 1 as const, retain: false, delay: 60 };
+    const h = new H();
+    const s = h.connect('s');
+    h.sub(s, 'w', 1);
+    const c = h.connect('c', { will, clean: false, expiry: 300 });
+    h.disconnect(c, true);
+    h.connect('c', { clean: true });
+    h.recv(s, 'w1', 'w', 1);
+    expect(ids(h.end(), '5.0')).toEqual([]);
+    const missing = new H();
+    const s2 = missing.connect('s');
+    missing.sub(s2, 'w', 1);
+    const c2 = missing.connect('c', { will, clean: false, expiry: 300 });
+    missing.disconnect(c2, true);
+    missing.connect('c', { clean: true });
+    expect(ids(missing.end(), '5.0')).toEqual(['MQTT-3.1.2-8']);
+  });
+});
