@@ -1,0 +1,75 @@
+/**
+ * What a slice measures: HDR histograms (µs) of end-to-end and connect latency, and a
+ * timeline of per-second counters and latency histograms. Everything merges without loss:
+ * counters add, histograms add (hdr-histogram-js), timelines align on epoch seconds.
+ */
+import * as hdr from 'hdr-histogram-js';
+
+export type Histogram = hdr.Histogram;
+
+export const newHistogram = (): Histogram =>
+  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+
+export const encodeHistogram = (h: Histogram): string => hdr.encodeIntoCompressedBase64(h);
+export const decodeHistogram = (s: string): Histogram => {
+  const h = newHistogram();
+  h.add(hdr.decodeFromCompressedBase64(s));
+  return h;
+};
+
+export interface SecondStats {
+  /** Epoch second. */
+  t: number;
+  connected: number;
+  /** Devices whose link is down (outage, bad state, storm) at the sample. */
+  faulty: number;
+  pubs: number;
+  acks: number;
+  recvs: number;
+  drops: number;
+  connects: number;
+  connectFailures: number;
+  /** End-to-end latency of the messages received in this second (encoded histogram, µs). */
+  e2e?: string;
+}
+
+export class Timeline {
+  readonly seconds = new Map<number, SecondStats & { hist?: Histogram }>();
+
+  at(epochMs: number): SecondStats & { hist?: Histogram } {
+    const t = Math.floor(epochMs / 1000);
+    let s = this.seconds.get(t);
+    if (s === undefined) this.seconds.set(t, (s = { t, connected: 0, faulty: 0, pubs: 0, acks: 0, recvs: 0, drops: 0, connects: 0, connectFailures: 0 }));
+    return s;
+  }
+
+  latency(epochMs: number, us: number): void {
+    const s = this.at(epochMs);
+    (s.hist ??= newHistogram()).recordValue(us);
+  }
+
+  toJSON(): SecondStats[] {
+    return [...this.seconds.values()].sort((a, b) => a.t - b.t).map(({ hist, ...rest }) => ({ ...rest, ...(hist ? { e2e: encodeHistogram(hist) } : {}) }));
+  }
+}
+
+/** Adds timelines (connected and faulty are gauges sampled per slice, so they add too). */
+export function mergeTimelines(parts: readonly SecondStats[][]): SecondStats[] {
+  const by = new Map<number, SecondStats & { hist?: Histogram }>();
+  for (const part of parts) {
+    for (const s of part) {
+      const m = by.get(s.t) ?? { t: s.t, connected: 0, faulty: 0, pubs: 0, acks: 0, recvs: 0, drops: 0, connects: 0, connectFailures: 0 };
+      for (const k of ['connected', 'faulty', 'pubs', 'acks', 'recvs', 'drops', 'connects', 'connectFailures'] as const) m[k] += s[k];
+      if (s.e2e) (m.hist ??= newHistogram()).add(decodeHistogram(s.e2e));
+      by.set(s.t, m);
+    }
+  }
+  return [...by.values()].sort((a, b) => a.t - b.t).map(({ hist, ...rest }) => ({ ...rest, ...(hist ? { e2e: encodeHistogram(hist) } : {}) }));
+}
+
+/** p50 … max of a histogram in ms, or undefined when it is empty. */
+export function quantiles(h: Histogram): { p50: number; p90: number; p95: number; p99: number; 'p99.9': number; max: number; mean: number; count: number } | undefined {
+  if (h.totalCount === 0) return undefined;
+  const q = (p: number) => h.getValueAtPercentile(p) / 1000;
+  return { p50: q(50), p90: q(90), p95: q(95), p99: q(99), 'p99.9': q(99.9), max: h.maxValue / 1000, mean: h.mean / 1000, count: h.totalCount };
+}
