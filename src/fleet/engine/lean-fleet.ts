@@ -377,6 +377,15 @@ export class LeanFleet {
     if (d.queue.length === 0) d.queue = null;
   }
 
+  /** At the end of the history: every operation still open completes as `info` (outcome unknown). */
+  finishOpen(d: Dev, reason: string): void {
+    const now = this.o.now();
+    if (d.state === 1) this.o.log.op(now, d.cid, 'info', 'connect', { clientId: d.cid, reason });
+    for (const f of d.flights?.values() ?? []) if (f.state === 0) this.o.log.op(now, d.cid, 'info', 'publish', { msgId: f.msgId, topic: f.topic, qos: f.qos, retain: f.retain, reason });
+    for (const m of d.queue ?? []) this.o.log.op(now, d.cid, 'info', 'publish', { msgId: m.msgId, topic: m.topic, qos: m.qos, retain: m.retain, reason });
+    if (d.state === 2 && d.subs.length > 0 && !d.subOk) this.o.log.op(now, d.cid, 'info', 'subscribe', { filters: d.subs, reason });
+  }
+
   idle(d: Dev): boolean {
     return (d.flights === null || d.flights.size === 0) && d.queue === null;
   }

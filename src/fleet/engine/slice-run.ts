@@ -136,6 +136,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
 
   // Run: a live line a second until the window ends, then heal and drain.
   const end = t0 + s.durationMs;
+  let drainedOk = false;
   const sweep = setInterval(() => {
     fleet.sweep();
     rssPeak = Math.max(rssPeak, memoryUsage.rss());
@@ -155,17 +156,19 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
     let last = -1;
     let quietSince = now();
     const drained = await until(() => {
-      const busy = devs.some((d) => (d.want && d.state !== 2) || !fleet.idle(d)) || hubPub.some((h) => !fleet.idle(h)) || fleet.wheel.size > 0 && devs.some((d) => d.want && d.state !== 2);
+      const busy = devs.some((d) => (d.want || d.sleepy) && (d.state === 1 || (d.want && d.state === 0) || !fleet.idle(d))) || hubPub.some((h) => !fleet.idle(h));
       const size = log.size;
       if (busy || size !== last) { last = size; quietSince = now(); return false; }
       return now() - quietSince >= 1000;
     }, s.drainMs);
     phase = drained ? 'done' : 'drain timed out';
+    drainedOk = drained;
   } finally {
     clearInterval(sweep);
   }
   const endedAt = now();
   fleet.sweep();
+  for (const d of fleet.devs) fleet.finishOpen(d, drainedOk ? 'history ended' : 'drain timed out');
   await log.close();
   for (const d of fleet.devs) fleet.disconnect(d, false);
   fleet.wheel.stop();

@@ -12,7 +12,12 @@ import { CHECKERS, runChecker, type AllOptions, type CheckResult, type CheckerNa
 /** The process a message id belongs to ("<clientId>:<seq>" or "<clientId>:will:<n>"). */
 const ownerOfMsg = (msgId: string | undefined): string | undefined => (msgId === undefined ? undefined : msgId.slice(0, msgId.indexOf(':') < 0 ? undefined : msgId.indexOf(':')));
 
+/** The chunks, and the ops every chunk shares (the hubs' own), whose items each chunk judges again. */
 export function chunkHistory(history: History, hubs: ReadonlySet<string>, chunkSize = 400): Op[][] {
+  return split(history, hubs, chunkSize).chunks;
+}
+
+function split(history: History, hubs: ReadonlySet<string>, chunkSize: number): { chunks: Op[][]; shared: Op[] } {
   const devices = new Set<string>();
   for (const op of history) if (op.process !== 'nemesis' && !hubs.has(op.process)) devices.add(op.process);
   const chunkOf = new Map<string, number>();
@@ -28,25 +33,37 @@ export function chunkHistory(history: History, hubs: ReadonlySet<string>, chunkS
     if (c === undefined) shared.push(op);
     else chunks[c].push(op);
   }
-  return chunks.map((c) => (shared.length === 0 ? c : [...shared, ...c].sort((a, b) => a.index - b.index)));
+  return { chunks: chunks.map((c) => (shared.length === 0 ? c : [...shared, ...c].sort((a, b) => a.index - b.index))), shared };
 }
 
 /** One result per checker, combined over the chunks exactly as one pass would count. */
 export function checkFleet(history: History, names: readonly CheckerName[], hubs: ReadonlySet<string>, opts: AllOptions = {}, chunkSize = 400): CheckResult[] {
-  const chunks = chunkHistory(history, hubs, chunkSize);
-  return names.map((name) => combine(name, chunks.map((c) => runChecker(CHECKERS[name], c, opts))));
+  const { chunks, shared } = split(history, hubs, chunkSize);
+  return names.map((name) => {
+    const rs = chunks.map((c) => runChecker(CHECKERS[name], c, opts));
+    const hubOnly = rs.length > 1 && shared.length > 0 ? runChecker(CHECKERS[name], shared, { ...opts, shrink: false }) : undefined;
+    return combine(name, rs, hubOnly);
+  });
 }
 
-export function combine(name: CheckerName, rs: CheckResult[]): CheckResult {
+/**
+ * One result from the chunks' results. Items among the hubs alone (`hubOnly`, judged on the
+ * shared ops) were judged in every chunk; they are counted once, and violations are
+ * de-duplicated by key.
+ */
+export function combine(name: CheckerName, rs: CheckResult[], hubOnly?: CheckResult): CheckResult {
   if (rs.length === 1) return rs[0];
   const spec = CHECKERS[name];
-  const checked = rs.reduce((n, r) => n + r.checked, 0);
-  const unknown = rs.reduce((n, r) => n + r.unknown, 0);
+  const extra = hubOnly === undefined ? 0 : rs.length - 1;
+  const checked = rs.reduce((n, r) => n + r.checked, 0) - extra * (hubOnly?.checked ?? 0);
+  const unknown = rs.reduce((n, r) => n + r.unknown, 0) - extra * (hubOnly?.unknown ?? 0);
   const bad = rs.filter((r) => r.valid === false);
   const statements = rs[0].statements;
   if (bad.length > 0) {
-    const violations = bad.flatMap((r) => r.violations ?? []);
-    const count = bad.reduce((n, r) => n + Number(/: (\d+) violation/.exec(r.summary)?.[1] ?? r.violations?.length ?? 1), 0);
+    const seen = new Set<string>();
+    const violations = bad.flatMap((r) => r.violations ?? []).filter((v) => (seen.has(v.key) ? false : (seen.add(v.key), true)));
+    const hubViolations = hubOnly?.valid === false ? Number(/: (\d+) violation/.exec(hubOnly.summary)?.[1] ?? 0) : 0;
+    const count = bad.reduce((n, r) => n + Number(/: (\d+) violation/.exec(r.summary)?.[1] ?? r.violations?.length ?? 1), 0) - extra * hubViolations;
     const first = bad[0].summary.replace(/^.*?; first: /, '');
     return { ...bad[0], checked, unknown, violations: violations.slice(0, 20), summary: `${spec.name}: ${count} violation(s) among ${checked} ${spec.noun}; first: ${first}` };
   }
