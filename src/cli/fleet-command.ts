@@ -167,17 +167,20 @@ export function register(program: Command): void {
     .description('merge shard outputs (histograms without loss, histories), then run the checkers on the whole')
     .action((dirs: string[], o: { out: string; scenario?: string; threshold: string[]; json?: boolean }) => {
       let parts: string[];
-      let s: FleetScenario;
+      let judge: { checks: CheckerName[]; version: '3.1.1' | '5.0'; thresholds: string[] };
       try {
         parts = findParts(dirs);
-        const first = JSON.parse(readFileSync(`${parts[0]}/part.json`, 'utf8')) as { scenario: string };
-        s = loadFleetScenario(o.scenario ?? first.scenario);
+        const first = JSON.parse(readFileSync(`${parts[0]}/part.json`, 'utf8')) as { checks: CheckerName[]; thresholds: string[]; version: '3.1.1' | '5.0' };
+        const s = o.scenario !== undefined ? loadFleetScenario(o.scenario) : undefined;
+        judge = { checks: s?.checks ?? first.checks, version: s?.version ?? first.version, thresholds: [...(s?.thresholds ?? first.thresholds), ...o.threshold] };
+        const bad = o.threshold.map((t) => [t, parseThreshold(t)] as const).filter(([, r]) => typeof r === 'string');
+        if (bad.length > 0) throw new Error(bad.map(([t, r]) => `--threshold ${t}: ${String(r)}`).join('\n'));
       } catch (e) {
         console.error(`mqtt-harness fleet merge: ${(e as Error).message}`);
         process.exitCode = EXIT.usage;
         return;
       }
-      const r = judgeParts(parts, s, [...s.thresholds, ...o.threshold], o.out);
+      const r = judgeParts(parts, judge, judge.thresholds, o.out);
       if (o.json) console.log(JSON.stringify({ ...r, timeline: undefined }, null, 2));
       else printResult(r, o.out);
       process.exitCode = r.exitCode;

@@ -61,7 +61,7 @@ export async function runFleetShard(o: FleetRunOptions): Promise<{ result: Fleet
   const settings: Omit<RunSettings, 'worker'> = {
     scenario: sc, devices, rate: o.rate ?? sc.devices.ramp_per_s, durationMs: o.durationMs ?? sc.duration_ms, link: o.link ?? sc.link,
     brokers: o.brokers, seed, shard, runId: o.runId ?? `${sc.name.slice(0, 6)}${seed.toString(36)}${Date.now().toString(36).slice(-5)}`,
-    drainMs: o.drainMs ?? 60_000, username: o.username, password: o.password,
+    drainMs: o.drainMs ?? 60_000, username: o.username, password: o.password, thresholds: o.thresholds ?? sc.thresholds,
   };
   mkdirSync(o.out, { recursive: true });
   print(`fleet ${sc.name}: ${inShard} devices${shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${devices})` : ''} over ${cap.workers} worker process(es), ramp ${settings.rate}/s, ${Math.round(settings.durationMs / 1000)} s, seed ${seed}, brokers ${o.brokers.map(redactUrl).join(', ')}`);

@@ -26,6 +26,8 @@ export interface RunSettings {
   drainMs: number;
   username?: string;
   password?: string;
+  /** Thresholds of the run (scenario and command line). */
+  thresholds?: string[];
 }
 
 /** Global device indices of a slice: shard i of n takes i, i+n, …; worker j of w takes every w-th of those. */

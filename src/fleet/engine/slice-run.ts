@@ -54,6 +54,9 @@ export interface Part {
   windows: { from: number; to: number; label: string }[];
   rssPeakMb: number;
   cpuMs: number;
+  /** The scenario's checks and thresholds, so `fleet merge` needs no scenario file. */
+  checks: string[];
+  thresholds: string[];
   /** Processes that only watch (hub subscribers, the hub publisher); shared by every check chunk. */
   hubs: string[];
 }
@@ -177,7 +180,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
     tag, scenario: sc.name, seed: s.seed, version: sc.version, runId: s.runId, shard: s.shard, worker: s.worker, devices: devs.length,
     brokers: s.brokers.map(redactUrl), t0, durationMs: s.durationMs, endedAt, counts: { ...log.counts }, errors: fleet.errors,
     e2e: encodeHistogram(fleet.e2e), connect: encodeHistogram(fleet.connectLatency), timeline: fleet.timeline.toJSON(), windows,
-    rssPeakMb: Math.round(rssPeak / 1048576), cpuMs: Math.round((cpu.user + cpu.system) / 1000), hubs: [...hubs, ...hubPub].map((h) => h.cid),
+    checks: sc.checks, thresholds: s.thresholds ?? sc.thresholds, rssPeakMb: Math.round(rssPeak / 1048576), cpuMs: Math.round((cpu.user + cpu.system) / 1000), hubs: [...hubs, ...hubPub].map((h) => h.cid),
   };
   writeFileSync(join(dir, 'part.json'), JSON.stringify(part));
   return part;
