@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CHECKERS, type CheckerName } from '../checker/index.ts';
-import { parseDuration } from '../proxy/index.ts';
+import { listProfiles, parseDuration } from '../proxy/index.ts';
+import { didYouMean } from '../common/index.ts';
 import { configIssues, formatIssues, type ConfigIssue } from './config-errors.ts';
 import { parseThreshold } from './results/thresholds.ts';
 
@@ -91,6 +92,10 @@ export const fleetSchema = z.object({
 }).strict().superRefine((s, ctx) => {
   const total = s.devices.count * Math.min(s.devices.publish.max_messages, Math.ceil(s.duration_ms / s.devices.publish.interval_ms) * s.devices.publish.burst + 1);
   if (total > 20_000_000) ctx.addIssue({ code: 'custom', path: ['devices', 'publish', 'max_messages'], message: `the run would publish up to ${total} messages, above the bound of 20000000` });
+  const profiles = listProfiles();
+  for (const n of typeof s.link === 'string' ? [s.link] : Object.keys(s.link ?? {})) {
+    if (n !== 'none' && !/[/\\]|\.ya?ml$/.test(n) && !profiles.includes(n)) ctx.addIssue({ code: 'custom', path: typeof s.link === 'string' ? ['link'] : ['link', n], message: `unknown link profile \`${n}\`${didYouMean(n, profiles)}; known: none, ${profiles.join(', ')}` });
+  }
   if (typeof s.link === 'object') {
     const sum = Object.values(s.link).reduce((a, b) => a + b, 0);
     if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', path: ['link'], message: `link shares must add up to 1, they add up to ${sum}` });

@@ -10,7 +10,7 @@ const dir = mkdtempSync(join(tmpdir(), 'fleet-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const scenario = (over: Record<string, unknown> = {}) => parseFleetScenario({
-  name: 'tiny', description: 'test', seed: 5, duration_ms: 1500, version: '3.1.1', link: { lte: 0.5, wifi: 0 , '3g': 0.5 },
+  name: 'tiny', description: 'test', seed: 5, duration_ms: 1500, version: '3.1.1', link: { lte: 0.5, '3g': 0.5 },
   devices: { count: 40, ramp_per_s: 400, keep_alive_s: 5, publish: { topic: 'f/{id}/t', qos: 1, interval_ms: 200 }, will: { topic: 'f/{id}/status', qos: 1 } },
   subscribers: [{ id: 'dash', filter: 'f/+/t', qos: 1, persistent: true }, { id: 'mon', filter: 'f/+/status', qos: 1 }],
   events: [{ type: 'death', at_ms: 800, share: 0.25 }],

@@ -31,6 +31,7 @@ describe('fleet scenarios', () => {
     [{ ...base, devices: { ...base.devices, count: 1_000_000, publish: { ...base.devices.publish, interval_ms: 5, max_messages: 100_000 } }, duration_ms: 3_600_000 }, 'devices.publish.max_messages'],
     [{ ...base, link: { lte: 0.5, '3g': 0.2 } }, 'link'],
     [{ ...base, thresholds: ['p99<<5'] }, 'thresholds[0]'],
+    [{ ...base, link: 'flaky-cellullar' }, 'link'],
   ])('names the file and key path of a bad value (%#)', (data, path) => {
     try {
       parseFleetScenario(data, 'fleets/bad.yaml');
