@@ -53,6 +53,8 @@ export interface Part {
   /** Fault windows of the fleet events (epoch ms). */
   windows: { from: number; to: number; label: string }[];
   rssPeakMb: number;
+  /** RSS just before the devices were created (the worker's own footprint). */
+  rssBaseMb: number;
   cpuMs: number;
   /** The scenario's checks and thresholds, so `fleet merge` needs no scenario file. */
   checks: string[];
@@ -105,6 +107,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
 
   // Devices.
   phase = 'ramp';
+  const rssBase = memoryUsage.rss();
   const t0 = now() + 50;
   const idx = sliceIndices(s.devices, s.shard, s.worker);
   const windows: Part['windows'] = [];
@@ -180,7 +183,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
     tag, scenario: sc.name, seed: s.seed, version: sc.version, runId: s.runId, shard: s.shard, worker: s.worker, devices: devs.length,
     brokers: s.brokers.map(redactUrl), t0, durationMs: s.durationMs, endedAt, counts: { ...log.counts }, errors: fleet.errors,
     e2e: encodeHistogram(fleet.e2e), connect: encodeHistogram(fleet.connectLatency), timeline: fleet.timeline.toJSON(), windows,
-    checks: sc.checks, thresholds: s.thresholds ?? sc.thresholds, rssPeakMb: Math.round(rssPeak / 1048576), cpuMs: Math.round((cpu.user + cpu.system) / 1000), hubs: [...hubs, ...hubPub].map((h) => h.cid),
+    checks: sc.checks, thresholds: s.thresholds ?? sc.thresholds, rssPeakMb: Math.round(rssPeak / 1048576), rssBaseMb: Math.round(rssBase / 1048576), cpuMs: Math.round((cpu.user + cpu.system) / 1000), hubs: [...hubs, ...hubPub].map((h) => h.cid),
   };
   writeFileSync(join(dir, 'part.json'), JSON.stringify(part));
   return part;

@@ -36,7 +36,7 @@ export interface FleetResult {
   exitCode: ExitCode;
   timeline: SecondStats[];
   windows: Part['windows'];
-  rssPeakMb: { sum: number; max: number };
+  rssPeakMb: { sum: number; max: number; base: number };
   cpuMs: number;
   checkMs: number;
   historyOps: number;
@@ -107,7 +107,7 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
     t0: Math.min(...parts.map((p) => p.t0)), endedAt: endTime, durationMs: parts[0].durationMs,
     counts: { ...counts, distinctReceived: distinct.size }, errors, latency: lat, thresholds, results, summary, exitCode,
     timeline: mergeTimelines(parts.map((p) => p.timeline)), windows: parts.flatMap((p) => p.windows),
-    rssPeakMb: { sum: parts.reduce((n, p) => n + p.rssPeakMb, 0), max: Math.max(...parts.map((p) => p.rssPeakMb)) },
+    rssPeakMb: { sum: parts.reduce((n, p) => n + p.rssPeakMb, 0), max: Math.max(...parts.map((p) => p.rssPeakMb)), base: parts.reduce((n, p) => n + (p.rssBaseMb ?? 0), 0) },
     cpuMs: parts.reduce((n, p) => n + p.cpuMs, 0), checkMs, historyOps: history.length, load: loadavg(),
   };
 }
