@@ -14,14 +14,13 @@ const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', 
 interface Series { name: string; color: string; points: [number, number][] }
 
 /** A line chart over run seconds with shaded windows; y from 0 to the max. */
-export function lineChart(title: string, unit: string, series: Series[], windows: { from: number; to: number; label: string }[], shade: [number, number][], xMax: number): string {
+export function lineChart(title: string, unit: string, series: Series[], windows: { from: number; to: number; label: string }[], shade: [number, number][], xMax: number, shadeOf = 1): string {
   const W = 860, H = 220, L = 60, R = 10, T = 24, B = 30;
   const yMax = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[1]))) * 1.05;
   const x = (t: number) => L + (t / Math.max(1, xMax)) * (W - L - R);
   const y = (v: number) => T + (1 - v / yMax) * (H - T - B);
   const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">`, `<text x="${L}" y="16" font-weight="bold">${esc(title)}</text>`];
-  const shadeMax = Math.max(1, ...shade.map((s) => s[1]));
-  for (const [t, v] of shade) if (v > 0) parts.push(`<rect x="${x(t).toFixed(1)}" y="${T}" width="${Math.max(1, x(t + 1) - x(t)).toFixed(1)}" height="${H - T - B}" fill="#e53935" fill-opacity="${(0.05 + 0.25 * (v / shadeMax)).toFixed(2)}"><title>${v} link(s) down</title></rect>`);
+  for (const [t, v] of shade) if (v > 0) parts.push(`<rect x="${x(t).toFixed(1)}" y="${T}" width="${Math.max(1, x(t + 1) - x(t)).toFixed(1)}" height="${H - T - B}" fill="#e53935" fill-opacity="${(0.04 + 0.5 * Math.min(1, v / Math.max(1, shadeOf))).toFixed(3)}"><title>${v} link(s) down</title></rect>`);
   for (const w of windows) parts.push(`<rect x="${x(w.from).toFixed(1)}" y="${T}" width="${Math.max(2, x(w.to) - x(w.from)).toFixed(1)}" height="${H - T - B}" fill="#fb8c00" fill-opacity="0.18"><title>${esc(w.label)}</title></rect>`);
   parts.push(`<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#888"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#888"/>`);
   for (let k = 0; k <= 4; k++) {
@@ -50,15 +49,18 @@ export function renderHtml(r: FleetResult): string {
   const shade: [number, number][] = tl.map((s) => [rel(s), s.faulty]);
   const q = (p: number) => tl.filter((s) => s.e2e).map((s) => [rel(s), decodeHistogram(s.e2e!).getValueAtPercentile(p) / 1000] as [number, number]);
   const charts = [
-    lineChart('Connected devices', 'devices', [{ name: 'connected', color: '#1e88e5', points: tl.map((s) => [rel(s), s.connected]) }], windows, shade, xMax),
+    lineChart('Connected devices', 'devices', [
+      { name: 'connected', color: '#1e88e5', points: tl.map((s) => [rel(s), s.connected]) },
+      { name: 'links down', color: '#e53935', points: tl.map((s) => [rel(s), s.faulty]) },
+    ], windows, shade, xMax, r.devices),
     lineChart('Message rates', 'messages / s', [
       { name: 'published', color: '#43a047', points: tl.map((s) => [rel(s), s.pubs]) },
       { name: 'received', color: '#8e24aa', points: tl.map((s) => [rel(s), s.recvs]) },
       { name: 'drops', color: '#e53935', points: tl.map((s) => [rel(s), s.drops]) },
-    ], windows, shade, xMax),
+    ], windows, shade, xMax, r.devices),
     lineChart('End-to-end latency', 'ms', [
       { name: 'p50', color: '#1e88e5', points: q(50) }, { name: 'p99', color: '#e53935', points: q(99) }, { name: 'max', color: '#555', points: q(100) },
-    ], windows, shade, xMax),
+    ], windows, shade, xMax, r.devices),
   ];
   const lat = (l: FleetResult['latency']['e2e']) => (l ? `p50 ${l.p50.toFixed(1)} · p90 ${l.p90.toFixed(1)} · p99 ${l.p99.toFixed(1)} · max ${l.max.toFixed(1)} ms (${l.count} samples)` : 'no samples');
   const verdicts = r.results.map((c) => {
@@ -75,7 +77,7 @@ body{font:14px system-ui,sans-serif;margin:24px;max-width:920px}td,th{padding:4p
 <table><tr><th>published</th><th>acknowledged</th><th>received</th><th>distinct at hubs</th><th>drops</th><th>connects</th><th>connect failures</th><th>errors</th></tr>
 <tr><td>${c.published}</td><td>${c.acknowledged}</td><td>${c.received}</td><td>${c.distinctReceived}</td><td>${c.drops}</td><td>${c.connects}</td><td>${c.connectFailures}</td><td>${r.errors}</td></tr></table>
 <p>End-to-end latency: ${lat(r.latency.e2e)}<br>Connect latency: ${lat(r.latency.connect)}<br>Peak RSS: ${r.rssPeakMb.sum} MB over all workers (largest ${r.rssPeakMb.max} MB) · CPU ${(r.cpuMs / 1000).toFixed(1)} s · checks ${(r.checkMs / 1000).toFixed(1)} s over ${r.historyOps} ops</p>
-<h2>Over time</h2><p><small>Red shading: share of links down that second; orange: fleet events (${esc(r.windows.map((w) => w.label).join('; ') || 'none')}).</small></p>
+<h2>Over time</h2><p><small>Red shading: share of the fleet's links down that second (darker = more); orange: fleet events (${esc(r.windows.map((w) => w.label).join('; ') || 'none')}).</small></p>
 ${charts.join('\n')}
 <h2>Thresholds</h2>${r.thresholds.length === 0 ? '<p>none</p>' : `<ul>${r.thresholds.map((t) => `<li>${esc(formatThreshold(t))}</li>`).join('')}</ul>`}
 <h2>Guarantees</h2><table><tr><th>checker</th><th>verdict</th><th>details and witness</th></tr>${verdicts}</table>
