@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { redactUrl } from '../common/index.ts';
 import type { FleetScenario } from './fleet-scenario.ts';
 import type { RunSettings } from './engine/plan.ts';
-import { brokerUrlProblem, plan, probeBroker } from './engine/preflight.ts';
+import { brokerUrlProblem, plan, portRangeProblem, probeBroker } from './engine/preflight.ts';
 import { runParts } from './engine/run-parts.ts';
 import { LiveView } from './live/live-view.ts';
 import { findParts, mergeAndJudge, type FleetResult } from './results/merge.ts';
@@ -57,6 +57,8 @@ export async function runFleetShard(o: FleetRunOptions): Promise<{ result: Fleet
   const hubs = o.brokers.length * (sc.subscribers.length + (sc.config || sc.commands ? 1 : 0));
   const cap = plan(inShard, hubs, o.workers ?? 1);
   if (typeof cap === 'string') throw new FleetConfigError(cap);
+  const ports = portRangeProblem(Math.ceil(inShard / o.brokers.length));
+  if (ports !== undefined) throw new FleetConfigError(ports);
   const seed = o.seed ?? sc.seed;
   const settings: Omit<RunSettings, 'worker'> = {
     scenario: sc, devices, rate: o.rate ?? sc.devices.ramp_per_s, durationMs: o.durationMs ?? sc.duration_ms, link: o.link ?? sc.link,

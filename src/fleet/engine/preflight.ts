@@ -64,6 +64,23 @@ export function openFileLimit(): number | undefined {
   }
 }
 
+/** Size of the local (ephemeral) port range: the most connections from one address to one broker address. */
+export function ephemeralPorts(): number | undefined {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return hi - lo + 1;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A problem when one broker URL would get more devices than the local port range allows, or undefined. */
+export function portRangeProblem(devicesPerBroker: number): string | undefined {
+  const ports = ephemeralPorts();
+  if (ports === undefined || devicesPerBroker + 100 <= ports) return undefined;
+  return `${devicesPerBroker} devices per broker URL exceed the ${ports} local ports from one address to one broker (net.ipv4.ip_local_port_range); give more broker URLs (--broker URL1,URL2,...), or shard the run over machines`;
+}
+
 /** Measured by bench:fleet (RSS per connected idle device with its socket); with margin. */
 export const BYTES_PER_DEVICE = 24 * 1024;
 /** File descriptors a worker keeps for itself (stdio, IPC, the history file, libuv). */

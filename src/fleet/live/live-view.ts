@@ -70,7 +70,8 @@ export class LiveView {
     return `[${Math.round(elapsedMs / 1000)}s] ${p.phase}: connected=${p.connected}/${p.devices} out=${p.out}/s in=${p.in}/s p50=${p.p50} p99=${p.p99} published=${this.totals.published} received=${this.totals.received} errors=${p.errors} links_down=${p.faulty}`;
   }
 
-  private aggregate(): void {
+  /** Folds the workers' latest stats into the totals (called once a second by the view). */
+  aggregate(): void {
     const ls = [...this.latest.values()];
     const h = newHistogram();
     for (const l of ls) if (l.e2e) h.add(decodeHistogram(l.e2e));
@@ -102,7 +103,6 @@ export class LiveView {
   async serve(port: number): Promise<number> {
     this.server = createServer((req, res) => {
       if (req.url !== '/metrics') { res.writeHead(404).end('try /metrics\n'); return; }
-      this.aggregate();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.prometheus());
     });
     await new Promise<void>((resolve, reject) => this.server!.once('error', reject).listen(port, '127.0.0.1', () => resolve()));

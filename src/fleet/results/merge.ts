@@ -39,6 +39,8 @@ export interface FleetResult {
   rssPeakMb: { sum: number; max: number; base: number };
   cpuMs: number;
   checkMs: number;
+  /** The most connections accepted in one second (the ramp reached). */
+  peakConnectsPerS: number;
   historyOps: number;
   load: number[];
 }
@@ -101,15 +103,17 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
   const ts = o.thresholds.map(parseThreshold).filter((t): t is Threshold => typeof t !== 'string');
   const thresholds = judgeThresholds(ts, metrics);
   const { summary, exitCode } = summarize(results, thresholds, parts[0].seed);
-  return {
+  const timeline = mergeTimelines(parts.map((p) => p.timeline));
+  const result: FleetResult = {
     scenario: parts[0].scenario, seed: parts[0].seed, version: parts[0].version, devices: parts.reduce((n, p) => n + p.devices, 0), parts: parts.length,
     shards: new Set(parts.map((p) => p.shard.index)).size, brokers: [...new Set(parts.flatMap((p) => p.brokers))],
     t0: Math.min(...parts.map((p) => p.t0)), endedAt: endTime, durationMs: parts[0].durationMs,
     counts: { ...counts, distinctReceived: distinct.size }, errors, latency: lat, thresholds, results, summary, exitCode,
-    timeline: mergeTimelines(parts.map((p) => p.timeline)), windows: parts.flatMap((p) => p.windows),
+    timeline, windows: parts.flatMap((p) => p.windows),
     rssPeakMb: { sum: parts.reduce((n, p) => n + p.rssPeakMb, 0), max: Math.max(...parts.map((p) => p.rssPeakMb)), base: parts.reduce((n, p) => n + (p.rssBaseMb ?? 0), 0) },
-    cpuMs: parts.reduce((n, p) => n + p.cpuMs, 0), checkMs, historyOps: history.length, load: loadavg(),
+    cpuMs: parts.reduce((n, p) => n + p.cpuMs, 0), checkMs, peakConnectsPerS: Math.max(0, ...timeline.map((t) => t.connects)), historyOps: history.length, load: loadavg(),
   };
+  return result;
 }
 
 /** The honest one-line answer and the exit code: violations and failed thresholds → 1, undecided → 3. */
