@@ -1,7 +1,7 @@
 /** Per-packet dispatch by connection state, and the answer to a codec violation (4.8.0-1 / 4.13). */
-import { encodePacket, type Packet, type ProtocolViolation } from '../codec/index.ts';
+import { encodePacket, type Packet, type ProtocolLevel, type ProtocolViolation } from '../codec/index.ts';
 import { formatRef, ref311, ref50 } from '../spec/types.ts';
-import { ConnState, type Connection } from './connection.ts';
+import { ConnState, genericErrorCode, type Conn } from './conn-api.ts';
 import { onConnect, onAuth } from './connect-flow.ts';
 import { onPublish, onPuback, onPubrec, onPubrel, onPubcomp } from './publish-flow.ts';
 import { onSubscribe, onUnsubscribe } from './subscribe-flow.ts';
@@ -9,7 +9,7 @@ import { onDisconnect } from './disconnect-flow.ts';
 
 const PINGRESP = Buffer.from([0xd0, 0x00]);
 
-export function routePacket(c: Connection, p: Packet): Promise<void> | void {
+export function routePacket(c: Conn, p: Packet): Promise<void> | void {
   if (c.state === ConnState.New) {
     if (p.type !== 'connect') {
       return c.protocolError(`first packet was ${p.type.toUpperCase()}, not CONNECT`, ref311('MQTT-3.1.0-1'), ref50('MQTT-3.1.0-1'));
@@ -39,19 +39,21 @@ export function routePacket(c: Connection, p: Packet): Promise<void> | void {
   }
 }
 
-export function handleViolation(c: Connection, v: ProtocolViolation): void {
+/** `level`: the protocol level the reader saw in the CONNECT (before the connection is accepted). */
+export function handleViolation(c: Conn, v: ProtocolViolation, level: ProtocolLevel): void {
   c.ctx.stats.protocolViolations++;
   c.ctx.logger.warn(`protocol violation: ${v.message}`, { statement: formatRef(v.statement), clientId: c.clientId, reasonCode: v.reasonCode });
   if (c.state === ConnState.New) {
     if (v.unsupportedProtocol && v.statement.id === 'MQTT-3.1.2-2') {
       // The client's level is unknown: answer in the 3.1.1 form, return code 0x01 (3.1.1 MQTT-3.1.2-2).
       c.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: 0x01 }, 4));
-    } else if (!v.unsupportedProtocol && c.reader.protocolLevel === 5 && v.packetType === 1) {
-      c.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: v.reasonCode }, 5));
+    } else if (!v.unsupportedProtocol && level === 5 && v.packetType === 1 && !c.ctx.variant.refuseWithoutConnack) {
+      // 4.13.1: on an error in a 5.0 CONNECT the CONNACK is a MAY (variant refuseWithoutConnack: only close).
+      c.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: genericErrorCode(c, v.reasonCode) }, 5));
     }
     return c.close();
   }
   // 3.3.2.3.4: a Topic Alias of 0 is answered with 0x94 (Topic Alias invalid).
-  c.disconnect(v.statement.id === 'MQTT-3.3.2-8' ? 0x94 : v.reasonCode);
+  c.disconnect(v.statement.id === 'MQTT-3.3.2-8' ? 0x94 : genericErrorCode(c, v.reasonCode));
 }
 

@@ -1,4 +1,5 @@
 import type { Packet, PacketName } from '../codec/packet-types.ts';
+import { redactValue } from '../common/redact.ts';
 
 /**
  * A partial description of a packet: its type plus any subset of its fields, nested
@@ -68,11 +69,33 @@ export function matches(packet: Packet, pattern: PacketPattern): boolean {
   return mismatch(packet, pattern) === null;
 }
 
-/** One line for a person: `PUBLISH topic="a/b" qos=1 packetId=5 payload="hi"`. */
+/** Fields whose value is a secret wherever they appear (CONNECT password, AUTH / CONNECT authentication data). */
+const SECRET_FIELDS = new Set(['password', 'authenticationData']);
+
+/** Replaces secret fields (at any depth) by `<redacted, N bytes>`. */
+function redactFields(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(redactFields);
+  if (!isPlainObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    out[k] = SECRET_FIELDS.has(k) && (typeof x === 'string' || Buffer.isBuffer(x)) ? redactValue(x) : redactFields(x);
+  }
+  return out;
+}
+
+/**
+ * One line for a person: `PUBLISH topic="a/b" qos=1 packetId=5 payload="hi"`. Passwords and
+ * authentication data are shown as `password=<redacted, 6 bytes>`.
+ */
 export function describePacket(p: Packet | PacketPattern): string {
   const parts: string[] = [String(p.type).toUpperCase()];
-  for (const [k, v] of Object.entries(p)) {
-    if (k === 'type' || v === undefined) continue;
+  for (const [k, v0] of Object.entries(p)) {
+    if (k === 'type' || v0 === undefined) continue;
+    if (SECRET_FIELDS.has(k) && (typeof v0 === 'string' || Buffer.isBuffer(v0))) {
+      parts.push(`${k}=${redactValue(v0)}`);
+      continue;
+    }
+    const v = redactFields(v0);
     if (Buffer.isBuffer(v)) {
       const printable = /^[\x20-\x7e]*$/.test(v.toString('latin1'));
       parts.push(`${k}=${printable ? JSON.stringify(v.toString('latin1')) : `<${v.toString('hex')}>`}`);

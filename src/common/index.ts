@@ -6,3 +6,4 @@ export * from './exit-codes.ts';
 export * from './outcome.ts';
 export * from './redact.ts';
 export * from './close-match.ts';
+export * from './scheduler.ts';

@@ -52,6 +52,21 @@ export class RawClient {
     );
   }
 
+  /**
+   * A round trip through the broker instead of a sleep: PINGREQ, then wait for its PINGRESP.
+   * The broker handles a connection's packets in order and writes in order, so everything it
+   * sent this client before handling the PINGREQ has arrived once the PINGRESP is here.
+   */
+  async barrier(ms = 3000): Promise<void> {
+    this.send({ type: 'pingreq' });
+    await this.expect('pingresp', ms);
+  }
+
+  /** PUBLISH packets received and not yet taken by expect(). */
+  publishes(): Extract<Packet, { type: 'publish' }>[] {
+    return this.received.filter((p): p is Extract<Packet, { type: 'publish' }> => p.type === 'publish');
+  }
+
   async waitClosed(ms = 3000): Promise<void> {
     await withTimeout(
       (async () => {
