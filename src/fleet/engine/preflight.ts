@@ -5,7 +5,7 @@
  */
 import { connect as netConnect } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { freemem, totalmem } from 'node:os';
+import { availableParallelism, freemem, totalmem } from 'node:os';
 import { encodePacket, PacketReader } from '../../codec/index.ts';
 import { redactUrl } from '../../common/index.ts';
 
@@ -97,7 +97,9 @@ export function plan(devices: number, hubsPerWorker: number, wanted = 1): Capaci
   const fdLimit = openFileLimit();
   const perProcess = fdLimit === undefined || !Number.isFinite(fdLimit) ? 50_000 : fdLimit - FD_RESERVE - hubsPerWorker;
   if (perProcess < 1) return `the open-file limit (${fdLimit}) leaves no room for devices; raise it with ulimit -n`;
-  const workers = Math.max(wanted, Math.ceil(devices / perProcess));
+  // Past a few thousand devices, one worker per core (up to 4) spreads the ramp and the traffic.
+  const spread = devices >= 4000 ? Math.min(4, Math.max(1, availableParallelism())) : 1;
+  const workers = Math.max(wanted, spread, Math.ceil(devices / perProcess));
   const need = devices * BYTES_PER_DEVICE;
   const avail = Math.min(freemem(), totalmem() * 0.8);
   if (need > avail) {

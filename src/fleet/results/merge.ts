@@ -4,7 +4,7 @@
  * histories interleave by time and are renumbered; then the checkers judge the whole history
  * and the thresholds judge the merged metrics.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fromJsonLines, toJsonLines, type CheckResult, type CheckerName, type Op } from '../../checker/index.ts';
@@ -41,6 +41,8 @@ export interface FleetResult {
   checkMs: number;
   /** The most connections accepted in one second (the ramp reached). */
   peakConnectsPerS: number;
+  /** RSS of the process that merged and judged, after the checks. */
+  judgeRssMb: number;
   historyOps: number;
   load: number[];
 }
@@ -60,12 +62,23 @@ export function loadPart(dir: string): Part {
   return JSON.parse(readFileSync(join(dir, 'part.json'), 'utf8')) as Part;
 }
 
-/** All parts' histories as one, ordered by time (ties: part, then local order), renumbered. */
+/** All parts' histories as one, ordered by time (ties: part, then local order), renumbered in place. */
 export function mergeHistories(dirs: readonly string[]): Op[] {
-  const all: { op: Op; p: number }[] = [];
-  dirs.forEach((d, p) => { for (const op of fromJsonLines(readFileSync(join(d, 'history.jsonl'), 'utf8'))) all.push({ op, p }); });
-  all.sort((a, b) => a.op.time - b.op.time || a.p - b.p || a.op.index - b.op.index);
-  return all.map((x, index) => ({ ...x.op, index }));
+  const all: (Op & { _p?: number })[] = [];
+  dirs.forEach((d, p) => { for (const op of fromJsonLines(readFileSync(join(d, 'history.jsonl'), 'utf8'))) { (op as Op & { _p?: number })._p = p; all.push(op); } });
+  all.sort((a, b) => a.time - b.time || a._p! - b._p! || a.index - b.index);
+  all.forEach((op, index) => { op.index = index; delete op._p; });
+  return all;
+}
+
+/** Writes a history as JSON lines without building one huge string. */
+export function writeHistory(file: string, ops: readonly Op[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (let i = 0; i < ops.length; i += 5000) writeSync(fd, toJsonLines(ops.slice(i, i + 5000)));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export const verdictOf = (r: CheckResult): GuaranteeVerdict =>
@@ -82,7 +95,7 @@ export interface JudgeOptions {
 export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): FleetResult {
   const parts = partDirs.map(loadPart);
   const history = mergeHistories(partDirs);
-  if (o.out) writeFileSync(join(o.out, 'history.jsonl'), toJsonLines(history));
+  if (o.out) writeHistory(join(o.out, 'history.jsonl'), history);
   const hubs = new Set(parts.flatMap((p) => p.hubs));
   const c0 = performance.now();
   const endTime = Math.max(...parts.map((p) => p.endedAt));
@@ -111,7 +124,7 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
     counts: { ...counts, distinctReceived: distinct.size }, errors, latency: lat, thresholds, results, summary, exitCode,
     timeline, windows: parts.flatMap((p) => p.windows),
     rssPeakMb: { sum: parts.reduce((n, p) => n + p.rssPeakMb, 0), max: Math.max(...parts.map((p) => p.rssPeakMb)), base: parts.reduce((n, p) => n + (p.rssBaseMb ?? 0), 0) },
-    cpuMs: parts.reduce((n, p) => n + p.cpuMs, 0), checkMs, peakConnectsPerS: Math.max(0, ...timeline.map((t) => t.connects)), historyOps: history.length, load: loadavg(),
+    cpuMs: parts.reduce((n, p) => n + p.cpuMs, 0), checkMs, peakConnectsPerS: Math.max(0, ...timeline.map((t) => t.connects)), judgeRssMb: Math.round(process.memoryUsage.rss() / 1048576), historyOps: history.length, load: loadavg(),
   };
   return result;
 }
