@@ -61,6 +61,8 @@ export interface Dev {
   received: number;
   /** The SUBACK for the current session's subscriptions arrived. */
   subOk: boolean;
+  /** The current attempt's CONNECT has been handed to the socket. */
+  connectSent: boolean;
 }
 
 export interface FleetOptions {
@@ -89,12 +91,12 @@ export class LeanFleet {
   constructor(readonly o: FleetOptions) {
     this.wheel = new TimerWheel((k, d, a) => this.fire(k, d, a), 5, 4096, o.now());
     this.ackTimeout = o.ackTimeoutMs ?? 8_000;
-    this.connTimeout = o.connectTimeoutMs ?? 10_000;
+    this.connTimeout = o.connectTimeoutMs ?? 30_000;
   }
 
-  add(d: Omit<Dev, 'slot' | 'state' | 'sock' | 'reader' | 'gen' | 'conns' | 'attempt' | 'dialAt' | 'seq' | 'nextPid' | 'flights' | 'queue' | 'inQos2' | 'lastSent' | 'pingAt' | 'upFree' | 'downFree' | 'net' | 'heldUp' | 'heldDown' | 'received' | 'want' | 'subOk'>): Dev {
+  add(d: Omit<Dev, 'slot' | 'state' | 'sock' | 'reader' | 'gen' | 'conns' | 'attempt' | 'dialAt' | 'seq' | 'nextPid' | 'flights' | 'queue' | 'inQos2' | 'lastSent' | 'pingAt' | 'upFree' | 'downFree' | 'net' | 'heldUp' | 'heldDown' | 'received' | 'want' | 'subOk' | 'connectSent'>): Dev {
     const dev = d as Dev;
-    Object.assign(dev, { slot: this.devs.length, state: 0, want: false, sock: null, reader: null, gen: 0, conns: 0, attempt: 0, dialAt: 0, seq: 0, nextPid: 1, flights: null, queue: null, inQos2: null, lastSent: 0, pingAt: 0, upFree: 0, downFree: 0, heldUp: null, heldDown: null, received: 0, subOk: false });
+    Object.assign(dev, { slot: this.devs.length, state: 0, want: false, sock: null, reader: null, gen: 0, conns: 0, attempt: 0, dialAt: 0, seq: 0, nextPid: 1, flights: null, queue: null, inQos2: null, lastSent: 0, pingAt: 0, upFree: 0, downFree: 0, heldUp: null, heldDown: null, received: 0, subOk: false, connectSent: false });
     dev.net = new DevLink(this, dev);
     this.devs.push(dev);
     return dev;
@@ -108,7 +110,7 @@ export class LeanFleet {
       case K.up: { const [gen, buf] = arg as [number, Buffer]; if (gen === d.gen) this.write(d, buf); break; }
       case K.down: { const [gen, buf] = arg as [number, Buffer]; if (gen === d.gen) this.ingest(d, buf); break; }
       case K.publish: (arg as () => void)(); break;
-      case K.connTimeout: if (arg === d.gen && d.state === 1) this.fail(d, 'no CONNACK in time'); break;
+      case K.connTimeout: if (arg === d.gen && d.state === 1) this.fail(d, 'no CONNACK in time', d.connectSent); break;
       case K.link: d.net.onTimer(arg); break;
       default: break;
     }
@@ -141,16 +143,21 @@ export class LeanFleet {
     const sock = netConnect({ host: d.host, port: d.port, noDelay: true });
     d.sock = sock;
     d.reader = new PacketReader({ protocolLevel: this.o.level, from: 'server' });
-    sock.on('connect', () => { if (d.gen === gen) this.send(d, plan.packet); });
+    d.connectSent = false;
+    sock.on('connect', () => { if (d.gen === gen) { d.connectSent = true; this.send(d, plan.packet); } });
     sock.on('data', (b: Buffer) => { if (d.gen === gen) d.net.inbound(b); });
     sock.on('error', () => {});
     sock.on('close', () => { if (d.gen === gen && d.sock === sock) this.lost(d, d.state === 2 ? 'connection closed' : 'connection refused or closed before CONNACK'); });
   }
 
-  /** A connect attempt failed: record it, back off and retry. */
-  private fail(d: Dev, reason: string): void {
+  /**
+   * A connect attempt failed: record it, back off and retry. Once the CONNECT was on the wire
+   * the server may have accepted it (and made a session) without our seeing the CONNACK, so
+   * the outcome is unknown (`info`), not a failure.
+   */
+  private fail(d: Dev, reason: string, uncertain = false): void {
     const now = this.o.now();
-    this.o.log.op(now, d.cid, 'fail', 'connect', { clientId: d.cid, reason });
+    this.o.log.op(now, d.cid, uncertain ? 'info' : 'fail', 'connect', { clientId: d.cid, reason });
     this.timeline.at(now).connectFailures++;
     this.errors++;
     this.teardown(d);
@@ -178,7 +185,7 @@ export class LeanFleet {
 
   /** The connection went away without us asking (or we cut it): record, then reconnect. */
   lost(d: Dev, reason: string): void {
-    if (d.state === 1) return this.fail(d, reason);
+    if (d.state === 1) return this.fail(d, reason, d.connectSent);
     if (d.state !== 2) return;
     const now = this.o.now();
     this.o.log.op(now, d.cid, 'info', 'drop', { reason });

@@ -68,8 +68,10 @@ export function combine(name: CheckerName, rs: CheckResult[], hubOnly?: CheckRes
     return { ...bad[0], checked, unknown, violations: violations.slice(0, 20), summary: `${spec.name}: ${count} violation(s) among ${checked} ${spec.noun}; first: ${first}` };
   }
   const valid = unknown > 0 && unknown >= checked ? 'unknown' : true;
+  const notes = rs.map((r) => /\((.*)\)$/.exec(r.summary)?.[1]).filter((x): x is string => x !== undefined).slice(0, 1);
+  const why = notes.length > 0 ? ` (${notes[0]})` : '';
   const summary = valid === 'unknown'
-    ? `${spec.name}: nothing decidable among ${checked} ${spec.noun}`
-    : `${spec.name}: ${checked - unknown} ${spec.noun} hold, ${unknown} undecided`;
+    ? `${spec.name}: nothing decidable among ${checked} ${spec.noun}${why}`
+    : `${spec.name}: ${checked - unknown} ${spec.noun} hold, ${unknown} undecided${unknown > 0 ? why : ''}`;
   return { valid, checker: spec.name, statements, checked, unknown, summary };
 }
