@@ -88,3 +88,17 @@ describe('capacity', () => {
     expect(planCapacity(900_000_000, 2)).toMatch(/devices need about \d+ MB .* only \d+ MB are free/);
   });
 });
+
+describe('timeline', () => {
+  it('fills every second, carrying the connected gauge over seconds without a sample', async () => {
+    const { Timeline, mergeTimelines } = await import('../../src/fleet/engine/metrics.ts');
+    const t = new Timeline();
+    t.sample(10_000, 5, 1);
+    t.at(12_500).pubs += 3; // a busy second without a gauge sample
+    t.sample(13_100, 7, 0);
+    const j = t.toJSON();
+    expect(j.map((s) => [s.t, s.connected, s.pubs])).toEqual([[10, 5, 0], [11, 5, 0], [12, 5, 3], [13, 7, 0]]);
+    const m = mergeTimelines([j, j]);
+    expect(m.map((s) => s.connected)).toEqual([10, 10, 10, 14]);
+  });
+});

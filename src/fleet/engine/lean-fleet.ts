@@ -415,9 +415,7 @@ export class LeanFleet {
         }
       }
     }
-    const sec = this.timeline.at(now);
-    sec.connected = connected;
-    sec.faulty = faulty;
+    this.timeline.sample(now, connected, faulty);
   }
 }
 

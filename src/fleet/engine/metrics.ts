@@ -33,10 +33,12 @@ export interface SecondStats {
   e2e?: string;
 }
 
-export class Timeline {
-  readonly seconds = new Map<number, SecondStats & { hist?: Histogram }>();
+type Sec = SecondStats & { hist?: Histogram; sampled?: boolean };
 
-  at(epochMs: number): SecondStats & { hist?: Histogram } {
+export class Timeline {
+  readonly seconds = new Map<number, Sec>();
+
+  at(epochMs: number): Sec {
     const t = Math.floor(epochMs / 1000);
     let s = this.seconds.get(t);
     if (s === undefined) this.seconds.set(t, (s = { t, connected: 0, faulty: 0, pubs: 0, acks: 0, recvs: 0, drops: 0, connects: 0, connectFailures: 0 }));
@@ -48,8 +50,31 @@ export class Timeline {
     (s.hist ??= newHistogram()).recordValue(us);
   }
 
+  /** The gauges (connected, links down) sampled at `epochMs`. */
+  sample(epochMs: number, connected: number, faulty: number): void {
+    const s = this.at(epochMs);
+    s.connected = connected;
+    s.faulty = faulty;
+    s.sampled = true;
+  }
+
+  /**
+   * Every second from the first to the last, in order. A second without a gauge sample (the
+   * process was busy or starved past it) carries the last sample forward, so a missed sample
+   * never reads as "nobody connected".
+   */
   toJSON(): SecondStats[] {
-    return [...this.seconds.values()].sort((a, b) => a.t - b.t).map(({ hist, ...rest }) => ({ ...rest, ...(hist ? { e2e: encodeHistogram(hist) } : {}) }));
+    const ts = [...this.seconds.keys()];
+    if (ts.length === 0) return [];
+    const out: SecondStats[] = [];
+    let last = { connected: 0, faulty: 0 };
+    for (let t = Math.min(...ts); t <= Math.max(...ts); t++) {
+      const s = this.seconds.get(t) ?? { t, connected: 0, faulty: 0, pubs: 0, acks: 0, recvs: 0, drops: 0, connects: 0, connectFailures: 0 };
+      const { hist, sampled, ...rest } = s;
+      if (sampled) last = { connected: s.connected, faulty: s.faulty };
+      out.push({ ...rest, connected: last.connected, faulty: last.faulty, ...(hist ? { e2e: encodeHistogram(hist) } : {}) });
+    }
+    return out;
   }
 }
 
