@@ -76,7 +76,7 @@ function printResult(r: FleetResult, out: string): void {
   console.log(`${r.scenario} (seed ${r.seed}, MQTT ${r.version}): ${r.devices} devices, ${c.published} published, ${c.acknowledged} acknowledged, ` +
     `${c.received} received (${c.distinctReceived} distinct at hubs), ${c.drops} drops, ${c.connects} connects, ${c.connectFailures} connect failures`);
   console.log(`latency e2e p50 ${ms(r.latency.e2e?.p50)} p99 ${ms(r.latency.e2e?.p99)} max ${ms(r.latency.e2e?.max)}; connect p50 ${ms(r.latency.connect?.p50)} p99 ${ms(r.latency.connect?.p99)}; ` +
-    `peak ${r.peakConnectsPerS} connects/s; peak RSS ${r.rssPeakMb.sum} MB over ${r.parts} worker(s), ${r.judgeRssMb} MB merging; checks ${(r.checkMs / 1000).toFixed(1)} s over ${r.historyOps} ops`);
+    `peak ${r.peakConnectsPerS} connects/s${r.allConnectedAfterS !== undefined ? `, all ${r.devices} connected after ${r.allConnectedAfterS.toFixed(1)} s` : ', never all connected at once'}; peak RSS ${r.rssPeakMb.sum} MB over ${r.parts} worker(s), ${r.judgeRssMb} MB merging; checks ${(r.checkMs / 1000).toFixed(1)} s over ${r.historyOps} ops`);
   for (const res of r.results) console.log(`  ${res.verdict.padEnd(16)} ${res.summary}`);
   for (const t of r.thresholds) console.log(`  ${formatThreshold(t)}`);
   console.log(r.summary);

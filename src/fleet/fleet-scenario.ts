@@ -50,6 +50,10 @@ export const fleetSchema = z.object({
     id_prefix: z.string().regex(/^[A-Za-z0-9_-]+$/).max(16).default('dev'),
     persistent: z.boolean().default(true),
     keep_alive_s: z.number().int().min(0).max(65535).default(60),
+    /** A QoS 1/2 flight unacknowledged this long makes the device reconnect and resend (3.1.1 resends only on a new connection). */
+    ack_timeout_ms: ms(600_000, 100).default(30_000),
+    /** How long a device waits for CONNACK before it gives up on the attempt. */
+    connect_timeout_ms: ms(600_000, 100).default(30_000),
     /** Connections opened per second during the ramp (the whole fleet, all shards together). */
     ramp_per_s: z.number().positive().max(100_000).default(1000),
     behaviour: z.enum(BEHAVIOURS).default('periodic'),

@@ -71,7 +71,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
   const level = sc.version === '5.0' ? 5 : 4;
   const log = new OpLog(join(dir, 'history.jsonl'));
   const drops = sc.faults.map((f, k) => ({ stream: f.stream, types: new Set([f.attributes.packet_type].flat().map((x) => x.toLowerCase())), probability: f.attributes.probability, name: f.name ?? `fault-${k}` }));
-  const fleet = new LeanFleet({ log, level, now, username: s.username, password: s.password, drops });
+  const fleet = new LeanFleet({ log, level, now, username: s.username, password: s.password, drops, ackTimeoutMs: sc.devices.ack_timeout_ms, connectTimeoutMs: sc.devices.connect_timeout_ms });
   const tag = sliceTag(s);
   const targets = s.brokers.map((u) => { const x = new URL(u); return { host: x.hostname, port: Number(x.port || 1883) }; });
   const links = new Map<string, LinkSpec>();

@@ -41,6 +41,8 @@ export interface FleetResult {
   checkMs: number;
   /** The most connections accepted in one second (the ramp reached). */
   peakConnectsPerS: number;
+  /** Seconds from the start until every device was connected at once (undefined: never). */
+  allConnectedAfterS?: number;
   /** RSS of the process that merged and judged, after the checks. */
   judgeRssMb: number;
   historyOps: number;
@@ -117,6 +119,9 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
   const thresholds = judgeThresholds(ts, metrics);
   const { summary, exitCode } = summarize(results, thresholds, parts[0].seed);
   const timeline = mergeTimelines(parts.map((p) => p.timeline));
+  const devicesTotal = parts.reduce((n, p) => n + p.devices, 0);
+  const t0 = Math.min(...parts.map((p) => p.t0));
+  const full = timeline.find((t) => t.connected >= devicesTotal);
   const result: FleetResult = {
     scenario: parts[0].scenario, seed: parts[0].seed, version: parts[0].version, devices: parts.reduce((n, p) => n + p.devices, 0), parts: parts.length,
     shards: new Set(parts.map((p) => p.shard.index)).size, brokers: [...new Set(parts.flatMap((p) => p.brokers))],
@@ -124,7 +129,8 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
     counts: { ...counts, distinctReceived: distinct.size }, errors, latency: lat, thresholds, results, summary, exitCode,
     timeline, windows: parts.flatMap((p) => p.windows),
     rssPeakMb: { sum: parts.reduce((n, p) => n + p.rssPeakMb, 0), max: Math.max(...parts.map((p) => p.rssPeakMb)), base: parts.reduce((n, p) => n + (p.rssBaseMb ?? 0), 0) },
-    cpuMs: parts.reduce((n, p) => n + p.cpuMs, 0), checkMs, peakConnectsPerS: Math.max(0, ...timeline.map((t) => t.connects)), judgeRssMb: Math.round(process.memoryUsage.rss() / 1048576), historyOps: history.length, load: loadavg(),
+    cpuMs: parts.reduce((n, p) => n + p.cpuMs, 0), checkMs, peakConnectsPerS: Math.max(0, ...timeline.map((t) => t.connects)), judgeRssMb: Math.round(process.memoryUsage.rss() / 1048576),
+    ...(full ? { allConnectedAfterS: Math.max(0, full.t + 1 - t0 / 1000) } : {}), historyOps: history.length, load: loadavg(),
   };
   return result;
 }
