@@ -4,10 +4,10 @@
  * exits 1 when a guarantee is violated. `fleet check <history.jsonl>` re-checks a saved history;
  * `fleet list` names the stored scenarios.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { CHECKERS, checkAll, formatResult, fromJsonLines, toJsonLines, type CheckerName } from '../checker/index.ts';
+import { CHECKERS, checkAll, formatResult, fromJsonLines, type CheckerName } from '../checker/index.ts';
 import { EXIT } from '../common/index.ts';
 import {
   FleetConfigError, findParts, fleetDir, formatThreshold, judgeParts, loadFleetScenario, parseThreshold, runFleetShard, UnreachableError,

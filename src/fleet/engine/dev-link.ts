@@ -7,7 +7,7 @@
 import { geStep, outageStateAt } from '../../proxy/index.ts';
 import { createRng, type Rng } from '../../common/index.ts';
 import type { Admission, Existing } from './link-spec.ts';
-import type { Dev, LeanFleet } from './lean-fleet.ts';
+import type { Dev, LeanLink } from './lean-link.ts';
 
 type Cause = 'ge' | 'outage' | 'event';
 type Timer = { c: 'ge' } | { c: 'outage' } | { c: 'event'; on: boolean; existing: Existing };
@@ -20,7 +20,7 @@ export class DevLink {
   private geRng: Rng | undefined;
   private t0 = 0;
 
-  constructor(private readonly f: LeanFleet, private readonly d: Dev) {}
+  constructor(private readonly f: LeanLink, private readonly d: Dev) {}
 
   get down(): boolean {
     return this.ge || this.outage || this.events > 0;
