@@ -8,12 +8,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { CHECKERS, checkAll, formatResult, fromJsonLines, type CheckerName } from '../checker/index.ts';
-import { EXIT } from '../common/index.ts';
+import { didYouMean, EXIT } from '../common/index.ts';
 import {
   FleetConfigError, findParts, fleetDir, formatThreshold, judgeParts, loadFleetScenario, parseThreshold, runFleetShard, UnreachableError,
   type FleetResult, type FleetScenario,
 } from '../fleet/index.ts';
-import { parseDuration } from '../proxy/index.ts';
+import { listProfiles, parseDuration } from '../proxy/index.ts';
 
 interface RunFlags {
   devices?: number; rate?: number; duration?: number; link?: string; broker?: string; seed?: number; threshold: string[]; out: string;
@@ -122,7 +122,12 @@ export function register(program: Command): void {
         shard = shardArg(o.shard, process.env);
         const th = o.threshold.map((t) => [t, parseThreshold(t)] as const).filter(([, r]) => typeof r === 'string');
         if (th.length > 0) throw new Error(th.map(([t, r]) => `--threshold ${t}: ${String(r)}`).join('\n'));
-        if (o.link !== undefined) linkArg(o.link);
+        if (o.link !== undefined) {
+          const known = listProfiles();
+          const l = linkArg(o.link);
+          const bad = (typeof l === 'string' ? [l] : Object.keys(l)).filter((n) => n !== 'none' && !/[/\\]|\.ya?ml$/.test(n) && !known.includes(n));
+          if (bad.length > 0) throw new Error(bad.map((n) => `--link: unknown link profile \`${n}\`${didYouMean(n, known)}; known: none, ${known.join(', ')}`).join('\n'));
+        }
       } catch (e) {
         console.error(`mqtt-harness fleet run: ${(e as Error).message}`);
         process.exitCode = EXIT.usage;

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { redactUrl } from '../common/index.ts';
+import { EXIT, redactUrl } from '../common/index.ts';
 import type { FleetScenario } from './fleet-scenario.ts';
 import type { RunSettings } from './engine/plan.ts';
 import { brokerUrlProblem, plan, portRangeProblem, probeBroker } from './engine/preflight.ts';
@@ -76,14 +76,26 @@ export async function runFleetShard(o: FleetRunOptions): Promise<{ result: Fleet
   } finally {
     await live.stop();
   }
-  const result = judgeParts(partDirs, sc, o.thresholds ?? sc.thresholds, o.out);
+  // A broker that stopped answering makes whatever stayed open inconclusive, and says so.
+  const down: string[] = [];
+  await Promise.all(o.brokers.map((u) => probeBroker(u, level, 5000, { username: o.username, password: o.password }).catch(() => void down.push(redactUrl(u)))));
+  const result = judgeParts(partDirs, sc, o.thresholds ?? sc.thresholds, o.out, down);
   return { result, partDirs };
 }
 
 /** Merges part directories, judges them and writes the outputs into `out`. */
-export function judgeParts(partDirs: readonly string[], sc: Pick<FleetScenario, 'checks' | 'version'>, thresholds: readonly string[], out: string): FleetResult {
+export function judgeParts(partDirs: readonly string[], sc: Pick<FleetScenario, 'checks' | 'version'>, thresholds: readonly string[], out: string, brokersDown: string[] = []): FleetResult {
   mkdirSync(out, { recursive: true });
   const result = mergeAndJudge(partDirs, { checks: sc.checks, thresholds, version: sc.version, out });
+  if (brokersDown.length > 0) {
+    result.brokersDown = brokersDown;
+    const what = `the broker at ${brokersDown.join(', ')} stopped answering during the run`;
+    if (result.exitCode === EXIT.violations && result.results.some((r) => r.verdict === 'violated')) result.summary = `${result.summary}; ${what}`;
+    else {
+      result.summary = `inconclusive: ${what}; ${result.summary}`;
+      result.exitCode = EXIT.inconclusive;
+    }
+  }
   writeFileSync(join(out, 'fleet.json'), JSON.stringify(result, null, 2));
   writeFileSync(join(out, 'fleet.html'), renderHtml(result));
   return result;

@@ -69,6 +69,17 @@ describe('fleet run (lean devices, in process)', () => {
     }
   });
 
+  it('a broker that dies mid-run is reported as such and the run is inconclusive (exit 3), not failed', async () => {
+    const b = await startBroker({ host: '127.0.0.1', port: 0 });
+    const s = scenario({ link: undefined, events: [], thresholds: [], devices: { count: 10, ramp_per_s: 1000, publish: { topic: 'f/{id}/t', qos: 1, interval_ms: 100 } }, checks: ['qos1-at-least-once'] });
+    setTimeout(() => void b.close(), 800);
+    const { result: r } = await runFleetShard({ scenario: s, brokers: [b.url], out: join(dir, 'dies'), print: () => {}, drainMs: 2000 });
+    expect(r.brokersDown).toEqual([b.url]);
+    expect(r.summary).toMatch(new RegExp(`^inconclusive: the broker at ${b.url.replace(/\./g, '\\.')} stopped answering during the run`));
+    expect(r.exitCode).toBe(EXIT.inconclusive);
+    expect(r.results[0].verdict).not.toBe('violated');
+  });
+
   it('negative control: a broker that loses QoS 1 messages is caught, with a witness, exit 1', async () => {
     const b = await startBroker({ host: '127.0.0.1', port: 0, misbehave: { loseQos1EveryNth: 7 } });
     try {

@@ -43,6 +43,8 @@ export interface FleetResult {
   peakConnectsPerS: number;
   /** Seconds from the start until every device was connected at once (undefined: never). */
   allConnectedAfterS?: number;
+  /** Brokers that no longer answered when the run ended (the run is then inconclusive). */
+  brokersDown?: string[];
   /** RSS of the process that merged and judged, after the checks. */
   judgeRssMb: number;
   historyOps: number;
