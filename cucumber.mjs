@@ -46,7 +46,7 @@ const common = {
   format: [
     './src/report/console-formatter.ts',
     `html:${dir}/cucumber.html`,
-    `junit:${dir}/junit.xml`,
+    `./src/report/junit-formatter.ts:${dir}/junit.xml`,
     `message:${dir}/messages.ndjson`,
     `./src/report/compliance-formatter.ts:${dir}/compliance.json`,
   ],

@@ -16,6 +16,8 @@ export interface VersionCapabilities {
   serverKeepAlive?: number;
   /** Size in bytes of the CONNACK the probe got (5.0): a client whose Maximum Packet Size is smaller cannot be answered. */
   connackBytes?: number;
+  /** The packet that declared these capabilities (the probe's CONNACK), for not-applicable reasons. */
+  declaredBy?: string;
   /** Why the version could not be probed, if it could not. */
   error?: string;
   /**

@@ -2,6 +2,7 @@ import { encodePacket } from '../codec/index.ts';
 import type { ConnackPacket, Packet, QoS } from '../codec/packet-types.ts';
 import type { DialOptions } from './byte-stream.ts';
 import { TestClient } from './test-client.ts';
+import { describePacket } from './pattern.ts';
 import { capabilitiesFromConnack, unsupported, type Capabilities, type ProbeFinding, type VersionCapabilities } from './capabilities.ts';
 
 export interface DiscoverOptions extends DialOptions {
@@ -60,7 +61,7 @@ function fromConnect(r: ConnectResult, level: 4 | 5, otherAccepted: boolean): Ve
   switch (r.kind) {
     case 'accepted':
       return level === 5
-        ? { ...capabilitiesFromConnack(r.ack), connackBytes: r.bytes }
+        ? { ...capabilitiesFromConnack(r.ack), connackBytes: r.bytes, declaredBy: describePacket(r.ack) }
         : {
           supported: true, maximumQoS: 2, maximumQoSSource: 'suback', retainAvailable: true, wildcardSubscriptions: true,
           sharedSubscriptions: false, subscriptionIdentifiers: false, topicAliasMaximum: 0, receiveMaximum: 65535,

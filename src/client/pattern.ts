@@ -9,6 +9,23 @@ import { redactValue } from '../common/redact.ts';
  */
 export type PacketPattern = { type: PacketName } & Record<string, unknown>;
 
+/**
+ * 5.0 properties whose absence means a value: a pattern that names the value matches a packet
+ * that leaves the property out (a sender may omit a property whose default it means).
+ */
+export const PROPERTY_DEFAULTS: Readonly<Record<string, unknown>> = {
+  payloadFormatIndicator: 0,
+  requestProblemInformation: 1,
+  requestResponseInformation: 0,
+  maximumQoS: 2,
+  retainAvailable: 1,
+  wildcardSubscriptionAvailable: 1,
+  subscriptionIdentifierAvailable: 1,
+  sharedSubscriptionAvailable: 1,
+  topicAliasMaximum: 0,
+  receiveMaximum: 65535,
+};
+
 /** Pattern value meaning "the field is there, whatever its value" (`present` in the step grammar). */
 export const PRESENT = '\u0000present';
 /** Value meaning "the packet id of the last packet with one this client received" (`last`). */
@@ -53,10 +70,14 @@ export function mismatch(actual: unknown, pattern: unknown, path = ''): string |
   if (isPlainObject(pattern)) {
     // `properties: { topicAlias: null }` holds for a packet without any properties.
     if ((actual === undefined || actual === null) && onlyAbsence(pattern)) return null;
+    // A packet without properties has every property at its default.
+    if ((actual === undefined || actual === null) && path.endsWith('properties')) actual = {};
     if (!isPlainObject(actual)) return `${path || 'value'}: expected an object, got ${show(actual)}`;
     for (const [k, pv] of Object.entries(pattern)) {
       let av = actual[k];
       if (k === 'reasonCode' && av === undefined && pv !== null) av = 0;
+      // An omitted 5.0 property means its default value (Payload Format Indicator 0, ...).
+      if (av === undefined && pv !== null && pv !== PRESENT && path.endsWith('properties') && k in PROPERTY_DEFAULTS) av = PROPERTY_DEFAULTS[k];
       const m = mismatch(av, pv, path ? `${path}.${k}` : k);
       if (m) return m;
     }

@@ -79,7 +79,8 @@ export function buildComplianceReport(run: CollectedRun & { info?: RunInfo }, no
     ...run.outcomes.filter((o) => o.negativeControl && o.kind !== 'passed' && o.kind !== 'not-applicable')
       .map((o) => `${o.where} ${o.name}: negative control ${o.kind}, the harness did not catch its broken broker: ${(o.detail ?? '').split('\n')[0]}`),
   ];
-  const findings = [...(run.info?.findings ?? []), ...run.findings];
+  const probeFindings: Finding[] = (run.info?.capabilities?.findings ?? []).map((f) => ({ origin: 'probe', ...f }));
+  const findings = [...probeFindings, ...(run.info?.findings ?? []), ...run.findings];
   return {
     tool: 'mqtt-harness',
     schemaVersion: 2,

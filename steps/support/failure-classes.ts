@@ -34,7 +34,8 @@ export interface StepContext {
  * Sorts a step's error into failed / advisory / inconclusive:
  * - a strict-decoder violation fails the statement it breaks;
  * - an unmet protocol expectation (ExpectationError) in a checking step fails that step's
- *   statements; in any other step (a precondition) it is inconclusive;
+ *   statements; in any other step (a precondition) it is inconclusive; either way, when the
+ *   target no longer answers a fresh CONNECT, it is inconclusive (`target-down`);
  * - the target not reachable (TargetError) is inconclusive: `target-down` when it no longer
  *   answers at all, else `unreachable` (e.g. its WebSocket endpoint);
  * - anything else is the harness's own trouble: inconclusive, `harness-error`.
@@ -44,9 +45,11 @@ export async function classifyFailure(err: Error, ctx: StepContext): Promise<Cla
     return { outcome: ctx.advisoryFor(err.statements) ? 'advisory' : 'failed', statements: err.statements };
   }
   if (err.name === 'ExpectationError') {
+    // A broker that no longer answers at all has not failed the check: it went down.
+    if (!(await ctx.targetAlive())) return { outcome: 'inconclusive', cause: 'target-down', statements: [] };
     const st = ctx.stepStatements;
     if (st.length > 0) return { outcome: ctx.advisoryFor(st) ? 'advisory' : 'failed', statements: st };
-    return { outcome: 'inconclusive', cause: (await ctx.targetAlive()) ? 'precondition' : 'target-down', statements: [] };
+    return { outcome: 'inconclusive', cause: 'precondition', statements: [] };
   }
   if (err.name === 'TargetError') {
     return { outcome: 'inconclusive', cause: (await ctx.targetAlive()) ? 'unreachable' : 'target-down', statements: [] };

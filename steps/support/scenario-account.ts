@@ -175,7 +175,7 @@ export class ScenarioAccount {
     for (const s of this.tagged) {
       if (this.checks.has(`${s.version}|${s.id}`)) continue;
       // A step that never ran cannot have found its optional packet: not reached, or vacuous.
-      if (ifSent.has(s)) this.note(s, kind === 'passed' ? 'not-applicable' : 'inconclusive', kind === 'passed' ? 'its checking step had nothing to check' : undefined);
+      if (ifSent.has(s) && kind === 'passed') this.note(s, 'not-applicable', 'its checking step had nothing to check');
       else this.note(s, rest);
     }
     this.current = saved;

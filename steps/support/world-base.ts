@@ -131,8 +131,10 @@ export class WorldBase extends World<Record<string, unknown>> {
     // A 3.1.1 broker cannot declare a maximum QoS: what it grants a subscription gates the
     // deliveries to that subscription (guardPattern), and the inbound QoS flows are never gated.
     if ((name === 'qos1' || name === 'qos2') && this.version === '3.1.1') return caps['3.1.1'].supported ? undefined : this.notApplicable(`${name}: ${lacks(caps['3.1.1'], name)} (MQTT 3.1.1)`);
-    const why = lacks(caps[this.version], name as CapabilityName);
-    return why ? this.notApplicable(`${name}: ${why} (MQTT ${this.version})`) : undefined;
+    const c = caps[this.version];
+    const why = lacks(c, name as CapabilityName);
+    const by = c.declaredBy ? `; declared by ${c.declaredBy}` : c.maximumQoSSource === 'suback' ? '; found by the capability probe' : '';
+    return why ? this.notApplicable(`${name}: ${why} (MQTT ${this.version}${by})`) : undefined;
   }
 
   /** The target's capabilities at a protocol level (undefined when discovery is off). */
@@ -144,7 +146,7 @@ export class WorldBase extends World<Record<string, unknown>> {
   protected guardPacket(p: Packet, level: ProtocolLevel): void {
     const caps = this.guardCapabilities ? this.capabilitiesAt(level) : undefined;
     const why = caps && packetNeeds(caps, p, level);
-    if (why) throw new NotApplicableError(`${why} (MQTT ${level === 5 ? '5.0' : '3.1.1'})`);
+    if (why) throw new NotApplicableError(`${why} (MQTT ${level === 5 ? '5.0' : '3.1.1'}${caps?.declaredBy ? `; declared by ${caps.declaredBy}` : ''})`);
   }
 
   /** Clients that sent a raw CONNECT without a user name (raw bytes cannot carry the target's credentials). */
@@ -182,6 +184,7 @@ export class WorldBase extends World<Record<string, unknown>> {
     if (!this.guardCapabilities) return;
     const caps = this.capabilitiesAt(level);
     let why = caps && patternNeeds(caps, p, level);
+    if (why && caps?.declaredBy) why += `; declared by ${caps.declaredBy}`;
     if (!why && name && p.type === 'publish' && typeof p.qos === 'number' && typeof p.topic === 'string') {
       why = grantNeeds(this.grants.get(name) ?? [], p.topic, p.qos, topicMatches);
     }

@@ -14,14 +14,13 @@ const settings = (over: Partial<RunSettings> = {}, sc: Record<string, unknown> =
 describe('timer wheel', () => {
   it('fires entries in time order, at the earliest on the next tick, including ones past a revolution', () => {
     const fired: [number, number][] = [];
-    let now = 0;
     const w = new TimerWheel((k, d) => fired.push([k, d]), 5, 8, 0);
     w.at(12, 1, 1);
     w.at(0, 2, 2); // in the past: next tick
     w.at(100, 3, 3); // 20 ticks: beyond one revolution of 8 slots
     w.at(12, 4, 4);
     expect(w.size).toBe(4);
-    for (now = 0; now <= 60; now += 5) w.advance(now);
+    for (let now = 0; now <= 60; now += 5) w.advance(now);
     expect(fired).toEqual([[2, 2], [1, 1], [4, 4]]);
     w.advance(100);
     expect(fired.map((f) => f[0])).toEqual([2, 1, 4, 3]);

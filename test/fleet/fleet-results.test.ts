@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkAll, type CheckResult } from '../../src/checker/index.ts';
+import { checkAll, decideVerdict, type CheckResult } from '../../src/checker/index.ts';
 import { EXIT } from '../../src/common/index.ts';
 import { checkFleet, chunkHistory, judgeThresholds, parseThreshold, summarize, verdictOf, type Threshold } from '../../src/fleet/index.ts';
 import { HB } from '../checker/history-builder.ts';
 
-const res = (checker: string, valid: CheckResult['valid'], checked: number, unknown: number): CheckResult & { verdict: ReturnType<typeof verdictOf> } => {
-  const r: CheckResult = { valid, checker, statements: [], summary: `${checker}: …`, checked, unknown };
-  return { ...r, verdict: verdictOf(r) };
+const res = (checker: string, valid: CheckResult['valid'], checked: number, unknown: number) => {
+  const v = decideVerdict({ violations: valid === false ? 1 : 0, checked, unknown });
+  return { checker, checked, unknown, verdict: verdictOf({ verdict: v }) };
 };
 
 describe('fleet summary (issue 9: never "all guarantees hold" while something is undecided)', () => {

@@ -127,3 +127,23 @@ describe('collectOutcomes and the compliance report', () => {
     expect(run.outcomes[0]).toMatchObject({ kind: 'not-applicable', detail: 'no retain' });
   });
 });
+
+describe('JUnit from the compliance outcomes', () => {
+  it('failed → failure, inconclusive → error (not a broker failure, not a pass), not applicable → skipped, advisory → passed with a note', async () => {
+    const { renderJunit } = await import('../../src/report/junit-formatter.ts');
+    const outcomes: ScenarioOutcome[] = [
+      out('passed', [chk('MQTT-1', 'passed')]),
+      { ...out('failed', [chk('MQTT-2', 'failed')], 'no PUBACK <3>'), step: { text: 'receives PUBACK', statements: ['MQTT-2'] } },
+      { ...out('inconclusive', [chk('MQTT-3', 'inconclusive')], 'refused'), cause: 'precondition' },
+      out('not-applicable', [chk('MQTT-4', 'not-applicable')], 'no retain'),
+      out('advisory', [chk('MQTT-5', 'advisory')], 'late'),
+    ];
+    const xml = renderJunit({ ...buildComplianceReport({ outcomes: [], tagErrors: [], findings: [] }), scenarioResults: outcomes });
+    expect(xml.match(/<testcase /g)).toHaveLength(5);
+    expect(xml).toMatch(/<failure type="failed" message="failed at &quot;receives PUBACK&quot; \(checks MQTT-2\): no PUBACK &lt;3&gt;">/);
+    expect(xml).toMatch(/<error type="inconclusive" message="inconclusive \(precondition\): refused">/);
+    expect(xml).toMatch(/<skipped message="not applicable: no retain"\/>/);
+    expect(xml).toMatch(/<system-out>advisory: late<\/system-out>/);
+    expect(xml).toMatch(/tests="5" failures="1" errors="1" skipped="1"/);
+  });
+});

@@ -6,13 +6,36 @@
  */
 import { geStep, outageStateAt } from '../../proxy/index.ts';
 import { createRng, type Rng } from '../../common/index.ts';
-import type { Admission, Existing } from './link-spec.ts';
-import type { Dev, LeanLink } from './lean-link.ts';
+import type { Admission, Existing, LinkSpec } from './link-spec.ts';
+import type { OpLog } from './op-log.ts';
+import type { TimerWheel } from './timer-wheel.ts';
+
+/** What the link state reads of its device (a lean device record has these fields). */
+export interface LinkDev {
+  slot: number;
+  name: string;
+  cid: string;
+  link: LinkSpec;
+  rng: Rng;
+  state: 0 | 1 | 2;
+  heldUp: Buffer[] | null;
+  heldDown: Buffer[] | null;
+}
+
+/** What the link state uses of the fleet that owns the device. */
+export interface LinkHost<D extends LinkDev> {
+  readonly wheel: TimerWheel;
+  readonly o: { log: OpLog; now: () => number };
+  healed: boolean;
+  lost(d: D, reason: string): void;
+  delayUp(d: D, buf: Buffer): void;
+  delayDown(d: D, buf: Buffer): void;
+}
 
 type Cause = 'ge' | 'outage' | 'event';
 type Timer = { c: 'ge' } | { c: 'outage' } | { c: 'event'; on: boolean; existing: Existing };
 
-export class DevLink {
+export class DevLink<Dev extends LinkDev = LinkDev> {
   private ge = false;
   private outage = false;
   private events = 0;
@@ -20,7 +43,7 @@ export class DevLink {
   private geRng: Rng | undefined;
   private t0 = 0;
 
-  constructor(private readonly f: LeanLink, private readonly d: Dev) {}
+  constructor(private readonly f: LinkHost<Dev>, private readonly d: Dev) {}
 
   get down(): boolean {
     return this.ge || this.outage || this.events > 0;
@@ -42,7 +65,7 @@ export class DevLink {
   arm(t0: number, events: { at: number; until: number; existing: Existing }[], start: number): void {
     this.t0 = t0;
     const l = this.d.link;
-    const slot = (this.d as Dev & { slot: number }).slot;
+    const slot = this.d.slot;
     if (l.flaky) {
       this.geRng = createRng(this.d.rng.seed ^ 0x9e3779b9);
       this.f.wheel.at(t0 + l.flaky.step_ms, 7, slot, { c: 'ge' });
@@ -62,7 +85,7 @@ export class DevLink {
     if (this.f.healed) return;
     const t = arg as Timer;
     const now = this.f.o.now();
-    const slot = (this.d as Dev & { slot: number }).slot;
+    const slot = this.d.slot;
     if (t.c === 'ge' && this.d.link.flaky && this.geRng) {
       const next = geStep(this.ge ? 'bad' : 'good', this.d.link.flaky, this.geRng) === 'bad';
       if (next !== this.ge) this.set('ge', next);

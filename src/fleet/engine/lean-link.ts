@@ -55,7 +55,7 @@ export interface Dev {
   pingAt: number;
   upFree: number;
   downFree: number;
-  net: DevLink;
+  net: DevLink<Dev>;
   heldUp: Buffer[] | null;
   heldDown: Buffer[] | null;
   received: number;

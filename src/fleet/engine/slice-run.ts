@@ -142,7 +142,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
 
   // Run: a live line a second until the window ends, then heal and drain.
   const end = t0 + s.durationMs;
-  let drainedOk = false;
+  let drainedOk: boolean | undefined;
   const sweep = setInterval(() => {
     fleet.sweep();
     rssPeak = Math.max(rssPeak, memoryUsage.rss());
@@ -174,7 +174,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
   }
   const endedAt = now();
   fleet.sweep();
-  for (const d of fleet.devs) fleet.finishOpen(d, drainedOk ? 'history ended' : 'drain timed out');
+  for (const d of fleet.devs) fleet.finishOpen(d, drainedOk === true ? 'history ended' : 'drain timed out');
   await log.close();
   for (const d of fleet.devs) fleet.disconnect(d, false);
   fleet.wheel.stop();

@@ -7,7 +7,10 @@
  * with the original op indices, so verdicts, counts and witnesses equal one pass over the
  * whole history, at a cost linear in the fleet instead of quadratic.
  */
-import { CHECKERS, runChecker, type AllOptions, type CheckResult, type CheckerName, type History, type Op } from '../../checker/index.ts';
+import {
+  CHECKERS, countMissingOps, decideVerdict, legacyValidity, mergeUndecided, runChecker, verdictSummary,
+  type AllOptions, type CheckResult, type CheckerName, type History, type Op,
+} from '../../checker/index.ts';
 
 /** The process a message id belongs to ("<clientId>:<seq>" or "<clientId>:will:<n>"). */
 const ownerOfMsg = (msgId: string | undefined): string | undefined => (msgId === undefined ? undefined : msgId.slice(0, msgId.indexOf(':') < 0 ? undefined : msgId.indexOf(':')));
@@ -39,39 +42,38 @@ function split(history: History, hubs: ReadonlySet<string>, chunkSize: number): 
 /** One result per checker, combined over the chunks exactly as one pass would count. */
 export function checkFleet(history: History, names: readonly CheckerName[], hubs: ReadonlySet<string>, opts: AllOptions = {}, chunkSize = 400): CheckResult[] {
   const { chunks, shared } = split(history, hubs, chunkSize);
+  // The chunks are slices of one complete history: tell the checkers how complete the whole is.
+  const o: AllOptions = { ...opts, missingOps: countMissingOps(history) };
   return names.map((name) => {
-    const rs = chunks.map((c) => runChecker(CHECKERS[name], c, opts));
-    const hubOnly = rs.length > 1 && shared.length > 0 ? runChecker(CHECKERS[name], shared, { ...opts, shrink: false }) : undefined;
-    return combine(name, rs, hubOnly);
+    const rs = chunks.map((c) => runChecker(CHECKERS[name], c, { ...o, maxViolations: Number.MAX_SAFE_INTEGER }));
+    const hubOnly = rs.length > 1 && shared.length > 0 ? runChecker(CHECKERS[name], shared, { ...o, shrink: false }) : undefined;
+    return combine(name, rs, hubOnly, opts.maxViolations ?? 20);
   });
 }
 
 /**
  * One result from the chunks' results. Items among the hubs alone (`hubOnly`, judged on the
  * shared ops) were judged in every chunk; they are counted once, and violations are
- * de-duplicated by key.
+ * de-duplicated by key. The verdict follows the checkers' own rule (decideVerdict).
  */
-export function combine(name: CheckerName, rs: CheckResult[], hubOnly?: CheckResult): CheckResult {
-  if (rs.length === 1) return rs[0];
+export function combine(name: CheckerName, rs: CheckResult[], hubOnly?: CheckResult, maxViolations = 20): CheckResult {
+  if (rs.length === 1) return { ...rs[0], violations: rs[0].violations?.slice(0, maxViolations) };
   const spec = CHECKERS[name];
   const extra = hubOnly === undefined ? 0 : rs.length - 1;
   const checked = rs.reduce((n, r) => n + r.checked, 0) - extra * (hubOnly?.checked ?? 0);
   const unknown = rs.reduce((n, r) => n + r.unknown, 0) - extra * (hubOnly?.unknown ?? 0);
-  const bad = rs.filter((r) => r.valid === false);
-  const statements = rs[0].statements;
-  if (bad.length > 0) {
-    const seen = new Set<string>();
-    const violations = bad.flatMap((r) => r.violations ?? []).filter((v) => (seen.has(v.key) ? false : (seen.add(v.key), true)));
-    const hubViolations = hubOnly?.valid === false ? Number(/: (\d+) violation/.exec(hubOnly.summary)?.[1] ?? 0) : 0;
-    const count = bad.reduce((n, r) => n + Number(/: (\d+) violation/.exec(r.summary)?.[1] ?? r.violations?.length ?? 1), 0) - extra * hubViolations;
-    const first = bad[0].summary.replace(/^.*?; first: /, '');
-    return { ...bad[0], checked, unknown, violations: violations.slice(0, 20), summary: `${spec.name}: ${count} violation(s) among ${checked} ${spec.noun}; first: ${first}` };
-  }
-  const valid = unknown > 0 && unknown >= checked ? 'unknown' : true;
-  const notes = rs.map((r) => /\((.*)\)$/.exec(r.summary)?.[1]).filter((x): x is string => x !== undefined).slice(0, 1);
-  const why = notes.length > 0 ? ` (${notes[0]})` : '';
-  const summary = valid === 'unknown'
-    ? `${spec.name}: nothing decidable among ${checked} ${spec.noun}${why}`
-    : `${spec.name}: ${checked - unknown} ${spec.noun} hold, ${unknown} undecided${unknown > 0 ? why : ''}`;
-  return { valid, checker: spec.name, statements, checked, unknown, summary };
+  const seen = new Set<string>();
+  const violations = rs.flatMap((r) => r.violations ?? []).filter((v) => (seen.has(v.key) ? false : (seen.add(v.key), true)));
+  const undecided = mergeUndecided(rs.map((r) => r.undecided))
+    .map((u) => ({ ...u, count: u.count - extra * (hubOnly?.undecided.find((h) => h.reason === u.reason)?.count ?? 0) }))
+    .filter((u) => u.count > 0);
+  const counts = { violations: violations.length, checked, unknown };
+  const verdict = decideVerdict(counts);
+  const first = rs.find((r) => r.verdict === 'invalid');
+  return {
+    verdict, valid: legacyValidity(verdict), checker: spec.name, statements: rs[0].statements, checked, unknown, undecided,
+    summary: verdictSummary(spec, counts, undecided, violations[0]?.message),
+    ...(first?.witness ? { witness: first.witness } : {}),
+    ...(violations.length > 0 ? { violations: violations.slice(0, maxViolations) } : {}),
+  };
 }

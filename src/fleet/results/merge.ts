@@ -16,6 +16,9 @@ import { judgeThresholds, parseThreshold, type Threshold, type ThresholdResult }
 
 export type GuaranteeVerdict = 'holds' | 'violated' | 'undecided' | 'nothing to check';
 
+/** A checker's result in the fleet's words (`verdict`), with the checker's own (`checkerVerdict`). */
+export type FleetCheck = Omit<CheckResult, 'verdict'> & { verdict: GuaranteeVerdict; checkerVerdict: CheckResult['verdict'] };
+
 export interface FleetResult {
   scenario: string;
   seed: number;
@@ -31,7 +34,7 @@ export interface FleetResult {
   errors: number;
   latency: { e2e: ReturnType<typeof quantiles>; connect: ReturnType<typeof quantiles> };
   thresholds: ThresholdResult[];
-  results: (CheckResult & { verdict: GuaranteeVerdict })[];
+  results: FleetCheck[];
   summary: string;
   exitCode: ExitCode;
   timeline: SecondStats[];
@@ -85,8 +88,8 @@ export function writeHistory(file: string, ops: readonly Op[]): void {
   }
 }
 
-export const verdictOf = (r: CheckResult): GuaranteeVerdict =>
-  r.valid === false ? 'violated' : r.checked === 0 ? 'nothing to check' : r.valid === true && r.unknown === 0 ? 'holds' : 'undecided';
+const WORDS = { valid: 'holds', invalid: 'violated', unknown: 'undecided', 'nothing-to-check': 'nothing to check' } as const;
+export const verdictOf = (r: Pick<CheckResult, 'verdict'>): GuaranteeVerdict => WORDS[r.verdict];
 
 export interface JudgeOptions {
   checks: readonly CheckerName[];
@@ -103,7 +106,7 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
   const hubs = new Set(parts.flatMap((p) => p.hubs));
   const c0 = performance.now();
   const endTime = Math.max(...parts.map((p) => p.endedAt));
-  const results = checkFleet(history, o.checks, hubs, { version: o.version, endTime }).map((r) => ({ ...r, verdict: verdictOf(r) }));
+  const results = checkFleet(history, o.checks, hubs, { version: o.version, endTime }).map((r): FleetCheck => ({ ...r, verdict: verdictOf(r), checkerVerdict: r.verdict }));
   const checkMs = performance.now() - c0;
   const e2e = newHistogram();
   const connect = newHistogram();
@@ -138,7 +141,7 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
 }
 
 /** The honest one-line answer and the exit code: violations and failed thresholds → 1, undecided → 3. */
-export function summarize(results: readonly (CheckResult & { verdict: GuaranteeVerdict })[], thresholds: readonly ThresholdResult[], seed: number): { summary: string; exitCode: ExitCode } {
+export function summarize(results: readonly Pick<FleetCheck, 'verdict' | 'checker' | 'checked' | 'unknown'>[], thresholds: readonly ThresholdResult[], seed: number): { summary: string; exitCode: ExitCode } {
   const by = (v: GuaranteeVerdict) => results.filter((r) => r.verdict === v).map((r) => r.checker);
   const violated = by('violated');
   const undecided = results.filter((r) => r.verdict === 'undecided');
