@@ -19,6 +19,7 @@ export class LeanFleet extends LeanLink {
         if (p.reasonCode !== 0) return this.fail(d, `CONNACK refused 0x${p.reasonCode.toString(16)}`);
         d.state = 2;
         d.attempt = 0;
+        d.ever = true;
         this.o.log.op(now, d.cid, 'ok', 'connect', { clientId: d.cid, sessionPresent: p.sessionPresent });
         this.timeline.at(now).connects++;
         this.connectLatency.recordValue(Math.max(1, Math.round((now - d.dialAt) * 1000)));

@@ -63,6 +63,8 @@ export interface Dev {
   subOk: boolean;
   /** The current attempt's CONNECT has been handed to the socket. */
   connectSent: boolean;
+  /** A connection was accepted at least once. */
+  ever: boolean;
 }
 
 export interface FleetOptions {
@@ -94,9 +96,9 @@ export abstract class LeanLink {
     this.connTimeout = o.connectTimeoutMs ?? 30_000;
   }
 
-  add(d: Omit<Dev, 'slot' | 'state' | 'sock' | 'reader' | 'gen' | 'conns' | 'attempt' | 'dialAt' | 'seq' | 'nextPid' | 'flights' | 'queue' | 'inQos2' | 'lastSent' | 'pingAt' | 'upFree' | 'downFree' | 'net' | 'heldUp' | 'heldDown' | 'received' | 'want' | 'subOk' | 'connectSent'>): Dev {
+  add(d: Omit<Dev, 'slot' | 'state' | 'sock' | 'reader' | 'gen' | 'conns' | 'attempt' | 'dialAt' | 'seq' | 'nextPid' | 'flights' | 'queue' | 'inQos2' | 'lastSent' | 'pingAt' | 'upFree' | 'downFree' | 'net' | 'heldUp' | 'heldDown' | 'received' | 'want' | 'subOk' | 'connectSent' | 'ever'>): Dev {
     const dev = d as Dev;
-    Object.assign(dev, { slot: this.devs.length, state: 0, want: false, sock: null, reader: null, gen: 0, conns: 0, attempt: 0, dialAt: 0, seq: 0, nextPid: 1, flights: null, queue: null, inQos2: null, lastSent: 0, pingAt: 0, upFree: 0, downFree: 0, heldUp: null, heldDown: null, received: 0, subOk: false, connectSent: false });
+    Object.assign(dev, { slot: this.devs.length, state: 0, want: false, sock: null, reader: null, gen: 0, conns: 0, attempt: 0, dialAt: 0, seq: 0, nextPid: 1, flights: null, queue: null, inQos2: null, lastSent: 0, pingAt: 0, upFree: 0, downFree: 0, heldUp: null, heldDown: null, received: 0, subOk: false, connectSent: false, ever: false });
     dev.net = new DevLink(this, dev);
     this.devs.push(dev);
     return dev;
@@ -131,6 +133,12 @@ export abstract class LeanLink {
     const now = this.o.now();
     const plan = connectPlan({ clientId: d.cid, url: '', recorder: undefined as never, persistent: d.persistent, keepAlive: d.keepAlive, will: d.will, username: this.o.username, password: this.o.password }, this.o.level, d.conns);
     d.conns++;
+    // 5.0: Clean Start until a connection is first accepted, so an attempt whose CONNACK never
+    // came (the server may have made a session) leaves no doubt about the next one.
+    if (this.o.level === 5 && d.persistent && !d.ever && !plan.clean) {
+      plan.packet.clean = true;
+      plan.value.cleanStart = true;
+    }
     d.gen++;
     d.state = 1;
     d.dialAt = now;
