@@ -69,7 +69,7 @@ try {
   code = await new Promise<number>((resolve) => run.once('exit', (c) => resolve(c ?? 1)));
   const brokerRss = bs.map((b) => peakRssMb(b.p.pid));
   const r = JSON.parse(readFileSync(`${out}/fleet.json`, 'utf8')) as { devices: number; peakConnectsPerS: number; allConnectedAfterS?: number; rssPeakMb: { sum: number; max: number }; judgeRssMb: number; counts: Record<string, number>; summary: string; exitCode: number };
-  console.log(`figures: ${r.devices} devices; all connected after ${r.allConnectedAfterS?.toFixed(1) ?? 'never'} s; peak ${r.peakConnectsPerS} connects/s; fleet peak RSS ${r.rssPeakMb.sum} MB (workers), ${r.judgeRssMb} MB merging; broker peak RSS ${brokerRss.map((x) => `${x ?? '?'} MB`).join(', ')}; ` +
+  console.log(`figures: ${r.devices} devices; ${r.allConnectedAfterS !== undefined ? `all connected after ${r.allConnectedAfterS.toFixed(1)} s` : 'never all connected in the same second'}; peak ${r.peakConnectsPerS} connects/s; fleet peak RSS ${r.rssPeakMb.sum} MB (workers), ${r.judgeRssMb} MB merging; broker peak RSS ${brokerRss.map((x) => `${x ?? '?'} MB`).join(', ')}; ` +
     `${r.counts.published} published, ${r.counts.acknowledged} acknowledged, ${r.counts.distinctReceived} distinct at hubs; wall ${Math.round((Date.now() - t0) / 1000)} s; exit ${r.exitCode}`);
   console.log(`verdict: ${r.summary}`);
 } finally {
