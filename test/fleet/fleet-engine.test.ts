@@ -101,3 +101,12 @@ describe('timeline', () => {
     expect(m.map((s) => s.connected)).toEqual([10, 10, 10, 14]);
   });
 });
+
+describe('merged timeline', () => {
+  it('a part that ends a second early keeps its last gauge sample', async () => {
+    const { mergeTimelines } = await import('../../src/fleet/engine/metrics.ts');
+    const s = (t: number, connected: number) => ({ t, connected, faulty: 0, pubs: 1, acks: 0, recvs: 0, drops: 0, connects: 0, connectFailures: 0 });
+    const m = mergeTimelines([[s(1, 5), s(2, 5)], [s(1, 7), s(2, 7), s(3, 7)]]);
+    expect(m.map((x) => [x.t, x.connected, x.pubs])).toEqual([[1, 12, 2], [2, 12, 2], [3, 12, 1]]);
+  });
+});

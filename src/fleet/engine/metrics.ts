@@ -78,15 +78,29 @@ export class Timeline {
   }
 }
 
-/** Adds timelines (connected and faulty are gauges sampled per slice, so they add too). */
+/**
+ * Adds timelines (connected and links down are gauges sampled per part, so they add too; a part
+ * whose timeline ends earlier keeps its last sample, so the sum never shows a false drop).
+ */
 export function mergeTimelines(parts: readonly SecondStats[][]): SecondStats[] {
   const by = new Map<number, SecondStats & { hist?: Histogram }>();
+  const blank = (t: number): SecondStats & { hist?: Histogram } => ({ t, connected: 0, faulty: 0, pubs: 0, acks: 0, recvs: 0, drops: 0, connects: 0, connectFailures: 0 });
+  const end = Math.max(-Infinity, ...parts.map((p) => (p.length > 0 ? p[p.length - 1].t : -Infinity)));
   for (const part of parts) {
     for (const s of part) {
-      const m = by.get(s.t) ?? { t: s.t, connected: 0, faulty: 0, pubs: 0, acks: 0, recvs: 0, drops: 0, connects: 0, connectFailures: 0 };
+      const m = by.get(s.t) ?? blank(s.t);
       for (const k of ['connected', 'faulty', 'pubs', 'acks', 'recvs', 'drops', 'connects', 'connectFailures'] as const) m[k] += s[k];
       if (s.e2e) (m.hist ??= newHistogram()).add(decodeHistogram(s.e2e));
       by.set(s.t, m);
+    }
+    const last = part[part.length - 1];
+    if (last) {
+      for (let t = last.t + 1; t <= end; t++) {
+        const m = by.get(t) ?? blank(t);
+        m.connected += last.connected;
+        m.faulty += last.faulty;
+        by.set(t, m);
+      }
     }
   }
   return [...by.values()].sort((a, b) => a.t - b.t).map(({ hist, ...rest }) => ({ ...rest, ...(hist ? { e2e: encodeHistogram(hist) } : {}) }));

@@ -70,7 +70,7 @@ export function renderHtml(r: FleetResult): string {
   const c = r.counts;
   return `<!doctype html><html><head><meta charset="utf-8"><title>fleet ${esc(r.scenario)}</title><style>
 body{font:14px system-ui,sans-serif;margin:24px;max-width:920px}td,th{padding:4px 8px;text-align:left;vertical-align:top;border-bottom:1px solid #ddd}
-.violated td:nth-child(2){color:#c62828}.holds td:nth-child(2){color:#2e7d32}.undecided td:nth-child(2),.nothing-to-check td:nth-child(2){color:#ef6c00}pre{font-size:11px;background:#f6f6f6;padding:6px;overflow:auto}
+.violated td:nth-child(2){color:#c62828}.holds td:nth-child(2){color:#2e7d32}.undecided td:nth-child(2),.nothing-to-check td:nth-child(2){color:#ef6c00}pre{font-size:11px;background:#f6f6f6;padding:6px;white-space:pre-wrap;word-break:break-all}td{word-break:break-word}
 </style></head><body><h1>Fleet run: ${esc(r.scenario)}</h1>
 <p><b>${esc(r.summary)}</b> (exit ${r.exitCode})</p>
 <p>${r.devices} devices in ${r.parts} part(s) over ${r.shards} shard(s) · MQTT ${esc(r.version)} · seed ${r.seed} · brokers ${esc(r.brokers.join(', '))} · window ${Math.round(r.durationMs / 1000)} s · load ${r.load.map((x) => x.toFixed(2)).join(' ')}</p>
