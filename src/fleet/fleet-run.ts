@@ -50,7 +50,6 @@ export async function runFleetShard(o: FleetRunOptions): Promise<{ result: Fleet
   if (problems.length > 0) throw new FleetConfigError(problems.join('\n'));
   const sc = o.scenario;
   const level = sc.version === '5.0' ? 5 : 4;
-  await Promise.all(o.brokers.map((u) => probeBroker(u, level, 5000, { username: o.username, password: o.password })));
   const shard = o.shard ?? { index: 0, count: 1 };
   const devices = o.devices ?? sc.devices.count;
   const inShard = Math.ceil((devices - shard.index) / shard.count);
@@ -59,6 +58,8 @@ export async function runFleetShard(o: FleetRunOptions): Promise<{ result: Fleet
   if (typeof cap === 'string') throw new FleetConfigError(cap);
   const ports = portRangeProblem(Math.ceil(inShard / o.brokers.length));
   if (ports !== undefined) throw new FleetConfigError(ports);
+  // Usage errors first (exit 2), then whether the brokers answer (exit 3).
+  await Promise.all(o.brokers.map((u) => probeBroker(u, level, 5000, { username: o.username, password: o.password })));
   const seed = o.seed ?? sc.seed;
   const settings: Omit<RunSettings, 'worker'> = {
     scenario: sc, devices, rate: o.rate ?? sc.devices.ramp_per_s, durationMs: o.durationMs ?? sc.duration_ms, link: o.link ?? sc.link,
