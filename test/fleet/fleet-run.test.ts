@@ -82,6 +82,23 @@ describe('fleet run (lean devices, in process)', () => {
     expect(r.results[0].verdict).not.toBe('violated');
   });
 
+  it('negative control: a broker that delivers QoS 2 messages twice is caught (qos2-exactly-once), exit 1', async () => {
+    const b = await startBroker({ host: '127.0.0.1', port: 0, misbehave: { duplicateQos2: true } });
+    try {
+      const s = scenario({
+        version: '5.0', link: undefined, events: [], thresholds: [], checks: ['qos2-exactly-once'],
+        devices: { count: 10, ramp_per_s: 1000, publish: { topic: 'f/{id}/t', qos: 2, interval_ms: 200 } },
+        subscribers: [{ id: 'dash', filter: 'f/+/t', qos: 2, persistent: true }],
+      });
+      const { result: r } = await runFleetShard({ scenario: s, brokers: [b.url], out: join(dir, 'dup'), print: () => {}, drainMs: 10_000 });
+      expect(r.results[0].verdict).toBe('violated');
+      expect(r.results[0].summary).toMatch(/delivered 2 times/);
+      expect(r.exitCode).toBe(EXIT.violations);
+    } finally {
+      await b.close();
+    }
+  });
+
   it('negative control: a broker that loses QoS 1 messages is caught, with a witness, exit 1', async () => {
     const b = await startBroker({ host: '127.0.0.1', port: 0, misbehave: { loseQos1EveryNth: 7 } });
     try {
