@@ -11,7 +11,7 @@ import { InvalidArgumentError } from 'commander';
 import type { CheckerName } from '../checker/index.ts';
 import { didYouMean, EXIT } from '../common/index.ts';
 import {
-  FleetConfigError, findParts, fleetDir, formatThreshold, judgeParts, loadFleetScenario, parseThreshold, runFleetShard, UnreachableError,
+  FleetConfigError, findParts, fleetDir, formatThreshold, judgeParts, loadFleetScenario, openFileLimit, parseThreshold, runFleetShard, UnreachableError,
   type FleetResult, type FleetScenario,
 } from '../fleet/index.ts';
 import { listProfiles, parseDuration } from '../proxy/index.ts';
@@ -132,6 +132,13 @@ export function register(program: Command): void {
       let close = async (): Promise<void> => {};
       let brokers = o.broker?.split(',').map((x) => x.trim()).filter(Boolean);
       if (brokers === undefined) {
+        const limit = openFileLimit();
+        const n = o.devices ?? s.devices.count;
+        if (limit !== undefined && Number.isFinite(limit) && n > limit - 500) {
+          console.error(`mqtt-harness fleet run: ${n} devices need ${n} connections to the embedded broker, which runs in this process with an open-file limit of ${limit}; start broker processes and pass --broker URL[,URL...] (or raise ulimit -n)`);
+          process.exitCode = EXIT.usage;
+          return;
+        }
         const { startBroker } = await import('../broker/index.ts');
         const b = await startBroker({ host: '127.0.0.1', port: 0 });
         brokers = [b.url];

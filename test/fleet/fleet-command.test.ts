@@ -77,6 +77,14 @@ describe('mqtt-harness fleet', () => {
     expect(text).toMatch(/checks\[0\]: unknown checker/);
   });
 
+  it('run: more devices than the embedded broker can hold under the open-file limit is a usage error (exit 2)', async () => {
+    const errs: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errs.push(a.join(' ')));
+    await run('fleet', 'run', 'smart-meters', '--devices', '999999', '--out', join(dir, 'big'));
+    expect(process.exitCode).toBe(2);
+    expect(errs.join('\n')).toMatch(/open-file limit|MB are free/);
+  });
+
   it('list: names the stored scenarios', async () => {
     expect(await run('fleet', 'list')).toMatch(/cellular-sensors/);
   });
