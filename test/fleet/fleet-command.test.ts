@@ -82,7 +82,7 @@ describe('mqtt-harness fleet', () => {
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errs.push(a.join(' ')));
     await run('fleet', 'run', 'smart-meters', '--devices', '999999', '--out', join(dir, 'big'));
     expect(process.exitCode).toBe(2);
-    expect(errs.join('\n')).toMatch(/open-file limit|MB are free/);
+    expect(errs.join("\n")).toMatch(/open-file limit|MB are free|local ports/);
   });
 
   it('list: names the stored scenarios', async () => {
