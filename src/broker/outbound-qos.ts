@@ -114,13 +114,32 @@ export class OutboundQos {
     return { known: true, done: o, release: this.drain(now) };
   }
 
-  /** On reconnect: all in-flight entries to resend in order (PUBLISH with DUP, or PUBREL), then newly released ones. */
+  /**
+   * On reconnect: the in-flight entries to resend in order (PUBLISH with DUP, or PUBREL), then newly
+   * released ones. The send quota starts again at the client's (new) Receive Maximum (4.9: it is not
+   * preserved across connections), so PUBLISH resends beyond it wait for acknowledgements.
+   */
   resume(now: number): { resend: Outgoing[]; release: Outgoing[] } {
-    return { resend: this._inflight ? [...this._inflight.values()] : [], release: this.drain(now) };
+    const resend: Outgoing[] = [];
+    this.resendLater = [];
+    let quota = this.receiveMaximum;
+    for (const o of this._inflight ? this._inflight.values() : []) {
+      if (o.state === OutState.PubrelSent) resend.push(o);
+      else if (quota > 0) { resend.push(o); quota--; } else this.resendLater.push(o);
+    }
+    return { resend, release: this.resendLater.length > 0 ? NO_RELEASE : this.drain(now) };
   }
+
+  /** In-flight PUBLISHes of a resumed session still to resend once acknowledgements free the quota. */
+  private resendLater: Outgoing[] = [];
 
   /** Take queued entries into flight while the window has room; expired ones are dropped (3.3.2-5). */
   drain(now: number, expiredOut?: Outgoing[]): Outgoing[] {
+    // A slot was freed: a resumed session's pending resend goes first (in its original order).
+    while (this.resendLater.length > 0) {
+      const o = this.resendLater.shift()!;
+      if (this._inflight?.get(o.packetId) === o) return [o];
+    }
     let out: Outgoing[] | null = null;
     while (this.head < this.queue.length && this.inflightCount < this.receiveMaximum) {
       const o = this.queue[this.head++];
