@@ -148,7 +148,7 @@ const fits = (r: Receipt, sl: Slot): boolean =>
   fitsLoosely(r, sl) && (sl.subId === undefined || (r.e.subIds ?? []).includes(sl.subId));
 
 /** Is there an assignment of receipts to distinct slots meeting the requirements? */
-function solve(rs: Receipt[], slots: Slot[], exact: boolean, maxQ: number, opts: { requirements: boolean }): Slot[] | null {
+function solve(rs: Receipt[], slots: Slot[], exact: boolean, maxQ: number, opts: { requirements: boolean; allIds?: number[] }): Slot[] | null {
   const used = new Array<boolean>(slots.length).fill(false);
   const pick: Slot[] = [];
   let budget = 20000;
@@ -160,6 +160,11 @@ function solve(rs: Receipt[], slots: Slot[], exact: boolean, maxQ: number, opts:
     // Live copies: one copy (at the maximum QoS) is owed, however many subscriptions match.
     if (slots.some((x) => x.kind === 'live' && x.required) && !live.some((p) => p.qos === maxQ)) return false;
     if (exact && live.length > 0 && maxQ >= 0 && !live.some((p) => p.qos === maxQ)) return false;
+    // 5.0: a single live copy lists every matching Subscription Identifier (MQTT-3.3.4-4).
+    if (opts.allIds && opts.allIds.length > 0 && exact && live.length === 1) {
+      const r = rs[pick.indexOf(live[0])];
+      if (!opts.allIds.every((id) => (r.e.subIds ?? []).includes(id))) return false;
+    }
     return true;
   };
   const go = (i: number): boolean => {
@@ -196,9 +201,14 @@ export function checkDelivery(w: World, o: ModelOptions, receipts: Receipt[], ou
           about: { kind: missing ? 'missing' : 'unexpected', clientId: s.clientId, msg: m.id, topic: m.topic, ...about } });
       };
       const ev = (extra: number[] = []): number[] => [m.publishIdx, ...slots.map((x) => x.sub.subscribeIdx), ...extra];
-      const sol = solve(rs, slots, exact, maxQ, { requirements: true });
-      if (sol) {
-        if (v5) checkSubIds(o, m, s, rs, sol, slots, exact, out);
+      const ids = v5 && !s.conns.some((c) => c.caps.subscriptionIdentifiersAvailable === false)
+        ? slots.filter((x) => x.kind === 'live' && !x.merged && definitely(x.sub, m) && x.sub.req.subscriptionId !== undefined).map((x) => x.sub.req.subscriptionId!)
+        : [];
+      const sol = solve(rs, slots, exact, maxQ, { requirements: true, allIds: ids });
+      if (sol) continue;
+      const solNoIds = ids.length > 0 ? solve(rs, slots, exact, maxQ, { requirements: true }) : null;
+      if (solNoIds) {
+        checkSubIds(o, m, s, rs, solNoIds, slots, exact, out);
         continue;
       }
       // With several copies none can be the merged one: each needs a slot of its own.

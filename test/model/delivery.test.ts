@@ -211,3 +211,14 @@ describe('model: one merged copy for overlapping subscriptions with different Re
     expect(ids(h.end(), '5.0').some((id) => id === 'MQTT-3.3.1-12' || id === 'MQTT-3.3.4-2')).toBe(true);
   });
 });
+
+describe('model: Subscription Identifiers with a shared copy beside a merged one (5.0)', () => {
+  it('the merged copy carries the identifier, the shared copy none: allowed', () => {
+    const h = new H();
+    const s = h.connect('s');
+    const p = h.connect('p');
+    h.sub(s, '$share/g/+/a', 0).sub(s, '#', 0).sub(s, 'a/a', 0, { subscriptionId: 1 }).pub(p, 'm1', 'a/a', 0)
+      .recv(s, 'm1', 'a/a', 0, { subIds: [1] }).recv(s, 'm1', 'a/a', 0);
+    expect(ids(h.end(), '5.0')).toEqual([]);
+  });
+});
