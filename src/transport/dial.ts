@@ -1,7 +1,6 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { WebSocket } from 'ws';
 import { withTimeout } from '../common/index.ts';
 import type { TransportKind } from './types.ts';
 import { WebSocketDuplex } from './ws-stream.ts';
@@ -43,6 +42,7 @@ export async function dial(url: string, opts: DialOptions = {}): Promise<{ strea
     socket.setNoDelay(true);
     return { stream: socket, transport };
   }
+  const { WebSocket } = await import('ws'); // loaded on first use (see ws.ts)
   const ws = new WebSocket(url, [opts.subprotocol ?? 'mqtt'], { ...(transport === 'wss' ? opts.tls : {}), perMessageDeflate: false });
   await withTimeout(
     new Promise<void>((resolve, reject) => {
