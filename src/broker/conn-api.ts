@@ -39,6 +39,8 @@ export interface Conn extends SessionLink {
   session: Session | null;
   /** QoS>0 PUBLISHes received and not yet acknowledged (awaiting fsync). */
   pendingAcks: number;
+  /** Every delivery is checked with the authorizer's read rule (Authorizer.checksDeliveries, e.g. ACL deny rules). */
+  checkReads: boolean;
   /** QoS 2 ids already awaiting PUBREL from earlier connections (not counted against this connection's quota). */
   inboundBase: number;
   /** Client -> server topic aliases (5.0). */

@@ -45,6 +45,7 @@ export class ConnCore implements Conn, ConnectionLike {
   /** The CONNECT waiting for an enhanced-authentication exchange to finish. */
   pendingConnect: { p: ConnectPacket; assigned: boolean } | null = null;
   pendingAcks = 0;
+  checkReads = false;
   inboundBase = 0;
 
   constructor(

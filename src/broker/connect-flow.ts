@@ -190,6 +190,7 @@ function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Proper
   ctx.live.set(c.clientId, c);
   c.state = ConnState.Connected;
   ctx.stats.clientsConnected++;
+  c.checkReads = ctx.authorizer?.checksDeliveries?.(c.info!) === true;
   // Variant oneMessageInFlight: a window of 1 whatever the client allows (5.0 4.9 lets a server send fewer).
   const window = ctx.variant.oneMessageInFlight ? 1 : ctx.limits.maxInflight;
   session.out.receiveMaximum = Math.min(c.level5 ? (props.receiveMaximum ?? 65535) : 65535, window);

@@ -43,7 +43,8 @@ export const userSchema = mapping({
 
 export const aclRuleSchema = mapping({
   topic: text,
-  access: oneOf(['read', 'write', 'readwrite'] as const),
+  /** deny: neither read nor write, whatever other rules grant (mosquitto `topic deny`). */
+  access: oneOf(['read', 'write', 'readwrite', 'deny'] as const),
   user: text.optional(),
   clientId: text.optional(),
 });
