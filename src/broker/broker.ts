@@ -28,6 +28,7 @@ export class Broker {
   private loaded = false;
   private sysTimer: (() => void) | null = null;
   private closed: Promise<void> | null = null;
+  private loadFailureLogged = false;
 
   constructor(options: BrokerOptions = {}) {
     const scheduler = options.scheduler ?? systemScheduler(options.clock ?? systemClock);
@@ -82,7 +83,8 @@ export class Broker {
         tick();
       }
     });
-    this.ready.catch((e: unknown) => logger.error('loading persisted state failed', { error: String(e) }));
+    // Whoever awaits `ready` (startBroker, the CLI) reports a failed load; handle() logs it once if it serves a client meanwhile.
+    this.ready.catch(() => undefined);
   }
 
   /** Serve one client over a duplex byte stream (TCP, TLS, WebSocket stream, ...). */
@@ -98,7 +100,11 @@ export class Broker {
           this.handle(stream, meta);
           stream.resume();
         },
-        () => stream.destroy(),
+        (e: unknown) => {
+          if (!this.loadFailureLogged) this.ctx.logger.error('loading persisted state failed; refusing clients', { error: String(e) });
+          this.loadFailureLogged = true;
+          stream.destroy();
+        },
       );
       return;
     }

@@ -18,7 +18,7 @@
  *   pid; a stale lock (dead pid, garbage content) is taken over and reported to `onWarning`.
  *   `close()` releases the lock if it is still ours.
  */
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { acquireDirLock, DirLockedError, type DirLock, type StaleLockInfo } from './file-lock.ts';
@@ -43,6 +43,40 @@ export interface FilePersistenceOptions {
   syncDir?: (dir: string) => Promise<void>;
   /** Told about recoverable oddities, e.g. a stale lock taken over. */
   onWarning?: (msg: string, fields: Record<string, unknown>) => void;
+}
+
+/**
+ * mkdir -p that fails at once: Node's `mkdirSync(dir, { recursive: true })` retries forever where
+ * mkdir() says ENOENT under an existing parent (/proc, /sys), so each missing level is created
+ * on its own. Returns the directories created, outermost first. Throws naming the directory.
+ */
+export function makeDirs(dir: string): string[] {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    let st;
+    try {
+      st = statSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`FilePersistence: cannot create data directory ${dir}: ${(e as Error).message}`, { cause: e });
+    }
+    if (st !== undefined) {
+      if (!st.isDirectory()) throw new Error(`FilePersistence: cannot create data directory ${dir}: ${d} is not a directory`);
+      break;
+    }
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  const created: string[] = [];
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(d, { throwIfNoEntry: false })?.isDirectory()) continue;
+      throw new Error(`FilePersistence: cannot create data directory ${dir}: ${(e as Error).message}`, { cause: e });
+    }
+    created.push(d);
+  }
+  return created;
 }
 
 /** fsync on a directory fd (allowed on Linux; makes renames and new entries in it durable). */
@@ -109,14 +143,8 @@ export class FilePersistence implements Persistence {
 
   /** mkdir -p, then fsync the parent of every directory it created (deepest last). */
   private async makeDir(): Promise<void> {
-    const first = mkdirSync(this.dir, { recursive: true });
-    if (first === undefined) return;
-    const created: string[] = [];
-    for (let d = resolve(this.dir); ; d = dirname(d)) {
-      created.push(d);
-      if (d === resolve(first) || dirname(d) === d) break;
-    }
-    for (const d of created.reverse()) await this.syncDir(dirname(d));
+    const created = makeDirs(this.dir);
+    for (const d of created) await this.syncDir(dirname(d));
   }
 
   private replay(): void {
