@@ -257,7 +257,7 @@ export class ConnCore implements Conn, ConnectionLike {
     this.session = null;
     if (s && s.conn === this) {
       // At broker shutdown the Will Delay cannot be waited out: the will goes out now (see Broker.close).
-      ctx.sessions.closed(s, ctx.clock.now(), this.takeWill(), ctx.closing ? 0 : this.willDelay);
+      ctx.sessions.closed(s, ctx.clock.now(), this.takeWill(), ctx.closing && !this.keepsDelayedWill(s) ? 0 : this.willDelay);
     }
   }
 
@@ -280,10 +280,18 @@ export class ConnCore implements Conn, ConnectionLike {
     return will;
   }
 
+  /** At shutdown: a delayed will can wait out its delay across the restart (durable persistence, a session that persists). */
+  private keepsDelayedWill(s: Session | null): boolean {
+    return this.willDelay > 0 && this.ctx.persistence.durable && s !== null && s.persistent;
+  }
+
   /** Broker shutdown (3.1.1 / 5.0 MQTT-3.1.2-8): a server-side close is not a DISCONNECT, so the will goes out now. */
   publishWillAtShutdown(): boolean {
     const s = this.session;
     if (this.state !== ConnState.Connected || !s || s.conn !== this) return false;
+    // With durable persistence a delayed will of a session that outlives the connection waits on
+    // (recorded with the session by cleanup(), published after the restart when due).
+    if (this.keepsDelayedWill(s)) return false;
     const will = this.takeWill();
     if (!will) return false;
     const statement = formatRef(this.level5 ? ref50('MQTT-3.1.2-8') : ref311('MQTT-3.1.2-8'));

@@ -168,7 +168,7 @@ export class FilePersistence implements Persistence {
 
   putSession(r: SessionRecord): void {
     this.state.putSession(r);
-    this.append({ t: 's', r });
+    this.append({ t: 's', r: r.will ? { ...r, will: { ...r.will, msg: encodeMsg(r.will.msg) as unknown as Message } } : r });
   }
   deleteSession(c: string): void {
     this.state.deleteSession(c);
@@ -290,7 +290,7 @@ export class FilePersistence implements Persistence {
 
   private apply(rec: Rec): void {
     switch (rec.t) {
-      case 's': return this.state.putSession(rec.r);
+      case 's': return this.state.putSession(rec.r.will ? { ...rec.r, will: { ...rec.r.will, msg: decodeMsg(rec.r.will.msg as unknown as EncodedMsg) } } : rec.r);
       case 'sd': return this.state.deleteSession(rec.c);
       case 'o': {
         const o = rec.o as OutboundRecord & { msg: EncodedMsg };
