@@ -15,6 +15,12 @@ export interface TestClientOptions extends DialOptions {
   protocolLevel?: ProtocolLevel;
   /** Shared trace; each client makes its own when absent. */
   trace?: PacketTrace;
+  /**
+   * Acknowledge QoS 1 / 2 deliveries as they arrive (PUBACK; PUBREC, then PUBCOMP on the
+   * PUBREL), as real clients do, so that a broker keeping one message in flight is not stalled.
+   * Off for scenarios that withhold or send acknowledgements themselves. Default off.
+   */
+  autoAck?: boolean;
 }
 
 export interface RecordedViolation {
@@ -69,11 +75,17 @@ export class TestClient {
   private lastDisconnect: DisconnectPacket | undefined;
   private closingByUs = false;
   private dead = false;
+  autoAck: boolean;
+  /** Deliveries this client acknowledged on arrival (acknowledgeFlow leaves them alone). */
+  private readonly autoAcked = new WeakSet<Packet>();
+  /** Packet ids of QoS 2 deliveries answered with PUBREC on arrival, awaiting PUBREL. */
+  private readonly awaitingRel = new Set<number>();
 
   private constructor(private readonly stream: ByteStream, opts: TestClientOptions) {
     this.name = opts.name ?? 'client';
     this.trace = opts.trace ?? new PacketTrace();
     this.level = opts.protocolLevel ?? 4;
+    this.autoAck = opts.autoAck ?? false;
     this.reader = new PacketReader({ protocolLevel: this.level, from: 'server' });
     stream.onData((chunk) => this.onData(chunk));
     stream.onClose((error) => this.onClose(error));
@@ -287,8 +299,31 @@ export class TestClient {
     });
   }
 
+  /** Whether this delivery was already acknowledged on arrival (autoAck). */
+  wasAutoAcked(p: Packet): boolean {
+    return this.autoAcked.has(p);
+  }
+
+  /** Acknowledges a delivery on arrival; true for a PUBREL it completed (consumed, not delivered to steps). */
+  private autoAcknowledge(p: Packet): boolean {
+    if (p.type === 'publish' && p.qos > 0 && p.packetId !== undefined) {
+      this.autoAcked.add(p);
+      if (p.qos === 1) this.send({ type: 'puback', packetId: p.packetId });
+      else {
+        this.awaitingRel.add(p.packetId);
+        this.send({ type: 'pubrec', packetId: p.packetId });
+      }
+    } else if (p.type === 'pubrel' && this.awaitingRel.delete(p.packetId)) {
+      this.send({ type: 'pubcomp', packetId: p.packetId });
+      return true;
+    }
+    return false;
+  }
+
   private deliver(p: Packet): void {
     if (p.type === 'disconnect') this.lastDisconnect = p;
+    // A PUBREL answered on arrival is the client's own business: steps never see it.
+    if (this.autoAck && !this.closingByUs && !this.closed && this.autoAcknowledge(p)) return;
     const w = this.waiters.find((x) => x.test(p));
     if (w) {
       this.waiters = this.waiters.filter((x) => x !== w);

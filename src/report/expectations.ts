@@ -81,7 +81,7 @@ export function entriesOf(outcomes: readonly ScenarioOutcome[]): Array<{ outcome
   }));
 }
 
-const isFailure = (o: ScenarioOutcome): boolean => o.kind === 'failed' || o.kind === 'error';
+const isFailure = (o: ScenarioOutcome): boolean => o.kind === 'failed' || o.kind === 'inconclusive';
 
 /** The failures of a run, in expectation-file form. */
 export function failuresOf(outcomes: readonly ScenarioOutcome[]): ExpectedFailure[] {

@@ -6,8 +6,8 @@ import { compareFailures, failuresOf, formatDiff, judgeRun, loadExpectations, me
 
 describe('mosquitto expectations', () => {
   const outcomes = [
-    { name: 'a', where: 'features/x.feature:3', version: '5.0' as const, statementIds: ['MQTT-1'], kind: 'failed' as const, detail: 'boom' },
-    { name: 'b', where: 'features/x.feature:9', version: '3.1.1' as const, statementIds: ['MQTT-2'], kind: 'passed' as const },
+    { name: 'a', where: 'features/x.feature:3', version: '5.0' as const, statementIds: ['MQTT-1'], kind: 'failed' as const, detail: 'boom', checks: [] },
+    { name: 'b', where: 'features/x.feature:9', version: '3.1.1' as const, statementIds: ['MQTT-2'], kind: 'passed' as const, checks: [] },
   ];
   it('keys failures by feature, scenario and version (not line) and diffs them', () => {
     const actual = failuresOf(outcomes);
@@ -25,7 +25,7 @@ describe('mosquitto expectations', () => {
   });
   it('judges every scenario against the expectations and writes one JUnit testcase each', () => {
     const o = (name: string, kind: 'passed' | 'failed' | 'not-applicable', detail?: string) =>
-      ({ name, where: `features/y.feature:${name.length}`, version: '5.0' as const, statementIds: ['MQTT-9'], kind, detail });
+      ({ name, where: `features/y.feature:${name.length}`, version: '5.0' as const, statementIds: ['MQTT-9'], kind, detail, checks: [] });
     const e = (scenario: string, extra = {}) => ({ feature: 'features/y.feature', scenario, version: '5.0' as const, statements: ['MQTT-9'], evidence: 'was <bad>', ...extra });
     const judged = judgeRun(
       [e('exp-fails'), e('exp-passes'), e('flaky', { flaky: true }), e('gone')],
