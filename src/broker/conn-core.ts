@@ -6,6 +6,7 @@
  * the broker's injected Scheduler, and routing, persistence and session timers go through the
  * broker's context. `handle(core, event, now)` (conn-events.ts) is the event-shaped entry point;
  * the shell calls the same methods directly so the hot path allocates no event objects.
+ * (A little over 300 lines: a connection's protocol state and its event handling stay in one class.)
  */
 import { encodePacket, type AckPacket, type Packet, type ProtocolLevel, type ProtocolViolation, type ConnectPacket } from '../codec/index.ts';
 import { formatRef, ref311, ref50, type StatementRef } from '../spec/types.ts';
