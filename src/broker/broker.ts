@@ -57,6 +57,7 @@ export class Broker {
       retained,
       sessions: null as unknown as SessionManager,
       pubCache: new PublishCache(),
+      misbehave: options.misbehave ?? {},
       variant,
       stats: this.stats,
       live: new Map<string, ConnectionLike>(),
