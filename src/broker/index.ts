@@ -36,3 +36,6 @@ export { allowAll } from './hooks.ts';
 // The edge (listeners, config, users/ACL, SCRAM) is built on Broker by the broker-edge helper.
 export { startBroker, brokerOptionsFrom } from './start-broker.ts';
 export type { StartBrokerOptions, RunningBroker } from './start-broker.ts';
+// The config loader and password records, for the CLI (nothing outside src/broker imports its internals).
+export { loadConfigFile, ConfigError, LOG_LEVELS } from './config/index.ts';
+export { makeUserRecord } from './auth/index.ts';

@@ -51,7 +51,7 @@ export async function preflight(params: Record<string, unknown>, env: NodeJS.Pro
     if (file !== 'none') {
       if (!existsSync(file)) return { ok: false, exitCode: EXIT.usage, cause: 'config', message: `embeddedConfig (MQTT_EMBEDDED_CONFIG) = "${file}": no such file ("none" starts a bare broker)` };
       try {
-        const { loadConfigFile } = await import('../broker/config/index.ts');
+        const { loadConfigFile } = await import('../broker/index.ts');
         loadConfigFile(file);
       } catch (e) {
         return { ok: false, exitCode: EXIT.usage, cause: 'config', message: `embedded broker config: ${(e as Error).message}` };
