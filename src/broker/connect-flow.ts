@@ -164,7 +164,6 @@ function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Proper
   if (c.state === ConnState.Closed) return;
   c.pendingConnect = null;
   const ctx = c.ctx;
-  const caps = ctx.caps;
   const props = p.properties ?? {};
   const requested = c.level5 ? (props.sessionExpiryInterval ?? 0) : p.clean ? 0 : NEVER_EXPIRES;
   const expiry = Math.min(requested, ctx.limits.maxSessionExpiryInterval);

@@ -54,7 +54,7 @@ function pem(v: string | Buffer | undefined, what: string): Buffer | undefined {
   try {
     return readFileSync(v);
   } catch (e) {
-    throw new Error(`startBroker: cannot read TLS ${what} file ${v}: ${(e as Error).message}`);
+    throw new Error(`startBroker: cannot read TLS ${what} file ${v}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -141,7 +141,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     await broker.ready;
   } catch (e) {
     await broker.close().catch(() => {});
-    throw new Error(`startBroker: loading persisted state failed: ${(e as Error).message}`);
+    throw new Error(`startBroker: loading persisted state failed: ${(e as Error).message}`, { cause: e });
   }
   const onConnection = (stream: Duplex, meta: StreamMeta) => broker.handle(stream, { transport: meta.transport, remoteAddress: meta.remoteAddress });
   const onError = (what: string, err: Error, remoteAddress?: string) => {
