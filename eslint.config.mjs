@@ -16,6 +16,9 @@ export default tseslint.config(
     languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: builtinGlobals },
     rules: {
       '@eslint-community/eslint-comments/require-description': ['error', { ignore: [] }],
+      // A `let` read by a handler installed before its one assignment (e.g. a signal handler
+      // set up before the broker starts) cannot be a const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // The project's convention: a leading underscore marks a deliberately unused binding
       // (an ignored callback argument, a property dropped by rest destructuring).
       '@typescript-eslint/no-unused-vars': ['error', {

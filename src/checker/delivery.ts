@@ -78,10 +78,14 @@ export function subscriptionOps(subs: Sub[]): Op[] {
 
 const pairKey = (p: Pub, s: Session): string => `${p.msgId}->${s.process}#${s.id}`;
 
+/** Sessions that ever subscribed: only they can be owed anything (most fleet devices never subscribe). */
+export const subscribingSessions = (m: Model): Session[] => m.sessions.filter((s) => s.subs.length > 0);
+
 function findLost(m: Model, qos: 1 | 2, opts: DeliveryOptions, t: Tally): void {
+  const subscribers = subscribingSessions(m);
   for (const p of m.pubs.values()) {
     if (p.qos !== qos) continue;
-    for (const s of m.sessions) {
+    for (const s of subscribers) {
       const ob = obligation(m, p, s, 1, opts.settleMs);
       if (ob.kind === 'none') continue;
       const item = pairKey(p, s);
@@ -115,7 +119,10 @@ function appDeliveries(m: Model, p: Pub, s: Session): Recv[] {
 function findDuplicates(m: Model, pubQos: 0 | 2, t: Tally): void {
   for (const p of m.pubs.values()) {
     if (p.qos !== pubQos) continue;
-    for (const s of m.sessions) {
+    // Only sessions that received p can have received it twice.
+    const receivers = new Set<Session>();
+    for (const r of m.recvByMsg.get(p.msgId) ?? []) if (r.session !== undefined) receivers.add(r.session);
+    for (const s of [...receivers].sort((a, b) => a.id - b.id)) {
       const got = appDeliveries(m, p, s);
       if (got.length === 0) continue;
       const item = pairKey(p, s);

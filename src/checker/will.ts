@@ -7,7 +7,7 @@ import { ref311, ref50 } from '../spec/types.ts';
 import type { History, Op } from './history.ts';
 import type { Conn, Model, Session } from './model.ts';
 import { topicMatches } from './model.ts';
-import { subscriptionOps } from './delivery.ts';
+import { subscribingSessions, subscriptionOps } from './delivery.ts';
 import type { CheckOptions, CheckResult, CheckerSpec, Findings } from './result.ts';
 import { runChecker } from './result.ts';
 import { Tally } from './tally.ts';
@@ -35,6 +35,7 @@ function connectedFrom(s: Session, from: number): boolean {
 
 function findWill(m: Model, opts: WillOptions): Findings {
   const t = new Tally();
+  const subscribers = subscribingSessions(m);
   for (const c of m.conns) {
     const w = c.invoke.value.will;
     if (w === undefined) continue;
@@ -71,7 +72,7 @@ function findWill(m: Model, opts: WillOptions): Findings {
     const end = c.end!;
     const keepAliveMs = (c.invoke.value.keepAlive ?? 60) * 1000;
     const deadline = end.time + 1.5 * keepAliveMs + (opts.graceMs ?? 1000);
-    for (const s of m.sessions) {
+    for (const s of subscribers) {
       if (s.process === c.process) continue;
       const subs = s.subs.filter((x) => x.ok.index < end.index && (x.end === undefined) && topicMatches(x.filter, w.topic));
       if (subs.length === 0) continue;

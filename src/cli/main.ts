@@ -17,6 +17,7 @@ const commands: Array<{ name: string; load: () => Promise<{ register(p: Command)
   { name: 'broker', load: () => import('./broker-command.ts') },
   { name: 'proxy', load: () => import('./proxy-command.ts') },
   { name: 'fleet', load: () => import('./fleet-command.ts') },
+  { name: 'report', load: () => import('./report-command.ts') },
 ];
 
 const wanted = process.argv[2];

@@ -7,7 +7,6 @@ export { parsePacketSpec, packetFromJson, PROPERTY_NAMES } from './packet-spec.t
 export { completePacket } from './packet-builder.ts';
 export { mapTopics, topicPrefixer } from './topics.ts';
 export { PacketTrace, type TraceEntry, type TraceDirection } from './trace.ts';
-export { Framer, frameLength, sniffConnectLevel } from './framer.ts';
 export {
   capabilitiesFromConnack, formatCapabilities, lacks,
   type Capabilities, type VersionCapabilities, type CapabilityName, 

@@ -1,9 +1,8 @@
-import { PacketReader, encodePacket, hexToBuffer } from '../codec/index.ts';
+import { PacketReader, encodePacket, hexToBuffer, peekConnectHeader } from '../codec/index.ts';
 import type { ConnackPacket, DisconnectPacket, Packet, ProtocolLevel } from '../codec/packet-types.ts';
 import type { ProtocolViolation } from '../codec/violation.ts';
 import type { ByteStream, DialOptions } from './byte-stream.ts';
 import { dial } from './dial.ts';
-import { Framer, sniffConnectLevel } from './framer.ts';
 import { describePacket, mismatch, type PacketPattern } from './pattern.ts';
 import { PacketTrace } from './trace.ts';
 import { buildConnect, type ConnectOptions } from './connect-options.ts';
@@ -69,7 +68,6 @@ export class TestClient {
   closeInfo: CloseInfo | undefined;
   private level: ProtocolLevel;
   private readonly reader: PacketReader;
-  private readonly framer = new Framer();
   private waiters: Waiter[] = [];
   private closeWaiters: Array<() => void> = [];
   private lastDisconnect: DisconnectPacket | undefined;
@@ -86,7 +84,7 @@ export class TestClient {
     this.trace = opts.trace ?? new PacketTrace();
     this.level = opts.protocolLevel ?? 4;
     this.autoAck = opts.autoAck ?? false;
-    this.reader = new PacketReader({ protocolLevel: this.level, from: 'server' });
+    this.reader = new PacketReader({ protocolLevel: this.level, from: 'server', keepBytes: true });
     stream.onData((chunk) => this.onData(chunk));
     stream.onClose((error) => this.onClose(error));
   }
@@ -138,7 +136,7 @@ export class TestClient {
   /** Sends bytes as given ("10 0c 00 04 ..." or a Buffer); a raw CONNECT still sets the level. */
   sendRaw(data: string | Buffer): void {
     const bytes = typeof data === 'string' ? hexToBuffer(data) : data;
-    const lvl = sniffConnectLevel(bytes);
+    const lvl = peekConnectHeader(bytes)?.level;
     if (lvl === 3 || lvl === 4 || lvl === 5) this.protocolLevel = lvl;
     this.trace.add({ client: this.name, direction: 'sent', hex: bytes.toString('hex'), note: 'raw bytes' });
     this.stream.write(bytes);
@@ -283,10 +281,9 @@ export class TestClient {
 
   private onData(chunk: Buffer): void {
     if (this.dead) return;
-    const frames = this.framer.push(chunk);
     const results = this.reader.push(chunk);
-    results.forEach((r, i) => {
-      const hex = (frames[i] ?? this.framer.rest()).toString('hex');
+    results.forEach((r) => {
+      const hex = (r.bytes ?? Buffer.alloc(0)).toString('hex');
       if (r.ok) {
         this.trace.add({ client: this.name, direction: 'received', packet: r.packet, hex });
         this.deliver(r.packet);

@@ -1,5 +1,5 @@
 import type { IWorldOptions } from '@cucumber/cucumber';
-import { encodePacket, type Packet, type PublishPacket, type QoS } from '../../src/codec/index.ts';
+import { encodePacket, peekConnectHeader, type Packet, type PublishPacket, type QoS } from '../../src/codec/index.ts';
 import {
   ExpectationError, TargetError, TestClient, acknowledgeFlow, completePacket, describePacket,
   levelOf, mismatch, parsePacketSpec, publishFlow, subscribeFlow, unsubscribeFlow,
@@ -12,16 +12,9 @@ export type Credentials = 'default' | 'second' | 'none';
 
 /** Whether raw bytes are a CONNECT whose flags say it carries no user name (so no credentials). */
 export function rawConnectWithoutUsername(b: Buffer): boolean {
-  if (b.length < 2 || b[0] >> 4 !== 1) return false;
-  let i = 1;
-  while (i < b.length && i < 5 && (b[i] & 0x80) !== 0) i++;
-  i++;
-  if (i + 2 > b.length) return false;
-  const nameLen = b.readUInt16BE(i);
-  const flags = b[i + 2 + nameLen + 1];
+  const flags = peekConnectHeader(b)?.flags;
   return flags !== undefined && (flags & 0x80) === 0;
 }
-
 /**
  * The facade feature steps talk to: named clients, the scenario's protocol version,
  * prefixes for client ids and topics, scaled timeouts, capability checks and the trace
