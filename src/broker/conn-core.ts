@@ -16,7 +16,7 @@ import type { Message, Outgoing } from './message.ts';
 import { deliverOutgoing, deliverQos0, resumeDeliveries } from './delivery.ts';
 import type { Session } from './session.ts';
 import { handleViolation, routePacket } from './dispatch.ts';
-import { ConnState, genericErrorCode, type Conn, type ConnSink, type ConnStateT } from './conn-api.ts';
+import { ConnState, genericErrorCode, type Conn, type ConnSink, type ConnStateT, type DurableAckQueue } from './conn-api.ts';
 
 export class ConnCore implements Conn, ConnectionLike {
   state: ConnStateT = ConnState.New;
@@ -46,6 +46,7 @@ export class ConnCore implements Conn, ConnectionLike {
   /** The CONNECT waiting for an enhanced-authentication exchange to finish. */
   pendingConnect: { p: ConnectPacket; assigned: boolean } | null = null;
   pendingAcks = 0;
+  durableAcks: DurableAckQueue | null = null;
   checkReads = false;
   inboundBase = 0;
 
