@@ -80,10 +80,11 @@ describe('mqtt-harness broker (child process)', () => {
     const first = cli(['broker', '--port', '0', '--persistence', `file:${dir}`]);
     await first.urls(1);
     const second = cli(['broker', '--port', '0', '--persistence', `file:${dir}`]);
-    expect(await second.exit).toBe(2);
-    expect(second.err().match(/is locked by pid/g)).toHaveLength(1);
+    const code = await second.exit;
+    // (stderr in the compared value, so that a failure shows what was printed)
+    expect({ code, locked: second.err().match(/is locked by pid/g)?.length, err: second.err() }).toMatchObject({ code: 2, locked: 1 });
     first.p.kill('SIGTERM');
-    expect(await first.exit).toBe(0);
+    expect({ code: await first.exit, err: first.err() }).toMatchObject({ code: 0 });
   });
 
   it('fails at once, with the directory named, when the data directory cannot be created', async () => {
