@@ -33,6 +33,12 @@ export interface Limits {
   maxInflight?: number;
   /** Cap (seconds) on a requested Session Expiry Interval; 3.1.1 persistent sessions get this. */
   maxSessionExpiryInterval?: number;
+  /**
+   * Cap (seconds, 1..65535) on a 5.0 client's Keep Alive, like mosquitto's max_keepalive: a client
+   * asking for more, or for 0, gets Server Keep Alive = the cap; one asking for less keeps its own.
+   * 3.1.1 clients cannot be told and keep theirs. `capabilities.serverKeepAlive` wins over this.
+   */
+  maxKeepAlive?: number;
 }
 
 export interface Misbehave {
@@ -151,6 +157,7 @@ export interface ResolvedLimits {
   connectTimeoutMs: number;
   maxInflight: number;
   maxSessionExpiryInterval: number;
+  maxKeepAlive: number | undefined;
 }
 
 /** The largest packet the protocol can express (remaining length 268,435,455 + 5 header bytes). */
@@ -179,5 +186,6 @@ export function resolveLimits(l: Limits = {}): ResolvedLimits {
     connectTimeoutMs: l.connectTimeoutMs ?? 10_000,
     maxInflight: l.maxInflight ?? 65535,
     maxSessionExpiryInterval: l.maxSessionExpiryInterval ?? NEVER_EXPIRES,
+    maxKeepAlive: l.maxKeepAlive,
   };
 }
