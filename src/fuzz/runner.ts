@@ -165,8 +165,10 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
       return;
     }
     const body = c.frames.slice(0, -1);
+    const slow = f.kind === 'hang' || f.observed.startsWith('neither');
     const same = async (frames: Buffer[]): Promise<boolean> => {
-      const rr = await runFrames(o.target, [...frames, PINGREQ], c.level, f.kind === 'hang' ? timeoutMs : Math.min(timeoutMs, 2000));
+      if (elapsed() > o.budgetMs) return false;
+      const rr = await runFrames(o.target, [...frames, PINGREQ], c.level, Math.min(timeoutMs, 2000));
       const g = rr.judgement.finding;
       return g !== undefined && g.kind === f.kind && g.statements[0]?.id === f.statements[0]?.id;
     };
@@ -179,7 +181,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     let frames = body;
     let attempts = 0;
     if (bySig.size < maxShrunk) {
-      const s = await shrinkAsync(body, same, o.maxShrinkAttempts ?? 200);
+      const s = await shrinkAsync(body, same, Math.min(o.maxShrinkAttempts ?? 200, slow ? 40 : 200));
       frames = s.frames;
       attempts = s.attempts;
     }
