@@ -61,16 +61,19 @@ export function expectationOf(frames: readonly Buffer[], level: ProtocolLevel): 
   let pings = 0;
   const answers: ExpectedAnswer[] = [];
   const close = (l: ProtocolLevel): StatementRef => (l === 5 ? ref50('MQTT-4.13.1-1') : ref311('MQTT-4.8.0-1'));
+  // The connection's level is its first CONNECT's; a later (second, broken) CONNECT does not change it.
+  let connLevel: ProtocolLevel | undefined;
   const bad = (i: number, statement: StatementRef, message: string, reasonCode: number): Expectation => ({
-    kind: 'violation', level: lv, violationFrame: i, statement, closeStatement: close(lv), reasonCode, beforeConnack: !connected,
+    kind: 'violation', level: connLevel ?? lv, violationFrame: i, statement, closeStatement: close(lv), reasonCode, beforeConnack: !connected,
     pings, answers, message,
   });
   let probeAlone = false;
   for (let i = 0; i < frames.length; i++) {
     const results = reader.push(frames[i]);
+    if (connLevel !== undefined) reader.protocolLevel = connLevel;
     // The last frame is the PINGREQ probe: it is judged only when it decodes as a packet of its own.
     if (i === frames.length - 1) probeAlone = results.length === 1 && frames[i].length === 2 && results[0].ok && results[0].packet.type === 'pingreq';
-    lv = reader.protocolLevel;
+    lv = connLevel ?? reader.protocolLevel;
     for (const r of results) {
       if (!r.ok) return bad(i, r.violation.statement, r.violation.message, r.violation.reasonCode);
       const p = r.packet;
@@ -80,6 +83,7 @@ export function expectationOf(frames: readonly Buffer[], level: ProtocolLevel): 
         case 'connect':
           if (connected) return bad(i, both('MQTT-3.1.0-2', 'MQTT-3.1.0-2'), 'second CONNECT', 0x82);
           connected = true;
+          connLevel = p.protocolLevel;
           authMethod = p.properties?.authenticationMethod !== undefined;
           if (authMethod) return { kind: 'ended', level: lv, closeStatement: close(lv), beforeConnack: false, pings, answers, message: 'enhanced authentication requested' };
           break;
@@ -103,7 +107,7 @@ export function expectationOf(frames: readonly Buffer[], level: ProtocolLevel): 
     }
   }
   const kind = reader.buffered > 0 || !probeAlone ? 'incomplete' : 'valid';
-  return { kind, level: lv, closeStatement: close(lv), beforeConnack: !connected, pings, answers, message: kind === 'incomplete' ? 'the probe was read as part of an earlier packet' : 'all packets valid' };
+  return { kind, level: connLevel ?? lv, closeStatement: close(lv), beforeConnack: !connected, pings, answers, message: kind === 'incomplete' ? 'the probe was read as part of an earlier packet' : 'all packets valid' };
 }
 
 const count = (ps: readonly Packet[], t: string): number => ps.reduce((n, p) => n + (p.type === t ? 1 : 0), 0);
@@ -154,7 +158,8 @@ export function judge(e: Expectation, o: Observation): Judgement {
     // 3.1.1 (4.8.0-1) makes every protocol violation close the connection. 5.0 (4.13.1) leaves the
     // rigor of checks to the receiver: not detecting a sender's error is advisory there, unless the
     // broken rule binds the server itself (a second CONNECT, a server-only packet, ...).
-    const must = e.level !== 5 || statementOf(e.statement!).actor === 'server';
+    // (4.13.1-1 itself is the codec's citation when no more specific statement exists.)
+    const must = e.level !== 5 || (statementOf(e.statement!).actor === 'server' && e.statement!.id !== 'MQTT-4.13.1-1');
     const notClosed = (observed: string): Judgement => must
       ? { outcome: 'finding', finding: { kind: 'wrong-answer', statements, expected: `close the connection: ${what}`, observed } }
       : { outcome: 'unjudged', advisory: { statements, expected: `close the connection: ${what}`, observed: `${observed} (5.0 4.13.1 lets a receiver skip this check)` } };
