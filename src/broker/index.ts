@@ -16,8 +16,8 @@
 export { Broker } from './broker.ts';
 export type { BrokerStats } from './context.ts';
 export type { BrokerOptions, Capabilities, Limits, Misbehave } from './options.ts';
-export { consoleLogger, silentLogger, MemoryLogger } from './logger.ts';
-export type { Logger, LogLevel, LogFields } from './logger.ts';
+export { consoleLogger, silentLogger, MemoryLogger, rateLimitedLogger } from './logger.ts';
+export type { Logger, LogLevel, LogFields, RateLimitOptions } from './logger.ts';
 export { MemoryPersistence } from './persistence.ts';
 export type { Persistence, PersistedState, SessionRecord, SubscriptionRecord, OutboundRecord } from './persistence.ts';
 export { FilePersistence } from './file-persistence.ts';

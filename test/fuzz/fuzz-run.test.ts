@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryLogger, startBroker, type RunningBroker } from '../../src/broker/index.ts';
+import { MemoryLogger, rateLimitedLogger, startBroker, type LogFields, type RunningBroker } from '../../src/broker/index.ts';
 import { seedFromEnv } from '../../src/common/index.ts';
 import { runFuzz } from '../../src/fuzz/index.ts';
 
@@ -42,7 +42,12 @@ async function sloppyBroker(): Promise<{ port: number; close(): Promise<void> }>
 describe('fuzz run', () => {
   it('a seeded 50,000-frame slice finds nothing in the reference broker (both versions)', async () => {
     const seed = Number(process.env.MQTT_HARNESS_SEED ?? 20261207);
-    const logger = new MemoryLogger();
+    // The broker's log through the rate limiter: count what came in and what was written.
+    const mem = new MemoryLogger();
+    let offered = 0;
+    const limited = rateLimitedLogger(mem);
+    const count = (f: (m: string, x?: LogFields) => void) => (m: string, x?: LogFields) => { offered++; f(m, x); };
+    const logger = { debug: () => undefined, info: count(limited.info), warn: count(limited.warn), error: count(limited.error) };
     const b: RunningBroker = await startBroker({ port: 0, logger });
     open.push(b);
     const r = await runFuzz({ target: { host: '127.0.0.1', port: b.port }, seed, versions: [4, 5], frames: 50_000, budgetMs: 120_000, timeoutMs: 5000 });
@@ -53,6 +58,10 @@ describe('fuzz run', () => {
     expect(r.outcomes.answered).toBeGreaterThan(0);
     expect(r.controlChecks).toBeGreaterThan(0);
     expect(Object.keys(r.tried).some((k) => k.startsWith('state:'))).toBe(true);
+    // Thousands of violations offered to the log, a bounded number of lines written (issue 14, item 4).
+    limited.flush();
+    expect(offered).toBeGreaterThan(1000);
+    expect(mem.records.length).toBeLessThan(400);
   }, 120_000);
 
   it('catches and shrinks a broker that never closes on malformed input (negative control)', async () => {
