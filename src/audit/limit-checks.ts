@@ -12,7 +12,7 @@ export async function oversizedPacket(o: AuditOptions): Promise<AuditCheck> {
   const r = await connected(o.endpoint, 5, `audit-big-${rid()}`, o.identity);
   if (!r.client) return { ...base, verdict: 'inconclusive', answer: `the audit identity was refused (${r.error ?? r.code})` };
   const c = r.client;
-  c.send({ type: 'publish', topic: `audit/${rid()}/big`, payload: Buffer.alloc(size, 0x61), qos: 1, retain: false, dup: false, packetId: 7 });
+  c.send({ type: 'publish', topic: `${o.prefix ?? 'audit'}/${rid()}/big`, payload: Buffer.alloc(size, 0x61), qos: 1, retain: false, dup: false, packetId: 7 });
   const ack = await c.next('puback', 15_000, (p) => p.packetId === 7);
   const closed = c.closed || (await c.waitClosed(200));
   c.end();
@@ -41,7 +41,7 @@ export async function subscriptionLimit(o: AuditOptions): Promise<AuditCheck> {
   const r = await connected(o.endpoint, 5, `audit-subs-${rid()}`, o.identity);
   if (!r.client) return { ...base, verdict: 'inconclusive', answer: `the audit identity was refused (${r.error ?? r.code})` };
   const c = r.client;
-  const prefix = `audit/${rid()}`;
+  const prefix = `${o.prefix ?? 'audit'}/${rid()}`;
   let ok = 0, refused = 0;
   for (let i = 0; i < n / 100 && !c.closed; i++) {
     c.send({ type: 'subscribe', packetId: (i % 65000) + 1, subscriptions: Array.from({ length: 100 }, (_, k) => ({ topicFilter: `${prefix}/${i}/${k}`, qos: 0 as const })) });
@@ -53,6 +53,7 @@ export async function subscriptionLimit(o: AuditOptions): Promise<AuditCheck> {
   const closed = c.closed;
   c.end();
   if (ok >= n) return { ...base, verdict: 'failed', answer: `all ${ok} granted` };
+  if (ok === 0) return { ...base, verdict: 'inconclusive', answer: `the first filters under "${prefix}" were refused (an ACL?): give a --prefix the identity may subscribe to` };
   return { ...base, verdict: 'passed', answer: `limited: ${ok} granted, then ${refused > 0 ? `refused (${refused})` : closed ? 'the connection was closed' : 'no SUBACK'}` };
 }
 
@@ -60,7 +61,7 @@ export async function queueLimit(o: AuditOptions): Promise<AuditCheck> {
   const n = o.queueProbe ?? 3000;
   const base = { id: 'unlimited-queue', title: 'no limit on messages queued for an offline client', severity: 'low' as const, tried: `persistent session subscribed at QoS 1 goes offline; ${n} QoS 1 messages are published; then it reconnects` };
   const id = `audit-queue-${rid()}`;
-  const topic = `audit/${rid()}/q`;
+  const topic = `${o.prefix ?? 'audit'}/${rid()}/q`;
   const s1 = await connected(o.endpoint, 5, id, o.identity, { clean: true, properties: { sessionExpiryInterval: 300 } });
   if (!s1.client) return { ...base, verdict: 'inconclusive', answer: `the audit identity was refused (${s1.error ?? s1.code})` };
   s1.client.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: topic, qos: 1 }] });

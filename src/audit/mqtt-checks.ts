@@ -35,7 +35,7 @@ export async function wildcardReads(o: AuditOptions): Promise<AuditCheck[]> {
   let seen = '';
   if (granted(all)) {
     const pub = await connected(o.endpoint, 5, `audit-pub-${rid()}`, o.identity);
-    const topic = `audit/${rid()}/probe`;
+    const topic = `${o.prefix ?? 'audit'}/${rid()}/probe`;
     pub.client?.send({ type: 'publish', topic, payload: Buffer.from('audit'), qos: 0, retain: false, dup: false });
     const got = await c.next('publish', 2000, (p) => p.topic === topic);
     seen = got ? `; a message another client published to ${topic} arrived through it` : '';

@@ -26,6 +26,8 @@ export interface AuditOptions {
   tlsEndpoint?: Endpoint & { ca?: Buffer };
   /** A topic the identity should neither read nor write (default: a fresh one under audit/forbidden/). */
   denyTopic?: string;
+  /** Topic prefix the identity may use for its own probes (publish, subscribe); default "audit". */
+  prefix?: string;
   idleWaitMs?: number;
   subscriptionProbe?: number;
   queueProbe?: number;

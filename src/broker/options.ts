@@ -33,6 +33,10 @@ export interface Limits {
   maxInflight?: number;
   /** Cap (seconds) on a requested Session Expiry Interval; 3.1.1 persistent sessions get this. */
   maxSessionExpiryInterval?: number;
+  /** Subscriptions one session may hold; more are refused (SUBACK 0x97 / 0x80). Default unlimited. */
+  maxSubscriptionsPerClient?: number;
+  /** Levels a topic name or filter may have; deeper PUBLISHes are refused (0x97) and filters too. Default unlimited. */
+  maxTopicLevels?: number;
 }
 
 export interface Misbehave {
@@ -78,6 +82,8 @@ export interface ResolvedLimits {
   connectTimeoutMs: number;
   maxInflight: number;
   maxSessionExpiryInterval: number;
+  maxSubscriptionsPerClient: number;
+  maxTopicLevels: number;
 }
 
 /** The largest packet the protocol can express (remaining length 268,435,455 + 5 header bytes). */
@@ -106,5 +112,7 @@ export function resolveLimits(l: Limits = {}): ResolvedLimits {
     connectTimeoutMs: l.connectTimeoutMs ?? 10_000,
     maxInflight: l.maxInflight ?? 65535,
     maxSessionExpiryInterval: l.maxSessionExpiryInterval ?? NEVER_EXPIRES,
+    maxSubscriptionsPerClient: l.maxSubscriptionsPerClient ?? Infinity,
+    maxTopicLevels: l.maxTopicLevels ?? Infinity,
   };
 }

@@ -7,6 +7,7 @@ import type { AckPacket, Properties, PublishPacket } from '../codec/index.ts';
 import { formatRef, ref311, ref50 } from '../spec/types.ts';
 import type { Connection } from './connection.ts';
 import type { Message } from './message.ts';
+import { levelsOver } from './topic-validate.ts';
 
 export function onPublish(c: Connection, p: PublishPacket): void {
   const ctx = c.ctx;
@@ -46,6 +47,10 @@ export function onPublish(c: Connection, p: PublishPacket): void {
     ctx.logger.info('publish not authorized', { clientId: c.clientId, topic });
     // 3.1.1 MQTT-3.3.5-2: positive ack (or close); 5.0: ack with 0x87.
     return refuseAck(c, p, c.level5 ? 0x87 : 0, 'not authorized');
+  }
+  if (levelsOver(topic, ctx.limits.maxTopicLevels)) {
+    ctx.logger.info('publish refused: topic too deep', { clientId: c.clientId, levels: ctx.limits.maxTopicLevels });
+    return refuseAck(c, p, c.level5 ? 0x97 : 0, `topic deeper than ${ctx.limits.maxTopicLevels} levels`);
   }
   if (c.level5 && props?.payloadFormatIndicator === 1 && !isUtf8(p.payload)) {
     ctx.logger.info('payload format indicator says UTF-8 but payload is not', { clientId: c.clientId, topic });

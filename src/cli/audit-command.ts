@@ -14,7 +14,7 @@ import { didYouMean } from '../common/close-match.ts';
 import { controlCheck, parseDuration, parseTarget } from '../fuzz/index.ts';
 import { progressSink } from './progress-line.ts';
 
-interface Flags { broker?: string; tlsBroker?: string; ca?: string; user2?: string; denyTopic?: string; idleWait: string; failOn: string; out: string; json?: boolean }
+interface Flags { broker?: string; tlsBroker?: string; ca?: string; user2?: string; denyTopic?: string; prefix: string; idleWait: string; failOn: string; out: string; json?: boolean }
 
 const SEVERITIES = ['info', 'low', 'medium', 'high'];
 
@@ -43,6 +43,8 @@ export function auditOptions(f: Flags): { opts: AuditOptions; failOn: Severity }
   }
   if (f.denyTopic && /[+#]/.test(f.denyTopic)) errors.push(`--deny-topic: a topic name without wildcards, got "${f.denyTopic}"`);
   if (opts && f.denyTopic) opts.denyTopic = f.denyTopic;
+  if (/[+#]/.test(f.prefix) || f.prefix === '') errors.push(`--prefix: a topic without wildcards, got "${f.prefix}"`);
+  else if (opts) opts.prefix = f.prefix.replace(/\/+$/, '');
   try { if (opts) opts.idleWaitMs = parseDuration(f.idleWait); } catch (e) { errors.push(`--idle-wait: ${(e as Error).message}`); }
   if (!SEVERITIES.includes(f.failOn)) errors.push(`--fail-on: expected one of ${SEVERITIES.join(', ')}, got "${f.failOn}"${didYouMean(f.failOn, SEVERITIES)}`);
   if (errors.length > 0) throw new Error(errors.join('\n'));
@@ -57,6 +59,7 @@ export function register(program: Command): void {
     .option('--ca <file>', 'CA (PEM) to verify the TLS certificate with (default: system CAs)')
     .option('--user2 <user:pass>', 'a second, different identity (client-id takeover)')
     .option('--deny-topic <topic>', 'a topic the identity may neither read nor write (default: a fresh audit/forbidden/... topic)')
+    .option('--prefix <topic>', 'topic prefix the identity may publish and subscribe under, for the probes', 'audit')
     .option('--idle-wait <duration>', 'how long a socket without CONNECT is watched', '15s')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: info, low, medium, high', 'medium')
     .option('--out <dir>', 'directory for audit.json', 'reports')
