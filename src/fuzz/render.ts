@@ -1,6 +1,6 @@
 /** A fuzz finding as hex and as a Gherkin scenario in the suite's step vocabulary (features/README.md). */
 import type { StatementRef } from '../spec/types.ts';
-import type { Expectation, FindingKind } from './oracle.ts';
+import { DISCONNECT_CODES, type Expectation, type FindingKind } from './oracle.ts';
 
 export const toHex = (b: Buffer): string => b.toString('hex').replace(/(..)(?!$)/g, '$1 ');
 
@@ -32,7 +32,7 @@ export function gherkin(r: RenderInput): string {
   if (r.kind === 'crash') {
     lines.push('    Then client "B" connected', '    And "B" sends PINGREQ', '    And "B" receives PINGRESP within 2 s');
   } else if (e.kind === 'violation') {
-    const codes = [...new Set([e.reasonCode ?? 0x81, 0x81, 0x82])].map(hexCode).join(' or ');
+    const codes = [...new Set([e.reasonCode ?? 0x81, 0x81, 0x82])].filter((c) => DISCONNECT_CODES.has(c)).map(hexCode).join(' or ');
     lines.push(r.level === 5 && !e.beforeConnack
       ? `    Then the connection of "A" is closed within 2 s, with reason code ${codes} if the broker sends one`
       : '    Then the connection of "A" is closed within 2 s');
