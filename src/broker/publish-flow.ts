@@ -97,6 +97,16 @@ function ack(c: Connection, type: 'puback' | 'pubrec', id: number, rc = 0, reaso
   );
 }
 
+/** Run `send` once what is recorded so far is durable (at once with memory persistence). */
+function afterSync(c: Connection, send: () => void): void {
+  const ctx = c.ctx;
+  if (!ctx.persistence.durable) return send();
+  ctx.persistence.sync().then(send, (e: unknown) => {
+    ctx.logger.error('persistence sync failed; closing connection', { clientId: c.clientId, error: String(e) });
+    c.disconnect(0x80);
+  });
+}
+
 function refuseAck(c: Connection, p: PublishPacket, rc: number, reason: string): void {
   if (p.qos === 1) c.sendAck('puback', p.packetId!, rc, reason);
   else if (p.qos === 2) {
@@ -108,9 +118,13 @@ function refuseAck(c: Connection, p: PublishPacket, rc: number, reason: string):
 export function onPubrel(c: Connection, p: AckPacket<'pubrel'>): void {
   const s = c.session!;
   const { known } = s.inbound.pubrel(p.packetId);
-  if (known && s.persistent) c.ctx.persistence.removeInbound(s.clientId, p.packetId);
   // 4.3.3-11 (5.0) / 4.3.3-2 (3.1.1): always answer PUBCOMP; 0x92 when the id is unknown at 5.0.
-  c.sendAck('pubcomp', p.packetId, known || !c.level5 ? 0 : 0x92);
+  const rc = known || !c.level5 ? 0 : 0x92;
+  if (known && s.persistent) {
+    c.ctx.persistence.removeInbound(s.clientId, p.packetId);
+    return afterSync(c, () => c.sendAck('pubcomp', p.packetId, rc));
+  }
+  c.sendAck('pubcomp', p.packetId, rc);
 }
 
 export function onPuback(c: Connection, p: AckPacket<'puback'>): void {
@@ -134,7 +148,12 @@ export function onPubrec(c: Connection, p: AckPacket<'pubrec'>): void {
     if (r.done) c.ctx.persistence.removeOutbound(s.clientId, r.done.seq);
     else c.ctx.persistence.putOutbound(s.clientId, s.out.inflight.get(p.packetId)!);
   }
-  if (r.sendPubrel) c.sendPubrel(p.packetId); // 4.3.3-4
+  // 4.3.3-4. Crash safety (soak:crash): the PUBREC's receipt is made durable before PUBREL goes
+  // out, else a restarted broker re-sends a PUBLISH the receiver already completed (a duplicate).
+  if (r.sendPubrel) {
+    if (s.persistent) afterSync(c, () => c.sendPubrel(p.packetId));
+    else c.sendPubrel(p.packetId);
+  }
   c.sendReleased(r.release);
 }
 
