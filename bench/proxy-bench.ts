@@ -91,7 +91,10 @@ async function benchThroughput(paths: Path[]): Promise<Row> {
       const before = p.pid !== undefined ? cpuMs(p.pid) : 0;
       const res = await throughput(p.port, `${p.key}${r}`, TPUT);
       runs.get(p.key)!.push(res.rate);
-      if (p.pid !== undefined) (cpu.get(p.key)!.ms += cpuMs(p.pid) - before), (cpu.get(p.key)!.msgs += res.count);
+      if (p.pid !== undefined) {
+        cpu.get(p.key)!.ms += cpuMs(p.pid) - before;
+        cpu.get(p.key)!.msgs += res.count;
+      }
     }
   }
   const t = Object.fromEntries([...runs].map(([key, v]) => [key, median(v)]));

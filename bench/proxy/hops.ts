@@ -60,7 +60,10 @@ export async function pipeInProcess(upstream: number): Promise<Hop> {
     c.setNoDelay(true);
     const u = connect(upstream, '127.0.0.1');
     u.setNoDelay(true);
-    for (const s of [c, u]) (sockets.add(s), s.once('close', () => sockets.delete(s)));
+    for (const s of [c, u]) {
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+    }
     c.pipe(u);
     u.pipe(c);
     c.on('error', () => u.destroy());

@@ -78,7 +78,10 @@ export async function latency(port: number, tag: string, o: LatencyOptions): Pro
           pub.s.write(m);
           sent++;
         }
-        if (sent >= total) (clearInterval(iv), resolve());
+        if (sent >= total) {
+          clearInterval(iv);
+          resolve();
+        }
       }, 1);
     });
     const end = performance.now() + 2000;

@@ -93,7 +93,7 @@ Feature: Malformed fixed headers
       | version |
       | 3.1.1   |
 
-    @v5 @MQTT-2.1.3-1 @MQTT-4.13.1-1
+    @v5 @MQTT-4.13.1-1
     Examples: MQTT 5
       | version |
       | 5       |

@@ -8,9 +8,10 @@ Feature: Reserved fixed-header flags of the other packet types
   Scenario Outline: <packet type> with fixed-header flags <flags> closes the connection
     Given client "A" connected
     When "A" sends raw "<packet>"
+    # checks if sent MQTT-4.13.2-1
     Then the connection of "A" is closed within 2 s, with reason code 0x81 if the broker sends one
 
-    @v3.1.1 @MQTT-2.2.2-1 @MQTT-2.2.2-2 @MQTT-4.8.0-1
+    @v3.1.1 @MQTT-2.2.2-2 @MQTT-4.8.0-1
     Examples: MQTT 3.1.1
       | packet type | flags | packet                    |
       | PUBACK      | 0001  | 41 02 00 01               |
@@ -20,7 +21,7 @@ Feature: Reserved fixed-header flags of the other packet types
       | UNSUBSCRIBE | 0011  | a3 05 00 01 00 01 61      |
       | PINGREQ     | 1000  | c8 00                     |
 
-    @v5 @MQTT-2.1.3-1 @MQTT-4.13.1-1 @MQTT-4.13.2-1
+    @v5 @MQTT-4.13.1-1 @MQTT-4.13.2-1
     Examples: MQTT 5
       | packet type | flags | packet                       |
       | PUBACK      | 0001  | 41 02 00 01                  |

@@ -11,10 +11,15 @@ Feature: Receive Maximum flow control
     And "sub" subscribed to "fc/w" with qos 1
     And client "pub" connected
     When "pub" publishes messages "m1" to "m5" to "fc/w" with qos 1
+    # The initial quota is non-zero: the first message comes.
+    # checks MQTT-4.9.0-1
     Then "sub" receives PUBLISH topic "fc/w" qos 1 payload "m1" within 2 s
-    And after 500 ms "sub" has received exactly <window> PUBLISHes on this connection
+    # A broker may keep fewer messages in flight than the window allows, never more.
+    # checks MQTT-3.3.4-9, MQTT-4.9.0-2
+    And after 500 ms "sub" has received at most <window> PUBLISHes on this connection
     When "sub" answers the PUBLISH "m1" with PUBACK
-    Then after 500 ms "sub" has received exactly <more> PUBLISHes on this connection
+    # checks MQTT-3.3.4-9, MQTT-4.9.0-2
+    Then after 500 ms "sub" has received at most <more> PUBLISHes on this connection
 
     @MQTT-3.3.4-9 @MQTT-4.9.0-1 @MQTT-4.9.0-2
     Examples:

@@ -92,9 +92,13 @@ Feature: Message Expiry Interval
     And "pub" sends PUBLISH topic "me/held" qos 1 packet id 2 payload "expiring" message expiry interval 1
     And "pub" sends PUBLISH topic "me/held" qos 1 packet id 3 payload "last"
     Then "sub" receives PUBLISH topic "me/held" qos 1 payload "first" within 2 s
+    # checks MQTT-3.3.4-9
     And "sub" receives nothing like PUBLISH for 2.2 s
     When "sub" answers the PUBLISH "first" with PUBACK
+    # The message after the expired one must still come, or there is nothing to compare with.
+    # precondition
     Then "sub" receives PUBLISH topic "me/held" qos 1 payload "last" within 2 s
+    # checks MQTT-3.3.2-5
     And "sub" receives no message on "me/held" for 300 ms
 
   @MQTT-4.3.3-7 @MQTT-4.4.0-1 @requires:qos2

@@ -3,18 +3,21 @@
  * and serves clients over any duplex byte stream via `handle()`. Transport-agnostic.
  */
 import type { Duplex } from 'node:stream';
-import { systemClock } from '../common/index.ts';
+import { systemClock, systemScheduler } from '../common/index.ts';
 import { Connection } from './connection.ts';
+import { ConnCore } from './conn-core.ts';
+import type { ConnSink } from './conn-api.ts';
 import type { BrokerContext, BrokerStats, ConnectionLike } from './context.ts';
 import { silentLogger } from './logger.ts';
 import type { Message } from './message.ts';
-import { resolveCaps, resolveLimits, type BrokerOptions } from './options.ts';
+import { resolveCaps, resolveLimits, resolveVariant, type BrokerOptions } from './options.ts';
 import { MemoryPersistence } from './persistence.ts';
 import { PublishCache } from './publish-cache.ts';
 import { RetainedStore } from './retained-store.ts';
 import { Router } from './router.ts';
 import { SessionManager } from './sessions.ts';
 import { ConnSweep } from './conn-sweep.ts';
+import { installMisbehave } from './misbehave.ts';
 import { sysMessages, SYS_PREFIX } from './sys-topics.ts';
 
 export class Broker {
@@ -23,15 +26,18 @@ export class Broker {
   readonly ready: Promise<void>;
   private readonly ctx: BrokerContext;
   private loaded = false;
-  private sysTimer: NodeJS.Timeout | null = null;
+  private sysTimer: (() => void) | null = null;
   private closed: Promise<void> | null = null;
 
   constructor(options: BrokerOptions = {}) {
-    const clock = options.clock ?? systemClock;
+    const scheduler = options.scheduler ?? systemScheduler(options.clock ?? systemClock);
+    const clock = options.scheduler ?? options.clock ?? systemClock;
     const persistence = options.persistence ?? new MemoryPersistence();
     const logger = options.logger ?? silentLogger;
     const limits = resolveLimits(options.limits);
-    const router = new Router(persistence, options.misbehave);
+    const variant = resolveVariant(options.variant);
+    const router = new Router(persistence, variant.copyPerSubscription);
+    if (options.misbehave) installMisbehave(router, options.misbehave, logger);
     const retained = new RetainedStore();
     this.stats = { clientsConnected: 0, messagesReceived: 0, messagesSent: 0, messagesDropped: 0, protocolViolations: 0, startedAt: clock.now() };
     const connections = new Set<ConnectionLike>();
@@ -39,6 +45,7 @@ export class Broker {
       caps: resolveCaps(options.capabilities),
       limits,
       clock,
+      scheduler,
       logger,
       authenticator: options.authenticator,
       authorizer: options.authorizer,
@@ -49,19 +56,18 @@ export class Broker {
       retained,
       sessions: null as unknown as SessionManager,
       pubCache: new PublishCache(),
-      misbehave: options.misbehave ?? {},
+      variant,
       stats: this.stats,
       live: new Map<string, ConnectionLike>(),
       connections,
-      sweep: new ConnSweep(connections),
+      sweep: new ConnSweep(connections, scheduler),
       closing: false,
       publish: (msg) => this.publish(msg),
     };
-    ctx.sessions = new SessionManager(router, persistence, limits, logger, ctx.publish);
+    ctx.sessions = new SessionManager(router, persistence, limits, logger, ctx.publish, scheduler);
     this.ctx = ctx;
-    if (options.misbehave && (options.misbehave.loseQos1EveryNth || options.misbehave.duplicateQos2)) {
-      logger.warn('MISBEHAVE MODE: this broker deliberately breaks MQTT delivery guarantees', { ...options.misbehave });
-    }
+    const on = Object.entries(variant).filter(([, v]) => v).map(([k]) => k);
+    if (on.length > 0) logger.info('variant mode (legal but unlike the default)', { switches: on.join(', ') });
     this.ready = persistence.load().then((state) => {
       const now = clock.now();
       for (const m of state.retained) retained.restore(m);
@@ -69,9 +75,11 @@ export class Broker {
       this.loaded = true;
       const every = options.sysIntervalMs ?? 0;
       if (every > 0 && !ctx.closing) {
-        this.sysTimer = setInterval(() => this.publishSys(), every);
-        this.sysTimer.unref();
-        this.publishSys();
+        const tick = () => {
+          this.publishSys();
+          this.sysTimer = scheduler.setTimer(every, tick);
+        };
+        tick();
       }
     });
     this.ready.catch((e: unknown) => logger.error('loading persisted state failed', { error: String(e) }));
@@ -100,6 +108,16 @@ export class Broker {
       this.ctx.logger.error('failed to set up connection', { error: String(e) });
       stream.destroy();
     }
+  }
+
+  /**
+   * Sans-IO: open a connection whose output goes to `sink` instead of a socket, and drive it with
+   * `handle(core, event, now)` (conn-core.ts). Call once `ready` has resolved.
+   */
+  attach(sink: ConnSink, meta: { transport: string; remoteAddress?: string }): ConnCore {
+    if (!this.loaded) throw new Error('Broker.attach: await broker.ready first');
+    if (this.ctx.closing) throw new Error('Broker.attach: the broker is closing');
+    return new ConnCore(this.ctx, sink, meta.transport, meta.remoteAddress);
   }
 
   /** Publish a message as if from a client (no publisher id, so No Local never applies). */
@@ -134,12 +152,13 @@ export class Broker {
     if (this.closed) return this.closed;
     const ctx = this.ctx;
     ctx.closing = true;
-    if (this.sysTimer) clearInterval(this.sysTimer);
+    if (this.sysTimer) this.sysTimer();
+    this.sysTimer = null;
     this.closed = (async () => {
       await this.ready.catch(() => undefined);
       if (this.loaded) {
         let wills = 0;
-        for (const c of [...ctx.connections]) if (c instanceof Connection && c.publishWillAtShutdown()) wills++;
+        for (const c of [...ctx.connections]) if (c instanceof ConnCore && c.publishWillAtShutdown()) wills++;
         wills += ctx.sessions.firePendingWills();
         if (wills > 0) ctx.logger.info('published wills at shutdown', { count: wills });
       }

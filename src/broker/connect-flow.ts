@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { encodePacket, type AuthPacket, type ConnectPacket, type ConnackPacket, type Properties } from '../codec/index.ts';
 import { formatRef, ref311, ref50, type StatementRef } from '../spec/types.ts';
 import type { AuthStep } from './hooks.ts';
-import { ConnState, type Connection } from './connection.ts';
+import { ConnState, type Conn } from './conn-api.ts';
 import { NEVER_EXPIRES } from './options.ts';
 
 /** 5.0 CONNACK reason code -> 3.1.1 return code. */
@@ -39,9 +39,17 @@ function then<T>(v: T | Promise<T>, f: (x: T) => void | Promise<void>): void | P
   return f(v);
 }
 
-/** Refuse the CONNECT with a CONNACK carrying `rc` (5.0 code; mapped at 3.1.1), then close (3.2.2-7). */
-function refuse(c: Connection, rc: number, why: string, statement?: StatementRef, props?: Properties): void {
+/**
+ * Refuse the CONNECT with a CONNACK carrying `rc` (5.0 code; mapped at 3.1.1), then close (3.2.2-7).
+ * Variant `refuseWithoutConnack`: a 5.0 refusal whose CONNACK is a MAY (3.1.4 step 2, 3.2.2.2) is
+ * closed without it; `connackShould` marks the cases where the spec says SHOULD (they keep it).
+ */
+function refuse(c: Conn, rc: number, why: string, statement?: StatementRef, props?: Properties, connackShould = false): void {
   c.ctx.logger.info(`connection refused: ${why}`, { clientId: c.clientId, reasonCode: rc, ...(statement ? { statement: formatRef(statement) } : {}) });
+  if (c.level5 && !connackShould && c.ctx.variant.refuseWithoutConnack) {
+    c.close();
+    return;
+  }
   const p: ConnackPacket = { type: 'connack', sessionPresent: false, reasonCode: c.level5 ? rc : toReturnCode311(rc) };
   if (c.level5) {
     const pr: Properties = { ...props };
@@ -52,7 +60,7 @@ function refuse(c: Connection, rc: number, why: string, statement?: StatementRef
   c.close();
 }
 
-export function onConnect(c: Connection, p: ConnectPacket): void | Promise<void> {
+export function onConnect(c: Conn, p: ConnectPacket): void | Promise<void> {
   const ctx = c.ctx;
   c.protocolLevel = p.protocolLevel;
   const props = p.properties ?? {};
@@ -79,19 +87,20 @@ export function onConnect(c: Connection, p: ConnectPacket): void | Promise<void>
   c.clientId = clientId;
 
   if (p.will && c.level5) {
-    if (p.will.qos > ctx.caps.maximumQoS) return refuse(c, 0x9b, `will QoS ${p.will.qos} above maximum QoS ${ctx.caps.maximumQoS}`, ref50('MQTT-3.2.2-12'));
-    if (p.will.retain && !ctx.caps.retainAvailable) return refuse(c, 0x9a, 'retained will but retain is not available', ref50('MQTT-3.2.2-13'));
+    if (p.will.qos > ctx.caps.maximumQoS) return refuse(c, 0x9b, `will QoS ${p.will.qos} above maximum QoS ${ctx.caps.maximumQoS}`, ref50('MQTT-3.2.2-12'), undefined, true);
+    if (p.will.retain && !ctx.caps.retainAvailable) return refuse(c, 0x9a, 'retained will but retain is not available', ref50('MQTT-3.2.2-13'), undefined, true);
   }
   c.info = { clientId, username: p.username, protocolLevel: p.protocolLevel, transport: c.transport, remoteAddress: c.remoteAddress };
 
   const method = c.level5 ? props.authenticationMethod : undefined;
   if (method !== undefined) {
     const mech = ctx.authMechanisms.get(method);
-    if (!mech) return refuse(c, 0x8c, `authentication method "${method}" not supported`, ref50('MQTT-4.12.0-1'));
+    // MQTT-4.12.0-1 allows 0x8C or 0x87 (the variant's choice).
+    if (!mech) return refuse(c, ctx.variant.alternativeReasonCodes ? 0x87 : 0x8c, `authentication method "${method}" not supported`, ref50('MQTT-4.12.0-1'));
     c.authMethod = method;
     c.authSession = mech.createSession(c.info);
     c.state = ConnState.Authenticating;
-    pendingConnect.set(c, { p, assigned });
+    c.pendingConnect = { p, assigned };
     return then(c.authSession.start(props.authenticationData, props), (step) => authStep(c, step, p, assigned));
   }
   if (!ctx.allowAnonymous && p.username === undefined) return refuse(c, 0x87, 'anonymous clients not allowed');
@@ -103,7 +112,7 @@ export function onConnect(c: Connection, p: ConnectPacket): void | Promise<void>
   return accept(c, p, assigned);
 }
 
-function authStep(c: Connection, step: AuthStep, connect: ConnectPacket | null, assigned: boolean): void {
+function authStep(c: Conn, step: AuthStep, connect: ConnectPacket | null, assigned: boolean): void {
   if (c.state === ConnState.Closed) return;
   const method = c.authMethod!;
   if (step.kind === 'continue') {
@@ -128,7 +137,7 @@ function authStep(c: Connection, step: AuthStep, connect: ConnectPacket | null, 
   c.sendPacket({ type: 'auth', reasonCode: 0x00, properties: props });
 }
 
-export function onAuth(c: Connection, p: AuthPacket): void | Promise<void> {
+export function onAuth(c: Conn, p: AuthPacket): void | Promise<void> {
   const method = p.properties?.authenticationMethod;
   if (c.authMethod === undefined) {
     return c.protocolError('AUTH without an authentication method in CONNECT', ref311('MQTT-4.8.0-1'), ref50('MQTT-4.12.0-7'));
@@ -141,7 +150,7 @@ export function onAuth(c: Connection, p: AuthPacket): void | Promise<void> {
   if (c.state === ConnState.Authenticating || (c.reauthing && rc === 0x18)) {
     if (rc !== 0x18) return c.protocolError(`AUTH reason 0x${rc.toString(16)} while authenticating`, ref311('MQTT-4.8.0-1'), ref50('MQTT-4.12.0-3'));
     const connecting = c.state === ConnState.Authenticating;
-    const pending = connecting ? pendingConnect.get(c) : undefined;
+    const pending = connecting ? (c.pendingConnect ?? undefined) : undefined;
     return then(c.authSession!.next(data), (step) => authStep(c, step, pending?.p ?? null, pending?.assigned ?? false));
   }
   if (rc !== 0x19) return c.protocolError(`AUTH reason 0x${rc.toString(16)} outside an exchange`, ref311('MQTT-4.8.0-1'), ref50('MQTT-4.12.1-1'));
@@ -151,11 +160,9 @@ export function onAuth(c: Connection, p: AuthPacket): void | Promise<void> {
   return then(c.authSession.start(data, p.properties ?? {}), (step) => authStep(c, step, null, false));
 }
 
-/** CONNECTs waiting for an enhanced-auth exchange to finish. */
-const pendingConnect = new WeakMap<Connection, { p: ConnectPacket; assigned: boolean }>();
-
-function accept(c: Connection, p: ConnectPacket, assigned: boolean, authProps?: Properties): void {
+function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Properties): void {
   if (c.state === ConnState.Closed) return;
+  c.pendingConnect = null;
   const ctx = c.ctx;
   const caps = ctx.caps;
   const props = p.properties ?? {};
@@ -183,13 +190,16 @@ function accept(c: Connection, p: ConnectPacket, assigned: boolean, authProps?: 
   ctx.live.set(c.clientId, c);
   c.state = ConnState.Connected;
   ctx.stats.clientsConnected++;
-  session.out.receiveMaximum = Math.min(c.level5 ? (props.receiveMaximum ?? 65535) : 65535, ctx.limits.maxInflight);
+  // Variant oneMessageInFlight: a window of 1 whatever the client allows (5.0 4.9 lets a server send fewer).
+  const window = ctx.variant.oneMessageInFlight ? 1 : ctx.limits.maxInflight;
+  session.out.receiveMaximum = Math.min(c.level5 ? (props.receiveMaximum ?? 65535) : 65535, window);
 
   if (p.will) {
     const wp = p.will.properties;
     c.will = { topic: p.will.topic, payload: p.will.payload, qos: p.will.qos, retain: p.will.retain, publisher: c.clientId };
     if (wp) {
       const { willDelayInterval, messageExpiryInterval, ...rest } = wp;
+      if (rest.payloadFormatIndicator === 0 && ctx.variant.omitDefaultProperties) delete rest.payloadFormatIndicator;
       if (Object.keys(rest).length > 0) c.will.properties = rest;
       c.willDelay = willDelayInterval ?? 0;
       c.willExpiry = messageExpiryInterval;
@@ -208,7 +218,7 @@ function accept(c: Connection, p: ConnectPacket, assigned: boolean, authProps?: 
 }
 
 /** The 5.0 CONNACK properties of an accepted CONNECT (undefined when there are none). */
-function connackProperties(c: Connection, props: Properties, assigned: boolean, expiry: number, requested: number, authProps?: Properties): Properties | undefined {
+function connackProperties(c: Conn, props: Properties, assigned: boolean, expiry: number, requested: number, authProps?: Properties): Properties | undefined {
   const caps = c.ctx.caps;
   const a: Properties = { ...authProps };
   if (expiry !== requested) a.sessionExpiryInterval = expiry;

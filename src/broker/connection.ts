@@ -1,25 +1,14 @@
 /**
- * The I/O shell for one client: frames and decodes bytes with the codec's PacketReader,
- * hands packets to the protocol handlers, batches writes per event-loop tick, enforces
- * keep alive and the connect timeout. Any exception inside closes only this connection.
+ * The I/O shell for one client: turns socket events into the protocol core's events (bytes ->
+ * frames and decoded packets with the codec's PacketReader; end, close, error) and carries out
+ * the core's output (writes batched per event-loop tick with cork/uncork; closing the socket).
+ * Any exception inside closes only this connection. The protocol lives in conn-core.ts.
  */
 import type { Duplex } from 'node:stream';
-import { PacketReader, encodePacket, type AckPacket, type Packet, type ProtocolLevel } from '../codec/index.ts';
-import { formatRef, ref311, ref50, type StatementRef } from '../spec/types.ts';
-import type { AuthSession, ClientInfo } from './hooks.ts';
-import type { BrokerContext, ConnectionLike } from './context.ts';
-import type { Message, Outgoing } from './message.ts';
-import { deliverOutgoing, deliverQos0, resumeDeliveries } from './delivery.ts';
-import type { Session, SessionLink } from './session.ts';
-import { handleViolation, routePacket } from './dispatch.ts';
-
-export const ConnState = { New: 0, Authenticating: 1, Connected: 2, Closed: 3 } as const;
-export type ConnStateT = (typeof ConnState)[keyof typeof ConnState];
-
-function uncork(c: Connection): void {
-  c.corked = false;
-  c.stream.uncork();
-}
+import { PacketReader } from '../codec/index.ts';
+import type { BrokerContext } from './context.ts';
+import { ConnCore } from './conn-core.ts';
+import { ConnState, type ConnSink, type ConnStateT } from './conn-api.ts';
 
 // Listeners are shared functions (not per-connection closures) to keep idle connections small.
 const CONN = Symbol('mqtt-harness.connection');
@@ -28,149 +17,65 @@ function onStreamData(this: Duplex, chunk: Buffer): void {
   (this as Tagged)[CONN].onData(chunk);
 }
 function onStreamGone(this: Duplex): void {
-  (this as Tagged)[CONN].cleanup();
+  (this as Tagged)[CONN].core.cleanup();
 }
 function onStreamEnd(this: Duplex): void {
-  (this as Tagged)[CONN].close();
+  (this as Tagged)[CONN].core.close();
+}
+function uncork(c: Connection): void {
+  c.corked = false;
+  c.stream.uncork();
 }
 /** A connected client's reader is dropped after this long without input (it is rebuilt on the next byte). */
 const READER_IDLE_MS = 1000;
 
-export class Connection implements SessionLink, ConnectionLike {
-  state: ConnStateT = ConnState.New;
-  protocolLevel: ProtocolLevel = 4;
-  clientId = '';
-  info: ClientInfo | null = null;
-  session: Session | null = null;
+export class Connection implements ConnSink {
+  readonly core: ConnCore;
   corked = false;
-  /** Null while the connection idles (see sweep); `reader` rebuilds it. */
+  /** Null while the connection idles (see idle()); `reader` rebuilds it. */
   private rd: PacketReader | null;
-  /** Packets waiting while an async step (authentication) runs. */
-  backlog: Packet[] | null = null;
-  keepAliveMs = 0;
-  lastRx = performance.now();
-  /** When the socket opened; the CONNECT deadline counts from here. */
-  private readonly openedAt = this.lastRx;
-  /** Client -> server topic aliases (5.0). */
-  aliasIn: Map<number, string> | null = null;
-  clientMaxPacket = Infinity;
-  /** Server -> client topic aliases (5.0), when the client's Topic Alias Maximum allows them. */
-  aliasOutMax = 0;
-  aliasOut: Map<string, number> | null = null;
-  pendingAlias = 0;
-  problemInfo = true;
-  will: Message | null = null;
-  willExpiry: number | undefined = undefined;
-  willDelay = 0;
-  /** Set on DISCONNECT 0x00 so the will is discarded (3.14.4-3). */
-  discardWill = false;
-  authMethod: string | undefined = undefined;
-  authSession: AuthSession | null = null;
-  reauthing = false;
-  /** QoS>0 PUBLISHes received and not yet acknowledged (awaiting fsync). */
-  pendingAcks = 0;
-  /** QoS 2 ids already awaiting PUBREL from earlier connections (not counted against this connection's quota). */
-  inboundBase = 0;
-  lostCounter = 0;
 
   constructor(
     readonly ctx: BrokerContext,
     readonly stream: Duplex,
-    readonly transport: string,
-    readonly remoteAddress: string | undefined,
+    transport: string,
+    remoteAddress: string | undefined,
   ) {
     this.rd = new PacketReader({ maximumPacketSize: ctx.caps.maximumPacketSize, from: 'client' });
-    ctx.connections.add(this);
+    this.core = new ConnCore(ctx, this, transport, remoteAddress);
     (stream as Tagged)[CONN] = this;
     stream.on('data', onStreamData);
     stream.on('error', onStreamGone);
     stream.on('close', onStreamGone);
     stream.on('end', onStreamEnd);
-    ctx.sweep.ensureRunning();
   }
 
   /** The framer/decoder; rebuilt at the negotiated level after an idle spell released it. */
   get reader(): PacketReader {
-    return (this.rd ??= new PacketReader({ protocolLevel: this.protocolLevel, maximumPacketSize: this.ctx.caps.maximumPacketSize, from: 'client' }));
-  }
-
-  get level5(): boolean {
-    return this.protocolLevel === 5;
+    return (this.rd ??= new PacketReader({ protocolLevel: this.core.protocolLevel, maximumPacketSize: this.ctx.caps.maximumPacketSize, from: 'client' }));
   }
 
   onData(chunk: Buffer): void {
-    if (this.state === ConnState.Closed) return;
-    this.lastRx = performance.now();
+    const core = this.core;
+    if (core.state === ConnState.Closed) return;
+    core.onInput(this.ctx.scheduler.now());
     try {
-      const results = this.reader.push(chunk);
+      const reader = this.reader;
+      const results = reader.push(chunk);
       for (let i = 0; i < results.length; i++) {
+        if ((core.state as ConnStateT) === ConnState.Closed) return; // a handler may close it
         const r = results[i];
-        if ((this.state as ConnStateT) === ConnState.Closed) return;
-        if (!r.ok) return handleViolation(this, r.violation);
-        if (this.backlog) this.backlog.push(r.packet);
-        else this.dispatch(r.packet);
+        if (!r.ok) return core.onViolation(r.violation, reader.protocolLevel);
+        core.onPacket(r.packet);
       }
     } catch (e) {
-      this.fail(e);
+      core.fail(e);
     }
   }
 
-  /** Run one packet's handler; a returned promise pauses processing until it settles. */
-  dispatch(p: Packet): void {
-    const r = routePacket(this, p);
-    if (r) {
-      this.backlog = [];
-      r.then(
-        () => this.resume(),
-        (e: unknown) => this.fail(e),
-      );
-    }
-  }
+  // ---- ConnSink: the core's output ----
 
-  private resume(): void {
-    const queue = this.backlog;
-    this.backlog = null;
-    if (!queue) return;
-    for (let i = 0; i < queue.length; i++) {
-      if (this.state === ConnState.Closed) return;
-      if (this.backlog) {
-        (this.backlog as Packet[]).push(...queue.slice(i));
-        return;
-      }
-      try {
-        this.dispatch(queue[i]);
-      } catch (e) {
-        return this.fail(e);
-      }
-    }
-  }
-
-  /** Log a protocol error with its statement and end the connection (DISCONNECT 0x82 at 5.0). */
-  protocolError(message: string, s311: StatementRef, s50: StatementRef, reasonCode = 0x82): void {
-    const statement = this.level5 ? s50 : s311;
-    this.ctx.stats.protocolViolations++;
-    this.ctx.logger.warn(`protocol violation: ${message}`, { statement: formatRef(statement), clientId: this.clientId, reasonCode });
-    this.disconnect(reasonCode, this.problemInfo ? message : undefined);
-  }
-
-  /** Server-initiated end: DISCONNECT (5.0, only after a successful CONNACK: 3.14.0-1) then close. */
-  disconnect(reasonCode: number, reason?: string): void {
-    if (this.state === ConnState.Closed) return;
-    if (this.level5 && this.state === ConnState.Connected) {
-      const p: Packet = { type: 'disconnect', reasonCode };
-      if (reason !== undefined && this.problemInfo) p.properties = { reasonString: reason };
-      this.sendPacket(p);
-    }
-    this.close();
-  }
-
-  fail(e: unknown): void {
-    this.ctx.logger.error('connection handler failed; closing this connection', { clientId: this.clientId, error: e instanceof Error ? e.stack : String(e) });
-    this.disconnect(0x83);
-  }
-
-  write(buf: Buffer): void {
-    if (this.state === ConnState.Closed) return;
+  send(buf: Buffer): void {
     if (!this.corked) {
       this.corked = true;
       this.stream.cork();
@@ -179,156 +84,18 @@ export class Connection implements SessionLink, ConnectionLike {
     this.stream.write(buf);
   }
 
-  /**
-   * Encode and send. Over the client's Maximum Packet Size, a Reason String and User Properties
-   * are left out first (5.0 3.4.2-2/3 and peers); if it still does not fit it is not sent (3.1.2-24),
-   * except a CONNACK: a client announcing a maximum too small for it still gets its CONNACK.
-   */
-  sendPacket(p: Packet): boolean {
-    let buf = encodePacket(p, this.protocolLevel);
-    if (buf.length > this.clientMaxPacket && p.type !== 'publish' && 'properties' in p && p.properties) {
-      const { reasonString: _r, userProperties: _u, ...rest } = p.properties;
-      buf = encodePacket({ ...p, properties: Object.keys(rest).length > 0 ? rest : undefined } as Packet, this.protocolLevel);
-    }
-    if (buf.length > this.clientMaxPacket && p.type !== 'connack') {
-      this.ctx.logger.debug('packet larger than client maximum not sent', { clientId: this.clientId, type: p.type, size: buf.length });
-      return false;
-    }
-    this.write(buf);
-    return true;
-  }
-
-  /** PUBACK/PUBREC/PUBREL/PUBCOMP; success without properties is the short 4-byte form. */
-  sendAck(type: 'puback' | 'pubrec' | 'pubrel' | 'pubcomp', packetId: number, reasonCode = 0, reason?: string): void {
-    if (reasonCode === 0 || !this.level5) {
-      const b = Buffer.allocUnsafe(4);
-      b[0] = ACK_BYTE[type];
-      b[1] = 2;
-      b.writeUInt16BE(packetId, 2);
-      this.write(b);
-      return;
-    }
-    const p: AckPacket<typeof type> = { type, packetId, reasonCode };
-    if (reason !== undefined && this.problemInfo) p.properties = { reasonString: reason };
-    this.sendPacket(p);
-  }
-
-  // ---- SessionLink: deliveries from the router (delivery.ts) ----
-
-  // Deliveries run inside the publisher's handler: a failure here must close only this connection.
-  sendQos0(msg: Message, retain: boolean, subIds: number[] | undefined): void {
-    try {
-      deliverQos0(this, msg, retain, subIds);
-    } catch (e) {
-      this.fail(e);
-    }
-  }
-
-  sendOutgoing(o: Outgoing): void {
-    try {
-      deliverOutgoing(this, o);
-    } catch (e) {
-      this.fail(e);
-    }
-  }
-
-  sendPubrel(packetId: number): void {
-    this.sendAck('pubrel', packetId);
-  }
-
-  sendReleased(list: Outgoing[]): void {
-    for (let i = 0; i < list.length; i++) deliverOutgoing(this, list[i]);
-  }
-
-  resumeSession(): void {
-    resumeDeliveries(this);
-  }
-
-  // ---- timers (the broker's shared sweep, conn-sweep.ts) and teardown ----
-
-  /** Keep alive in seconds from CONNECT (0 = off); enforced at 1.5x by sweep(). */
-  startKeepAlive(seconds: number): void {
-    this.keepAliveMs = seconds * 1500;
-  }
-
-  /** Called by the shared sweep every SWEEP_MS with performance.now(). */
-  sweep(now: number): void {
-    const st = this.state;
-    if (st === ConnState.Closed) return;
-    if (st !== ConnState.Connected) {
-      if (now - this.openedAt >= this.ctx.limits.connectTimeoutMs) {
-        this.ctx.logger.info('connect timeout', { remoteAddress: this.remoteAddress, transport: this.transport });
-        this.close();
-      }
-      return;
-    }
-    const idle = now - this.lastRx;
-    if (this.keepAliveMs > 0 && idle >= this.keepAliveMs) {
-      this.ctx.logger.info('keep alive timeout', { clientId: this.clientId, statement: formatRef(this.level5 ? ref50('MQTT-3.1.2-22') : ref311('MQTT-3.1.2-24')) });
-      this.disconnect(0x8d);
-      return;
-    }
-    const rd = this.rd;
-    if (rd !== null && idle >= READER_IDLE_MS && rd.buffered === 0 && !rd.dead && this.backlog === null) this.rd = null;
-  }
-
-  /** Close the stream after flushing what was written; session bookkeeping runs now. */
-  close(): void {
-    if (this.state === ConnState.Closed) return;
-    this.cleanup();
+  end(): void {
     const st = this.stream;
     if (!st.destroyed) st.end(() => st.destroy());
-    setTimeout(() => st.destroy(), 2000).unref();
+    this.ctx.scheduler.setTimer(2000, () => st.destroy());
   }
 
-  cleanup(): void {
-    if (this.state === ConnState.Closed) return;
-    const wasConnected = this.state === ConnState.Connected;
-    this.state = ConnState.Closed;
-    const ctx = this.ctx;
-    ctx.connections.delete(this);
-    if (wasConnected) {
-      ctx.stats.clientsConnected--;
-      if (ctx.live.get(this.clientId) === this) ctx.live.delete(this.clientId);
-    }
-    const s = this.session;
-    this.session = null;
-    if (s && s.conn === this) {
-      // At broker shutdown the Will Delay cannot be waited out: the will goes out now (see Broker.close).
-      ctx.sessions.closed(s, ctx.clock.now(), this.takeWill(), ctx.closing ? 0 : this.willDelay);
-    }
+  get writableLength(): number {
+    return this.stream.writableLength;
   }
 
-  /**
-   * The will to publish now that the connection ends without a normal DISCONNECT, or null
-   * (none, discarded by DISCONNECT 0x00, or not authorized). Hands it out at most once
-   * (3.1.1 MQTT-3.1.2-10 / 5.0 MQTT-3.1.2-10). Used by cleanup() and by Broker.close().
-   */
-  takeWill(): Message | null {
-    const will = this.will;
-    this.will = null;
-    if (!will || this.discardWill) return null;
-    const ctx = this.ctx;
-    // The will is published on the client's behalf, so it needs the same write permission a PUBLISH would.
-    if (ctx.authorizer && this.info && !ctx.authorizer.authorize(this.info, 'write', will.topic)) {
-      ctx.logger.info('will not published: not authorized', { clientId: this.clientId, topic: will.topic });
-      return null;
-    }
-    if (this.willExpiry !== undefined) will.expiresAt = ctx.clock.now() + this.willExpiry * 1000;
-    return will;
-  }
-
-  /** Broker shutdown (3.1.1 / 5.0 MQTT-3.1.2-8): a server-side close is not a DISCONNECT, so the will goes out now. */
-  publishWillAtShutdown(): boolean {
-    const s = this.session;
-    if (this.state !== ConnState.Connected || !s || s.conn !== this) return false;
-    const will = this.takeWill();
-    if (!will) return false;
-    const statement = formatRef(this.level5 ? ref50('MQTT-3.1.2-8') : ref311('MQTT-3.1.2-8'));
-    this.ctx.logger.debug('publishing will at broker shutdown', { clientId: this.clientId, topic: will.topic, statement });
-    this.ctx.publish(will); // the same path sessions.closed() takes for an undelayed will
-    return true;
+  idle(idleMs: number, busy: boolean): void {
+    const rd = this.rd;
+    if (rd !== null && idleMs >= READER_IDLE_MS && rd.buffered === 0 && !rd.dead && !busy) this.rd = null;
   }
 }
-
-const ACK_BYTE = { puback: 0x40, pubrec: 0x50, pubrel: 0x62, pubcomp: 0x70 } as const;

@@ -1,10 +1,10 @@
 /** Everything a connection shares with the rest of the broker. */
-import type { Clock } from '../common/index.ts';
+import type { Clock, Scheduler } from '../common/index.ts';
 import type { ConnSweep } from './conn-sweep.ts';
 import type { AuthMechanism, Authenticator, Authorizer } from './hooks.ts';
 import type { Logger } from './logger.ts';
 import type { Message } from './message.ts';
-import type { Misbehave, ResolvedCaps, ResolvedLimits } from './options.ts';
+import type { ResolvedCaps, ResolvedLimits, ResolvedVariant } from './options.ts';
 import type { Persistence } from './persistence.ts';
 import type { PublishCache } from './publish-cache.ts';
 import type { RetainedStore } from './retained-store.ts';
@@ -34,6 +34,8 @@ export interface BrokerContext {
   caps: ResolvedCaps;
   limits: ResolvedLimits;
   clock: Clock;
+  /** Every timer goes through this (its now() is `clock`'s when only a clock was given). */
+  scheduler: Scheduler;
   logger: Logger;
   authenticator: Authenticator | undefined;
   authorizer: Authorizer | undefined;
@@ -44,7 +46,8 @@ export interface BrokerContext {
   sessions: SessionManager;
   retained: RetainedStore;
   pubCache: PublishCache;
-  misbehave: Misbehave;
+  /** Legal-but-different choices; all false by default. */
+  variant: ResolvedVariant;
   stats: BrokerStats;
   /** Connections that completed CONNECT, by client id. */
   live: Map<string, ConnectionLike>;

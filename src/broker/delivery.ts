@@ -4,17 +4,17 @@
  * and DUP for QoS>0, persistence of first sends, and resumption after reconnect.
  */
 import type { QoS } from '../codec/index.ts';
-import { ConnState, type Connection } from './connection.ts';
+import { ConnState, type Conn } from './conn-api.ts';
 import { OutState, remainingExpiry, type Message, type Outgoing } from './message.ts';
 import { encodeFresh, withPacketId } from './publish-cache.ts';
 
 /** Drop QoS 0 deliveries to a client whose socket has this much unsent data. */
 const SLOW_CONSUMER_BYTES = 8 * 1024 * 1024;
 
-export function deliverQos0(c: Connection, msg: Message, retain: boolean, subIds: number[] | undefined): void {
+export function deliverQos0(c: Conn, msg: Message, retain: boolean, subIds: number[] | undefined): void {
   if (c.state !== ConnState.Connected) return;
   const buf = encodePublish(c, msg, 0, retain, subIds);
-  if (buf.length > c.clientMaxPacket || c.stream.writableLength > SLOW_CONSUMER_BYTES) {
+  if (buf.length > c.clientMaxPacket || c.writableLength > SLOW_CONSUMER_BYTES) {
     c.ctx.stats.messagesDropped++;
     return;
   }
@@ -23,15 +23,13 @@ export function deliverQos0(c: Connection, msg: Message, retain: boolean, subIds
   c.ctx.stats.messagesSent++;
 }
 
-export function deliverOutgoing(c: Connection, o: Outgoing): void {
+export function deliverOutgoing(c: Conn, o: Outgoing): void {
   const s = c.session;
   if (!s || c.state !== ConnState.Connected) return;
   const cached = encodePublish(c, o.msg, o.qos, o.retain, o.subIds);
-  const every = c.ctx.misbehave.loseQos1EveryNth;
-  const lose = every !== undefined && every > 0 && o.qos === 1 && !o.sent && ++c.lostCounter % every === 0;
-  if (cached.length > c.clientMaxPacket || lose) {
-    // 3.1.2-25: too large to send -> behave as if delivery completed. (Misbehave mode: lose it on purpose.)
-    if (!lose) c.ctx.stats.messagesDropped++;
+  if (cached.length > c.clientMaxPacket) {
+    // 3.1.2-25: too large to send -> behave as if delivery completed.
+    c.ctx.stats.messagesDropped++;
     completeOutgoing(c, o);
     return;
   }
@@ -44,7 +42,7 @@ export function deliverOutgoing(c: Connection, o: Outgoing): void {
 }
 
 /** After CONNACK on a resumed session: resend unacknowledged PUBLISH (DUP) and PUBREL in order (4.4.0-1), then queued. */
-export function resumeDeliveries(c: Connection): void {
+export function resumeDeliveries(c: Conn): void {
   const s = c.session!;
   const { resend, release } = s.out.resume(c.ctx.clock.now());
   for (const o of resend) {
@@ -55,7 +53,7 @@ export function resumeDeliveries(c: Connection): void {
 }
 
 /** Finish an in-flight delivery without an ack from the client, releasing queued ones. */
-function completeOutgoing(c: Connection, o: Outgoing): void {
+function completeOutgoing(c: Conn, o: Outgoing): void {
   const s = c.session!;
   s.out.inflight.delete(o.packetId);
   if (s.persistent) c.ctx.persistence.removeOutbound(s.clientId, o.seq);
@@ -63,7 +61,7 @@ function completeOutgoing(c: Connection, o: Outgoing): void {
 }
 
 /** Shared cached bytes, or (for a client taking topic aliases) bytes with an alias (3.3.2.3.4). */
-function encodePublish(c: Connection, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined): Buffer {
+function encodePublish(c: Conn, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined): Buffer {
   const now = c.ctx.clock.now();
   c.pendingAlias = 0;
   if (c.aliasOutMax === 0) return c.ctx.pubCache.encode(msg, qos, retain, subIds, c.level5, now);
@@ -80,7 +78,7 @@ function encodePublish(c: Connection, msg: Message, qos: QoS, retain: boolean, s
 }
 
 /** Record a new alias only once the PUBLISH that establishes it is actually written. */
-function commitAlias(c: Connection, topic: string): void {
+function commitAlias(c: Conn, topic: string): void {
   if (c.pendingAlias !== 0) c.aliasOut!.set(topic, c.pendingAlias);
   c.pendingAlias = 0;
 }

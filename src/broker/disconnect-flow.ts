@@ -1,9 +1,9 @@
 /** Client DISCONNECT (3.14): will handling and the 5.0 Session Expiry Interval update rules. */
 import type { DisconnectPacket } from '../codec/index.ts';
 import { ref311, ref50 } from '../spec/types.ts';
-import type { Connection } from './connection.ts';
+import type { Conn } from './conn-api.ts';
 
-export function onDisconnect(c: Connection, p: DisconnectPacket): void {
+export function onDisconnect(c: Conn, p: DisconnectPacket): void {
   const s = c.session!;
   const rc = p.reasonCode ?? 0;
   const sei = c.level5 ? p.properties?.sessionExpiryInterval : undefined;

@@ -1,7 +1,7 @@
 /** Per-packet dispatch by connection state, and the answer to a codec violation (4.8.0-1 / 4.13). */
-import { encodePacket, type Packet, type ProtocolViolation } from '../codec/index.ts';
+import { encodePacket, type Packet, type ProtocolLevel, type ProtocolViolation } from '../codec/index.ts';
 import { formatRef, ref311, ref50 } from '../spec/types.ts';
-import { ConnState, type Connection } from './connection.ts';
+import { ConnState, genericErrorCode, type Conn } from './conn-api.ts';
 import { onConnect, onAuth } from './connect-flow.ts';
 import { onPublish, onPuback, onPubrec, onPubrel, onPubcomp } from './publish-flow.ts';
 import { onSubscribe, onUnsubscribe } from './subscribe-flow.ts';
@@ -12,7 +12,7 @@ const PINGRESP = Buffer.from([0xd0, 0x00]);
 const DISCONNECT_ERRORS = new Set([0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95, 0x96,
   0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2]);
 
-export function routePacket(c: Connection, p: Packet): Promise<void> | void {
+export function routePacket(c: Conn, p: Packet): Promise<void> | void {
   if (c.state === ConnState.New) {
     if (p.type !== 'connect') {
       return c.protocolError(`first packet was ${p.type.toUpperCase()}, not CONNECT`, ref311('MQTT-3.1.0-1'), ref50('MQTT-3.1.0-1'));
@@ -42,21 +42,23 @@ export function routePacket(c: Connection, p: Packet): Promise<void> | void {
   }
 }
 
-export function handleViolation(c: Connection, v: ProtocolViolation): void {
+/** `level`: the protocol level the reader saw in the CONNECT (before the connection is accepted). */
+export function handleViolation(c: Conn, v: ProtocolViolation, level: ProtocolLevel): void {
   c.ctx.stats.protocolViolations++;
   c.ctx.logger.warn(`protocol violation: ${v.message}`, { statement: formatRef(v.statement), clientId: c.clientId, reasonCode: v.reasonCode });
   if (c.state === ConnState.New) {
     if (v.unsupportedProtocol && v.statement.id === 'MQTT-3.1.2-2') {
       // The client's level is unknown: answer in the 3.1.1 form, return code 0x01 (3.1.1 MQTT-3.1.2-2).
       c.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: 0x01 }, 4));
-    } else if (!v.unsupportedProtocol && c.reader.protocolLevel === 5 && v.packetType === 1) {
-      c.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: v.reasonCode }, 5));
+    } else if (!v.unsupportedProtocol && level === 5 && v.packetType === 1 && !c.ctx.variant.refuseWithoutConnack) {
+      // 4.13.1: on an error in a 5.0 CONNECT the CONNACK is a MAY (variant refuseWithoutConnack: only close).
+      c.write(encodePacket({ type: 'connack', sessionPresent: false, reasonCode: genericErrorCode(c, v.reasonCode) }, 5));
     }
     return c.close();
   }
   // 3.3.2.3.4: a Topic Alias of 0 is answered with 0x94 (Topic Alias invalid). A code that is not a
   // DISCONNECT code (0x84 from a second CONNECT's bad protocol version) becomes 0x82 (5.0 MQTT-3.14.2-1).
-  const rc = v.statement.id === 'MQTT-3.3.2-8' ? 0x94 : v.reasonCode;
+  const rc = v.statement.id === 'MQTT-3.3.2-8' ? 0x94 : genericErrorCode(c, v.reasonCode);
   c.disconnect(DISCONNECT_ERRORS.has(rc) ? rc : 0x82);
 }
 

@@ -6,7 +6,10 @@
  *   await broker.close();
  *
  * Design: pure state machines (topic-tree, outbound-qos, inbound-qos, retained-store, router,
- * sessions) under one thin I/O shell per connection (connection.ts + *-flow.ts handlers).
+ * sessions) and one protocol core per connection (conn-core.ts + the *-flow.ts handlers; events
+ * in through handle(), output to an injected ConnSink) under a thin socket shell
+ * (connection.ts). Every timer runs on the injected Scheduler. Broker.attach() drives a core
+ * without a socket. Misbehave modes (negative controls) are a decorator (misbehave.ts).
  * Overlapping subscriptions of one client get ONE copy at the highest granted QoS carrying every
  * matching Subscription Identifier (5.0 3.3.4-3/4 allow this or one copy per subscription).
  * Shared subscriptions: round-robin preferring connected members; queued messages of a member
@@ -14,8 +17,12 @@
  * ends (4.8.2 SHOULD); QoS 2 ones already sent never move (4.8.2-5).
  */
 export { Broker } from './broker.ts';
+export { ConnCore } from './conn-core.ts';
+export { RecordingSink, handle } from './conn-events.ts';
+export type { ConnEvent, ConnAction } from './conn-events.ts';
+export type { ConnSink } from './conn-api.ts';
 export type { BrokerStats } from './context.ts';
-export type { BrokerOptions, Capabilities, Limits, Misbehave } from './options.ts';
+export type { BrokerOptions, Capabilities, Limits, Misbehave, Variant } from './options.ts';
 export { consoleLogger, silentLogger, MemoryLogger, rateLimitedLogger } from './logger.ts';
 export type { Logger, LogLevel, LogFields, RateLimitOptions } from './logger.ts';
 export { MemoryPersistence } from './persistence.ts';
@@ -29,3 +36,6 @@ export { allowAll } from './hooks.ts';
 // The edge (listeners, config, users/ACL, SCRAM) is built on Broker by the broker-edge helper.
 export { startBroker, brokerOptionsFrom } from './start-broker.ts';
 export type { StartBrokerOptions, RunningBroker } from './start-broker.ts';
+// The config loader and password records, for the CLI (nothing outside src/broker imports its internals).
+export { loadConfigFile, ConfigError, LOG_LEVELS } from './config/index.ts';
+export { makeUserRecord } from './auth/index.ts';

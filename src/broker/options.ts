@@ -1,5 +1,5 @@
 /** Broker options (the public contract) and their resolved defaults. */
-import type { Clock } from '../common/index.ts';
+import type { Clock, Scheduler } from '../common/index.ts';
 import type { AuthMechanism, Authenticator, Authorizer } from './hooks.ts';
 import type { Logger } from './logger.ts';
 import type { Persistence } from './persistence.ts';
@@ -46,8 +46,79 @@ export interface Misbehave {
   duplicateQos2?: boolean;
 }
 
+/**
+ * LEGAL-BUT-DIFFERENT mode: each switch makes the broker take another choice the spec allows
+ * (issue 10), so that the conformance suite can be checked for scenarios that wrongly demand the
+ * default behaviour. Unlike `misbehave`, nothing here breaks the spec. All off by default.
+ */
+export interface Variant {
+  /**
+   * At most one QoS 1/2 delivery in flight per client: the next is sent only after the previous
+   * one's acknowledgement (5.0 4.9: a server may send fewer than Receive Maximum; 3.1.1 4.4 sets no
+   * minimum window). Not declared to the client (neither version has a way to).
+   */
+  oneMessageInFlight?: boolean;
+  /**
+   * Overlapping subscriptions of one client get one copy each, at that subscription's QoS, with
+   * that subscription's Subscription Identifier only (3.1.1 3.3.5 / 5.0 3.3.4: the server MAY
+   * deliver further copies; MQTT-3.3.4-5), instead of one merged copy.
+   */
+  copyPerSubscription?: boolean;
+  /**
+   * 5.0 reason codes: the other code the spec allows for the same case. SUBACK 0x80 for every
+   * refused filter; UNSUBACK 0x00 where no subscription existed; DISCONNECT 0x99 instead of
+   * PUBACK/PUBREC 0x99 on a payload that does not match its Payload Format Indicator (3.3.2.3.2);
+   * CONNACK 0x87 instead of 0x8C for an unsupported authentication method (MQTT-4.12.0-1);
+   * DISCONNECT 0xA2 / 0x9E instead of SUBACK for wildcard / shared subscriptions declared
+   * unavailable (3.2.2.3.11 / 3.2.2.3.13).
+   */
+  alternativeReasonCodes?: boolean;
+  /**
+   * DISCONNECT 0x82 where the default answers 0x81 and 0x81 where it answers 0x82, for the
+   * generic malformed-packet / protocol-error case (4.13.1: the server MUST close; the DISCONNECT
+   * is a SHOULD and no MUST fixes which of the two codes it carries).
+   */
+  swapMalformedProtocolError?: boolean;
+  /**
+   * A refused 5.0 CONNECT is closed without a CONNACK where the CONNACK is a MAY (3.1.4 step 2,
+   * 3.2.2.2, MQTT-3.1.3-8, MQTT-4.12.0-1, 4.13.1 for errors in the CONNECT). 3.1.1 refusals and the
+   * SHOULD cases (will QoS / retain, MQTT-3.2.2-12/13) keep their CONNACK.
+   */
+  refuseWithoutConnack?: boolean;
+  /**
+   * A Payload Format Indicator 0 (the default: "equivalent to not sending" one, 3.3.2.3.2) is
+   * forwarded as absent.
+   */
+  omitDefaultProperties?: boolean;
+  /**
+   * 3.1.1: an unauthorized PUBLISH closes the connection instead of being positively acknowledged
+   * and dropped (MQTT-3.3.5-2 allows either).
+   */
+  closeOnUnauthorizedPublish311?: boolean;
+}
+
+export type ResolvedVariant = Required<Variant>;
+
+export function resolveVariant(v: Variant = {}): ResolvedVariant {
+  return {
+    oneMessageInFlight: v.oneMessageInFlight ?? false,
+    copyPerSubscription: v.copyPerSubscription ?? false,
+    alternativeReasonCodes: v.alternativeReasonCodes ?? false,
+    swapMalformedProtocolError: v.swapMalformedProtocolError ?? false,
+    refuseWithoutConnack: v.refuseWithoutConnack ?? false,
+    omitDefaultProperties: v.omitDefaultProperties ?? false,
+    closeOnUnauthorizedPublish311: v.closeOnUnauthorizedPublish311 ?? false,
+  };
+}
+
 export interface BrokerOptions {
+  /** Time only (message expiry, session expiry bookkeeping); timers stay real unless `scheduler` is given. */
   clock?: Clock;
+  /**
+   * Time and every timer of the broker (keep alive, CONNECT deadline, session expiry, will delay,
+   * $SYS); a ManualScheduler lets tests move time without sleeping. Default: real timers over `clock`.
+   */
+  scheduler?: Scheduler;
   capabilities?: Capabilities;
   limits?: Limits;
   authenticator?: Authenticator;
@@ -61,6 +132,8 @@ export interface BrokerOptions {
   logger?: Logger;
   /** NEGATIVE-CONTROL test mode only: deliberately wrong behaviour for testing the checkers. */
   misbehave?: Misbehave;
+  /** Legal-but-different choices (see Variant); all off by default. */
+  variant?: Variant;
 }
 
 export interface ResolvedCaps {

@@ -5,11 +5,11 @@
 import { isUtf8 } from 'node:buffer';
 import type { AckPacket, Properties, PublishPacket } from '../codec/index.ts';
 import { formatRef, ref311, ref50 } from '../spec/types.ts';
-import type { Connection } from './connection.ts';
+import type { Conn } from './conn-api.ts';
 import type { Message } from './message.ts';
 import { levelsOver } from './topic-validate.ts';
 
-export function onPublish(c: Connection, p: PublishPacket): void {
+export function onPublish(c: Conn, p: PublishPacket): void {
   const ctx = c.ctx;
   const s = c.session!;
   ctx.stats.messagesReceived++;
@@ -45,6 +45,8 @@ export function onPublish(c: Connection, p: PublishPacket): void {
   const id = p.packetId ?? 0;
   if (ctx.authorizer && !ctx.authorizer.authorize(c.info!, 'write', topic)) {
     ctx.logger.info('publish not authorized', { clientId: c.clientId, topic });
+    // Variant: 3.1.1 MQTT-3.3.5-2 allows closing the connection instead of a positive ack.
+    if (!c.level5 && ctx.variant.closeOnUnauthorizedPublish311) return c.close();
     // 3.1.1 MQTT-3.3.5-2: positive ack (or close); 5.0: ack with 0x87.
     return refuseAck(c, p, c.level5 ? 0x87 : 0, 'not authorized');
   }
@@ -54,7 +56,14 @@ export function onPublish(c: Connection, p: PublishPacket): void {
   }
   if (c.level5 && props?.payloadFormatIndicator === 1 && !isUtf8(p.payload)) {
     ctx.logger.info('payload format indicator says UTF-8 but payload is not', { clientId: c.clientId, topic });
+    // 3.3.2.3.2: PUBACK, PUBREC or DISCONNECT with 0x99; the variant takes DISCONNECT.
+    if (ctx.variant.alternativeReasonCodes) return c.disconnect(0x99, 'payload is not valid UTF-8');
     return refuseAck(c, p, 0x99, 'payload is not valid UTF-8');
+  }
+  // Variant: Payload Format Indicator 0 is "equivalent to not sending" one (3.3.2.3.2): forward it absent.
+  if (props?.payloadFormatIndicator === 0 && ctx.variant.omitDefaultProperties) {
+    const { payloadFormatIndicator: _f, ...rest } = props;
+    props = Object.keys(rest).length > 0 ? (rest as Properties) : undefined;
   }
   const msg: Message = { topic, payload: p.payload, qos: p.qos, retain: p.retain, publisher: c.clientId };
   if (props) {
@@ -80,7 +89,7 @@ export function onPublish(c: Connection, p: PublishPacket): void {
 }
 
 /** Acknowledge a received PUBLISH; with durable persistence only once what it caused is on disk. */
-function ack(c: Connection, type: 'puback' | 'pubrec', id: number, rc = 0, reason?: string): void {
+function ack(c: Conn, type: 'puback' | 'pubrec', id: number, rc = 0, reason?: string): void {
   const ctx = c.ctx;
   if (!ctx.persistence.durable) return c.sendAck(type, id, rc, reason);
   c.pendingAcks++;
@@ -98,7 +107,7 @@ function ack(c: Connection, type: 'puback' | 'pubrec', id: number, rc = 0, reaso
 }
 
 /** Run `send` once what is recorded so far is durable (at once with memory persistence). */
-function afterSync(c: Connection, send: () => void): void {
+function afterSync(c: Conn, send: () => void): void {
   const ctx = c.ctx;
   if (!ctx.persistence.durable) return send();
   ctx.persistence.sync().then(send, (e: unknown) => {
@@ -107,7 +116,7 @@ function afterSync(c: Connection, send: () => void): void {
   });
 }
 
-function refuseAck(c: Connection, p: PublishPacket, rc: number, reason: string): void {
+function refuseAck(c: Conn, p: PublishPacket, rc: number, reason: string): void {
   if (p.qos === 1) c.sendAck('puback', p.packetId!, rc, reason);
   else if (p.qos === 2) {
     if (rc < 0x80) c.session!.inbound.publish(p.packetId!);
@@ -115,7 +124,7 @@ function refuseAck(c: Connection, p: PublishPacket, rc: number, reason: string):
   }
 }
 
-export function onPubrel(c: Connection, p: AckPacket<'pubrel'>): void {
+export function onPubrel(c: Conn, p: AckPacket<'pubrel'>): void {
   const s = c.session!;
   const { known } = s.inbound.pubrel(p.packetId);
   // 4.3.3-11 (5.0) / 4.3.3-2 (3.1.1): always answer PUBCOMP; 0x92 when the id is unknown at 5.0.
@@ -127,7 +136,7 @@ export function onPubrel(c: Connection, p: AckPacket<'pubrel'>): void {
   c.sendAck('pubcomp', p.packetId, rc);
 }
 
-export function onPuback(c: Connection, p: AckPacket<'puback'>): void {
+export function onPuback(c: Conn, p: AckPacket<'puback'>): void {
   const s = c.session!;
   const r = s.out.puback(p.packetId, c.ctx.clock.now());
   if (!r.known) return unknownAck(c, 'PUBACK', p.packetId);
@@ -135,7 +144,7 @@ export function onPuback(c: Connection, p: AckPacket<'puback'>): void {
   c.sendReleased(r.release);
 }
 
-export function onPubrec(c: Connection, p: AckPacket<'pubrec'>): void {
+export function onPubrec(c: Conn, p: AckPacket<'pubrec'>): void {
   const s = c.session!;
   const r = s.out.pubrec(p.packetId, p.reasonCode ?? 0, c.ctx.clock.now());
   if (!r.known) {
@@ -157,7 +166,7 @@ export function onPubrec(c: Connection, p: AckPacket<'pubrec'>): void {
   c.sendReleased(r.release);
 }
 
-export function onPubcomp(c: Connection, p: AckPacket<'pubcomp'>): void {
+export function onPubcomp(c: Conn, p: AckPacket<'pubcomp'>): void {
   const s = c.session!;
   const r = s.out.pubcomp(p.packetId, c.ctx.clock.now());
   if (!r.known) return unknownAck(c, 'PUBCOMP', p.packetId);
@@ -165,6 +174,6 @@ export function onPubcomp(c: Connection, p: AckPacket<'pubcomp'>): void {
   c.sendReleased(r.release);
 }
 
-function unknownAck(c: Connection, kind: string, id: number): void {
+function unknownAck(c: Conn, kind: string, id: number): void {
   c.ctx.logger.debug(`${kind} for unknown packet id ignored`, { clientId: c.clientId, packetId: id, statement: formatRef(c.level5 ? ref50('MQTT-2.2.1-5') : ref311('MQTT-2.3.1-6')) });
 }

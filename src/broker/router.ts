@@ -11,7 +11,6 @@ import { isExpired, OutState, type Message, type Outgoing } from './message.ts';
 import type { Persistence } from './persistence.ts';
 import type { Session, SubEntry } from './session.ts';
 import { MatchResult, TopicTree, type SharedGroup } from './topic-tree.ts';
-import type { Misbehave } from './options.ts';
 import { isProblem, parseFilter } from './topic-validate.ts';
 
 export class Router {
@@ -20,14 +19,12 @@ export class Router {
   private readonly targets: Session[] = [];
   private readonly dropped: Outgoing[] = [];
   private epoch = 0;
-  private duplicateQos2: boolean;
 
   constructor(
     private readonly persistence: Persistence,
-    misbehave: Misbehave | undefined,
-  ) {
-    this.duplicateQos2 = misbehave?.duplicateQos2 === true;
-  }
+    /** Variant: one copy per matching subscription instead of one per client (3.3.4 MAY). */
+    private readonly copyPerSubscription = false,
+  ) {}
 
   /** Route a message; returns the number of sessions it was handed to. */
   route(msg: Message, now: number): number {
@@ -53,6 +50,7 @@ export class Router {
   }
 
   private routeMany(msg: Message, subs: SubEntry[]): number {
+    if (this.copyPerSubscription) return this.routeEach(msg, subs);
     const epoch = ++this.epoch;
     const targets = this.targets;
     targets.length = 0;
@@ -82,6 +80,18 @@ export class Router {
       this.deliver(s, msg, s.routeQos, s.routeRetain, subIds);
     }
     return list.length;
+  }
+
+  /** One copy per matching subscription, each at its own QoS with its own Subscription Identifier (3.3.4-5). */
+  private routeEach(msg: Message, subs: SubEntry[]): number {
+    const list = subs.slice(); // deliver() may re-enter the tree through the session link
+    let n = 0;
+    for (const e of list) {
+      if (e.noLocal && e.session.clientId === msg.publisher) continue;
+      this.deliver(e.session, msg, minQos(msg.qos, e.qos), forwardRetain(e, msg), e.subscriptionId === undefined ? undefined : [e.subscriptionId]);
+      n++;
+    }
+    return n;
   }
 
   private routeShared(msg: Message, g: SharedGroup<SubEntry>): boolean {
@@ -122,7 +132,7 @@ export class Router {
     return false;
   }
 
-  /** Hand one delivery to one session. */
+  /** Hand one delivery to one session. (misbehave.ts may replace this on one instance.) */
   deliver(s: Session, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined, share?: string): void {
     if (s.ended) return;
     if (qos === 0) {
@@ -130,7 +140,6 @@ export class Router {
       return;
     }
     this.submit(s, msg, qos, retain, subIds, share);
-    if (qos === 2 && this.duplicateQos2) this.submit(s, msg, qos, retain, subIds, share);
   }
 
   private submit(s: Session, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined, share: string | undefined): void {

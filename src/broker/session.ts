@@ -42,8 +42,9 @@ export class Session {
   /** Session Expiry Interval requested on CONNECT was 0 (a later non-zero DISCONNECT value is a protocol error). */
   connectExpiryWasZero = true;
   disconnectedAt: number | undefined;
-  expiryTimer: NodeJS.Timeout | null = null;
-  willTimer: NodeJS.Timeout | null = null;
+  /** Cancels the pending session-expiry / will-delay timer (from the broker's Scheduler). */
+  expiryTimer: (() => void) | null = null;
+  willTimer: (() => void) | null = null;
   /** A will waiting for its delay to pass (5.0 Will Delay Interval). */
   pendingWill: Message | null = null;
   ended = false;
@@ -94,8 +95,8 @@ export class Session {
   }
 
   clearTimers(): void {
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    if (this.willTimer) clearTimeout(this.willTimer);
+    if (this.expiryTimer) this.expiryTimer();
+    if (this.willTimer) this.willTimer();
     this.expiryTimer = null;
     this.willTimer = null;
   }

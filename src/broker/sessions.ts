@@ -10,6 +10,7 @@ import type { Router } from './router.ts';
 import { Session, type SubEntry } from './session.ts';
 import { parseFilter, isProblem } from './topic-validate.ts';
 import type { Logger } from './logger.ts';
+import type { Scheduler } from '../common/index.ts';
 
 export class SessionManager {
   readonly sessions = new Map<string, Session>();
@@ -21,6 +22,7 @@ export class SessionManager {
     private readonly logger: Logger,
     /** Publish a will (or any broker-originated message) through the normal path. */
     private readonly publish: (msg: Message) => void,
+    private readonly scheduler: Scheduler,
   ) {}
 
   /**
@@ -70,8 +72,7 @@ export class SessionManager {
       if (willDelay <= 0) this.publish(will);
       else {
         s.pendingWill = will;
-        s.willTimer = setTimeout(() => this.fireWill(s), Math.min(willDelay * 1000, ms));
-        s.willTimer.unref?.();
+        s.willTimer = this.scheduler.setTimer(Math.min(willDelay * 1000, ms), () => this.fireWill(s));
       }
     }
     if (s.persistent) this.persistence.putSession(s.toRecord());
@@ -174,19 +175,16 @@ export class SessionManager {
 
   private scheduleExpiry(s: Session, ms: number): void {
     if (ms === Infinity || s.expiryInterval === NEVER_EXPIRES) return;
-    // setTimeout caps at 2^31-1 ms; re-arm for longer intervals.
-    const step = Math.min(ms, 2 ** 31 - 1);
-    s.expiryTimer = setTimeout(() => {
-      if (ms > step) this.scheduleExpiry(s, ms - step);
-      else this.end(s, 'expired');
-    }, step);
-    s.expiryTimer.unref?.();
+    s.expiryTimer = this.scheduler.setTimer(ms, () => {
+      s.expiryTimer = null;
+      this.end(s, 'expired');
+    });
   }
 
   private fireWill(s: Session): void {
     const w = s.pendingWill;
     s.pendingWill = null;
-    if (s.willTimer) clearTimeout(s.willTimer);
+    if (s.willTimer) s.willTimer();
     s.willTimer = null;
     if (w) this.publish(w);
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { listenTcp, listenTls, listenWs, type Listener, type StreamMeta, type TlsMaterial } from '../transport/index.ts';
-import { Broker } from './index.ts';
+import { Broker } from './broker.ts';
 import type { BrokerOptions, Capabilities } from './options.ts';
 import { consoleLogger, type Logger, type LogLevel } from './logger.ts';
 import { MemoryPersistence, type Persistence } from './persistence.ts';
@@ -112,6 +112,7 @@ export function brokerOptionsFrom(o: StartBrokerOptions, cfg: BrokerConfig): Bro
     authMechanisms: o.authMechanisms ?? (scramOn ? [createScramMechanism((u) => store.scramCredentials(u))] : undefined),
     persistence: makePersistence(persistence ?? cfg.persistence, logger),
     sysIntervalMs: o.sysIntervalMs ?? cfg.sysIntervalMs,
+    variant: { ...cfg.variant, ...o.variant },
     logger,
   };
 }

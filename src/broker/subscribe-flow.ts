@@ -4,7 +4,7 @@
  */
 import type { QoS, SubscribePacket, SubackPacket, UnsubackPacket, UnsubscribePacket } from '../codec/index.ts';
 import { formatRef, ref311, ref50 } from '../spec/types.ts';
-import type { Connection } from './connection.ts';
+import type { Conn } from './conn-api.ts';
 import type { SubscriptionRecord } from './persistence.ts';
 import { hasWildcard, isProblem, levelsOver, parseFilter, validateTopicFilter } from './topic-validate.ts';
 
@@ -14,7 +14,7 @@ interface RetainedTodo {
   subIds: number[] | undefined;
 }
 
-export function onSubscribe(c: Connection, p: SubscribePacket): void {
+export function onSubscribe(c: Conn, p: SubscribePacket): void {
   const ctx = c.ctx;
   const s = c.session!;
   const v5 = c.level5;
@@ -26,10 +26,13 @@ export function onSubscribe(c: Connection, p: SubscribePacket): void {
   const codes: number[] = [];
   const todo: RetainedTodo[] = [];
   let changed = false;
+  const alt = ctx.variant.alternativeReasonCodes;
   const fail = (rc5: number, why: string, statement: ReturnType<typeof ref50> | ReturnType<typeof ref311>) => {
     ctx.logger.info(`subscription refused: ${why}`, { clientId: c.clientId, statement: formatRef(statement) });
-    codes.push(v5 ? rc5 : 0x80);
+    // Variant: 0x80 Unspecified error is a Subscribe Reason Code for any refusal (MQTT-3.9.3-2).
+    codes.push(v5 && !alt ? rc5 : 0x80);
   };
+  if (v5 && alt && unsupportedFilter(c, p)) return;
   for (const sub of p.subscriptions) {
     const raw = sub.topicFilter;
     const parsed = parseFilter(raw, c.protocolLevel);
@@ -105,7 +108,29 @@ export function onSubscribe(c: Connection, p: SubscribePacket): void {
   } else send();
 }
 
-function sendRetained(c: Connection, todo: RetainedTodo[]): void {
+/**
+ * Variant: a shared / wildcard filter the CONNACK declared unavailable is a Protocol Error answered
+ * with DISCONNECT 0x9E / 0xA2 (3.2.2.3.13 / 3.2.2.3.11) instead of a SUBACK code. Checked before
+ * any filter of the packet takes effect. True when the connection was closed.
+ */
+function unsupportedFilter(c: Conn, p: SubscribePacket): boolean {
+  const caps = c.ctx.caps;
+  for (const sub of p.subscriptions) {
+    const parsed = parseFilter(sub.topicFilter, c.protocolLevel);
+    if (isProblem(parsed) || validateTopicFilter(parsed.filter, c.protocolLevel)) continue;
+    if (parsed.group !== undefined && !caps.sharedSubscriptionAvailable) {
+      c.protocolError('shared subscriptions are not supported', ref311('MQTT-4.8.0-1'), ref50('MQTT-4.13.1-1'), 0x9e);
+      return true;
+    }
+    if (hasWildcard(parsed.filter) && !caps.wildcardSubscriptionAvailable) {
+      c.protocolError('wildcard subscriptions are not supported', ref311('MQTT-4.8.0-1'), ref50('MQTT-4.13.1-1'), 0xa2);
+      return true;
+    }
+  }
+  return false;
+}
+
+function sendRetained(c: Conn, todo: RetainedTodo[]): void {
   const ctx = c.ctx;
   const s = c.session;
   if (!s || todo.length === 0) return;
@@ -120,7 +145,7 @@ function sendRetained(c: Connection, todo: RetainedTodo[]): void {
   }
 }
 
-export function onUnsubscribe(c: Connection, p: UnsubscribePacket): void {
+export function onUnsubscribe(c: Conn, p: UnsubscribePacket): void {
   const ctx = c.ctx;
   const s = c.session!;
   const codes: number[] = [];
@@ -129,7 +154,8 @@ export function onUnsubscribe(c: Connection, p: UnsubscribePacket): void {
     // 3.10.4-1: compared character by character with existing filters.
     const removed = ctx.sessions.removeSubscription(s, f);
     changed ||= removed;
-    codes.push(removed ? 0x00 : 0x11);
+    // Variant: 0x00 also where nothing existed (MQTT-3.11.3-2 only requires an Unsubscribe Reason Code).
+    codes.push(removed || ctx.variant.alternativeReasonCodes ? 0x00 : 0x11);
   }
   if (changed && s.persistent) ctx.persistence.putSession(s.toRecord());
   const ack: UnsubackPacket = { type: 'unsuback', packetId: p.packetId };

@@ -172,7 +172,7 @@ export function fromJsonLines(text: string): Op[] {
     try {
       v = JSON.parse(line);
     } catch (e) {
-      throw new Error(`history line ${i + 1}: not JSON (${(e as Error).message})`);
+      throw new Error(`history line ${i + 1}: not JSON (${(e as Error).message})`, { cause: e });
     }
     const o = v as Partial<Op>;
     if (typeof o !== 'object' || o === null || typeof o.index !== 'number' || typeof o.time !== 'number'

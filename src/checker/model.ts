@@ -75,6 +75,11 @@ export interface Model {
   /** Index and time of the last op (or the supplied end). */
   endIndex: number;
   endTime: number;
+  /**
+   * Ops missing from the history: gaps in the index sequence 0..last (a recorder numbers every
+   * op, so a gap means lines were lost or removed). Absence of a receipt proves nothing then.
+   */
+  missingOps: number;
 }
 
 interface ProcState {
@@ -87,12 +92,26 @@ interface ProcState {
 
 const subKey = (op: Op): string => `${op.value.packetId ?? ''}|${(op.value.filters ?? []).map((f) => f.filter).join(',')}`;
 
-export function buildModel(history: History, opts: { endTime?: number } = {}): Model {
+/** How many indices in 0..last are not in the history. */
+export function countMissingOps(history: History): number {
+  if (history.length === 0) return 0;
+  const seen = new Set<number>();
+  let last = 0;
+  for (const op of history) {
+    seen.add(op.index);
+    if (op.index > last) last = op.index;
+  }
+  return last + 1 - seen.size;
+}
+
+/** `missingOps` overrides the gap count (witness shrinking keeps the full history's). */
+export function buildModel(history: History, opts: { endTime?: number; missingOps?: number } = {}): Model {
   const ops = [...history].sort((a, b) => a.index - b.index);
   const m: Model = {
     ops, pubs: new Map(), sessions: [], recvs: [], recvByMsg: new Map(), faults: [], conns: [],
     endIndex: ops.length > 0 ? ops[ops.length - 1].index : 0,
     endTime: opts.endTime ?? (ops.length > 0 ? ops[ops.length - 1].time : 0),
+    missingOps: opts.missingOps ?? countMissingOps(ops),
   };
   const procs = new Map<string, ProcState>();
   const st = (p: string): ProcState => {

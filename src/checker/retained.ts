@@ -8,8 +8,9 @@ import type { History, Op } from './history.ts';
 import type { Model, Pub, Sub } from './model.ts';
 import { topicMatches } from './model.ts';
 import { subscriptionOps } from './delivery.ts';
-import type { CheckOptions, CheckResult, CheckerSpec, Findings, Violation } from './result.ts';
+import type { CheckOptions, CheckResult, CheckerSpec, Findings } from './result.ts';
 import { runChecker } from './result.ts';
+import { Tally } from './tally.ts';
 
 export interface RetainedOptions extends CheckOptions {
   /** How long after SUBACK the retained message must have arrived (default 1000 ms). */
@@ -34,9 +35,7 @@ export function possibleRetained(all: Pub[], sub: Sub): { possible: Pub[]; super
 
 function findRetained(m: Model, opts: RetainedOptions): Findings {
   const wait = opts.retainedWaitMs ?? 1000;
-  const violations: Violation[] = [];
-  let checked = 0;
-  let unknown = 0;
+  const t = new Tally();
   const byTopic = new Map<string, Pub[]>();
   for (const p of m.pubs.values()) {
     if (!p.retain) continue;
@@ -50,7 +49,7 @@ function findRetained(m: Model, opts: RetainedOptions): Findings {
       const until = conn?.end?.index ?? Number.POSITIVE_INFINITY;
       for (const [topic, pubs] of byTopic) {
         if (!topicMatches(sub.filter, topic)) continue;
-        checked++;
+        const item = `${topic}->${s.process}@${sub.ok.index}`;
         const { possible, superseded, noneOk } = possibleRetained(pubs, sub);
         const got = m.recvs.find((r) => r.session === s && r.op.value.retain === true && r.op.value.topic === topic
           && r.op.index > sub.ok.index && r.op.index < until && (sub.end === undefined || r.op.index < sub.end.index));
@@ -58,12 +57,15 @@ function findRetained(m: Model, opts: RetainedOptions): Findings {
         if (got !== undefined) {
           const p = m.pubs.get(got.op.value.msgId ?? '');
           if (p === undefined || p.topic !== topic) {
-            unknown++;
+            t.undecided(item, 'got a retained message published outside the history', item);
             continue;
           }
-          if (possible.includes(p)) continue;
+          if (possible.includes(p)) {
+            t.held(item);
+            continue;
+          }
           const q = superseded.get(p);
-          violations.push({
+          t.violated(item, {
             key: `stale:${topic}:${p.msgId}->${s.process}@${sub.ok.index}`,
             message: q
               ? `${s.process} subscribed to "${sub.filter}" (op #${sub.ok.index}) and got retained ${p.msgId}, but ${q.msgId} replaced it before the subscription began (op #${q.done!.index})`
@@ -72,14 +74,21 @@ function findRetained(m: Model, opts: RetainedOptions): Findings {
           });
           continue;
         }
-        if (noneOk) continue;
+        if (noneOk) {
+          t.held(item);
+          continue;
+        }
         const openLongEnough = conn !== undefined && (conn.end === undefined ? m.endTime : conn.end.time) - sub.ok.time >= wait;
         if (!openLongEnough) {
-          unknown++;
+          t.undecided(item, `connection closed within ${wait} ms of subscribing`, item);
+          continue;
+        }
+        if (m.missingOps > 0) {
+          t.undecided(item, `history incomplete (${m.missingOps} op(s) missing)`, item);
           continue;
         }
         const last = possible.filter((p) => p.outcome === 'ok');
-        violations.push({
+        t.violated(item, {
           key: `missing-retained:${topic}->${s.process}@${sub.ok.index}`,
           message: `${s.process} subscribed to "${sub.filter}" (op #${sub.ok.index}) but never got the retained message of "${topic}" (expected ${possible.map((p) => p.msgId).join(' or ')})`,
           ops: [...base, ...last.flatMap((p) => [p.invoke, p.done!])],
@@ -87,7 +96,7 @@ function findRetained(m: Model, opts: RetainedOptions): Findings {
       }
     }
   }
-  return { violations, checked, unknown };
+  return t.findings();
 }
 
 export const retainedSpec: CheckerSpec = {

@@ -8,21 +8,21 @@ import { ref311, ref50 } from '../spec/types.ts';
 import type { History } from './history.ts';
 import type { Model, Pub } from './model.ts';
 import { obligation, receiptsIn, subscriptionOps } from './delivery.ts';
-import type { CheckOptions, CheckResult, CheckerSpec, Findings, Violation } from './result.ts';
+import type { CheckOptions, CheckResult, CheckerSpec, Findings } from './result.ts';
 import { runChecker } from './result.ts';
+import { Tally } from './tally.ts';
 
 function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Findings {
-  const violations: Violation[] = [];
-  let checked = 0;
-  let unknown = 0;
+  const t = new Tally();
   for (const c of m.conns) {
-    checked++;
+    const item = `conn:${c.process}@${c.ok.index}`;
+    t.held(item);
     const clean = c.invoke.value.cleanStart !== false;
     const present = c.ok.value.sessionPresent === true;
     const prev = c.prev;
     const prevConn = prev?.conns[prev.conns.length - 1];
     if (clean && present) {
-      violations.push({
+      t.violated(item, {
         key: `present-after-clean:${c.process}@${c.ok.index}`,
         message: `${c.process} connected with a clean start (op #${c.invoke.index}) but the server said a session was present`,
         ops: [c.invoke, c.ok],
@@ -31,20 +31,20 @@ function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Find
       const expiry = prevConn.invoke.value.sessionExpiry;
       const away = c.invoke.time - (prevConn.end?.time ?? c.invoke.time);
       if (typeof expiry === 'number' && away >= expiry * 1000 - 100) {
-        unknown++;
+        t.undecided(item, 'session may have expired while away', item);
         continue;
       }
-      violations.push({
+      t.violated(item, {
         key: `session-lost:${c.process}@${c.ok.index}`,
         message: `${c.process} resumed its persistent session (op #${c.invoke.index}) but the server answered Session Present 0; the session from op #${prevConn.ok.index} was lost`,
         ops: [prevConn.invoke, prevConn.ok, ...(prevConn.end ? [prevConn.end] : []), c.invoke, c.ok],
       });
     } else if (!clean && present && (prev === undefined || !prev.persistent || prev.endKind === 'closed')) {
       if (prev === undefined) {
-        unknown++; // a session from before the history began may well exist
+        t.undecided(item, 'a session from before the history began may exist', item);
         continue;
       }
-      violations.push({
+      t.violated(item, {
         key: `present-without-session:${c.process}@${c.ok.index}`,
         message: `${c.process} got Session Present 1 (op #${c.ok.index}) although its last session ended with its connection`,
         ops: [...(prevConn ? [prevConn.invoke, prevConn.ok, ...(prevConn.end ? [prevConn.end] : [])] : []), c.invoke, c.ok],
@@ -65,13 +65,16 @@ function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Find
         if (p.done!.index > resumed.ok.index) continue;
         const ob = obligation(m, p, s, 1, opts.settleMs);
         if (ob.kind === 'none') continue;
-        checked++;
-        if (receiptsIn(m, p.msgId, s).length > 0) continue;
-        if (ob.kind === 'maybe') {
-          unknown++;
+        const item = `queued:${p.msgId}->${s.process}#${s.id}`;
+        if (receiptsIn(m, p.msgId, s).length > 0) {
+          t.held(item);
           continue;
         }
-        violations.push({
+        if (ob.kind === 'maybe') {
+          t.undecided(item, ob.why ?? 'undecided', `${p.msgId} -> ${s.process}`);
+          continue;
+        }
+        t.violated(item, {
           key: `queued-lost:${p.msgId}->${s.process}#${s.id}`,
           message: `${p.msgId} (QoS ${p.qos}) was published while ${s.process} was away (ops #${gapFrom.index}..#${resumed.ok.index}) and was not delivered after the session resumed`,
           ops: [...subscriptionOps(ob.subs), gapFrom, p.invoke, p.done!, resumed.invoke, resumed.ok],
@@ -79,7 +82,7 @@ function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Find
       }
     }
   }
-  return { violations, checked, unknown };
+  return t.findings();
 }
 
 /** Index of the first publish invoked after op index `at` (binary search). */

@@ -7,9 +7,10 @@ import { ref311, ref50 } from '../spec/types.ts';
 import type { History, Op } from './history.ts';
 import type { Conn, Model, Session } from './model.ts';
 import { topicMatches } from './model.ts';
-import { subscriptionOps } from './delivery.ts';
-import type { CheckOptions, CheckResult, CheckerSpec, Findings, Violation } from './result.ts';
+import { subscribingSessions, subscriptionOps } from './delivery.ts';
+import type { CheckOptions, CheckResult, CheckerSpec, Findings } from './result.ts';
 import { runChecker } from './result.ts';
+import { Tally } from './tally.ts';
 
 export interface WillOptions extends CheckOptions {
   /** Slack on top of 1.5 x keep-alive for the server to notice a dead link (default 1000 ms). */
@@ -33,29 +34,34 @@ function connectedFrom(s: Session, from: number): boolean {
 }
 
 function findWill(m: Model, opts: WillOptions): Findings {
-  const violations: Violation[] = [];
-  let checked = 0;
-  let unknown = 0;
+  const t = new Tally();
+  const subscribers = subscribingSessions(m);
   for (const c of m.conns) {
     const w = c.invoke.value.will;
     if (w === undefined) continue;
     const receipts = (m.recvByMsg.get(w.msgId) ?? []).filter((r) => r.op.process !== c.process);
     if (c.endKind === 'open') continue;
-    if (c.endKind === 'uncertain' || (typeof w.delay === 'number' && w.delay > 0)) {
-      checked++;
-      unknown++;
+    const item = `will:${w.msgId}`;
+    if (c.endKind === 'uncertain') {
+      t.undecided(item, 'connection end uncertain (a DISCONNECT may or may not have arrived)', w.msgId);
+      continue;
+    }
+    if (typeof w.delay === 'number' && w.delay > 0) {
+      t.undecided(item, 'will delay interval set (not judged)', w.msgId);
       continue;
     }
     if (c.endKind === 'graceful') {
-      checked++;
-      if (receipts.length === 0) continue;
+      if (receipts.length === 0) {
+        t.held(item);
+        continue;
+      }
       if (faultTouched(m, c) !== undefined) {
-        unknown++;
+        t.undecided(item, 'a fault may have eaten the DISCONNECT', w.msgId);
         continue;
       }
       const r = receipts[0];
       const subs = r.session ? r.session.subs.filter((x) => topicMatches(x.filter, w.topic)) : [];
-      violations.push({
+      t.violated(item, {
         key: `will-after-disconnect:${w.msgId}`,
         message: `${c.process} disconnected normally (op #${c.end!.index}) yet its will ${w.msgId} on "${w.topic}" reached ${r.op.process} (op #${r.op.index})`,
         ops: [c.invoke, c.ok, c.end!, ...subscriptionOps(subs), r.op],
@@ -66,24 +72,35 @@ function findWill(m: Model, opts: WillOptions): Findings {
     const end = c.end!;
     const keepAliveMs = (c.invoke.value.keepAlive ?? 60) * 1000;
     const deadline = end.time + 1.5 * keepAliveMs + (opts.graceMs ?? 1000);
-    for (const s of m.sessions) {
+    for (const s of subscribers) {
       if (s.process === c.process) continue;
       const subs = s.subs.filter((x) => x.ok.index < end.index && (x.end === undefined) && topicMatches(x.filter, w.topic));
       if (subs.length === 0) continue;
-      checked++;
-      if (receipts.some((r) => r.session === s)) continue;
-      if (!connectedFrom(s, end.index) || m.endTime < deadline) {
-        unknown++;
+      const pair = `${w.msgId}->${s.process}#${s.id}`;
+      if (receipts.some((r) => r.session === s)) {
+        t.held(pair);
         continue;
       }
-      violations.push({
+      if (!connectedFrom(s, end.index)) {
+        t.undecided(pair, 'subscriber not connected throughout', pair);
+        continue;
+      }
+      if (m.endTime < deadline) {
+        t.undecided(pair, 'history ended before 1.5 x keep-alive had passed', pair);
+        continue;
+      }
+      if (m.missingOps > 0) {
+        t.undecided(pair, `history incomplete (${m.missingOps} op(s) missing)`, pair);
+        continue;
+      }
+      t.violated(pair, {
         key: `will-missing:${w.msgId}->${s.process}#${s.id}`,
         message: `${c.process} dropped without DISCONNECT (op #${end.index}) but its will ${w.msgId} on "${w.topic}" never reached ${s.process}`,
         ops: [c.invoke, c.ok, end, ...subscriptionOps(subs)],
       });
     }
   }
-  return { violations, checked, unknown };
+  return t.findings();
 }
 
 export const willSpec: CheckerSpec = {

@@ -64,7 +64,7 @@ export function register(program: Command): void {
     .option('--username <name>', 'user name for the entry')
     .option('--scram-iterations <n>', 'SCRAM iteration count (default 4096)', positiveArg)
     .action(async (password: string | undefined, flags: { username?: string; scramIterations?: number }) => {
-      const { makeUserRecord } = await import('../broker/auth/index.ts');
+      const { makeUserRecord } = await import('../broker/index.ts');
       const pw = password ?? (await readStdin());
       if (pw === '') throw new Error('hash-password: empty password');
       const rec = await makeUserRecord(flags.username ?? 'USERNAME', pw, { scramIterations: flags.scramIterations });
@@ -74,7 +74,7 @@ export function register(program: Command): void {
 
 async function runBroker(flags: BrokerFlags): Promise<void> {
   const { startBroker } = await import('../broker/index.ts');
-  const { loadConfigFile, ConfigError, LOG_LEVELS } = await import('../broker/config/index.ts');
+  const { loadConfigFile, ConfigError, LOG_LEVELS } = await import('../broker/index.ts');
   if (flags.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(flags.logLevel)) {
     throw new Error(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got "${flags.logLevel}"`);
   }

@@ -125,7 +125,7 @@ function runMapCoverage(opts: CoverageOptions & { map: string }): void {
     try {
       json = JSON.parse(readFileSync(opts.map, 'utf8'));
     } catch (e) {
-      throw new Error(`${opts.map}: not valid JSON (${(e as Error).message})`);
+      throw new Error(`${opts.map}: not valid JSON (${(e as Error).message})`, { cause: e });
     }
     map = parseCoverageMap(json, opts.map);
   }

@@ -1,25 +1,21 @@
 /**
  * `mqtt-harness fleet run <scenario>`: runs a fleet scenario (scenarios/fleets/<name>.yaml or a
  * path) against a broker URL or a private embedded broker, prints the checker verdicts, and
- * exits 1 when a guarantee is violated. `fleet check <history.jsonl>` re-checks a saved history;
+ * exits 1 when a guarantee is violated. `fleet check <history.jsonl>` re-checks a saved history
+ * (./fleet-check.ts);
  * `fleet list` names the stored scenarios.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { CHECKERS, checkAll, formatResult, fromJsonLines, toJsonLines, type CheckerName } from '../checker/index.ts';
+import { toJsonLines } from '../checker/index.ts';
 import { fleetDir, loadFleetScenario, runFleet } from '../fleet/index.ts';
+import { registerCheck } from './fleet-check.ts';
 
 function seedArg(v: string): number {
   const n = Number(v);
   if (!/^[0-9]+$/.test(v) || n > 0xffffffff) throw new InvalidArgumentError(`expected a seed 0..4294967295, got "${v}"`);
   return n;
-}
-
-function checkersArg(v: string): CheckerName[] {
-  const names = v.split(',').map((x) => x.trim()).filter(Boolean);
-  for (const n of names) if (!(n in CHECKERS)) throw new InvalidArgumentError(`unknown checker "${n}"; known: ${Object.keys(CHECKERS).join(', ')}`);
-  return names as CheckerName[];
 }
 
 export function register(program: Command): void {
@@ -59,18 +55,7 @@ export function register(program: Command): void {
       }
     });
 
-  fleet.command('check')
-    .argument('<history>', 'a history file (JSON lines, as written by --history or attached to a failed scenario)')
-    .option('--checkers <list>', 'comma-separated checker names (default: all)', checkersArg)
-    .option('--version <v>', 'MQTT version whose statements to cite: 3.1.1 or 5.0', '3.1.1')
-    .description('run the guarantee checkers over a saved history')
-    .action((file: string, o: { checkers?: CheckerName[]; version: string }) => {
-      if (o.version !== '3.1.1' && o.version !== '5.0') throw new Error(`--version must be 3.1.1 or 5.0, got "${o.version}"`);
-      const ops = fromJsonLines(readFileSync(file, 'utf8'));
-      const rs = checkAll(ops, o.checkers, { version: o.version });
-      for (const r of rs) console.log(formatResult(r));
-      if (rs.some((r) => r.valid === false)) process.exitCode = 1;
-    });
+  registerCheck(fleet);
 
   fleet.command('list')
     .description('list the fleet scenarios in scenarios/fleets')

@@ -38,25 +38,20 @@ async function readToxicsFile(file: string): Promise<unknown[]> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`--toxics: cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(`--toxics: cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   const { parse } = await import('yaml'); // YAML is a superset of JSON
   let data: unknown;
   try {
     data = parse(text);
   } catch (e) {
-    throw new Error(`--toxics: ${file} is not valid JSON/YAML: ${(e as Error).message}`);
+    throw new Error(`--toxics: ${file} is not valid JSON/YAML: ${(e as Error).message}`, { cause: e });
   }
   const list = Array.isArray(data) ? data : (data as { toxics?: unknown })?.toxics;
   if (!Array.isArray(list)) throw new Error(`--toxics: ${file} must hold a list of toxics (or an object with a "toxics" list)`);
-  const { normalizeToxic } = await import('../proxy/index.ts');
-  list.forEach((t, i) => {
-    try {
-      normalizeToxic(t, `toxics[${i}]`);
-    } catch (e) {
-      throw new Error(`--toxics: ${file}: ${(e as Error).message}`);
-    }
-  });
+  const { toxicProblems } = await import('../proxy/index.ts');
+  const problems = list.flatMap((t, i) => toxicProblems(t, `toxics[${i}]`)); // every toxic's problems at once
+  if (problems.length > 0) throw new Error(problems.map((p) => `--toxics: ${file}: ${p.path}: ${p.message}`).join('\n'));
   return list;
 }
 

@@ -36,29 +36,3 @@ export class TargetError extends Error {
     this.name = 'TargetError';
   }
 }
-
-/** Wires an already-open node socket (net or tls) to the ByteStream shape. */
-export function socketStream(
-  socket: import('node:net').Socket,
-  description: string,
-): ByteStream {
-  let closeCb: ((e?: Error) => void) | undefined;
-  let closed = false;
-  let lastError: Error | undefined;
-  socket.on('error', (e) => { lastError = e; });
-  socket.on('close', () => {
-    closed = true;
-    closeCb?.(lastError);
-  });
-  return {
-    description,
-    write: (b) => { if (!socket.destroyed) socket.write(b); },
-    end: () => { if (!socket.destroyed) socket.end(); },
-    destroy: () => socket.destroy(),
-    onData: (cb) => { socket.on('data', cb); },
-    onClose: (cb) => {
-      closeCb = cb;
-      if (closed) cb(lastError);
-    },
-  };
-}

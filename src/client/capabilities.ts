@@ -1,7 +1,4 @@
-import { encodePacket } from '../codec/index.ts';
-import type { ConnackPacket, Packet, QoS } from '../codec/packet-types.ts';
-import type { DialOptions } from './byte-stream.ts';
-import { TestClient } from './test-client.ts';
+import type { ConnackPacket, QoS } from '../codec/packet-types.ts';
 
 /** What the target offers, per protocol version; "unknown" fields are absent. */
 export interface VersionCapabilities {
@@ -19,16 +16,36 @@ export interface VersionCapabilities {
   serverKeepAlive?: number;
   /** Size in bytes of the CONNACK the probe got (5.0): a client whose Maximum Packet Size is smaller cannot be answered. */
   connackBytes?: number;
+  /** The packet that declared these capabilities (the probe's CONNACK), for not-applicable reasons. */
+  declaredBy?: string;
   /** Why the version could not be probed, if it could not. */
   error?: string;
-  /** The broker answered CONNACK "unsupported protocol version" (3.1.1 code 1 / 5.0 code 0x84). */
+  /**
+   * The broker does not speak this version: it answered CONNACK "unsupported protocol version"
+   * (3.1.1 code 1 / 5.0 code 0x84), or closed the connection on a well-formed CONNECT of this
+   * version while accepting the other version's. Its statements are then not applicable.
+   */
   versionRefused?: boolean;
+  /**
+   * Where maximumQoS came from: a 5.0 CONNACK declares it; at 3.1.1 it is only the QoS a probe
+   * subscription was granted, which says nothing about what the broker accepts from publishers.
+   */
+  maximumQoSSource?: 'connack' | 'suback';
 }
 
 export interface Capabilities {
   target: string;
   '3.1.1': VersionCapabilities;
   '5.0': VersionCapabilities;
+  /** What the probes saw that may itself break a statement (a probe that made the broker close). */
+  findings?: ProbeFinding[];
+}
+
+/** A probe's observation worth reporting apart from the scenarios. */
+export interface ProbeFinding {
+  version: '3.1.1' | '5.0';
+  message: string;
+  statementIds?: string[];
 }
 
 /** Names a scenario can require with `requireCapability`. */
@@ -50,7 +67,7 @@ export function lacks(c: VersionCapabilities, name: CapabilityName): string | nu
   }
 }
 
-const unsupported = (error: string): VersionCapabilities => ({
+export const unsupported = (error: string): VersionCapabilities => ({
   supported: false, maximumQoS: 0, retainAvailable: false, wildcardSubscriptions: false, sharedSubscriptions: false,
   subscriptionIdentifiers: false, topicAliasMaximum: 0, receiveMaximum: 0, error,
 });
@@ -62,6 +79,7 @@ export function capabilitiesFromConnack(ack: ConnackPacket): VersionCapabilities
   return {
     supported: true,
     maximumQoS: (p.maximumQoS ?? 2) as QoS,
+    maximumQoSSource: 'connack',
     retainAvailable: (p.retainAvailable ?? 1) === 1,
     wildcardSubscriptions: (p.wildcardSubscriptionAvailable ?? 1) === 1,
     sharedSubscriptions: (p.sharedSubscriptionAvailable ?? 1) === 1,
@@ -73,74 +91,6 @@ export function capabilitiesFromConnack(ack: ConnackPacket): VersionCapabilities
   };
 }
 
-export interface DiscoverOptions extends DialOptions {
-  /** Topic prefix for the probe topics ("cap/..." under it). */
-  topicPrefix: string;
-  clientIdPrefix: string;
-  username?: string;
-  password?: string;
-  /** Bound on each probe wait. */
-  timeoutMs: number;
-}
-
-/** Probes the target at 5.0 (CONNACK properties) and 3.1.1 (QoS 2 grant, retained delivery, $share). */
-export async function discoverCapabilities(o: DiscoverOptions): Promise<Capabilities> {
-  return { target: o.url, '5.0': await probe5(o), '3.1.1': await probe311(o) };
-}
-
-async function probe5(o: DiscoverOptions): Promise<VersionCapabilities> {
-  let c: TestClient | undefined;
-  try {
-    c = await TestClient.open({ ...o, name: 'probe5' });
-    const ack = await c.connect({ level: 5, clientId: `${o.clientIdPrefix}cap5`, username: o.username, password: o.password }, o.timeoutMs);
-    c.send({ type: 'disconnect' });
-    return { ...capabilitiesFromConnack(ack), connackBytes: encodePacket(ack, 5).length };
-  } catch (e) {
-    // A 3.1.1-only broker answers a 5.0 CONNECT with a 3.1.1 CONNACK "unacceptable protocol version".
-    if (c?.violations[0]?.hex === '20020001') return { ...unsupported('answered with a 3.1.1 CONNACK return code 1'), versionRefused: true };
-    return unsupported((e as Error).message.split('\n')[0]);
-  } finally {
-    await c?.close(o.timeoutMs);
-  }
-}
-
-async function probe311(o: DiscoverOptions): Promise<VersionCapabilities> {
-  let c: TestClient | undefined;
-  const t = (s: string): string => `${o.topicPrefix}cap/${s}`;
-  try {
-    c = await TestClient.open({ ...o, name: 'probe4' });
-    const ack = await c.connect({ level: 4, clientId: `${o.clientIdPrefix}cap4`, username: o.username, password: o.password }, o.timeoutMs);
-    if (ack.reasonCode !== 0) return { ...unsupported(`CONNACK return code ${ack.reasonCode}`), versionRefused: ack.reasonCode === 1 };
-    const caps: VersionCapabilities = {
-      supported: true, maximumQoS: 0, retainAvailable: false, wildcardSubscriptions: false, sharedSubscriptions: false,
-      subscriptionIdentifiers: false, topicAliasMaximum: 0, receiveMaximum: 65535,
-    };
-    const suback = async (id: number, filter: string, qos: QoS): Promise<number> => {
-      c!.send({ type: 'subscribe', packetId: id, subscriptions: [{ topicFilter: filter, qos }] });
-      const a = (await c!.expect({ type: 'suback', packetId: id }, o.timeoutMs)) as Extract<Packet, { type: 'suback' }>;
-      return a.reasonCodes[0] ?? 0x80;
-    };
-    const granted = await suback(1, t('q'), 2);
-    caps.maximumQoS = (granted <= 2 ? granted : 0) as QoS;
-    caps.wildcardSubscriptions = (await suback(2, t('w/+'), 0)) <= 2;
-    // Retained: publish, subscribe, see it, then clear it.
-    c.send({ type: 'publish', topic: t('r'), payload: Buffer.from('probe'), qos: 0, retain: true, dup: false });
-    await suback(3, t('r'), 0);
-    caps.retainAvailable = await c.expect({ type: 'publish', topic: t('r') }, o.timeoutMs).then(() => true, () => false);
-    c.send({ type: 'publish', topic: t('r'), payload: Buffer.alloc(0), qos: 0, retain: true, dup: false });
-    // Shared subscription: granted and delivering.
-    if ((await suback(4, `$share/g/${t('s')}`, 0)) <= 2) {
-      c.send({ type: 'publish', topic: t('s'), payload: Buffer.from('probe'), qos: 0, retain: false, dup: false });
-      caps.sharedSubscriptions = await c.expect({ type: 'publish', topic: t('s') }, o.timeoutMs).then(() => true, () => false);
-    }
-    c.send({ type: 'disconnect' });
-    return caps;
-  } catch (e) {
-    return unsupported((e as Error).message.split('\n')[0]);
-  } finally {
-    await c?.close(o.timeoutMs);
-  }
-}
 
 /** A small text table for the console summary. */
 export function formatCapabilities(c: Capabilities): string {

@@ -1,7 +1,7 @@
+import { readFileSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
+import { dial as transportDial, WebSocketDuplex } from '../transport/index.ts';
 import { TargetError, type ByteStream, type DialOptions } from './byte-stream.ts';
-import { dialTcp } from './dial-tcp.ts';
-import { dialTls } from './dial-tls.ts';
-import { dialWs } from './dial-ws.ts';
 
 export type Scheme = 'mqtt' | 'mqtts' | 'ws' | 'wss';
 
@@ -50,17 +50,69 @@ export function parseBrokerUrl(url: string): BrokerAddress {
   };
 }
 
-/** Opens a byte stream to the broker named by the URL. */
+/**
+ * Opens a byte stream to the broker named by the URL, through src/transport (the one place that
+ * dials TCP, TLS and WebSocket). Failures are TargetErrors that say what could not be reached.
+ */
 export async function dial(opts: DialOptions): Promise<ByteStream> {
   const a = parseBrokerUrl(opts.url);
-  const trust = { caFile: opts.caFile, insecure: opts.insecure };
-  switch (a.scheme) {
-    case 'mqtt':
-      return dialTcp(a.host, a.port, opts.connectTimeoutMs);
-    case 'mqtts':
-      return dialTls(a.host, a.port, opts.connectTimeoutMs, trust);
-    case 'ws':
-    case 'wss':
-      return dialWs(a.display, opts.connectTimeoutMs, trust);
+  const secure = a.scheme === 'mqtts' || a.scheme === 'wss';
+  const ws = a.scheme === 'ws' || a.scheme === 'wss';
+  const hostPart = a.host.includes(':') ? `[${a.host}]` : a.host;
+  const where = ws ? a.display : `${hostPart}:${a.port}`;
+  const tls = secure ? { ca: loadCa(opts.caFile), rejectUnauthorized: !opts.insecure } : undefined;
+  let stream: Duplex;
+  try {
+    ({ stream } = await transportDial(ws ? a.display : `${a.scheme}://${hostPart}:${a.port}`, { timeoutMs: opts.connectTimeoutMs, ...(tls ? { tls } : {}) }));
+  } catch (e) {
+    const m = (e as Error).message;
+    const what = a.scheme === 'mqtt' ? 'cannot reach' : a.scheme === 'mqtts' ? 'TLS connection to' : 'WebSocket connection to';
+    throw new TargetError(/timed out/.test(m) ? `${a.scheme === 'mqtt' ? 'TCP' : a.scheme.toUpperCase()} connect to ${where} timed out after ${opts.connectTimeoutMs} ms` : `${what} ${where}${a.scheme === 'mqtt' ? '' : ' failed'}: ${m}`);
   }
+  if (stream instanceof WebSocketDuplex && stream.ws.protocol !== 'mqtt') {
+    stream.destroy();
+    throw new TargetError(`WebSocket server at ${a.display} did not select subprotocol "mqtt" (got "${stream.ws.protocol}")`);
+  }
+  return duplexStream(stream, `${ws ? a.scheme : a.scheme === 'mqtt' ? 'tcp' : 'tls'} ${where}`);
+}
+
+/** Reads the CA file of a TLS target; a missing file is a clear TargetError. */
+function loadCa(caFile: string | undefined): Buffer | undefined {
+  if (!caFile) return undefined;
+  try {
+    return readFileSync(caFile);
+  } catch (e) {
+    throw new TargetError(`cannot read CA file ${caFile}: ${(e as Error).message}`);
+  }
+}
+
+/** Wires an open transport stream (socket or WebSocket) to the ByteStream shape the TestClient uses. */
+function duplexStream(stream: Duplex, description: string): ByteStream {
+  let closeCb: ((e?: Error) => void) | undefined;
+  let closed = false;
+  let lastError: Error | undefined;
+  const pending: Buffer[] = [];
+  let dataCb: ((b: Buffer) => void) | undefined;
+  stream.on('data', (b: Buffer) => { if (dataCb) dataCb(b); else pending.push(b); });
+  stream.on('error', (e) => { lastError = e; });
+  stream.on('close', () => {
+    closed = true;
+    closeCb?.(lastError);
+  });
+  const wsd = stream instanceof WebSocketDuplex ? stream : undefined;
+  return {
+    description,
+    write: (b) => { if (!stream.destroyed && stream.writable) stream.write(b); },
+    ...(wsd ? { writeText: (t: string) => { if (wsd.ws.readyState === wsd.ws.OPEN) wsd.ws.send(t, { binary: false }); } } : {}),
+    end: () => { if (!stream.destroyed) stream.end(); },
+    destroy: () => { stream.destroy(); },
+    onData: (cb) => {
+      dataCb = cb;
+      for (const b of pending.splice(0)) cb(b);
+    },
+    onClose: (cb) => {
+      closeCb = cb;
+      if (closed) cb(lastError);
+    },
+  };
 }

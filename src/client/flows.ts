@@ -45,7 +45,7 @@ async function expectAckOk(c: TestClient, pattern: { type: 'puback' | 'pubrec' |
 
 /** Acknowledges a received PUBLISH as its QoS asks (QoS 2: PUBREC, wait PUBREL, PUBCOMP). */
 export async function acknowledgeFlow(c: TestClient, p: PublishPacket, ms: number): Promise<void> {
-  if (p.qos === 0 || p.packetId === undefined) return;
+  if (p.qos === 0 || p.packetId === undefined || c.wasAutoAcked(p)) return;
   if (p.qos === 1) {
     c.send({ type: 'puback', packetId: p.packetId });
     return;

@@ -7,10 +7,11 @@ export { parsePacketSpec, packetFromJson, PROPERTY_NAMES } from './packet-spec.t
 export { completePacket } from './packet-builder.ts';
 export { mapTopics, topicPrefixer } from './topics.ts';
 export { PacketTrace, type TraceEntry, type TraceDirection } from './trace.ts';
-export { Framer, frameLength, sniffConnectLevel } from './framer.ts';
 export {
-  discoverCapabilities, capabilitiesFromConnack, formatCapabilities, lacks,
-  type Capabilities, type VersionCapabilities, type CapabilityName, type DiscoverOptions,
+  capabilitiesFromConnack, formatCapabilities, lacks,
+  type Capabilities, type VersionCapabilities, type CapabilityName, 
 } from './capabilities.ts';
+export { discoverCapabilities, type DiscoverOptions } from './capability-probes.ts';
+export type { ProbeFinding } from './capabilities.ts';
 export { resolveTarget, displayTarget, TARGET_ENV, type TargetConfig } from './target-config.ts';
 export { subscribeFlow, unsubscribeFlow, publishFlow, acknowledgeFlow } from './flows.ts';

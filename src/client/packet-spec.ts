@@ -178,7 +178,7 @@ export function packetFromJson(text: string): PacketPattern {
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new Error(`packet JSON does not parse: ${(e as Error).message}`);
+    throw new Error(`packet JSON does not parse: ${(e as Error).message}`, { cause: e });
   }
   if (!v || typeof v !== 'object' || Array.isArray(v) || typeof (v as { type?: unknown }).type !== 'string') {
     throw new Error('packet JSON must be an object with a "type" such as "publish"');

@@ -1,5 +1,7 @@
 import { parseBrokerUrl } from './dial.ts';
 import { TargetError } from './byte-stream.ts';
+import { didYouMean } from '../common/close-match.ts';
+import { redactUrl } from '../common/redact.ts';
 
 /**
  * Where the conformance suite points and how it behaves there. Built from cucumber world
@@ -54,13 +56,20 @@ export const TARGET_ENV: Record<keyof TargetConfig, string> = {
 };
 
 const truthy = (v: unknown): boolean => v === true || v === 1 || (typeof v === 'string' && /^(1|true|yes|on)$/i.test(v));
+const falsy = (v: unknown): boolean => v === false || v === 0 || (typeof v === 'string' && /^(0|false|no|off)$/i.test(v));
 
-/** Merges world parameters and environment into a checked TargetConfig; bad values throw TargetError. */
+/**
+ * Merges world parameters and environment into a checked TargetConfig. Every bad value is
+ * reported at once in one TargetError: the setting (world parameter and environment variable),
+ * the value, and what would be accepted.
+ */
 export function resolveTarget(params: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): TargetConfig {
-  const known = new Set(Object.keys(TARGET_ENV));
+  const problems: string[] = [];
+  const known = Object.keys(TARGET_ENV);
   for (const k of Object.keys(params)) {
-    if (!known.has(k)) throw new TargetError(`unknown world parameter "${k}" (known: ${[...known].join(', ')})`);
+    if (!known.includes(k)) problems.push(`unknown world parameter "${k}"${didYouMean(k, known)} (known: ${known.join(', ')})`);
   }
+  const name = (k: keyof TargetConfig): string => `${k} (${TARGET_ENV[k]})`;
   const get = (k: keyof TargetConfig): unknown => {
     const e = env[TARGET_ENV[k]];
     return e !== undefined && e !== '' ? e : params[k];
@@ -68,38 +77,51 @@ export function resolveTarget(params: Record<string, unknown>, env: NodeJS.Proce
   const str = (k: keyof TargetConfig): string | undefined => {
     const v = get(k);
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') throw new TargetError(`${k} must be a string, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string') { problems.push(`${name(k)} must be a string, got ${JSON.stringify(v)}`); return undefined; }
     return v;
   };
   const broker = str('broker') ?? 'embedded';
   let username = str('username');
   let password = str('password');
-  if (broker !== 'embedded' && !broker.startsWith('container:')) {
-    const a = parseBrokerUrl(broker);
-    username ??= a.username;
-    password ??= a.password;
-  } else if (broker.startsWith('container:') && broker.length <= 'container:'.length) {
-    throw new TargetError('container target needs an image, e.g. container:eclipse-mosquitto:2');
+  if (broker.startsWith('container:')) {
+    if (broker.length <= 'container:'.length) problems.push(`${name('broker')} "container:" needs an image, e.g. container:eclipse-mosquitto:2`);
+  } else if (broker !== 'embedded') {
+    try {
+      const a = parseBrokerUrl(broker);
+      username ??= a.username;
+      password ??= a.password;
+    } catch (e) {
+      problems.push(`${name('broker')} = "${redactUrl(broker)}": ${(e as Error).message.replace(broker, redactUrl(broker))}; accepted: embedded, container:<image>, or a URL with scheme mqtt, mqtts, ws or wss`);
+    }
   }
   const scaleRaw = get('timeScale');
   const timeScale = scaleRaw === undefined ? 1 : Number(scaleRaw);
   if (!Number.isFinite(timeScale) || timeScale <= 0 || timeScale > 100) {
-    throw new TargetError(`timeScale must be a number in (0, 100], got ${JSON.stringify(scaleRaw)}`);
+    problems.push(`${name('timeScale')} must be a number in (0, 100], got ${JSON.stringify(scaleRaw)}`);
   }
   const clientIdPrefix = str('clientIdPrefix') ?? '';
   if (!/^[0-9A-Za-z]*$/.test(clientIdPrefix)) {
-    throw new TargetError(`clientIdPrefix "${clientIdPrefix}" must be letters and digits only (3.1.1 servers need only accept those)`);
+    problems.push(`${name('clientIdPrefix')} "${clientIdPrefix}" must be letters and digits only (3.1.1 servers need only accept those)`);
   }
   const discoverRaw = get('discover');
   const wsUrl = str('wsUrl');
   if (wsUrl !== undefined) {
-    if (!/^wss?:\/\//i.test(wsUrl)) throw new TargetError(`wsUrl must be a ws:// or wss:// URL, got "${wsUrl}"`);
-    parseBrokerUrl(wsUrl);
+    if (!/^wss?:\/\//i.test(wsUrl)) problems.push(`${name('wsUrl')} must be a ws:// or wss:// URL, got "${redactUrl(wsUrl)}"`);
+    else {
+      try { parseBrokerUrl(wsUrl); } catch (e) { problems.push(`${name('wsUrl')}: ${(e as Error).message}`); }
+    }
+  }
+  const insecureRaw = get('insecure');
+  for (const [k, v] of [['insecure', insecureRaw], ['discover', discoverRaw]] as const) {
+    if (v !== undefined && !truthy(v) && !falsy(v)) problems.push(`${name(k)} must be true or false (1/0, yes/no), got ${JSON.stringify(v)}`);
+  }
+  if (problems.length > 0) {
+    throw new TargetError(problems.length === 1 ? `bad target setting: ${problems[0]}` : `bad target settings:\n  - ${problems.join('\n  - ')}`);
   }
   return {
     broker,
     caFile: str('caFile'),
-    insecure: truthy(get('insecure')),
+    insecure: truthy(insecureRaw),
     username,
     password,
     username2: str('username2'),
@@ -119,6 +141,6 @@ export function displayTarget(urlOrKind: string): string {
   try {
     return parseBrokerUrl(urlOrKind).display;
   } catch {
-    return urlOrKind;
+    return redactUrl(urlOrKind);
   }
 }

@@ -1,9 +1,8 @@
-import { PacketReader, encodePacket, hexToBuffer } from '../codec/index.ts';
+import { PacketReader, encodePacket, hexToBuffer, peekConnectHeader } from '../codec/index.ts';
 import type { ConnackPacket, DisconnectPacket, Packet, ProtocolLevel } from '../codec/packet-types.ts';
 import type { ProtocolViolation } from '../codec/violation.ts';
 import type { ByteStream, DialOptions } from './byte-stream.ts';
 import { dial } from './dial.ts';
-import { Framer, sniffConnectLevel } from './framer.ts';
 import { describePacket, mismatch, type PacketPattern } from './pattern.ts';
 import { PacketTrace } from './trace.ts';
 import { buildConnect, type ConnectOptions } from './connect-options.ts';
@@ -15,6 +14,12 @@ export interface TestClientOptions extends DialOptions {
   protocolLevel?: ProtocolLevel;
   /** Shared trace; each client makes its own when absent. */
   trace?: PacketTrace;
+  /**
+   * Acknowledge QoS 1 / 2 deliveries as they arrive (PUBACK; PUBREC, then PUBCOMP on the
+   * PUBREL), as real clients do, so that a broker keeping one message in flight is not stalled.
+   * Off for scenarios that withhold or send acknowledgements themselves. Default off.
+   */
+  autoAck?: boolean;
 }
 
 export interface RecordedViolation {
@@ -63,18 +68,23 @@ export class TestClient {
   closeInfo: CloseInfo | undefined;
   private level: ProtocolLevel;
   private readonly reader: PacketReader;
-  private readonly framer = new Framer();
   private waiters: Waiter[] = [];
   private closeWaiters: Array<() => void> = [];
   private lastDisconnect: DisconnectPacket | undefined;
   private closingByUs = false;
   private dead = false;
+  autoAck: boolean;
+  /** Deliveries this client acknowledged on arrival (acknowledgeFlow leaves them alone). */
+  private readonly autoAcked = new WeakSet<Packet>();
+  /** Packet ids of QoS 2 deliveries answered with PUBREC on arrival, awaiting PUBREL. */
+  private readonly awaitingRel = new Set<number>();
 
   private constructor(private readonly stream: ByteStream, opts: TestClientOptions) {
     this.name = opts.name ?? 'client';
     this.trace = opts.trace ?? new PacketTrace();
     this.level = opts.protocolLevel ?? 4;
-    this.reader = new PacketReader({ protocolLevel: this.level, from: 'server' });
+    this.autoAck = opts.autoAck ?? false;
+    this.reader = new PacketReader({ protocolLevel: this.level, from: 'server', keepBytes: true });
     stream.onData((chunk) => this.onData(chunk));
     stream.onClose((error) => this.onClose(error));
   }
@@ -126,7 +136,7 @@ export class TestClient {
   /** Sends bytes as given ("10 0c 00 04 ..." or a Buffer); a raw CONNECT still sets the level. */
   sendRaw(data: string | Buffer): void {
     const bytes = typeof data === 'string' ? hexToBuffer(data) : data;
-    const lvl = sniffConnectLevel(bytes);
+    const lvl = peekConnectHeader(bytes)?.level;
     if (lvl === 3 || lvl === 4 || lvl === 5) this.protocolLevel = lvl;
     this.trace.add({ client: this.name, direction: 'sent', hex: bytes.toString('hex'), note: 'raw bytes' });
     this.stream.write(bytes);
@@ -271,10 +281,9 @@ export class TestClient {
 
   private onData(chunk: Buffer): void {
     if (this.dead) return;
-    const frames = this.framer.push(chunk);
     const results = this.reader.push(chunk);
-    results.forEach((r, i) => {
-      const hex = (frames[i] ?? this.framer.rest()).toString('hex');
+    results.forEach((r) => {
+      const hex = (r.bytes ?? Buffer.alloc(0)).toString('hex');
       if (r.ok) {
         this.trace.add({ client: this.name, direction: 'received', packet: r.packet, hex });
         this.deliver(r.packet);
@@ -287,8 +296,31 @@ export class TestClient {
     });
   }
 
+  /** Whether this delivery was already acknowledged on arrival (autoAck). */
+  wasAutoAcked(p: Packet): boolean {
+    return this.autoAcked.has(p);
+  }
+
+  /** Acknowledges a delivery on arrival; true for a PUBREL it completed (consumed, not delivered to steps). */
+  private autoAcknowledge(p: Packet): boolean {
+    if (p.type === 'publish' && p.qos > 0 && p.packetId !== undefined) {
+      this.autoAcked.add(p);
+      if (p.qos === 1) this.send({ type: 'puback', packetId: p.packetId });
+      else {
+        this.awaitingRel.add(p.packetId);
+        this.send({ type: 'pubrec', packetId: p.packetId });
+      }
+    } else if (p.type === 'pubrel' && this.awaitingRel.delete(p.packetId)) {
+      this.send({ type: 'pubcomp', packetId: p.packetId });
+      return true;
+    }
+    return false;
+  }
+
   private deliver(p: Packet): void {
     if (p.type === 'disconnect') this.lastDisconnect = p;
+    // A PUBREL answered on arrival is the client's own business: steps never see it.
+    if (this.autoAck && !this.closingByUs && !this.closed && this.autoAcknowledge(p)) return;
     const w = this.waiters.find((x) => x.test(p));
     if (w) {
       this.waiters = this.waiters.filter((x) => x !== w);

@@ -12,13 +12,24 @@ import { MALFORMED, PROTOCOL_ERROR, TOPIC_NAME_INVALID, UNSUPPORTED_PROTOCOL } f
  * violations cite the right version. Unreadable or unknown levels: >= 5 cites 5.0, else 3.1.1.
  */
 export function peekConnectLevel(frame: Buffer, fallback: ProtocolLevel): ProtocolLevel {
+  const h = peekConnectHeader(frame);
+  return h?.level === undefined ? fallback : toLevel(h.level);
+}
+
+/**
+ * The protocol level byte and the Connect Flags byte of bytes that start a CONNECT, read
+ * without decoding the rest (for raw bytes a test sends, which may be malformed on purpose);
+ * undefined when they are not a CONNECT or too short to say.
+ */
+export function peekConnectHeader(frame: Buffer): { level: number; flags?: number } | undefined {
+  if (frame.length < 2 || frame[0] >> 4 !== 1) return undefined;
   let i = 1;
   while (i < frame.length && i < 5 && (frame[i] & 0x80) !== 0) i++;
   const nameAt = i + 1;
-  if (nameAt + 2 > frame.length) return fallback;
+  if (nameAt + 2 > frame.length) return undefined;
   const levelAt = nameAt + 2 + ((frame[nameAt] << 8) | frame[nameAt + 1]);
-  if (levelAt >= frame.length) return fallback;
-  return toLevel(frame[levelAt]);
+  if (levelAt >= frame.length) return undefined;
+  return { level: frame[levelAt], ...(levelAt + 1 < frame.length ? { flags: frame[levelAt + 1] } : {}) };
 }
 
 const toLevel = (raw: number): ProtocolLevel => (raw >= 5 ? 5 : raw <= 3 ? (raw === 3 ? 3 : 4) : 4);

@@ -10,4 +10,10 @@ export interface DecodeOptions {
   from?: 'client' | 'server';
 }
 
-export type DecodeResult = { ok: true; packet: Packet } | { ok: false; violation: ProtocolViolation };
+/**
+ * One decoded packet, or the violation that ended the stream. `bytes` is the packet's wire
+ * frame (or, for a violation, the bytes read of it), when the reader was asked to keep them.
+ */
+export type DecodeResult =
+  | { ok: true; packet: Packet; bytes?: Buffer }
+  | { ok: false; violation: ProtocolViolation; bytes?: Buffer };

@@ -20,13 +20,12 @@ export function encodeConnect(p: ConnectPacket, level: ProtocolLevel): Buffer {
   let flags = p.clean ? 0x02 : 0;
   const will = p.will;
   let wTopicLen = 0;
-  let wPayLen = 0;
   let wPropLen = 0;
   if (will) {
     if (will.qos !== 0 && will.qos !== 1 && will.qos !== 2) throw new EncodeError('CONNECT will.qos', `expected 0, 1 or 2, got ${String(will.qos)}`);
     flags |= 0x04 | (will.qos << 3) | (will.retain ? 0x20 : 0);
     wTopicLen = strLen(will.topic, 'CONNECT will.topic');
-    wPayLen = binLen(will.payload, 'CONNECT will.payload');
+    const wPayLen = binLen(will.payload, 'CONNECT will.payload');
     rl += 4 + wTopicLen + wPayLen;
     if (v5) {
       wPropLen = propertiesLength(will.properties);
@@ -34,7 +33,6 @@ export function encodeConnect(p: ConnectPacket, level: ProtocolLevel): Buffer {
     }
   }
   let userLen = 0;
-  let passLen = 0;
   if (p.username !== undefined) {
     flags |= 0x80;
     userLen = strLen(p.username, 'CONNECT username');
@@ -42,7 +40,7 @@ export function encodeConnect(p: ConnectPacket, level: ProtocolLevel): Buffer {
   }
   if (p.password !== undefined) {
     flags |= 0x40;
-    passLen = binLen(p.password, 'CONNECT password');
+    const passLen = binLen(p.password, 'CONNECT password');
     rl += 2 + passLen;
   }
   const { buf, off: start } = allocPacket(0x10, rl, 'CONNECT');

@@ -17,6 +17,7 @@ export type { ProtocolViolation } from './violation.ts';
 export type { DecodeOptions, DecodeResult } from './decode-types.ts';
 export { decodePacket } from './decode.ts';
 export { PacketReader } from './packet-reader.ts';
+export { peekConnectHeader } from './decode-connect.ts';
 export type { PacketReaderOptions } from './packet-reader.ts';
 export { encodePacket, encodedLength } from './encode.ts';
 export { EncodeError } from './encode-common.ts';

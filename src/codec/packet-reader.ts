@@ -10,6 +10,11 @@ export interface PacketReaderOptions {
   /** Largest whole packet accepted; checked as soon as the Remaining Length is known. */
   maximumPacketSize?: number;
   from?: 'client' | 'server';
+  /**
+   * Give every result the wire bytes of its packet (`bytes`): for traces and tests. Off on the
+   * broker's hot path.
+   */
+  keepBytes?: boolean;
 }
 
 /**
@@ -22,6 +27,7 @@ export class PacketReader {
   protocolLevel: ProtocolLevel;
   maximumPacketSize: number | undefined;
   from: 'client' | 'server' | undefined;
+  readonly keepBytes: boolean;
   /** The violation that killed the reader, if any. */
   violation: ProtocolViolation | undefined = undefined;
 
@@ -37,6 +43,7 @@ export class PacketReader {
     this.protocolLevel = opts.protocolLevel ?? 5;
     this.maximumPacketSize = opts.maximumPacketSize;
     this.from = opts.from;
+    this.keepBytes = opts.keepBytes ?? false;
   }
 
   get dead(): boolean { return this.violation !== undefined; }
@@ -72,7 +79,7 @@ export class PacketReader {
           this.headLen = n - pos;
           break;
         }
-        if ('kind' in rl) return this.die(rl, out);
+        if ('kind' in rl) return this.die(rl, out, chunk.subarray(pos, Math.min(n, pos + 5)));
         const total = 1 + rl.size + rl.value;
         if (!this.sizeOk(type, total, out)) return out;
         if (pos + total <= n) {
@@ -89,7 +96,7 @@ export class PacketReader {
       const type = this.head[0] >> 4;
       const rl = readRemainingLength(this.head, 1, this.headLen, this.headerLevel(type), type);
       if (rl === null) continue;
-      if ('kind' in rl) return this.die(rl, out);
+      if ('kind' in rl) return this.die(rl, out, Buffer.from(this.head.subarray(0, this.headLen)));
       const total = 1 + rl.size + rl.value;
       if (!this.sizeOk(type, total, out)) return out;
       const headBytes = this.headLen;
@@ -124,11 +131,11 @@ export class PacketReader {
     return false;
   }
 
-  private die(v: ProtocolViolation, out: DecodeResult[]): DecodeResult[] {
+  private die(v: ProtocolViolation, out: DecodeResult[], bytes?: Buffer): DecodeResult[] {
     this.violation = v;
     this.frame = null;
     this.headLen = 0;
-    out.push({ ok: false, violation: v });
+    out.push(this.keepBytes && bytes ? { ok: false, violation: v, bytes } : { ok: false, violation: v });
     return out;
   }
 
@@ -144,17 +151,18 @@ export class PacketReader {
       if (level === 5) {
         const rl = readRemainingLength(frame, 1, frame.length, 5, 1);
         if (rl !== null && 'kind' in rl) {
-          this.die(rl, out);
+          this.die(rl, out, frame);
           return false;
         }
       }
     }
     const r = decodeBody(frame, bodyStart, frame.length, level, this.from);
     if (!r.ok) {
-      this.die(r.violation, out);
+      this.die(r.violation, out, frame);
       return false;
     }
     if (r.packet.type === 'connect') this.protocolLevel = r.packet.protocolLevel;
+    if (this.keepBytes) r.bytes = frame;
     out.push(r);
     return true;
   }

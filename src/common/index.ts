@@ -6,3 +6,5 @@ export * from './exit-codes.ts';
 export * from './outcome.ts';
 export * from './redact.ts';
 export * from './close-match.ts';
+export * from './zod-problems.ts';
+export * from './scheduler.ts';

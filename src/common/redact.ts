@@ -33,3 +33,16 @@ export function scrubSecrets(text: string, secrets: Iterable<string | undefined>
   }
   return out;
 }
+
+const SECRETS = Symbol.for('mqtt-harness.secrets');
+type Holder = { [SECRETS]?: Set<string> };
+
+/** Remembers secrets of this run (the target's passwords) so that every output can scrub them. */
+export function registerSecrets(secrets: Iterable<string | undefined>): void {
+  const g = globalThis as Holder;
+  g[SECRETS] ??= new Set();
+  for (const s of secrets) if (s !== undefined && s.length >= 3) g[SECRETS].add(s);
+}
+
+/** The secrets registered in this process. */
+export const knownSecrets = (): string[] => [...((globalThis as Holder)[SECRETS] ?? [])];

@@ -6,6 +6,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { formatHostPort, parseListen } from './address.ts';
 import { createProxy, type Proxy, type ProxyOptions } from './proxy.ts';
 import { ToxicError } from './toxics/registry.ts';
+import { problemLine, unknownKeyProblems, type Problem } from '../common/zod-problems.ts';
+import { closeMatch } from '../common/close-match.ts';
 import type { ToxicInput, ToxicSpec } from './types.ts';
 
 export const API_VERSION = '2.12.0-mqtt-harness';
@@ -30,10 +32,41 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Every bad field, for 400 answers: `{ field, message }`, with a close match for a typo. */
+    readonly problems?: { field: string; message: string }[],
   ) {
     super(message);
   }
 }
+
+/** Fields a proxy may be created or updated with (Toxiproxy's, plus seed / profile / mqtt), and their JSON types. */
+const PROXY_FIELDS = { name: 'string', listen: 'string', upstream: 'string', enabled: 'boolean', seed: 'number', profile: 'string', mqtt: 'boolean' } as const;
+
+/**
+ * Checks a proxy body in one pass: unknown fields (with a close match), wrong types, missing
+ * required fields. Throws a 400 naming every problem.
+ */
+function checkProxyFields(o: Record<string, unknown>, required: readonly (keyof typeof PROXY_FIELDS)[]): void {
+  const bad = proxyFieldProblems(o, required, '');
+  if (bad.length > 0) throw badRequest(bad);
+}
+
+function proxyFieldProblems(o: Record<string, unknown>, required: readonly string[], at: string): Problem[] {
+  const bad = unknownKeyProblems(o, Object.keys(PROXY_FIELDS), at);
+  const path = (k: string): string => (at === '' ? k : `${at}.${k}`);
+  const known = Object.keys(PROXY_FIELDS);
+  const typoFor = new Set(Object.keys(o).filter((k) => !known.includes(k)).map((k) => closeMatch(k, known)));
+  for (const [key, type] of Object.entries(PROXY_FIELDS)) {
+    const v = o[key];
+    if (v === undefined) {
+      if (required.includes(key) && !typoFor.has(key)) bad.push({ path: path(key), message: 'missing required field' });
+    } else if (typeof v !== type) bad.push({ path: path(key), message: `expected a ${type}, got ${JSON.stringify(v)}` });
+  }
+  return bad;
+}
+
+const badRequest = (bad: Problem[]): HttpError =>
+  new HttpError(400, bad.map(problemLine).join('; '), bad.map((p) => ({ field: p.path, message: p.message })));
 
 export function proxyJson(p: Proxy): { name: string; listen: string; upstream: string; enabled: boolean; toxics: ToxicSpec[] } {
   return { name: p.name, listen: formatHostPort(p.host, p.port), upstream: p.upstream, enabled: p.enabled, toxics: p.toxics() };
@@ -86,6 +119,7 @@ export async function startControlApi(opts: ControlApiOptions = {}): Promise<Con
   const proxies = new Map<string, Proxy>((opts.proxies ?? []).map((p) => [p.name, p]));
 
   async function makeProxy(o: Record<string, unknown>, keep?: ToxicSpec[]): Promise<Proxy> {
+    checkProxyFields(o, ['name', 'upstream']);
     const name = field<string>(o, 'name', 'string', true)!;
     const upstream = field<string>(o, 'upstream', 'string', true)!;
     const listen = field<string>(o, 'listen', 'string', false) ?? '127.0.0.1:0';
@@ -114,7 +148,10 @@ export async function startControlApi(opts: ControlApiOptions = {}): Promise<Con
     try {
       return f();
     } catch (e) {
-      if (e instanceof ToxicError) throw new HttpError(/already exists/.test(e.message) ? 409 : /^no toxic/.test(e.message) ? 404 : 400, e.message);
+      if (e instanceof ToxicError) {
+        const status = /already exists/.test(e.message) ? 409 : /^no toxic/.test(e.message) ? 404 : 400;
+        throw new HttpError(status, e.message, status === 400 ? e.problems.map((p) => ({ field: p.path, message: p.message })) : undefined);
+      }
       throw e;
     }
   }
@@ -130,6 +167,8 @@ export async function startControlApi(opts: ControlApiOptions = {}): Promise<Con
       const list = await readBody(req);
       if (!Array.isArray(list)) throw new HttpError(400, 'populate: expected a JSON array of proxies');
       const out: unknown[] = [];
+      const bad = list.flatMap((item, i) => proxyFieldProblems(obj(item, `[${i}]`), ['name', 'upstream'], `[${i}]`));
+      if (bad.length > 0) throw badRequest(bad); // every problem, before any proxy changes
       for (const [i, item] of list.entries()) {
         const o = obj(item, `[${i}]`);
         const n = field<string>(o, 'name', 'string', true)!;
@@ -145,6 +184,7 @@ export async function startControlApi(opts: ControlApiOptions = {}): Promise<Con
       if (method === 'GET') return [200, Object.fromEntries([...proxies].map(([n, p]) => [n, proxyJson(p)]))];
       if (method === 'POST') {
         const o = obj(await readBody(req), 'proxy');
+        checkProxyFields(o, ['name', 'upstream']);
         const n = field<string>(o, 'name', 'string', true)!;
         if (proxies.has(n)) throw new HttpError(409, `proxy already exists: ${n}`);
         const p = await makeProxy(o);
@@ -161,6 +201,7 @@ export async function startControlApi(opts: ControlApiOptions = {}): Promise<Con
       }
       if (method === 'POST' || method === 'PATCH') {
         const o = obj(await readBody(req), 'proxy');
+        checkProxyFields(o, []);
         const listen = field<string>(o, 'listen', 'string', false);
         const upstream = field<string>(o, 'upstream', 'string', false);
         const enabled = field<boolean>(o, 'enabled', 'boolean', false);
@@ -219,7 +260,8 @@ export async function startControlApi(opts: ControlApiOptions = {}): Promise<Con
         const status = e instanceof HttpError ? e.status : 500;
         const message = e instanceof Error ? e.message : String(e);
         if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) });
-        res.end(JSON.stringify({ error: message, status }));
+        const problems = e instanceof HttpError && e.problems !== undefined ? { problems: e.problems } : {};
+        res.end(JSON.stringify({ error: message, status, ...problems }));
       });
   });
   const l = parseListen(opts.listen ?? '127.0.0.1:0');

@@ -27,7 +27,7 @@ export type {
   Attributes, AttrValue, DirectionStats, FaultAction, FaultEvent, LinkStats, PacketInfo, ProxyStats, Stream,
   ToxicInput, ToxicSpec, Unit,
 } from './types.ts';
-export { normalizeToxic, toxic, toxicTypes, ToxicError } from './toxics/registry.ts';
+export { normalizeToxic, toxic, toxicProblems, toxicTypes, ToxicError } from './toxics/registry.ts';
 export { loadProfile, listProfiles, parseProfile, profileDir, ProfileError, type LinkProfile } from './profiles.ts';
 export { BusyPoller, checkBusyPollMs, MAX_BUSY_POLL_MS } from './busy-poll.ts';
 export { ManualScheduler, systemScheduler, type Scheduler } from './scheduler.ts';

@@ -68,6 +68,7 @@ export class Link implements LinkControl {
     // this, Nagle holds small writes to the broker behind delayed ACKs (ms-scale p99 latency).
     this.server.setNoDelay(true);
     this.connectPending = true;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below is on an object literal, where `this` is that object
     const link = this;
     const pipeHost: PipeHost = {
       onConnect: (p: PacketInfo) => {

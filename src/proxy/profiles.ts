@@ -1,14 +1,15 @@
 /**
  * Link profiles: named sets of toxics in scenarios/links/*.yaml (e.g. 2g-edge, satellite,
- * flaky-cellular). Validated with zod; errors name the file, the key path and the problem.
+ * flaky-cellular). Validated with zod; one error lists every problem, each with the file, the
+ * key path and a close match for a misspelt key.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { formatZodError } from './toxics/attrs.ts';
-import { normalizeToxic, ToxicError } from './toxics/registry.ts';
+import { inDocumentOrder, zodProblems, type Problem } from '../common/zod-problems.ts';
+import { normalizeToxic, toxicProblems } from './toxics/registry.ts';
 import type { ToxicInput } from './types.ts';
 
 export interface LinkProfile {
@@ -22,44 +23,50 @@ export interface LinkProfile {
 /** scenarios/links of this checkout. */
 export const profileDir = resolve(fileURLToPath(new URL('../../scenarios/links/', import.meta.url)));
 
-const profileSchema = z
-  .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
-    description: z.string().min(1),
-    toxics: z.array(z.record(z.string(), z.unknown())),
-  })
-  .strict();
+const profileSchema = z.strictObject({
+  name: z.string({ error: 'expected a string' }).regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes'),
+  description: z.string({ error: 'expected a string' }).min(1, 'expected a non-empty string'),
+  toxics: z.array(z.record(z.string(), z.unknown(), { error: 'expected a mapping (type:, attributes: ...)' }), { error: 'expected a list of toxics' }),
+});
 
+/** Every problem with a profile file; the message has one "file: key.path: problem" line each. */
 export class ProfileError extends Error {
+  /** Key path of the first problem ('' for the file as a whole). */
+  readonly path: string;
+
   constructor(
     readonly file: string,
-    readonly path: string,
+    path: string,
     problem: string,
+    readonly problems: Problem[] = [{ path, message: problem }],
   ) {
-    super(`${file}: ${path === '' ? '' : `${path}: `}${problem}`);
+    super(problems.map((p) => `${file}: ${p.path === '' ? '' : `${p.path}: `}${p.message}`).join('\n'));
     this.name = 'ProfileError';
+    this.path = problems[0]?.path ?? path;
+  }
+
+  static of(file: string, problems: Problem[]): ProfileError {
+    return new ProfileError(file, problems[0].path, problems[0].message, problems);
   }
 }
 
-/** Validates profile data (already parsed from YAML/JSON); `file` is used in error messages. */
+/** Validates profile data (already parsed from YAML/JSON); `file` is used in error messages. Reports every problem at once. */
 export function parseProfile(data: unknown, file: string): LinkProfile {
   const r = profileSchema.safeParse(data);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new ProfileError(file, i.path.map(String).join('.'), formatZodError(r.error).replace(/^[^:]*: /, ''));
-  }
-  const names = new Set<string>();
-  r.data.toxics.forEach((t, i) => {
-    try {
-      const { spec } = normalizeToxic(t, `toxics[${i}]`);
-      if (names.has(spec.name)) throw new ToxicError(`toxics[${i}].name: duplicate toxic name "${spec.name}"`, `toxics[${i}].name`);
-      names.add(spec.name);
-    } catch (e) {
-      if (!(e instanceof ToxicError)) throw e;
-      const problem = e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message;
-      throw new ProfileError(file, e.field, problem);
-    }
+  const problems: Problem[] = r.success ? [] : zodProblems(profileSchema, data, r.error.issues);
+  const toxics = data !== null && typeof data === 'object' && Array.isArray((data as { toxics?: unknown }).toxics) ? (data as { toxics: unknown[] }).toxics : [];
+  const names = new Map<string, number>();
+  toxics.forEach((t, i) => {
+    if (t === null || typeof t !== 'object' || Array.isArray(t)) return; // the schema said so
+    const own = toxicProblems(t, `toxics[${i}]`);
+    problems.push(...own);
+    if (own.length > 0) return;
+    const { spec } = normalizeToxic(t, `toxics[${i}]`);
+    const first = names.get(spec.name);
+    if (first !== undefined) problems.push({ path: `toxics[${i}].name`, message: `duplicate toxic name "${spec.name}" (also toxics[${first}])` });
+    else names.set(spec.name, i);
   });
+  if (problems.length > 0 || !r.success) throw ProfileError.of(file, inDocumentOrder(problems, data));
   return { name: r.data.name, description: r.data.description, toxics: r.data.toxics as unknown as ToxicInput[], file };
 }
 

@@ -1,7 +1,8 @@
 import { Formatter, type IFormatterOptions } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
+import { knownSecrets, scrubSecrets } from '../common/index.ts';
 import { collectOutcomes } from './collect-outcomes.ts';
-import { buildComplianceReport, type RunInfo } from './compliance-report.ts';
+import { buildComplianceReport, type ComplianceReport, type RunInfo } from './compliance-report.ts';
 import { MEDIA_CAPABILITIES } from './attachments.ts';
 
 /** Reads the run information attached by the first scenario of any worker. */
@@ -14,15 +15,30 @@ export function runInfoOf(attempts: ReturnType<IFormatterOptions['eventDataColle
   return undefined;
 }
 
-/** The compliance report of a finished run, from the formatter's collected test case attempts. */
-export function complianceReportOf(collector: Formatter['eventDataCollector']): ReturnType<typeof buildComplianceReport> {
+let cached: { collector: unknown; report: ComplianceReport } | undefined;
+
+/**
+ * The compliance report of a finished run, from the formatter's collected test case attempts
+ * (computed once per run, shared by the console summary and compliance.json). It also sets
+ * the process exit code from the verdicts: 0 compliant, 1 MUST violations, 3 inconclusive.
+ */
+export function complianceReportOf(collector: Formatter['eventDataCollector']): ComplianceReport {
+  if (cached?.collector === collector) return cached.report;
   const attempts = collector.getTestCaseAttempts();
-  return buildComplianceReport({ ...collectOutcomes(attempts), info: runInfoOf(attempts) });
+  const report = buildComplianceReport({ ...collectOutcomes(attempts), info: runInfoOf(attempts) });
+  cached = { collector, report };
+  // cucumber sets process.exitCode (0 / 1) after the formatters finish; the verdict's code wins.
+  process.once('exit', () => { process.exitCode = report.run.exitCode; });
+  return report;
 }
+
+/** Text for any report output: the run's secrets scrubbed, whatever path they came by. */
+export const scrubbed = (text: string): string => scrubSecrets(text, knownSecrets());
 
 /**
  * Cucumber formatter writing reports/compliance.json: a verdict for every statement of the
- * registry (passed / failed / not-applicable / untested), the target and its capabilities.
+ * registry (passed / failed / advisory / not-applicable / inconclusive / untested), the deciding
+ * step of each, the run's verdict and exit code, the target and its capabilities.
  * Use as `./src/report/compliance-formatter.ts:reports/compliance.json`.
  */
 export default class ComplianceFormatter extends Formatter {
@@ -32,7 +48,7 @@ export default class ComplianceFormatter extends Formatter {
     super(options);
     options.eventBroadcaster.on('envelope', (e: messages.Envelope) => {
       if (!e.testRunFinished) return;
-      this.log(`${JSON.stringify(complianceReportOf(this.eventDataCollector), null, 2)}\n`);
+      this.log(scrubbed(`${JSON.stringify(complianceReportOf(this.eventDataCollector), null, 2)}\n`));
     });
   }
 }

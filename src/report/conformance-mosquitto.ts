@@ -1,65 +1,59 @@
 /**
- * `npm run conformance:mosquitto`: starts /usr/sbin/mosquitto on a free port, runs the
- * conformance suite against it (reports in reports/mosquitto/), and compares the failing
- * scenarios with scenarios/expectations/mosquitto-2.0.11.yaml. Exits 1 when the set of
- * failures changed (printing what was added / removed), 0 when it is the same.
- * `--update` rewrites the expectation file from this run instead; `--reuse` skips the run and
- * reads the report of the previous one.
- * It also writes reports/mosquitto/expectations-junit.xml for CI: one <testcase> per scenario,
- * failing where the outcome differs from the expectation file (as it was before an --update).
- * Mosquitto gets a WebSocket listener too (MQTT_WS_URL), for features/websocket/text-frames.feature.
+ * `npm run conformance:mosquitto`: starts Debian mosquitto on free loopback ports (TCP and
+ * WebSocket, src/report/targets), runs the conformance suite against it into MQTT_REPORT_DIR
+ * (default reports/mosquitto), then goes through the same code path as
+ * `mqtt-harness report DIR --out DIR/site --baseline scenarios/expectations/mosquitto-2.0.11.yaml
+ *  --junit DIR/expectations-junit.xml`: the ratchet (a new failure exits 1 and is named; fixed
+ * ones are reported) and the site.
+ *   -- --update   remove fixed entries from the baseline      -- --record   re-record it from this run
+ *   -- --reuse    judge the previous run's report instead of running the suite
  */
 import { spawn } from 'node:child_process';
-import { startLocalMosquitto } from './local-mosquitto.ts';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { compareFailures, failuresOf, formatDiff, judgeRun, loadExpectations, mergeNotes, renderExpectations, renderJudgedJunit } from './expectations.ts';
-import type { ComplianceReport } from './compliance-report.ts';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { didYouMean } from '../common/close-match.ts';
+import { EXIT } from '../common/exit-codes.ts';
+import { generateReport } from './report-run.ts';
+import { mosquitto, targetEnv } from './targets/index.ts';
 
-const EXPECTATIONS = 'scenarios/expectations/mosquitto-2.0.11.yaml';
-const REPORT_DIR = 'reports/mosquitto';
-const update = process.argv.includes('--update');
-const reuse = process.argv.includes('--reuse');
+const BASELINE = 'scenarios/expectations/mosquitto-2.0.11.yaml';
+const dir = process.env.MQTT_REPORT_DIR || 'reports/mosquitto';
+const args = process.argv.slice(2);
+const known = ['--update', '--record', '--reuse'];
+const unknown = args.filter((a) => !known.includes(a));
+if (unknown.length) {
+  console.error(`conformance:mosquitto: unknown option(s) ${unknown.map((u) => `${u}${didYouMean(u, known)}`).join(' ')}; known: ${known.join(' ')}`);
+  process.exit(EXIT.usage);
+}
+const junit = join(dir, 'expectations-junit.xml');
 
 let status = 0;
-if (!reuse) status = await runSuite();
-
-async function runSuite(): Promise<number> {
+if (!args.includes('--reuse')) {
   // A report left by an earlier run must never be read as this run's result.
-  rmSync(`${REPORT_DIR}/compliance.json`, { force: true });
-  rmSync(`${REPORT_DIR}/expectations-junit.xml`, { force: true });
-  const mosquitto = await startLocalMosquitto({ websockets: true });
+  rmSync(join(dir, 'compliance.json'), { force: true });
+  rmSync(junit, { force: true });
+  const target = await mosquitto.start((l) => console.log(`conformance:mosquitto: ${l}`));
   try {
-    console.log(`mosquitto listening at ${mosquitto.url}; running the conformance suite (reports in ${REPORT_DIR}/)`);
-    return await new Promise<number>((resolve) => {
+    console.log(`mosquitto ${target.broker.version ?? ''} listening at ${target.url}; running the conformance suite (reports in ${dir}/)`);
+    status = await new Promise<number>((resolve) => {
       const child = spawn('npx', ['cucumber-js'], {
         stdio: 'inherit',
-        env: { ...process.env, MQTT_BROKER_URL: mosquitto.url, MQTT_WS_URL: mosquitto.wsUrl, MQTT_REPORT_DIR: REPORT_DIR },
+        env: targetEnv(target, { ...process.env, MQTT_REPORT_DIR: dir }),
       });
       child.once('exit', (code) => resolve(code ?? 1));
     });
   } finally {
-    await mosquitto.stop();
+    await target.stop();
   }
 }
 
-let report: ComplianceReport;
 try {
-  report = JSON.parse(readFileSync(`${REPORT_DIR}/compliance.json`, 'utf8')) as ComplianceReport;
+  const r = generateReport({
+    runs: [dir], out: join(dir, 'site'), labels: ['mosquitto 2.0.11 (Debian)'], baselines: [BASELINE], junit,
+    update: args.includes('--update'), record: args.includes('--record'),
+  });
+  process.exit(r.exit);
 } catch (e) {
-  console.error(`conformance:mosquitto: no compliance report from the run (cucumber exit ${status}): ${(e as Error).message}`);
-  process.exit(2);
+  console.error(`conformance:mosquitto: cannot judge the run (cucumber exit ${status}): ${(e as Error).message}`);
+  process.exit(EXIT.usage);
 }
-const actual = failuresOf(report.scenarioResults);
-const expected = existsSync(EXPECTATIONS) ? loadExpectations(EXPECTATIONS).failures : [];
-const judged = judgeRun(expected, report.scenarioResults);
-writeFileSync(`${REPORT_DIR}/expectations-junit.xml`, renderJudgedJunit(`mosquitto 2.0.11 against ${EXPECTATIONS}`, judged));
-console.log(`${REPORT_DIR}/expectations-junit.xml: ${judged.length} scenarios judged, ${judged.filter((j) => !j.ok).length} differ from the expectations`);
-if (update) {
-  const failures = mergeNotes(expected, actual);
-  writeFileSync(EXPECTATIONS, `# Scenarios Debian mosquitto 2.0.11 is expected to fail, with the evidence seen.\n# Regenerate with: npm run conformance:mosquitto -- --update (notes are kept; review every new entry).\n${renderExpectations({ broker: 'mosquitto 2.0.11 (Debian)', failures })}`);
-  console.log(`wrote ${actual.length} expected failure(s) to ${EXPECTATIONS}`);
-  process.exit(0);
-}
-const diff = compareFailures(expected, actual);
-console.log(formatDiff(diff));
-process.exit(diff.added.length + diff.removed.length > 0 ? 1 : 0);

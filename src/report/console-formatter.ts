@@ -1,7 +1,7 @@
 import { ProgressFormatter, type IFormatterOptions } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
 import { formatComplianceSummary } from './compliance-report.ts';
-import { complianceReportOf } from './compliance-formatter.ts';
+import { complianceReportOf, scrubbed } from './compliance-formatter.ts';
 
 /**
  * Cucumber's progress output, then the compliance summary (statements passed / failed /
@@ -14,7 +14,7 @@ export default class ConsoleFormatter extends ProgressFormatter {
     super(options);
     options.eventBroadcaster.on('envelope', (e: messages.Envelope) => {
       if (!e.testRunFinished) return;
-      this.log(formatComplianceSummary(complianceReportOf(this.eventDataCollector), `${process.env.MQTT_REPORT_DIR || 'reports'}/compliance.json`));
+      this.log(scrubbed(formatComplianceSummary(complianceReportOf(this.eventDataCollector), `${process.env.MQTT_REPORT_DIR || 'reports'}/compliance.json`)));
     });
   }
 }

@@ -45,7 +45,7 @@ export function loadExclusions(path: string): CoverageExclusion[] {
   try {
     data = parseYaml(readFileSync(path, 'utf8')) ?? {};
   } catch (e) {
-    throw new Error(`${path}: not valid YAML: ${(e as Error).message}`);
+    throw new Error(`${path}: not valid YAML: ${(e as Error).message}`, { cause: e });
   }
   const r = ExclusionFile.safeParse(data);
   if (!r.success) {

@@ -63,7 +63,7 @@ export async function startLocalMosquitto(opts: { websockets?: boolean } = {}): 
     if (wsPort) await waitForPort(wsPort, 5000);
   } catch (e) {
     child.kill('SIGKILL');
-    throw new Error(`${(e as Error).message}\n${out}`);
+    throw new Error(`${(e as Error).message}\n${out}`, { cause: e });
   }
   return {
     url: `mqtt://127.0.0.1:${port}`,

@@ -10,7 +10,7 @@ export function readTlsFiles(paths: { cert: string; key: string; ca?: string }):
     try {
       return readFileSync(p);
     } catch (e) {
-      throw new Error(`cannot read TLS ${what} file ${p}: ${(e as Error).message}`);
+      throw new Error(`cannot read TLS ${what} file ${p}: ${(e as Error).message}`, { cause: e });
     }
   };
   return {

@@ -1,7 +1,7 @@
 import {
-  After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor,
+  After, AfterAll, AfterStep, Before, BeforeAll, BeforeStep, Status, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor,
 } from '@cucumber/cucumber';
-import type { ITestCaseHookParameter } from '@cucumber/cucumber';
+import type { ITestCaseHookParameter, ITestStepHookParameter } from '@cucumber/cucumber';
 import { ConformanceWorld } from './world.ts';
 import { setUpRun, tearDownRun } from './run-state.ts';
 
@@ -11,12 +11,13 @@ setDefaultTimeout(30_000);
 
 /**
  * Wraps every step and hook that runs with a ConformanceWorld:
- * - after the step, a packet from the broker that broke the codec's rules fails it;
+ * - after the step, a packet from the broker that broke the codec's rules fails the check of
+ *   the statement it breaks;
  * - a NotApplicableError (the scenario needs a capability the target lacks, see
- *   capability-guard.ts) makes the step, and so the scenario, not applicable;
- * - in a scenario whose statements are all SHOULD / MAY, a failure becomes an advisory
- *   verdict (attachment) and the step reports 'skipped', so cucumber does not fail the run.
- *   Target and harness errors (unreachable broker, bad tags, bad step text) always fail.
+ *   capability-guard.ts) makes the scenario not applicable;
+ * - any other error is sorted by failure-classes.ts: a failed checking step fails its
+ *   statements (cucumber sees the step fail); an advisory or inconclusive ending is reported
+ *   to cucumber as skipped, with the reason attached, so it never counts against the target.
  */
 const RAW = Symbol('raw hook');
 type Fn = ((...a: never[]) => unknown) & { [RAW]?: true };
@@ -38,17 +39,16 @@ setDefinitionFunctionWrapper((fn: Fn, options?: { raw?: boolean }) => {
       const err = e instanceof Error ? e : new Error(String(e));
       // The scenario needs a capability the target lacks (capability-guard.ts): not applicable.
       if (err.name === 'NotApplicableError') return this.notApplicable(err.message);
-      if (this.advisory && err.name === 'ExpectationError') {
-        this.advisoryFailed = true;
-        return this.advisoryFailure(err);
-      }
-      throw err;
+      const r = await this.stepFailed(err);
+      if (r === 'skipped') return r;
+      throw r;
     }
   };
 });
 
 BeforeAll({ timeout: 120_000 }, async function () {
-  // Configuration errors (bad URL, no container engine) stop the run here, non-zero.
+  // Bad settings were refused once, in the main process (src/report/preflight.ts); this starts
+  // the embedded broker or dials the target and probes its capabilities.
   await setUpRun(this.parameters as Record<string, unknown>);
 });
 
@@ -56,18 +56,33 @@ AfterAll({ timeout: 30_000 }, async function () {
   await tearDownRun();
 });
 
-// Bad tags (TagError) fail the scenario with a message naming the file and line.
+// Bad tags (TagError) end the scenario inconclusive with a message naming the file and line.
 Before(raw(async function (this: ConformanceWorld, { pickle, gherkinDocument }: ITestCaseHookParameter) {
-  return this.begin(pickle, gherkinDocument);
+  try {
+    return await this.begin(pickle, gherkinDocument);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    return this.inconclusive('harness-error', err.message);
+  }
+}));
+
+BeforeStep(raw(function (this: ConformanceWorld, { pickleStep }: ITestStepHookParameter) {
+  this.account.startStep(pickleStep.id);
+}));
+
+AfterStep(raw(function (this: ConformanceWorld, { result }: ITestStepHookParameter) {
+  if (result.status === Status.PASSED) this.account.stepPassed();
+  // A step that failed without passing through the wrapper (it timed out, or is undefined): the harness's trouble.
+  else if (result.status !== Status.SKIPPED && !this.account.ended) {
+    this.account.stepEnded('inconclusive', { cause: 'harness-error', detail: `step ${result.status.toLowerCase()}: ${result.message?.split('\n')[0] ?? ''}` });
+  }
 }));
 
 After(raw(async function (this: ConformanceWorld, { result }: ITestCaseHookParameter) {
   const failed = result?.status === Status.FAILED;
-  const v = failed ? undefined : this.violationError();
-  if (v && this.advisory) {
-    this.advisoryFailed = true;
-    this.advisoryFailure(v);
-  }
-  await this.end(failed || v !== undefined);
-  if (v && !this.advisory) throw v;
+  const v = failed || this.account.ended ? undefined : this.violationError();
+  let late: Error | 'skipped' | undefined;
+  if (v) late = await this.stepFailed(v);
+  await this.end(failed || late !== undefined);
+  if (late instanceof Error) throw late;
 }));

@@ -1,7 +1,8 @@
 import {
-  discoverCapabilities, displayTarget, resolveTarget, TargetError,
+  TestClient, discoverCapabilities, displayTarget, resolveTarget, TargetError,
   type Capabilities, type TargetConfig,
 } from '../../src/client/index.ts';
+import { registerSecrets } from '../../src/common/index.ts';
 import { DEFAULT_EMBEDDED_CONFIG, startEmbedded } from './embedded-target.ts';
 
 /**
@@ -22,6 +23,10 @@ export interface RunState {
   runTag: string;
   scenarioSeq: number;
   capabilitiesAttached: boolean;
+  /** Set when the target stopped answering: every later scenario of this worker is inconclusive. */
+  down?: { after: string };
+  /** The last scenario this worker finished ("features/x.feature:12 name"). */
+  lastScenario?: string;
   stop: () => Promise<void>;
 }
 
@@ -37,6 +42,7 @@ const randomTag = (): string => Math.random().toString(36).slice(2, 6).padEnd(4,
 /** Starts the target if we own it, probes it, and keeps the result for the worker. */
 export async function setUpRun(params: Record<string, unknown>): Promise<RunState> {
   const config = resolveTarget(params);
+  registerSecrets([config.password, config.password2]);
   let url: string;
   let stop = async (): Promise<void> => {};
   let display = displayTarget(config.broker);
@@ -80,6 +86,26 @@ export async function setUpRun(params: Record<string, unknown>): Promise<RunStat
     state.capabilities.target = display;
   }
   return state;
+}
+
+/**
+ * Whether the target still answers: a fresh connection gets a CONNACK (of any reason code)
+ * at a version it accepted at discovery, within 3 s (scaled).
+ */
+export async function targetAlive(s: RunState): Promise<boolean> {
+  const ms = 3000 * s.config.timeScale;
+  const level = s.capabilities?.['3.1.1'].supported === false && s.capabilities?.['5.0'].supported ? 5 : 4;
+  let c: TestClient | undefined;
+  try {
+    c = await TestClient.open({ url: s.url, connectTimeoutMs: ms, caFile: s.config.caFile, insecure: s.config.insecure, name: 'alive' });
+    await c.connect({ level, clientId: `${s.config.clientIdPrefix}mh${s.runTag}alive`, username: s.config.username, password: s.config.password }, ms);
+    c.send({ type: 'disconnect' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c?.close(500).catch(() => undefined);
+  }
 }
 
 export async function tearDownRun(): Promise<void> {

@@ -74,7 +74,7 @@ describe('server capabilities', () => {
     const m = await s.expect('publish');
     expect(m.payload.toString()).toBe('small');
     s.send({ type: 'puback', packetId: m.packetId! });
-    await new Promise((r) => setTimeout(r, 150));
+    await s.barrier();
     expect(s.received.filter((x) => x.type === 'publish')).toEqual([]); // the big one is dropped, not retried
   });
 });

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Broker, MemoryLogger } from '../../src/broker/index.ts';
 import { hexToBuffer } from '../../src/codec/index.ts';
+import { ManualScheduler } from '../../src/common/index.ts';
 import { startTestBroker, type TestBroker } from './helpers.ts';
 import { RawClient } from './raw-client.ts';
 
 let tb: TestBroker;
+/** The broker's timers (CONNECT deadline, keep alive) run on this: time moves only in advance(). */
+const scheduler = new ManualScheduler(1_000);
 const logger = new MemoryLogger();
 const raws: RawClient[] = [];
 const open = async (level: 3 | 4 | 5 = 5, t = tb) => {
@@ -13,7 +16,7 @@ const open = async (level: 3 | 4 | 5 = 5, t = tb) => {
   return c;
 };
 beforeAll(async () => {
-  tb = await startTestBroker({ logger, capabilities: { topicAliasMaximum: 5, receiveMaximum: 2, maximumQoS: 1 }, limits: { connectTimeoutMs: 300 } });
+  tb = await startTestBroker({ scheduler, logger, capabilities: { topicAliasMaximum: 5, receiveMaximum: 2, maximumQoS: 1 }, limits: { connectTimeoutMs: 300 } });
 });
 afterAll(async () => {
   raws.forEach((r) => r.end());
@@ -94,15 +97,25 @@ describe('CONNECT', () => {
 
   it('closes sockets that never send CONNECT', async () => {
     const c = await open(5);
+    c.sendRaw(Buffer.from([0x10])); // one byte of a CONNECT: the broker has seen the socket
+    await new Promise((r) => setTimeout(r, 20));
+    scheduler.advance(200);
+    expect(c.closed).toBe(false);
+    scheduler.advance(300); // past connectTimeoutMs (300) and the next sweep
     await c.waitClosed(3000);
   });
 
   it('enforces keep alive at 1.5x with DISCONNECT 0x8D (5.0)', async () => {
     const c = await open(5);
     await c.connect('ka', { keepAlive: 1 });
-    const t0 = Date.now();
-    expect((await c.expect('disconnect', 4000)).reasonCode).toBe(0x8d);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
+    scheduler.advance(1400); // within 1.5 x Keep Alive: still connected
+    await c.barrier(); // (a PINGREQ resets the keep-alive timer too)
+    expect(c.received.filter((x) => x.type === 'disconnect')).toEqual([]);
+    scheduler.advance(1499);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(c.received.filter((x) => x.type === 'disconnect')).toEqual([]);
+    scheduler.advance(251); // 1.5 s after the PINGREQ, plus one sweep period
+    expect((await c.expect('disconnect', 3000)).reasonCode).toBe(0x8d);
   });
 
   it('answers malformed packets with DISCONNECT 0x81 and keeps other clients working', async () => {

@@ -95,7 +95,7 @@ it('recovers subscriptions, queued messages, half-done QoS 2 and retained after 
   pub2.send({ type: 'publish', topic: 'crash/after', payload: Buffer.from('after'), qos: 0, retain: false, dup: false });
   const next = await sub2.expect('publish');
   expect(`${next.topic}=${next.payload.toString()}`).toBe('crash/after=after');
-  await new Promise((r) => setTimeout(r, 200));
+  await sub2.barrier();
   expect(sub2.received.filter((p) => p.type === 'publish')).toEqual([]);
 
   const fresh = await open(port);

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublishPacket } from '../../src/codec/index.ts';
-import { startTestBroker, type TestBroker } from './helpers.ts';
+import { ManualScheduler } from '../../src/common/index.ts';
+import { startTestBroker, until, type TestBroker } from './helpers.ts';
 import { RawClient } from './raw-client.ts';
 
 let tb: TestBroker;
+/** The broker's timers (will delay) run on this: time moves only in advance(). */
+const scheduler = new ManualScheduler(1_000);
 const raws: RawClient[] = [];
 let n = 0;
 const client = async (extra: Parameters<RawClient['connect']>[1] = {}, level: 4 | 5 = 5) => {
@@ -20,13 +23,14 @@ const subscribe = async (c: RawClient, topicFilter: string, opts: Record<string,
   c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter, qos: 1, ...opts }], ...(properties ? { properties } : {}) });
   return (await c.expect('suback')).reasonCodes;
 };
-const nothing = async (c: RawClient, ms = 200) => {
-  await new Promise((r) => setTimeout(r, ms));
-  return c.received.filter((p) => p.type === 'publish');
+/** The PUBLISHes that arrived up to a round trip through the broker (see RawClient.barrier). */
+const nothing = async (c: RawClient) => {
+  await c.barrier();
+  return c.publishes();
 };
 
 beforeAll(async () => {
-  tb = await startTestBroker({ capabilities: { topicAliasMaximum: 3, receiveMaximum: 2 } });
+  tb = await startTestBroker({ scheduler, capabilities: { topicAliasMaximum: 3, receiveMaximum: 2 } });
 });
 afterAll(async () => {
   raws.forEach((r) => r.end());
@@ -136,7 +140,9 @@ describe('MQTT 5.0 features', () => {
     expect(await subscribe(a, 'bad/#/x')).toEqual([0x8f]);
     const p = await client();
     for (let i = 0; i < 4; i++) p.send(publish('sh/x', String(i)));
-    await new Promise((r) => setTimeout(r, 200));
+    await p.barrier();
+    await a.barrier();
+    await b.barrier();
     const ga = a.received.filter((x) => x.type === 'publish').length;
     const gb = b.received.filter((x) => x.type === 'publish').length;
     expect([ga, gb]).toEqual([2, 2]);
@@ -156,17 +162,24 @@ describe('MQTT 5.0 features', () => {
     const w = await RawClient.open(tb.port, 5);
     raws.push(w);
     await w.connect('wd-client', { will, properties: { sessionExpiryInterval: 10 } });
+    const connected = tb.broker.stats.clientsConnected;
     w.end();
-    expect(await nothing(s, 300)).toEqual([]);
+    await until(() => tb.broker.stats.clientsConnected === connected - 1, 'the broker to see the will client go');
+    scheduler.advance(900);
+    expect(await nothing(s)).toEqual([]);
+    scheduler.advance(100);
     expect((await s.expect('publish', 3000)).payload.toString()).toBe('late');
     const w2 = await RawClient.open(tb.port, 5);
     raws.push(w2);
     await w2.connect('wd-client2', { will: { ...will, topic: 'wd/b' }, properties: { sessionExpiryInterval: 10 } });
     w2.end();
+    await until(() => tb.broker.stats.clientsConnected === connected - 1, 'the broker to see the second will client go');
+    scheduler.advance(500);
     const back = await RawClient.open(tb.port, 5);
     raws.push(back);
     expect((await back.connect('wd-client2', { clean: false, properties: { sessionExpiryInterval: 10 } })).sessionPresent).toBe(true);
-    expect(await nothing(s, 1500)).toEqual([]);
+    scheduler.advance(1500);
+    expect(await nothing(s)).toEqual([]);
   });
 
   it('sends the will on DISCONNECT 0x04', async () => {

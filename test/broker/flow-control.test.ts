@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestBroker, type TestBroker } from './helpers.ts';
+import { startTestBroker, until, type TestBroker } from './helpers.ts';
 import { RawClient } from './raw-client.ts';
 
 const brokers: TestBroker[] = [];
@@ -20,7 +20,10 @@ const setup = async (opts: Parameters<typeof startTestBroker>[0] = {}) => {
   return open;
 };
 const pubs = (c: RawClient) => c.received.filter((p) => p.type === 'publish');
-const settle = () => new Promise((r) => setTimeout(r, 150));
+/** Round trips through the broker instead of sleeps: the publisher's packets are handled, then the receivers' bytes have arrived. */
+const settle = async (...cs: RawClient[]) => {
+  for (const c of cs) await c.barrier();
+};
 
 describe('outbound flow control', () => {
   it("respects the client's Receive Maximum and queues the rest (3.3.4-9)", async () => {
@@ -30,12 +33,12 @@ describe('outbound flow control', () => {
     await s.expect('suback');
     const p = await open('rm-pub');
     for (let i = 1; i <= 5; i++) p.send({ type: 'publish', topic: 'rm/t', payload: Buffer.from(String(i)), qos: 1, retain: false, dup: false, packetId: i });
-    await settle();
+    await settle(p, s);
     const first = pubs(s);
     expect(first.map((x) => x.type === 'publish' && x.payload.toString())).toEqual(['1', '2']);
     s.received.length = 0;
     s.send({ type: 'puback', packetId: (first[0] as { packetId: number }).packetId });
-    await settle();
+    await settle(s);
     expect(pubs(s).map((x) => x.type === 'publish' && x.payload.toString())).toEqual(['3']);
   });
 });
@@ -48,7 +51,7 @@ describe('negative-control misbehave mode', () => {
     await s.expect('suback');
     const p = await open('lose-pub');
     for (let i = 1; i <= 4; i++) p.send({ type: 'publish', topic: 'lose/t', payload: Buffer.from(String(i)), qos: 1, retain: false, dup: false, packetId: i });
-    await settle();
+    await settle(p, s);
     expect(pubs(s).map((x) => x.type === 'publish' && x.payload.toString())).toEqual(['1', '3']);
   });
 
@@ -59,7 +62,7 @@ describe('negative-control misbehave mode', () => {
     await s.expect('suback');
     const p = await open('dup-pub');
     p.send({ type: 'publish', topic: 'dup2/t', payload: Buffer.from('x'), qos: 2, retain: false, dup: false, packetId: 1 });
-    await settle();
+    await settle(p, s);
     expect(pubs(s)).toHaveLength(2);
   });
 });
@@ -75,13 +78,13 @@ describe('shared subscriptions when a member goes away (4.8.2)', () => {
     }
     const p = await open('sh-pub');
     for (let i = 1; i <= 4; i++) p.send({ type: 'publish', topic: 'shr/t', payload: Buffer.from(String(i)), qos: 1, retain: false, dup: false, packetId: i });
-    await settle();
+    await settle(p, a, b);
     const got = (c: RawClient) => pubs(c).map((x) => x.type === 'publish' && x.payload.toString());
     expect(got(a)).toEqual(['1', '3']);
     expect(got(b)).toEqual(['2']); // '4' waits behind b's window of 1
     b.end();
     await b.waitClosed();
-    await settle();
+    await until(() => pubs(a).length >= 3, 'the queued message to move to a');
     expect(got(a)).toEqual(['1', '3', '4']);
     const b2 = await RawClient.open(brokers[brokers.length - 1].port, 5);
     raws.push(b2);

@@ -33,6 +33,15 @@ export async function startTestBroker(opts: BrokerOptions = {}): Promise<TestBro
   };
 }
 
+/** Poll `cond` every 5 ms (no long sleeps) until it holds; throws naming `what` after `ms`. */
+export async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 const clients = new Set<MqttClient>();
 
 export async function connect(tb: TestBroker, opts: IClientOptions = {}): Promise<MqttClient> {
@@ -84,11 +93,16 @@ export function collect(c: MqttClient, n: number, ms = 3000): Promise<{ topic: s
   );
 }
 
-/** Wait `ms` and return whatever arrived meanwhile (for asserting that nothing arrives). */
-export async function quiet(c: MqttClient, ms = 300): Promise<string[]> {
+/**
+ * What arrives up to a round trip through the broker (an UNSUBSCRIBE of an unused filter and
+ * its UNSUBACK) plus `ms`, for asserting that nothing arrives: the broker sends a connection's
+ * packets in order, so anything due before the round trip has been received by then.
+ */
+export async function quiet(c: MqttClient, ms = 30): Promise<string[]> {
   const got: string[] = [];
   const on = (topic: string, payload: Buffer) => got.push(`${topic}:${payload.toString()}`);
   c.on('message', on);
+  await withTimeout(c.unsubscribeAsync('mh-barrier/none'), 3000, 'UNSUBACK of the barrier');
   await new Promise((r) => setTimeout(r, ms));
   c.off('message', on);
   return got;

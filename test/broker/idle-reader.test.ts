@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualScheduler } from '../../src/common/index.ts';
 import { startTestBroker, type TestBroker } from './helpers.ts';
 import { RawClient } from './raw-client.ts';
 
@@ -8,16 +9,21 @@ import { RawClient } from './raw-client.ts';
  * protocol level, and a packet split across the idle spell must still be framed.
  */
 let tb: TestBroker;
+const scheduler = new ManualScheduler(1_000);
 const raws: RawClient[] = [];
 beforeAll(async () => {
-  tb = await startTestBroker();
+  tb = await startTestBroker({ scheduler });
 });
 afterAll(async () => {
   raws.forEach((r) => r.end());
   await tb.close();
 });
 
-const idle = () => new Promise((r) => setTimeout(r, 1600));
+/** An idle spell on the broker's clock; the barrier first makes sure the broker has read everything sent. */
+const idle = async (c: RawClient) => {
+  await c.barrier();
+  scheduler.advance(1600);
+};
 
 describe('idle connections', () => {
   for (const level of [4, 5] as const) {
@@ -27,7 +33,7 @@ describe('idle connections', () => {
       await c.connect(`idle-${level}`, { keepAlive: 0 });
       c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: `idle/${level}`, qos: 1 }] });
       await c.expect('suback');
-      await idle();
+      await idle(c);
       c.send({ type: 'publish', topic: `idle/${level}`, payload: Buffer.from('after'), qos: 1, packetId: 7, retain: false, dup: false });
       expect((await c.expect('puback')).packetId).toBe(7);
       const p = await c.expect('publish');
@@ -41,8 +47,10 @@ describe('idle connections', () => {
     const c = await RawClient.open(tb.port, 5);
     raws.push(c);
     await c.connect('idle-split', { keepAlive: 0 });
+    await c.barrier();
     c.sendRaw(Buffer.from([0xc0])); // PINGREQ, first byte only
-    await idle();
+    await new Promise((r) => setTimeout(r, 20)); // let the broker read that byte
+    scheduler.advance(1600);
     c.sendRaw(Buffer.from([0x00]));
     await c.expect('pingresp');
   });

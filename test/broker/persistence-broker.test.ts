@@ -33,7 +33,8 @@ it('acknowledges QoS 1/2 only after a durable sync completes', async () => {
   await c.connect('gated');
   c.send({ type: 'publish', topic: 'g/t', payload: Buffer.from('x'), qos: 1, retain: false, dup: false, packetId: 1 });
   c.send({ type: 'publish', topic: 'g/t', payload: Buffer.from('y'), qos: 2, retain: false, dup: false, packetId: 2 });
-  await new Promise((r) => setTimeout(r, 150));
+  await c.barrier(); // both PUBLISHes handled: their acks wait at the gates
+  expect(p.gates.length).toBeGreaterThan(0);
   expect(c.received.map((x) => x.type)).toEqual([]);
   p.open = true;
   p.gates.splice(0).forEach((g) => g());

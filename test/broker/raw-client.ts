@@ -1,10 +1,12 @@
 /** A packet-level test client built on the codec: send exact packets, await decoded ones. */
 import net from 'node:net';
-import { PacketReader, encodePacket, type Packet, type PacketName, type ProtocolLevel } from '../../src/codec/index.ts';
+import { PacketReader, encodePacket, type Packet, type PacketName, type ProtocolLevel, type ProtocolViolation } from '../../src/codec/index.ts';
 import { withTimeout } from '../../src/common/index.ts';
 
 export class RawClient {
   readonly received: Packet[] = [];
+  /** A packet from the broker that the strict decoder refused: an error for every wait, never silence. */
+  violation: ProtocolViolation | undefined;
   closed = false;
   private waiters: (() => void)[] = [];
   private readonly reader: PacketReader;
@@ -12,7 +14,13 @@ export class RawClient {
   private constructor(readonly socket: net.Socket, readonly level: ProtocolLevel) {
     this.reader = new PacketReader({ protocolLevel: level, from: 'server' });
     socket.on('data', (d) => {
-      for (const r of this.reader.push(d)) if (r.ok) this.received.push(r.packet);
+      for (const r of this.reader.push(d)) {
+        if (r.ok) this.received.push(r.packet);
+        else {
+          this.violation = r.violation;
+          socket.destroy();
+        }
+      }
       this.wake();
     });
     socket.on('close', () => {
@@ -43,6 +51,7 @@ export class RawClient {
         for (;;) {
           const i = this.received.findIndex((p) => p.type === type);
           if (i >= 0) return this.received.splice(i, 1)[0] as Extract<Packet, { type: N }>;
+          if (this.violation) throw new Error(`the broker sent a packet that breaks ${this.violation.statement.id}: ${this.violation.message} (while waiting for ${type})`);
           if (this.closed) throw new Error(`connection closed while waiting for ${type}`);
           await new Promise<void>((r) => this.waiters.push(r));
         }
@@ -50,6 +59,21 @@ export class RawClient {
       ms,
       `${type} packet`,
     );
+  }
+
+  /**
+   * A round trip through the broker instead of a sleep: PINGREQ, then wait for its PINGRESP.
+   * The broker handles a connection's packets in order and writes in order, so everything it
+   * sent this client before handling the PINGREQ has arrived once the PINGRESP is here.
+   */
+  async barrier(ms = 3000): Promise<void> {
+    this.send({ type: 'pingreq' });
+    await this.expect('pingresp', ms);
+  }
+
+  /** PUBLISH packets received and not yet taken by expect(). */
+  publishes(): Extract<Packet, { type: 'publish' }>[] {
+    return this.received.filter((p): p is Extract<Packet, { type: 'publish' }> => p.type === 'publish');
   }
 
   async waitClosed(ms = 3000): Promise<void> {

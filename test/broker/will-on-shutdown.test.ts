@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FilePersistence, MemoryPersistence, type Authorizer } from '../../src/broker/index.ts';
 import type { Packet } from '../../src/codec/index.ts';
-import { startTestBroker, type TestBroker } from './helpers.ts';
+import { startTestBroker, until, type TestBroker } from './helpers.ts';
 import { RawClient } from './raw-client.ts';
 
 const brokers: TestBroker[] = [];
@@ -140,7 +140,8 @@ describe('wills at broker shutdown', () => {
     });
     w.end(); // abnormal close: the will now waits for its delay
     await w.waitClosed();
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => tb.broker.stats.clientsConnected === 1, 'the broker to see the will client go');
+    await s.barrier();
     expect(publishes(s)).toEqual([]);
 
     await shutdown(tb, s);

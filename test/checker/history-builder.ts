@@ -13,12 +13,13 @@ export class HB {
     this.clock.advance(10);
   }
 
-  connect(p: string, o: { clean?: boolean; persistent?: boolean; present?: boolean; will?: WillValue; keepAlive?: number; sessionExpiry?: number } = {}): this {
+  connect(p: string, o: { clean?: boolean; persistent?: boolean; present?: boolean; will?: WillValue; keepAlive?: number; sessionExpiry?: number; level?: 4 | 5 | 'none' } = {}): this {
     this.tick();
     const clean = o.clean ?? true;
     const value: OpValue = { clientId: p, cleanStart: clean, persistent: o.persistent ?? !clean, keepAlive: o.keepAlive ?? 1 };
     if (o.will) value.will = o.will;
     if (o.sessionExpiry !== undefined) value.sessionExpiry = o.sessionExpiry;
+    if (o.level !== 'none') value.protocolLevel = o.level ?? 4; // recorded histories carry it
     this.rec.invoke(p, 'connect', value, `conn:${p}`);
     this.tick();
     this.rec.complete(`conn:${p}`, 'ok', { sessionPresent: o.present ?? false });
@@ -85,14 +86,20 @@ export class HB {
   }
 }
 
-/** Asserts-by-return that a witness is 1-minimal: it fails, and dropping any one op makes it not fail. */
+/** Renumbers ops 0..n-1 in their order: a slice read as a complete history of its own. */
+export const asComplete = (ops: Op[]): Op[] => ops.map((o, i) => ({ ...o, index: i }));
+
+/**
+ * Asserts-by-return that a witness is 1-minimal: it fails, and dropping any one op makes it not
+ * fail. Each slice is judged as a complete history (a witness has index gaps by design).
+ */
 export function witnessIsMinimal(check: (h: Op[]) => CheckResult, r: CheckResult): { fails: boolean; removable: number[] } {
   const w = r.witness ?? [];
-  const fails = check(w).valid === false;
+  const fails = check(asComplete(w)).verdict === 'invalid';
   const removable: number[] = [];
   for (let i = 0; i < w.length; i++) {
     const sub = w.slice(0, i).concat(w.slice(i + 1));
-    if (check(sub).valid === false) removable.push(w[i].index);
+    if (check(asComplete(sub)).verdict === 'invalid') removable.push(w[i].index);
   }
   return { fails, removable };
 }

@@ -26,6 +26,33 @@ describe('checkers on histories of a correct broker', () => {
     );
   });
 
+  it('never report a violation when every client then leaves with a normal DISCONNECT (as fleet run ends)', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 80 }), (steps) => {
+        const h = simulate(steps);
+        for (let i = 0; i < 4; i++) h.disconnect(`c${i}`);
+        const bad = checkAll(h.ops, undefined, { endTime: h.clock.now() }).filter((r) => r.verdict === 'invalid');
+        if (bad.length > 0) throw new Error(bad.map(formatResult).join('\n'));
+        return true;
+      }),
+      { numRuns: 200, seed: 20261207 },
+    );
+  });
+
+  it('never report a violation when receipts are deleted from the file: a gap proves nothing', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 80 }), fc.array(fc.boolean(), { minLength: 400, maxLength: 400 }), (steps, keep) => {
+        const h = simulate(steps);
+        let k = 0;
+        const edited = h.ops.filter((o) => o.f !== 'receive' || keep[k++ % keep.length]);
+        const bad = checkAll(edited, undefined, { endTime: h.clock.now() }).filter((r) => r.verdict === 'invalid');
+        if (bad.length > 0) throw new Error(bad.map(formatResult).join('\n'));
+        return true;
+      }),
+      { numRuns: 200, seed: 20261208 },
+    );
+  });
+
   it('decide most of what they check on such histories', () => {
     const steps: Step[] = [];
     for (let i = 0; i < 4; i++) steps.push({ k: 'sub', who: i, topic: '#', qos: 1 });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveTarget, TestClient, type VersionCapabilities } from '../../src/client/index.ts';
-import type { Packet } from '../../src/codec/index.ts';
-import { DELIBERATE_LIMIT_STEP, packetNeeds, patternNeeds, workloadNeeds } from '../../steps/support/capability-guard.ts';
+import { topicMatches, type Packet } from '../../src/codec/index.ts';
+import { DELIBERATE_LIMIT_STEP, grantNeeds, packetNeeds, patternNeeds, workloadNeeds } from '../../steps/support/capability-guard.ts';
 import { credentialsPathOf, loadCredentials, namedUsersOnly, startEmbedded } from '../../steps/support/embedded-target.ts';
 
 const full: VersionCapabilities = {
@@ -28,7 +28,15 @@ describe('implicit capability gating', () => {
     expect(patternNeeds(full, { type: 'publish', qos: 2 })).toBeUndefined();
   });
   it('names the missing capability of a packet or an expected delivery', () => {
-    expect(packetNeeds(limited, pub({ qos: 2, packetId: 1 }), 5)).toMatch(/QoS 2, above the target's maximum QoS 1/);
+    expect(packetNeeds(limited, pub({ qos: 2, packetId: 1 }), 5)).toMatch(/QoS 2, above the Maximum QoS 1 the target's CONNACK declares/);
+    // A 3.1.1 broker cannot declare a maximum QoS: its probe SUBACK grant never gates what the scenario publishes.
+    expect(packetNeeds({ ...limited, maximumQoSSource: 'suback' }, pub({ qos: 2, packetId: 1 }), 4)).toBeUndefined();
+    expect(patternNeeds({ ...limited, maximumQoSSource: 'suback' }, { type: 'publish', qos: 2 }, 4)).toBeUndefined();
+    // Deliveries are gated on what the SUBACK granted the client's matching subscriptions.
+    const grants = [{ filter: 'a/#', requested: 2, granted: 1, suback: 'SUBACK reasonCodes=[1]' }];
+    expect(grantNeeds(grants, 'a/b', 2, topicMatches)).toMatch(/granted QoS 1 for the QoS 2 subscription to "a\/#" \(SUBACK reasonCodes=\[1\]\)/);
+    expect(grantNeeds(grants, 'a/b', 1, topicMatches)).toBeUndefined();
+    expect(grantNeeds(grants, 'x/y', 2, topicMatches)).toBeUndefined();
     expect(packetNeeds(limited, pub({ retain: true }), 5)).toMatch(/retained/);
     expect(packetNeeds(limited, pub({ properties: { topicAlias: 3 } }), 5)).toMatch(/topic alias 3/);
     expect(packetNeeds(limited, pub({ payload: Buffer.alloc(100) }), 5)).toMatch(/Maximum Packet Size 64/);
@@ -36,7 +44,7 @@ describe('implicit capability gating', () => {
     expect(packetNeeds(limited, sub('$share/g/a'), 5)).toMatch(/shared/);
     expect(packetNeeds(limited, sub('a', { subscriptionIdentifiers: [4] }), 5)).toMatch(/subscription identifier/);
     expect(packetNeeds(limited, { type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 0, clientId: 'c', will: { topic: 'w', payload: Buffer.alloc(0), qos: 2, retain: false } }, 5)).toMatch(/Will has QoS 2/);
-    expect(patternNeeds(limited, { type: 'publish', qos: 2 })).toMatch(/delivery at QoS 2/);
+    expect(patternNeeds(limited, { type: 'publish', qos: 2 }, 5)).toMatch(/delivery at QoS 2/);
     expect(workloadNeeds(limited, { filter: 'fleet/+/t' })).toMatch(/wildcard/);
     expect(workloadNeeds(limited, { qos: 1, retain: true })).toMatch(/retained/);
   });

@@ -1,21 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { Framer, frameLength, parseBrokerUrl, resolveTarget, sniffConnectLevel } from '../../src/client/index.ts';
+import { parseBrokerUrl, resolveTarget } from '../../src/client/index.ts';
+import { PacketReader, peekConnectHeader } from '../../src/codec/index.ts';
 
-describe('Framer', () => {
-  it('splits frames across chunk boundaries', () => {
-    const f = new Framer();
-    expect(f.push(Buffer.from([0x20, 0x02, 0x00]))).toEqual([]);
-    const frames = f.push(Buffer.from([0x00, 0xd0, 0x00, 0x30]));
-    expect(frames.map((b) => b.toString('hex'))).toEqual(['20020000', 'd000']);
-    expect(f.rest().toString('hex')).toBe('30');
+describe('one packet stream: the codec frames, decodes and keeps each packet\'s bytes', () => {
+  it('gives every packet its wire bytes, across chunk boundaries', () => {
+    const r = new PacketReader({ protocolLevel: 4, from: 'server', keepBytes: true });
+    expect(r.push(Buffer.from([0x20, 0x02, 0x00]))).toEqual([]);
+    const got = r.push(Buffer.from([0x00, 0xd0, 0x00, 0x30]));
+    expect(got.map((x) => x.ok && x.packet.type)).toEqual(['connack', 'pingresp']);
+    expect(got.map((x) => x.bytes?.toString('hex'))).toEqual(['20020000', 'd000']);
   });
-  it('reads multi-byte remaining lengths and gives up after four bytes', () => {
-    expect(frameLength(Buffer.from([0x30, 0x80, 0x01]))).toBe(3 + 128);
-    expect(frameLength(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]))).toBeUndefined();
+  it('a malformed packet is a violation with the bytes read of it, never silence', () => {
+    const r = new PacketReader({ protocolLevel: 4, from: 'server', keepBytes: true });
+    const [v] = r.push(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]));
+    expect(v.ok).toBe(false);
+    expect(v.bytes?.toString('hex')).toBe('30ffffffff');
   });
-  it('sniffs the protocol level of a raw CONNECT', () => {
-    expect(sniffConnectLevel(Buffer.from('100d00044d5154540502003c000176', 'hex'))).toBe(5);
-    expect(sniffConnectLevel(Buffer.from('c000', 'hex'))).toBeUndefined();
+  it('peeks the protocol level and flags of raw CONNECT bytes', () => {
+    expect(peekConnectHeader(Buffer.from('100d00044d5154540502003c000176', 'hex'))).toEqual({ level: 5, flags: 2 });
+    expect(peekConnectHeader(Buffer.from('c000', 'hex'))).toBeUndefined();
   });
 });
 

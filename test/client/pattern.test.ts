@@ -56,3 +56,13 @@ describe('describePacket', () => {
     expect(describePacket({ type: 'publish', payload: Buffer.from([0, 255]) } as never)).toContain('<00ff>');
   });
 });
+
+describe('omitted 5.0 properties mean their default', () => {
+  it('a pattern naming a default value matches a packet without the property, not one with another value', () => {
+    const pub = { type: 'publish', topic: 't', payload: Buffer.from('x'), qos: 0, retain: false, dup: false } as const;
+    expect(mismatch(pub, { type: 'publish', properties: { payloadFormatIndicator: 0 } })).toBeNull();
+    expect(mismatch({ ...pub, properties: { payloadFormatIndicator: 1 } }, { type: 'publish', properties: { payloadFormatIndicator: 0 } })).toMatch(/expected 0, got 1/);
+    expect(mismatch(pub, { type: 'publish', properties: { payloadFormatIndicator: 1 } })).toMatch(/expected 1/);
+    expect(mismatch(pub, { type: 'publish', properties: { contentType: 'a' } })).toMatch(/contentType/);
+  });
+});

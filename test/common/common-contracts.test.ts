@@ -6,6 +6,9 @@ describe('close match', () => {
     expect(closeMatch('interval', ['interval_ms', 'count', 'topic'])).toBe('interval_ms');
     expect(closeMatch('latncy', ['latency', 'jitter'])).toBe('latency');
     expect(didYouMean('qso', ['qos', 'retain'])).toBe(' (did you mean `qos`?)');
+    // A swap of two adjacent letters is one edit: `prot` is a typo of `port` before it is a prefix of `protocol`.
+    expect(closeMatch('prot', ['protocol', 'port'])).toBe('port');
+    expect(editDistance('prot', 'port')).toBe(1);
   });
   it('suggests nothing for an unrelated word', () => {
     expect(closeMatch('zebra', ['interval_ms', 'count'])).toBeUndefined();

@@ -62,9 +62,9 @@ describe('mqtt-harness proxy', () => {
 });
 
 describe('mqtt-harness proxy --busy-poll', () => {
-  it('rejects a window outside 0..1000 ms, naming the option (commander usage error, exit code 1)', async () => {
+  it('rejects a window outside 0..1000 ms, naming the option (usage error, exit code 2)', async () => {
     const r = run(['--upstream', 'mqtt://127.0.0.1:1', '--busy-poll', '5000']);
-    expect(await withTimeout(r.exited, 15_000, 'exit')).toBe(1);
+    expect(await withTimeout(r.exited, 15_000, 'exit')).toBe(2);
     expect(r.out()).toMatch(/--busy-poll.*0\.\.1000.*"5000"/s);
   });
 });

@@ -16,6 +16,7 @@ afterAll(async () => {
   await echo?.close();
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answer fields freely; a wrong one fails the expectation
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const r = await withTimeout(
     fetch(`${api.url}${path}`, { method, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) }),
@@ -48,7 +49,7 @@ describe('Toxiproxy-compatible HTTP API', () => {
     expect(t.json).toEqual({ name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 100, jitter: 0 } });
     const m = await call('POST', '/proxies/echo/toxics', { type: 'mqtt_drop', stream: 'upstream', attributes: { packet_type: 'puback', nth: 1, for_ms: 10000 } });
     expect(m.json.name).toBe('mqtt_drop_upstream');
-    expect((await call('GET', '/proxies/echo/toxics')).json.map((x: any) => x.name)).toEqual(['lat', 'mqtt_drop_upstream']);
+    expect((await call('GET', '/proxies/echo/toxics')).json.map((x: { name: string }) => x.name)).toEqual(['lat', 'mqtt_drop_upstream']);
     expect((await call('GET', '/proxies/echo/toxics/lat')).json.attributes.latency).toBe(100);
 
     const u = await call('POST', '/proxies/echo/toxics/lat', { attributes: { latency: 250 } });
@@ -105,5 +106,47 @@ describe('Toxiproxy-compatible HTTP API', () => {
     const big = await call('POST', '/proxies/p2/toxics', JSON.stringify({ type: 'latency', pad: 'x'.repeat(2 << 20) }));
     expect(big.status).toBe(413);
     expect((await call('GET', '/nothing')).status).toBe(404);
+  });
+
+  it('answers 400 on unknown toxic attributes, naming every one with a close match (as Toxiproxy rejects malformed toxics)', async () => {
+    await call('POST', '/proxies', { name: 'p3', upstream: `127.0.0.1:${echo.port}` });
+    const lat = await call('POST', '/proxies/p3/toxics', { type: 'latency', attributes: { latncy: 100 } });
+    expect(lat.status).toBe(400);
+    expect(lat.json.problems).toEqual([{ field: 'toxic.attributes.latncy', message: 'unknown key `latncy` (did you mean `latency`?)' }]);
+    expect(lat.json.error).toContain('did you mean `latency`?');
+    const drop = await call('POST', '/proxies/p3/toxics', { type: 'mqtt_drop', strem: 'upstream', attributes: { packet_types: ['puback'], nth: 0 } });
+    expect(drop.status).toBe(400);
+    expect(drop.json.problems).toEqual([
+      { field: 'toxic.strem', message: 'unknown key `strem` (did you mean `stream`?)' },
+      { field: 'toxic.attributes.packet_types', message: 'unknown key `packet_types` (did you mean `packet_type`?)' },
+      { field: 'toxic.attributes.nth', message: expect.stringMatching(/, got 0$/) },
+    ]);
+    const pkt = await call('POST', '/proxies/p3/toxics', { type: 'mqtt_drop', attributes: { packet_type: ['puback', 'pubrell'], probability: 2 } });
+    expect(pkt.json.problems).toEqual([
+      { field: 'toxic.attributes.packet_type[1]', message: expect.stringMatching(/^unknown packet type \(did you mean `pubrel`\?\); expected one of .*, got "pubrell"$/) },
+      { field: 'toxic.attributes.probability', message: 'expected at most 1, got 2' },
+    ]);
+    const type = await call('POST', '/proxies/p3/toxics', { type: 'latncy', attributes: { latency: 1 } });
+    expect(type.status).toBe(400);
+    expect(type.json.problems[0]).toMatchObject({ field: 'toxic.type', message: expect.stringMatching(/^unknown toxic type "latncy" \(did you mean `latency`\?\)/) });
+    const upd = await call('POST', '/proxies/p3/toxics', { name: 'l', type: 'latency', attributes: { latency: 5 } });
+    expect(upd.status).toBe(200);
+    const badUpd = await call('POST', '/proxies/p3/toxics/l', { attributes: { jiter: 5 } });
+    expect(badUpd.status).toBe(400);
+    expect(badUpd.json.problems[0].message).toBe('unknown key `jiter` (did you mean `jitter`?)');
+    expect((await call('GET', '/proxies/p3/toxics')).json).toEqual([upd.json]); // nothing half-applied
+  });
+
+  it('answers 400 on unknown or mistyped proxy fields, all at once', async () => {
+    const r = await call('POST', '/proxies', { name: 'p4', upstrem: 'x:1', enabled: 'yes' });
+    expect(r.status).toBe(400);
+    expect(r.json.problems).toEqual([
+      { field: 'upstrem', message: 'unknown key `upstrem` (did you mean `upstream`?)' }, // not also "upstream missing"
+      { field: 'enabled', message: 'expected a boolean, got "yes"' },
+    ]);
+    const pop = await call('POST', '/populate', [{ name: 'q1', upstream: 'x:1', lisen: ':0' }, { upstream: 'x:1' }]);
+    expect(pop.status).toBe(400);
+    expect(pop.json.problems.map((p: { field: string }) => p.field)).toEqual(['[0].lisen', '[1].name']);
+    expect((await call('GET', '/proxies/q1')).status).toBe(404);
   });
 });

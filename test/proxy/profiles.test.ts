@@ -56,6 +56,41 @@ describe('link profiles', () => {
     expect(() => loadProfile('no-such-profile')).toThrow(/no such profile file \(known profiles: .*lte/);
   });
 
+  it('a profile with typos gets every problem in one error, each with the key path and a close match', () => {
+    const f = join(tmp, 'typos.yaml');
+    writeFileSync(f, [
+      'name: typos',
+      'descripton: a profile with mistakes',
+      'toxics:',
+      '  - type: latency',
+      '    attributes:',
+      '      latncy: 40',
+      '      jitter: lots',
+      '  - type: mqtt_drop',
+      '    strem: upstream',
+      '    attributes:',
+      '      packet_types: puback',
+      '  - type: bandwith',
+      '',
+    ].join('\n'));
+    let err: ProfileError | undefined;
+    try {
+      loadProfile(f);
+    } catch (e) {
+      err = e as ProfileError;
+    }
+    expect(err).toBeInstanceOf(ProfileError);
+    expect(err!.message.split('\n')).toEqual([
+      `${f}: descripton: unknown key \`descripton\` (did you mean \`description\`?)`,
+      `${f}: toxics[0].attributes.latncy: unknown key \`latncy\` (did you mean \`latency\`?)`,
+      `${f}: toxics[0].attributes.jitter: expected a duration: milliseconds or a string like "300ms", "2s", "1m", got "lots"`,
+      `${f}: toxics[1].strem: unknown key \`strem\` (did you mean \`stream\`?)`,
+      `${f}: toxics[1].attributes.packet_types: unknown key \`packet_types\` (did you mean \`packet_type\`?)`,
+      expect.stringMatching(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: toxics\\[2\\]\\.type: unknown toxic type "bandwith" \\(did you mean \`bandwidth\`\\?\\); known: `)),
+    ]);
+    expect(err!.problems).toHaveLength(6);
+  });
+
   it('createProxy applies a profile by name', async () => {
     const p = await createProxy({ upstream: 'mqtt://127.0.0.1:1', profile: 'lte', seed: 1 });
     try {

@@ -71,6 +71,17 @@ export const capabilitiesSchema = mapping({
   serverKeepAlive: intIn(0, 65535, 'an integer 0..65535 (seconds)').optional(),
 });
 
+/** Legal-but-different behaviours of the reference broker (BrokerOptions.variant, issue 10). */
+export const variantSchema = mapping({
+  oneMessageInFlight: bool.optional(),
+  copyPerSubscription: bool.optional(),
+  alternativeReasonCodes: bool.optional(),
+  swapMalformedProtocolError: bool.optional(),
+  refuseWithoutConnack: bool.optional(),
+  omitDefaultProperties: bool.optional(),
+  closeOnUnauthorizedPublish311: bool.optional(),
+});
+
 export const persistenceSchema = z.string({ error: 'expected "memory" or "file:DIR"' }).regex(/^(memory|file:.+)$/, {
   error: 'expected "memory" or "file:DIR"',
 });
@@ -84,6 +95,7 @@ export const brokerConfigSchema = mapping({
   limits: limitsSchema.optional(),
   capabilities: capabilitiesSchema.optional(),
   persistence: persistenceSchema.optional(),
+  variant: variantSchema.optional(),
   sysIntervalMs: nonNegativeInt.optional(),
   logLevel: oneOf(LOG_LEVELS).optional(),
 });

@@ -8,13 +8,17 @@ import type { Rng } from '../../common/rng.ts';
 import type { PacketInfo } from '../types.ts';
 import { duration, posInt, prob } from '../toxics/attrs.ts';
 import { packetNames } from '../mqtt-frame.ts';
+import { didYouMean } from '../../common/close-match.ts';
 import { topicFilterMatches } from './topic-match.ts';
 
 const typeName = z
   .string()
   .transform((s) => s.toLowerCase())
   .refine((s) => packetNames.includes(s as never) && s !== 'reserved', {
-    message: `unknown packet type; expected one of ${packetNames.slice(1).join(', ')}`,
+    error: (iss) => {
+      const known = packetNames.filter((n) => n !== 'reserved');
+      return `unknown packet type${didYouMean(String(iss.input), known)}; expected one of ${known.join(', ')}`;
+    },
   });
 
 export const matchSchema = z.object({

@@ -105,7 +105,7 @@ export const mqttDuplicate: StageToxicDef<z.infer<typeof dupSchema>> = {
         if (!hit(u)) return;
         env.fault('duplicate', u, { copies: attrs.copies });
         for (let i = 0; i < attrs.copies; i++) {
-          let bytes = Buffer.from(u.bytes);
+          const bytes = Buffer.from(u.bytes);
           if (attrs.set_dup && u.packet?.typeNum === 3 && (u.packet.qos ?? 0) > 0) bytes[0] |= 0x08;
           env.next({ bytes, packet: u.packet });
         }

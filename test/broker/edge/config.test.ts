@@ -39,8 +39,10 @@ describe('broker config', () => {
 
   it('rejects unknown keys with their path', () => {
     const p = problems(() => parseConfig('limits:\n  maxConections: 5\nfoo: 1\n', 'broker.yaml'));
-    expect(p).toContain('broker.yaml: limits.maxConections: unknown key');
-    expect(p).toContain('broker.yaml: foo: unknown key');
+    expect(p).toEqual([
+      'broker.yaml: limits.maxConections: unknown key `maxConections` (did you mean `maxConnections`?)',
+      'broker.yaml: foo: unknown key `foo`',
+    ]);
   });
 
   it('checks cross-field rules and stored hashes', () => {
@@ -58,7 +60,33 @@ describe('broker config', () => {
     expect(q).toContain('config: listeners[0]: a mqtts listener needs cert and key');
     expect(q).toContain('config: listeners[1].path: only ws and wss listeners have a path');
     expect(q.join('\n')).toMatch(/users\[0\]: user "a": scrypt N must be a power of two/);
-    expect(q).toContain('config: users[1].username: "a" is listed twice');
+    expect(q).toContain('config: users[1].username: "a" is listed twice (also users[0])');
+  });
+
+  it('reports a typo\'d key, a bad value and a bad ACL filter together, one line each', () => {
+    const yaml = [
+      'limits:',
+      '  maxConections: 5',
+      'logLevel: loud',
+      'acl:',
+      '  - topic: sensors/#/temp',
+      '    access: read',
+    ].join('\n');
+    expect(problems(() => parseConfig(yaml, 'broker.yaml'))).toEqual([
+      'broker.yaml: limits.maxConections: unknown key `maxConections` (did you mean `maxConnections`?)',
+      'broker.yaml: logLevel: expected one of "debug", "info", "warn", "error", "silent", got "loud"',
+      'broker.yaml: acl[0].topic: "#" must be a whole level and the last one, got "sensors/#/temp"',
+    ]);
+  });
+
+  it('a misspelt required key is an unknown key with a suggestion, not a missing key', () => {
+    expect(problems(() => validateConfig({ acl: [{ topc: 'a/b', access: 'read' }], users: [{ usrname: 'x' }] }, 'b.yaml'))).toEqual([
+      'b.yaml: acl[0].topc: unknown key `topc` (did you mean `topic`?)', // in document order
+      'b.yaml: users[0].usrname: unknown key `usrname` (did you mean `username`?)',
+    ]);
+    expect(problems(() => validateConfig({ acl: [{ access: 'read' }] }, 'b.yaml'))).toEqual([
+      'b.yaml: acl[0].topic: expected a string, but it is missing',
+    ]);
   });
 
   it('checks ACL topic patterns are MQTT filters', () => {

@@ -1,0 +1,30 @@
+// ESLint (flat config): @eslint/js and typescript-eslint recommended rules, for `npm run lint`.
+// Line length and layout are the formatter's job, not ESLint's. Every eslint-disable comment
+// must say why (`// eslint-disable-next-line rule -- reason`) and must still be needed.
+import js from '@eslint/js';
+import comments from '@eslint-community/eslint-plugin-eslint-comments/configs';
+import tseslint from 'typescript-eslint';
+import { builtinGlobals } from './eslint.globals.mjs';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'reports/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  comments.recommended,
+  {
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: builtinGlobals },
+    rules: {
+      '@eslint-community/eslint-comments/require-description': ['error', { ignore: [] }],
+      // A `let` read by a handler installed before its one assignment (e.g. a signal handler
+      // set up before the broker starts) cannot be a const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // The project's convention: a leading underscore marks a deliberately unused binding
+      // (an ignored callback argument, a property dropped by rest destructuring).
+      '@typescript-eslint/no-unused-vars': ['error', {
+        argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_',
+        destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true,
+      }],
+    },
+  },
+);
