@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { formatResult, toJsonLines } from '../src/checker/index.ts';
-import { runCrashSoak } from '../src/fuzz/crash-soak.ts';
+import { runCrashSoak } from '../src/fuzz/index.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

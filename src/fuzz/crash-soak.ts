@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, systemClock } from '../common/index.ts';
 import { checkAll, HistoryRecorder, type CheckResult, type History } from '../checker/index.ts';
-import { Device } from '../fleet/device.ts';
+import { Device } from '../fleet/index.ts';
 
 export interface CrashSoakOptions {
   kills: number;

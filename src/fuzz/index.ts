@@ -12,3 +12,4 @@ export { runFrames, controlCheck, type Target, type CaseResult, type ControlResu
 export { runFuzz, type FuzzOptions, type FuzzResult, type FuzzFinding, type FuzzProgress } from './runner.ts';
 export { parseTarget, parseDuration } from './target.ts';
 export type { FuzzLevel } from './grammar.ts';
+export { runCrashSoak, type CrashSoakOptions, type CrashSoakResult } from './crash-soak.ts';

@@ -7,7 +7,7 @@
  */
 import { expect, it } from 'vitest';
 import { formatResult } from '../../src/checker/index.ts';
-import { runCrashSoak } from '../../src/fuzz/crash-soak.ts';
+import { runCrashSoak } from '../../src/fuzz/index.ts';
 
 it('5 kills -9 during QoS 1/2 traffic: no acknowledged QoS 1 message lost', async () => {
   const seed = Number(process.env.MQTT_HARNESS_SEED ?? 5);
