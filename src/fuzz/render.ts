@@ -21,7 +21,10 @@ export function hexLines(frames: readonly Buffer[]): string[] {
 /** A scenario that replays the frames and asserts what the spec requires. */
 export function gherkin(r: RenderInput): string {
   const v = r.level === 5 ? '5' : '3.1.1';
-  const tags = [`@v${v}`, '@fuzz', ...new Set(r.statements.filter((s) => s.version === (r.level === 5 ? '5.0' : '3.1.1')).map((s) => `@${s.id}`))];
+  const own = r.statements.filter((s) => s.version === (r.level === 5 ? '5.0' : '3.1.1')).map((s) => `@${s.id}`);
+  // Every scenario cites a statement of its version: the close rule when the finding cites none of it.
+  if (own.length === 0) own.push(r.level === 5 ? '@MQTT-4.13.1-1' : '@MQTT-4.8.0-1');
+  const tags = [`@v${v}`, '@fuzz', ...new Set(own)];
   const lines = [
     `  ${tags.join(' ')}`,
     `  Scenario: ${r.title.replace(/\n/g, ' ')}`,
@@ -32,6 +35,8 @@ export function gherkin(r: RenderInput): string {
   if (r.kind === 'crash') {
     lines.push('    Then client "B" connected', '    And "B" sends PINGREQ', '    And "B" receives PINGRESP within 2 s');
   } else if (e.kind === 'violation') {
+    // The frames were shrunk with the PINGREQ probe after them: it may complete the last frame.
+    lines.push('    And "A" sends raw "c0 00"');
     const codes = [...new Set([e.reasonCode ?? 0x81, 0x81, 0x82])].filter((c) => DISCONNECT_CODES.has(c)).map(hexCode).join(' or ');
     lines.push(r.level === 5 && !e.beforeConnack
       ? `    Then the connection of "A" is closed within 2 s, with reason code ${codes} if the broker sends one`
