@@ -83,7 +83,11 @@ export function onPublish(c: Conn, p: PublishPacket): void {
   if (s.inbound.publish(id) === 'new') {
     // Method A (4.3.3): route on first receipt, remember the id until PUBREL.
     if (s.persistent) ctx.persistence.addInbound(s.clientId, id);
-    ctx.publish(msg);
+    // Crash safety (soak:crash): with durable persistence, copies for online subscribers go out
+    // only once the packet id (and the queued copies) are on disk; else a kill -9 before the sync
+    // lets the publisher's resend be routed a second time (a QoS 2 duplicate, 4.3.3).
+    if (s.persistent && ctx.persistence.durable) holdWrites(c, () => ctx.publish(msg));
+    else ctx.publish(msg);
   }
   ack(c, 'pubrec', id);
 }
@@ -104,6 +108,21 @@ function ack(c: Conn, type: 'puback' | 'pubrec', id: number, rc = 0, reason?: st
       c.disconnect(0x80);
     },
   );
+}
+
+/** Run `route`, holding every connection write it makes until the next sync completes. */
+function holdWrites(c: Conn, route: () => void): void {
+  const ctx = c.ctx;
+  const outer = ctx.heldWrites;
+  const held: Array<() => void> = outer ?? [];
+  ctx.heldWrites = held;
+  try {
+    route();
+  } finally {
+    ctx.heldWrites = outer;
+  }
+  if (outer || held.length === 0) return;
+  afterSync(c, () => { for (const w of held) w(); });
 }
 
 /** Run `send` once what is recorded so far is durable (at once with memory persistence). */
