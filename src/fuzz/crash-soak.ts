@@ -6,10 +6,10 @@
  * delivered exactly once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createRng, systemClock } from '../common/index.ts';
 import { checkAll, HistoryRecorder, type CheckResult, type History } from '../checker/index.ts';
 import { Device } from '../fleet/index.ts';
@@ -49,7 +49,7 @@ function freePort(): Promise<number> {
 /** Start the broker CLI on `port` with file persistence in `dir`; resolves once it listens. */
 async function startBroker(port: number, dir: string): Promise<ChildProcess> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'broker', '--port', String(port), '--persistence', `file:${dir}`, '--log-level', 'error'],
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'broker', '--port', String(port), '--persistence', `file:${dir}`, '--log-level', 'error', '--config', join(dir, '..', `${basename(dir)}.yaml`)],
       { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
     const ok = await new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(false), 20_000);
@@ -76,6 +76,8 @@ export async function runCrashSoak(o: CrashSoakOptions): Promise<CrashSoakResult
   const level = o.level ?? 5;
   const [minMs, maxMs] = o.intervalMs ?? [300, 900];
   const dir = mkdtempSync(join(tmpdir(), 'mqtt-harness-crash-soak-'));
+  // The queue limit is a drop policy, not a durability failure: large enough that nothing is dropped.
+  writeFileSync(join(dir, '..', `${basename(dir)}.yaml`), 'limits:\n  maxQueuedMessages: 10000000\n');
   const port = await freePort();
   const url = `mqtt://127.0.0.1:${port}`;
   const rec = new HistoryRecorder(systemClock, { maxOps: 5_000_000 });
@@ -93,7 +95,9 @@ export async function runCrashSoak(o: CrashSoakOptions): Promise<CrashSoakResult
       let n = 0;
       while (traffic) {
         published++;
-        void p.publish(`soak/${i}/${n % 4}`, n % 2 === 0 ? 1 : 2).then((out) => { if (out === 'ok') acknowledged++; });
+        const out = p.publish(`soak/${i}/${n % 4}`, n % 2 === 0 ? 1 : 2).then((o) => { if (o === 'ok') acknowledged++; });
+        // Every 20th message waits for its outcome: the publishers keep pace with the broker.
+        if (n % 20 === 19) await out;
         n++;
         await new Promise((r) => setTimeout(r, 2));
       }
@@ -118,6 +122,7 @@ export async function runCrashSoak(o: CrashSoakOptions): Promise<CrashSoakResult
     for (const d of [sub, ...pubs]) d.close();
     await kill9(child);
     rmSync(dir, { recursive: true, force: true });
+    rmSync(join(dir, '..', `${basename(dir)}.yaml`), { force: true });
   }
   rec.finish();
   const history = rec.history;
