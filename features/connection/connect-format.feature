@@ -9,6 +9,7 @@ Feature: CONNECT flags and payload must agree
   Scenario Outline: a CONNECT with <defect> closes the connection
     Given client "A" opened a network connection
     When "A" sends raw "<packet>"
+    # checks if sent MQTT-4.13.2-1
     Then the connection of "A" is closed within 2 s, with reason code 0x81 if the broker sends one
 
     @v3.1.1 @MQTT-3.1.4-1 @MQTT-4.8.0-1

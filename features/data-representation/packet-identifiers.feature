@@ -15,7 +15,8 @@ Feature: Packet Identifiers are never zero
     And "sub" receives no message for 100 ms
 
     # SUBSCRIBE / UNSUBSCRIBE filter "a"; PUBLISH topic "dr/pid0" payload "x".
-    @v3.1.1 @MQTT-2.3.1-1 @MQTT-4.8.0-1
+    # MQTT-2.3.1-1 binds the sender (broken here on purpose): checked is the receiver's close.
+    @v3.1.1 @MQTT-4.8.0-1
     Examples: MQTT 3.1.1
       | packet type   | packet                                         |
       | SUBSCRIBE     | 82 06 00 00 00 01 61 00                        |

@@ -66,8 +66,9 @@ Feature: Variable Byte Integers and Property Length
     And "sub" receives no message for 100 ms
 
     # The bytes are those of the MQTT 3.1.1 packet: read as MQTT 5, the next byte is taken as the
-    # Property Length and the rest no longer fits.
-    @v5 @MQTT-2.2.2-1 @MQTT-4.13.1-1
+    # Property Length and the rest no longer fits. (2.2.2-1 binds the sender, the harness here; the
+    # broker's own Property Lengths are checked by the scenario below.)
+    @v5 @MQTT-4.13.1-1
     Examples: MQTT 5
       | packet type | packet                                  |
       | PUBLISH     | 30 09 00 06 64 72 2f 6e 70 6c 78        |

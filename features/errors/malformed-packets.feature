@@ -12,6 +12,7 @@ Feature: Malformed packets close the connection
     And "sub" subscribed to "<topic>"
     And client "A" connected
     When "A" sends raw "<packet>"
+    # checks if sent MQTT-4.13.2-1
     Then the connection of "A" is closed within 2 s, with reason code 0x81 if the broker sends one
     And "sub" receives no message for 100 ms
 
@@ -40,6 +41,7 @@ Feature: Malformed packets close the connection
     And client "A" connected
     # PUBLISH QoS 0 to <topic>, payload "x"
     When "A" sends raw "<packet>"
+    # checks if sent MQTT-4.13.2-1
     Then the connection of "A" is closed within 2 s, with reason code 0x81 if the broker sends one
     And "sub" receives no message for 100 ms
 
@@ -54,6 +56,7 @@ Feature: Malformed packets close the connection
     Given client "A" opened a network connection
     # CONNECT, Clean Start, keep alive 60, client id "pe"
     When "A" sends raw "<packet>"
+    # checks if sent MQTT-4.13.2-1
     Then the connection of "A" is closed within 2 s, with reason code 0x81 if the broker sends one
 
     @v5 @MQTT-3.1.4-1 @MQTT-4.13.1-1 @MQTT-4.13.2-1

@@ -11,6 +11,7 @@ Feature: Protocol errors close the connection
     And client "A" connected
     # PUBLISH QoS 0 to <topic>, payload "x"
     When "A" sends raw "<packet>"
+    # checks if sent MQTT-4.13.2-1
     Then the connection of "A" is closed within 2 s, with reason code 0x82 if the broker sends one
     And "sub" receives no message for 100 ms
 
@@ -25,6 +26,7 @@ Feature: Protocol errors close the connection
     Given client "A" opened a network connection
     # CONNECT, Clean Start, keep alive 60, client id "pe"
     When "A" sends raw "<packet>"
+    # checks if sent MQTT-4.13.2-1
     Then the connection of "A" is closed within 2 s, with reason code 0x82 if the broker sends one
 
     @v5 @MQTT-3.1.4-1 @MQTT-4.13.1-1 @MQTT-4.13.2-1
@@ -40,6 +42,7 @@ Feature: Protocol errors close the connection
   Scenario Outline: a client sending <packet type>, which only a server sends, has its connection closed
     Given client "A" connected
     When "A" sends raw "<packet>"
+    # checks if sent MQTT-4.13.2-1
     Then the connection of "A" is closed within 2 s, with reason code 0x81 or 0x82 if the broker sends one
 
     @v3.1.1 @MQTT-4.8.0-1

@@ -78,7 +78,8 @@ Feature: Malformed fixed headers
       | publish                    |
       | 36 06 00 01 61 00 01 78    |
 
-    @v5 @MQTT-3.3.1-4 @MQTT-4.13.1-1
+    # MQTT 5 3.3.1-4 only binds the sender (the harness breaks it here): checked is the close.
+    @v5 @MQTT-4.13.1-1
     Examples: MQTT 5
       | publish                       |
       | 36 07 00 01 61 00 01 00 78    |

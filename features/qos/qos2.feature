@@ -12,9 +12,12 @@ Feature: QoS 2 delivery (exactly once), both directions
     And "sub" subscribed to "q2/in" with qos 2
     And client "pub" connected
     When "pub" sends PUBLISH topic "q2/in" qos 2 packet id 10 payload "x"
+    # checks MQTT-3.3.4-1, MQTT-4.3.3-2, MQTT-4.3.3-8, MQTT-3.5.2-1
     Then "pub" receives PUBREC packet id 10 reason code 0 within 2 s
     When "pub" sends PUBREL packet id 10
+    # checks MQTT-4.3.3-2, MQTT-4.3.3-11, MQTT-3.7.2-1
     Then "pub" receives PUBCOMP packet id 10 reason code 0 within 2 s
+    # precondition
     And "sub" receives message "x" on "q2/in" with qos 2 within 2 s
 
     @v3.1.1 @MQTT-3.3.4-1 @MQTT-4.3.3-2
@@ -132,12 +135,15 @@ Feature: QoS 2 delivery (exactly once), both directions
   Scenario: acknowledgements of a message nobody subscribed to use codes from their tables
     Given client "pub" connected
     When "pub" sends PUBLISH topic "q2/nobody" qos 2 packet id 13 payload "void"
+    # checks MQTT-3.5.2-1
     Then "pub" receives one of these within 2 s:
       | PUBREC packet id 13 reason code 0    |
       | PUBREC packet id 13 reason code 0x10 |
     When "pub" sends PUBREL packet id 13
+    # precondition
     Then "pub" receives PUBCOMP packet id 13 reason code 0 within 2 s
     When "pub" sends PUBLISH topic "q2/nobody" qos 1 packet id 14 payload "void"
+    # checks MQTT-3.4.2-1
     Then "pub" receives one of these within 2 s:
       | PUBACK packet id 14 reason code 0    |
       | PUBACK packet id 14 reason code 0x10 |

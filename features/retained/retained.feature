@@ -12,6 +12,7 @@ Feature: Retained messages
     And "pub" published "stored" to "rs/t" with qos <qos> retained
     And client "sub" connected
     When "sub" sends SUBSCRIBE packet id 51 topic filter "rs/t" qos 2
+    # precondition
     Then "sub" receives SUBACK packet id 51 reason codes [2] within 2 s
     And "sub" receives PUBLISH topic "rs/t" qos <qos> payload "stored" retain true within 2 s
 

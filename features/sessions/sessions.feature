@@ -28,6 +28,7 @@ Feature: Session state across connections
     And client "pub" connected
     And "pub" publishes "while away" to "ses/queue" with qos <qos>
     And "sub" connects with <session>
+    # checks MQTT-3.2.2-2, MQTT-3.2.2-3
     Then "sub" receives CONNACK reason code 0 session present true within 2 s
     And "sub" receives message "while away" on "ses/queue" with qos <qos> within 2 s
     When "pub" publishes "after return" to "ses/queue" with qos <qos>
@@ -89,7 +90,9 @@ Feature: Session state across connections
     Given client "A" connected with client id "same" and <session>
     And "A" subscribed to "ses/takeover" with qos 1
     When "B" connects with client id "same" and <session>
+    # checks MQTT-3.2.2-2, MQTT-3.2.2-3
     Then "B" receives CONNACK reason code 0 session present true within 2 s
+    # checks MQTT-3.1.4-2, MQTT-3.1.4-3
     And the connection of "A" is closed within 2 s, with reason code 0x8E if the broker sends one
     When client "pub" connected
     And "pub" publishes "to the new connection" to "ses/takeover" with qos 1

@@ -43,7 +43,12 @@ Feature: UNSUBSCRIBE and UNSUBACK
     And "A" subscribed to "uo/a"
     And "A" subscribed to "uo/c"
     When "A" sends UNSUBSCRIBE packet id 78 topic filter "uo/none" topic filter "uo/a" topic filter "uo/b" topic filter "uo/c"
-    Then "A" receives UNSUBACK packet id 78 reason codes [0x11, 0x00, 0x11, 0x00] within 2 s
+    # A filter with no subscription may be answered 0x11 (No subscription existed) or 0x00.
+    Then "A" receives one of these within 2 s:
+      | UNSUBACK packet id 78 reason codes [0x11, 0x00, 0x11, 0x00] |
+      | UNSUBACK packet id 78 reason codes [0x00, 0x00, 0x00, 0x00] |
+      | UNSUBACK packet id 78 reason codes [0x11, 0x00, 0x00, 0x00] |
+      | UNSUBACK packet id 78 reason codes [0x00, 0x00, 0x11, 0x00] |
 
   Scenario Outline: after an UNSUBSCRIBE no new messages are sent for the removed filter
     Given client "sub" connected
@@ -141,5 +146,8 @@ Feature: UNSUBSCRIBE and UNSUBACK
     Given client "A" connected with maximum packet size 16 and request problem information 1
     And "A" subscribed to "mu/a"
     When "A" sends UNSUBSCRIBE packet id 72 topic filter "mu/none" topic filter "mu/a"
-    Then "A" receives UNSUBACK packet id 72 reason codes [0x11, 0x00] within 2 s
+    # precondition
+    Then "A" receives one of these within 2 s:
+      | UNSUBACK packet id 72 reason codes [0x11, 0x00] |
+      | UNSUBACK packet id 72 reason codes [0x00, 0x00] |
     And no UNSUBACK "A" received was larger than 16 bytes

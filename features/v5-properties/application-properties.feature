@@ -114,7 +114,11 @@ Feature: Application message properties are forwarded unaltered
     And "sub" subscribed to "pr/wild"
     And client "pub" connected
     When "pub" sends PUBLISH topic "pr/wild" payload "w" response topic "pr/replies/#"
+    # 3.3.2-14 binds the sender (the harness breaks it here): the receiver's duty is to close (4.13.1-1).
+    # checks MQTT-4.13.1-1
     Then the connection of "pub" is closed within 2 s, with a failure reason code if the broker sends one
+    # A forwarded copy would have the broker send the wildcard Response Topic itself.
+    # checks MQTT-4.13.1-1, MQTT-3.3.2-14
     And "sub" receives no message for 300 ms
 
   @MQTT-3.3.2-13 @MQTT-4.13.1-1
@@ -125,7 +129,9 @@ Feature: Application message properties are forwarded unaltered
     And client "pub" connected
     # PUBLISH QoS 0, topic "v5h/rt", properties: Response Topic (0x08) of 2 bytes C0 AF (an overlong encoding)
     When "pub" sends raw "30 0e 00 06 76 35 68 2f 72 74 05 08 00 02 c0 af"
+    # checks MQTT-4.13.1-1
     Then the connection of "pub" is closed within 2 s, with reason code 0x81 if the broker sends one
+    # checks MQTT-4.13.1-1, MQTT-3.3.2-13
     And "sub" receives no message on "v5h/rt" for 300 ms
 
   @MQTT-3.3.2-19 @MQTT-4.13.1-1
@@ -136,5 +142,7 @@ Feature: Application message properties are forwarded unaltered
     And client "pub" connected
     # PUBLISH QoS 0, topic "v5h/ct", properties: Content Type (0x03) of 2 bytes ED A0 80 (a surrogate)
     When "pub" sends raw "30 0f 00 06 76 35 68 2f 63 74 06 03 00 03 ed a0 80"
+    # checks MQTT-4.13.1-1
     Then the connection of "pub" is closed within 2 s, with reason code 0x81 if the broker sends one
+    # checks MQTT-4.13.1-1, MQTT-3.3.2-19
     And "sub" receives no message on "v5h/ct" for 300 ms

@@ -20,14 +20,16 @@ Feature: Request Response Information and Request Problem Information
   Scenario: a refused QoS 1 PUBLISH gets a PUBACK without reason string or user properties
     Given client "A" connected with request problem information 0
     When "A" sends PUBLISH topic "rp/ack" qos 1 packet id 1 payload hex "ff fe fd" payload format indicator 1
-    Then "A" receives PUBACK packet id 1 within 2 s
+    # precondition
+    Then the broker answers "A" with PUBACK packet id 1 within 2 s, or closes the connection and the scenario is not applicable
     And the last PUBACK "A" received has no reason string and no user properties
 
   @MQTT-3.1.2-29 @requires:qos2
   Scenario: a refused QoS 2 PUBLISH gets a PUBREC without reason string or user properties
     Given client "A" connected with request problem information 0
     When "A" sends PUBLISH topic "rp/rec" qos 2 packet id 2 payload hex "ff fe fd" payload format indicator 1
-    Then "A" receives PUBREC packet id 2 within 2 s
+    # precondition
+    Then the broker answers "A" with PUBREC packet id 2 within 2 s, or closes the connection and the scenario is not applicable
     And the last PUBREC "A" received has no reason string and no user properties
 
   @MQTT-3.1.2-29

@@ -162,7 +162,8 @@ Feature: Subscription options and Subscription Identifiers
     When "A" sends SUBSCRIBE packet id 1 topic filter "so/noid" qos 0 subscription identifier 1
     Then the connection of "A" is closed within 2 s, with reason code 0xA1 if the broker sends one
 
-  @MQTT-3.8.3-4 @MQTT-4.13.1-1
+  # 3.8.3-4 makes No Local on a shared subscription the client's Protocol Error: the receiver closes.
+  @MQTT-4.13.1-1
   Scenario: No Local on a shared subscription is a protocol error
     Given the broker supports sharedSubscriptions
     And client "A" connected

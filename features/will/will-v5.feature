@@ -10,8 +10,9 @@ Feature: MQTT 5.0 Will: DISCONNECT reason codes, Will Delay Interval, Will Prope
     And "mon" subscribed to "w5/with-will" with qos 1
     And client "A" connected with will topic "w5/with-will" and will payload "asked for"
     When "A" sends DISCONNECT reason code 0x04
-    Then the connection of "A" is closed within 2 s
-    And "mon" receives message "asked for" on "w5/with-will" within 2 s
+    # The server only SHOULD close after a DISCONNECT (3.14.4); the client closes, as 3.14.4-2 asks of it.
+    And "A" closes the connection
+    Then "mon" receives message "asked for" on "w5/with-will" within 2 s
 
   @MQTT-3.14.4-3 @MQTT-3.1.2-10
   Scenario: DISCONNECT with reason code 0x00 written out explicitly discards the Will
@@ -19,17 +20,20 @@ Feature: MQTT 5.0 Will: DISCONNECT reason codes, Will Delay Interval, Will Prope
     And "mon" subscribed to "w5/normal" with qos 1
     And client "A" connected with will topic "w5/normal" and will payload "must not appear"
     When "A" sends DISCONNECT reason code 0
-    Then the connection of "A" is closed within 2 s
-    And "mon" receives no message on "w5/normal" for 500 ms
+    # The server only SHOULD close after a DISCONNECT (3.14.4); the client closes, as 3.14.4-2 asks of it.
+    And "A" closes the connection
+    Then "mon" receives no message on "w5/normal" for 500 ms
 
-  @MQTT-3.1.2-8 @MQTT-3.1.2-23
+  # A broker timer decides it (@timing: a failure is re-checked at three times the time scale);
+  # brokers check expiry on whole-second ticks, so the wait leaves a second or more to spare.
+  @MQTT-3.1.2-8 @MQTT-3.1.2-23 @timing
   Scenario: a Will Delay Interval holds the Will back until it elapses
     Given client "mon" connected
     And "mon" subscribed to "w5/delay" with qos 1
     And client "A" connected with session expiry 30 and will topic "w5/delay" and will payload "late" and will delay interval 1
     When "A" drops the connection
     Then "mon" receives no message on "w5/delay" for 600 ms
-    And "mon" receives message "late" on "w5/delay" within 2 s
+    And "mon" receives message "late" on "w5/delay" within 4 s
 
   @MQTT-3.1.3-9 @MQTT-3.1.2-8
   Scenario: reconnecting before the Will Delay Interval elapses cancels the Will
@@ -43,21 +47,25 @@ Feature: MQTT 5.0 Will: DISCONNECT reason codes, Will Delay Interval, Will Prope
     Then "A" receives CONNACK reason code 0 session present true within 2 s
     And "mon" receives no message on "w5/cancel" for 1500 ms
 
-  @MQTT-3.1.2-8 @MQTT-4.1.0-2
+  # A broker timer decides it (@timing: a failure is re-checked at three times the time scale);
+  # brokers check expiry on whole-second ticks, so the wait leaves a second or more to spare.
+  @MQTT-3.1.2-8 @MQTT-4.1.0-2 @timing
   Scenario: the Will is published when the session ends, even before a longer Will Delay Interval
     Given client "mon" connected
     And "mon" subscribed to "w5/session-end" with qos 1
     And client "A" connected with session expiry 1 and will topic "w5/session-end" and will payload "session over" and will delay interval 60
     When "A" drops the connection
-    Then "mon" receives message "session over" on "w5/session-end" within 3 s
+    Then "mon" receives message "session over" on "w5/session-end" within 5 s
 
-  @MQTT-3.1.2-8
+  # The session ends with the connection: a broker timer (whole-second ticks) may publish the
+  # Will a little later (@timing).
+  @MQTT-3.1.2-8 @timing
   Scenario: with session expiry 0 and a Will Delay Interval the Will goes out when the connection ends
     Given client "mon" connected
     And "mon" subscribed to "w5/no-session" with qos 1
     And client "A" connected with will topic "w5/no-session" and will payload "now" and will delay interval 60
     When "A" drops the connection
-    Then "mon" receives message "now" on "w5/no-session" within 2 s
+    Then "mon" receives message "now" on "w5/no-session" within 4 s
 
   @MQTT-3.1.3-10 @MQTT-3.1.2-8
   Scenario: Will Properties reach the subscriber, User Properties in their order

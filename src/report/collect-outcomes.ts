@@ -1,5 +1,5 @@
 import type * as messages from '@cucumber/messages';
-import { interpretTags, TagError, type TagRef } from './scenario-tags.ts';
+import { interpretTags, TagError } from './scenario-tags.ts';
 import { MEDIA_SCENARIO, MEDIA_VERDICT, TRACE_HEADING, type Finding, type ScenarioRecord, type VerdictAttachment } from './attachments.ts';
 import type { ScenarioOutcome } from './verdicts.ts';
 import { pickleLine, pickleTagRefs } from './gherkin-locations.ts';

@@ -4,10 +4,10 @@ import { complianceReportOf, scrubbed } from './compliance-formatter.ts';
 import type { ComplianceReport } from './compliance-report.ts';
 import type { ScenarioOutcome } from './verdicts.ts';
 
-const esc = (s: string): string =>
-  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
-    // XML 1.0 forbids most control characters, which a packet dump may carry.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+/** Drops the characters XML 1.0 forbids (most C0 controls), which a packet dump may carry. */
+const xmlSafe = (s: string): string => [...s].filter((c) => { const n = c.charCodeAt(0); return n >= 0x20 || n === 0x09 || n === 0x0a || n === 0x0d; }).join('');
+
+const esc = (s: string): string => xmlSafe(s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!));
 
 function testcase(o: ScenarioOutcome): string {
   const where = o.where.replace(/:\d+$|:\?$/, '');

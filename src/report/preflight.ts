@@ -29,7 +29,7 @@ export function selectedWorldParameters(argv: readonly string[], profiles: Recor
       try {
         extra.push(JSON.parse(w) as Record<string, unknown>);
       } catch (e) {
-        throw new Error(`--world-parameters is not valid JSON: ${(e as Error).message}`);
+        throw new Error(`--world-parameters is not valid JSON: ${(e as Error).message}`, { cause: e });
       }
     }
   }

@@ -13,6 +13,18 @@ export class ViolationError extends ExpectationError {
   }
 }
 
+/**
+ * A check whose failure the spec lets a broker off: a finding (advisory), never a failure. E.g.
+ * a 5.0 broker that did not detect a malformed packet at all (4.13.1 leaves the rigor of its
+ * checks to the implementation; MQTT-4.13.1-1 binds a server that detects one).
+ */
+export class AdvisoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdvisoryError';
+  }
+}
+
 /** How a step's error counts. */
 export interface Classified {
   outcome: Exclude<Outcome, 'passed' | 'not-applicable'>;
@@ -41,6 +53,7 @@ export interface StepContext {
  * - anything else is the harness's own trouble: inconclusive, `harness-error`.
  */
 export async function classifyFailure(err: Error, ctx: StepContext): Promise<Classified> {
+  if (err instanceof AdvisoryError) return { outcome: 'advisory', statements: ctx.stepStatements };
   if (err instanceof ViolationError) {
     return { outcome: ctx.advisoryFor(err.statements) ? 'advisory' : 'failed', statements: err.statements };
   }

@@ -2,7 +2,7 @@ import { World, type IWorldOptions } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
 import type { Packet, ProtocolLevel } from '../../src/codec/index.ts';
 import {
-  ExpectationError, LAST_ID, PacketTrace, TestClient, lacks, mapTopics, topicPrefixer,
+  LAST_ID, PacketTrace, TestClient, lacks, mapTopics, topicPrefixer,
   type CapabilityName, type PacketPattern,
 } from '../../src/client/index.ts';
 import {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComplianceReport } from '../../src/report/index.ts';
-import { freePort, startLocalMosquitto, type LocalMosquitto } from '../../src/report/local-mosquitto.ts';
+import { startLocalMosquitto, type LocalMosquitto } from '../../src/report/local-mosquitto.ts';
 
 // The verdict-policy runs use mosquitto 2.0.11 as a known, stable target, so they test the
 // harness and not the embedded broker (which has its own run below).

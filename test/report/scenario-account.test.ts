@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ScenarioAccount } from '../../steps/support/scenario-account.ts';
-import { ViolationError, classifyFailure } from '../../steps/support/failure-classes.ts';
+import { AdvisoryError, ViolationError, classifyFailure } from '../../steps/support/failure-classes.ts';
 import { ExpectationError, TargetError } from '../../src/client/index.ts';
 import { findStatement, type Statement } from '../../src/spec/index.ts';
 import { TagError } from '../../src/report/index.ts';
@@ -106,6 +106,9 @@ describe('classifyFailure: the harness\'s trouble is never the broker\'s failure
     expect(await classifyFailure(new ExpectationError('refused'), ctx([]))).toMatchObject({ outcome: 'inconclusive', cause: 'precondition' });
     expect(await classifyFailure(new ExpectationError('closed'), ctx([], false))).toMatchObject({ outcome: 'inconclusive', cause: 'target-down' });
     expect(await classifyFailure(new ExpectationError('closed while waiting'), ctx(must, false))).toMatchObject({ outcome: 'inconclusive', cause: 'target-down' });
+  });
+  it('a check the spec lets a broker off (AdvisoryError) is advisory for the step\'s statements', async () => {
+    expect(await classifyFailure(new AdvisoryError('did not detect'), ctx(must))).toMatchObject({ outcome: 'advisory', statements: must });
   });
   it('a strict-decoder violation fails the statement it breaks, in any step', async () => {
     const v = [st('MQTT-3.3.2-14')];
