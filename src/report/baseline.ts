@@ -51,7 +51,7 @@ export function loadBaseline(path: string): BaselineFile {
   try {
     data = parseYaml(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`${path}: not valid YAML: ${(e as Error).message}`);
+    throw new Error(`${path}: not valid YAML: ${(e as Error).message}`, { cause: e });
   }
   const r = Schema.safeParse(data);
   if (!r.success) {

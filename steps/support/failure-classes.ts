@@ -1,6 +1,6 @@
 import { ExpectationError } from '../../src/client/index.ts';
 import type { InconclusiveCause, Outcome } from '../../src/common/index.ts';
-import type { Statement } from '../../src/spec/index.ts';
+import { findStatement, type Statement, type StatementRef } from '../../src/spec/index.ts';
 
 /**
  * A packet from the broker broke the codec's strict rules: a failed check of the statement it
@@ -23,6 +23,13 @@ export class AdvisoryError extends Error {
     super(message);
     this.name = 'AdvisoryError';
   }
+}
+
+/** The checker results a guarantee check failed with (src/fleet's CheckFailure), if this is one. */
+interface CheckerVerdict { verdict: string; statements?: StatementRef[]; violations?: Array<{ statements: StatementRef[] }> }
+function checkerVerdicts(err: Error): CheckerVerdict[] | undefined {
+  const results = (err as { results?: unknown }).results;
+  return err.name === 'CheckFailure' && Array.isArray(results) ? (results as CheckerVerdict[]) : undefined;
 }
 
 /** How a step's error counts. */
@@ -54,6 +61,17 @@ export interface StepContext {
  */
 export async function classifyFailure(err: Error, ctx: StepContext): Promise<Classified> {
   if (err instanceof AdvisoryError) return { outcome: 'advisory', statements: ctx.stepStatements };
+  const verdicts = checkerVerdicts(err);
+  if (verdicts) {
+    // A guarantee checker (resilience scenarios) judged the history: a proven violation fails the
+    // statements its first violation breaks; a history it could not decide is inconclusive.
+    const bad = verdicts.find((r) => r.verdict === 'invalid');
+    if (!bad) return { outcome: 'inconclusive', cause: 'undecided', statements: [] };
+    const refs = bad.violations?.[0]?.statements ?? bad.statements ?? [];
+    const st = refs.map((r) => findStatement(r.version, r.id)).filter((s): s is Statement => s !== undefined);
+    const statements = st.length > 0 ? st : ctx.stepStatements;
+    return { outcome: ctx.advisoryFor(statements) ? 'advisory' : 'failed', statements };
+  }
   if (err instanceof ViolationError) {
     return { outcome: ctx.advisoryFor(err.statements) ? 'advisory' : 'failed', statements: err.statements };
   }

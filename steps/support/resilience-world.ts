@@ -45,7 +45,7 @@ const ownBroker = new WeakSet<ConformanceWorld>();
 function guarded(world: ConformanceWorld, h: ResilienceHarness): ResilienceHarness {
   const check = (o: { filter?: string; qos?: number; retain?: boolean }): void => {
     const caps = ownBroker.has(world) || !world.guardCapabilities ? undefined : world.capabilitiesAt(world.level);
-    const why = caps && workloadNeeds(caps, o);
+    const why = caps && workloadNeeds(caps, o, world.level);
     if (why) throw new NotApplicableError(`${why} (MQTT ${world.version})`);
   };
   return new Proxy(h, {

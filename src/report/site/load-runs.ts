@@ -28,7 +28,7 @@ export function readReport(path: string): unknown {
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`${path}: not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${path}: not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   return scrubReport(data, [process.env.MQTT_PASSWORD, process.env.MQTT_PASSWORD2]);
 }

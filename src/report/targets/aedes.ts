@@ -24,7 +24,7 @@ export const aedes: TargetLauncher = {
     const version = aedesVersion();
     const proc = startChild(process.execPath, [SERVER, '0', '0']);
     const deadline = Date.now() + 20_000;
-    let ports: RegExpExecArray | null = null;
+    let ports: RegExpExecArray | null;
     while (!(ports = /aedes listening mqtt=(\d+) ws=(\d+)/.exec(proc.output()))) {
       if (!proc.alive() || Date.now() > deadline) {
         await proc.stop();

@@ -74,7 +74,7 @@ export const rabbitmq: TargetLauncher = {
       await stopNode();
       const out = proc.output().trim().split('\n').slice(-15).join('\n');
       rmSync(dir, { recursive: true, force: true });
-      throw new Error(`${(e as Error).message}\n${out}`);
+      throw new Error(`${(e as Error).message}\n${out}`, { cause: e });
     }
     const v = run(bin('rabbitmqctl'), ['-n', node, 'version'], { env, timeoutMs: 60_000 });
     const version = /^\d+\.\d+\.\d+/.exec(v.output.trim())?.[0] ?? '3.10';
