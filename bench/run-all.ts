@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const benches = ['codec-bench.ts', 'broker-bench.ts', 'proxy-bench.ts'];
+const benches = ['codec-bench.ts', 'broker-bench.ts', 'proxy-bench.ts', 'fleet-bench.ts'];
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 let failed = 0;
 for (const b of benches) {

@@ -1,21 +1,23 @@
 /**
- * Virtual device fleet: lean MQTT clients (on the codec) that reconnect with backoff, keep
- * persistent sessions, resend unacknowledged QoS 1/2 with DUP, and record every operation
- * into a shared history; a harness that puts each device behind its own fault-injecting
- * proxy and judges the history with the guarantee checkers; YAML fleet scenarios.
- *
- *   const h = new ResilienceHarness({ brokerUrl, version: '3.1.1', seed: 42, prefix: 'run1' });
- *   await h.link('sensor-1', { profile: 'flaky-cellular' });
- *   await h.subscribe('dashboard', 'fleet/+/temp', 1, { persistent: true });
- *   await h.fault('sensor-1', { type: 'mqtt_drop', stream: 'downstream', attributes: { packet_type: 'puback', for_ms: 500 } });
- *   await h.publish('sensor-1', 100, 'fleet/sensor-1/temp', 1);
- *   await h.expectValid(['qos1-at-least-once', 'ordered-topics']);   // throws CheckFailure with a witness
- *   await h.close();
+ * Virtual device fleet.
+ * - Lean fleets at scale (`fleet run`): many small device records per process on the codec and
+ *   a shared timer wheel, link emulation in process (engine/), workers and shards, a live view
+ *   (live/), merged HDR histograms, thresholds, checkers and fleet.html (results/).
+ * - The resilience harness for scenarios: full Device objects, each behind its own
+ *   fault-injecting proxy, judged by the guarantee checkers.
  */
 export { Device, type DeviceOptions } from './device.ts';
 export { DeviceLink, type LinkSettings } from './device-link.ts';
 export { connectPlan, type ConnectPlan } from './connect-plan.ts';
 export { Outbound, publishOf, type Flight, type OutMessage } from './outbound.ts';
 export { ResilienceHarness, CheckFailure, unsupportedTarget, type HarnessOptions } from './resilience-harness.ts';
-export { fleetSchema, parseFleetScenario, loadFleetScenario, FleetScenarioError, fleetDir, type FleetScenario } from './fleet-scenario.ts';
-export { runFleet, type FleetRunOptions, type FleetReport } from './fleet-runner.ts';
+export { fleetSchema, parseFleetScenario, loadFleetScenario, FleetScenarioError, fleetDir, BEHAVIOURS, type FleetScenario } from './fleet-scenario.ts';
+export { configIssues, formatIssues, type ConfigIssue } from './config-errors.ts';
+export { runFleetShard, judgeParts, findParts, FleetConfigError, type FleetRunOptions } from './fleet-run.ts';
+export { UnreachableError, probeBroker, plan as planCapacity, openFileLimit } from './engine/preflight.ts';
+export { parseThreshold, judgeThresholds, formatThreshold, type Threshold, type ThresholdResult } from './results/thresholds.ts';
+export { checkFleet, chunkHistory } from './results/check-chunked.ts';
+export { mergeAndJudge, summarize, verdictOf, type FleetResult, type GuaranteeVerdict } from './results/merge.ts';
+export { TimerWheel } from './engine/timer-wheel.ts';
+export { compileLink, deliveryTime, type LinkSpec } from './engine/link-spec.ts';
+export { sliceIndices, publishTimes, linkOf, type RunSettings } from './engine/plan.ts';

@@ -1,0 +1,79 @@
+/**
+ * The guarantee checkers over a whole fleet's history, in chunks of devices. Fleet devices
+ * only ever talk to hubs (hub subscribers watch them; hub publishers send them config and
+ * commands), never to each other, so a violation involves one device and hubs: each chunk holds
+ * its devices' ops, the hubs' own ops, the hubs' receipts of its devices' messages and the
+ * faults on its devices' links. Each (message, subscriber) pair is judged in exactly one chunk,
+ * with the original op indices, so verdicts, counts and witnesses equal one pass over the
+ * whole history, at a cost linear in the fleet instead of quadratic.
+ */
+import {
+  CHECKERS, countMissingOps, decideVerdict, legacyValidity, mergeUndecided, runChecker, verdictSummary,
+  type AllOptions, type CheckResult, type CheckerName, type History, type Op,
+} from '../../checker/index.ts';
+
+/** The process a message id belongs to ("<clientId>:<seq>" or "<clientId>:will:<n>"). */
+const ownerOfMsg = (msgId: string | undefined): string | undefined => (msgId === undefined ? undefined : msgId.slice(0, msgId.indexOf(':') < 0 ? undefined : msgId.indexOf(':')));
+
+/** The chunks, and the ops every chunk shares (the hubs' own), whose items each chunk judges again. */
+export function chunkHistory(history: History, hubs: ReadonlySet<string>, chunkSize = 400): Op[][] {
+  return split(history, hubs, chunkSize).chunks;
+}
+
+function split(history: History, hubs: ReadonlySet<string>, chunkSize: number): { chunks: Op[][]; shared: Op[] } {
+  const devices = new Set<string>();
+  for (const op of history) if (op.process !== 'nemesis' && !hubs.has(op.process)) devices.add(op.process);
+  const chunkOf = new Map<string, number>();
+  [...devices].sort().forEach((p, k) => chunkOf.set(p, Math.floor(k / chunkSize)));
+  const n = Math.max(1, Math.ceil(devices.size / chunkSize));
+  const shared: Op[] = [];
+  const chunks: Op[][] = Array.from({ length: n }, () => []);
+  for (const op of history) {
+    let owner: string | undefined = op.process;
+    if (op.process === 'nemesis') owner = op.value.clientId;
+    else if (hubs.has(op.process)) owner = op.f === 'receive' ? ownerOfMsg(op.value.msgId) : undefined;
+    const c = owner === undefined ? undefined : chunkOf.get(owner);
+    if (c === undefined) shared.push(op);
+    else chunks[c].push(op);
+  }
+  return { chunks: chunks.map((c) => (shared.length === 0 ? c : [...shared, ...c].sort((a, b) => a.index - b.index))), shared };
+}
+
+/** One result per checker, combined over the chunks exactly as one pass would count. */
+export function checkFleet(history: History, names: readonly CheckerName[], hubs: ReadonlySet<string>, opts: AllOptions = {}, chunkSize = 400): CheckResult[] {
+  const { chunks, shared } = split(history, hubs, chunkSize);
+  // The chunks are slices of one complete history: tell the checkers how complete the whole is.
+  const o: AllOptions = { ...opts, missingOps: countMissingOps(history) };
+  return names.map((name) => {
+    const rs = chunks.map((c) => runChecker(CHECKERS[name], c, { ...o, maxViolations: Number.MAX_SAFE_INTEGER }));
+    const hubOnly = rs.length > 1 && shared.length > 0 ? runChecker(CHECKERS[name], shared, { ...o, shrink: false }) : undefined;
+    return combine(name, rs, hubOnly, opts.maxViolations ?? 20);
+  });
+}
+
+/**
+ * One result from the chunks' results. Items among the hubs alone (`hubOnly`, judged on the
+ * shared ops) were judged in every chunk; they are counted once, and violations are
+ * de-duplicated by key. The verdict follows the checkers' own rule (decideVerdict).
+ */
+export function combine(name: CheckerName, rs: CheckResult[], hubOnly?: CheckResult, maxViolations = 20): CheckResult {
+  if (rs.length === 1) return { ...rs[0], violations: rs[0].violations?.slice(0, maxViolations) };
+  const spec = CHECKERS[name];
+  const extra = hubOnly === undefined ? 0 : rs.length - 1;
+  const checked = rs.reduce((n, r) => n + r.checked, 0) - extra * (hubOnly?.checked ?? 0);
+  const unknown = rs.reduce((n, r) => n + r.unknown, 0) - extra * (hubOnly?.unknown ?? 0);
+  const seen = new Set<string>();
+  const violations = rs.flatMap((r) => r.violations ?? []).filter((v) => (seen.has(v.key) ? false : (seen.add(v.key), true)));
+  const undecided = mergeUndecided(rs.map((r) => r.undecided))
+    .map((u) => ({ ...u, count: u.count - extra * (hubOnly?.undecided.find((h) => h.reason === u.reason)?.count ?? 0) }))
+    .filter((u) => u.count > 0);
+  const counts = { violations: violations.length, checked, unknown };
+  const verdict = decideVerdict(counts);
+  const first = rs.find((r) => r.verdict === 'invalid');
+  return {
+    verdict, valid: legacyValidity(verdict), checker: spec.name, statements: rs[0].statements, checked, unknown, undecided,
+    summary: verdictSummary(spec, counts, undecided, violations[0]?.message),
+    ...(first?.witness ? { witness: first.witness } : {}),
+    ...(violations.length > 0 ? { violations: violations.slice(0, maxViolations) } : {}),
+  };
+}
