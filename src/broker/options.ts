@@ -37,6 +37,12 @@ export interface Limits {
   maxSubscriptionsPerClient?: number;
   /** Levels a topic name or filter may have; deeper PUBLISHes are refused (0x97) and filters too. Default unlimited. */
   maxTopicLevels?: number;
+  /**
+   * Cap (seconds, 1..65535) on a 5.0 client's Keep Alive, like mosquitto's max_keepalive: a client
+   * asking for more, or for 0, gets Server Keep Alive = the cap; one asking for less keeps its own.
+   * 3.1.1 clients cannot be told and keep theirs. `capabilities.serverKeepAlive` wins over this.
+   */
+  maxKeepAlive?: number;
 }
 
 export interface Misbehave {
@@ -157,6 +163,7 @@ export interface ResolvedLimits {
   maxSessionExpiryInterval: number;
   maxSubscriptionsPerClient: number;
   maxTopicLevels: number;
+  maxKeepAlive: number | undefined;
 }
 
 /** The largest packet the protocol can express (remaining length 268,435,455 + 5 header bytes). */
@@ -187,5 +194,6 @@ export function resolveLimits(l: Limits = {}): ResolvedLimits {
     maxSessionExpiryInterval: l.maxSessionExpiryInterval ?? NEVER_EXPIRES,
     maxSubscriptionsPerClient: l.maxSubscriptionsPerClient ?? Infinity,
     maxTopicLevels: l.maxTopicLevels ?? Infinity,
+    maxKeepAlive: l.maxKeepAlive,
   };
 }

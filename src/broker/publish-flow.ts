@@ -7,6 +7,7 @@ import type { AckPacket, Properties, PublishPacket } from '../codec/index.ts';
 import { formatRef, ref311, ref50 } from '../spec/types.ts';
 import type { Conn } from './conn-api.ts';
 import type { Message } from './message.ts';
+import { DurableAcks } from './durable-acks.ts';
 import { levelsOver } from './topic-validate.ts';
 
 export function onPublish(c: Conn, p: PublishPacket): void {
@@ -92,22 +93,12 @@ export function onPublish(c: Conn, p: PublishPacket): void {
   ack(c, 'pubrec', id);
 }
 
-/** Acknowledge a received PUBLISH; with durable persistence only once what it caused is on disk. */
-function ack(c: Conn, type: 'puback' | 'pubrec', id: number, rc = 0, reason?: string): void {
-  const ctx = c.ctx;
-  if (!ctx.persistence.durable) return c.sendAck(type, id, rc, reason);
-  c.pendingAcks++;
-  ctx.persistence.sync().then(
-    () => {
-      c.pendingAcks--;
-      c.sendAck(type, id, rc, reason);
-    },
-    (e: unknown) => {
-      c.pendingAcks--;
-      ctx.logger.error('persistence sync failed; closing connection without acknowledging', { clientId: c.clientId, error: String(e) });
-      c.disconnect(0x80);
-    },
-  );
+/** Acknowledge a received PUBLISH; with durable persistence only once what it caused is on disk (durable-acks.ts). */
+function ack(c: Conn, type: 'puback' | 'pubrec', id: number): void {
+  if (!c.ctx.persistence.durable) return c.sendAck(type, id);
+  const d = (c.durableAcks ??= new DurableAcks(c));
+  if (type === 'puback') d.puback(id);
+  else d.pubrec(id);
 }
 
 /** Run `route`, holding every connection write it makes until the next sync completes. */

@@ -6,6 +6,7 @@ import type { QoS, SubscribePacket, SubackPacket, UnsubackPacket, UnsubscribePac
 import { formatRef, ref311, ref50 } from '../spec/types.ts';
 import type { Conn } from './conn-api.ts';
 import type { SubscriptionRecord } from './persistence.ts';
+import { DurableAcks } from './durable-acks.ts';
 import { hasWildcard, isProblem, levelsOver, parseFilter, validateTopicFilter } from './topic-validate.ts';
 
 interface RetainedTodo {
@@ -96,16 +97,9 @@ export function onSubscribe(c: Conn, p: SubscribePacket): void {
     c.sendPacket(suback);
     sendRetained(c, todo);
   };
-  if (changed && s.persistent && ctx.persistence.durable) {
-    c.pendingAcks++;
-    ctx.persistence.sync().then(
-      () => {
-        c.pendingAcks--;
-        send();
-      },
-      () => c.disconnect(0x80),
-    );
-  } else send();
+  // After the acknowledgements already waiting for a sync, in order (durable-acks.ts).
+  if (changed && s.persistent && ctx.persistence.durable) (c.durableAcks ??= new DurableAcks(c)).after(send);
+  else send();
 }
 
 /**
