@@ -142,7 +142,9 @@ export class ConnCore implements Conn, ConnectionLike {
   }
 
   write(buf: Buffer): void {
-    if (this.state !== ConnState.Closed) this.out.send(buf);
+    const held = this.ctx.heldWrites;
+    if (held) held.push(() => this.write(buf));
+    else if (this.state !== ConnState.Closed) this.out.send(buf);
   }
 
   /**

@@ -63,4 +63,6 @@ export interface BrokerContext {
   closing: boolean;
   /** Publish an Application Message: retained store update + routing. */
   publish(msg: Message): void;
+  /** While set, connection writes are collected here instead of sent (see publish-flow holdWrites). */
+  heldWrites?: Array<() => void>;
 }

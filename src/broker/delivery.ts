@@ -47,10 +47,19 @@ export function deliverOutgoing(c: Conn, o: Outgoing): void {
   }
   const first = !o.sent;
   commitAlias(c, o.msg.topic);
-  c.write(withPacketId(cached, o.packetId, o.sent));
+  const bytes = withPacketId(cached, o.packetId, o.sent);
   o.sent = true;
   c.ctx.stats.messagesSent++;
-  if (first && s.persistent) c.ctx.persistence.putOutbound(s.clientId, o);
+  if (first && s.persistent) {
+    c.ctx.persistence.putOutbound(s.clientId, o);
+    // Crash safety (soak:crash): a QoS 2 PUBLISH goes out only once its packet id is on disk, else
+    // after a kill -9 it is re-sent under another packet id and the receiver cannot see the duplicate.
+    if (o.qos === 2 && c.ctx.persistence.durable) {
+      c.ctx.persistence.sync().then(() => c.write(bytes), () => undefined);
+      return;
+    }
+  }
+  c.write(bytes);
 }
 
 /** After CONNACK on a resumed session: resend unacknowledged PUBLISH (DUP) and PUBREL in order (4.4.0-1), then queued. */

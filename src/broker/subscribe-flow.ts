@@ -7,7 +7,7 @@ import { formatRef, ref311, ref50 } from '../spec/types.ts';
 import type { Conn } from './conn-api.ts';
 import type { SubscriptionRecord } from './persistence.ts';
 import { DurableAcks } from './durable-acks.ts';
-import { hasWildcard, isProblem, parseFilter, validateTopicFilter } from './topic-validate.ts';
+import { hasWildcard, isProblem, levelsOver, parseFilter, validateTopicFilter } from './topic-validate.ts';
 
 interface RetainedTodo {
   filter: string;
@@ -61,6 +61,15 @@ export function onSubscribe(c: Conn, p: SubscribePacket): void {
     }
     if (ctx.authorizer && !ctx.authorizer.authorize(c.info!, 'read', raw)) {
       fail(0x87, `not authorized to subscribe to "${raw}"`, v5 ? ref50('MQTT-3.9.3-2') : ref311('MQTT-3.8.4-5'));
+      continue;
+    }
+    // Abuse limits (issue 14): subscriptions per client and topic-filter depth; refused with 0x97 Quota exceeded.
+    if (!s.subscriptions.has(raw) && s.subscriptions.size >= ctx.limits.maxSubscriptionsPerClient) {
+      fail(0x97, `more than ${ctx.limits.maxSubscriptionsPerClient} subscriptions`, v5 ? ref50('MQTT-3.9.3-2') : ref311('MQTT-3.8.4-5'));
+      continue;
+    }
+    if (levelsOver(parsed.filter, ctx.limits.maxTopicLevels)) {
+      fail(0x97, `topic filter deeper than ${ctx.limits.maxTopicLevels} levels`, v5 ? ref50('MQTT-3.9.3-2') : ref311('MQTT-3.8.4-5'));
       continue;
     }
     // 3.1.1 MQTT-3.8.4-6 / 5.0 MQTT-3.8.4-8: granted QoS capped by the server's maximum.

@@ -56,6 +56,8 @@ export const limitsSchema = mapping({
   connectTimeoutMs: positiveInt.optional(),
   maxInflight: intIn(1, 65535, 'an integer 1..65535').optional(),
   maxSessionExpiryInterval: intIn(0, 0xffffffff, 'an integer 0..4294967295 (seconds)').optional(),
+  maxSubscriptionsPerClient: positiveInt.optional(),
+  maxTopicLevels: positiveInt.optional(),
   maxKeepAlive: intIn(1, 65535, 'an integer 1..65535 (seconds)').optional(),
 });
 
