@@ -12,7 +12,7 @@ const LAYERS = [
   ['codec'],
   ['transport'],
   ['broker', 'client', 'proxy'],
-  ['checker', 'model', 'fleet', 'explore'],
+  ['checker', 'model', 'fleet', 'explore', 'fuzz', 'audit'],
   ['report'],
   ['cli'],
 ];
@@ -21,6 +21,7 @@ const LAYERS = [
 const sameLayer = {
   fleet: ['checker', 'model'],
   explore: ['checker', 'model', 'fleet'],
+  fuzz: ['checker', 'fleet'],
 };
 
 const layerOf = (f) => LAYERS.findIndex((l) => l.includes(f));

@@ -7,7 +7,8 @@
  * SUBACK/CONNACK still go through the strict codec.
  *
  *   --only ours|mosquitto   run one broker only
- *   --cases qos0,qos1,qos2,fanout,latency,memory
+ *   --cases qos0,qos1,qos2,fanout,latency,memory   (latency: p50, p99, p99.9 and each broker's
+ *                           peak RSS (VmHWM) at 5,000 msg/s QoS 1; mosquitto with TCP_NODELAY there)
  *   --duration-ms 3000      per throughput case
  *   --conns 10000           idle connections for the memory case
  *   --json FILE             also write the figures as JSON
@@ -28,7 +29,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { hasTaskset, niceness, openFilesHardLimit } from './load/children.ts';
 import { latency, memoryPerConnection, throughput } from './load/cases.ts';
-import { MOSQUITTO, MOSQUITTO_NODELAY, startMosquitto, startOurs, type Target } from './load/targets.ts';
+import { MOSQUITTO, MOSQUITTO_NODELAY, OURS_NODE_ARGS, peakRssKiB, startMosquitto, startOurs, type Target } from './load/targets.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -64,16 +65,17 @@ function connsAllowed(): number {
   return wantConns;
 }
 
-const brokers: Array<{ name: string; start: () => Promise<Target> }> = [];
-if (only === '' || only === 'ours') brokers.push({ name: 'ours', start: startOurs });
+/** `latency`: the latency case, where mosquitto runs with TCP_NODELAY (with Nagle its p99 is tens of ms; ours always sets it). */
+const brokers: Array<{ name: string; start: (latency?: boolean) => Promise<Target> }> = [];
+if (only === '' || only === 'ours') brokers.push({ name: 'ours', start: () => startOurs() });
 if (only === '' || only === 'mosquitto') {
-  if (existsSync(MOSQUITTO)) brokers.push({ name: 'mosquitto', start: startMosquitto });
+  if (existsSync(MOSQUITTO)) brokers.push({ name: 'mosquitto', start: (lat) => startMosquitto(lat ? { nodelay: true } : {}) });
   else console.log(`note: ${MOSQUITTO} not found; mosquitto column skipped (apt-get install mosquitto)`);
 }
 
-/** V8's young generation grows to 16 MB semi-spaces during a connection storm and stays resident;
- *  capping it is the Node option that matters for memory per idle connection (see the memory case). */
-const SMALL_YOUNG_GEN = ['--max-semi-space-size=4'];
+/** Ours runs with OURS_NODE_ARGS (a small young generation, as bin/mqtt-harness.js); the memory case
+ *  also measures it under Node's default young generation (16 MB semi-spaces), for comparison. */
+const DEFAULT_YOUNG_GEN: string[] = [];
 
 const rows: Row[] = [];
 const row = (c: string, unit: string, better: Row['better']): Row => {
@@ -82,8 +84,8 @@ const row = (c: string, unit: string, better: Row['better']): Row => {
   return r;
 };
 
-async function withTarget<T>(b: { name: string; start: () => Promise<Target> }, f: (t: Target) => Promise<T>): Promise<T> {
-  const t = await b.start();
+async function withTarget<T>(b: { name: string; start: (latency?: boolean) => Promise<Target> }, f: (t: Target) => Promise<T>, latencyCase = false): Promise<T> {
+  const t = await b.start(latencyCase);
   try {
     return await f(t);
   } finally {
@@ -92,9 +94,9 @@ async function withTarget<T>(b: { name: string; start: () => Promise<Target> }, 
 }
 
 const fmt = (v: number | undefined, unit: string) =>
-  v === undefined || Number.isNaN(v) ? 'n/a' : unit === 'ms' || unit === 'KiB/conn' ? v.toFixed(3) : Math.round(v).toLocaleString('en-US');
+  v === undefined || Number.isNaN(v) ? 'n/a' : unit === 'ms' || unit === 'KiB/conn' ? v.toFixed(3) : unit === 'MiB' ? v.toFixed(1) : Math.round(v).toLocaleString('en-US');
 
-console.log(`broker bench: ${durationMs} ms per throughput case, 64-byte payloads, in-flight window 100, taskset ${hasTaskset ? 'on (broker core 0, load core 1)' : 'not available'}, mosquitto TCP_NODELAY ${MOSQUITTO_NODELAY ? 'on' : 'off (its default)'}, nice ${niceness ?? 'unchanged'}, warm-up ${warmupMs} ms`);
+console.log(`broker bench: ours from a compiled bundle under node ${OURS_NODE_ARGS.join(' ')}; ${durationMs} ms per throughput case, 64-byte payloads, in-flight window 100, taskset ${hasTaskset ? 'on (broker core 0, load core 1)' : 'not available'}, mosquitto TCP_NODELAY ${MOSQUITTO_NODELAY ? 'on' : 'off (its default)'}, nice ${niceness ?? 'unchanged'}, warm-up ${warmupMs} ms`);
 /** 1-minute load average above which other work competes for the two cores and skews every figure. */
 const LOAD_LIMIT = 1.5;
 /** Share of all cores busy over `ms` (from /proc/stat); between cases nothing of ours runs, so this is other work. */
@@ -152,8 +154,10 @@ for (const c of cases) {
   }
   const r = spec[c]();
   const p99 = c === 'latency' ? row('latency p99, QoS 1 at 5,000 msg/s', 'ms', 'lower') : undefined;
+  const p999 = c === 'latency' ? row('latency p99.9, QoS 1 at 5,000 msg/s', 'ms', 'lower') : undefined;
+  const peak = c === 'latency' ? row('broker peak RSS, QoS 1 at 5,000 msg/s', 'MiB', 'lower') : undefined;
   const marginal = c === 'memory' ? row('RSS per idle connection, marginal (N/2 → N)', 'KiB/conn', 'lower') : undefined;
-  const small = c === 'memory' && brokers.some((b) => b.name === 'ours') ? row(`RSS per idle connection, ours under node ${SMALL_YOUNG_GEN.join(' ')}`, 'KiB/conn', 'lower') : undefined;
+  const small = c === 'memory' && brokers.some((b) => b.name === 'ours') ? row('RSS per idle connection, ours under Node\'s default young generation', 'KiB/conn', 'lower') : undefined;
   for (const b of brokers) {
     try {
       await withTarget(b, async (t) => {
@@ -174,22 +178,27 @@ for (const c of cases) {
           const res = await latency(t, { rate: 5000, durationMs });
           r.values[b.name] = res.p50;
           p99!.values[b.name] = res.p99;
-          p99!.notes[b.name] = `p99.9 ${res.p999.toFixed(3)}, max ${res.max.toFixed(3)}, ${res.received}/${res.sent} received`;
+          p999!.values[b.name] = res.p999;
+          p999!.notes[b.name] = `max ${res.max.toFixed(3)}, ${res.received}/${res.sent} received`;
+          // VmHWM: the broker process's peak resident memory since it started (start-up, warm-up and this load).
+          peak!.values[b.name] = peakRssKiB(t.pid) / 1024;
         } else {
           const res = await memoryPerConnection(t, { conns: connsAllowed() });
           r.values[b.name] = res.kibPerConn;
           r.notes[b.name] = `${res.conns} conns${res.failed ? `, ${res.failed} failed (${res.firstError})` : ''}, RSS ${res.baselineKiB} → ${res.halfKiB} → ${res.loadedKiB} KiB`;
           marginal!.values[b.name] = res.marginalKiBPerConn;
         }
-      });
+      }, c === 'latency');
     } catch (e) {
       r.notes[b.name] = `failed: ${(e as Error).message.split('\n').slice(0, 6).join(' | ')}`;
     }
-    console.log(`  ${r.case} [${b.name}]: ${fmt(r.values[b.name], r.unit)} ${r.unit}${r.notes[b.name] ? `  (${r.notes[b.name]})` : ''}`);
+    for (const x of [r, p99, p999, peak]) {
+      if (x !== undefined) console.log(`  ${x.case} [${b.name}]: ${fmt(x.values[b.name], x.unit)} ${x.unit}${x.notes[b.name] ? `  (${x.notes[b.name]})` : ''}`);
+    }
   }
   if (small !== undefined) {
     try {
-      await withTarget({ name: 'ours', start: () => startOurs(SMALL_YOUNG_GEN) }, async (t) => {
+      await withTarget({ name: 'ours', start: () => startOurs(DEFAULT_YOUNG_GEN) }, async (t) => {
         const res = await memoryPerConnection(t, { conns: connsAllowed() });
         small.values.ours = res.kibPerConn;
         small.notes.ours = `marginal ${res.marginalKiBPerConn.toFixed(3)}; RSS ${res.baselineKiB} → ${res.halfKiB} → ${res.loadedKiB} KiB`;

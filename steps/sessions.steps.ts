@@ -1,5 +1,5 @@
 import { Then, When } from '@cucumber/cucumber';
-import { ExpectationError, parsePacketSpec } from '../src/client/index.ts';
+import { ExpectationError, describePacket, mismatch, parsePacketSpec } from '../src/client/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
 import { CODE, NAME, PACKET, WITHIN, re, toCode, toMs } from './support/parse.ts';
 
@@ -27,6 +27,16 @@ Then(re(`${NAME} receives message (\\w+) as ${PACKET}${WITHIN}`), async function
   const known = memo(this).get(`${name}/${label}`);
   const p = await this.receive(name, { ...parsePacketSpec(spec), ...(known === undefined ? {} : { packetId: known }) }, d ? this.ms(toMs(d)) : undefined);
   if (known === undefined && 'packetId' in p && p.packetId !== undefined) memo(this).set(`${name}/${label}`, p.packetId);
+});
+
+/**
+ * One more check on the packet the last receiving step took, so that a field another statement
+ * governs (the DUP flag of a resend, say) can be checked by its own step.
+ */
+Then(re(`the last packet ${NAME} received matches ${PACKET}`), function (this: W, name: string, spec: string) {
+  const p = this.lastPacket(name);
+  const m = mismatch(p, parsePacketSpec(spec));
+  if (m) throw new ExpectationError(`${name}: the last packet received was ${describePacket(p)}, expected it to match ${spec} (${m})`);
 });
 
 When(re(`${NAME} acknowledges message (\\w+) with (PUBACK|PUBREC|PUBREL|PUBCOMP)(?: reason code ${CODE})?`), function (this: W, name: string, label: string, type: string, code?: string) {

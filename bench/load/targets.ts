@@ -2,6 +2,7 @@ import { createServer, connect } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawnLoad, spawnPinned, type Child } from './children.ts';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -41,13 +42,39 @@ async function waitForPort(port: number, child: Child, timeoutMs: number): Promi
   throw new Error(`${child.name} did not listen on ${port} within ${timeoutMs} ms`);
 }
 
+/** Node options of our broker in the bench: the same small young generation as bin/mqtt-harness.js. */
+export const OURS_NODE_ARGS = ['--max-semi-space-size=4'];
+
+let bundled: string | undefined;
 /**
- * The reference broker in its own process, pinned to core 0. BENCH_OURS_NODE_ARGS adds Node
- * options, e.g. "--max-semi-space-size=1" (a small young generation: less RSS, more scavenges).
+ * our-broker.ts compiled once per bench run into one JavaScript file (esbuild), as a deployment
+ * would run it: under tsx, Node 20 runs the TypeScript loader hooks on their own thread with their
+ * own V8 heap, which adds about 45 MB of RSS that is not the broker's (measured 103 vs 55 MB idle).
+ */
+async function bundledBroker(): Promise<string> {
+  if (bundled !== undefined) return bundled;
+  const { build } = await import('esbuild');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-ours-'));
+  const out = join(dir, 'our-broker.mjs');
+  await build({
+    entryPoints: [fileURLToPath(new URL('./our-broker.ts', import.meta.url))],
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'warning',
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  });
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return (bundled = out);
+}
+
+/**
+ * The reference broker in its own process, pinned to core 0, from the compiled bundle
+ * (BENCH_OURS_TSX=1: through tsx instead). `nodeArgs` replaces OURS_NODE_ARGS;
+ * BENCH_OURS_NODE_ARGS adds Node options, e.g. "--max-semi-space-size=1".
  */
 export async function startOurs(nodeArgs?: string[]): Promise<Target> {
-  const extra = nodeArgs ?? (process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const c = spawnLoad('our-broker.ts', 0, {}, ['--expose-gc', ...extra]);
+  const extra = [...(nodeArgs ?? OURS_NODE_ARGS), ...(process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')];
+  const c = process.env.BENCH_OURS_TSX === '1'
+    ? spawnLoad('our-broker.ts', 0, {}, ['--expose-gc', ...extra])
+    : spawnPinned('our-broker', 0, process.execPath, ['--expose-gc', ...extra, await bundledBroker()]);
   const ready = await c.next('ready', 20_000);
   return {
     name: 'ours',
@@ -109,6 +136,13 @@ export async function startMosquitto(opts: { nodelay?: boolean } = {}): Promise<
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Peak resident memory of a process since it started, in KiB (VmHWM from /proc). */
+export function peakRssKiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (m === null) throw new Error(`no VmHWM for pid ${pid}`);
+  return Number(m[1]);
 }
 
 /** Resident memory of a process in KiB (VmRSS from /proc). */

@@ -156,8 +156,16 @@ Feature: Retained messages
     And "pub" published "other" to "rx/a" with qos 1 retained
     And client "sub" connected
     When "sub" subscribes to "rw/#" with qos 1
-    Then "sub" receives PUBLISH topic "rw/a" payload "one" retain true within 2 s
-    And "sub" receives PUBLISH topic "rw/b/c" payload "two" retain true within 2 s
+    # checks MQTT-3.3.1-6, MQTT-3.3.1-9
+    Then "sub" receives PUBLISH topic "rw/a" payload "one" within 2 s
+    # A delivery of a retained message on subscription carries RETAIN 1 (3.3.1-8 / 5.0 3.3.1-9).
+    # checks MQTT-3.3.1-8, MQTT-3.3.1-9
+    And the last packet "sub" received matches PUBLISH retain true
+    # checks MQTT-3.3.1-6, MQTT-3.3.1-9
+    And "sub" receives PUBLISH topic "rw/b/c" payload "two" within 2 s
+    # checks MQTT-3.3.1-8, MQTT-3.3.1-9
+    And the last packet "sub" received matches PUBLISH retain true
+    # checks MQTT-3.3.1-6, MQTT-3.3.1-9
     And "sub" receives nothing like PUBLISH payload "other" for 200 ms
 
     @v3.1.1 @MQTT-3.3.1-6 @MQTT-3.3.1-8

@@ -28,6 +28,7 @@ export class Broker {
   private loaded = false;
   private sysTimer: (() => void) | null = null;
   private closed: Promise<void> | null = null;
+  private loadFailureLogged = false;
 
   constructor(options: BrokerOptions = {}) {
     const scheduler = options.scheduler ?? systemScheduler(options.clock ?? systemClock);
@@ -56,6 +57,7 @@ export class Broker {
       retained,
       sessions: null as unknown as SessionManager,
       pubCache: new PublishCache(),
+      misbehave: options.misbehave ?? {},
       variant,
       stats: this.stats,
       live: new Map<string, ConnectionLike>(),
@@ -82,7 +84,8 @@ export class Broker {
         tick();
       }
     });
-    this.ready.catch((e: unknown) => logger.error('loading persisted state failed', { error: String(e) }));
+    // Whoever awaits `ready` (startBroker, the CLI) reports a failed load; handle() logs it once if it serves a client meanwhile.
+    this.ready.catch(() => undefined);
   }
 
   /** Serve one client over a duplex byte stream (TCP, TLS, WebSocket stream, ...). */
@@ -98,7 +101,11 @@ export class Broker {
           this.handle(stream, meta);
           stream.resume();
         },
-        () => stream.destroy(),
+        (e: unknown) => {
+          if (!this.loadFailureLogged) this.ctx.logger.error('loading persisted state failed; refusing clients', { error: String(e) });
+          this.loadFailureLogged = true;
+          stream.destroy();
+        },
       );
       return;
     }
@@ -144,9 +151,11 @@ export class Broker {
    * write authorization, retain flag, 5.0 properties and Message Expiry). They go out while every
    * subscriber is still connected, so live subscribers receive them before their DISCONNECT, and
    * QoS 1/2 copies for persistent sessions are recorded before persistence is synced and closed
-   * (an unacknowledged one is redelivered after a restart). A 5.0 Will Delay Interval cannot be
-   * waited out: the will is published at once, and so are wills of already disconnected sessions
-   * still waiting for their delay. Wills are not persisted, so this is the only chance to send them.
+   * (an unacknowledged one is redelivered after a restart). A 5.0 Will Delay Interval: with
+   * durable (file) persistence, a will still waiting out its delay in a session that persists is
+   * recorded with the session and published after the restart when due (or when the session
+   * ends). Without durable persistence it cannot be kept: it is published at once, and so are the
+   * wills of already disconnected sessions still waiting for their delay.
    */
   close(): Promise<void> {
     if (this.closed) return this.closed;
@@ -159,7 +168,7 @@ export class Broker {
       if (this.loaded) {
         let wills = 0;
         for (const c of [...ctx.connections]) if (c instanceof ConnCore && c.publishWillAtShutdown()) wills++;
-        wills += ctx.sessions.firePendingWills();
+        if (!ctx.persistence.durable) wills += ctx.sessions.firePendingWills();
         if (wills > 0) ctx.logger.info('published wills at shutdown', { count: wills });
       }
       for (const c of [...ctx.connections]) c.disconnect(0x8b);

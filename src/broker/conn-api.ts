@@ -25,6 +25,14 @@ export interface ConnSink {
   idle(idleMs: number, busy: boolean): void;
 }
 
+/** Acknowledgements sent once persistence has made what came before them durable (durable-acks.ts). */
+export interface DurableAckQueue {
+  puback(id: number): void;
+  pubrec(id: number): void;
+  /** Run `send` once what was recorded before now is durable, after the acks already waiting. */
+  after(send: () => void): void;
+}
+
 export interface Conn extends SessionLink {
   readonly ctx: BrokerContext;
   readonly transport: string;
@@ -39,6 +47,10 @@ export interface Conn extends SessionLink {
   session: Session | null;
   /** QoS>0 PUBLISHes received and not yet acknowledged (awaiting fsync). */
   pendingAcks: number;
+  /** Acks waiting for durable persistence (created on first use; durable-acks.ts). */
+  durableAcks: DurableAckQueue | null;
+  /** Every delivery is checked with the authorizer's read rule (Authorizer.checksDeliveries, e.g. ACL deny rules). */
+  checkReads: boolean;
   /** QoS 2 ids already awaiting PUBREL from earlier connections (not counted against this connection's quota). */
   inboundBase: number;
   /** Client -> server topic aliases (5.0). */

@@ -6,6 +6,7 @@
  * the broker's injected Scheduler, and routing, persistence and session timers go through the
  * broker's context. `handle(core, event, now)` (conn-events.ts) is the event-shaped entry point;
  * the shell calls the same methods directly so the hot path allocates no event objects.
+ * (A little over 300 lines: a connection's protocol state and its event handling stay in one class.)
  */
 import { encodePacket, type AckPacket, type Packet, type ProtocolLevel, type ProtocolViolation, type ConnectPacket } from '../codec/index.ts';
 import { formatRef, ref311, ref50, type StatementRef } from '../spec/types.ts';
@@ -15,7 +16,7 @@ import type { Message, Outgoing } from './message.ts';
 import { deliverOutgoing, deliverQos0, resumeDeliveries } from './delivery.ts';
 import type { Session } from './session.ts';
 import { handleViolation, routePacket } from './dispatch.ts';
-import { ConnState, genericErrorCode, type Conn, type ConnSink, type ConnStateT } from './conn-api.ts';
+import { ConnState, genericErrorCode, type Conn, type ConnSink, type ConnStateT, type DurableAckQueue } from './conn-api.ts';
 
 export class ConnCore implements Conn, ConnectionLike {
   state: ConnStateT = ConnState.New;
@@ -45,6 +46,8 @@ export class ConnCore implements Conn, ConnectionLike {
   /** The CONNECT waiting for an enhanced-authentication exchange to finish. */
   pendingConnect: { p: ConnectPacket; assigned: boolean } | null = null;
   pendingAcks = 0;
+  durableAcks: DurableAckQueue | null = null;
+  checkReads = false;
   inboundBase = 0;
 
   constructor(
@@ -139,7 +142,9 @@ export class ConnCore implements Conn, ConnectionLike {
   }
 
   write(buf: Buffer): void {
-    if (this.state !== ConnState.Closed) this.out.send(buf);
+    const held = this.ctx.heldWrites;
+    if (held) held.push(() => this.write(buf));
+    else if (this.state !== ConnState.Closed) this.out.send(buf);
   }
 
   /**
@@ -256,7 +261,7 @@ export class ConnCore implements Conn, ConnectionLike {
     this.session = null;
     if (s && s.conn === this) {
       // At broker shutdown the Will Delay cannot be waited out: the will goes out now (see Broker.close).
-      ctx.sessions.closed(s, ctx.clock.now(), this.takeWill(), ctx.closing ? 0 : this.willDelay);
+      ctx.sessions.closed(s, ctx.clock.now(), this.takeWill(), ctx.closing && !this.keepsDelayedWill(s) ? 0 : this.willDelay);
     }
   }
 
@@ -279,10 +284,18 @@ export class ConnCore implements Conn, ConnectionLike {
     return will;
   }
 
+  /** At shutdown: a delayed will can wait out its delay across the restart (durable persistence, a session that persists). */
+  private keepsDelayedWill(s: Session | null): boolean {
+    return this.willDelay > 0 && this.ctx.persistence.durable && s !== null && s.persistent;
+  }
+
   /** Broker shutdown (3.1.1 / 5.0 MQTT-3.1.2-8): a server-side close is not a DISCONNECT, so the will goes out now. */
   publishWillAtShutdown(): boolean {
     const s = this.session;
     if (this.state !== ConnState.Connected || !s || s.conn !== this) return false;
+    // With durable persistence a delayed will of a session that outlives the connection waits on
+    // (recorded with the session by cleanup(), published after the restart when due).
+    if (this.keepsDelayedWill(s)) return false;
     const will = this.takeWill();
     if (!will) return false;
     const statement = formatRef(this.level5 ? ref50('MQTT-3.1.2-8') : ref311('MQTT-3.1.2-8'));

@@ -164,11 +164,11 @@ function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Proper
   if (c.state === ConnState.Closed) return;
   c.pendingConnect = null;
   const ctx = c.ctx;
-  const caps = ctx.caps;
   const props = p.properties ?? {};
   const requested = c.level5 ? (props.sessionExpiryInterval ?? 0) : p.clean ? 0 : NEVER_EXPIRES;
   const expiry = Math.min(requested, ctx.limits.maxSessionExpiryInterval);
-  const ackProps = c.level5 ? connackProperties(c, props, assigned, expiry, requested, authProps) : undefined;
+  const serverKeepAlive = c.level5 ? serverKeepAliveFor(ctx.caps.serverKeepAlive, ctx.limits.maxKeepAlive, p.keepAlive) : undefined;
+  const ackProps = c.level5 ? connackProperties(c, props, assigned, expiry, requested, serverKeepAlive, authProps) : undefined;
   // 5.0 MQTT-3.1.2-24: a CONNACK larger than the client's Maximum Packet Size must not be sent;
   // the only way on is to close before the session is touched.
   if (c.level5 && encodePacket({ type: 'connack', sessionPresent: false, reasonCode: 0, properties: ackProps }, 5).length > c.clientMaxPacket) {
@@ -190,6 +190,7 @@ function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Proper
   ctx.live.set(c.clientId, c);
   c.state = ConnState.Connected;
   ctx.stats.clientsConnected++;
+  c.checkReads = ctx.authorizer?.checksDeliveries?.(c.info!) === true;
   // Variant oneMessageInFlight: a window of 1 whatever the client allows (5.0 4.9 lets a server send fewer).
   const window = ctx.variant.oneMessageInFlight ? 1 : ctx.limits.maxInflight;
   session.out.receiveMaximum = Math.min(c.level5 ? (props.receiveMaximum ?? 65535) : 65535, window);
@@ -207,7 +208,7 @@ function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Proper
   }
   // Server Keep Alive exists only in 5.0 (3.2.2.3.14): a 3.1.1 client cannot be told, so its own
   // Keep Alive stays in force (3.1.1 MQTT-3.1.2-24).
-  const keepAlive = c.level5 && caps.serverKeepAlive !== undefined ? caps.serverKeepAlive : p.keepAlive;
+  const keepAlive = serverKeepAlive ?? p.keepAlive;
   c.startKeepAlive(keepAlive);
 
   const ack: ConnackPacket = { type: 'connack', sessionPresent: present, reasonCode: 0 };
@@ -218,7 +219,19 @@ function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Proper
 }
 
 /** The 5.0 CONNACK properties of an accepted CONNECT (undefined when there are none). */
-function connackProperties(c: Conn, props: Properties, assigned: boolean, expiry: number, requested: number, authProps?: Properties): Properties | undefined {
+/**
+ * The 5.0 Server Keep Alive to send, or undefined to leave the client's own in force:
+ * `capabilities.serverKeepAlive` overrides every client; else `limits.maxKeepAlive` caps a client
+ * asking for more, or for 0 (no keep alive), and leaves a shorter one alone (mosquitto's
+ * max_keepalive). 3.1.1 cannot be told (3.1.2.10), so its clients keep their own.
+ */
+export function serverKeepAliveFor(serverKeepAlive: number | undefined, maxKeepAlive: number | undefined, requested: number): number | undefined {
+  if (serverKeepAlive !== undefined) return serverKeepAlive;
+  if (maxKeepAlive !== undefined && (requested === 0 || requested > maxKeepAlive)) return maxKeepAlive;
+  return undefined;
+}
+
+function connackProperties(c: Conn, props: Properties, assigned: boolean, expiry: number, requested: number, serverKeepAlive: number | undefined, authProps?: Properties): Properties | undefined {
   const caps = c.ctx.caps;
   const a: Properties = { ...authProps };
   if (expiry !== requested) a.sessionExpiryInterval = expiry;
@@ -231,7 +244,7 @@ function connackProperties(c: Conn, props: Properties, assigned: boolean, expiry
   if (!caps.wildcardSubscriptionAvailable) a.wildcardSubscriptionAvailable = 0;
   if (!caps.subscriptionIdentifiersAvailable) a.subscriptionIdentifierAvailable = 0;
   if (!caps.sharedSubscriptionAvailable) a.sharedSubscriptionAvailable = 0;
-  if (caps.serverKeepAlive !== undefined) a.serverKeepAlive = caps.serverKeepAlive;
+  if (serverKeepAlive !== undefined) a.serverKeepAlive = serverKeepAlive;
   // Response Information only when asked for (5.0 MQTT-3.1.2-28): a topic prefix this client may use.
   if (props.requestResponseInformation === 1) a.responseInformation = `response/${c.clientId}`;
   return Object.keys(a).length > 0 ? a : undefined;

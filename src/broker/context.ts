@@ -4,7 +4,7 @@ import type { ConnSweep } from './conn-sweep.ts';
 import type { AuthMechanism, Authenticator, Authorizer } from './hooks.ts';
 import type { Logger } from './logger.ts';
 import type { Message } from './message.ts';
-import type { ResolvedCaps, ResolvedLimits, ResolvedVariant } from './options.ts';
+import type { Misbehave, ResolvedCaps, ResolvedLimits, ResolvedVariant } from './options.ts';
 import type { Persistence } from './persistence.ts';
 import type { PublishCache } from './publish-cache.ts';
 import type { RetainedStore } from './retained-store.ts';
@@ -46,6 +46,11 @@ export interface BrokerContext {
   sessions: SessionManager;
   retained: RetainedStore;
   pubCache: PublishCache;
+  /**
+   * The negative-control modes asked for ({} normally). The delivery-path modes are installed as a
+   * decorator (misbehave.ts); this stays readable for modes that hook elsewhere.
+   */
+  misbehave: Misbehave;
   /** Legal-but-different choices; all false by default. */
   variant: ResolvedVariant;
   stats: BrokerStats;
@@ -58,4 +63,6 @@ export interface BrokerContext {
   closing: boolean;
   /** Publish an Application Message: retained store update + routing. */
   publish(msg: Message): void;
+  /** While set, connection writes are collected here instead of sent (see publish-flow holdWrites). */
+  heldWrites?: Array<() => void>;
 }

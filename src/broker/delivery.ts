@@ -11,8 +11,16 @@ import { encodeFresh, withPacketId } from './publish-cache.ts';
 /** Drop QoS 0 deliveries to a client whose socket has this much unsent data. */
 const SLOW_CONSUMER_BYTES = 8 * 1024 * 1024;
 
+/** A delivery the authorizer's read rule refuses (only checked for clients with checkReads: ACL deny rules). */
+function readDenied(c: Conn, topic: string): boolean {
+  if (c.ctx.authorizer!.authorize(c.info!, 'read', topic)) return false;
+  c.ctx.logger.debug('delivery not authorized (read)', { clientId: c.clientId, topic });
+  return true;
+}
+
 export function deliverQos0(c: Conn, msg: Message, retain: boolean, subIds: number[] | undefined): void {
   if (c.state !== ConnState.Connected) return;
+  if (c.checkReads && readDenied(c, msg.topic)) return;
   const buf = encodePublish(c, msg, 0, retain, subIds);
   if (buf.length > c.clientMaxPacket || c.writableLength > SLOW_CONSUMER_BYTES) {
     c.ctx.stats.messagesDropped++;
@@ -26,6 +34,10 @@ export function deliverQos0(c: Conn, msg: Message, retain: boolean, subIds: numb
 export function deliverOutgoing(c: Conn, o: Outgoing): void {
   const s = c.session;
   if (!s || c.state !== ConnState.Connected) return;
+  if (c.checkReads && readDenied(c, o.msg.topic)) {
+    completeOutgoing(c, o); // never delivered to this client: as if acknowledged, releasing the window
+    return;
+  }
   const cached = encodePublish(c, o.msg, o.qos, o.retain, o.subIds);
   if (cached.length > c.clientMaxPacket) {
     // 3.1.2-25: too large to send -> behave as if delivery completed.
@@ -35,10 +47,19 @@ export function deliverOutgoing(c: Conn, o: Outgoing): void {
   }
   const first = !o.sent;
   commitAlias(c, o.msg.topic);
-  c.write(withPacketId(cached, o.packetId, o.sent));
+  const bytes = withPacketId(cached, o.packetId, o.sent);
   o.sent = true;
   c.ctx.stats.messagesSent++;
-  if (first && s.persistent) c.ctx.persistence.putOutbound(s.clientId, o);
+  if (first && s.persistent) {
+    c.ctx.persistence.putOutbound(s.clientId, o);
+    // Crash safety (soak:crash): a QoS 2 PUBLISH goes out only once its packet id is on disk, else
+    // after a kill -9 it is re-sent under another packet id and the receiver cannot see the duplicate.
+    if (o.qos === 2 && c.ctx.persistence.durable) {
+      c.ctx.persistence.sync().then(() => c.write(bytes), () => undefined);
+      return;
+    }
+  }
+  c.write(bytes);
 }
 
 /** After CONNACK on a resumed session: resend unacknowledged PUBLISH (DUP) and PUBREL in order (4.4.0-1), then queued. */

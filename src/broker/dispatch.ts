@@ -8,6 +8,9 @@ import { onSubscribe, onUnsubscribe } from './subscribe-flow.ts';
 import { onDisconnect } from './disconnect-flow.ts';
 
 const PINGRESP = Buffer.from([0xd0, 0x00]);
+/** DISCONNECT reason codes for errors (5.0 3.14.2.1). */
+const DISCONNECT_ERRORS = new Set([0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95, 0x96,
+  0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2]);
 
 export function routePacket(c: Conn, p: Packet): Promise<void> | void {
   if (c.state === ConnState.New) {
@@ -53,7 +56,9 @@ export function handleViolation(c: Conn, v: ProtocolViolation, level: ProtocolLe
     }
     return c.close();
   }
-  // 3.3.2.3.4: a Topic Alias of 0 is answered with 0x94 (Topic Alias invalid).
-  c.disconnect(v.statement.id === 'MQTT-3.3.2-8' ? 0x94 : genericErrorCode(c, v.reasonCode));
+  // 3.3.2.3.4: a Topic Alias of 0 is answered with 0x94 (Topic Alias invalid). A code that is not a
+  // DISCONNECT code (0x84 from a second CONNECT's bad protocol version) becomes 0x82 (5.0 MQTT-3.14.2-1).
+  const rc = v.statement.id === 'MQTT-3.3.2-8' ? 0x94 : genericErrorCode(c, v.reasonCode);
+  c.disconnect(DISCONNECT_ERRORS.has(rc) ? rc : 0x82);
 }
 

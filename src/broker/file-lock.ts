@@ -17,8 +17,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, open, readFile, stat, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { link, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 
 export interface LockContent {
   pid: number;
@@ -102,6 +102,7 @@ export async function acquireDirLock(dir: string, opts: AcquireOptions = {}): Pr
     ours.delete(text);
     throw e;
   }
+  await removeStaleTemps(dir, lockPath, opts.isAlive ?? pidAlive);
   let released = false;
   return {
     lockPath,
@@ -174,6 +175,25 @@ async function clearDeadGuard(guard: string, isAlive: (pid: number) => boolean):
   const owner = parseLock(text);
   const dead = owner === undefined ? Date.now() - st.mtimeMs > GUARD_STALE_MS : owner.pid !== process.pid && !isAlive(owner.pid);
   if (dead || Date.now() - st.mtimeMs > GUARD_STALE_MS) await unlink(guard).catch(() => undefined);
+}
+
+/**
+ * Temp files `<lock>.<pid>.<hex>.tmp` (and `<lock>.takeover.<pid>.<hex>.tmp`) left by a process
+ * that died between writing and unlinking one (see tryCreate). Called by the lock's new owner,
+ * so it removes those of dead pids only; returns how many it removed.
+ */
+export async function removeStaleTemps(dir: string, lockPath: string, isAlive: (pid: number) => boolean = pidAlive): Promise<number> {
+  const base = basename(lockPath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`^${base}(?:\\.takeover)?\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const m = pattern.exec(name);
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    await unlink(join(dir, name)).then(() => removed++, () => undefined);
+  }
+  return removed;
 }
 
 /** Publishes `text` at `lockPath` unless something is there already; false on EEXIST. */

@@ -18,9 +18,12 @@
  *   pid; a stale lock (dead pid, garbage content) is taken over and reported to `onWarning`.
  *   `close()` releases the lock if it is still ours.
  */
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
+import { makeDirs, syncDirectory } from './fs-dirs.ts';
+
+export { makeDirs, syncDirectory } from './fs-dirs.ts';
 import { open, rename, type FileHandle } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { acquireDirLock, DirLockedError, type DirLock, type StaleLockInfo } from './file-lock.ts';
 import type { Properties } from '../codec/packet-types.ts';
 import type { Message } from './message.ts';
@@ -45,15 +48,6 @@ export interface FilePersistenceOptions {
   onWarning?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
-/** fsync on a directory fd (allowed on Linux; makes renames and new entries in it durable). */
-export async function syncDirectory(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 export class FilePersistence implements Persistence {
   readonly durable = true;
@@ -109,14 +103,8 @@ export class FilePersistence implements Persistence {
 
   /** mkdir -p, then fsync the parent of every directory it created (deepest last). */
   private async makeDir(): Promise<void> {
-    const first = mkdirSync(this.dir, { recursive: true });
-    if (first === undefined) return;
-    const created: string[] = [];
-    for (let d = resolve(this.dir); ; d = dirname(d)) {
-      created.push(d);
-      if (d === resolve(first) || dirname(d) === d) break;
-    }
-    for (const d of created.reverse()) await this.syncDir(dirname(d));
+    const created = makeDirs(this.dir);
+    for (const d of created) await this.syncDir(dirname(d));
   }
 
   private replay(): void {
@@ -140,7 +128,7 @@ export class FilePersistence implements Persistence {
 
   putSession(r: SessionRecord): void {
     this.state.putSession(r);
-    this.append({ t: 's', r });
+    this.append({ t: 's', r: r.will ? { ...r, will: { ...r.will, msg: encodeMsg(r.will.msg) as unknown as Message } } : r });
   }
   deleteSession(c: string): void {
     this.state.deleteSession(c);
@@ -262,7 +250,7 @@ export class FilePersistence implements Persistence {
 
   private apply(rec: Rec): void {
     switch (rec.t) {
-      case 's': return this.state.putSession(rec.r);
+      case 's': return this.state.putSession(rec.r.will ? { ...rec.r, will: { ...rec.r.will, msg: decodeMsg(rec.r.will.msg as unknown as EncodedMsg) } } : rec.r);
       case 'sd': return this.state.deleteSession(rec.c);
       case 'o': {
         const o = rec.o as OutboundRecord & { msg: EncodedMsg };

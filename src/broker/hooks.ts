@@ -28,6 +28,12 @@ export type AclAction = 'read' | 'write';
 export interface Authorizer {
   /** May this client publish to (write) or receive from (read) the topic / subscribe to the filter? */
   authorize(client: ClientInfo, action: AclAction, topicOrFilter: string): boolean;
+  /**
+   * Optional: true when a subscription this client was allowed can still match topics it may not
+   * read (e.g. a deny rule under a broader grant), so that every delivery to it is checked with
+   * authorize(client, 'read', topic). Absent or false: the SUBSCRIBE check is enough.
+   */
+  checksDeliveries?(client: ClientInfo): boolean;
 }
 
 /** One step of an enhanced-authentication exchange (MQTT 5.0 section 4.12). */

@@ -33,6 +33,16 @@ export interface Limits {
   maxInflight?: number;
   /** Cap (seconds) on a requested Session Expiry Interval; 3.1.1 persistent sessions get this. */
   maxSessionExpiryInterval?: number;
+  /** Subscriptions one session may hold; more are refused (SUBACK 0x97 / 0x80). Default unlimited. */
+  maxSubscriptionsPerClient?: number;
+  /** Levels a topic name or filter may have; deeper PUBLISHes are refused (0x97) and filters too. Default unlimited. */
+  maxTopicLevels?: number;
+  /**
+   * Cap (seconds, 1..65535) on a 5.0 client's Keep Alive, like mosquitto's max_keepalive: a client
+   * asking for more, or for 0, gets Server Keep Alive = the cap; one asking for less keeps its own.
+   * 3.1.1 clients cannot be told and keep theirs. `capabilities.serverKeepAlive` wins over this.
+   */
+  maxKeepAlive?: number;
 }
 
 export interface Misbehave {
@@ -163,6 +173,9 @@ export interface ResolvedLimits {
   connectTimeoutMs: number;
   maxInflight: number;
   maxSessionExpiryInterval: number;
+  maxSubscriptionsPerClient: number;
+  maxTopicLevels: number;
+  maxKeepAlive: number | undefined;
 }
 
 /** The largest packet the protocol can express (remaining length 268,435,455 + 5 header bytes). */
@@ -191,5 +204,8 @@ export function resolveLimits(l: Limits = {}): ResolvedLimits {
     connectTimeoutMs: l.connectTimeoutMs ?? 10_000,
     maxInflight: l.maxInflight ?? 65535,
     maxSessionExpiryInterval: l.maxSessionExpiryInterval ?? NEVER_EXPIRES,
+    maxSubscriptionsPerClient: l.maxSubscriptionsPerClient ?? Infinity,
+    maxTopicLevels: l.maxTopicLevels ?? Infinity,
+    maxKeepAlive: l.maxKeepAlive,
   };
 }

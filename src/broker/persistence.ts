@@ -26,6 +26,8 @@ export interface SessionRecord {
   subscriptions: SubscriptionRecord[];
   /** Broker-clock ms when the last connection closed; absent while connected. */
   disconnectedAt?: number;
+  /** A will waiting out its 5.0 Will Delay Interval, due at `fireAt` (broker-clock ms). */
+  will?: { msg: Message; fireAt: number };
 }
 
 export type OutboundRecord = Outgoing;
@@ -62,7 +64,7 @@ export class MemoryState {
   retained = new Map<string, Message>();
 
   putSession(rec: SessionRecord): void {
-    this.sessions.set(rec.clientId, { ...rec, subscriptions: rec.subscriptions.map((s) => ({ ...s })) });
+    this.sessions.set(rec.clientId, { ...rec, subscriptions: rec.subscriptions.map((s) => ({ ...s })), ...(rec.will ? { will: { ...rec.will } } : {}) });
   }
   deleteSession(clientId: string): void {
     this.sessions.delete(clientId);

@@ -7,6 +7,8 @@ import type { AckPacket, Properties, PublishPacket } from '../codec/index.ts';
 import { formatRef, ref311, ref50 } from '../spec/types.ts';
 import type { Conn } from './conn-api.ts';
 import type { Message } from './message.ts';
+import { DurableAcks } from './durable-acks.ts';
+import { levelsOver } from './topic-validate.ts';
 
 export function onPublish(c: Conn, p: PublishPacket): void {
   const ctx = c.ctx;
@@ -49,6 +51,10 @@ export function onPublish(c: Conn, p: PublishPacket): void {
     // 3.1.1 MQTT-3.3.5-2: positive ack (or close); 5.0: ack with 0x87.
     return refuseAck(c, p, c.level5 ? 0x87 : 0, 'not authorized');
   }
+  if (levelsOver(topic, ctx.limits.maxTopicLevels)) {
+    ctx.logger.info('publish refused: topic too deep', { clientId: c.clientId, levels: ctx.limits.maxTopicLevels });
+    return refuseAck(c, p, c.level5 ? 0x97 : 0, `topic deeper than ${ctx.limits.maxTopicLevels} levels`);
+  }
   if (c.level5 && props?.payloadFormatIndicator === 1 && !isUtf8(p.payload)) {
     ctx.logger.info('payload format indicator says UTF-8 but payload is not', { clientId: c.clientId, topic });
     // 3.3.2.3.2: PUBACK, PUBREC or DISCONNECT with 0x99; the variant takes DISCONNECT.
@@ -78,27 +84,46 @@ export function onPublish(c: Conn, p: PublishPacket): void {
   if (s.inbound.publish(id) === 'new') {
     // Method A (4.3.3): route on first receipt, remember the id until PUBREL.
     if (s.persistent) ctx.persistence.addInbound(s.clientId, id);
-    ctx.publish(msg);
+    // Crash safety (soak:crash): with durable persistence, copies for online subscribers go out
+    // only once the packet id (and the queued copies) are on disk; else a kill -9 before the sync
+    // lets the publisher's resend be routed a second time (a QoS 2 duplicate, 4.3.3).
+    if (s.persistent && ctx.persistence.durable) holdWrites(c, () => ctx.publish(msg));
+    else ctx.publish(msg);
   }
   ack(c, 'pubrec', id);
 }
 
-/** Acknowledge a received PUBLISH; with durable persistence only once what it caused is on disk. */
-function ack(c: Conn, type: 'puback' | 'pubrec', id: number, rc = 0, reason?: string): void {
+/** Acknowledge a received PUBLISH; with durable persistence only once what it caused is on disk (durable-acks.ts). */
+function ack(c: Conn, type: 'puback' | 'pubrec', id: number): void {
+  if (!c.ctx.persistence.durable) return c.sendAck(type, id);
+  const d = (c.durableAcks ??= new DurableAcks(c));
+  if (type === 'puback') d.puback(id);
+  else d.pubrec(id);
+}
+
+/** Run `route`, holding every connection write it makes until the next sync completes. */
+function holdWrites(c: Conn, route: () => void): void {
   const ctx = c.ctx;
-  if (!ctx.persistence.durable) return c.sendAck(type, id, rc, reason);
-  c.pendingAcks++;
-  ctx.persistence.sync().then(
-    () => {
-      c.pendingAcks--;
-      c.sendAck(type, id, rc, reason);
-    },
-    (e: unknown) => {
-      c.pendingAcks--;
-      ctx.logger.error('persistence sync failed; closing connection without acknowledging', { clientId: c.clientId, error: String(e) });
-      c.disconnect(0x80);
-    },
-  );
+  const outer = ctx.heldWrites;
+  const held: Array<() => void> = outer ?? [];
+  ctx.heldWrites = held;
+  try {
+    route();
+  } finally {
+    ctx.heldWrites = outer;
+  }
+  if (outer || held.length === 0) return;
+  afterSync(c, () => { for (const w of held) w(); });
+}
+
+/** Run `send` once what is recorded so far is durable (at once with memory persistence). */
+function afterSync(c: Conn, send: () => void): void {
+  const ctx = c.ctx;
+  if (!ctx.persistence.durable) return send();
+  ctx.persistence.sync().then(send, (e: unknown) => {
+    ctx.logger.error('persistence sync failed; closing connection', { clientId: c.clientId, error: String(e) });
+    c.disconnect(0x80);
+  });
 }
 
 function refuseAck(c: Conn, p: PublishPacket, rc: number, reason: string): void {
@@ -112,9 +137,13 @@ function refuseAck(c: Conn, p: PublishPacket, rc: number, reason: string): void 
 export function onPubrel(c: Conn, p: AckPacket<'pubrel'>): void {
   const s = c.session!;
   const { known } = s.inbound.pubrel(p.packetId);
-  if (known && s.persistent) c.ctx.persistence.removeInbound(s.clientId, p.packetId);
   // 4.3.3-11 (5.0) / 4.3.3-2 (3.1.1): always answer PUBCOMP; 0x92 when the id is unknown at 5.0.
-  c.sendAck('pubcomp', p.packetId, known || !c.level5 ? 0 : 0x92);
+  const rc = known || !c.level5 ? 0 : 0x92;
+  if (known && s.persistent) {
+    c.ctx.persistence.removeInbound(s.clientId, p.packetId);
+    return afterSync(c, () => c.sendAck('pubcomp', p.packetId, rc));
+  }
+  c.sendAck('pubcomp', p.packetId, rc);
 }
 
 export function onPuback(c: Conn, p: AckPacket<'puback'>): void {
@@ -138,7 +167,12 @@ export function onPubrec(c: Conn, p: AckPacket<'pubrec'>): void {
     if (r.done) c.ctx.persistence.removeOutbound(s.clientId, r.done.seq);
     else c.ctx.persistence.putOutbound(s.clientId, s.out.inflight.get(p.packetId)!);
   }
-  if (r.sendPubrel) c.sendPubrel(p.packetId); // 4.3.3-4
+  // 4.3.3-4. Crash safety (soak:crash): the PUBREC's receipt is made durable before PUBREL goes
+  // out, else a restarted broker re-sends a PUBLISH the receiver already completed (a duplicate).
+  if (r.sendPubrel) {
+    if (s.persistent) afterSync(c, () => c.sendPubrel(p.packetId));
+    else c.sendPubrel(p.packetId);
+  }
   c.sendReleased(r.release);
 }
 

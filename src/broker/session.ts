@@ -45,8 +45,9 @@ export class Session {
   /** Cancels the pending session-expiry / will-delay timer (from the broker's Scheduler). */
   expiryTimer: (() => void) | null = null;
   willTimer: (() => void) | null = null;
-  /** A will waiting for its delay to pass (5.0 Will Delay Interval). */
+  /** A will waiting for its delay to pass (5.0 Will Delay Interval), due at willFireAt (broker-clock ms). */
   pendingWill: Message | null = null;
+  willFireAt = 0;
   ended = false;
   /** Router scratch space for merging overlapping subscriptions of one publish. */
   routeEpoch = 0;
@@ -84,6 +85,7 @@ export class Session {
     }
     const rec: SessionRecord = { clientId: this.clientId, protocolLevel: this.protocolLevel, expiryInterval: this.expiryInterval, subscriptions };
     if (this.disconnectedAt !== undefined) rec.disconnectedAt = this.disconnectedAt;
+    if (this.pendingWill !== null) rec.will = { msg: this.pendingWill, fireAt: this.willFireAt };
     return rec;
   }
 

@@ -71,8 +71,10 @@ export class SessionManager {
     if (will) {
       if (willDelay <= 0) this.publish(will);
       else {
+        // Persisted with the session (toRecord), so a restart keeps waiting for it.
         s.pendingWill = will;
-        s.willTimer = this.scheduler.setTimer(Math.min(willDelay * 1000, ms), () => this.fireWill(s));
+        s.willFireAt = now + willDelay * 1000;
+        this.armWill(s, now);
       }
     }
     if (s.persistent) this.persistence.putSession(s.toRecord());
@@ -131,6 +133,8 @@ export class SessionManager {
 
   /** Rebuild sessions, subscriptions and deliveries from persisted state (broker start). */
   restore(state: PersistedState, now: number): void {
+    // Wills and endings run once every session is back, so that their wills reach all of them.
+    const due: Array<() => void> = [];
     for (const rec of state.sessions) {
       const s = new Session(rec.clientId, rec.protocolLevel, this.limits.maxQueuedMessages, this.limits.queueDropPolicy);
       s.expiryInterval = rec.expiryInterval;
@@ -147,10 +151,27 @@ export class SessionManager {
       }
       for (const o of state.outbound.get(rec.clientId) ?? []) s.out.restore(o);
       for (const id of state.inbound.get(rec.clientId) ?? []) s.inbound.publish(id);
+      if (rec.will) {
+        s.pendingWill = rec.will.msg;
+        s.willFireAt = rec.will.fireAt;
+      }
       const ms = s.expiresInMs(now);
-      if (ms === 0) this.end(s, 'expired while broker was down');
-      else this.scheduleExpiry(s, ms);
+      if (ms === 0) due.push(() => this.end(s, 'expired while broker was down'));
+      else {
+        this.scheduleExpiry(s, ms);
+        if (s.pendingWill) {
+          if (s.willFireAt <= now) due.push(() => this.fireWill(s));
+          else this.armWill(s, now);
+        }
+      }
     }
+    for (const f of due) f();
+  }
+
+  /** Arm the timer of a pending will, due at s.willFireAt (capped by the session's expiry, which fires it too). */
+  private armWill(s: Session, now: number): void {
+    if (s.willTimer) s.willTimer();
+    s.willTimer = this.scheduler.setTimer(Math.min(s.willFireAt - now, s.expiresInMs(now)), () => this.fireWill(s));
   }
 
   /**
@@ -186,6 +207,9 @@ export class SessionManager {
     s.pendingWill = null;
     if (s.willTimer) s.willTimer();
     s.willTimer = null;
-    if (w) this.publish(w);
+    if (!w) return;
+    // Record that it went out, so that a restart does not publish it again.
+    if (s.persistent && !s.ended) this.persistence.putSession(s.toRecord());
+    this.publish(w);
   }
 }

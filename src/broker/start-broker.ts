@@ -6,7 +6,7 @@ import type { BrokerOptions, Capabilities } from './options.ts';
 import { consoleLogger, type Logger, type LogLevel } from './logger.ts';
 import { MemoryPersistence, type Persistence } from './persistence.ts';
 import { FilePersistence } from './file-persistence.ts';
-import { loadConfigFile, validateConfig, type BrokerConfig, type ListenerConfig } from './config/index.ts';
+import type { BrokerConfig, ListenerConfig } from './config/index.ts';
 import { createAclAuthorizer, createScramMechanism, createUserAuthenticator, UserStore } from './auth/index.ts';
 
 /**
@@ -54,7 +54,7 @@ function pem(v: string | Buffer | undefined, what: string): Buffer | undefined {
   try {
     return readFileSync(v);
   } catch (e) {
-    throw new Error(`startBroker: cannot read TLS ${what} file ${v}: ${(e as Error).message}`);
+    throw new Error(`startBroker: cannot read TLS ${what} file ${v}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -117,10 +117,16 @@ export function brokerOptionsFrom(o: StartBrokerOptions, cfg: BrokerConfig): Bro
   };
 }
 
+/** The validated config; the config module (zod, yaml: about 20 MB RSS) is loaded only when there is one. */
+async function configOf(c: BrokerConfig | string | undefined): Promise<BrokerConfig> {
+  if (c === undefined) return {};
+  const { loadConfigFile, validateConfig } = await import('./config/index.ts');
+  return typeof c === 'string' ? loadConfigFile(c) : validateConfig(c, 'config');
+}
+
 /** Starts the reference broker with its listeners; resolves once every listener is bound. */
 export async function startBroker(options: StartBrokerOptions = {}): Promise<RunningBroker> {
-  const cfg: BrokerConfig =
-    typeof options.config === 'string' ? loadConfigFile(options.config) : options.config !== undefined ? validateConfig(options.config, 'config') : {};
+  const cfg = await configOf(options.config);
   // Everything that can fail on bad input (TLS files, listener plan) is checked before the broker exists.
   const plan = listenerPlan(options, cfg).map((l, n) => {
     const where = `listener ${n} (${l.protocol})`;
@@ -135,7 +141,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     await broker.ready;
   } catch (e) {
     await broker.close().catch(() => {});
-    throw new Error(`startBroker: loading persisted state failed: ${(e as Error).message}`);
+    throw new Error(`startBroker: loading persisted state failed: ${(e as Error).message}`, { cause: e });
   }
   const onConnection = (stream: Duplex, meta: StreamMeta) => broker.handle(stream, { transport: meta.transport, remoteAddress: meta.remoteAddress });
   const onError = (what: string, err: Error, remoteAddress?: string) => {

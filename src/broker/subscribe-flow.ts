@@ -6,7 +6,8 @@ import type { QoS, SubscribePacket, SubackPacket, UnsubackPacket, UnsubscribePac
 import { formatRef, ref311, ref50 } from '../spec/types.ts';
 import type { Conn } from './conn-api.ts';
 import type { SubscriptionRecord } from './persistence.ts';
-import { hasWildcard, isProblem, parseFilter, validateTopicFilter } from './topic-validate.ts';
+import { DurableAcks } from './durable-acks.ts';
+import { hasWildcard, isProblem, levelsOver, parseFilter, validateTopicFilter } from './topic-validate.ts';
 
 interface RetainedTodo {
   filter: string;
@@ -62,6 +63,15 @@ export function onSubscribe(c: Conn, p: SubscribePacket): void {
       fail(0x87, `not authorized to subscribe to "${raw}"`, v5 ? ref50('MQTT-3.9.3-2') : ref311('MQTT-3.8.4-5'));
       continue;
     }
+    // Abuse limits (issue 14): subscriptions per client and topic-filter depth; refused with 0x97 Quota exceeded.
+    if (!s.subscriptions.has(raw) && s.subscriptions.size >= ctx.limits.maxSubscriptionsPerClient) {
+      fail(0x97, `more than ${ctx.limits.maxSubscriptionsPerClient} subscriptions`, v5 ? ref50('MQTT-3.9.3-2') : ref311('MQTT-3.8.4-5'));
+      continue;
+    }
+    if (levelsOver(parsed.filter, ctx.limits.maxTopicLevels)) {
+      fail(0x97, `topic filter deeper than ${ctx.limits.maxTopicLevels} levels`, v5 ? ref50('MQTT-3.9.3-2') : ref311('MQTT-3.8.4-5'));
+      continue;
+    }
     // 3.1.1 MQTT-3.8.4-6 / 5.0 MQTT-3.8.4-8: granted QoS capped by the server's maximum.
     const qos = (sub.qos < ctx.caps.maximumQoS ? sub.qos : ctx.caps.maximumQoS) as QoS;
     const rec: SubscriptionRecord = { filter: raw, qos };
@@ -87,16 +97,9 @@ export function onSubscribe(c: Conn, p: SubscribePacket): void {
     c.sendPacket(suback);
     sendRetained(c, todo);
   };
-  if (changed && s.persistent && ctx.persistence.durable) {
-    c.pendingAcks++;
-    ctx.persistence.sync().then(
-      () => {
-        c.pendingAcks--;
-        send();
-      },
-      () => c.disconnect(0x80),
-    );
-  } else send();
+  // After the acknowledgements already waiting for a sync, in order (durable-acks.ts).
+  if (changed && s.persistent && ctx.persistence.durable) (c.durableAcks ??= new DurableAcks(c)).after(send);
+  else send();
 }
 
 /**

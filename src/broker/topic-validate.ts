@@ -27,6 +27,14 @@ export function validateTopicFilter(filter: string, level: ProtocolLevel): Topic
   return null;
 }
 
+/** More than `max` levels ("/"-separated) in a topic name or filter? */
+export function levelsOver(topic: string, max: number): boolean {
+  if (max === Infinity || topic.length <= max) return false;
+  let n = 1;
+  for (let i = 0; i < topic.length; i++) if (topic.charCodeAt(i) === 47 && ++n > max) return true;
+  return false;
+}
+
 export const hasWildcard = (filter: string): boolean => filter.includes('+') || filter.includes('#');
 
 export interface ParsedFilter {

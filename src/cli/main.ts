@@ -18,6 +18,8 @@ const commands: Array<{ name: string; load: () => Promise<{ register(p: Command)
   { name: 'proxy', load: () => import('./proxy-command.ts') },
   { name: 'fleet', load: () => import('./fleet-command.ts') },
   { name: 'report', load: () => import('./report-command.ts') },
+  { name: 'fuzz', load: () => import('./fuzz-command.ts') },
+  { name: 'audit', load: () => import('./audit-command.ts') },
   { name: 'explore', load: () => import('./explore-command.ts') },
 ];
 

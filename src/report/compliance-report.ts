@@ -120,7 +120,7 @@ export function formatComplianceSummary(r: ComplianceReport, reportPath = 'repor
   }
   const sc = r.scenarios;
   lines.push(`  scenarios: ${sc.total} run, ${sc.passed} passed, ${sc.failed} failed, ${sc.advisory} advisory, ${sc.notApplicable} not applicable, ${sc.inconclusive} inconclusive` +
-    (sc.negativeControls ? ` (${sc.negativeControls} negative controls, not counted as evidence)` : ''));
+    (sc.negativeControls ? ` (${sc.negativeControls} harness self-checks — negative controls and audits — not counted as evidence)` : ''));
   const show = (v: StatementVerdict): string =>
     `    ${v.version.padEnd(6)}${v.id.padEnd(16)}${v.level.padEnd(11)}${v.deciding ? `${v.deciding.where}${v.deciding.step ? `  ${v.deciding.step}` : ''}` : ''}`;
   const failed = r.statements.filter((v) => v.verdict === 'failed');

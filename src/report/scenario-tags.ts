@@ -12,6 +12,9 @@ import type { SpecVersion, Statement } from '../spec/index.ts';
  *   @negative-control the scenario runs its own deliberately broken broker to show that a
  *                     checker catches it: it must pass, but it is no evidence about the
  *                     target, so verdicts and coverage ignore it.
+ *   @audit            a security-audit scenario (features/security): it checks the audit tool
+ *                     against private brokers, cites no statement, and like @negative-control
+ *                     is no evidence about the target's compliance.
  *   @requires:<cap>   a capability the target must offer (qos1, qos2, retain,
  *                     wildcardSubscriptions, sharedSubscriptions, subscriptionIdentifiers,
  *                     topicAliases), otherwise the scenario is not applicable.
@@ -20,6 +23,7 @@ import type { SpecVersion, Statement } from '../spec/index.ts';
 export const VERSION_TAGS: Readonly<Record<string, SpecVersion>> = { '@v3.1.1': '3.1.1', '@v5': '5.0' };
 
 export const NEGATIVE_CONTROL_TAG = '@negative-control';
+export const AUDIT_TAG = '@audit';
 
 export interface TagRef {
   name: string;
@@ -72,12 +76,13 @@ export function interpretTags(tags: readonly TagRef[], scenario: string): Scenar
       requires.push(t.name.slice('@requires:'.length));
     }
   }
-  if (version && statements.length === 0 && problems.length === 0) {
+  const audit = tags.some((t) => t.name === AUDIT_TAG);
+  if (version && statements.length === 0 && problems.length === 0 && !audit) {
     problems.push('no statement tag (@MQTT-x.y.z-n): every scenario must say which statements it checks');
   }
   if (problems.length > 0) throw new TagError(`bad tags on ${scenario}:\n  - ${problems.join('\n  - ')}`);
   const advisory = tags.some((t) => t.name === '@advisory') || allAdvisory(statements);
-  const negativeControl = tags.some((t) => t.name === NEGATIVE_CONTROL_TAG);
+  const negativeControl = audit || tags.some((t) => t.name === NEGATIVE_CONTROL_TAG);
   return { version, statements, requires, advisory, negativeControl };
 }
 

@@ -1,7 +1,6 @@
-import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { BlockList, connect as netConnect, isIP, type Socket } from 'node:net';
+import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, type PeerCertificate } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { WebSocket } from 'ws';
 import { withTimeout } from '../common/index.ts';
 import type { TransportKind } from './types.ts';
 import { WebSocketDuplex } from './ws-stream.ts';
@@ -13,6 +12,33 @@ export interface DialOptions {
   timeoutMs?: number;
   /** WebSocket subprotocol; default "mqtt". */
   subprotocol?: string;
+}
+
+/**
+ * Certificate check for a server dialled by IP address: the address must be among the
+ * certificate's IP SANs, compared as addresses ("::1" equals "0:0:0:0:0:0:0:1"). Node 22's
+ * tls.checkServerIdentity rejects every IPv6 literal (wss://[::1] with an IP Address:::1 SAN
+ * failed), so IPs are checked here and names still by Node.
+ */
+export function checkServerAddress(host: string, cert: PeerCertificate): Error | undefined {
+  const family = isIP(host);
+  if (family === 0) return checkServerIdentity(host, cert);
+  const sans = (cert.subjectaltname ?? '').split(', ').filter((n) => n.startsWith('IP Address:')).map((n) => n.slice(11));
+  const list = new BlockList();
+  for (const ip of sans) {
+    const f = isIP(ip);
+    if (f !== 0) list.addAddress(ip, f === 6 ? 'ipv6' : 'ipv4');
+  }
+  if (list.check(host, family === 6 ? 'ipv6' : 'ipv4')) return undefined;
+  return Object.assign(new Error(`Hostname/IP does not match certificate's altnames: IP: ${host} is not in the cert's list: ${sans.join(', ')}`), {
+    code: 'ERR_TLS_CERT_ALTNAME_INVALID', reason: `IP: ${host} is not in the cert's list`, host, cert,
+  });
+}
+
+/** TLS options for a host: SNI only for a name (RFC 6066: never an IP), and the address check for an IP. */
+function tlsFor(host: string, tls: ConnectionOptions | undefined): ConnectionOptions {
+  const ip = isIP(host) !== 0;
+  return { ...(ip ? { servername: '', checkServerIdentity: checkServerAddress } : { servername: host }), ...tls };
 }
 
 const kinds: Record<string, TransportKind> = { 'mqtt:': 'tcp', 'tcp:': 'tcp', 'mqtts:': 'tls', 'ssl:': 'tls', 'ws:': 'ws', 'wss:': 'wss' };
@@ -27,7 +53,7 @@ export async function dial(url: string, opts: DialOptions = {}): Promise<{ strea
   if (transport === 'tcp' || transport === 'tls') {
     const port = Number(u.port || (transport === 'tcp' ? 1883 : 8883));
     const socket: Socket =
-      transport === 'tcp' ? netConnect({ host, port, noDelay: true }) : tlsConnect({ host, port, ...(isIP(host) === 0 ? { servername: host } : {}), ...opts.tls });
+      transport === 'tcp' ? netConnect({ host, port, noDelay: true }) : tlsConnect({ host, port, ...tlsFor(host, opts.tls) });
     const ready = transport === 'tcp' ? 'connect' : 'secureConnect';
     await withTimeout(
       new Promise<void>((resolve, reject) => {
@@ -43,7 +69,8 @@ export async function dial(url: string, opts: DialOptions = {}): Promise<{ strea
     socket.setNoDelay(true);
     return { stream: socket, transport };
   }
-  const ws = new WebSocket(url, [opts.subprotocol ?? 'mqtt'], { ...(transport === 'wss' ? opts.tls : {}), perMessageDeflate: false });
+  const { WebSocket } = await import('ws'); // loaded on first use (see ws.ts)
+  const ws = new WebSocket(url, [opts.subprotocol ?? 'mqtt'], { ...(transport === 'wss' ? tlsFor(host, opts.tls) : {}), perMessageDeflate: false });
   await withTimeout(
     new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

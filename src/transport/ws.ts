@@ -1,7 +1,5 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
 import type { Listener, ListenOptions, TlsMaterial } from './types.ts';
 import { bind, closeServer, SocketSet } from './net-server.ts';
 import { tlsServerOptions } from './tls.ts';
@@ -35,6 +33,10 @@ export async function listenWs(opts: WsListenOptions): Promise<Listener> {
   const transport = opts.tls ? 'wss' : 'ws';
   const paths = opts.paths ?? ['/mqtt'];
   const sockets = new SocketSet();
+  // Loaded on first use: a process with no WebSocket listener does not carry ws and node:http(s) (about 15 MB RSS).
+  const [{ WebSocketServer }, { createServer: createHttpServer }, { createServer: createHttpsServer }] = await Promise.all([
+    import('ws'), import('node:http'), import('node:https'),
+  ]);
   const http: HttpServer = opts.tls ? createHttpsServer(tlsServerOptions(opts.tls)) : createHttpServer();
   const wss = new WebSocketServer({
     noServer: true,

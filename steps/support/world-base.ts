@@ -275,6 +275,13 @@ export class WorldBase extends World<Record<string, unknown>> {
     return { ...p, packetId: id };
   }
 
+  /** The last packet a step received for `name` (for steps that check one more field of it). */
+  lastPacket(name: string): Packet {
+    const p = this.lastReceived.get(name);
+    if (!p) throw new Error(`"${name}" has not received a packet in a step of this scenario yet`);
+    return p;
+  }
+
   protected remember(name: string, p: Packet): Packet {
     this.lastReceived.set(name, p);
     const id = (p as { packetId?: number }).packetId;

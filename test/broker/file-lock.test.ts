@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FilePersistence } from '../../src/broker/index.ts';
 import { acquireDirLock, DirLockedError, parseLock, pidAlive } from '../../src/broker/file-lock.ts';
+import { makeDirs } from '../../src/broker/file-persistence.ts';
 import { withTimeout } from '../../src/common/index.ts';
 
 const dirs: string[] = [];
@@ -197,5 +198,29 @@ describe('acquireDirLock', () => {
     const lock = await acquireDirLock(dir, { isAlive: (pid) => pid !== 1 });
     expect(JSON.parse(readFileSync(lock.lockPath, 'utf8')).pid).toBe(process.pid);
     await lock.release();
+  });
+});
+
+describe('leftovers of a crashed process', () => {
+  it('the new lock owner removes temp files of dead pids, keeps those of live ones and unrelated files', async () => {
+    const dir = freshDir();
+    const dead = await deadPid();
+    const live = await livePid();
+    const names = [`broker.lock.${dead}.0a1b2c.tmp`, `broker.lock.takeover.${dead}.ffee00.tmp`, `broker.lock.${live}.123456.tmp`, 'broker.log', `other.${dead}.aa.tmp`];
+    for (const n of names) writeFileSync(join(dir, n), '{}');
+    const lock = await acquireDirLock(dir, { name: 'broker.lock' });
+    expect(readdirSync(dir).sort()).toEqual(['broker.lock', `broker.lock.${live}.123456.tmp`, 'broker.log', `other.${dead}.aa.tmp`].sort());
+    await lock.release();
+  });
+});
+
+describe('makeDirs', () => {
+  it('creates missing levels and names the directory it cannot create, at once', () => {
+    const base = freshDir();
+    expect(makeDirs(join(base, 'a', 'b'))).toEqual([join(base, 'a'), join(base, 'a', 'b')]);
+    expect(makeDirs(join(base, 'a', 'b'))).toEqual([]);
+    writeFileSync(join(base, 'file'), 'x');
+    expect(() => makeDirs(join(base, 'file', 'sub'))).toThrow(/cannot create data directory .*file\/sub: .*not a directory/);
+    expect(() => makeDirs('/proc/mqtt-harness-no/such')).toThrow(/cannot create data directory \/proc\/mqtt-harness-no\/such: ENOENT/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Broker.close() publishes the wills of clients that did not DISCONNECT normally
  * (3.1.1 / 5.0 MQTT-3.1.2-8): live subscribers get them before their DISCONNECT, persistent
- * sessions keep them across a restart on file persistence.
+ * sessions keep them across a restart on file persistence. A will still waiting out its 5.0
+ * Will Delay in a persistent session survives the restart on file persistence.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FilePersistence, MemoryPersistence, type Authorizer } from '../../src/broker/index.ts';
 import type { Packet } from '../../src/codec/index.ts';
+import { ManualScheduler, systemClock } from '../../src/common/index.ts';
 import { startTestBroker, until, type TestBroker } from './helpers.ts';
 import { RawClient } from './raw-client.ts';
 
@@ -95,7 +97,7 @@ describe('wills at broker shutdown', () => {
     await tb2.close();
   });
 
-  it('5.0: publishes a delayed will at once, with its properties and retain flag, before DISCONNECT 0x8B', async () => {
+  it('5.0: on file persistence a delayed will survives the restart and goes out when due, with its properties and retain flag', async () => {
     const dir = freshDir();
     const tb = await start({ persistence: new FilePersistence(dir) });
     const s = await open(tb, 5);
@@ -105,27 +107,44 @@ describe('wills at broker shutdown', () => {
     const userProperties: [string, string][] = [['k', '1'], ['k', '2']];
     await w.connect('ws-will-5', {
       properties: { sessionExpiryInterval: 600 },
-      will: { topic: 'ws5/w', payload: Buffer.from('bye-5'), qos: 1, retain: true, properties: { willDelayInterval: 3600, contentType: 'text/plain', userProperties } },
+      will: { topic: 'ws5/w', payload: Buffer.from('bye-5'), qos: 1, retain: true, properties: { willDelayInterval: 60, contentType: 'text/plain', userProperties } },
     });
 
     await shutdown(tb, s, w);
-    const order = s.received.map((p) => p.type);
-    expect(order.indexOf('publish')).toBeGreaterThanOrEqual(0);
-    expect(order.indexOf('publish')).toBeLessThan(order.indexOf('disconnect'));
-    const m = await s.expect('publish');
+    expect(publishes(s)).toEqual([]); // the delay is not over: the will waits, recorded with w's session
+    expect((await s.expect('disconnect')).reasonCode).toBe(0x8b);
+
+    // After the restart (time on a manual scheduler from now on) it is still pending ...
+    const scheduler = new ManualScheduler(systemClock.now());
+    const tb2 = await start({ persistence: new FilePersistence(dir), scheduler });
+    const f = await open(tb2, 5);
+    await f.connect('ws-fresh-5');
+    await subscribe(f, 'ws5/w', 1);
+    await f.barrier();
+    expect(publishes(f)).toEqual([]);
+    // ... and goes out when its delay has passed.
+    scheduler.advance(60_000);
+    const m = await f.expect('publish');
     expect([m.topic, m.payload.toString(), m.qos]).toEqual(['ws5/w', 'bye-5', 1]);
     expect(m.properties?.contentType).toBe('text/plain');
     expect(m.properties?.userProperties).toEqual(userProperties); // 5.0 MQTT-3.1.3-10: order kept
-    expect((await s.expect('disconnect')).reasonCode).toBe(0x8b);
-
-    // Retain 1: the will became the retained message and was persisted before the close.
-    const tb2 = await start({ persistence: new FilePersistence(dir) });
-    const f = await open(tb2, 5);
-    await f.connect('ws-fresh-5');
-    await subscribe(f, 'ws5/w', 0);
-    const r = await f.expect('publish');
+    // Retain 1: it became the retained message.
+    const g = await open(tb2, 5);
+    await g.connect('ws-late-5');
+    await subscribe(g, 'ws5/w', 0);
+    const r = await g.expect('publish');
     expect([r.topic, r.payload.toString(), r.retain]).toEqual(['ws5/w', 'bye-5', true]);
-    await tb2.close();
+    // Once published it is gone from the record: a second restart does not publish it again.
+    await shutdown(tb2, f, g);
+    const tb3 = await start({ persistence: new FilePersistence(dir), scheduler: new ManualScheduler(systemClock.now() + 120_000) });
+    const h = await open(tb3, 5);
+    await h.connect('ws-sub-5', { clean: false, properties: { sessionExpiryInterval: 600 } });
+    const queued = await h.expect('publish'); // the copy queued for the offline subscriber session
+    expect(queued.payload.toString()).toBe('bye-5');
+    h.send({ type: 'puback', packetId: queued.packetId! });
+    await h.barrier();
+    expect(publishes(h)).toEqual([]);
+    await tb3.close();
   });
 
   it('publishes the will of a disconnected session still waiting out its Will Delay', async () => {

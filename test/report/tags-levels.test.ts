@@ -45,7 +45,7 @@ function levelProblems(text: string, uri: string, levelOf: LevelOf = registryLev
   }
   for (const p of ps) {
     const refs = pickleTagRefs(p, doc);
-    if (refs.some((t) => t.name === '@negative-control')) continue;
+    if (refs.some((t) => t.name === '@negative-control' || t.name === '@audit')) continue;
     const line = nodeLine(doc, p.astNodeIds[p.astNodeIds.length - 1]);
     const where = `${uri}:${line} "${p.name}"`;
     let tags;

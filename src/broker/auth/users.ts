@@ -34,7 +34,7 @@ export class UserStore {
         this.hashes.set(u.username, u.password !== undefined ? parsePasswordHash(u.password) : undefined);
         if (u.scram !== undefined) this.scram.set(u.username, parseScramCredentials(u.scram));
       } catch (e) {
-        throw new Error(`user "${u.username}": ${(e as Error).message}`);
+        throw new Error(`user "${u.username}": ${(e as Error).message}`, { cause: e });
       }
     }
   }

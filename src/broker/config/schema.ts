@@ -43,7 +43,8 @@ export const userSchema = mapping({
 
 export const aclRuleSchema = mapping({
   topic: text,
-  access: oneOf(['read', 'write', 'readwrite'] as const),
+  /** deny: neither read nor write, whatever other rules grant (mosquitto `topic deny`). */
+  access: oneOf(['read', 'write', 'readwrite', 'deny'] as const),
   user: text.optional(),
   clientId: text.optional(),
 });
@@ -55,6 +56,9 @@ export const limitsSchema = mapping({
   connectTimeoutMs: positiveInt.optional(),
   maxInflight: intIn(1, 65535, 'an integer 1..65535').optional(),
   maxSessionExpiryInterval: intIn(0, 0xffffffff, 'an integer 0..4294967295 (seconds)').optional(),
+  maxSubscriptionsPerClient: positiveInt.optional(),
+  maxTopicLevels: positiveInt.optional(),
+  maxKeepAlive: intIn(1, 65535, 'an integer 1..65535 (seconds)').optional(),
 });
 
 export const capabilitiesSchema = mapping({

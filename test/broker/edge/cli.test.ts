@@ -75,6 +75,24 @@ describe('mqtt-harness broker (child process)', () => {
     expect(c.err()).toContain('broker.yaml: limits.maxConnections: expected a positive integer, got "lots"');
   });
 
+  it('prints a data-directory lock error once and exits 2', async () => {
+    const dir = join(tmp, 'locked');
+    const first = cli(['broker', '--port', '0', '--persistence', `file:${dir}`]);
+    await first.urls(1);
+    const second = cli(['broker', '--port', '0', '--persistence', `file:${dir}`]);
+    const code = await second.exit;
+    // (stderr in the compared value, so that a failure shows what was printed)
+    expect({ code, locked: second.err().match(/is locked by pid/g)?.length, err: second.err() }).toMatchObject({ code: 2, locked: 1 });
+    first.p.kill('SIGTERM');
+    expect({ code: await first.exit, err: first.err() }).toMatchObject({ code: 0 });
+  });
+
+  it('fails at once, with the directory named, when the data directory cannot be created', async () => {
+    const c = cli(['broker', '--port', '0', '--persistence', 'file:/proc/mqtt-harness-cannot-exist/data']);
+    expect(await c.exit).toBe(2);
+    expect(c.err()).toContain('cannot create data directory /proc/mqtt-harness-cannot-exist/data');
+  });
+
   it('rejects a bad flag value', async () => {
     const c = cli(['broker', '--port', 'x']);
     expect(await c.exit).not.toBe(0);

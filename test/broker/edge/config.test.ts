@@ -53,7 +53,7 @@ describe('broker config', () => {
         acl: [{ topic: 'x', access: 'all' }],
       }),
     );
-    expect(p.join('\n')).toMatch(/acl\[0\]\.access: expected one of "read", "write", "readwrite", got "all"/);
+    expect(p.join('\n')).toMatch(/acl\[0\]\.access: expected one of "read", "write", "readwrite", "deny", got "all"/);
     const q = problems(() =>
       validateConfig({ listeners: [{ protocol: 'mqtts', port: 0 }, { protocol: 'mqtt', path: '/x' }], users: [{ username: 'a', password: 'scrypt$3$8$1$AA==$AA==' }, { username: 'a' }] }),
     );

@@ -1,0 +1,112 @@
+/** I/O for one fuzz connection and for the control connection that checks the broker is alive. */
+import net from 'node:net';
+import { PacketReader, encodePacket, type Packet, type ProtocolLevel, type ProtocolViolation } from '../codec/index.ts';
+import { expectationOf, judge, missing, settled, type Expectation, type Judgement, type Observation } from './oracle.ts';
+
+export interface Target {
+  host: string;
+  port: number;
+  username?: string;
+  password?: Buffer;
+}
+
+export interface CaseResult {
+  expectation: Expectation;
+  observation: Observation;
+  judgement: Judgement;
+}
+
+/** Grace for answers still missing after the probe's PINGRESP came back. */
+const GRACE_MS = 400;
+
+/** Send `frames` on a fresh connection and judge what comes back (never rejects). */
+export function runFrames(t: Target, frames: readonly Buffer[], level: ProtocolLevel, timeoutMs: number): Promise<CaseResult> {
+  const expectation = expectationOf(frames, level);
+  const obs: Observation = { packets: [], closed: false, timedOut: false };
+  return new Promise((resolve) => {
+    const reader = new PacketReader({ protocolLevel: expectation.level, from: 'server' });
+    const s = net.connect({ host: t.host, port: t.port, noDelay: true });
+    let done = false;
+    let ignoring = false;
+    let grace: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (grace) clearTimeout(grace);
+      s.destroy();
+      resolve({ expectation, observation: obs, judgement: judge(expectation, obs) });
+    };
+    const check = (): void => {
+      if (settled(expectation, obs)) return finish();
+      if (!grace && expectation.kind === 'valid' && obs.packets.some((p) => p.type === 'pingresp') && missing(expectation, obs).length > 0) {
+        grace = setTimeout(finish, GRACE_MS);
+      }
+    };
+    const timer = setTimeout(() => {
+      obs.timedOut = true;
+      finish();
+    }, timeoutMs);
+    s.on('connect', () => {
+      const all = Buffer.concat(frames as Buffer[]);
+      if (expectation.kind === 'incomplete' || expectation.kind === 'ended') s.end(all);
+      else s.write(all);
+    });
+    s.on('data', (d: Buffer) => {
+      if (obs.serverViolation || ignoring) return;
+      for (const r of reader.push(d)) {
+        if (r.ok) obs.packets.push(r.packet);
+        // A broken CONNECT may be answered in another version's CONNACK form (the broker cannot
+        // know the client's version): only the close is judged then.
+        else if (expectation.kind === 'violation' && expectation.beforeConnack) ignoring = true;
+        else obs.serverViolation = r.violation as ProtocolViolation;
+      }
+      check();
+    });
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      obs.closed = true;
+      finish();
+    });
+  });
+}
+
+export interface ControlResult { ok: boolean; detail: string; refused?: boolean }
+
+/** CONNECT, CONNACK, PINGREQ, PINGRESP within `timeoutMs`: the broker is alive and answering. */
+export function controlCheck(t: Target, level: ProtocolLevel, clientId: string, timeoutMs: number): Promise<ControlResult> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: t.host, port: t.port, noDelay: true });
+    const reader = new PacketReader({ protocolLevel: level, from: 'server' });
+    let done = false;
+    const finish = (r: ControlResult): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      s.destroy();
+      resolve(r);
+    };
+    const timer = setTimeout(() => finish({ ok: false, detail: `no CONNACK/PINGRESP within ${timeoutMs} ms` }), timeoutMs);
+    s.on('connect', () => {
+      const c: Packet = { type: 'connect', protocolName: 'MQTT', protocolLevel: level, clean: true, keepAlive: 30, clientId };
+      if (t.username !== undefined) c.username = t.username;
+      if (t.password !== undefined) c.password = t.password;
+      s.write(encodePacket(c, level));
+    });
+    s.on('data', (d: Buffer) => {
+      for (const r of reader.push(d)) {
+        if (!r.ok) return finish({ ok: false, detail: `malformed answer: ${r.violation.message}` });
+        const p = r.packet;
+        if (p.type === 'connack') {
+          if (p.reasonCode !== 0) return finish({ ok: false, refused: true, detail: `CONNACK refused the control client (reason ${p.reasonCode})` });
+          s.write(Buffer.from([0xc0, 0x00]));
+        } else if (p.type === 'pingresp') {
+          s.write(encodePacket(level === 5 ? { type: 'disconnect', reasonCode: 0 } : { type: 'disconnect' }, level));
+          return finish({ ok: true, detail: 'alive' });
+        }
+      }
+    });
+    s.on('error', (e: Error) => finish({ ok: false, detail: `connection failed: ${e.message}` }));
+    s.on('close', () => finish({ ok: false, detail: 'closed by the broker before PINGRESP' }));
+  });
+}
