@@ -59,7 +59,7 @@ export function collectReceipts(w: World, o: ModelOptions, out: ModelFinding[]):
       const resent = pidKey !== undefined ? emptyByPid.get(pidKey) : undefined;
       const cands = [...w.msgs.values()].filter((m) => m.empty && m.topic === e.topic && m.t0 <= e.t).sort((a, b) => a.t0 - b.t0);
       const probe = { e, conn, retransmission: false, idx } as Receipt;
-      msg = resent && (e.dup || resent.qos > 0) ? resent : cands.find((m) => (gotEmpty.get(`${conn.session.id}|${m.id}`) ?? 0) < slotsFor(w, o, m, conn.session).slots.filter((sl) => fitsLoosely({ ...probe, msg: m }, sl)).length) ?? cands[cands.length - 1];
+      msg = resent && (e.dup || resent.qos > 0) ? resent : cands.find((m) => (gotEmpty.get(`${conn.session.id}|${m.id}`) ?? 0) < slotsFor(w, o, m, conn.session).slots.filter((sl) => !sl.merged && fitsLoosely({ ...probe, msg: m }, sl)).length) ?? cands[cands.length - 1];
       const resend = msg !== undefined && msg === resent && (e.dup || resent.qos > 0);
       if (msg && !resend) gotEmpty.set(`${conn.session.id}|${msg.id}`, (gotEmpty.get(`${conn.session.id}|${msg.id}`) ?? 0) + 1);
       if (msg && pidKey !== undefined) emptyByPid.set(pidKey, msg);

@@ -222,3 +222,14 @@ describe('model: Subscription Identifiers with a shared copy beside a merged one
     expect(ids(h.end(), '5.0')).toEqual([]);
   });
 });
+
+describe('model: empty messages and a merged copy', () => {
+  it('two empty messages each delivered once (merged) to overlapping subscriptions: allowed', () => {
+    const h = new H();
+    const s = h.connect('s');
+    const p = h.connect('p');
+    h.sub(s, '#', 0).sub(s, 'a/+', 1).pub(p, 'e1', 'a/b', 2, { empty: true }).pub(p, 'e2', 'a/b', 1, { empty: true })
+      .recv(s, undefined, 'a/b', 1, { pid: 1 }).recv(s, undefined, 'a/b', 1, { pid: 2 });
+    expect(ids(h.end(), '5.0')).toEqual([]);
+  });
+});
