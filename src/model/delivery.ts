@@ -99,7 +99,9 @@ function slotsFor(w: World, o: ModelOptions, m: Msg, s: Session): { slots: Slot[
   const open = w.settled && w.openAtEnd.has(s);
   const will = m.will ? w.wills.find((x) => x.msg === m) : undefined;
   const liveAllowed = !will || will.fate === 'due' || will.fate === 'maybe';
-  const liveRequired = !will ? m.t1 < INF : will.fate === 'due';
+  // Copies of empty payloads cannot be told apart (no id), so their arrival is never required:
+  // which empty message a copy belongs to is a guess (extra copies are still found).
+  const liveRequired = !will ? m.t1 < INF && !m.empty : will.fate === 'due';
   const notBefore = will && will.fate === 'maybe' ? will.notBefore : 0;
   const ids = v5 && !s.conns.some((c) => c.caps.subscriptionIdentifiersAvailable === false);
   for (const sub of s.subs) {
