@@ -76,7 +76,7 @@ export function resumeDeliveries(c: Conn): void {
 /** Finish an in-flight delivery without an ack from the client, releasing queued ones. */
 function completeOutgoing(c: Conn, o: Outgoing): void {
   const s = c.session!;
-  s.out.inflight.delete(o.packetId);
+  s.out.forget(o);
   if (s.persistent) c.ctx.persistence.removeOutbound(s.clientId, o.seq);
   c.sendReleased(s.out.drain(c.ctx.clock.now()));
 }

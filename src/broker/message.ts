@@ -32,6 +32,8 @@ export interface Outgoing {
   sent: boolean;
   /** Set when delivered through a shared subscription: its full "$share/<group>/<filter>". */
   share?: string;
+  /** The connection (OutboundQos epoch) on which its PUBLISH was last sent: only those count against that connection's send quota. */
+  epoch?: number;
 }
 
 /** Seconds left of a message's expiry interval at `now`, or undefined when it has none. */

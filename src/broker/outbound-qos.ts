@@ -32,6 +32,13 @@ export class OutboundQos {
   private nextId = 1;
   private nextSeq = 1;
   receiveMaximum = 65535;
+  /**
+   * The send quota in use on the current connection (4.9): QoS 1/2 PUBLISHes sent on it and not
+   * yet acknowledged (PUBACK, PUBCOMP, or PUBREC 0x80+). A PUBREL resent after a reconnect, and
+   * an entry not resent yet, use none. Re-initialised on each connection (resume).
+   */
+  private quotaUsed = 0;
+  private epoch = 0;
   /** Messages dropped because the queue was full, or expired while queued. */
   dropped = 0;
   expired = 0;
@@ -60,7 +67,7 @@ export class OutboundQos {
    * pushed out by a full queue.
    */
   submit(o: Outgoing, online: boolean, dropped?: Outgoing[]): Outgoing | null {
-    if (online && this.queued === 0 && this.inflightCount < this.receiveMaximum) {
+    if (online && this.queued === 0 && this.resendLater.length === 0 && this.quotaUsed < this.receiveMaximum) {
       this.assign(o);
       return o;
     }
@@ -90,8 +97,15 @@ export class OutboundQos {
   puback(packetId: number, now: number): AckResult {
     const o = this.inflight.get(packetId);
     if (!o || o.qos !== 1) return { known: false, release: NO_RELEASE };
-    this.inflight.delete(packetId);
+    this.forget(o);
     return { known: true, done: o, release: this.drain(now) };
+  }
+
+  /** Removes an in-flight entry that is finished (acknowledged, or given up), giving back its quota. */
+  forget(o: Outgoing): void {
+    if (this._inflight?.get(o.packetId) !== o) return;
+    this._inflight.delete(o.packetId);
+    if (o.epoch === this.epoch && this.quotaUsed > 0) this.quotaUsed--;
   }
 
   /** PUBREC: move to PUBREL-sent, or finish when the reason code is an error (4.4.0-2 / 4.9). */
@@ -100,7 +114,7 @@ export class OutboundQos {
     if (!o || o.qos !== 2) return { known: false, release: NO_RELEASE, sendPubrel: true };
     if (o.state === OutState.PubrelSent) return { known: true, release: NO_RELEASE, sendPubrel: true };
     if (reasonCode >= 0x80) {
-      this.inflight.delete(packetId);
+      this.forget(o);
       return { known: true, done: o, release: this.drain(now), sendPubrel: false };
     }
     o.state = OutState.PubrelSent;
@@ -110,7 +124,7 @@ export class OutboundQos {
   pubcomp(packetId: number, now: number): AckResult {
     const o = this.inflight.get(packetId);
     if (!o || o.state !== OutState.PubrelSent) return { known: false, release: NO_RELEASE };
-    this.inflight.delete(packetId);
+    this.forget(o);
     return { known: true, done: o, release: this.drain(now) };
   }
 
@@ -122,10 +136,11 @@ export class OutboundQos {
   resume(now: number): { resend: Outgoing[]; release: Outgoing[] } {
     const resend: Outgoing[] = [];
     this.resendLater = [];
-    let quota = this.receiveMaximum;
+    this.epoch++;
+    this.quotaUsed = 0;
     for (const o of this._inflight ? this._inflight.values() : []) {
       if (o.state === OutState.PubrelSent) resend.push(o);
-      else if (quota > 0) { resend.push(o); quota--; } else this.resendLater.push(o);
+      else if (this.quotaUsed < this.receiveMaximum) { resend.push(o); this.take(o); } else this.resendLater.push(o);
     }
     return { resend, release: this.resendLater.length > 0 ? NO_RELEASE : this.drain(now) };
   }
@@ -135,13 +150,16 @@ export class OutboundQos {
 
   /** Take queued entries into flight while the window has room; expired ones are dropped (3.3.2-5). */
   drain(now: number, expiredOut?: Outgoing[]): Outgoing[] {
-    // A slot was freed: a resumed session's pending resend goes first (in its original order).
-    while (this.resendLater.length > 0) {
-      const o = this.resendLater.shift()!;
-      if (this._inflight?.get(o.packetId) === o) return [o];
-    }
+    // A slot was freed: a resumed session's pending resends go first (in their original order).
     let out: Outgoing[] | null = null;
-    while (this.head < this.queue.length && this.inflightCount < this.receiveMaximum) {
+    while (this.resendLater.length > 0 && this.quotaUsed < this.receiveMaximum) {
+      const o = this.resendLater.shift()!;
+      if (this._inflight?.get(o.packetId) !== o) continue;
+      this.take(o);
+      (out ??= []).push(o);
+    }
+    if (this.resendLater.length > 0) return out ?? NO_RELEASE;
+    while (this.head < this.queue.length && this.quotaUsed < this.receiveMaximum) {
       const o = this.queue[this.head++];
       if (isExpired(o.msg, now)) {
         this.expired++;
@@ -170,6 +188,8 @@ export class OutboundQos {
 
   clear(): void {
     this._inflight = null;
+    this.quotaUsed = 0;
+    this.resendLater = [];
     this.queue = [];
     this.head = 0;
   }
@@ -178,6 +198,13 @@ export class OutboundQos {
     o.packetId = this.allocId();
     o.state = OutState.PublishSent;
     this.inflight.set(o.packetId, o);
+    this.take(o);
+  }
+
+  /** Its PUBLISH goes out on the current connection: it uses one unit of the send quota. */
+  private take(o: Outgoing): void {
+    o.epoch = this.epoch;
+    this.quotaUsed++;
   }
 
   /** Non-zero packet id not used by any in-flight delivery (2.2.1-4). */

@@ -22,4 +22,26 @@ describe('OutboundQos resume and the new Receive Maximum', () => {
     const afterB = q.puback(sent[1].packetId, 0);
     expect(afterB.release.map((o) => o.msg.topic)).toEqual(['c']);
   });
+
+  it('a PUBCOMP for a PUBREL resent after the reconnect frees no quota it never used: never more unacknowledged PUBLISHes than the window (explorer, 5.0)', () => {
+    // Shrunk by the explorer: QoS 2 deliveries in flight (one answered with PUBREC), a reconnect
+    // with Receive Maximum 1, then more messages: 2 unacknowledged PUBLISHes were seen.
+    const q = new OutboundQos();
+    const q2 = (t: string): Outgoing => ({ ...out(q, msg(t)), qos: 2 });
+    const [x, a, b] = ['x', 'a', 'b'].map((t) => q.submit(q2(t), true)!);
+    for (const o of [x, a, b]) o.sent = true;
+    q.pubrec(x.packetId, 0, 0);
+    q.receiveMaximum = 1;
+    const r = q.resume(0);
+    // PUBREL for x (no quota), PUBLISH a (the one unit of quota); b waits.
+    expect(r.resend.map((o) => [o.msg.topic, o.state])).toEqual([['x', OutState.PubrelSent], ['a', OutState.PublishSent]]);
+    expect(q.submit(q2('c'), true)).toBeNull();
+    // The PUBCOMP for x: a is still unacknowledged, so neither b nor c may go out.
+    expect(q.pubcomp(x.packetId, 0).release).toEqual([]);
+    // a's PUBREC does not free quota (only its PUBCOMP does, 4.9); then b goes, then c.
+    q.pubrec(a.packetId, 0, 0);
+    expect(q.pubcomp(a.packetId, 0).release.map((o) => o.msg.topic)).toEqual(['b']);
+    q.pubrec(b.packetId, 0, 0);
+    expect(q.pubcomp(b.packetId, 0).release.map((o) => o.msg.topic)).toEqual(['c']);
+  });
 });
