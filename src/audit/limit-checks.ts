@@ -47,7 +47,10 @@ export async function subscriptionLimit(o: AuditOptions): Promise<AuditCheck> {
     c.send({ type: 'subscribe', packetId: (i % 65000) + 1, subscriptions: Array.from({ length: 100 }, (_, k) => ({ topicFilter: `${prefix}/${i}/${k}`, qos: 0 as const })) });
     const s = await c.next('suback', 5000, (p) => p.packetId === (i % 65000) + 1);
     if (!s) break;
-    for (const code of s.reasonCodes) (code < 0x80 ? ok++ : refused++);
+    for (const code of s.reasonCodes) {
+      if (code < 0x80) ok++;
+      else refused++;
+    }
     if (refused > 0) break;
   }
   const closed = c.closed;
