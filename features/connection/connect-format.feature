@@ -6,11 +6,14 @@ Feature: CONNECT flags and payload must agree
   3.1.1 it sends no CONNACK at all; in MQTT 5 it may first send CONNACK 0x81 (malformed).
   The raw CONNECTs use one-letter client ids; none of them can be accepted.
 
-  Scenario Outline: a CONNECT with <defect> closes the connection
+  # 3.1.1: closing is 4.8.0-1 and 3.1.4-1; closing without any CONNACK is 3.1.4-1 alone.
+  Scenario Outline: a CONNECT with <defect> closes the connection without a CONNACK
     Given client "A" opened a network connection
     When "A" sends raw "<packet>"
-    # checks if sent MQTT-4.13.2-1
-    Then the connection of "A" is closed within 2 s, with reason code 0x81 if the broker sends one
+    # checks MQTT-3.1.4-1, MQTT-4.8.0-1
+    Then the connection of "A" is closed within 2 s
+    # checks MQTT-3.1.4-1
+    And the connection of "A" is closed within 2 s without any packet from the broker
 
     @v3.1.1 @MQTT-3.1.4-1 @MQTT-4.8.0-1
     Examples: MQTT 3.1.1 (no CONNACK allowed)
@@ -23,6 +26,12 @@ Feature: CONNECT flags and payload must agree
       | the Password flag but no password              | 10 13 00 04 4d 51 54 54 04 c2 00 3c 00 01 75 00 04 6e 61 6d 65 |
       | the Will flag but no Will topic or message     | 10 0d 00 04 4d 51 54 54 04 06 00 3c 00 01 77                |
       | a CONNECT fixed header with flags 0001         | 11 0d 00 04 4d 51 54 54 04 02 00 3c 00 01 66                |
+
+  Scenario Outline: a CONNECT with <defect> closes the connection
+    Given client "A" opened a network connection
+    When "A" sends raw "<packet>"
+    # checks if sent MQTT-4.13.2-1
+    Then the connection of "A" is closed within 2 s, with reason code 0x81 if the broker sends one
 
     @v5 @MQTT-3.1.4-1 @MQTT-4.13.1-1 @MQTT-4.13.2-1
     Examples: MQTT 5

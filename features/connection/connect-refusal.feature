@@ -20,9 +20,13 @@ Feature: CONNACK rules and refused connections
       61 66 74 65 72 20 72 65 66 75 73 61 6c      #   payload "after refusal"
       82 0d 00 02 00 08 64 72 2f 72 65 6a 2f 23 00  # SUBSCRIBE packet id 2 to "dr/rej/#"
       """
-    # checks MQTT-3.1.3-8, MQTT-3.1.3-9, MQTT-3.2.2-4
-    Then "A" receives CONNACK return code 2 session present false within 2 s
-    # checks MQTT-3.1.3-8, MQTT-3.1.3-9, MQTT-3.2.2-5
+    # The empty id must be rejected (3.1.3-8); a refusing CONNACK has Session Present 0 (3.2.2-4),
+    # and the connection then closes (3.1.3-9, 3.2.2-5): each checked by its own step.
+    # checks MQTT-3.1.3-8
+    Then "A" receives CONNACK return code 2 within 2 s
+    # checks MQTT-3.2.2-4
+    And the last packet "A" received matches CONNACK session present false
+    # checks MQTT-3.1.3-9, MQTT-3.2.2-5
     And the connection of "A" is closed within 2 s
     # checks MQTT-3.1.4-5
     And "A" receives nothing like SUBACK for 100 ms
