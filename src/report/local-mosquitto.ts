@@ -16,17 +16,9 @@ export interface LocalMosquitto {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1 (bind port 0, read it, release it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './targets/process-util.ts';
+
+export { freePort };
 
 function waitForPort(port: number, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
