@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,25 +15,9 @@ export interface LocalMosquitto {
   stop(): Promise<void>;
 }
 
-import { freePort } from './targets/process-util.ts';
+import { freePort, waitForPort } from './targets/process-util.ts';
 
 export { freePort };
-
-function waitForPort(port: number, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      const sock = net.connect({ host: '127.0.0.1', port });
-      sock.once('connect', () => { sock.destroy(); resolve(); });
-      sock.once('error', () => {
-        sock.destroy();
-        if (Date.now() > deadline) reject(new Error(`mosquitto did not listen on ${port} within ${ms} ms`));
-        else setTimeout(attempt, 25);
-      });
-    };
-    attempt();
-  });
-}
 
 /** Starts the system mosquitto on a free loopback port with anonymous access (and a WebSocket listener on request). */
 export async function startLocalMosquitto(opts: { websockets?: boolean } = {}): Promise<LocalMosquitto> {
@@ -51,8 +34,10 @@ export async function startLocalMosquitto(opts: { websockets?: boolean } = {}): 
   child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
-    await waitForPort(port, 5000);
-    if (wsPort) await waitForPort(wsPort, 5000);
+    let alive = true;
+    void exited.then(() => { alive = false; });
+    await waitForPort(port, 5000, 'mosquitto', () => alive);
+    if (wsPort) await waitForPort(wsPort, 5000, 'mosquitto', () => alive);
   } catch (e) {
     child.kill('SIGKILL');
     throw new Error(`${(e as Error).message}\n${out}`, { cause: e });
