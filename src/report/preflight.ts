@@ -100,7 +100,8 @@ async function reach(config: TargetConfig): Promise<{ cause: InconclusiveCause; 
         const who = config.username === undefined ? 'without credentials' : `as user "${config.username}"`;
         return { cause: 'auth-refused', message: `${url} refused the harness's credentials ${who} (MQTT ${level === 4 ? '3.1.1' : '5.0'} CONNACK reason code 0x${ack.reasonCode.toString(16).padStart(2, '0')}); set MQTT_USERNAME / MQTT_PASSWORD or user:password@ in the URL` };
       }
-      return undefined;
+      if (ack.reasonCode === 0) return undefined;
+      tries.push(`MQTT ${level === 4 ? '3.1.1' : '5.0'}: CONNACK reason code 0x${ack.reasonCode.toString(16).padStart(2, '0')}`);
     } catch (e) {
       tries.push(`MQTT ${level === 4 ? '3.1.1' : '5.0'}: ${c.closed ? 'closed the connection without a CONNACK' : `no CONNACK within ${ms} ms`}`);
       void e;
@@ -108,7 +109,7 @@ async function reach(config: TargetConfig): Promise<{ cause: InconclusiveCause; 
       await c.close(300).catch(() => undefined);
     }
   }
-  return { cause: 'unreachable', message: `${url} accepts connections but does not answer a CONNECT (${tries.join('; ')})` };
+  return { cause: 'unreachable', message: `${url} accepts neither an MQTT 3.1.1 nor an MQTT 5.0 CONNECT from the harness (${tries.join('; ')})` };
 }
 
 /** Writes every report file of the run, saying why nothing was judged; no file is left empty. */

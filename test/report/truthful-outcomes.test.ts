@@ -82,8 +82,21 @@ describe('truthful outcomes: the harness\'s trouble is never the broker\'s failu
     const r = await cucumber(['test/report/fixtures/pass'], { MQTT_BROKER_URL: `mqtt://127.0.0.1:${silentPort}` });
     expect(r.code, r.out).toBe(3);
     expect(r.ms).toBeLessThan(15_000);
-    expect(r.out).toMatch(/does not answer a CONNECT/);
+    expect(r.out).toMatch(/accepts neither an MQTT 3\.1\.1 nor an MQTT 5\.0 CONNECT.*no CONNACK within/);
     expect(failedStatements(r.report!)).toEqual([]);
+  });
+
+  it('a broker that refuses both versions (CONNACK 0x01) is inconclusive, not a compliant run of not-applicable scenarios', async () => {
+    const refusing = createServer((sock) => { sock.once('data', () => sock.end(Buffer.from('20020001', 'hex'))); sock.on('error', () => undefined); });
+    await new Promise<void>((res) => refusing.listen(0, '127.0.0.1', () => res()));
+    try {
+      const r = await cucumber(['test/report/fixtures/pass'], { MQTT_BROKER_URL: `mqtt://127.0.0.1:${(refusing.address() as { port: number }).port}` });
+      expect(r.code, r.out).toBe(3);
+      expect(r.out).toMatch(/accepts neither an MQTT 3\.1\.1 nor an MQTT 5\.0 CONNECT/);
+      expect(r.report!.run.outcome).toBe('inconclusive');
+    } finally {
+      refusing.close();
+    }
   });
 
   it('a bad URL scheme: exit 2, one clear error naming the setting and what is accepted, printed once, reports written', async () => {
