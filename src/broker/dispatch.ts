@@ -24,6 +24,10 @@ export function routePacket(c: Conn, p: Packet): Promise<void> | void {
     if (p.type === 'disconnect') return c.close();
     return c.protocolError(`${p.type.toUpperCase()} during authentication`, ref311('MQTT-3.1.0-1'), ref50('MQTT-3.1.2-30'));
   }
+  // A connection whose session a newer connection has taken over is finished: its late
+  // acknowledgements must not touch the session, whose in-flight messages the new connection
+  // resends and counts against its own Receive Maximum (4.9); the client acknowledges them again there.
+  if (c.session && c.session.conn !== c && (p.type === 'puback' || p.type === 'pubrec' || p.type === 'pubcomp' || p.type === 'pubrel')) return;
   switch (p.type) {
     case 'publish': return onPublish(c, p);
     case 'puback': return onPuback(c, p);

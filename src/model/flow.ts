@@ -15,12 +15,26 @@ import type { World } from './world.ts';
 
 export function checkInflight(w: World, o: ModelOptions, out: ModelFinding[]): void {
   const outstanding = new Map<number, Map<number, number>>();
+  // Acks a client sent on a connection for a packet id not outstanding there: a delivery of the
+  // previous connection, acknowledged after the reconnect. The broker may apply it to the resend
+  // it is sending at that moment (the PUBACK counts when the broker receives it, 4.9), so a DUP
+  // resend of that id arriving afterwards is already acknowledged.
+  const preAcked = new Map<number, Set<number>>();
   const reported = new Set<string>();
   w.history.forEach((e, idx) => {
-    if (e.k === 'ack') { outstanding.get(e.conn)?.delete(e.packetId); return; }
+    if (e.k === 'ack') {
+      const o0 = outstanding.get(e.conn);
+      if (o0?.has(e.packetId)) o0.delete(e.packetId);
+      else {
+        const pa = preAcked.get(e.conn) ?? new Set<number>();
+        preAcked.set(e.conn, pa.add(e.packetId));
+      }
+      return;
+    }
     if (e.k !== 'receive' || e.qos === 0 || e.packetId === undefined) return;
     const c = w.conns.get(e.conn);
     if (!c) return;
+    if (e.dup && preAcked.get(e.conn)?.delete(e.packetId)) return;
     const o1 = outstanding.get(e.conn) ?? new Map<number, number>();
     outstanding.set(e.conn, o1);
     const had = o1.get(e.packetId);

@@ -196,6 +196,25 @@ describe('model: ordering and in-flight window', () => {
     one.sub(s1, 'a', 1).pub(p1, 'm1', 'a', 1).pub(p1, 'm2', 'a', 1).recv(s1, 'm1', 'a', 1, { pid: 1 }).recv(s1, 'm2', 'a', 1, { pid: 1 });
     expect(ids(one.end(), '5.0')).toEqual([]);
   });
+  it('5.0: an ack sent on the new connection for a delivery of the old one counts for the DUP resend that crosses it (no false Receive Maximum finding)', () => {
+    // Found in CI (seed 11): the client acknowledged packet 2 right after its new CONNECT; the
+    // broker applied that PUBACK to the resend of 2 it had just sent, then sent 3.
+    const h = new H();
+    const s = h.connect('s', { rm: 1, clean: false, expiry: 300 });
+    const p = h.connect('p');
+    h.sub(s, 'a', 1).pub(p, 'm1', 'a', 1).pub(p, 'm2', 'a', 1).recv(s, 'm1', 'a', 1, { pid: 2, ack: false }).disconnect(s);
+    const s2 = h.connect('s', { rm: 1, clean: false, expiry: 300, sp: true });
+    h.ack(s2, 2).recv(s2, 'm1', 'a', 1, { pid: 2, dup: true, ack: false }).recv(s2, 'm2', 'a', 1, { pid: 3, ack: false });
+    expect(ids(h.end(), '5.0')).not.toContain('MQTT-3.3.4-9');
+    // Without the early ack the same deliveries are two unacknowledged PUBLISHes: still a finding.
+    const k = new H();
+    const t = k.connect('s', { rm: 1, clean: false, expiry: 300 });
+    const q = k.connect('p');
+    k.sub(t, 'a', 1).pub(q, 'm1', 'a', 1).pub(q, 'm2', 'a', 1).recv(t, 'm1', 'a', 1, { pid: 2, ack: false }).disconnect(t);
+    const t2 = k.connect('s', { rm: 1, clean: false, expiry: 300, sp: true });
+    k.recv(t2, 'm1', 'a', 1, { pid: 2, dup: true, ack: false }).recv(t2, 'm2', 'a', 1, { pid: 3, ack: false });
+    expect(ids(k.end(), '5.0')).toContain('MQTT-3.3.4-9');
+  });
 });
 
 describe('model: statements', () => {
