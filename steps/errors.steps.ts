@@ -50,6 +50,21 @@ Then(re(`the connection of ${NAME} is closed${WITHIN}, after a CONNACK refusing 
 });
 
 /**
+ * The CONNACK `name` gets, or undefined when the broker closed without one and that is allowed
+ * (`closeAllowed`): the step's `checks if sent` statements (`what`) are then not applicable.
+ */
+async function connackOrClose(w: W, name: string, ms: number, closeAllowed: boolean, what: string): Promise<Extract<Packet, { type: 'connack' }> | undefined> {
+  try {
+    return (await w.receive(name, { type: 'connack' }, ms)) as Extract<Packet, { type: 'connack' }>;
+  } catch (e) {
+    if (!closeAllowed || !w.client(name).closed) throw e;
+    w.account.optionalPacket(false, what);
+    await w.closed(name, 0);
+    return undefined;
+  }
+}
+
+/**
  * CONNACK success (with `either accepted, or`), or a refusal: a CONNACK with one of `codes` (Session Present 0) followed by
  * the close of the connection. With `if the broker sends one`, a close without any CONNACK is a
  * refusal too, where the refusing CONNACK is optional (MQTT 5.0 3.1.4-2 / 3.1.3-8 "MAY send";
@@ -58,17 +73,9 @@ Then(re(`the connection of ${NAME} is closed${WITHIN}, after a CONNACK refusing 
  */
 Then(re(`${NAME} is (either accepted, or )?refused with reason code ${CODES}( if the broker sends one,)? and disconnected${WITHIN}`), async function (this: W, name: string, acceptable: string | undefined, codes: string, optional?: string, d?: string) {
   const ms = d ? this.ms(toMs(d)) : this.waitMs;
-  const c = this.client(name);
-  let ack: Packet;
-  try {
-    ack = await this.receive(name, { type: 'connack' }, ms);
-  } catch (e) {
-    if (!optional || !c.closed) throw e;
-    this.account.optionalPacket(false, 'refusing CONNACK');
-    await this.closed(name, 0);
-    return;
-  }
-  if (ack.type !== 'connack' || ack.reasonCode === 0) {
+  const ack = await connackOrClose(this, name, ms, optional !== undefined, 'refusing CONNACK');
+  if (!ack) return;
+  if (ack.reasonCode === 0) {
     if (!acceptable) throw new ExpectationError(`${name}: accepted with ${describePacket(ack)}; expected a refusal`);
     this.account.optionalPacket(false, 'refusing CONNACK (the CONNECT was accepted)');
     return;
@@ -148,17 +155,8 @@ Given(re(`the target is reached over WebSocket`), function (this: W) {
  */
 Then(re(`${NAME} is either accepted with an assigned client identifier, or refused with reason code ${CODES} if the broker sends one, and disconnected${WITHIN}`), async function (this: W, name: string, codes: string, d?: string) {
   const ms = d ? this.ms(toMs(d)) : this.waitMs;
-  const c = this.client(name);
-  let ack: Packet;
-  try {
-    ack = await this.receive(name, { type: 'connack' }, ms);
-  } catch (e) {
-    if (!c.closed) throw e;
-    this.account.optionalPacket(false, 'accepting CONNACK (the broker refused by closing)');
-    await this.closed(name, 0);
-    return;
-  }
-  if (ack.type !== 'connack') return;
+  const ack = await connackOrClose(this, name, ms, true, 'accepting CONNACK (the broker refused by closing)');
+  if (!ack) return;
   this.account.optionalPacket(ack.reasonCode === 0, ack.reasonCode === 0 ? 'accepting CONNACK' : 'accepting CONNACK (the broker refused)');
   if (ack.reasonCode === 0) {
     if (!ack.properties?.assignedClientIdentifier) throw new ExpectationError(`${name}: accepted with ${describePacket(ack)} but without an Assigned Client Identifier`);
