@@ -12,6 +12,8 @@ const viaViolation = `${ownClient}; the broker closing on the violation is MQTT-
  * src/spec/lists/mqtt-3.1.1-statement-ids.txt. Summaries are our own words.
  * Level is the strongest keyword the statement uses for its main requirement.
  */
+// A table, one statement per row, kept as written rather than formatted:
+// prettier-ignore
 export const STATEMENTS_3_1_1: Statement<Id311>[] = [
   s311('MQTT-1.5.3-1', '1.5.3', 'MUST', 'both', 'Strings are well-formed UTF-8 with no surrogate code points; a receiver of bad UTF-8 drops the link', net),
   s311('MQTT-1.5.3-2', '1.5.3', 'MUST NOT', 'both', 'Strings never encode U+0000; a receiver that gets one closes the connection', net),

@@ -6,6 +6,8 @@ import type { Id50, Statement } from './types.ts';
 // broker's observable reaction to a violation is covered instead (MQTT-3.1.4-1, or 4.13 error handling).
 
 /** MQTT 5.0 normative statements, sections 1.5 to 3.3 (lines 1-129 of the ID list), summaries in our words. */
+// A table, one statement per row, kept as written rather than formatted:
+// prettier-ignore
 export const STATEMENTS_5_0_PART1: Statement<Id50>[] = [
   s50('MQTT-1.5.4-1', '1.5.4', 'MUST', 'both', 'UTF-8 string data must be well-formed, with no encoded surrogates U+D800..U+DFFF', net),
   s50('MQTT-1.5.4-2', '1.5.4', 'MUST NOT', 'both', 'UTF-8 strings never carry an encoded U+0000 null character', net),

@@ -2,6 +2,8 @@ import type { Id50, Statement } from './types.ts';
 import { clientOnly, internal, net, s50 } from './define.ts';
 
 /** MQTT 5.0 normative statements of sections 3.4 to 6.0: entries 130-251 of the ID list, in order. */
+// A table, one statement per row, kept as written rather than formatted:
+// prettier-ignore
 export const STATEMENTS_5_0_PART2: Statement<Id50>[] = [
   s50('MQTT-3.4.2-1', '3.4.2', 'MUST', 'both', 'A PUBACK may only carry a reason code from the PUBACK reason code table', net),
   s50('MQTT-3.4.2-2', '3.4.2', 'MUST NOT', 'both', "Leave the Reason String out of a PUBACK if it would push it past the peer's Maximum Packet Size", net),
