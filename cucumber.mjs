@@ -78,10 +78,21 @@ export default common;
 
 // The preflight runs once, here in the main process, for commands that run scenarios.
 const argv = process.argv.slice(2);
-const informational = argv.some((a) => /^(--dry-run|-d|--help|-h|--version|-v|--i18n-languages|--i18n-keywords)(=|$)/.test(a));
+const informational = argv.some((a) =>
+  /^(--dry-run|-d|--help|-h|--version|-v|--i18n-languages|--i18n-keywords)(=|$)/.test(a),
+);
 if (!informational) {
   const { preflight, selectedWorldParameters, writeStoppedReports } = await import('./src/report/preflight.ts');
-  const profiles = { default: common, mosquitto, emqx, hivemq, container, 'embedded-limits': embeddedLimits, 'embedded-different': embeddedDifferent, ci };
+  const profiles = {
+    default: common,
+    mosquitto,
+    emqx,
+    hivemq,
+    container,
+    'embedded-limits': embeddedLimits,
+    'embedded-different': embeddedDifferent,
+    ci,
+  };
   let params;
   try {
     params = selectedWorldParameters(argv, profiles);

@@ -3,7 +3,9 @@
 // one failure, so a runner that crashed before writing its report can never look green.
 import { readFileSync, existsSync } from 'node:fs';
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 for (const file of process.argv.slice(2)) {
   if (!existsSync(file)) {
     console.log(`${file}: missing (counted as 1 failed)`);
@@ -11,9 +13,11 @@ for (const file of process.argv.slice(2)) {
     continue;
   }
   const xml = readFileSync(file, 'utf8');
-  let p = 0, f = 0, s = 0;
+  let p = 0,
+    f = 0,
+    s = 0;
   const re = /<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g;
-  for (let m; (m = re.exec(xml)); ) {
+  for (let m; (m = re.exec(xml));) {
     const body = m[2] ?? '';
     if (/<(failure|error)\b/.test(body)) f++;
     else if (/<skipped\b/.test(body)) s++;
@@ -25,7 +29,9 @@ for (const file of process.argv.slice(2)) {
   } else {
     console.log(`${file}: ${p} passed, ${f} failed, ${s} skipped`);
   }
-  passed += p; failed += f; skipped += s;
+  passed += p;
+  failed += f;
+  skipped += s;
 }
 const extra = Number(process.env.EXTRA_FAILED ?? 0);
 failed += extra;

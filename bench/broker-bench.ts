@@ -29,7 +29,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { hasTaskset, niceness, openFilesHardLimit } from './load/children.ts';
 import { latency, memoryPerConnection, throughput } from './load/cases.ts';
-import { MOSQUITTO, MOSQUITTO_NODELAY, OURS_NODE_ARGS, peakRssKiB, startMosquitto, startOurs, type Target } from './load/targets.ts';
+import {
+  MOSQUITTO,
+  MOSQUITTO_NODELAY,
+  OURS_NODE_ARGS,
+  peakRssKiB,
+  startMosquitto,
+  startOurs,
+  type Target,
+} from './load/targets.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -59,7 +67,9 @@ function connsAllowed(): number {
   const need = wantConns + 200;
   if (Number.isFinite(hard) && hard < need) {
     const n = Math.max(100, hard - 200);
-    console.log(`note: the open-files hard limit is ${hard}; ${wantConns} connections need ${need}. Raise it (e.g. \`ulimit -Hn ${need}\` as root, or LimitNOFILE) and rerun. Measuring with ${n} connections.`);
+    console.log(
+      `note: the open-files hard limit is ${hard}; ${wantConns} connections need ${need}. Raise it (e.g. \`ulimit -Hn ${need}\` as root, or LimitNOFILE) and rerun. Measuring with ${n} connections.`,
+    );
     return n;
   }
   return wantConns;
@@ -69,7 +79,8 @@ function connsAllowed(): number {
 const brokers: Array<{ name: string; start: (latency?: boolean) => Promise<Target> }> = [];
 if (only === '' || only === 'ours') brokers.push({ name: 'ours', start: () => startOurs() });
 if (only === '' || only === 'mosquitto') {
-  if (existsSync(MOSQUITTO)) brokers.push({ name: 'mosquitto', start: (lat) => startMosquitto(lat ? { nodelay: true } : {}) });
+  if (existsSync(MOSQUITTO))
+    brokers.push({ name: 'mosquitto', start: (lat) => startMosquitto(lat ? { nodelay: true } : {}) });
   else console.log(`note: ${MOSQUITTO} not found; mosquitto column skipped (apt-get install mosquitto)`);
 }
 
@@ -84,7 +95,11 @@ const row = (c: string, unit: string, better: Row['better']): Row => {
   return r;
 };
 
-async function withTarget<T>(b: { name: string; start: (latency?: boolean) => Promise<Target> }, f: (t: Target) => Promise<T>, latencyCase = false): Promise<T> {
+async function withTarget<T>(
+  b: { name: string; start: (latency?: boolean) => Promise<Target> },
+  f: (t: Target) => Promise<T>,
+  latencyCase = false,
+): Promise<T> {
   const t = await b.start(latencyCase);
   try {
     return await f(t);
@@ -94,9 +109,17 @@ async function withTarget<T>(b: { name: string; start: (latency?: boolean) => Pr
 }
 
 const fmt = (v: number | undefined, unit: string) =>
-  v === undefined || Number.isNaN(v) ? 'n/a' : unit === 'ms' || unit === 'KiB/conn' ? v.toFixed(3) : unit === 'MiB' ? v.toFixed(1) : Math.round(v).toLocaleString('en-US');
+  v === undefined || Number.isNaN(v)
+    ? 'n/a'
+    : unit === 'ms' || unit === 'KiB/conn'
+      ? v.toFixed(3)
+      : unit === 'MiB'
+        ? v.toFixed(1)
+        : Math.round(v).toLocaleString('en-US');
 
-console.log(`broker bench: ours from a compiled bundle under node ${OURS_NODE_ARGS.join(' ')}; ${durationMs} ms per throughput case, 64-byte payloads, in-flight window 100, taskset ${hasTaskset ? 'on (broker core 0, load core 1)' : 'not available'}, mosquitto TCP_NODELAY ${MOSQUITTO_NODELAY ? 'on' : 'off (its default)'}, nice ${niceness ?? 'unchanged'}, warm-up ${warmupMs} ms`);
+console.log(
+  `broker bench: ours from a compiled bundle under node ${OURS_NODE_ARGS.join(' ')}; ${durationMs} ms per throughput case, 64-byte payloads, in-flight window 100, taskset ${hasTaskset ? 'on (broker core 0, load core 1)' : 'not available'}, mosquitto TCP_NODELAY ${MOSQUITTO_NODELAY ? 'on' : 'off (its default)'}, nice ${niceness ?? 'unchanged'}, warm-up ${warmupMs} ms`,
+);
 /** 1-minute load average above which other work competes for the two cores and skews every figure. */
 const LOAD_LIMIT = 1.5;
 /** Share of all cores busy over `ms` (from /proc/stat); between cases nothing of ours runs, so this is other work. */
@@ -121,19 +144,28 @@ async function reportLoad(when: 'before' | 'after'): Promise<void> {
   const l = loadavg();
   const busy = await busyShare();
   const busyText = busy === undefined ? '' : `; other work now uses ${(busy * 100).toFixed(0)}% of the cores`;
-  console.log(`load average ${when}: ${l.map((v) => v.toFixed(2)).join(' ')} (1, 5, 15 min${when === 'after' ? ', including this bench' : ''})${busyText}`);
+  console.log(
+    `load average ${when}: ${l.map((v) => v.toFixed(2)).join(' ')} (1, 5, 15 min${when === 'after' ? ', including this bench' : ''})${busyText}`,
+  );
   // After the run the load average mostly reflects the bench itself (two busy pinned cores); judge by the idle sample then.
   const loaded = when === 'before' ? l[0] > LOAD_LIMIT || (busy ?? 0) > 0.2 : (busy ?? 0) > 0.2;
   if (loaded) {
-    const why = when === 'before' && l[0] > LOAD_LIMIT ? `1-minute load ${l[0].toFixed(2)} > ${LOAD_LIMIT} (an earlier bench run counts too)` : 'other work > 20% of the cores';
-    console.log(`WARNING: ${why}: figures ${when === 'before' ? 'below' : 'above'} may be unreliable (mosquitto and ours alike); rerun on a quiet machine.`);
+    const why =
+      when === 'before' && l[0] > LOAD_LIMIT
+        ? `1-minute load ${l[0].toFixed(2)} > ${LOAD_LIMIT} (an earlier bench run counts too)`
+        : 'other work > 20% of the cores';
+    console.log(
+      `WARNING: ${why}: figures ${when === 'before' ? 'below' : 'above'} may be unreliable (mosquitto and ours alike); rerun on a quiet machine.`,
+    );
   }
 }
 /** --wait-quiet SECS: wait up to SECS for the 1-minute load to drop below the limit before starting. */
 const waitQuiet = Number(arg('wait-quiet', '0'));
 if (waitQuiet > 0 && loadavg()[0] > LOAD_LIMIT) {
   const until = Date.now() + waitQuiet * 1000;
-  console.log(`waiting up to ${waitQuiet} s for the 1-minute load (${loadavg()[0].toFixed(2)}) to drop below ${LOAD_LIMIT}…`);
+  console.log(
+    `waiting up to ${waitQuiet} s for the 1-minute load (${loadavg()[0].toFixed(2)}) to drop below ${LOAD_LIMIT}…`,
+  );
   while (Date.now() < until && loadavg()[0] > LOAD_LIMIT) await new Promise((r) => setTimeout(r, 2000));
 }
 const loadBefore = loadavg();
@@ -157,43 +189,64 @@ for (const c of cases) {
   const p999 = c === 'latency' ? row('latency p99.9, QoS 1 at 5,000 msg/s', 'ms', 'lower') : undefined;
   const peak = c === 'latency' ? row('broker peak RSS, QoS 1 at 5,000 msg/s', 'MiB', 'lower') : undefined;
   const marginal = c === 'memory' ? row('RSS per idle connection, marginal (N/2 → N)', 'KiB/conn', 'lower') : undefined;
-  const small = c === 'memory' && brokers.some((b) => b.name === 'ours') ? row('RSS per idle connection, ours under Node\'s default young generation', 'KiB/conn', 'lower') : undefined;
+  const small =
+    c === 'memory' && brokers.some((b) => b.name === 'ours')
+      ? row("RSS per idle connection, ours under Node's default young generation", 'KiB/conn', 'lower')
+      : undefined;
   for (const b of brokers) {
     try {
-      await withTarget(b, async (t) => {
-        if (c === 'qos0' || c === 'qos1' || c === 'qos2') {
-          const q = Number(c.slice(3)) as 0 | 1 | 2;
-          if (warmupMs > 0) await throughput(t, { qos: q, subs: 1, durationMs: warmupMs, maxCount: 3_000_000, window: 100 });
-          const res = await throughput(t, { qos: q, subs: 1, durationMs, maxCount: 3_000_000, window: 100 });
-          r.values[b.name] = res.rate;
-          if (res.received < res.expected) r.notes[b.name] = `${res.expected - res.received} of ${res.expected} not delivered`;
-        } else if (c === 'fanout') {
-          const fan = { qos: 0, pubQos: 1, subs: 100, durationMs: Math.min(durationMs, 2000), maxCount: 20_000, window: 100 } as const;
-          if (warmupMs > 0) await throughput(t, { ...fan, durationMs: warmupMs, maxCount: 5_000 });
-          const res = await throughput(t, fan);
-          r.values[b.name] = res.rate;
-          if (res.received < res.expected) r.notes[b.name] = `${res.expected - res.received} of ${res.expected} not delivered`;
-        } else if (c === 'latency') {
-          if (warmupMs > 0) await latency(t, { rate: 5000, durationMs: warmupMs });
-          const res = await latency(t, { rate: 5000, durationMs });
-          r.values[b.name] = res.p50;
-          p99!.values[b.name] = res.p99;
-          p999!.values[b.name] = res.p999;
-          p999!.notes[b.name] = `max ${res.max.toFixed(3)}, ${res.received}/${res.sent} received`;
-          // VmHWM: the broker process's peak resident memory since it started (start-up, warm-up and this load).
-          peak!.values[b.name] = peakRssKiB(t.pid) / 1024;
-        } else {
-          const res = await memoryPerConnection(t, { conns: connsAllowed() });
-          r.values[b.name] = res.kibPerConn;
-          r.notes[b.name] = `${res.conns} conns${res.failed ? `, ${res.failed} failed (${res.firstError})` : ''}, RSS ${res.baselineKiB} → ${res.halfKiB} → ${res.loadedKiB} KiB`;
-          marginal!.values[b.name] = res.marginalKiBPerConn;
-        }
-      }, c === 'latency');
+      await withTarget(
+        b,
+        async (t) => {
+          if (c === 'qos0' || c === 'qos1' || c === 'qos2') {
+            const q = Number(c.slice(3)) as 0 | 1 | 2;
+            if (warmupMs > 0)
+              await throughput(t, { qos: q, subs: 1, durationMs: warmupMs, maxCount: 3_000_000, window: 100 });
+            const res = await throughput(t, { qos: q, subs: 1, durationMs, maxCount: 3_000_000, window: 100 });
+            r.values[b.name] = res.rate;
+            if (res.received < res.expected)
+              r.notes[b.name] = `${res.expected - res.received} of ${res.expected} not delivered`;
+          } else if (c === 'fanout') {
+            const fan = {
+              qos: 0,
+              pubQos: 1,
+              subs: 100,
+              durationMs: Math.min(durationMs, 2000),
+              maxCount: 20_000,
+              window: 100,
+            } as const;
+            if (warmupMs > 0) await throughput(t, { ...fan, durationMs: warmupMs, maxCount: 5_000 });
+            const res = await throughput(t, fan);
+            r.values[b.name] = res.rate;
+            if (res.received < res.expected)
+              r.notes[b.name] = `${res.expected - res.received} of ${res.expected} not delivered`;
+          } else if (c === 'latency') {
+            if (warmupMs > 0) await latency(t, { rate: 5000, durationMs: warmupMs });
+            const res = await latency(t, { rate: 5000, durationMs });
+            r.values[b.name] = res.p50;
+            p99!.values[b.name] = res.p99;
+            p999!.values[b.name] = res.p999;
+            p999!.notes[b.name] = `max ${res.max.toFixed(3)}, ${res.received}/${res.sent} received`;
+            // VmHWM: the broker process's peak resident memory since it started (start-up, warm-up and this load).
+            peak!.values[b.name] = peakRssKiB(t.pid) / 1024;
+          } else {
+            const res = await memoryPerConnection(t, { conns: connsAllowed() });
+            r.values[b.name] = res.kibPerConn;
+            r.notes[b.name] =
+              `${res.conns} conns${res.failed ? `, ${res.failed} failed (${res.firstError})` : ''}, RSS ${res.baselineKiB} → ${res.halfKiB} → ${res.loadedKiB} KiB`;
+            marginal!.values[b.name] = res.marginalKiBPerConn;
+          }
+        },
+        c === 'latency',
+      );
     } catch (e) {
       r.notes[b.name] = `failed: ${(e as Error).message.split('\n').slice(0, 6).join(' | ')}`;
     }
     for (const x of [r, p99, p999, peak]) {
-      if (x !== undefined) console.log(`  ${x.case} [${b.name}]: ${fmt(x.values[b.name], x.unit)} ${x.unit}${x.notes[b.name] ? `  (${x.notes[b.name]})` : ''}`);
+      if (x !== undefined)
+        console.log(
+          `  ${x.case} [${b.name}]: ${fmt(x.values[b.name], x.unit)} ${x.unit}${x.notes[b.name] ? `  (${x.notes[b.name]})` : ''}`,
+        );
     }
   }
   if (small !== undefined) {
@@ -227,4 +280,12 @@ console.log(line(header));
 for (const t of table) console.log(line(t));
 await reportLoad('after');
 console.log(`\nbench took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-if (jsonOut !== '') writeFileSync(jsonOut, JSON.stringify({ durationMs, loadBefore, loadAfter: loadavg(), mosquittoNoDelay: MOSQUITTO_NODELAY, rows }, null, 2));
+if (jsonOut !== '')
+  writeFileSync(
+    jsonOut,
+    JSON.stringify(
+      { durationMs, loadBefore, loadAfter: loadavg(), mosquittoNoDelay: MOSQUITTO_NODELAY, rows },
+      null,
+      2,
+    ),
+  );

@@ -57,7 +57,11 @@ function compare(fns: Record<string, () => void>): { med: Record<string, number>
   return { med, rounds };
 }
 
-interface Case { name: string; level: ProtocolLevel; properties?: Properties }
+interface Case {
+  name: string;
+  level: ProtocolLevel;
+  properties?: Properties;
+}
 const cases: Case[] = [
   { name: '3.1.1', level: 4 },
   { name: '5.0 no props', level: 5 },
@@ -72,46 +76,78 @@ const ratios: { label: string; ratio: number; target: number }[] = [];
 function row(label: string, res: ReturnType<typeof compare>, ours: string, theirs: string, target: number): void {
   const ratio = median(res.rounds.map((r) => r[ours] / r[theirs]));
   ratios.push({ label, ratio, target });
-  rows.push([label, fmt(res.med[ours]), fmt(res.med[theirs]), `${ratio.toFixed(2)}x`, `>= ${target}x`, ratio >= target ? 'ok' : 'BELOW']);
+  rows.push([
+    label,
+    fmt(res.med[ours]),
+    fmt(res.med[theirs]),
+    `${ratio.toFixed(2)}x`,
+    `>= ${target}x`,
+    ratio >= target ? 'ok' : 'BELOW',
+  ]);
   console.log(`  ${rows[rows.length - 1].join('  ')}`);
 }
 
 console.log(`codec bench: ${SECONDS}s per run, median of 3, node ${process.version}`);
 for (const c of cases) {
   const ours: PublishPacket = {
-    type: 'publish', topic: 'sensors/room-1/temperature', payload, qos: 1, packetId: 42, retain: false, dup: false,
+    type: 'publish',
+    topic: 'sensors/room-1/temperature',
+    payload,
+    qos: 1,
+    packetId: 42,
+    retain: false,
+    dup: false,
     ...(c.properties ? { properties: c.properties } : {}),
   };
   const theirsPacket: mqttPacket.IPublishPacket = {
-    cmd: 'publish', topic: ours.topic, payload, qos: 1 as const, messageId: 42, retain: false, dup: false,
+    cmd: 'publish',
+    topic: ours.topic,
+    payload,
+    qos: 1 as const,
+    messageId: 42,
+    retain: false,
+    dup: false,
     ...(c.properties ? { properties: c.properties as mqttPacket.IPublishPacket['properties'] } : {}),
   };
   const opts = { protocolVersion: c.level };
   const frame = encodePacket(ours, c.level);
   const theirsFrame = mqttPacket.generate(theirsPacket, opts);
-  if (!frame.equals(theirsFrame)) throw new Error(`${c.name}: encodings differ: ${frame.toString('hex')} vs ${theirsFrame.toString('hex')}`);
+  if (!frame.equals(theirsFrame))
+    throw new Error(`${c.name}: encodings differ: ${frame.toString('hex')} vs ${theirsFrame.toString('hex')}`);
   const check = decodePacket(frame, { protocolLevel: c.level });
   if (!check.ok) throw new Error(check.violation.message);
 
   const decodeOpts = { protocolLevel: c.level };
   const reader = new PacketReader({ protocolLevel: c.level });
   const parser = mqttPacket.parser(opts);
-  parser.on('packet', (p: mqttPacket.Packet) => { sink += p.length ?? 1; });
-  parser.on('error', (e: Error) => { throw e; });
+  parser.on('packet', (p: mqttPacket.Packet) => {
+    sink += p.length ?? 1;
+  });
+  parser.on('error', (e: Error) => {
+    throw e;
+  });
   const dec = compare({
     decodePacket: () => {
       const r = decodePacket(frame, decodeOpts);
       if (r.ok) sink += (r.packet as PublishPacket).payload.length;
     },
-    reader: () => { sink += reader.push(frame).length; },
-    mqttPacket: () => { parser.parse(frame); },
+    reader: () => {
+      sink += reader.push(frame).length;
+    },
+    mqttPacket: () => {
+      parser.parse(frame);
+    },
   });
   row(`decode ${c.name} decodePacket`, dec, 'decodePacket', 'mqttPacket', 2);
   row(`decode ${c.name} PacketReader`, dec, 'reader', 'mqttPacket', 2);
 
   const enc = compare({
-    ours: () => { sink += encodePacket(ours, c.level).length; },
-    mqttPacket: () => { sink += mqttPacket.generate(theirsPacket, opts).length; },
+    ours: () => {
+      sink += encodePacket(ours, c.level).length;
+    },
+    mqttPacket: () => {
+      sink += mqttPacket.generate(theirsPacket, opts).length;
+    },
   });
   row(`encode ${c.name}`, enc, 'ours', 'mqttPacket', 1.5);
 }

@@ -21,7 +21,10 @@ function arg(name: string, fallback: string): string {
 }
 const n = Number(arg('programs', '400'));
 const seed = Number(arg('seed', '7'));
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 async function measure(url: string, version: ExploreVersion, tag: string): Promise<{ rate: number; findings: number }> {
   const programs = fc.sample(programArb(version, 3), { seed, numRuns: n });
@@ -36,7 +39,8 @@ async function measure(url: string, version: ExploreVersion, tag: string): Promi
 }
 
 console.log(`bench:explore — ${n} programs per version and target, seed ${seed}; load average before: ${load()}`);
-if (loadavg()[0] > 1.5) console.log('WARNING: the machine is busy (1-minute load above 1.5): figures are depressed and noisy');
+if (loadavg()[0] > 1.5)
+  console.log('WARNING: the machine is busy (1-minute load above 1.5): figures are depressed and noisy');
 const ours = await startBroker({ port: 0 });
 const mosq = existsSync(MOSQUITTO_BIN) ? await startLocalMosquitto() : undefined;
 try {

@@ -7,7 +7,11 @@ import { startBroker } from '../src/broker/index.ts';
 
 const [portS, mode] = process.argv.slice(2);
 const m = /^lose-qos1=(\d+)$/.exec(mode ?? '');
-const misbehave = m ? { loseQos1EveryNth: Number(m[1]) } : mode === 'duplicate-qos2' ? { duplicateQos2: true } : undefined;
+const misbehave = m
+  ? { loseQos1EveryNth: Number(m[1]) }
+  : mode === 'duplicate-qos2'
+    ? { duplicateQos2: true }
+    : undefined;
 if (misbehave === undefined) {
   console.error('usage: fleet-misbehave-broker.ts PORT lose-qos1=N|duplicate-qos2');
   process.exit(2);

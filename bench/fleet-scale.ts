@@ -27,19 +27,31 @@ const out = arg('out', `reports/fleet-scale-${devices}`);
 const misbehave = arg('misbehave', '');
 const extra = arg('extra', '').split(' ').filter(Boolean);
 const bin = fileURLToPath(new URL('../bin/mqtt-harness.js', import.meta.url));
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 function startBroker(k: number): Promise<{ p: ChildProcess; url: string }> {
   const p = misbehave
-    ? spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fleet-misbehave-broker.ts', import.meta.url)), '0', misbehave], { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, ['--max-semi-space-size=4', bin, 'broker', '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    ? spawn(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(new URL('./fleet-misbehave-broker.ts', import.meta.url)), '0', misbehave],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      )
+    : spawn(process.execPath, ['--max-semi-space-size=4', bin, 'broker', '--port', '0', '--log-level', 'warn'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`broker ${k} did not start within 20 s`)), 20_000);
     let buf = '';
     p.stdout!.on('data', (d: Buffer) => {
       buf += d.toString();
       const m = /listening on (mqtt:\/\/\S+)/.exec(buf);
-      if (m) { clearTimeout(t); resolve({ p, url: m[1] }); }
+      if (m) {
+        clearTimeout(t);
+        resolve({ p, url: m[1] });
+      }
     });
     p.once('exit', (c) => reject(new Error(`broker ${k} exited ${c}`)));
   });
@@ -55,22 +67,57 @@ const peakRssMb = (pid: number | undefined): number | undefined => {
 };
 
 const started: ChildProcess[] = [];
-const stopAll = () => { for (const p of started) if (p.exitCode === null) p.kill('SIGKILL'); };
+const stopAll = () => {
+  for (const p of started) if (p.exitCode === null) p.kill('SIGKILL');
+};
 process.on('exit', stopAll);
-console.log(`soak:fleet — ${devices} devices, ${brokers} broker process(es)${misbehave ? ` misbehaving (${misbehave})` : ''}, ramp ${rate}/s, ${duration}; load average before: ${load()}`);
+console.log(
+  `soak:fleet — ${devices} devices, ${brokers} broker process(es)${misbehave ? ` misbehaving (${misbehave})` : ''}, ramp ${rate}/s, ${duration}; load average before: ${load()}`,
+);
 const t0 = Date.now();
 let code: number | undefined;
 try {
   const bs = await Promise.all(Array.from({ length: misbehave ? 1 : brokers }, (_, k) => startBroker(k)));
   started.push(...bs.map((b) => b.p));
-  const run = spawn(process.execPath, ['--max-semi-space-size=4', bin, 'fleet', 'run', scenario, '--devices', devices, '--rate', rate, '--duration', duration,
-    '--broker', bs.map((b) => b.url).join(','), '--out', out, ...extra], { stdio: 'inherit' });
+  const run = spawn(
+    process.execPath,
+    [
+      '--max-semi-space-size=4',
+      bin,
+      'fleet',
+      'run',
+      scenario,
+      '--devices',
+      devices,
+      '--rate',
+      rate,
+      '--duration',
+      duration,
+      '--broker',
+      bs.map((b) => b.url).join(','),
+      '--out',
+      out,
+      ...extra,
+    ],
+    { stdio: 'inherit' },
+  );
   started.push(run);
   code = await new Promise<number>((resolve) => run.once('exit', (c) => resolve(c ?? 1)));
   const brokerRss = bs.map((b) => peakRssMb(b.p.pid));
-  const r = JSON.parse(readFileSync(`${out}/fleet.json`, 'utf8')) as { devices: number; peakConnectsPerS: number; allConnectedAfterS?: number; rssPeakMb: { sum: number; max: number }; judgeRssMb: number; counts: Record<string, number>; summary: string; exitCode: number };
-  console.log(`figures: ${r.devices} devices; ${r.allConnectedAfterS !== undefined ? `all connected after ${r.allConnectedAfterS.toFixed(1)} s` : 'never all connected in the same second'}; peak ${r.peakConnectsPerS} connects/s; fleet peak RSS ${r.rssPeakMb.sum} MB (workers), ${r.judgeRssMb} MB merging; broker peak RSS ${brokerRss.map((x) => `${x ?? '?'} MB`).join(', ')}; ` +
-    `${r.counts.published} published, ${r.counts.acknowledged} acknowledged, ${r.counts.distinctReceived} distinct at hubs; wall ${Math.round((Date.now() - t0) / 1000)} s; exit ${r.exitCode}`);
+  const r = JSON.parse(readFileSync(`${out}/fleet.json`, 'utf8')) as {
+    devices: number;
+    peakConnectsPerS: number;
+    allConnectedAfterS?: number;
+    rssPeakMb: { sum: number; max: number };
+    judgeRssMb: number;
+    counts: Record<string, number>;
+    summary: string;
+    exitCode: number;
+  };
+  console.log(
+    `figures: ${r.devices} devices; ${r.allConnectedAfterS !== undefined ? `all connected after ${r.allConnectedAfterS.toFixed(1)} s` : 'never all connected in the same second'}; peak ${r.peakConnectsPerS} connects/s; fleet peak RSS ${r.rssPeakMb.sum} MB (workers), ${r.judgeRssMb} MB merging; broker peak RSS ${brokerRss.map((x) => `${x ?? '?'} MB`).join(', ')}; ` +
+      `${r.counts.published} published, ${r.counts.acknowledged} acknowledged, ${r.counts.distinctReceived} distinct at hubs; wall ${Math.round((Date.now() - t0) / 1000)} s; exit ${r.exitCode}`,
+  );
   console.log(`verdict: ${r.summary}`);
 } finally {
   stopAll();

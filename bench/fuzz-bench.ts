@@ -22,14 +22,27 @@ const only = arg('only', '');
 const concurrency = Number(arg('concurrency', '64'));
 const v = arg('version', 'both');
 const versions: FuzzLevel[] = v === '3.1.1' ? [4] : v === '5.0' ? [5] : [4, 5];
-const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
-console.log(`bench:fuzz — ${frames} frames per target, seed ${seed}, concurrency ${concurrency}; load average before: ${load()}`);
+console.log(
+  `bench:fuzz — ${frames} frames per target, seed ${seed}, concurrency ${concurrency}; load average before: ${load()}`,
+);
 if (loadavg()[0] > 1.5) console.log('WARNING: the machine is busy (1-min load > 1.5); figures are lower bounds');
 
 async function measure(t: Target): Promise<FuzzResult> {
   try {
-    return await runFuzz({ target: { host: '127.0.0.1', port: t.port }, seed, versions, frames, budgetMs: 300_000, concurrency, maxShrinkAttempts: 50 });
+    return await runFuzz({
+      target: { host: '127.0.0.1', port: t.port },
+      seed,
+      versions,
+      frames,
+      budgetMs: 300_000,
+      concurrency,
+      maxShrinkAttempts: 50,
+    });
   } finally {
     await t.stop();
   }
@@ -37,9 +50,13 @@ async function measure(t: Target): Promise<FuzzResult> {
 
 const rows: { name: string; r: FuzzResult }[] = [];
 if (only !== 'mosquitto') rows.push({ name: 'reference broker', r: await measure(await startOurs()) });
-if (only !== 'ours' && existsSync(MOSQUITTO)) rows.push({ name: 'mosquitto 2.0.11', r: await measure(await startMosquitto()) });
+if (only !== 'ours' && existsSync(MOSQUITTO))
+  rows.push({ name: 'mosquitto 2.0.11', r: await measure(await startMosquitto()) });
 for (const { name, r } of rows) {
-  console.log(`${name.padEnd(18)} ${String(Math.round(r.framesPerSecond)).padStart(7)} frames/s  (${r.framesSent} frames, ${r.cases} cases, ${(r.elapsedMs / 1000).toFixed(1)} s, ${r.findings.length} findings)`);
+  console.log(
+    `${name.padEnd(18)} ${String(Math.round(r.framesPerSecond)).padStart(7)} frames/s  (${r.framesSent} frames, ${r.cases} cases, ${(r.elapsedMs / 1000).toFixed(1)} s, ${r.findings.length} findings)`,
+  );
 }
-if (rows.length === 2) console.log(`ratio reference/mosquitto: ${(rows[0].r.framesPerSecond / rows[1].r.framesPerSecond).toFixed(2)}`);
+if (rows.length === 2)
+  console.log(`ratio reference/mosquitto: ${(rows[0].r.framesPerSecond / rows[1].r.framesPerSecond).toFixed(2)}`);
 console.log(`load average after: ${load()}`);

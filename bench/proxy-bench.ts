@@ -44,15 +44,18 @@ const TPUT = { count: num('count', '200000'), durationMs: num('duration-ms', '15
 const LAT = { rate: num('rate', '2000'), durationMs: num('lat-ms', '3000') };
 const ROUNDS = num('rounds', '3');
 const ONLY = arg('only', '');
-if (ONLY !== '' && ONLY !== 'throughput' && ONLY !== 'latency') throw new Error(`--only must be throughput or latency, not ${ONLY}`);
+if (ONLY !== '' && ONLY !== 'throughput' && ONLY !== 'latency')
+  throw new Error(`--only must be throughput or latency, not ${ONLY}`);
 const RUN_TPUT = ONLY !== 'latency';
 const RUN_LAT = ONLY !== 'throughput';
 type Placement = 'process' | 'in-process';
 const PLACEMENTS = arg('placement', 'process,in-process').split(',') as Placement[];
-for (const p of PLACEMENTS) if (p !== 'process' && p !== 'in-process') throw new Error(`--placement takes process and/or in-process, not ${p}`);
+for (const p of PLACEMENTS)
+  if (p !== 'process' && p !== 'in-process') throw new Error(`--placement takes process and/or in-process, not ${p}`);
 const JSON_OUT = arg('json', '');
 const BUSY_POLL_MS = Number(arg('busy-poll', '2'));
-if (!Number.isInteger(BUSY_POLL_MS) || BUSY_POLL_MS < 0 || BUSY_POLL_MS > 1000) throw new Error(`--busy-poll takes 0..1000 ms (0 = leave that path out)`);
+if (!Number.isInteger(BUSY_POLL_MS) || BUSY_POLL_MS < 0 || BUSY_POLL_MS > 1000)
+  throw new Error(`--busy-poll takes 0..1000 ms (0 = leave that path out)`);
 const PROXY_NODE_ARGS = (process.env.PROXY_BENCH_NODE_ARGS ?? '').split(' ').filter((x) => x !== '');
 
 /** A way to the broker: `direct`, or through one of the proxies (`pid` when it has its own process). */
@@ -113,7 +116,8 @@ async function benchThroughput(paths: Path[]): Promise<Row> {
   }
   console.log(`  QoS 0 throughput, median of ${ROUNDS} (msg/s): ${parts.join('  |  ')}`);
   console.log(`    rounds: ${[...runs].map(([key, v]) => `${key} [${v.map(k).join(', ')}]`).join('  ')}`);
-  if (cpuParts.length > 0) console.log(`    proxy process CPU per message (user+sys, 10 ms ticks): ${cpuParts.join(', ')}`);
+  if (cpuParts.length > 0)
+    console.log(`    proxy process CPU per message (user+sys, 10 ms ticks): ${cpuParts.join(', ')}`);
   return out;
 }
 
@@ -126,9 +130,16 @@ async function benchLatency(paths: Path[]): Promise<Row> {
       runs.get(p.key)!.push({ p50: h.getValueAtPercentile(50), p99: h.getValueAtPercentile(99) });
     }
   }
-  const l = Object.fromEntries([...runs].map(([key, v]) => [key, { p50: median(v.map((x) => x.p50)), p99: median(v.map((x) => x.p99)) }]));
-  console.log(`  one-way latency at ${LAT.rate} msg/s, median of ${ROUNDS} (µs): ` + paths.map((p) => `${p.key} p50 ${l[p.key].p50} p99 ${l[p.key].p99}`).join('  |  '));
-  console.log(`    p50 per round: ${[...runs].map(([key, v]) => `${key} [${v.map((x) => x.p50).join(', ')}]`).join('  ')}`);
+  const l = Object.fromEntries(
+    [...runs].map(([key, v]) => [key, { p50: median(v.map((x) => x.p50)), p99: median(v.map((x) => x.p99)) }]),
+  );
+  console.log(
+    `  one-way latency at ${LAT.rate} msg/s, median of ${ROUNDS} (µs): ` +
+      paths.map((p) => `${p.key} p50 ${l[p.key].p50} p99 ${l[p.key].p99}`).join('  |  '),
+  );
+  console.log(
+    `    p50 per round: ${[...runs].map(([key, v]) => `${key} [${v.map((x) => x.p50).join(', ')}]`).join('  ')}`,
+  );
   const out: Row = { direct_p50_us: l.direct.p50, direct_p99_us: l.direct.p99 };
   const added: string[] = [];
   for (const p of paths.slice(1)) {
@@ -153,9 +164,12 @@ async function benchPlacement(t: Target, placement: Placement, what: { tput: boo
     await add('proxy', own ? harnessProcess(t.port, PROXY_NODE_ARGS) : harnessInProcess(t.port));
     // Busy polling only in its own process: inside the client process it would keep the
     // clients' loop awake too, and so speed up the client rather than show the proxy's cost.
-    if (own && BUSY_POLL_MS > 0) await add('busy', harnessProcess(t.port, PROXY_NODE_ARGS, ['--busy-poll', String(BUSY_POLL_MS)]));
+    if (own && BUSY_POLL_MS > 0)
+      await add('busy', harnessProcess(t.port, PROXY_NODE_ARGS, ['--busy-poll', String(BUSY_POLL_MS)]));
     await add('pipe', own ? pipeProcess(t.port) : pipeInProcess(t.port));
-    console.log(`\n### ${t.name}, proxies ${own ? 'in their own processes' : 'inside the client process'} (${paths.map((p) => `${p.label} :${p.port}`).join(', ')})`);
+    console.log(
+      `\n### ${t.name}, proxies ${own ? 'in their own processes' : 'inside the client process'} (${paths.map((p) => `${p.label} :${p.port}`).join(', ')})`,
+    );
     return { ...(what.tput ? await benchThroughput(paths) : {}), ...(what.lat ? await benchLatency(paths) : {}) };
   } finally {
     for (const h of hops) await h.close();
@@ -164,44 +178,73 @@ async function benchPlacement(t: Target, placement: Placement, what: { tput: boo
 
 function summary(results: Record<string, Row>, floor: Floor): void {
   console.log('\n## Summary (targets: ≥ 0.9× direct throughput, ≤ 30 µs added at p50)');
-  console.log(`| broker, proxy placement | direct msg/s | ${PROXIED.map((p) => `${p.label}: throughput, added p50 / p99`).join(' | ')} |`);
+  console.log(
+    `| broker, proxy placement | direct msg/s | ${PROXIED.map((p) => `${p.label}: throughput, added p50 / p99`).join(' | ')} |`,
+  );
   console.log(`|---|---|${PROXIED.map(() => '---|').join('')}`);
   for (const [key, r] of Object.entries(results)) {
     const cells = PROXIED.map(({ key: pk }) => {
       const tp = r[`${pk}_ratio`] !== undefined ? `${r[`${pk}_ratio`].toFixed(2)}×` : '-';
-      const lat = r[`${pk}_added_p50_us`] !== undefined ? `${r[`${pk}_added_p50_us`]} / ${r[`${pk}_added_p99_us`]} µs` : '-';
+      const lat =
+        r[`${pk}_added_p50_us`] !== undefined ? `${r[`${pk}_added_p50_us`]} / ${r[`${pk}_added_p99_us`]} µs` : '-';
       return tp === '-' && lat === '-' ? 'n/a' : `${tp}, ${lat}`;
     });
     console.log(`| ${key} | ${r.direct_msgs !== undefined ? k(r.direct_msgs) : '-'} | ${cells.join(' | ')} |`);
   }
-  console.log(`for scale: a loopback round trip to an echo server, 1 ms apart, costs ${floor.crossProcessP50} µs p50 to another process and ${floor.inProcessP50} µs within one;`);
+  console.log(
+    `for scale: a loopback round trip to an echo server, 1 ms apart, costs ${floor.crossProcessP50} µs p50 to another process and ${floor.inProcessP50} µs within one;`,
+  );
   console.log('  a proxy puts two more such hops on every message.');
   for (const [key, r] of Object.entries(results)) {
     for (const { key: pk, label } of PROXIED) {
       const v: string[] = [];
-      if (r[`${pk}_ratio`] !== undefined) v.push(`throughput ${r[`${pk}_ratio`] >= 0.9 ? 'MET' : 'NOT MET'} (${r[`${pk}_ratio`].toFixed(2)}×)`);
-      if (r[`${pk}_added_p50_us`] !== undefined) v.push(`added p50 ${r[`${pk}_added_p50_us`] <= 30 ? 'MET' : 'NOT MET'} (${r[`${pk}_added_p50_us`]} µs)`);
+      if (r[`${pk}_ratio`] !== undefined)
+        v.push(`throughput ${r[`${pk}_ratio`] >= 0.9 ? 'MET' : 'NOT MET'} (${r[`${pk}_ratio`].toFixed(2)}×)`);
+      if (r[`${pk}_added_p50_us`] !== undefined)
+        v.push(`added p50 ${r[`${pk}_added_p50_us`] <= 30 ? 'MET' : 'NOT MET'} (${r[`${pk}_added_p50_us`]} µs)`);
       if (v.length > 0 && pk !== 'pipe') console.log(`target, ${key}, ${label}: ${v.join('; ')}`);
     }
   }
 }
 
 async function main(): Promise<void> {
-  console.log(`proxy bench: count ${TPUT.count}, max ${TPUT.durationMs} ms per run, ${ROUNDS} rounds, latency ${LAT.rate} msg/s × ${LAT.durationMs} ms, node ${process.version}`);
+  console.log(
+    `proxy bench: count ${TPUT.count}, max ${TPUT.durationMs} ms per run, ${ROUNDS} rounds, latency ${LAT.rate} msg/s × ${LAT.durationMs} ms, node ${process.version}`,
+  );
   const la = loadavg()[0];
-  console.log(`machine: ${cpus().length} cores, load average ${la.toFixed(2)}${la > cpus().length * 0.5 ? '  (WARNING: busy machine; figures will be noisy)' : ''}`);
+  console.log(
+    `machine: ${cpus().length} cores, load average ${la.toFixed(2)}${la > cpus().length * 0.5 ? '  (WARNING: busy machine; figures will be noisy)' : ''}`,
+  );
   const floor = await measureFloor();
-  console.log(`loopback round trip p50: ${floor.crossProcessP50} µs to another process, ${floor.inProcessP50} µs within this process`);
+  console.log(
+    `loopback round trip p50: ${floor.crossProcessP50} µs to another process, ${floor.inProcessP50} µs within this process`,
+  );
   if (!argv.includes('--no-hot')) hotPath();
   /** mosquitto measures throughput with its default Nagle setting (as bench:broker does) and latency with TCP_NODELAY. */
   const runs: Array<{ key: string; name: string; start: () => Promise<Target>; tput: boolean; lat: boolean }> = [];
   if (argv.includes('--no-mosquitto')) console.log('mosquitto: skipped (--no-mosquitto)');
-  else if (!existsSync(MOSQUITTO)) console.log(`note: ${MOSQUITTO} not found; mosquitto skipped (apt-get install mosquitto)`);
+  else if (!existsSync(MOSQUITTO))
+    console.log(`note: ${MOSQUITTO} not found; mosquitto skipped (apt-get install mosquitto)`);
   else {
-    if (RUN_TPUT) runs.push({ key: 'mosquitto', name: `mosquitto (${MOSQUITTO_NODELAY ? 'TCP_NODELAY' : 'default Nagle'})`, start: () => startMosquitto(), tput: true, lat: false });
-    if (RUN_LAT) runs.push({ key: 'mosquitto', name: 'mosquitto (TCP_NODELAY)', start: () => startMosquitto({ nodelay: true }), tput: false, lat: true });
+    if (RUN_TPUT)
+      runs.push({
+        key: 'mosquitto',
+        name: `mosquitto (${MOSQUITTO_NODELAY ? 'TCP_NODELAY' : 'default Nagle'})`,
+        start: () => startMosquitto(),
+        tput: true,
+        lat: false,
+      });
+    if (RUN_LAT)
+      runs.push({
+        key: 'mosquitto',
+        name: 'mosquitto (TCP_NODELAY)',
+        start: () => startMosquitto({ nodelay: true }),
+        tput: false,
+        lat: true,
+      });
   }
-  if (!argv.includes('--no-ours')) runs.push({ key: 'our broker', name: 'our broker', start: () => startOurs(), tput: RUN_TPUT, lat: RUN_LAT });
+  if (!argv.includes('--no-ours'))
+    runs.push({ key: 'our broker', name: 'our broker', start: () => startOurs(), tput: RUN_TPUT, lat: RUN_LAT });
   const results: Record<string, Row> = {};
   for (const r of runs) {
     const t = await r.start();

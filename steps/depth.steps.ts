@@ -12,7 +12,11 @@ import { NAME, WITHIN, re, toMs } from './support/parse.ts';
 import { grantNeeds, type Grant } from './support/capability-guard.ts';
 import { topicMatches } from '../src/codec/index.ts';
 
-interface Tally { sent: number; acked: number; refused: number }
+interface Tally {
+  sent: number;
+  acked: number;
+  refused: number;
+}
 const tallies = new WeakMap<W, Map<string, Tally>>();
 const nextPid = new WeakMap<W, Map<string, number>>();
 
@@ -40,7 +44,16 @@ async function claiming<T>(w: W, name: string, claim: (p: Packet) => boolean, fn
   }
 }
 
-async function burst(w: W, name: string, n: number, prefix: string, topic: string, qos: QoS, retain: boolean, firstPid?: number): Promise<void> {
+async function burst(
+  w: W,
+  name: string,
+  n: number,
+  prefix: string,
+  topic: string,
+  qos: QoS,
+  retain: boolean,
+  firstPid?: number,
+): Promise<void> {
   if (qos === 1 && w.requireCapability('qos1')) return;
   if (qos === 2 && w.requireCapability('qos2')) return;
   if (retain && w.requireCapability('retain')) return;
@@ -56,15 +69,21 @@ async function burst(w: W, name: string, n: number, prefix: string, topic: strin
     const r = out.get(pid);
     if (!r) return;
     out.delete(pid);
-    if (refused) tally.refused++; else tally.acked++;
+    if (refused) tally.refused++;
+    else tally.acked++;
     r();
     wake?.();
   };
   const claim = (p: Packet): boolean => {
-    if (p.type === 'puback' || p.type === 'pubcomp') { if (!out.has(p.packetId)) return false; done(p.packetId, (p.reasonCode ?? 0) >= 0x80); return true; }
+    if (p.type === 'puback' || p.type === 'pubcomp') {
+      if (!out.has(p.packetId)) return false;
+      done(p.packetId, (p.reasonCode ?? 0) >= 0x80);
+      return true;
+    }
     if (p.type === 'pubrec') {
       if (!out.has(p.packetId)) return false;
-      if ((p.reasonCode ?? 0) >= 0x80) done(p.packetId, true); else c.send({ type: 'pubrel', packetId: p.packetId });
+      if ((p.reasonCode ?? 0) >= 0x80) done(p.packetId, true);
+      else c.send({ type: 'pubrel', packetId: p.packetId });
       return true;
     }
     return false;
@@ -76,11 +95,21 @@ async function burst(w: W, name: string, n: number, prefix: string, topic: strin
       while (out.size >= window) {
         if (performance.now() > deadline || c.closed) return; // judged by "the broker acknowledged all …"
 
-        await new Promise<void>((r) => { wake = r; setTimeout(r, 50); });
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, 50);
+        });
       }
       const t = w.topic(expand(topic, i));
       if (retain) (w as unknown as { retainedTopics: Set<string> }).retainedTopics.add(t);
-      const p: PublishPacket = { type: 'publish', topic: t, payload: Buffer.from(`${prefix}${i}`), qos, retain, dup: false };
+      const p: PublishPacket = {
+        type: 'publish',
+        topic: t,
+        payload: Buffer.from(`${prefix}${i}`),
+        qos,
+        retain,
+        dup: false,
+      };
       if (qos > 0) {
         p.packetId = pidFor(w, name, out, pid);
         pid = undefined;
@@ -100,17 +129,41 @@ async function burst(w: W, name: string, n: number, prefix: string, topic: strin
   // Missing acknowledgements are judged by the step "the broker acknowledged all N messages of …".
 }
 
-When(re(`${NAME} publishes (\\d+) messages "([^"]*)" to "([^"]*)"(?: with qos ([012]))?( retained)? without waiting(?:, packet ids from (\\d+))?`),
+When(
+  re(
+    `${NAME} publishes (\\d+) messages "([^"]*)" to "([^"]*)"(?: with qos ([012]))?( retained)? without waiting(?:, packet ids from (\\d+))?`,
+  ),
   { timeout: 120_000 },
-  function (this: W, name: string, n: string, prefix: string, topic: string, qos?: string, retained?: string, first?: string) {
-    return burst(this, name, Number(n), prefix, topic, Number(qos ?? 0) as QoS, retained != null, first ? Number(first) : undefined);
-  });
+  function (
+    this: W,
+    name: string,
+    n: string,
+    prefix: string,
+    topic: string,
+    qos?: string,
+    retained?: string,
+    first?: string,
+  ) {
+    return burst(
+      this,
+      name,
+      Number(n),
+      prefix,
+      topic,
+      Number(qos ?? 0) as QoS,
+      retained != null,
+      first ? Number(first) : undefined,
+    );
+  },
+);
 
 Then(re(`the broker acknowledged all (\\d+) messages of ${NAME}`), function (this: W, n: string, name: string) {
   const t = tallies.get(this)?.get(name);
   if (!t) throw new Error(`"${name}" has not published a burst in this scenario`);
   if (t.sent !== Number(n) || t.acked !== Number(n)) {
-    throw new ExpectationError(`${name}: sent ${t.sent}, acknowledged ${t.acked}, refused ${t.refused}; expected all ${n} acknowledged`);
+    throw new ExpectationError(
+      `${name}: sent ${t.sent}, acknowledged ${t.acked}, refused ${t.refused}; expected all ${n} acknowledged`,
+    );
   }
 });
 
@@ -127,13 +180,22 @@ class Collector {
   readonly byQos = [0, 0, 0];
   problems: string[] = [];
   private readonly inQos2 = new Set<number>();
-  constructor(private readonly w: W, private readonly name: string, readonly prefix: string, private readonly topic: string, readonly n: number) {
+  constructor(
+    private readonly w: W,
+    private readonly name: string,
+    readonly prefix: string,
+    private readonly topic: string,
+    readonly n: number,
+  ) {
     this.seen = new Uint8Array(n + 1);
     const c = w.client(name);
     for (let k = 0; k < c.inbox.length;) {
       const p = c.inbox[k];
       const i = p.type === 'publish' ? this.index(p) : undefined;
-      if (i !== undefined) { c.inbox.splice(k, 1); this.take(p as PublishPacket, i); } else k++;
+      if (i !== undefined) {
+        c.inbox.splice(k, 1);
+        this.take(p as PublishPacket, i);
+      } else k++;
     }
     const prev = c.onPacket;
     c.onPacket = (p) => this.claim(p) || (prev?.(p) ?? false);
@@ -142,12 +204,17 @@ class Collector {
     const s = p.payload.toString();
     if (!s.startsWith(this.prefix)) return undefined;
     const i = Number(s.slice(this.prefix.length));
-    if (!Number.isInteger(i) || i < 1 || i > this.n || p.topic !== this.w.topic(expand(this.topic, i))) return undefined;
+    if (!Number.isInteger(i) || i < 1 || i > this.n || p.topic !== this.w.topic(expand(this.topic, i)))
+      return undefined;
     return i;
   }
   private claim(p: Packet): boolean {
     const c = this.w.client(this.name);
-    if (p.type === 'pubrel' && this.inQos2.has(p.packetId)) { this.inQos2.delete(p.packetId); c.send({ type: 'pubcomp', packetId: p.packetId }); return true; }
+    if (p.type === 'pubrel' && this.inQos2.has(p.packetId)) {
+      this.inQos2.delete(p.packetId);
+      c.send({ type: 'pubcomp', packetId: p.packetId });
+      return true;
+    }
     if (p.type !== 'publish') return false;
     const i = this.index(p);
     if (i === undefined) return false;
@@ -157,18 +224,25 @@ class Collector {
   private take(p: PublishPacket, i: number): void {
     const c = this.w.client(this.name);
     if (p.qos === 1) c.send({ type: 'puback', packetId: p.packetId! });
-    if (p.qos === 2) { this.inQos2.add(p.packetId!); c.send({ type: 'pubrec', packetId: p.packetId! }); }
+    if (p.qos === 2) {
+      this.inQos2.add(p.packetId!);
+      c.send({ type: 'pubrec', packetId: p.packetId! });
+    }
     if (this.seen[i]) {
-      if (!p.dup && this.problems.length < 10) this.problems.push(`message ${this.prefix}${i} arrived twice (second copy without DUP)`);
+      if (!p.dup && this.problems.length < 10)
+        this.problems.push(`message ${this.prefix}${i} arrived twice (second copy without DUP)`);
       return;
     }
     this.seen[i] = 1;
     this.count++;
     this.byQos[p.qos]++;
-    if (i < this.lastIndex && this.outOfOrder.length < 10) this.outOfOrder.push(`message ${this.prefix}${i} arrived after ${this.prefix}${this.lastIndex}`);
+    if (i < this.lastIndex && this.outOfOrder.length < 10)
+      this.outOfOrder.push(`message ${this.prefix}${i} arrived after ${this.prefix}${this.lastIndex}`);
     this.lastIndex = Math.max(this.lastIndex, i);
   }
-  get qos2Pending(): number { return this.inQos2.size; }
+  get qos2Pending(): number {
+    return this.inQos2.size;
+  }
 }
 const collectors = new WeakMap<W, Map<string, Collector>>();
 const collectorKey = (name: string, prefix: string, topic: string): string => `${name}|${prefix}|${topic}`;
@@ -177,16 +251,33 @@ function collector(w: W, name: string, prefix: string, topic: string, n: number)
   collectors.set(w, m);
   const k = collectorKey(name, prefix, topic);
   let c = m.get(k);
-  if (!c || c.n < n) { c = new Collector(w, name, prefix, topic, n); m.set(k, c); }
+  if (!c || c.n < n) {
+    c = new Collector(w, name, prefix, topic, n);
+    m.set(k, c);
+  }
   return c;
 }
 
-Given(re(`${NAME} acknowledges and counts up to (\\d+) messages "([^"]*)" on "([^"]*)"`), function (this: W, name: string, n: string, prefix: string, topic: string) {
-  collector(this, name, prefix, topic, Number(n));
-});
+Given(
+  re(`${NAME} acknowledges and counts up to (\\d+) messages "([^"]*)" on "([^"]*)"`),
+  function (this: W, name: string, n: string, prefix: string, topic: string) {
+    collector(this, name, prefix, topic, Number(n));
+  },
+);
 
-Then(re(`${NAME} receives exactly the (\\d+) messages "([^"]*)" on "([^"]*)"(?: with qos ([012]))?( in order)?${WITHIN}`), { timeout: 180_000 },
-  async function (this: W, name: string, nText: string, prefix: string, topic: string, qosText?: string, inOrder?: string, d?: string) {
+Then(
+  re(`${NAME} receives exactly the (\\d+) messages "([^"]*)" on "([^"]*)"(?: with qos ([012]))?( in order)?${WITHIN}`),
+  { timeout: 180_000 },
+  async function (
+    this: W,
+    name: string,
+    nText: string,
+    prefix: string,
+    topic: string,
+    qosText?: string,
+    inOrder?: string,
+    d?: string,
+  ) {
     const n = Number(nText);
     const c = this.client(name);
     if (qosText !== undefined) {
@@ -205,51 +296,70 @@ Then(re(`${NAME} receives exactly the (\\d+) messages "([^"]*)" on "([^"]*)"(?: 
     let lastAt = performance.now();
     while (col.count < n && performance.now() < deadline && !c.closed) {
       await sleep(10);
-      if (col.count !== last) { last = col.count; lastAt = performance.now(); } else if (performance.now() - lastAt > stall) break;
+      if (col.count !== last) {
+        last = col.count;
+        lastAt = performance.now();
+      } else if (performance.now() - lastAt > stall) break;
     }
     const settle = performance.now() + 50;
     while (col.qos2Pending > 0 && performance.now() < settle) await sleep(5);
     const problems = [...col.problems, ...(inOrder ? col.outOfOrder : [])];
     const want = qosText === undefined ? undefined : Number(qosText);
-    if (want !== undefined) col.byQos.forEach((k, q) => { if (q !== want && k > 0) problems.push(`${k} message(s) came at QoS ${q}, expected ${want}`); });
+    if (want !== undefined)
+      col.byQos.forEach((k, q) => {
+        if (q !== want && k > 0) problems.push(`${k} message(s) came at QoS ${q}, expected ${want}`);
+      });
     if (col.count < n || problems.length > 0) {
       const missing: string[] = [];
       for (let i = 1; i <= n && missing.length < 10; i++) if (!col.seen[i]) missing.push(`${prefix}${i}`);
-      throw new ExpectationError(`${name}: received ${col.count} of the ${n} messages "${prefix}1".."${prefix}${n}" on "${topic}"${col.count < n ? ` within ${limit} ms; missing ${missing.join(', ')}${n - col.count > missing.length ? ', …' : ''}` : ''}${problems.length ? `; ${problems.join('; ')}` : ''}${c.closed ? ' (the connection closed)' : ''}`);
+      throw new ExpectationError(
+        `${name}: received ${col.count} of the ${n} messages "${prefix}1".."${prefix}${n}" on "${topic}"${col.count < n ? ` within ${limit} ms; missing ${missing.join(', ')}${n - col.count > missing.length ? ', …' : ''}` : ''}${problems.length ? `; ${problems.join('; ')}` : ''}${c.closed ? ' (the connection closed)' : ''}`,
+      );
     }
     return undefined;
-  });
+  },
+);
 
-When(re(`${NAME} subscribes to (\\d+) topic filters "([^"]*)"(?: with qos ([012]))?`), { timeout: 60_000 }, async function (this: W, name: string, nText: string, filter: string, qosText?: string) {
-  const n = Number(nText);
-  const qos = Number(qosText ?? 0) as QoS;
-  if (/[#+]/.test(filter) && this.requireCapability('wildcardSubscriptions')) return 'skipped';
-  const c = this.client(name);
-  const pending = new Set<number>();
-  const refused: string[] = [];
-  let granted = 0;
-  const claim = (p: Packet): boolean => {
-    if (p.type !== 'suback' || !pending.has(p.packetId)) return false;
-    pending.delete(p.packetId);
-    const code = (p as SubackPacket).reasonCodes[0];
-    if (code === undefined || code >= 0x80) refused.push(`packet id ${p.packetId}: 0x${(code ?? 0).toString(16)}`);
-    else granted++;
-    return true;
-  };
-  await claiming(this, name, claim, async () => {
-    for (let i = 1; i <= n; i++) {
-      const id = pidFor(this, name, pending);
-      pending.add(id);
-      c.send({ type: 'subscribe', packetId: id, subscriptions: [{ topicFilter: this.topicFilter(expand(filter, i)), qos }] });
+When(
+  re(`${NAME} subscribes to (\\d+) topic filters "([^"]*)"(?: with qos ([012]))?`),
+  { timeout: 60_000 },
+  async function (this: W, name: string, nText: string, filter: string, qosText?: string) {
+    const n = Number(nText);
+    const qos = Number(qosText ?? 0) as QoS;
+    if (/[#+]/.test(filter) && this.requireCapability('wildcardSubscriptions')) return 'skipped';
+    const c = this.client(name);
+    const pending = new Set<number>();
+    const refused: string[] = [];
+    let granted = 0;
+    const claim = (p: Packet): boolean => {
+      if (p.type !== 'suback' || !pending.has(p.packetId)) return false;
+      pending.delete(p.packetId);
+      const code = (p as SubackPacket).reasonCodes[0];
+      if (code === undefined || code >= 0x80) refused.push(`packet id ${p.packetId}: 0x${(code ?? 0).toString(16)}`);
+      else granted++;
+      return true;
+    };
+    await claiming(this, name, claim, async () => {
+      for (let i = 1; i <= n; i++) {
+        const id = pidFor(this, name, pending);
+        pending.add(id);
+        c.send({
+          type: 'subscribe',
+          packetId: id,
+          subscriptions: [{ topicFilter: this.topicFilter(expand(filter, i)), qos }],
+        });
+      }
+      const deadline = performance.now() + this.ms(10_000);
+      while (pending.size > 0 && performance.now() < deadline && !c.closed) await sleep(5);
+    });
+    if (granted !== n) {
+      throw new ExpectationError(
+        `${name}: ${granted} of ${n} subscriptions granted; ${refused.length} refused${refused.length ? ` (${refused.slice(0, 5).join(', ')})` : ''}; ${pending.size} SUBACKs missing`,
+      );
     }
-    const deadline = performance.now() + this.ms(10_000);
-    while (pending.size > 0 && performance.now() < deadline && !c.closed) await sleep(5);
-  });
-  if (granted !== n) {
-    throw new ExpectationError(`${name}: ${granted} of ${n} subscriptions granted; ${refused.length} refused${refused.length ? ` (${refused.slice(0, 5).join(', ')})` : ''}; ${pending.size} SUBACKs missing`);
-  }
-  return undefined;
-});
+    return undefined;
+  },
+);
 
 const bigPayload = (n: number): Buffer => {
   const b = Buffer.allocUnsafe(n);
@@ -257,38 +367,69 @@ const bigPayload = (n: number): Buffer => {
   return b;
 };
 
-When(re(`${NAME} publishes a payload of (\\d+) bytes to "([^"]*)" with qos ([012]), if the broker allows packets that large`), { timeout: 120_000 },
+When(
+  re(
+    `${NAME} publishes a payload of (\\d+) bytes to "([^"]*)" with qos ([012]), if the broker allows packets that large`,
+  ),
+  { timeout: 120_000 },
   async function (this: W, name: string, nText: string, topic: string, qosText: string) {
     const n = Number(nText);
     const c = this.client(name);
     const caps = this.capabilitiesAt(c.protocolLevel);
     const max = caps?.maximumPacketSize;
-    if (max !== undefined && max < n + 64) return this.notApplicable(`the broker's Maximum Packet Size is ${max} bytes, below a ${n}-byte payload`);
+    if (max !== undefined && max < n + 64)
+      return this.notApplicable(`the broker's Maximum Packet Size is ${max} bytes, below a ${n}-byte payload`);
     const qos = Number(qosText) as QoS;
     const id = 4242;
-    c.send({ type: 'publish', topic: this.topic(topic), payload: bigPayload(n), qos, retain: false, dup: false, ...(qos > 0 ? { packetId: id } : {}) });
+    c.send({
+      type: 'publish',
+      topic: this.topic(topic),
+      payload: bigPayload(n),
+      qos,
+      retain: false,
+      dup: false,
+      ...(qos > 0 ? { packetId: id } : {}),
+    });
     if (qos === 1) {
       let ack: Packet & { reasonCode?: number };
       try {
-        ack = (await c.expectAny([{ type: 'puback', packetId: id }], this.ms(30_000))) as Packet & { reasonCode?: number };
+        ack = (await c.expectAny([{ type: 'puback', packetId: id }], this.ms(30_000))) as Packet & {
+          reasonCode?: number;
+        };
       } catch (e) {
         // A broker may limit packet sizes; at 3.1.1 it cannot declare it, and closing is its answer.
-        if (c.closed && !c.closeInfo?.byUs) return this.notApplicable(`the broker closed the connection on a ${n}-byte PUBLISH (a packet size limit it could not declare at MQTT ${this.version})`);
+        if (c.closed && !c.closeInfo?.byUs)
+          return this.notApplicable(
+            `the broker closed the connection on a ${n}-byte PUBLISH (a packet size limit it could not declare at MQTT ${this.version})`,
+          );
         throw e;
       }
-      if ((ack.reasonCode ?? 0) >= 0x80) return this.notApplicable(`the broker refused a ${n}-byte PUBLISH with reason 0x${(ack.reasonCode ?? 0).toString(16)}`);
+      if ((ack.reasonCode ?? 0) >= 0x80)
+        return this.notApplicable(
+          `the broker refused a ${n}-byte PUBLISH with reason 0x${(ack.reasonCode ?? 0).toString(16)}`,
+        );
     }
     return undefined;
-  });
+  },
+);
 
-Then(re(`${NAME} receives the (\\d+)-byte payload on "([^"]*)" intact${WITHIN}`), { timeout: 120_000 }, async function (this: W, name: string, nText: string, topic: string, d?: string) {
-  const c = this.client(name);
-  const p = (await c.expect({ type: 'publish', topic: this.topic(topic) }, d ? this.ms(toMs(d)) : this.ms(30_000))) as PublishPacket;
-  if (p.qos === 1) c.send({ type: 'puback', packetId: p.packetId! });
-  const want = bigPayload(Number(nText));
-  if (!p.payload.equals(want)) {
-    let at = 0;
-    while (at < Math.min(p.payload.length, want.length) && p.payload[at] === want[at]) at++;
-    throw new ExpectationError(`${name}: the ${nText}-byte payload arrived as ${p.payload.length} bytes, first difference at byte ${at}`);
-  }
-});
+Then(
+  re(`${NAME} receives the (\\d+)-byte payload on "([^"]*)" intact${WITHIN}`),
+  { timeout: 120_000 },
+  async function (this: W, name: string, nText: string, topic: string, d?: string) {
+    const c = this.client(name);
+    const p = (await c.expect(
+      { type: 'publish', topic: this.topic(topic) },
+      d ? this.ms(toMs(d)) : this.ms(30_000),
+    )) as PublishPacket;
+    if (p.qos === 1) c.send({ type: 'puback', packetId: p.packetId! });
+    const want = bigPayload(Number(nText));
+    if (!p.payload.equals(want)) {
+      let at = 0;
+      while (at < Math.min(p.payload.length, want.length) && p.payload[at] === want[at]) at++;
+      throw new ExpectationError(
+        `${name}: the ${nText}-byte payload arrived as ${p.payload.length} bytes, first difference at byte ${at}`,
+      );
+    }
+  },
+);

@@ -13,17 +13,31 @@ import { CODES, NAME, WITHIN, re, toCodes, toMs } from './support/parse.ts';
 const bytesOf = (n: number): string => 'abcdefghij'.repeat(Math.ceil(n / 10)).slice(0, n);
 const qosOf = (q: string | undefined): QoS => (q === undefined ? 0 : (Number(q) as QoS));
 
-When(re(`${NAME} publishes (\\d+) bytes to "([^"]*)"(?: with qos ([012]))?`), function (this: W, name: string, n: string, topic: string, qos?: string) {
-  return this.publish(name, topic, bytesOf(Number(n)), qosOf(qos), false);
-});
+When(
+  re(`${NAME} publishes (\\d+) bytes to "([^"]*)"(?: with qos ([012]))?`),
+  function (this: W, name: string, n: string, topic: string, qos?: string) {
+    return this.publish(name, topic, bytesOf(Number(n)), qosOf(qos), false);
+  },
+);
 
-Then(re(`${NAME} receives (\\d+) bytes on "([^"]*)"(?: with qos ([012]))?${WITHIN}`), function (this: W, name: string, n: string, topic: string, qos?: string, d?: string) {
-  return this.receiveMessage(name, bytesOf(Number(n)), topic, qos === undefined ? undefined : qosOf(qos), d ? this.ms(toMs(d)) : undefined).then(() => undefined);
-});
+Then(
+  re(`${NAME} receives (\\d+) bytes on "([^"]*)"(?: with qos ([012]))?${WITHIN}`),
+  function (this: W, name: string, n: string, topic: string, qos?: string, d?: string) {
+    return this.receiveMessage(
+      name,
+      bytesOf(Number(n)),
+      topic,
+      qos === undefined ? undefined : qosOf(qos),
+      d ? this.ms(toMs(d)) : undefined,
+    ).then(() => undefined);
+  },
+);
 
 /** Counts the CONNACKs `name` received on its current and earlier connections in this scenario. */
 Then(re(`${NAME} received exactly one CONNACK`), function (this: W, name: string) {
-  const n = this.trace.entries.filter((e) => e.client === name && e.direction === 'received' && e.packet?.type === 'connack').length;
+  const n = this.trace.entries.filter(
+    (e) => e.client === name && e.direction === 'received' && e.packet?.type === 'connack',
+  ).length;
   if (n !== 1) throw new ExpectationError(`${name} received ${n} CONNACK packets; expected exactly one`);
 });
 
@@ -34,26 +48,41 @@ Then(re(`${NAME} received exactly one CONNACK`), function (this: W, name: string
  * in the form the client's reader does not expect is accepted too (the client stops reading at
  * such a packet, so the close that follows cannot be observed then).
  */
-Then(re(`the connection of ${NAME} is closed${WITHIN}, after a CONNACK refusing the protocol version if the broker sends one`), async function (this: W, name: string, d?: string) {
-  const c = this.client(name);
-  await this.closed(name, d ? this.ms(toMs(d)) : undefined);
-  const refusal = (p: Packet, level: ProtocolLevel): boolean => p.type === 'connack' && p.reasonCode === (level === 5 ? 0x84 : 0x01) && !p.sessionPresent;
-  for (const v of c.unexpectedViolations()) {
-    const other: ProtocolLevel = c.protocolLevel === 5 ? 4 : 5;
-    const r = decodePacket(Buffer.from(v.hex, 'hex'), { protocolLevel: other, from: 'server' });
-    if (r.ok && refusal(r.packet, other)) v.acknowledged = true;
-  }
-  for (const p of c.inbox.filter((x) => x.type === 'connack')) {
-    if (!refusal(p, c.protocolLevel)) throw new ExpectationError(`${name}: the broker answered ${describePacket(p)}; expected no CONNACK or one refusing the protocol version`);
-    c.inbox.splice(c.inbox.indexOf(p), 1);
-  }
-});
+Then(
+  re(
+    `the connection of ${NAME} is closed${WITHIN}, after a CONNACK refusing the protocol version if the broker sends one`,
+  ),
+  async function (this: W, name: string, d?: string) {
+    const c = this.client(name);
+    await this.closed(name, d ? this.ms(toMs(d)) : undefined);
+    const refusal = (p: Packet, level: ProtocolLevel): boolean =>
+      p.type === 'connack' && p.reasonCode === (level === 5 ? 0x84 : 0x01) && !p.sessionPresent;
+    for (const v of c.unexpectedViolations()) {
+      const other: ProtocolLevel = c.protocolLevel === 5 ? 4 : 5;
+      const r = decodePacket(Buffer.from(v.hex, 'hex'), { protocolLevel: other, from: 'server' });
+      if (r.ok && refusal(r.packet, other)) v.acknowledged = true;
+    }
+    for (const p of c.inbox.filter((x) => x.type === 'connack')) {
+      if (!refusal(p, c.protocolLevel))
+        throw new ExpectationError(
+          `${name}: the broker answered ${describePacket(p)}; expected no CONNACK or one refusing the protocol version`,
+        );
+      c.inbox.splice(c.inbox.indexOf(p), 1);
+    }
+  },
+);
 
 /**
  * The CONNACK `name` gets, or undefined when the broker closed without one and that is allowed
  * (`closeAllowed`): the step's `checks if sent` statements (`what`) are then not applicable.
  */
-async function connackOrClose(w: W, name: string, ms: number, closeAllowed: boolean, what: string): Promise<Extract<Packet, { type: 'connack' }> | undefined> {
+async function connackOrClose(
+  w: W,
+  name: string,
+  ms: number,
+  closeAllowed: boolean,
+  what: string,
+): Promise<Extract<Packet, { type: 'connack' }> | undefined> {
   try {
     return (await w.receive(name, { type: 'connack' }, ms)) as Extract<Packet, { type: 'connack' }>;
   } catch (e) {
@@ -71,73 +100,100 @@ async function connackOrClose(w: W, name: string, ms: number, closeAllowed: bool
  * MQTT 3.1.1 3.2.2.3 "SHOULD attempt to send"); statements about the refusing CONNACK are then
  * annotated `# checks if sent` and are not applicable when none came.
  */
-Then(re(`${NAME} is (either accepted, or )?refused with reason code ${CODES}( if the broker sends one,)? and disconnected${WITHIN}`), async function (this: W, name: string, acceptable: string | undefined, codes: string, optional?: string, d?: string) {
-  const ms = d ? this.ms(toMs(d)) : this.waitMs;
-  const ack = await connackOrClose(this, name, ms, optional !== undefined, 'refusing CONNACK');
-  if (!ack) return;
-  if (ack.reasonCode === 0) {
-    if (!acceptable) throw new ExpectationError(`${name}: accepted with ${describePacket(ack)}; expected a refusal`);
-    this.account.optionalPacket(false, 'refusing CONNACK (the CONNECT was accepted)');
-    return;
-  }
-  this.account.optionalPacket(true, 'refusing CONNACK');
-  if (!toCodes(codes).includes(ack.reasonCode)) throw new ExpectationError(`${name}: refused with ${describePacket(ack)}; expected reason code ${codes}`);
-  if (ack.sessionPresent) throw new ExpectationError(`${name}: a refusing CONNACK has session present 1`);
-  await this.closed(name, ms);
-});
+Then(
+  re(
+    `${NAME} is (either accepted, or )?refused with reason code ${CODES}( if the broker sends one,)? and disconnected${WITHIN}`,
+  ),
+  async function (this: W, name: string, acceptable: string | undefined, codes: string, optional?: string, d?: string) {
+    const ms = d ? this.ms(toMs(d)) : this.waitMs;
+    const ack = await connackOrClose(this, name, ms, optional !== undefined, 'refusing CONNACK');
+    if (!ack) return;
+    if (ack.reasonCode === 0) {
+      if (!acceptable) throw new ExpectationError(`${name}: accepted with ${describePacket(ack)}; expected a refusal`);
+      this.account.optionalPacket(false, 'refusing CONNACK (the CONNECT was accepted)');
+      return;
+    }
+    this.account.optionalPacket(true, 'refusing CONNACK');
+    if (!toCodes(codes).includes(ack.reasonCode))
+      throw new ExpectationError(`${name}: refused with ${describePacket(ack)}; expected reason code ${codes}`);
+    if (ack.sessionPresent) throw new ExpectationError(`${name}: a refusing CONNACK has session present 1`);
+    await this.closed(name, ms);
+  },
+);
 
 /** Not applicable unless the broker accepts a CONNECT with an empty client id (probed on a connection of its own). */
 Given(re(`the broker accepts an empty client id`), async function (this: W) {
   await this.sendConnect('empty-id probe', { spec: 'client id ""' });
   const ack = await this.receive('empty-id probe', { type: 'connack' });
   await this.disconnect('empty-id probe').catch(() => undefined);
-  return ack.type === 'connack' && ack.reasonCode === 0 ? undefined : this.notApplicable(`the broker refuses an empty client id (${describePacket(ack)}), which it may`);
+  return ack.type === 'connack' && ack.reasonCode === 0
+    ? undefined
+    : this.notApplicable(`the broker refuses an empty client id (${describePacket(ack)}), which it may`);
 });
 
 // ---- authorization (features/authorization/README.md describes what the target must be) ----
 
-const CONVENTION = 'see features/authorization/README.md; the default embedded broker (scenarios/embedded/default.yaml) has both users';
+const CONVENTION =
+  'see features/authorization/README.md; the default embedded broker (scenarios/embedded/default.yaml) has both users';
 
 Given(re(`the target checks the configured user's password`), function (this: W) {
   const c = this.run.config;
   return c.username !== undefined && c.password !== undefined
     ? undefined
-    : this.notApplicable(`the scenario needs the target's user name and password (MQTT_USERNAME / MQTT_PASSWORD or user:pass@ in the URL); ${CONVENTION}`);
+    : this.notApplicable(
+        `the scenario needs the target's user name and password (MQTT_USERNAME / MQTT_PASSWORD or user:pass@ in the URL); ${CONVENTION}`,
+      );
 });
 
 Given(re(`the second user may only use topics under "open/"`), function (this: W) {
   const c = this.run.config;
   return c.username2 !== undefined && c.username !== undefined
     ? undefined
-    : this.notApplicable(`the scenario needs two identities, the second one restricted to the scenario's topics under "open/" (MQTT_USERNAME / MQTT_PASSWORD and MQTT_USERNAME2 / MQTT_PASSWORD2); ${CONVENTION}`);
+    : this.notApplicable(
+        `the scenario needs two identities, the second one restricted to the scenario's topics under "open/" (MQTT_USERNAME / MQTT_PASSWORD and MQTT_USERNAME2 / MQTT_PASSWORD2); ${CONVENTION}`,
+      );
 });
 
 When(re(`${NAME} tries to connect as the configured user with a wrong password`), function (this: W, name: string) {
   const u = this.run.config.username ?? '';
-  return this.sendConnect(name, { spec: `username ${JSON.stringify(u)} password ${JSON.stringify(`${this.run.config.password ?? ''}-wrong`)}` }).then(() => undefined);
+  return this.sendConnect(name, {
+    spec: `username ${JSON.stringify(u)} password ${JSON.stringify(`${this.run.config.password ?? ''}-wrong`)}`,
+  }).then(() => undefined);
 });
 
 When(re(`${NAME} tries to connect with an unknown user name`), function (this: W, name: string) {
-  return this.sendConnect(name, { spec: `username ${JSON.stringify(`mh-unknown-${this.clientIdOf(name)}`)} password "x"` }).then(() => undefined);
+  return this.sendConnect(name, {
+    spec: `username ${JSON.stringify(`mh-unknown-${this.clientIdOf(name)}`)} password "x"`,
+  }).then(() => undefined);
 });
 
 /**
  * A PUBLISH the client may not perform is acknowledged by the packet its QoS calls for (in MQTT 5
  * with one of the given reason codes), or the connection is closed (MQTT 3.1.1 3.3.5-2).
  */
-Then(re(`${NAME} gets (PUBACK|PUBREC) packet id (\\d+) (?:with reason code ${CODES}|as usual), or its connection is closed${WITHIN}`), async function (this: W, name: string, type: string, id: string, codes?: string, d?: string) {
-  const c = this.client(name);
-  let ack: Packet;
-  try {
-    ack = await this.receive(name, { type: type.toLowerCase() as 'puback', packetId: Number(id) }, d ? this.ms(toMs(d)) : undefined);
-  } catch (e) {
-    if (!c.closed) throw e;
-    await this.closed(name, 0);
-    return;
-  }
-  const rc = (ack as { reasonCode?: number }).reasonCode ?? 0;
-  if (codes && !toCodes(codes).includes(rc)) throw new ExpectationError(`${name}: got ${describePacket(ack)}; expected reason code ${codes}`);
-});
+Then(
+  re(
+    `${NAME} gets (PUBACK|PUBREC) packet id (\\d+) (?:with reason code ${CODES}|as usual), or its connection is closed${WITHIN}`,
+  ),
+  async function (this: W, name: string, type: string, id: string, codes?: string, d?: string) {
+    const c = this.client(name);
+    let ack: Packet;
+    try {
+      ack = await this.receive(
+        name,
+        { type: type.toLowerCase() as 'puback', packetId: Number(id) },
+        d ? this.ms(toMs(d)) : undefined,
+      );
+    } catch (e) {
+      if (!c.closed) throw e;
+      await this.closed(name, 0);
+      return;
+    }
+    const rc = (ack as { reasonCode?: number }).reasonCode ?? 0;
+    if (codes && !toCodes(codes).includes(rc))
+      throw new ExpectationError(`${name}: got ${describePacket(ack)}; expected reason code ${codes}`);
+  },
+);
 
 // ---- WebSocket (section 6) ----
 
@@ -146,22 +202,33 @@ Given(re(`the target is reached over WebSocket`), function (this: W) {
   return this.useWebSocketEndpoint();
 });
 
-
 /**
  * A CONNECT with an empty client id (MQTT 5): accepted with an Assigned Client Identifier
  * (3.1.3-6, 3.2.2-16), or refused — a CONNACK 0x85 is a MAY (3.1.3-8), the close a MUST. The
  * statements about the accepting CONNACK are annotated `# checks if sent`: not applicable when
  * the broker refused.
  */
-Then(re(`${NAME} is either accepted with an assigned client identifier, or refused with reason code ${CODES} if the broker sends one, and disconnected${WITHIN}`), async function (this: W, name: string, codes: string, d?: string) {
-  const ms = d ? this.ms(toMs(d)) : this.waitMs;
-  const ack = await connackOrClose(this, name, ms, true, 'accepting CONNACK (the broker refused by closing)');
-  if (!ack) return;
-  this.account.optionalPacket(ack.reasonCode === 0, ack.reasonCode === 0 ? 'accepting CONNACK' : 'accepting CONNACK (the broker refused)');
-  if (ack.reasonCode === 0) {
-    if (!ack.properties?.assignedClientIdentifier) throw new ExpectationError(`${name}: accepted with ${describePacket(ack)} but without an Assigned Client Identifier`);
-    return;
-  }
-  if (!toCodes(codes).includes(ack.reasonCode)) throw new ExpectationError(`${name}: refused with ${describePacket(ack)}; expected reason code ${codes}`);
-  await this.closed(name, ms);
-});
+Then(
+  re(
+    `${NAME} is either accepted with an assigned client identifier, or refused with reason code ${CODES} if the broker sends one, and disconnected${WITHIN}`,
+  ),
+  async function (this: W, name: string, codes: string, d?: string) {
+    const ms = d ? this.ms(toMs(d)) : this.waitMs;
+    const ack = await connackOrClose(this, name, ms, true, 'accepting CONNACK (the broker refused by closing)');
+    if (!ack) return;
+    this.account.optionalPacket(
+      ack.reasonCode === 0,
+      ack.reasonCode === 0 ? 'accepting CONNACK' : 'accepting CONNACK (the broker refused)',
+    );
+    if (ack.reasonCode === 0) {
+      if (!ack.properties?.assignedClientIdentifier)
+        throw new ExpectationError(
+          `${name}: accepted with ${describePacket(ack)} but without an Assigned Client Identifier`,
+        );
+      return;
+    }
+    if (!toCodes(codes).includes(ack.reasonCode))
+      throw new ExpectationError(`${name}: refused with ${describePacket(ack)}; expected reason code ${codes}`);
+    await this.closed(name, ms);
+  },
+);

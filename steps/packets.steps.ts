@@ -32,21 +32,37 @@ When(re(`${NAME} sends raw bytes:`), function (this: W, name: string, hex: strin
 Then(re(`${NAME} receives ${PACKET}${WITHIN}`), function (this: W, name: string, spec: string, d?: string) {
   return this.receive(name, spec, within(this, d)).then(() => undefined);
 });
-Then(re(`${NAME} receives ${PACKET}(?: with)?${WITHIN}:`), function (this: W, name: string, spec: string, d: string | undefined, table: DataTable) {
-  return this.receive(name, withTable(spec, table.raw()), within(this, d)).then(() => undefined);
-});
+Then(
+  re(`${NAME} receives ${PACKET}(?: with)?${WITHIN}:`),
+  function (this: W, name: string, spec: string, d: string | undefined, table: DataTable) {
+    return this.receive(name, withTable(spec, table.raw()), within(this, d)).then(() => undefined);
+  },
+);
 Then(re(`${NAME} next receives ${PACKET}${WITHIN}`), function (this: W, name: string, spec: string, d?: string) {
   return this.receiveNext(name, spec, within(this, d)).then(() => undefined);
 });
-Then(re(`${NAME} receives one of(?: these)?${WITHIN}:`), function (this: W, name: string, d: string | undefined, table: DataTable) {
-  return this.receiveOneOf(name, table.raw().map((r) => r.join(' ')), within(this, d)).then(() => undefined);
-});
-Then(re(`${NAME} receives a packet matching${WITHIN}:`), function (this: W, name: string, d: string | undefined, json: string) {
-  return this.receive(name, packetFromJson(json), within(this, d)).then(() => undefined);
-});
-Then(re(`${NAME} receives nothing(?: like ${PACKET})? for ${DURATION}`), function (this: W, name: string, spec: string | undefined, d: string) {
-  return this.receiveNothing(name, spec, this.ms(toMs(d)));
-});
+Then(
+  re(`${NAME} receives one of(?: these)?${WITHIN}:`),
+  function (this: W, name: string, d: string | undefined, table: DataTable) {
+    return this.receiveOneOf(
+      name,
+      table.raw().map((r) => r.join(' ')),
+      within(this, d),
+    ).then(() => undefined);
+  },
+);
+Then(
+  re(`${NAME} receives a packet matching${WITHIN}:`),
+  function (this: W, name: string, d: string | undefined, json: string) {
+    return this.receive(name, packetFromJson(json), within(this, d)).then(() => undefined);
+  },
+);
+Then(
+  re(`${NAME} receives nothing(?: like ${PACKET})? for ${DURATION}`),
+  function (this: W, name: string, spec: string | undefined, d: string) {
+    return this.receiveNothing(name, spec, this.ms(toMs(d)));
+  },
+);
 When(re(`${NAME} sends in a WebSocket text message ${PACKET}`), function (this: W, name: string, spec: string) {
   this.sendAsWebSocketText(name, spec);
 });

@@ -23,11 +23,19 @@ const idOf = (w: W, name: string, label: string): number => {
   return id;
 };
 
-Then(re(`${NAME} receives message (\\w+) as ${PACKET}${WITHIN}`), async function (this: W, name: string, label: string, spec: string, d?: string) {
-  const known = memo(this).get(`${name}/${label}`);
-  const p = await this.receive(name, { ...parsePacketSpec(spec), ...(known === undefined ? {} : { packetId: known }) }, d ? this.ms(toMs(d)) : undefined);
-  if (known === undefined && 'packetId' in p && p.packetId !== undefined) memo(this).set(`${name}/${label}`, p.packetId);
-});
+Then(
+  re(`${NAME} receives message (\\w+) as ${PACKET}${WITHIN}`),
+  async function (this: W, name: string, label: string, spec: string, d?: string) {
+    const known = memo(this).get(`${name}/${label}`);
+    const p = await this.receive(
+      name,
+      { ...parsePacketSpec(spec), ...(known === undefined ? {} : { packetId: known }) },
+      d ? this.ms(toMs(d)) : undefined,
+    );
+    if (known === undefined && 'packetId' in p && p.packetId !== undefined)
+      memo(this).set(`${name}/${label}`, p.packetId);
+  },
+);
 
 /**
  * One more check on the packet the last receiving step took, so that a field another statement
@@ -36,22 +44,42 @@ Then(re(`${NAME} receives message (\\w+) as ${PACKET}${WITHIN}`), async function
 Then(re(`the last packet ${NAME} received matches ${PACKET}`), function (this: W, name: string, spec: string) {
   const p = this.lastPacket(name);
   const m = mismatch(p, parsePacketSpec(spec));
-  if (m) throw new ExpectationError(`${name}: the last packet received was ${describePacket(p)}, expected it to match ${spec} (${m})`);
+  if (m)
+    throw new ExpectationError(
+      `${name}: the last packet received was ${describePacket(p)}, expected it to match ${spec} (${m})`,
+    );
 });
 
-When(re(`${NAME} acknowledges message (\\w+) with (PUBACK|PUBREC|PUBREL|PUBCOMP)(?: reason code ${CODE})?`), function (this: W, name: string, label: string, type: string, code?: string) {
-  this.send(name, { type: type.toLowerCase() as 'puback', packetId: idOf(this, name, label), ...(code === undefined ? {} : { reasonCode: toCode(code) }) });
-});
+When(
+  re(`${NAME} acknowledges message (\\w+) with (PUBACK|PUBREC|PUBREL|PUBCOMP)(?: reason code ${CODE})?`),
+  function (this: W, name: string, label: string, type: string, code?: string) {
+    this.send(name, {
+      type: type.toLowerCase() as 'puback',
+      packetId: idOf(this, name, label),
+      ...(code === undefined ? {} : { reasonCode: toCode(code) }),
+    });
+  },
+);
 
-Then(re(`the packet ids of messages ((?:\\w+)(?:(?:, | and )\\w+)+) received by ${NAME} are all different`), function (this: W, list: string, name: string) {
-  const ids = list.split(/, | and /).map((l) => idOf(this, name, l));
-  if (new Set(ids).size !== ids.length) throw new ExpectationError(`${name}: packet ids ${ids.join(', ')} of messages ${list} are not all different`);
-});
+Then(
+  re(`the packet ids of messages ((?:\\w+)(?:(?:, | and )\\w+)+) received by ${NAME} are all different`),
+  function (this: W, list: string, name: string) {
+    const ids = list.split(/, | and /).map((l) => idOf(this, name, l));
+    if (new Set(ids).size !== ids.length)
+      throw new ExpectationError(`${name}: packet ids ${ids.join(', ')} of messages ${list} are not all different`);
+  },
+);
 
 /** A 5.0 server that announced its own Server Keep Alive uses that one: the scenario about the client's value does not apply. */
 Then(re(`${NAME} was given no Server Keep Alive`), function (this: W, name: string) {
-  const ack = [...this.trace.entries].reverse().find((e) => e.client === name && e.direction === 'received' && e.packet?.type === 'connack')?.packet;
+  const ack = [...this.trace.entries]
+    .reverse()
+    .find((e) => e.client === name && e.direction === 'received' && e.packet?.type === 'connack')?.packet;
   if (!ack || ack.type !== 'connack') throw new Error(`"${name}" has received no CONNACK in this scenario`);
   const k = ack.properties?.serverKeepAlive;
-  return k === undefined ? undefined : this.notApplicable(`the broker answered with Server Keep Alive ${k}, so the client's Keep Alive is not the one in force`);
+  return k === undefined
+    ? undefined
+    : this.notApplicable(
+        `the broker answered with Server Keep Alive ${k}, so the client's Keep Alive is not the one in force`,
+      );
 });

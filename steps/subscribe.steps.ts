@@ -3,9 +3,12 @@ import type { QoS } from '../src/codec/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
 import { NAME, re } from './support/parse.ts';
 
-Given(re(`${NAME} (?:subscribed|subscribes|has subscribed) to "([^"]*)"(?: with qos ([012]))?`), function (this: W, name: string, filter: string, qos?: string) {
-  return this.subscribe(name, filter, Number(qos ?? 0) as QoS);
-});
+Given(
+  re(`${NAME} (?:subscribed|subscribes|has subscribed) to "([^"]*)"(?: with qos ([012]))?`),
+  function (this: W, name: string, filter: string, qos?: string) {
+    return this.subscribe(name, filter, Number(qos ?? 0) as QoS);
+  },
+);
 When(re(`${NAME} unsubscribes from "([^"]*)"`), function (this: W, name: string, filter: string) {
   return this.unsubscribe(name, filter);
 });

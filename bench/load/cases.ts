@@ -8,9 +8,15 @@ const LOAD_CORE = 1;
  * Subscriber(s) and publisher: by default one process (pair.ts: one event loop, no process
  * switches on the load core); BENCH_SPLIT_CLIENTS=1 runs them as two processes on that core.
  */
-function spawnClients(sub: Record<string, string | number>, pub: Record<string, string | number>): { sub: Child; pub: Child } {
+function spawnClients(
+  sub: Record<string, string | number>,
+  pub: Record<string, string | number>,
+): { sub: Child; pub: Child } {
   if (process.env.BENCH_SPLIT_CLIENTS === '1') {
-    return { sub: spawnLoad('subscriber.ts', LOAD_CORE, sub), pub: spawnLoad('publisher.ts', LOAD_CORE, { ...pub, 'pub-qos': pub.qos }) };
+    return {
+      sub: spawnLoad('subscriber.ts', LOAD_CORE, sub),
+      pub: spawnLoad('publisher.ts', LOAD_CORE, { ...pub, 'pub-qos': pub.qos }),
+    };
   }
   // BENCH_CLIENT_NODE_ARGS: Node options for the load process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_CLIENT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
@@ -33,7 +39,15 @@ export async function throughput(
   const topic = `bench/${t.name}/${Date.now()}`;
   const { sub, pub } = spawnClients(
     { port: t.port, topic, qos: o.qos, conns: o.subs },
-    { port: t.port, topic, qos: o.pubQos ?? o.qos, window: o.window, 'duration-ms': o.durationMs, 'max-count': o.maxCount, payload: 64 },
+    {
+      port: t.port,
+      topic,
+      qos: o.pubQos ?? o.qos,
+      window: o.window,
+      'duration-ms': o.durationMs,
+      'max-count': o.maxCount,
+      payload: 64,
+    },
   );
   try {
     await sub.next('ready', 30_000);
@@ -65,7 +79,16 @@ export async function latency(t: Target, o: { rate: number; durationMs: number }
   const topic = `bench/lat/${Date.now()}`;
   const { sub, pub } = spawnClients(
     { port: t.port, topic, qos: 1, conns: 1, latency: 'yes' },
-    { port: t.port, topic, qos: 1, window: 100, 'duration-ms': o.durationMs, 'max-count': Math.ceil((o.rate * o.durationMs) / 1000), payload: 64, rate: o.rate },
+    {
+      port: t.port,
+      topic,
+      qos: 1,
+      window: 100,
+      'duration-ms': o.durationMs,
+      'max-count': Math.ceil((o.rate * o.durationMs) / 1000),
+      payload: 64,
+      rate: o.rate,
+    },
   );
   try {
     await sub.next('ready', 30_000);
@@ -74,7 +97,14 @@ export async function latency(t: Target, o: { rate: number; durationMs: number }
     const done = await pub.next('done', o.durationMs + 30_000);
     sub.send({ cmd: 'finish', expect: Number(done.sent) });
     const r = await sub.next('result', 20_000);
-    return { p50: Number(r.p50), p99: Number(r.p99), p999: Number(r.p999), max: Number(r.max), sent: Number(done.sent), received: Number(r.received) };
+    return {
+      p50: Number(r.p50),
+      p99: Number(r.p99),
+      p999: Number(r.p999),
+      max: Number(r.max),
+      sent: Number(done.sent),
+      received: Number(r.received),
+    };
   } finally {
     await Promise.all([sub.stop(), pub.stop()]);
   }
@@ -108,7 +138,12 @@ export async function memoryPerConnection(t: Target, o: { conns: number }): Prom
   const baselineKiB = rssKiB(t.pid);
   const half = Math.floor(o.conns / 2);
   const a = spawnLoad('idle-conns.ts', LOAD_CORE, { port: t.port, conns: half, parallel: 200 });
-  const b = spawnLoad('idle-conns.ts', LOAD_CORE, { port: t.port, conns: o.conns - half, parallel: 200, 'wait-go': 'yes' });
+  const b = spawnLoad('idle-conns.ts', LOAD_CORE, {
+    port: t.port,
+    conns: o.conns - half,
+    parallel: 200,
+    'wait-go': 'yes',
+  });
   try {
     const ra = await a.next('connected', 120_000);
     await b.next('ready', 30_000);

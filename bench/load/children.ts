@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 /** Brokers and load clients run at nice -10 when we are root (BENCH_NICE overrides; 0 = off): the
  *  other work on a shared machine then takes less from the two pinned cores. */
 export const niceness: string | undefined = process.env.BENCH_NICE ?? (process.getuid?.() === 0 ? '-10' : undefined);
-export const hasTaskset = process.env.BENCH_NO_TASKSET !== '1' && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+export const hasTaskset =
+  process.env.BENCH_NO_TASKSET !== '1' && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
 /** A child process speaking JSON lines on stdout; stderr is kept for error messages. */
 export class Child {
@@ -54,7 +55,11 @@ export class Child {
   }
 
   /** Next message with this event (others are skipped); rejects on error events, exit or timeout. */
-  async next(event: string, timeoutMs: number, match?: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  async next(
+    event: string,
+    timeoutMs: number,
+    match?: (m: Record<string, unknown>) => boolean,
+  ): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       while (this.queue.length > 0) {
@@ -62,9 +67,15 @@ export class Child {
         if (m.event === 'error') throw new Error(`${this.name}: ${String(m.message)}`);
         if (m.event === event && (match === undefined || match(m))) return m;
       }
-      if (this.exited) throw new Error(`${this.name} exited (code ${this.exitCode}) before "${event}"; stderr: ${this.stderr.trim().slice(-800)}`);
+      if (this.exited)
+        throw new Error(
+          `${this.name} exited (code ${this.exitCode}) before "${event}"; stderr: ${this.stderr.trim().slice(-800)}`,
+        );
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`${this.name}: no "${event}" within ${timeoutMs} ms; stderr: ${this.stderr.trim().slice(-800)}`);
+      if (left <= 0)
+        throw new Error(
+          `${this.name}: no "${event}" within ${timeoutMs} ms; stderr: ${this.stderr.trim().slice(-800)}`,
+        );
       await new Promise<void>((r) => {
         const t = setTimeout(r, left);
         this.waiters.push(() => (clearTimeout(t), r()));
@@ -101,8 +112,19 @@ export function spawnPinned(name: string, core: number, cmd: string, args: strin
 }
 
 /** Runs one of the bench/load/*.ts children under node + tsx, pinned to a core. */
-export function spawnLoad(file: string, core: number, args: Record<string, string | number>, nodeArgs: string[] = []): Child {
+export function spawnLoad(
+  file: string,
+  core: number,
+  args: Record<string, string | number>,
+  nodeArgs: string[] = [],
+): Child {
   const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
   const flat = Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)]);
-  return spawnPinned(file.replace(/\.ts$/, ''), core, process.execPath, [...nodeArgs, '--import', 'tsx', path, ...flat]);
+  return spawnPinned(file.replace(/\.ts$/, ''), core, process.execPath, [
+    ...nodeArgs,
+    '--import',
+    'tsx',
+    path,
+    ...flat,
+  ]);
 }

@@ -35,7 +35,15 @@ let tick: NodeJS.Timeout | undefined;
 // Encode the PUBLISH once with our codec, then patch the stamp and packet id per message:
 // at level 4 the payload ends the packet and the packet id sits just before it.
 const template = encodePacket(
-  { type: 'publish', topic, payload: Buffer.alloc(payloadSize), qos, retain: false, dup: false, ...(qos > 0 ? { packetId: 1 } : {}) } as Packet,
+  {
+    type: 'publish',
+    topic,
+    payload: Buffer.alloc(payloadSize),
+    qos,
+    retain: false,
+    dup: false,
+    ...(qos > 0 ? { packetId: 1 } : {}),
+  } as Packet,
   4,
 );
 const payloadAt = template.length - payloadSize;

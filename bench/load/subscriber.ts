@@ -16,7 +16,11 @@ const qos = Number(argOf('qos', '0')) as QoS;
 const conns = Number(argOf('conns', '1'));
 const latency = argOf('latency', 'no') === 'yes';
 
-const hist = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+const hist = hdr.build({
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 60_000_000,
+  numberOfSignificantValueDigits: 3,
+});
 let received = 0;
 let firstNs = 0n;
 let lastNs = 0n;
@@ -88,7 +92,12 @@ try {
           firstNs: firstNs.toString(),
           lastNs: lastNs.toString(),
           ...(latency
-            ? { p50: ms(hist.getValueAtPercentile(50)), p99: ms(hist.getValueAtPercentile(99)), p999: ms(hist.getValueAtPercentile(99.9)), max: ms(hist.maxValue) }
+            ? {
+                p50: ms(hist.getValueAtPercentile(50)),
+                p99: ms(hist.getValueAtPercentile(99)),
+                p999: ms(hist.getValueAtPercentile(99.9)),
+                max: ms(hist.maxValue),
+              }
             : {}),
         });
         for (const c of clients) c.close();

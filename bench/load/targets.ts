@@ -58,8 +58,15 @@ async function bundledBroker(): Promise<string> {
   const out = join(dir, 'our-broker.mjs');
   await build({
     entryPoints: [fileURLToPath(new URL('./our-broker.ts', import.meta.url))],
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: out, logLevel: 'warning',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: out,
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   });
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return (bundled = out);
@@ -71,10 +78,14 @@ async function bundledBroker(): Promise<string> {
  * BENCH_OURS_NODE_ARGS adds Node options, e.g. "--max-semi-space-size=1".
  */
 export async function startOurs(nodeArgs?: string[]): Promise<Target> {
-  const extra = [...(nodeArgs ?? OURS_NODE_ARGS), ...(process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')];
-  const c = process.env.BENCH_OURS_TSX === '1'
-    ? spawnLoad('our-broker.ts', 0, {}, ['--expose-gc', ...extra])
-    : spawnPinned('our-broker', 0, process.execPath, ['--expose-gc', ...extra, await bundledBroker()]);
+  const extra = [
+    ...(nodeArgs ?? OURS_NODE_ARGS),
+    ...(process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
+  ];
+  const c =
+    process.env.BENCH_OURS_TSX === '1'
+      ? spawnLoad('our-broker.ts', 0, {}, ['--expose-gc', ...extra])
+      : spawnPinned('our-broker', 0, process.execPath, ['--expose-gc', ...extra, await bundledBroker()]);
   const ready = await c.next('ready', 20_000);
   return {
     name: 'ours',

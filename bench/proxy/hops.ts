@@ -21,14 +21,23 @@ const CLI = fileURLToPath(new URL('../../bin/mqtt-harness.js', import.meta.url))
 
 async function lineOf(c: Child, re: RegExp, what: string): Promise<RegExpMatchArray> {
   const m = await c.next('line', 20_000, (x) => re.test(String(x.text)));
-  return re.exec(String(m.text)) ?? (() => { throw new Error(`no ${what} line`); })();
+  return (
+    re.exec(String(m.text)) ??
+    (() => {
+      throw new Error(`no ${what} line`);
+    })()
+  );
 }
 
 /** `mqtt-harness proxy` in its own process; extra Node flags from PROXY_BENCH_NODE_ARGS. */
 export async function harnessProcess(upstream: number, nodeArgs: string[], extra: string[] = []): Promise<Hop> {
-  const proc = spawn(process.execPath, [...nodeArgs, CLI, 'proxy', '--upstream', `mqtt://127.0.0.1:${upstream}`, '--seed', '1', ...extra], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [...nodeArgs, CLI, 'proxy', '--upstream', `mqtt://127.0.0.1:${upstream}`, '--seed', '1', ...extra],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const c = new Child('harness proxy', proc);
   const m = await lineOf(c, /proxy listening on mqtt:\/\/127\.0\.0\.1:(\d+)/, 'listening');
   return { port: Number(m[1]), pid: c.pid, close: () => c.stop() };
@@ -42,7 +51,10 @@ srv.listen(0, '127.0.0.1', () => console.log('pipe listening on ' + srv.address(
 
 /** The plain pipe proxy in its own process. */
 export async function pipeProcess(upstream: number): Promise<Hop> {
-  const c = new Child('pipe proxy', spawn(process.execPath, ['-e', PIPE_SOURCE, String(upstream)], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  const c = new Child(
+    'pipe proxy',
+    spawn(process.execPath, ['-e', PIPE_SOURCE, String(upstream)], { stdio: ['pipe', 'pipe', 'pipe'] }),
+  );
   const m = await lineOf(c, /pipe listening on (\d+)/, 'listening');
   return { port: Number(m[1]), pid: c.pid, close: () => c.stop() };
 }

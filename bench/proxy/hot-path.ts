@@ -8,14 +8,41 @@ import { Pipe } from '../../src/proxy/pipe.ts';
  * cut out one by one, as when an MQTT-aware toxic is active, with a pass-through stage).
  */
 export function hotPath(): void {
-  const one = encodePacket({ type: 'publish', topic: 'bench/t', payload: Buffer.alloc(64, 0x61), qos: 0, retain: false, dup: false }, 4);
+  const one = encodePacket(
+    { type: 'publish', topic: 'bench/t', payload: Buffer.alloc(64, 0x61), qos: 0, retain: false, dup: false },
+    4,
+  );
   const per = Math.floor(65536 / one.length);
   const big = Buffer.concat(Array.from({ length: per }, () => one));
-  const fake = { pause() {}, resume() {}, on() {}, cork() {}, uncork() {}, write: () => true, destroyed: false, writableEnded: false } as unknown as NetSocket;
-  const host = { onConnect() {}, fallback(r: string) { throw new Error(r); }, resetOnEnd: false, decode: false, protocolLevel: 4 as const, violation() {} };
+  const fake = {
+    pause() {},
+    resume() {},
+    on() {},
+    cork() {},
+    uncork() {},
+    write: () => true,
+    destroyed: false,
+    writableEnded: false,
+  } as unknown as NetSocket;
+  const host = {
+    onConnect() {},
+    fallback(r: string) {
+      throw new Error(r);
+    },
+    resetOnEnd: false,
+    decode: false,
+    protocolLevel: 4 as const,
+    violation() {},
+  };
   const measure = (label: string, split: boolean, chunk: Buffer, packetsPerChunk: number, iters: number) => {
     const pipe = new Pipe(host, 'downstream', fake, fake, true);
-    if (split) pipe.insert({ name: 'pass', mqtt: true, stage: { push: (u) => pipe.sink(u), end() {}, dispose() {} }, next: null });
+    if (split)
+      pipe.insert({
+        name: 'pass',
+        mqtt: true,
+        stage: { push: (u) => pipe.sink(u), end() {}, dispose() {} },
+        next: null,
+      });
     for (let i = 0; i < iters / 10; i++) pipe.onData(chunk); // warm-up
     const c0 = process.cpuUsage();
     const t0 = performance.now();
@@ -23,7 +50,9 @@ export function hotPath(): void {
     const wall = performance.now() - t0;
     const c = process.cpuUsage(c0);
     const pkts = iters * packetsPerChunk;
-    console.log(`  ${label}: ${((wall * 1e6) / pkts).toFixed(0)} ns/packet wall, ${(((c.user + c.system) * 1e3) / pkts).toFixed(0)} ns/packet CPU (${pkts} packets)`);
+    console.log(
+      `  ${label}: ${((wall * 1e6) / pkts).toFixed(0)} ns/packet wall, ${(((c.user + c.system) * 1e3) / pkts).toFixed(0)} ns/packet CPU (${pkts} packets)`,
+    );
   };
   console.log('\n## proxy pipeline in-process (no sockets), 64-byte QoS 0 PUBLISH');
   measure('scan mode, 64 KiB chunks     ', false, big, per, 2000);

@@ -21,13 +21,21 @@ export class Lean {
     const s = connect(port, '127.0.0.1');
     s.setNoDelay(true);
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => (s.destroy(), reject(new Error(`connect to :${port} timed out after ${timeoutMs} ms`))), timeoutMs);
+      const t = setTimeout(
+        () => (s.destroy(), reject(new Error(`connect to :${port} timed out after ${timeoutMs} ms`))),
+        timeoutMs,
+      );
       s.once('connect', () => (clearTimeout(t), resolve()));
       s.once('error', (e) => (clearTimeout(t), reject(e)));
     });
     const c = new Lean(s);
     const ack = c.expect(2);
-    s.write(encodePacket({ type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 60, clientId: id }, 4));
+    s.write(
+      encodePacket(
+        { type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 60, clientId: id },
+        4,
+      ),
+    );
     await ack;
     return c;
   }

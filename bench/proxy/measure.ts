@@ -16,13 +16,20 @@ export interface ThroughputOptions {
 const topicOf = (tag: string) => `bench/${tag}/${process.pid}/${Date.now()}`;
 
 /** QoS 0 msg/s seen by the subscriber, one publisher → one subscriber, 64-byte payloads. */
-export async function throughput(port: number, tag: string, o: ThroughputOptions): Promise<{ rate: number; count: number }> {
+export async function throughput(
+  port: number,
+  tag: string,
+  o: ThroughputOptions,
+): Promise<{ rate: number; count: number }> {
   const topic = topicOf(tag);
   const sub = await Lean.open(port, `bs-${tag}`);
   const pub = await Lean.open(port, `bp-${tag}`);
   try {
     await sub.subscribe(topic);
-    const one = encodePacket({ type: 'publish', topic, payload: Buffer.alloc(64, 0x61), qos: 0, retain: false, dup: false }, 4);
+    const one = encodePacket(
+      { type: 'publish', topic, payload: Buffer.alloc(64, 0x61), qos: 0, retain: false, dup: false },
+      4,
+    );
     const batch = Buffer.concat(Array.from({ length: 100 }, () => one));
     let sent = 0;
     const t0 = performance.now();
@@ -56,7 +63,11 @@ export async function latency(port: number, tag: string, o: LatencyOptions): Pro
   const topic = topicOf(tag);
   const sub = await Lean.open(port, `ls-${tag}`);
   const pub = await Lean.open(port, `lp-${tag}`);
-  const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const h = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   try {
     await sub.subscribe(topic);
     const topicLen = Buffer.byteLength(topic);
@@ -64,7 +75,10 @@ export async function latency(port: number, tag: string, o: LatencyOptions): Pro
       const sentAt = b.readDoubleLE(i + 2 + topicLen);
       h.recordValue(Math.max(1, Math.round((performance.now() - sentAt) * 1000)));
     };
-    const msg = encodePacket({ type: 'publish', topic, payload: Buffer.alloc(64), qos: 0, retain: false, dup: false }, 4);
+    const msg = encodePacket(
+      { type: 'publish', topic, payload: Buffer.alloc(64), qos: 0, retain: false, dup: false },
+      4,
+    );
     const stampAt = msg.length - 64;
     const total = Math.floor((o.rate * o.durationMs) / 1000);
     let sent = 0;

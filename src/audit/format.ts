@@ -8,6 +8,7 @@ export function formatAudit(r: AuditReport, target: string): string {
   lines.push(r.findings.length === 0 ? 'findings: none' : `findings (${r.findings.length}, highest ${r.highest}):`);
   for (const f of r.findings) lines.push(`  [${f.severity.toUpperCase()}] ${f.id}: ${f.title} — ${f.answer}`);
   lines.push('checks:');
-  for (const c of r.checks) lines.push(`  ${word(c.verdict).padEnd(15)} ${c.id.padEnd(24)} tried: ${c.tried}; answer: ${c.answer}`);
+  for (const c of r.checks)
+    lines.push(`  ${word(c.verdict).padEnd(15)} ${c.id.padEnd(24)} tried: ${c.tried}; answer: ${c.answer}`);
   return lines.join('\n');
 }

@@ -23,11 +23,20 @@ export async function runAudit(o: AuditOptions): Promise<AuditReport> {
       const r = await steps[i][1]();
       checks.push(...(Array.isArray(r) ? r : [r]));
     } catch (e) {
-      checks.push({ id: steps[i][0], title: steps[i][0], severity: 'info', verdict: 'inconclusive', tried: steps[i][0], answer: `harness error: ${(e as Error).message}` });
+      checks.push({
+        id: steps[i][0],
+        title: steps[i][0],
+        severity: 'info',
+        verdict: 'inconclusive',
+        tried: steps[i][0],
+        answer: `harness error: ${(e as Error).message}`,
+      });
     }
   }
   o.onProgress?.('done', steps.length, steps.length);
-  const findings = checks.filter((c) => c.verdict === 'failed').sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity]);
+  const findings = checks
+    .filter((c) => c.verdict === 'failed')
+    .sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity]);
   const highest: Severity | 'none' = findings[0]?.severity ?? 'none';
   return { checks, findings, highest };
 }

@@ -7,50 +7,116 @@ import { connected } from './probe-client.ts';
 function handshake(o: tls.ConnectionOptions, ms = 3000): Promise<{ ok: boolean; detail: string }> {
   return new Promise((resolve) => {
     const s = tls.connect(o);
-    const t = setTimeout(() => { s.destroy(); resolve({ ok: false, detail: 'timeout' }); }, ms);
+    const t = setTimeout(() => {
+      s.destroy();
+      resolve({ ok: false, detail: 'timeout' });
+    }, ms);
     s.once('secureConnect', () => {
       clearTimeout(t);
       const detail = `${s.getProtocol()} ${s.getCipher()?.name ?? ''}${s.authorized ? '' : ` (certificate: ${s.authorizationError})`}`;
       s.destroy();
       resolve({ ok: true, detail });
     });
-    s.once('error', (e) => { clearTimeout(t); s.destroy(); resolve({ ok: false, detail: e.message }); });
+    s.once('error', (e) => {
+      clearTimeout(t);
+      s.destroy();
+      resolve({ ok: false, detail: e.message });
+    });
   });
 }
 
-const NA = (id: string, title: string, severity: AuditCheck['severity']): AuditCheck =>
-  ({ id, title, severity, verdict: 'not-applicable', tried: 'nothing', answer: 'no TLS listener given (--tls-broker)' });
+const NA = (id: string, title: string, severity: AuditCheck['severity']): AuditCheck => ({
+  id,
+  title,
+  severity,
+  verdict: 'not-applicable',
+  tried: 'nothing',
+  answer: 'no TLS listener given (--tls-broker)',
+});
 
 export async function tlsChecks(o: AuditOptions): Promise<AuditCheck[]> {
   const t = o.tlsEndpoint;
   if (!t) {
-    return [NA('tls-old-versions', 'TLS 1.0 / 1.1 accepted', 'high'), NA('tls-weak-ciphers', 'weak TLS ciphers accepted', 'medium'),
-      NA('tls-certificate', 'server certificate not verifiable', 'medium'), NA('plaintext-credentials', 'credentials accepted over plaintext while TLS exists', 'high')];
+    return [
+      NA('tls-old-versions', 'TLS 1.0 / 1.1 accepted', 'high'),
+      NA('tls-weak-ciphers', 'weak TLS ciphers accepted', 'medium'),
+      NA('tls-certificate', 'server certificate not verifiable', 'medium'),
+      NA('plaintext-credentials', 'credentials accepted over plaintext while TLS exists', 'high'),
+    ];
   }
-  const base = { host: t.host, port: t.port, ...(net.isIP(t.host) ? {} : { servername: t.host }), rejectUnauthorized: false };
+  const base = {
+    host: t.host,
+    port: t.port,
+    ...(net.isIP(t.host) ? {} : { servername: t.host }),
+    rejectUnauthorized: false,
+  };
   const out: AuditCheck[] = [];
   const oldV = [];
   for (const v of ['TLSv1', 'TLSv1.1'] as const) {
     const r = await handshake({ ...base, minVersion: v, maxVersion: v, ciphers: 'DEFAULT:@SECLEVEL=0' });
     oldV.push(`${v}: ${r.ok ? `accepted (${r.detail})` : `refused (${r.detail})`}`);
   }
-  out.push({ id: 'tls-old-versions', title: 'TLS 1.0 / 1.1 accepted', severity: 'high', verdict: oldV.some((x) => x.includes('accepted')) ? 'failed' : 'passed', tried: 'TLS handshakes limited to TLS 1.0, then TLS 1.1', answer: oldV.join('; ') });
+  out.push({
+    id: 'tls-old-versions',
+    title: 'TLS 1.0 / 1.1 accepted',
+    severity: 'high',
+    verdict: oldV.some((x) => x.includes('accepted')) ? 'failed' : 'passed',
+    tried: 'TLS handshakes limited to TLS 1.0, then TLS 1.1',
+    answer: oldV.join('; '),
+  });
   // Only ciphers this runtime's OpenSSL can offer count: a refusal of ciphers never offered proves nothing.
-  const offer = tls.getCiphers().filter((c) => /(^|-)(null|rc4|des|3des|exp|adh|aecdh)(-|$)/.test(c) || c.startsWith('des-cbc3'));
+  const offer = tls
+    .getCiphers()
+    .filter((c) => /(^|-)(null|rc4|des|3des|exp|adh|aecdh)(-|$)/.test(c) || c.startsWith('des-cbc3'));
   if (offer.length === 0) {
-    out.push({ id: 'tls-weak-ciphers', title: 'weak TLS ciphers accepted', severity: 'medium', verdict: 'inconclusive', tried: 'nothing: this Node/OpenSSL cannot offer NULL, anonymous, RC4, DES, 3DES or export ciphers', answer: 'inconclusive (harness): check with `openssl s_client -cipher` from a build that has them' });
+    out.push({
+      id: 'tls-weak-ciphers',
+      title: 'weak TLS ciphers accepted',
+      severity: 'medium',
+      verdict: 'inconclusive',
+      tried: 'nothing: this Node/OpenSSL cannot offer NULL, anonymous, RC4, DES, 3DES or export ciphers',
+      answer: 'inconclusive (harness): check with `openssl s_client -cipher` from a build that has them',
+    });
   } else {
     const weak = await handshake({ ...base, maxVersion: 'TLSv1.2', ciphers: `${offer.join(':')}:@SECLEVEL=0` });
-    out.push({ id: 'tls-weak-ciphers', title: 'weak TLS ciphers accepted', severity: 'medium', verdict: weak.ok ? 'failed' : 'passed', tried: `TLS 1.2 handshake offering only ${offer.join(', ')}`, answer: weak.ok ? `accepted: ${weak.detail}` : `refused: ${weak.detail}` });
+    out.push({
+      id: 'tls-weak-ciphers',
+      title: 'weak TLS ciphers accepted',
+      severity: 'medium',
+      verdict: weak.ok ? 'failed' : 'passed',
+      tried: `TLS 1.2 handshake offering only ${offer.join(', ')}`,
+      answer: weak.ok ? `accepted: ${weak.detail}` : `refused: ${weak.detail}`,
+    });
   }
   const ver = await handshake({ ...base, rejectUnauthorized: true, ...(t.ca ? { ca: t.ca } : {}) });
-  out.push({ id: 'tls-certificate', title: 'server certificate not verifiable', severity: 'medium', verdict: ver.ok ? 'passed' : 'failed', tried: `verify the server certificate against ${t.ca ? 'the given CA' : 'the system CAs'} and the host name`, answer: ver.ok ? `verified (${ver.detail})` : `not verified: ${ver.detail}` });
+  out.push({
+    id: 'tls-certificate',
+    title: 'server certificate not verifiable',
+    severity: 'medium',
+    verdict: ver.ok ? 'passed' : 'failed',
+    tried: `verify the server certificate against ${t.ca ? 'the given CA' : 'the system CAs'} and the host name`,
+    answer: ver.ok ? `verified (${ver.detail})` : `not verified: ${ver.detail}`,
+  });
   if (o.identity.password === undefined) {
-    out.push({ id: 'plaintext-credentials', title: 'credentials accepted over plaintext while TLS exists', severity: 'high', verdict: 'not-applicable', tried: 'nothing', answer: 'no credentials given in the --broker URL' });
+    out.push({
+      id: 'plaintext-credentials',
+      title: 'credentials accepted over plaintext while TLS exists',
+      severity: 'high',
+      verdict: 'not-applicable',
+      tried: 'nothing',
+      answer: 'no credentials given in the --broker URL',
+    });
   } else {
     const r = await connected(o.endpoint, 4, `audit-plain-${Date.now().toString(36)}`, o.identity);
     r.client?.end();
-    out.push({ id: 'plaintext-credentials', title: 'credentials accepted over plaintext while TLS exists', severity: 'high', verdict: r.code === 0 ? 'failed' : 'passed', tried: 'CONNECT with the user name and password on the plaintext listener', answer: r.code === 0 ? 'accepted (CONNACK 0)' : `refused (${r.error ?? `CONNACK ${r.code}`})` });
+    out.push({
+      id: 'plaintext-credentials',
+      title: 'credentials accepted over plaintext while TLS exists',
+      severity: 'high',
+      verdict: r.code === 0 ? 'failed' : 'passed',
+      tried: 'CONNECT with the user name and password on the plaintext listener',
+      answer: r.code === 0 ? 'accepted (CONNACK 0)' : `refused (${r.error ?? `CONNACK ${r.code}`})`,
+    });
   }
   return out;
 }

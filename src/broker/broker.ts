@@ -40,7 +40,14 @@ export class Broker {
     const router = new Router(persistence, variant.copyPerSubscription);
     const retained = new RetainedStore();
     if (options.misbehave) installMisbehave(router, options.misbehave, logger, retained);
-    this.stats = { clientsConnected: 0, messagesReceived: 0, messagesSent: 0, messagesDropped: 0, protocolViolations: 0, startedAt: clock.now() };
+    this.stats = {
+      clientsConnected: 0,
+      messagesReceived: 0,
+      messagesSent: 0,
+      messagesDropped: 0,
+      protocolViolations: 0,
+      startedAt: clock.now(),
+    };
     const connections = new Set<ConnectionLike>();
     const ctx: BrokerContext = {
       caps: resolveCaps(options.capabilities),
@@ -66,9 +73,18 @@ export class Broker {
       closing: false,
       publish: (msg) => this.publish(msg),
     };
-    ctx.sessions = new SessionManager(router, persistence, limits, logger, willPublisher(options.misbehave, ctx.publish), scheduler);
+    ctx.sessions = new SessionManager(
+      router,
+      persistence,
+      limits,
+      logger,
+      willPublisher(options.misbehave, ctx.publish),
+      scheduler,
+    );
     this.ctx = ctx;
-    const on = Object.entries(variant).filter(([, v]) => v).map(([k]) => k);
+    const on = Object.entries(variant)
+      .filter(([, v]) => v)
+      .map(([k]) => k);
     if (on.length > 0) logger.info('variant mode (legal but unlike the default)', { switches: on.join(', ') });
     this.ready = persistence.load().then((state) => {
       const now = clock.now();
@@ -102,7 +118,8 @@ export class Broker {
           stream.resume();
         },
         (e: unknown) => {
-          if (!this.loadFailureLogged) this.ctx.logger.error('loading persisted state failed; refusing clients', { error: String(e) });
+          if (!this.loadFailureLogged)
+            this.ctx.logger.error('loading persisted state failed; refusing clients', { error: String(e) });
           this.loadFailureLogged = true;
           stream.destroy();
         },
@@ -132,7 +149,10 @@ export class Broker {
     const ctx = this.ctx;
     if (msg.retain && ctx.caps.retainAvailable) {
       // Keep a compact copy: an inbound payload may be a view into a much larger socket chunk.
-      const stored = msg.payload.length > 0 && msg.payload.buffer.byteLength > msg.payload.length + 64 ? { ...msg, payload: Buffer.from(msg.payload) } : msg;
+      const stored =
+        msg.payload.length > 0 && msg.payload.buffer.byteLength > msg.payload.length + 64
+          ? { ...msg, payload: Buffer.from(msg.payload) }
+          : msg;
       const change = ctx.retained.apply(stored);
       if (!msg.topic.startsWith(SYS_PREFIX)) {
         if (change.kind === 'set') ctx.persistence.setRetained(change.msg);

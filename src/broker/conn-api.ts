@@ -74,7 +74,12 @@ export interface Conn extends SessionLink {
 
   write(buf: Buffer): void;
   sendPacket(p: Packet): boolean;
-  sendAck(type: 'puback' | 'pubrec' | 'pubrel' | 'pubcomp', packetId: number, reasonCode?: number, reason?: string): void;
+  sendAck(
+    type: 'puback' | 'pubrec' | 'pubrel' | 'pubcomp',
+    packetId: number,
+    reasonCode?: number,
+    reason?: string,
+  ): void;
   sendPubrel(packetId: number): void;
   sendReleased(list: Outgoing[]): void;
   resumeSession(): void;

@@ -8,7 +8,14 @@
  * the shell calls the same methods directly so the hot path allocates no event objects.
  * (A little over 300 lines: a connection's protocol state and its event handling stay in one class.)
  */
-import { encodePacket, type AckPacket, type Packet, type ProtocolLevel, type ProtocolViolation, type ConnectPacket } from '../codec/index.ts';
+import {
+  encodePacket,
+  type AckPacket,
+  type Packet,
+  type ProtocolLevel,
+  type ProtocolViolation,
+  type ConnectPacket,
+} from '../codec/index.ts';
 import { formatRef, ref311, ref50, type StatementRef } from '../spec/types.ts';
 import type { AuthSession, ClientInfo } from './hooks.ts';
 import type { BrokerContext, ConnectionLike } from './context.ts';
@@ -16,7 +23,14 @@ import type { Message, Outgoing } from './message.ts';
 import { deliverOutgoing, deliverQos0, resumeDeliveries } from './delivery.ts';
 import type { Session } from './session.ts';
 import { handleViolation, routePacket } from './dispatch.ts';
-import { ConnState, genericErrorCode, type Conn, type ConnSink, type ConnStateT, type DurableAckQueue } from './conn-api.ts';
+import {
+  ConnState,
+  genericErrorCode,
+  type Conn,
+  type ConnSink,
+  type ConnStateT,
+  type DurableAckQueue,
+} from './conn-api.ts';
 
 export class ConnCore implements Conn, ConnectionLike {
   state: ConnStateT = ConnState.New;
@@ -121,7 +135,11 @@ export class ConnCore implements Conn, ConnectionLike {
     const reasonCode = genericErrorCode(this, code);
     const statement = this.level5 ? s50 : s311;
     this.ctx.stats.protocolViolations++;
-    this.ctx.logger.warn(`protocol violation: ${message}`, { statement: formatRef(statement), clientId: this.clientId, reasonCode });
+    this.ctx.logger.warn(`protocol violation: ${message}`, {
+      statement: formatRef(statement),
+      clientId: this.clientId,
+      reasonCode,
+    });
     this.disconnect(reasonCode, this.problemInfo ? message : undefined);
   }
 
@@ -137,7 +155,10 @@ export class ConnCore implements Conn, ConnectionLike {
   }
 
   fail(e: unknown): void {
-    this.ctx.logger.error('connection handler failed; closing this connection', { clientId: this.clientId, error: e instanceof Error ? e.stack : String(e) });
+    this.ctx.logger.error('connection handler failed; closing this connection', {
+      clientId: this.clientId,
+      error: e instanceof Error ? e.stack : String(e),
+    });
     this.disconnect(0x83);
   }
 
@@ -156,10 +177,17 @@ export class ConnCore implements Conn, ConnectionLike {
     let buf = encodePacket(p, this.protocolLevel);
     if (buf.length > this.clientMaxPacket && p.type !== 'publish' && 'properties' in p && p.properties) {
       const { reasonString: _r, userProperties: _u, ...rest } = p.properties;
-      buf = encodePacket({ ...p, properties: Object.keys(rest).length > 0 ? rest : undefined } as Packet, this.protocolLevel);
+      buf = encodePacket(
+        { ...p, properties: Object.keys(rest).length > 0 ? rest : undefined } as Packet,
+        this.protocolLevel,
+      );
     }
     if (buf.length > this.clientMaxPacket && p.type !== 'connack') {
-      this.ctx.logger.debug('packet larger than client maximum not sent', { clientId: this.clientId, type: p.type, size: buf.length });
+      this.ctx.logger.debug('packet larger than client maximum not sent', {
+        clientId: this.clientId,
+        type: p.type,
+        size: buf.length,
+      });
       return false;
     }
     this.write(buf);
@@ -232,7 +260,10 @@ export class ConnCore implements Conn, ConnectionLike {
     }
     const idle = now - this.lastRx;
     if (this.keepAliveMs > 0 && idle >= this.keepAliveMs) {
-      this.ctx.logger.info('keep alive timeout', { clientId: this.clientId, statement: formatRef(this.level5 ? ref50('MQTT-3.1.2-22') : ref311('MQTT-3.1.2-24')) });
+      this.ctx.logger.info('keep alive timeout', {
+        clientId: this.clientId,
+        statement: formatRef(this.level5 ? ref50('MQTT-3.1.2-22') : ref311('MQTT-3.1.2-24')),
+      });
       this.disconnect(0x8d);
       return;
     }
@@ -261,7 +292,12 @@ export class ConnCore implements Conn, ConnectionLike {
     this.session = null;
     if (s && s.conn === this) {
       // At broker shutdown the Will Delay cannot be waited out: the will goes out now (see Broker.close).
-      ctx.sessions.closed(s, ctx.clock.now(), this.takeWill(), ctx.closing && !this.keepsDelayedWill(s) ? 0 : this.willDelay);
+      ctx.sessions.closed(
+        s,
+        ctx.clock.now(),
+        this.takeWill(),
+        ctx.closing && !this.keepsDelayedWill(s) ? 0 : this.willDelay,
+      );
     }
   }
 
@@ -299,7 +335,11 @@ export class ConnCore implements Conn, ConnectionLike {
     const will = this.takeWill();
     if (!will) return false;
     const statement = formatRef(this.level5 ? ref50('MQTT-3.1.2-8') : ref311('MQTT-3.1.2-8'));
-    this.ctx.logger.debug('publishing will at broker shutdown', { clientId: this.clientId, topic: will.topic, statement });
+    this.ctx.logger.debug('publishing will at broker shutdown', {
+      clientId: this.clientId,
+      topic: will.topic,
+      statement,
+    });
     this.ctx.publish(will); // the same path sessions.closed() takes for an undelayed will
     return true;
   }

@@ -19,13 +19,20 @@ export type ConnEvent =
 /** Apply one event at time `now`; the resulting actions go to the core's sink and the broker context. */
 export function handle(core: ConnCore, e: ConnEvent, now: number): void {
   switch (e.kind) {
-    case 'input': return core.onInput(now);
-    case 'packet': return core.onPacket(e.packet);
-    case 'violation': return core.onViolation(e.violation, e.level);
-    case 'timer': return core.sweep(now);
-    case 'drained': return; // writes are batched per tick by the shell; nothing waits for a drain yet
-    case 'eof': return core.close();
-    case 'closed': return core.cleanup();
+    case 'input':
+      return core.onInput(now);
+    case 'packet':
+      return core.onPacket(e.packet);
+    case 'violation':
+      return core.onViolation(e.violation, e.level);
+    case 'timer':
+      return core.sweep(now);
+    case 'drained':
+      return; // writes are batched per tick by the shell; nothing waits for a drain yet
+    case 'eof':
+      return core.close();
+    case 'closed':
+      return core.cleanup();
   }
 }
 
@@ -51,4 +58,3 @@ export class RecordingSink implements ConnSink {
     return this.actions.splice(0);
   }
 }
-

@@ -3,7 +3,13 @@
  * enhanced, incl. re-authentication), session takeover, Clean Start / Session Expiry, CONNACK.
  */
 import { randomBytes } from 'node:crypto';
-import { encodePacket, type AuthPacket, type ConnectPacket, type ConnackPacket, type Properties } from '../codec/index.ts';
+import {
+  encodePacket,
+  type AuthPacket,
+  type ConnectPacket,
+  type ConnackPacket,
+  type Properties,
+} from '../codec/index.ts';
 import { formatRef, ref311, ref50, type StatementRef } from '../spec/types.ts';
 import type { AuthStep } from './hooks.ts';
 import { ConnState, type Conn } from './conn-api.ts';
@@ -12,18 +18,25 @@ import { NEVER_EXPIRES } from './options.ts';
 /** 5.0 CONNACK reason code -> 3.1.1 return code. */
 function toReturnCode311(rc: number): number {
   switch (rc) {
-    case 0x84: return 1;
-    case 0x85: return 2;
-    case 0x86: return 4;
-    case 0x87: case 0x8a: case 0x8c: return 5;
-    default: return 3;
+    case 0x84:
+      return 1;
+    case 0x85:
+      return 2;
+    case 0x86:
+      return 4;
+    case 0x87:
+    case 0x8a:
+    case 0x8c:
+      return 5;
+    default:
+      return 3;
   }
 }
 
 /** Reason codes a DISCONNECT may carry (5.0 section 3.14.2.1, MQTT-3.14.2-1). */
 const DISCONNECT_CODES = new Set([
-  0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95, 0x96,
-  0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2,
+  0x00, 0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8b, 0x8d, 0x8e, 0x8f, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98,
+  0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f, 0xa0, 0xa1, 0xa2,
 ]);
 
 /**
@@ -44,8 +57,19 @@ function then<T>(v: T | Promise<T>, f: (x: T) => void | Promise<void>): void | P
  * Variant `refuseWithoutConnack`: a 5.0 refusal whose CONNACK is a MAY (3.1.4 step 2, 3.2.2.2) is
  * closed without it; `connackShould` marks the cases where the spec says SHOULD (they keep it).
  */
-function refuse(c: Conn, rc: number, why: string, statement?: StatementRef, props?: Properties, connackShould = false): void {
-  c.ctx.logger.info(`connection refused: ${why}`, { clientId: c.clientId, reasonCode: rc, ...(statement ? { statement: formatRef(statement) } : {}) });
+function refuse(
+  c: Conn,
+  rc: number,
+  why: string,
+  statement?: StatementRef,
+  props?: Properties,
+  connackShould = false,
+): void {
+  c.ctx.logger.info(`connection refused: ${why}`, {
+    clientId: c.clientId,
+    reasonCode: rc,
+    ...(statement ? { statement: formatRef(statement) } : {}),
+  });
   if (c.level5 && !connackShould && c.ctx.variant.refuseWithoutConnack) {
     c.close();
     return;
@@ -70,7 +94,8 @@ export function onConnect(c: Conn, p: ConnectPacket): void | Promise<void> {
     c.aliasOutMax = props.topicAliasMaximum ?? 0;
   }
   if (ctx.closing) return refuse(c, 0x8b, 'server shutting down');
-  if (ctx.live.size >= ctx.limits.maxConnections && !ctx.live.has(p.clientId)) return refuse(c, 0x89, 'too many connections');
+  if (ctx.live.size >= ctx.limits.maxConnections && !ctx.live.has(p.clientId))
+    return refuse(c, 0x89, 'too many connections');
 
   let clientId = p.clientId;
   let assigned = false;
@@ -79,7 +104,12 @@ export function onConnect(c: Conn, p: ConnectPacket): void | Promise<void> {
       clientId = 'auto-' + randomBytes(9).toString('hex');
       assigned = p.protocolLevel === 5; // 5.0 MQTT-3.1.3-7 / MQTT-3.2.2-16
     } else {
-      return refuse(c, 0x85, 'empty client identifier needs clean session', ref311(p.protocolLevel === 4 ? 'MQTT-3.1.3-8' : 'MQTT-3.1.3-9'));
+      return refuse(
+        c,
+        0x85,
+        'empty client identifier needs clean session',
+        ref311(p.protocolLevel === 4 ? 'MQTT-3.1.3-8' : 'MQTT-3.1.3-9'),
+      );
     }
   } else if (p.protocolLevel === 3 && Buffer.byteLength(clientId) > 23) {
     return refuse(c, 0x85, 'MQTT 3.1 client identifier longer than 23 bytes', ref311('MQTT-3.1.3-9'));
@@ -87,16 +117,37 @@ export function onConnect(c: Conn, p: ConnectPacket): void | Promise<void> {
   c.clientId = clientId;
 
   if (p.will && c.level5) {
-    if (p.will.qos > ctx.caps.maximumQoS) return refuse(c, 0x9b, `will QoS ${p.will.qos} above maximum QoS ${ctx.caps.maximumQoS}`, ref50('MQTT-3.2.2-12'), undefined, true);
-    if (p.will.retain && !ctx.caps.retainAvailable) return refuse(c, 0x9a, 'retained will but retain is not available', ref50('MQTT-3.2.2-13'), undefined, true);
+    if (p.will.qos > ctx.caps.maximumQoS)
+      return refuse(
+        c,
+        0x9b,
+        `will QoS ${p.will.qos} above maximum QoS ${ctx.caps.maximumQoS}`,
+        ref50('MQTT-3.2.2-12'),
+        undefined,
+        true,
+      );
+    if (p.will.retain && !ctx.caps.retainAvailable)
+      return refuse(c, 0x9a, 'retained will but retain is not available', ref50('MQTT-3.2.2-13'), undefined, true);
   }
-  c.info = { clientId, username: p.username, protocolLevel: p.protocolLevel, transport: c.transport, remoteAddress: c.remoteAddress };
+  c.info = {
+    clientId,
+    username: p.username,
+    protocolLevel: p.protocolLevel,
+    transport: c.transport,
+    remoteAddress: c.remoteAddress,
+  };
 
   const method = c.level5 ? props.authenticationMethod : undefined;
   if (method !== undefined) {
     const mech = ctx.authMechanisms.get(method);
     // MQTT-4.12.0-1 allows 0x8C or 0x87 (the variant's choice).
-    if (!mech) return refuse(c, ctx.variant.alternativeReasonCodes ? 0x87 : 0x8c, `authentication method "${method}" not supported`, ref50('MQTT-4.12.0-1'));
+    if (!mech)
+      return refuse(
+        c,
+        ctx.variant.alternativeReasonCodes ? 0x87 : 0x8c,
+        `authentication method "${method}" not supported`,
+        ref50('MQTT-4.12.0-1'),
+      );
     c.authMethod = method;
     c.authSession = mech.createSession(c.info);
     c.state = ConnState.Authenticating;
@@ -124,7 +175,10 @@ function authStep(c: Conn, step: AuthStep, connect: ConnectPacket | null, assign
   if (step.kind === 'fail') {
     if (connect) return refuse(c, step.reasonCode, step.reason ?? 'authentication failed', ref50('MQTT-4.12.0-4'));
     c.reauthing = false;
-    c.ctx.logger.info('re-authentication failed', { clientId: c.clientId, statement: formatRef(ref50('MQTT-4.12.1-2')) });
+    c.ctx.logger.info('re-authentication failed', {
+      clientId: c.clientId,
+      statement: formatRef(ref50('MQTT-4.12.1-2')),
+    });
     return c.disconnect(reauthFailureCode(step.reasonCode), step.reason); // MQTT-3.14.2-1
   }
   const props: Properties = { authenticationMethod: method }; // 4.12.0-5
@@ -140,20 +194,38 @@ function authStep(c: Conn, step: AuthStep, connect: ConnectPacket | null, assign
 export function onAuth(c: Conn, p: AuthPacket): void | Promise<void> {
   const method = p.properties?.authenticationMethod;
   if (c.authMethod === undefined) {
-    return c.protocolError('AUTH without an authentication method in CONNECT', ref311('MQTT-4.8.0-1'), ref50('MQTT-4.12.0-7'));
+    return c.protocolError(
+      'AUTH without an authentication method in CONNECT',
+      ref311('MQTT-4.8.0-1'),
+      ref50('MQTT-4.12.0-7'),
+    );
   }
   if (method !== c.authMethod) {
-    return c.protocolError(`AUTH method "${method}" differs from CONNECT's "${c.authMethod}"`, ref311('MQTT-4.8.0-1'), ref50('MQTT-4.12.0-5'));
+    return c.protocolError(
+      `AUTH method "${method}" differs from CONNECT's "${c.authMethod}"`,
+      ref311('MQTT-4.8.0-1'),
+      ref50('MQTT-4.12.0-5'),
+    );
   }
   const rc = p.reasonCode ?? 0;
   const data = p.properties?.authenticationData;
   if (c.state === ConnState.Authenticating || (c.reauthing && rc === 0x18)) {
-    if (rc !== 0x18) return c.protocolError(`AUTH reason 0x${rc.toString(16)} while authenticating`, ref311('MQTT-4.8.0-1'), ref50('MQTT-4.12.0-3'));
+    if (rc !== 0x18)
+      return c.protocolError(
+        `AUTH reason 0x${rc.toString(16)} while authenticating`,
+        ref311('MQTT-4.8.0-1'),
+        ref50('MQTT-4.12.0-3'),
+      );
     const connecting = c.state === ConnState.Authenticating;
     const pending = connecting ? (c.pendingConnect ?? undefined) : undefined;
     return then(c.authSession!.next(data), (step) => authStep(c, step, pending?.p ?? null, pending?.assigned ?? false));
   }
-  if (rc !== 0x19) return c.protocolError(`AUTH reason 0x${rc.toString(16)} outside an exchange`, ref311('MQTT-4.8.0-1'), ref50('MQTT-4.12.1-1'));
+  if (rc !== 0x19)
+    return c.protocolError(
+      `AUTH reason 0x${rc.toString(16)} outside an exchange`,
+      ref311('MQTT-4.8.0-1'),
+      ref50('MQTT-4.12.1-1'),
+    );
   const mech = c.ctx.authMechanisms.get(c.authMethod)!;
   c.reauthing = true;
   c.authSession = mech.createSession(c.info!);
@@ -167,12 +239,23 @@ function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Proper
   const props = p.properties ?? {};
   const requested = c.level5 ? (props.sessionExpiryInterval ?? 0) : p.clean ? 0 : NEVER_EXPIRES;
   const expiry = Math.min(requested, ctx.limits.maxSessionExpiryInterval);
-  const serverKeepAlive = c.level5 ? serverKeepAliveFor(ctx.caps.serverKeepAlive, ctx.limits.maxKeepAlive, p.keepAlive) : undefined;
-  const ackProps = c.level5 ? connackProperties(c, props, assigned, expiry, requested, serverKeepAlive, authProps) : undefined;
+  const serverKeepAlive = c.level5
+    ? serverKeepAliveFor(ctx.caps.serverKeepAlive, ctx.limits.maxKeepAlive, p.keepAlive)
+    : undefined;
+  const ackProps = c.level5
+    ? connackProperties(c, props, assigned, expiry, requested, serverKeepAlive, authProps)
+    : undefined;
   // 5.0 MQTT-3.1.2-24: a CONNACK larger than the client's Maximum Packet Size must not be sent;
   // the only way on is to close before the session is touched.
-  if (c.level5 && encodePacket({ type: 'connack', sessionPresent: false, reasonCode: 0, properties: ackProps }, 5).length > c.clientMaxPacket) {
-    ctx.logger.info('CONNACK larger than the client\'s Maximum Packet Size: closing', { clientId: c.clientId, statement: formatRef(ref50('MQTT-3.1.2-24')) });
+  if (
+    c.level5 &&
+    encodePacket({ type: 'connack', sessionPresent: false, reasonCode: 0, properties: ackProps }, 5).length >
+      c.clientMaxPacket
+  ) {
+    ctx.logger.info("CONNACK larger than the client's Maximum Packet Size: closing", {
+      clientId: c.clientId,
+      statement: formatRef(ref50('MQTT-3.1.2-24')),
+    });
     c.close();
     return;
   }
@@ -197,7 +280,13 @@ function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Proper
 
   if (p.will) {
     const wp = p.will.properties;
-    c.will = { topic: p.will.topic, payload: p.will.payload, qos: p.will.qos, retain: p.will.retain, publisher: c.clientId };
+    c.will = {
+      topic: p.will.topic,
+      payload: p.will.payload,
+      qos: p.will.qos,
+      retain: p.will.retain,
+      publisher: c.clientId,
+    };
     if (wp) {
       const { willDelayInterval, messageExpiryInterval, ...rest } = wp;
       if (rest.payloadFormatIndicator === 0 && ctx.variant.omitDefaultProperties) delete rest.payloadFormatIndicator;
@@ -214,7 +303,12 @@ function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Proper
   const ack: ConnackPacket = { type: 'connack', sessionPresent: present, reasonCode: 0 };
   if (ackProps) ack.properties = ackProps;
   c.sendPacket(ack);
-  ctx.logger.debug('client connected', { clientId: c.clientId, level: p.protocolLevel, sessionPresent: present, transport: c.transport });
+  ctx.logger.debug('client connected', {
+    clientId: c.clientId,
+    level: p.protocolLevel,
+    sessionPresent: present,
+    transport: c.transport,
+  });
   if (present) c.resumeSession();
 }
 
@@ -225,13 +319,25 @@ function accept(c: Conn, p: ConnectPacket, assigned: boolean, authProps?: Proper
  * asking for more, or for 0 (no keep alive), and leaves a shorter one alone (mosquitto's
  * max_keepalive). 3.1.1 cannot be told (3.1.2.10), so its clients keep their own.
  */
-export function serverKeepAliveFor(serverKeepAlive: number | undefined, maxKeepAlive: number | undefined, requested: number): number | undefined {
+export function serverKeepAliveFor(
+  serverKeepAlive: number | undefined,
+  maxKeepAlive: number | undefined,
+  requested: number,
+): number | undefined {
   if (serverKeepAlive !== undefined) return serverKeepAlive;
   if (maxKeepAlive !== undefined && (requested === 0 || requested > maxKeepAlive)) return maxKeepAlive;
   return undefined;
 }
 
-function connackProperties(c: Conn, props: Properties, assigned: boolean, expiry: number, requested: number, serverKeepAlive: number | undefined, authProps?: Properties): Properties | undefined {
+function connackProperties(
+  c: Conn,
+  props: Properties,
+  assigned: boolean,
+  expiry: number,
+  requested: number,
+  serverKeepAlive: number | undefined,
+  authProps?: Properties,
+): Properties | undefined {
   const caps = c.ctx.caps;
   const a: Properties = { ...authProps };
   if (expiry !== requested) a.sessionExpiryInterval = expiry;
@@ -249,4 +355,3 @@ function connackProperties(c: Conn, props: Properties, assigned: boolean, expiry
   if (props.requestResponseInformation === 1) a.responseInformation = `response/${c.clientId}`;
   return Object.keys(a).length > 0 ? a : undefined;
 }
-

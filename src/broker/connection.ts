@@ -52,7 +52,11 @@ export class Connection implements ConnSink {
 
   /** The framer/decoder; rebuilt at the negotiated level after an idle spell released it. */
   get reader(): PacketReader {
-    return (this.rd ??= new PacketReader({ protocolLevel: this.core.protocolLevel, maximumPacketSize: this.ctx.caps.maximumPacketSize, from: 'client' }));
+    return (this.rd ??= new PacketReader({
+      protocolLevel: this.core.protocolLevel,
+      maximumPacketSize: this.ctx.caps.maximumPacketSize,
+      from: 'client',
+    }));
   }
 
   onData(chunk: Buffer): void {

@@ -55,7 +55,10 @@ export function deliverOutgoing(c: Conn, o: Outgoing): void {
     // Crash safety (soak:crash): a QoS 2 PUBLISH goes out only once its packet id is on disk, else
     // after a kill -9 it is re-sent under another packet id and the receiver cannot see the duplicate.
     if (o.qos === 2 && c.ctx.persistence.durable) {
-      c.ctx.persistence.sync().then(() => c.write(bytes), () => undefined);
+      c.ctx.persistence.sync().then(
+        () => c.write(bytes),
+        () => undefined,
+      );
       return;
     }
   }

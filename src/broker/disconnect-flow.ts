@@ -10,7 +10,11 @@ export function onDisconnect(c: Conn, p: DisconnectPacket): void {
   if (sei !== undefined) {
     if (s.connectExpiryWasZero && sei !== 0) {
       // 3.14.2.2.2: non-zero expiry on DISCONNECT after zero on CONNECT is a protocol error; the will is kept.
-      return c.protocolError('DISCONNECT sets Session Expiry Interval after CONNECT set 0', ref311('MQTT-4.8.0-1'), ref50('MQTT-4.13.1-1'));
+      return c.protocolError(
+        'DISCONNECT sets Session Expiry Interval after CONNECT set 0',
+        ref311('MQTT-4.8.0-1'),
+        ref50('MQTT-4.13.1-1'),
+      );
     }
     const was = s.persistent;
     s.expiryInterval = Math.min(sei, c.ctx.limits.maxSessionExpiryInterval);

@@ -77,7 +77,10 @@ export class DurableAcks implements DurableAckQueue {
     this.batch.length = 0;
     this.waiting.length = 0;
     this.syncing = false;
-    c.ctx.logger.error('persistence sync failed; closing connection without acknowledging', { clientId: c.clientId, error: String(e) });
+    c.ctx.logger.error('persistence sync failed; closing connection without acknowledging', {
+      clientId: c.clientId,
+      error: String(e),
+    });
     c.disconnect(0x80);
   }
 }

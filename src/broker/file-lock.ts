@@ -54,7 +54,12 @@ export interface DirLock {
 }
 
 export class DirLockedError extends Error {
-  constructor(readonly dir: string, readonly lockPath: string, readonly pid: number, readonly startedAt: string | undefined) {
+  constructor(
+    readonly dir: string,
+    readonly lockPath: string,
+    readonly pid: number,
+    readonly startedAt: string | undefined,
+  ) {
     super(`directory ${dir} is locked by pid ${pid} (${lockPath})`);
     this.name = 'DirLockedError';
   }
@@ -93,7 +98,11 @@ export function parseLock(text: string): LockContent | undefined {
 /** Takes the lock on `dir` (which must exist), or throws DirLockedError naming the live owner. */
 export async function acquireDirLock(dir: string, opts: AcquireOptions = {}): Promise<DirLock> {
   const lockPath = resolve(join(dir, opts.name ?? 'dir.lock'));
-  const content: LockContent = { pid: process.pid, startedAt: new Date().toISOString(), id: randomBytes(8).toString('hex') };
+  const content: LockContent = {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    id: randomBytes(8).toString('hex'),
+  };
   const text = JSON.stringify(content) + '\n';
   ours.add(text);
   try {
@@ -112,9 +121,10 @@ export async function acquireDirLock(dir: string, opts: AcquireOptions = {}): Pr
       released = true;
       ours.delete(text);
       const now = await readFile(lockPath, 'utf8').catch(() => null);
-      if (now === text) await unlink(lockPath).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e;
-      });
+      if (now === text)
+        await unlink(lockPath).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOENT') throw e;
+        });
     },
   };
 }
@@ -134,13 +144,23 @@ async function takeLock(lockPath: string, text: string, dir: string, opts: Acqui
     if (existing === null) continue;
     const owner = parseLock(existing);
     const reason: StaleLockInfo['reason'] | undefined =
-      owner === undefined ? 'garbage' : owner.pid === process.pid ? (ours.has(existing) ? undefined : 'own-pid-reused') : isAlive(owner.pid) ? undefined : 'dead-pid';
+      owner === undefined
+        ? 'garbage'
+        : owner.pid === process.pid
+          ? ours.has(existing)
+            ? undefined
+            : 'own-pid-reused'
+          : isAlive(owner.pid)
+            ? undefined
+            : 'dead-pid';
     if (reason === undefined) throw new DirLockedError(dir, lockPath, owner!.pid, owner!.startedAt || undefined);
     const removed = await removeIfSame(lockPath, existing, text, isAlive);
     if (removed === 'removed') opts.onStale?.({ lockPath, reason, content: existing.slice(0, 200), pid: owner?.pid });
     else if (removed === 'busy') await new Promise((r) => setTimeout(r, RETRY_MS));
   }
-  throw new Error(`cannot take over stale lock ${lockPath}: another process kept taking it over for ${(RETRY_MS * MAX_ATTEMPTS) / 1000} s`);
+  throw new Error(
+    `cannot take over stale lock ${lockPath}: another process kept taking it over for ${(RETRY_MS * MAX_ATTEMPTS) / 1000} s`,
+  );
 }
 
 /** A takeover guard older than this is left from a crash in the middle of a takeover. */
@@ -152,7 +172,12 @@ const GUARD_STALE_MS = 10_000;
  * remover in between; creators need no guard, as link() only succeeds on an empty path.
  * 'busy' when another taker holds the guard, 'changed' when the lock is no longer `expected`.
  */
-async function removeIfSame(lockPath: string, expected: string, text: string, isAlive: (pid: number) => boolean): Promise<'removed' | 'changed' | 'busy'> {
+async function removeIfSame(
+  lockPath: string,
+  expected: string,
+  text: string,
+  isAlive: (pid: number) => boolean,
+): Promise<'removed' | 'changed' | 'busy'> {
   const guard = `${lockPath}.takeover`;
   if (!(await tryCreate(guard, text))) {
     await clearDeadGuard(guard, isAlive);
@@ -173,7 +198,8 @@ async function clearDeadGuard(guard: string, isAlive: (pid: number) => boolean):
   const [text, st] = await Promise.all([readFile(guard, 'utf8').catch(() => null), stat(guard).catch(() => null)]);
   if (text === null || st === null) return;
   const owner = parseLock(text);
-  const dead = owner === undefined ? Date.now() - st.mtimeMs > GUARD_STALE_MS : owner.pid !== process.pid && !isAlive(owner.pid);
+  const dead =
+    owner === undefined ? Date.now() - st.mtimeMs > GUARD_STALE_MS : owner.pid !== process.pid && !isAlive(owner.pid);
   if (dead || Date.now() - st.mtimeMs > GUARD_STALE_MS) await unlink(guard).catch(() => undefined);
 }
 
@@ -182,7 +208,11 @@ async function clearDeadGuard(guard: string, isAlive: (pid: number) => boolean):
  * that died between writing and unlinking one (see tryCreate). Called by the lock's new owner,
  * so it removes those of dead pids only; returns how many it removed.
  */
-export async function removeStaleTemps(dir: string, lockPath: string, isAlive: (pid: number) => boolean = pidAlive): Promise<number> {
+export async function removeStaleTemps(
+  dir: string,
+  lockPath: string,
+  isAlive: (pid: number) => boolean = pidAlive,
+): Promise<number> {
   const base = basename(lockPath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = new RegExp(`^${base}(?:\\.takeover)?\\.(\\d+)\\.[0-9a-f]+\\.tmp$`);
   let removed = 0;
@@ -191,7 +221,10 @@ export async function removeStaleTemps(dir: string, lockPath: string, isAlive: (
     if (m === null) continue;
     const pid = Number(m[1]);
     if (pid === process.pid || isAlive(pid)) continue;
-    await unlink(join(dir, name)).then(() => removed++, () => undefined);
+    await unlink(join(dir, name)).then(
+      () => removed++,
+      () => undefined,
+    );
   }
   return removed;
 }

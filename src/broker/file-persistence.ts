@@ -27,7 +27,13 @@ import { dirname, join } from 'node:path';
 import { acquireDirLock, DirLockedError, type DirLock, type StaleLockInfo } from './file-lock.ts';
 import type { Properties } from '../codec/packet-types.ts';
 import type { Message } from './message.ts';
-import { MemoryState, type OutboundRecord, type PersistedState, type Persistence, type SessionRecord } from './persistence.ts';
+import {
+  MemoryState,
+  type OutboundRecord,
+  type PersistedState,
+  type Persistence,
+  type SessionRecord,
+} from './persistence.ts';
 
 type Rec =
   | { t: 's'; r: SessionRecord }
@@ -48,7 +54,6 @@ export interface FilePersistenceOptions {
   onWarning?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
-
 export class FilePersistence implements Persistence {
   readonly durable = true;
   private readonly state = new MemoryState();
@@ -68,7 +73,10 @@ export class FilePersistence implements Persistence {
   private readonly syncDir: (dir: string) => Promise<void>;
   private readonly onWarning: FilePersistenceOptions['onWarning'];
 
-  constructor(readonly dir: string, opts: FilePersistenceOptions = {}) {
+  constructor(
+    readonly dir: string,
+    opts: FilePersistenceOptions = {},
+  ) {
     this.file = join(dir, 'broker.log');
     this.slack = opts.compactSlack ?? 10_000;
     this.syncDir = opts.syncDir ?? syncDirectory;
@@ -79,12 +87,19 @@ export class FilePersistence implements Persistence {
     if (this.loaded) return this.state.snapshot();
     if (this.closed) throw new Error(`FilePersistence: load() after close() (${this.dir})`);
     await this.makeDir();
-    this.lock = await acquireDirLock(this.dir, { name: 'broker.lock', onStale: (i) => this.staleLock(i) }).catch((e: unknown) => {
-      if (e instanceof DirLockedError) {
-        throw new Error(`FilePersistence: data directory ${this.dir} is locked by pid ${e.pid} (${e.lockPath}); another broker is using it`, { cause: e });
-      }
-      throw new Error(`FilePersistence: cannot lock data directory ${this.dir}: ${(e as Error).message}`, { cause: e });
-    });
+    this.lock = await acquireDirLock(this.dir, { name: 'broker.lock', onStale: (i) => this.staleLock(i) }).catch(
+      (e: unknown) => {
+        if (e instanceof DirLockedError) {
+          throw new Error(
+            `FilePersistence: data directory ${this.dir} is locked by pid ${e.pid} (${e.lockPath}); another broker is using it`,
+            { cause: e },
+          );
+        }
+        throw new Error(`FilePersistence: cannot lock data directory ${this.dir}: ${(e as Error).message}`, {
+          cause: e,
+        });
+      },
+    );
     try {
       this.replay();
       await this.compact();
@@ -128,7 +143,10 @@ export class FilePersistence implements Persistence {
 
   putSession(r: SessionRecord): void {
     this.state.putSession(r);
-    this.append({ t: 's', r: r.will ? { ...r, will: { ...r.will, msg: encodeMsg(r.will.msg) as unknown as Message } } : r });
+    this.append({
+      t: 's',
+      r: r.will ? { ...r, will: { ...r.will, msg: encodeMsg(r.will.msg) as unknown as Message } } : r,
+    });
   }
   deleteSession(c: string): void {
     this.state.deleteSession(c);
@@ -235,7 +253,8 @@ export class FilePersistence implements Persistence {
     const lines: string[] = [];
     const snap = this.state.snapshot();
     for (const r of snap.sessions) lines.push(JSON.stringify({ t: 's', r }));
-    for (const [c, list] of snap.outbound) for (const o of list) lines.push(JSON.stringify({ t: 'o', c, o: { ...o, msg: encodeMsg(o.msg) } }));
+    for (const [c, list] of snap.outbound)
+      for (const o of list) lines.push(JSON.stringify({ t: 'o', c, o: { ...o, msg: encodeMsg(o.msg) } }));
     for (const [c, ids] of snap.inbound) for (const p of ids) lines.push(JSON.stringify({ t: 'i', c, p }));
     for (const m of snap.retained) lines.push(JSON.stringify({ t: 'r', m: encodeMsg(m) }));
     await out.write(lines.length ? lines.join('\n') + '\n' : '');
@@ -250,17 +269,28 @@ export class FilePersistence implements Persistence {
 
   private apply(rec: Rec): void {
     switch (rec.t) {
-      case 's': return this.state.putSession(rec.r.will ? { ...rec.r, will: { ...rec.r.will, msg: decodeMsg(rec.r.will.msg as unknown as EncodedMsg) } } : rec.r);
-      case 'sd': return this.state.deleteSession(rec.c);
+      case 's':
+        return this.state.putSession(
+          rec.r.will
+            ? { ...rec.r, will: { ...rec.r.will, msg: decodeMsg(rec.r.will.msg as unknown as EncodedMsg) } }
+            : rec.r,
+        );
+      case 'sd':
+        return this.state.deleteSession(rec.c);
       case 'o': {
         const o = rec.o as OutboundRecord & { msg: EncodedMsg };
         return this.state.putOutbound(rec.c, { ...o, msg: decodeMsg(o.msg) });
       }
-      case 'od': return this.state.removeOutbound(rec.c, rec.s);
-      case 'i': return this.state.addInbound(rec.c, rec.p);
-      case 'id': return this.state.removeInbound(rec.c, rec.p);
-      case 'r': return this.state.setRetained(decodeMsg(rec.m as EncodedMsg));
-      case 'rd': return this.state.clearRetained(rec.k);
+      case 'od':
+        return this.state.removeOutbound(rec.c, rec.s);
+      case 'i':
+        return this.state.addInbound(rec.c, rec.p);
+      case 'id':
+        return this.state.removeInbound(rec.c, rec.p);
+      case 'r':
+        return this.state.setRetained(decodeMsg(rec.m as EncodedMsg));
+      case 'rd':
+        return this.state.clearRetained(rec.k);
     }
   }
 }
@@ -279,9 +309,18 @@ function encodeMsg(m: Message): EncodedMsg {
   let properties: Record<string, unknown> | undefined;
   if (m.properties) {
     properties = { ...m.properties };
-    if (m.properties.correlationData) properties.correlationData = { $b: m.properties.correlationData.toString('base64') };
+    if (m.properties.correlationData)
+      properties.correlationData = { $b: m.properties.correlationData.toString('base64') };
   }
-  return { topic: m.topic, payload: m.payload.toString('base64'), qos: m.qos, retain: m.retain, properties, expiresAt: m.expiresAt, publisher: m.publisher };
+  return {
+    topic: m.topic,
+    payload: m.payload.toString('base64'),
+    qos: m.qos,
+    retain: m.retain,
+    properties,
+    expiresAt: m.expiresAt,
+    publisher: m.publisher,
+  };
 }
 
 function decodeMsg(e: EncodedMsg): Message {

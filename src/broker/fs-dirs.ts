@@ -15,10 +15,12 @@ export function makeDirs(dir: string): string[] {
     try {
       st = statSync(d);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`FilePersistence: cannot create data directory ${dir}: ${(e as Error).message}`, { cause: e });
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(`FilePersistence: cannot create data directory ${dir}: ${(e as Error).message}`, { cause: e });
     }
     if (st !== undefined) {
-      if (!st.isDirectory()) throw new Error(`FilePersistence: cannot create data directory ${dir}: ${d} is not a directory`);
+      if (!st.isDirectory())
+        throw new Error(`FilePersistence: cannot create data directory ${dir}: ${d} is not a directory`);
       break;
     }
     missing.push(d);
@@ -29,7 +31,8 @@ export function makeDirs(dir: string): string[] {
     try {
       mkdirSync(d);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(d, { throwIfNoEntry: false })?.isDirectory()) continue;
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(d, { throwIfNoEntry: false })?.isDirectory())
+        continue;
       throw new Error(`FilePersistence: cannot create data directory ${dir}: ${(e as Error).message}`, { cause: e });
     }
     created.push(d);

@@ -38,7 +38,7 @@ export interface Authorizer {
 
 /** One step of an enhanced-authentication exchange (MQTT 5.0 section 4.12). */
 export type AuthStep =
-  | { kind: 'continue'; data?: Buffer }             // send AUTH 0x18 with this data
+  | { kind: 'continue'; data?: Buffer } // send AUTH 0x18 with this data
   | { kind: 'success'; data?: Buffer; username?: string } // finish: CONNACK 0x00 (or AUTH 0x00 on re-auth)
   | { kind: 'fail'; reasonCode: number; reason?: string };
 

@@ -21,7 +21,9 @@ export function consoleLogger(level: LogLevel = 'info', rateLimit: RateLimitOpti
     ORDER[l] < min
       ? () => undefined
       : (msg: string, fields?: LogFields) =>
-          process.stderr.write(`${new Date().toISOString()} ${l.toUpperCase()} ${msg}${fields ? ' ' + safeJson(fields) : ''}\n`);
+          process.stderr.write(
+            `${new Date().toISOString()} ${l.toUpperCase()} ${msg}${fields ? ' ' + safeJson(fields) : ''}\n`,
+          );
   const raw = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   return rateLimit === false || level === 'silent' ? raw : rateLimitedLogger(raw, rateLimit);
 }
@@ -37,7 +39,12 @@ export interface RateLimitOptions {
 }
 
 type Level = Exclude<LogLevel, 'silent'>;
-interface Tally { level: Level; kind: string; total: number; clients: Map<string, number> }
+interface Tally {
+  level: Level;
+  kind: string;
+  total: number;
+  clients: Map<string, number>;
+}
 
 /**
  * Policy against log floods (a client or a crowd repeating one violation): per period, each kind
@@ -55,42 +62,54 @@ export function rateLimitedLogger(inner: Logger, o: RateLimitOptions = {}): Logg
   const suppressed = new Map<string, Tally>();
   const flush = (): void => {
     for (const t of suppressed.values()) {
-      const top = [...t.clients].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([c, n]) => `${c} x${n}`).join(', ');
-      inner[t.level](`suppressed ${t.total} lines of "${t.kind}" in the last ${Math.round(periodMs / 1000)} s from ${t.clients.size} client(s) (top: ${top})`, { suppressed: t.total, kind: t.kind });
+      const top = [...t.clients]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([c, n]) => `${c} x${n}`)
+        .join(', ');
+      inner[t.level](
+        `suppressed ${t.total} lines of "${t.kind}" in the last ${Math.round(periodMs / 1000)} s from ${t.clients.size} client(s) (top: ${top})`,
+        { suppressed: t.total, kind: t.kind },
+      );
     }
     suppressed.clear();
     written.clear();
     periodStart = now();
   };
   let timer: NodeJS.Timeout | undefined;
-  const at = (level: Level) => (msg: string, fields?: LogFields): void => {
-    if (now() - periodStart >= periodMs) flush();
-    const colon = msg.indexOf(':');
-    const kind = colon > 0 ? msg.slice(0, colon) : msg;
-    const client = String(fields?.clientId || fields?.remoteAddress || '-');
-    const kc = `${level}|${kind}|${client}`;
-    const kk = `${level}|${kind}`;
-    const nc = (written.get(kc) ?? 0) + 1;
-    const nk = (written.get(kk) ?? 0) + 1;
-    if (nc <= perClient && nk <= perPeriod) {
-      written.set(kc, nc);
-      written.set(kk, nk);
-      inner[level](msg, fields);
-      return;
-    }
-    let t = suppressed.get(kk);
-    if (!t) suppressed.set(kk, (t = { level, kind, total: 0, clients: new Map() }));
-    t.total++;
-    if (t.clients.size < 10_000 || t.clients.has(client)) t.clients.set(client, (t.clients.get(client) ?? 0) + 1);
-    // A summary must come out even if nothing else is logged: one unref'd timer per pending period.
-    if (!timer) {
-      timer = setTimeout(() => {
-        timer = undefined;
-        if (suppressed.size > 0) flush();
-      }, Math.max(1, periodMs - (now() - periodStart)));
-      timer.unref?.();
-    }
-  };
+  const at =
+    (level: Level) =>
+    (msg: string, fields?: LogFields): void => {
+      if (now() - periodStart >= periodMs) flush();
+      const colon = msg.indexOf(':');
+      const kind = colon > 0 ? msg.slice(0, colon) : msg;
+      const client = String(fields?.clientId || fields?.remoteAddress || '-');
+      const kc = `${level}|${kind}|${client}`;
+      const kk = `${level}|${kind}`;
+      const nc = (written.get(kc) ?? 0) + 1;
+      const nk = (written.get(kk) ?? 0) + 1;
+      if (nc <= perClient && nk <= perPeriod) {
+        written.set(kc, nc);
+        written.set(kk, nk);
+        inner[level](msg, fields);
+        return;
+      }
+      let t = suppressed.get(kk);
+      if (!t) suppressed.set(kk, (t = { level, kind, total: 0, clients: new Map() }));
+      t.total++;
+      if (t.clients.size < 10_000 || t.clients.has(client)) t.clients.set(client, (t.clients.get(client) ?? 0) + 1);
+      // A summary must come out even if nothing else is logged: one unref'd timer per pending period.
+      if (!timer) {
+        timer = setTimeout(
+          () => {
+            timer = undefined;
+            if (suppressed.size > 0) flush();
+          },
+          Math.max(1, periodMs - (now() - periodStart)),
+        );
+        timer.unref?.();
+      }
+    };
   return { debug: (m, f) => inner.debug(m, f), info: at('info'), warn: at('warn'), error: at('error'), flush };
 }
 
@@ -99,15 +118,25 @@ export const silentLogger: Logger = consoleLogger('silent');
 /** Collects log records in memory; for tests. */
 export class MemoryLogger implements Logger {
   readonly records: { level: string; msg: string; fields?: LogFields }[] = [];
-  debug(msg: string, fields?: LogFields): void { this.records.push({ level: 'debug', msg, fields }); }
-  info(msg: string, fields?: LogFields): void { this.records.push({ level: 'info', msg, fields }); }
-  warn(msg: string, fields?: LogFields): void { this.records.push({ level: 'warn', msg, fields }); }
-  error(msg: string, fields?: LogFields): void { this.records.push({ level: 'error', msg, fields }); }
+  debug(msg: string, fields?: LogFields): void {
+    this.records.push({ level: 'debug', msg, fields });
+  }
+  info(msg: string, fields?: LogFields): void {
+    this.records.push({ level: 'info', msg, fields });
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.records.push({ level: 'warn', msg, fields });
+  }
+  error(msg: string, fields?: LogFields): void {
+    this.records.push({ level: 'error', msg, fields });
+  }
 }
 
 function safeJson(v: unknown): string {
   try {
-    return JSON.stringify(v, (_k, x) => (Buffer.isBuffer(x) ? `<${x.length} bytes>` : typeof x === 'bigint' ? String(x) : x));
+    return JSON.stringify(v, (_k, x) =>
+      Buffer.isBuffer(x) ? `<${x.length} bytes>` : typeof x === 'bigint' ? String(x) : x,
+    );
   } catch {
     return '[unserializable]';
   }

@@ -48,7 +48,8 @@ export function willPublisher(m: Misbehave | undefined, publish: (msg: Message) 
 /** `staleRetained`: a retained message is never replaced by a later non-empty one (breaks MQTT-3.3.1-5). */
 function keepFirstRetained(retained: RetainedStore): void {
   const apply = retained.apply.bind(retained);
-  retained.apply = (msg) => (msg.payload.length > 0 && (retained.get(msg.topic)?.payload.length ?? 0) > 0 ? { kind: 'none' } : apply(msg));
+  retained.apply = (msg) =>
+    msg.payload.length > 0 && (retained.get(msg.topic)?.payload.length ?? 0) > 0 ? { kind: 'none' } : apply(msg);
 }
 
 /**
@@ -64,8 +65,10 @@ function installExplorerControls(router: Router, m: Misbehave): void {
   router.deliver = (s, msg, qos, retain, subIds, share) => {
     let q: QoS = qos;
     if (m.overlapMinQos && share === undefined) {
-      const matching = [...s.subscriptions.values()].filter((e) => e.group === undefined && topicMatches(e.match, msg.topic));
-      if (matching.length > 1) q = matching.reduce<QoS>((lo, e) => (Math.min(lo, e.qos, msg.qos) as QoS), 2);
+      const matching = [...s.subscriptions.values()].filter(
+        (e) => e.group === undefined && topicMatches(e.match, msg.topic),
+      );
+      if (matching.length > 1) q = matching.reduce<QoS>((lo, e) => Math.min(lo, e.qos, msg.qos) as QoS, 2);
     }
     if (m.ignoreReceiveMaximum) s.out.receiveMaximum = 65535;
     if (m.dropOfflineQueue && q > 0 && !s.conn) return;
@@ -79,6 +82,11 @@ function installExplorerControls(router: Router, m: Misbehave): void {
       return;
     }
     held.set(s, send);
-    setTimeout(() => { if (held.get(s) === send) { held.delete(s); send(); } }, 20).unref?.();
+    setTimeout(() => {
+      if (held.get(s) === send) {
+        held.delete(s);
+        send();
+      }
+    }, 20).unref?.();
   };
 }

@@ -140,7 +140,10 @@ export class OutboundQos {
     this.quotaUsed = 0;
     for (const o of this._inflight ? this._inflight.values() : []) {
       if (o.state === OutState.PubrelSent) resend.push(o);
-      else if (this.quotaUsed < this.receiveMaximum) { resend.push(o); this.take(o); } else this.resendLater.push(o);
+      else if (this.quotaUsed < this.receiveMaximum) {
+        resend.push(o);
+        this.take(o);
+      } else this.resendLater.push(o);
     }
     return { resend, release: this.resendLater.length > 0 ? NO_RELEASE : this.drain(now) };
   }

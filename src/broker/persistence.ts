@@ -64,7 +64,11 @@ export class MemoryState {
   retained = new Map<string, Message>();
 
   putSession(rec: SessionRecord): void {
-    this.sessions.set(rec.clientId, { ...rec, subscriptions: rec.subscriptions.map((s) => ({ ...s })), ...(rec.will ? { will: { ...rec.will } } : {}) });
+    this.sessions.set(rec.clientId, {
+      ...rec,
+      subscriptions: rec.subscriptions.map((s) => ({ ...s })),
+      ...(rec.will ? { will: { ...rec.will } } : {}),
+    });
   }
   deleteSession(clientId: string): void {
     this.sessions.delete(clientId);
@@ -98,11 +102,18 @@ export class MemoryState {
   /** A deep-enough copy for callers that will mutate what they load. */
   snapshot(): PersistedState {
     const outbound = new Map<string, OutboundRecord[]>();
-    for (const [c, m] of this.outbound) outbound.set(c, [...m.values()].sort((a, b) => a.seq - b.seq).map((o) => ({ ...o })));
+    for (const [c, m] of this.outbound)
+      outbound.set(
+        c,
+        [...m.values()].sort((a, b) => a.seq - b.seq).map((o) => ({ ...o })),
+      );
     const inbound = new Map<string, number[]>();
     for (const [c, s] of this.inbound) inbound.set(c, [...s]);
     return {
-      sessions: [...this.sessions.values()].map((s) => ({ ...s, subscriptions: s.subscriptions.map((x) => ({ ...x })) })),
+      sessions: [...this.sessions.values()].map((s) => ({
+        ...s,
+        subscriptions: s.subscriptions.map((x) => ({ ...x })),
+      })),
       outbound,
       inbound,
       retained: [...this.retained.values()],

@@ -20,27 +20,56 @@ export function onPublish(c: Conn, p: PublishPacket): void {
     if (props?.topicAlias !== undefined) {
       const alias = props.topicAlias;
       if (alias === 0 || alias > ctx.caps.topicAliasMaximum) {
-        return c.protocolError(`topic alias ${alias} outside 1..${ctx.caps.topicAliasMaximum}`, ref311('MQTT-4.8.0-1'), ref50('MQTT-3.3.2-12'), 0x94);
+        return c.protocolError(
+          `topic alias ${alias} outside 1..${ctx.caps.topicAliasMaximum}`,
+          ref311('MQTT-4.8.0-1'),
+          ref50('MQTT-3.3.2-12'),
+          0x94,
+        );
       }
       if (topic.length > 0) (c.aliasIn ??= new Map()).set(alias, topic);
       else {
         const t = c.aliasIn?.get(alias);
-        if (t === undefined) return c.protocolError(`topic alias ${alias} has no mapping`, ref311('MQTT-4.8.0-1'), ref50('MQTT-3.3.2-7'));
+        if (t === undefined)
+          return c.protocolError(`topic alias ${alias} has no mapping`, ref311('MQTT-4.8.0-1'), ref50('MQTT-3.3.2-7'));
         topic = t;
       }
       const { topicAlias: _a, ...rest } = props;
       props = Object.keys(rest).length > 0 ? rest : undefined;
     } else if (topic.length === 0) {
-      return c.protocolError('PUBLISH with empty topic and no topic alias', ref311('MQTT-4.7.3-1'), ref50('MQTT-3.3.2-1'));
+      return c.protocolError(
+        'PUBLISH with empty topic and no topic alias',
+        ref311('MQTT-4.7.3-1'),
+        ref50('MQTT-3.3.2-1'),
+      );
     }
     if (p.qos > ctx.caps.maximumQoS) {
-      return c.protocolError(`PUBLISH QoS ${p.qos} above maximum QoS ${ctx.caps.maximumQoS}`, ref311('MQTT-4.8.0-1'), ref50('MQTT-3.2.2-11'), 0x9b);
+      return c.protocolError(
+        `PUBLISH QoS ${p.qos} above maximum QoS ${ctx.caps.maximumQoS}`,
+        ref311('MQTT-4.8.0-1'),
+        ref50('MQTT-3.2.2-11'),
+        0x9b,
+      );
     }
     if (p.retain && !ctx.caps.retainAvailable) {
-      return c.protocolError('retained PUBLISH but retain is not available', ref311('MQTT-4.8.0-1'), ref50('MQTT-3.2.2-14'), 0x9a);
+      return c.protocolError(
+        'retained PUBLISH but retain is not available',
+        ref311('MQTT-4.8.0-1'),
+        ref50('MQTT-3.2.2-14'),
+        0x9a,
+      );
     }
-    if (p.qos > 0 && s.inbound.size - c.inboundBase + c.pendingAcks >= ctx.caps.receiveMaximum && !s.inbound.has(p.packetId!)) {
-      return c.protocolError(`more than Receive Maximum (${ctx.caps.receiveMaximum}) unacknowledged QoS>0 PUBLISHes`, ref311('MQTT-4.8.0-1'), ref50('MQTT-3.3.4-7'), 0x93);
+    if (
+      p.qos > 0 &&
+      s.inbound.size - c.inboundBase + c.pendingAcks >= ctx.caps.receiveMaximum &&
+      !s.inbound.has(p.packetId!)
+    ) {
+      return c.protocolError(
+        `more than Receive Maximum (${ctx.caps.receiveMaximum}) unacknowledged QoS>0 PUBLISHes`,
+        ref311('MQTT-4.8.0-1'),
+        ref50('MQTT-3.3.4-7'),
+        0x93,
+      );
     }
   }
   const id = p.packetId ?? 0;
@@ -113,7 +142,9 @@ function holdWrites(c: Conn, route: () => void): void {
     ctx.heldWrites = outer;
   }
   if (outer || held.length === 0) return;
-  afterSync(c, () => { for (const w of held) w(); });
+  afterSync(c, () => {
+    for (const w of held) w();
+  });
 }
 
 /** Run `send` once what is recorded so far is durable (at once with memory persistence). */
@@ -185,5 +216,9 @@ export function onPubcomp(c: Conn, p: AckPacket<'pubcomp'>): void {
 }
 
 function unknownAck(c: Conn, kind: string, id: number): void {
-  c.ctx.logger.debug(`${kind} for unknown packet id ignored`, { clientId: c.clientId, packetId: id, statement: formatRef(c.level5 ? ref50('MQTT-2.2.1-5') : ref311('MQTT-2.3.1-6')) });
+  c.ctx.logger.debug(`${kind} for unknown packet id ignored`, {
+    clientId: c.clientId,
+    packetId: id,
+    statement: formatRef(c.level5 ? ref50('MQTT-2.2.1-5') : ref311('MQTT-2.3.1-6')),
+  });
 }

@@ -33,7 +33,8 @@ export class RetainedStore {
 
   /** Apply a PUBLISH with RETAIN=1: an empty payload clears, anything else replaces. */
   apply(msg: Message): RetainChange {
-    if (msg.payload.length === 0) return this.remove(msg.topic) ? { kind: 'clear', topic: msg.topic } : { kind: 'none' };
+    if (msg.payload.length === 0)
+      return this.remove(msg.topic) ? { kind: 'clear', topic: msg.topic } : { kind: 'none' };
     this.put(msg);
     return { kind: 'set', msg };
   }

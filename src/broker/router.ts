@@ -35,7 +35,13 @@ export class Router {
     if (subs.length === 1) {
       const e = subs[0];
       if (!(e.noLocal && e.session.clientId === msg.publisher)) {
-        this.deliver(e.session, msg, minQos(msg.qos, e.qos), forwardRetain(e, msg), e.subscriptionId === undefined ? undefined : [e.subscriptionId]);
+        this.deliver(
+          e.session,
+          msg,
+          minQos(msg.qos, e.qos),
+          forwardRetain(e, msg),
+          e.subscriptionId === undefined ? undefined : [e.subscriptionId],
+        );
         n++;
       }
     } else if (subs.length > 1) {
@@ -88,7 +94,13 @@ export class Router {
     let n = 0;
     for (const e of list) {
       if (e.noLocal && e.session.clientId === msg.publisher) continue;
-      this.deliver(e.session, msg, minQos(msg.qos, e.qos), forwardRetain(e, msg), e.subscriptionId === undefined ? undefined : [e.subscriptionId]);
+      this.deliver(
+        e.session,
+        msg,
+        minQos(msg.qos, e.qos),
+        forwardRetain(e, msg),
+        e.subscriptionId === undefined ? undefined : [e.subscriptionId],
+      );
       n++;
     }
     return n;
@@ -110,7 +122,14 @@ export class Router {
       pick = members[g.cursor % members.length];
       g.cursor = (g.cursor + 1) % members.length;
     }
-    this.deliver(pick.session, msg, minQos(msg.qos, pick.qos), forwardRetain(pick, msg), pick.subscriptionId === undefined ? undefined : [pick.subscriptionId], pick.filter);
+    this.deliver(
+      pick.session,
+      msg,
+      minQos(msg.qos, pick.qos),
+      forwardRetain(pick, msg),
+      pick.subscriptionId === undefined ? undefined : [pick.subscriptionId],
+      pick.filter,
+    );
     return true;
   }
 
@@ -126,7 +145,14 @@ export class Router {
     if (!g) return false;
     for (const e of g.members.values()) {
       if (e.session === from || !e.session.conn) continue;
-      this.deliver(e.session, o.msg, minQos(o.msg.qos, e.qos), o.retain, e.subscriptionId === undefined ? undefined : [e.subscriptionId], e.filter);
+      this.deliver(
+        e.session,
+        o.msg,
+        minQos(o.msg.qos, e.qos),
+        o.retain,
+        e.subscriptionId === undefined ? undefined : [e.subscriptionId],
+        e.filter,
+      );
       return true;
     }
     return false;
@@ -142,8 +168,24 @@ export class Router {
     this.submit(s, msg, qos, retain, subIds, share);
   }
 
-  private submit(s: Session, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined, share: string | undefined): void {
-    const o: Outgoing = { seq: s.out.newSeq(), msg, qos, retain, subIds, packetId: 0, state: OutState.Queued, sent: false };
+  private submit(
+    s: Session,
+    msg: Message,
+    qos: QoS,
+    retain: boolean,
+    subIds: number[] | undefined,
+    share: string | undefined,
+  ): void {
+    const o: Outgoing = {
+      seq: s.out.newSeq(),
+      msg,
+      qos,
+      retain,
+      subIds,
+      packetId: 0,
+      state: OutState.Queued,
+      sent: false,
+    };
     if (share !== undefined) o.share = share;
     const dropped = this.dropped;
     dropped.length = 0;

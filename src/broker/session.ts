@@ -83,7 +83,12 @@ export class Session {
       if (s.subscriptionId !== undefined) r.subscriptionId = s.subscriptionId;
       subscriptions.push(r);
     }
-    const rec: SessionRecord = { clientId: this.clientId, protocolLevel: this.protocolLevel, expiryInterval: this.expiryInterval, subscriptions };
+    const rec: SessionRecord = {
+      clientId: this.clientId,
+      protocolLevel: this.protocolLevel,
+      expiryInterval: this.expiryInterval,
+      subscriptions,
+    };
     if (this.disconnectedAt !== undefined) rec.disconnectedAt = this.disconnectedAt;
     if (this.pendingWill !== null) rec.will = { msg: this.pendingWill, fireAt: this.willFireAt };
     return rec;

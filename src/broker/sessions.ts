@@ -29,7 +29,13 @@ export class SessionManager {
    * Attach a new connection's session: discard on clean start, else resume or create.
    * `expiry` is the effective Session Expiry Interval in seconds.
    */
-  open(clientId: string, level: ProtocolLevel, clean: boolean, expiry: number, connectExpiryWasZero: boolean): { session: Session; present: boolean } {
+  open(
+    clientId: string,
+    level: ProtocolLevel,
+    clean: boolean,
+    expiry: number,
+    connectExpiryWasZero: boolean,
+  ): { session: Session; present: boolean } {
     let s = this.sessions.get(clientId);
     if (s && clean) {
       this.end(s, 'clean start'); // 3.1.1 MQTT-3.1.2-6 / 5.0 MQTT-3.1.2-4
@@ -136,7 +142,12 @@ export class SessionManager {
     // Wills and endings run once every session is back, so that their wills reach all of them.
     const due: Array<() => void> = [];
     for (const rec of state.sessions) {
-      const s = new Session(rec.clientId, rec.protocolLevel, this.limits.maxQueuedMessages, this.limits.queueDropPolicy);
+      const s = new Session(
+        rec.clientId,
+        rec.protocolLevel,
+        this.limits.maxQueuedMessages,
+        this.limits.queueDropPolicy,
+      );
       s.expiryInterval = rec.expiryInterval;
       s.connectExpiryWasZero = false;
       // A session that was connected when the broker died counts as disconnected now.
@@ -146,7 +157,11 @@ export class SessionManager {
         try {
           this.addSubscription(s, sub);
         } catch (e) {
-          this.logger.warn('dropping unreadable persisted subscription', { clientId: rec.clientId, filter: sub.filter, error: String(e) });
+          this.logger.warn('dropping unreadable persisted subscription', {
+            clientId: rec.clientId,
+            filter: sub.filter,
+            error: String(e),
+          });
         }
       }
       for (const o of state.outbound.get(rec.clientId) ?? []) s.out.restore(o);

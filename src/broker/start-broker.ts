@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
-import { listenTcp, listenTls, listenWs, type Listener, type StreamMeta, type TlsMaterial } from '../transport/index.ts';
+import {
+  listenTcp,
+  listenTls,
+  listenWs,
+  type Listener,
+  type StreamMeta,
+  type TlsMaterial,
+} from '../transport/index.ts';
 import { Broker } from './broker.ts';
 import type { BrokerOptions, Capabilities } from './options.ts';
 import { consoleLogger, type Logger, type LogLevel } from './logger.ts';
@@ -58,7 +65,10 @@ function pem(v: string | Buffer | undefined, what: string): Buffer | undefined {
   }
 }
 
-function tlsFrom(src: { cert?: string | Buffer; key?: string | Buffer; ca?: string | Buffer; requireClientCert?: boolean }, where: string): TlsMaterial {
+function tlsFrom(
+  src: { cert?: string | Buffer; key?: string | Buffer; ca?: string | Buffer; requireClientCert?: boolean },
+  where: string,
+): TlsMaterial {
   const cert = pem(src.cert, 'certificate');
   const key = pem(src.key, 'key');
   if (cert === undefined || key === undefined) throw new Error(`startBroker: ${where} needs both cert and key`);
@@ -75,11 +85,15 @@ function listenerPlan(o: StartBrokerOptions, cfg: BrokerConfig): ListenerConfig[
   if (o.wsPort !== undefined) explicit.push({ protocol: 'ws', host, port: o.wsPort, path: o.wsPath });
   if (o.wssPort !== undefined) explicit.push({ protocol: 'wss', host, port: o.wssPort, path: o.wsPath });
   if (explicit.length > 0) return explicit;
-  if (cfg.listeners !== undefined && cfg.listeners.length > 0) return cfg.listeners.map((l) => ({ ...l, host: l.host ?? host }));
+  if (cfg.listeners !== undefined && cfg.listeners.length > 0)
+    return cfg.listeners.map((l) => ({ ...l, host: l.host ?? host }));
   return [{ protocol: 'mqtt', host, port: 0 }];
 }
 
-function makePersistence(p: StartBrokerOptions['persistence'] | string | undefined, logger: Logger): Persistence | undefined {
+function makePersistence(
+  p: StartBrokerOptions['persistence'] | string | undefined,
+  logger: Logger,
+): Persistence | undefined {
   if (p === undefined || typeof p !== 'string') return p;
   if (p === 'memory') return new MemoryPersistence();
   if (p.startsWith('file:') && p.length > 5) {
@@ -98,8 +112,20 @@ export function brokerOptionsFrom(o: StartBrokerOptions, cfg: BrokerConfig): Bro
   const scramOn = cfg.scram?.enabled ?? scramUsers;
   const capabilities: Capabilities = { ...(cfg.capabilities as Capabilities | undefined), ...o.capabilities };
   const {
-    host: _h, port: _p, tlsPort: _t, wsPort: _w, wssPort: _ws, wsPath: _wp, cert: _c, key: _k, ca: _ca,
-    requireClientCert: _r, config: _cfg, persistence, logLevel, ...core
+    host: _h,
+    port: _p,
+    tlsPort: _t,
+    wsPort: _w,
+    wssPort: _ws,
+    wsPath: _wp,
+    cert: _c,
+    key: _k,
+    ca: _ca,
+    requireClientCert: _r,
+    config: _cfg,
+    persistence,
+    logLevel,
+    ...core
   } = o;
   const logger = o.logger ?? consoleLogger(logLevel ?? cfg.logLevel ?? 'error');
   return {
@@ -109,7 +135,8 @@ export function brokerOptionsFrom(o: StartBrokerOptions, cfg: BrokerConfig): Bro
     allowAnonymous,
     authenticator: o.authenticator ?? (usersMatter ? createUserAuthenticator(store, { allowAnonymous }) : undefined),
     authorizer: o.authorizer ?? (cfg.acl !== undefined ? createAclAuthorizer(cfg.acl) : undefined),
-    authMechanisms: o.authMechanisms ?? (scramOn ? [createScramMechanism((u) => store.scramCredentials(u))] : undefined),
+    authMechanisms:
+      o.authMechanisms ?? (scramOn ? [createScramMechanism((u) => store.scramCredentials(u))] : undefined),
     persistence: makePersistence(persistence ?? cfg.persistence, logger),
     sysIntervalMs: o.sysIntervalMs ?? cfg.sysIntervalMs,
     variant: { ...cfg.variant, ...o.variant },
@@ -130,7 +157,12 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
   // Everything that can fail on bad input (TLS files, listener plan) is checked before the broker exists.
   const plan = listenerPlan(options, cfg).map((l, n) => {
     const where = `listener ${n} (${l.protocol})`;
-    const tlsSrc = { cert: l.cert ?? options.cert, key: l.key ?? options.key, ca: l.ca ?? options.ca, requireClientCert: l.requireClientCert ?? options.requireClientCert };
+    const tlsSrc = {
+      cert: l.cert ?? options.cert,
+      key: l.key ?? options.key,
+      ca: l.ca ?? options.ca,
+      requireClientCert: l.requireClientCert ?? options.requireClientCert,
+    };
     const tls = l.protocol === 'mqtts' || l.protocol === 'wss' ? tlsFrom(tlsSrc, where) : undefined;
     return { ...l, tls };
   });
@@ -143,7 +175,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     await broker.close().catch(() => {});
     throw new Error(`startBroker: loading persisted state failed: ${(e as Error).message}`, { cause: e });
   }
-  const onConnection = (stream: Duplex, meta: StreamMeta) => broker.handle(stream, { transport: meta.transport, remoteAddress: meta.remoteAddress });
+  const onConnection = (stream: Duplex, meta: StreamMeta) =>
+    broker.handle(stream, { transport: meta.transport, remoteAddress: meta.remoteAddress });
   const onError = (what: string, err: Error, remoteAddress?: string) => {
     if (what.endsWith('listener error')) logger.error(what, { error: err.message });
     else logger.info(what, { error: err.message, remoteAddress });

@@ -22,7 +22,12 @@ export function onSubscribe(c: Conn, p: SubscribePacket): void {
   const subId = v5 ? p.properties?.subscriptionIdentifiers?.[0] : undefined;
   if (subId !== undefined && !ctx.caps.subscriptionIdentifiersAvailable) {
     // 3.2.2.3.12: a Subscription Identifier when not available is a protocol error (DISCONNECT 0xA1).
-    return c.protocolError('subscription identifiers are not supported', ref311('MQTT-4.8.0-1'), ref50('MQTT-3.8.4-1'), 0xa1);
+    return c.protocolError(
+      'subscription identifiers are not supported',
+      ref311('MQTT-4.8.0-1'),
+      ref50('MQTT-3.8.4-1'),
+      0xa1,
+    );
   }
   const codes: number[] = [];
   const todo: RetainedTodo[] = [];
@@ -65,11 +70,19 @@ export function onSubscribe(c: Conn, p: SubscribePacket): void {
     }
     // Abuse limits (issue 14): subscriptions per client and topic-filter depth; refused with 0x97 Quota exceeded.
     if (!s.subscriptions.has(raw) && s.subscriptions.size >= ctx.limits.maxSubscriptionsPerClient) {
-      fail(0x97, `more than ${ctx.limits.maxSubscriptionsPerClient} subscriptions`, v5 ? ref50('MQTT-3.9.3-2') : ref311('MQTT-3.8.4-5'));
+      fail(
+        0x97,
+        `more than ${ctx.limits.maxSubscriptionsPerClient} subscriptions`,
+        v5 ? ref50('MQTT-3.9.3-2') : ref311('MQTT-3.8.4-5'),
+      );
       continue;
     }
     if (levelsOver(parsed.filter, ctx.limits.maxTopicLevels)) {
-      fail(0x97, `topic filter deeper than ${ctx.limits.maxTopicLevels} levels`, v5 ? ref50('MQTT-3.9.3-2') : ref311('MQTT-3.8.4-5'));
+      fail(
+        0x97,
+        `topic filter deeper than ${ctx.limits.maxTopicLevels} levels`,
+        v5 ? ref50('MQTT-3.9.3-2') : ref311('MQTT-3.8.4-5'),
+      );
       continue;
     }
     // 3.1.1 MQTT-3.8.4-6 / 5.0 MQTT-3.8.4-8: granted QoS capped by the server's maximum.

@@ -7,21 +7,32 @@ export interface TopicProblem {
   message: string;
 }
 
-const r = (level: ProtocolLevel, id311: Parameters<typeof ref311>[0], id50: Parameters<typeof ref50>[0]): StatementRef =>
-  level === 5 ? ref50(id50) : ref311(id311);
+const r = (
+  level: ProtocolLevel,
+  id311: Parameters<typeof ref311>[0],
+  id50: Parameters<typeof ref50>[0],
+): StatementRef => (level === 5 ? ref50(id50) : ref311(id311));
 
 /** Check a topic filter's wildcard placement; null when valid. */
 export function validateTopicFilter(filter: string, level: ProtocolLevel): TopicProblem | null {
-  if (filter.length === 0) return { statement: r(level, 'MQTT-4.7.3-1', 'MQTT-4.7.3-1'), message: 'topic filter is empty' };
-  if (filter.includes('\u0000')) return { statement: r(level, 'MQTT-4.7.3-2', 'MQTT-4.7.3-2'), message: 'topic filter contains U+0000' };
+  if (filter.length === 0)
+    return { statement: r(level, 'MQTT-4.7.3-1', 'MQTT-4.7.3-1'), message: 'topic filter is empty' };
+  if (filter.includes('\u0000'))
+    return { statement: r(level, 'MQTT-4.7.3-2', 'MQTT-4.7.3-2'), message: 'topic filter contains U+0000' };
   const levels = filter.split('/');
   for (let i = 0; i < levels.length; i++) {
     const l = levels[i];
     if (l.includes('#') && (l !== '#' || i !== levels.length - 1)) {
-      return { statement: r(level, 'MQTT-4.7.1-2', 'MQTT-4.7.1-1'), message: `'#' must be a whole last level in "${filter}"` };
+      return {
+        statement: r(level, 'MQTT-4.7.1-2', 'MQTT-4.7.1-1'),
+        message: `'#' must be a whole last level in "${filter}"`,
+      };
     }
     if (l.includes('+') && l !== '+') {
-      return { statement: r(level, 'MQTT-4.7.1-3', 'MQTT-4.7.1-2'), message: `'+' must occupy a whole level in "${filter}"` };
+      return {
+        statement: r(level, 'MQTT-4.7.1-3', 'MQTT-4.7.1-2'),
+        message: `'+' must occupy a whole level in "${filter}"`,
+      };
     }
   }
   return null;
@@ -57,7 +68,8 @@ export function parseFilter(raw: string, level: ProtocolLevel): ParsedFilter | T
     return { statement: ref50('MQTT-4.8.2-1'), message: `invalid share name in "${raw}"` };
   }
   const filter = slash < 0 ? '' : rest.slice(slash + 1);
-  if (filter.length === 0) return { statement: ref50('MQTT-4.8.2-2'), message: `shared subscription "${raw}" has no topic filter` };
+  if (filter.length === 0)
+    return { statement: ref50('MQTT-4.8.2-2'), message: `shared subscription "${raw}" has no topic filter` };
   return { filter, group };
 }
 

@@ -22,6 +22,10 @@ export const CHECKERS = {
 export type CheckerName = keyof typeof CHECKERS;
 export type AllOptions = DeliveryOptions & RetainedOptions & WillOptions;
 
-export function checkAll(history: History, names: readonly CheckerName[] = Object.keys(CHECKERS) as CheckerName[], opts: AllOptions = {}): CheckResult[] {
+export function checkAll(
+  history: History,
+  names: readonly CheckerName[] = Object.keys(CHECKERS) as CheckerName[],
+  opts: AllOptions = {},
+): CheckResult[] {
   return names.map((n) => runChecker(CHECKERS[n], history, opts));
 }

@@ -12,7 +12,10 @@ export const VIOLATION_CITES = {
   /** An acknowledged message never reached a subscribed session: the server must add it to every matching session. */
   lost: { '3.1.1': ['MQTT-4.5.0-1'], '5.0': ['MQTT-4.5.0-1'] },
   /** ... across a gap in a persistent session: also queueing while away and resending on resume. */
-  'lost-across-resume': { '3.1.1': ['MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-4.4.0-1'], '5.0': ['MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-3.1.2-23', 'MQTT-4.4.0-1'] },
+  'lost-across-resume': {
+    '3.1.1': ['MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-4.4.0-1'],
+    '5.0': ['MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-3.1.2-23', 'MQTT-4.4.0-1'],
+  },
   'dup-qos0': { '3.1.1': ['MQTT-4.3.1-1'], '5.0': ['MQTT-4.3.1-1'] },
   'dup-qos2': { '3.1.1': ['MQTT-4.3.3-2'], '5.0': ['MQTT-4.3.3-10'] },
   order: { '3.1.1': ['MQTT-4.6.0-6'], '5.0': ['MQTT-4.6.0-6'] },

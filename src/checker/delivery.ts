@@ -33,10 +33,12 @@ export function obligation(m: Model, p: Pub, s: Session, minQos: 0 | 1 | 2, sett
     const racing = matching.some((x) => p.done === undefined || x.invoke.index < p.done.index);
     return { kind: racing ? 'maybe' : 'none', subs: [], why: 'subscribed while publishing' };
   }
-  if (p.outcome !== 'ok' || p.done === undefined) return { kind: 'maybe', subs: before, why: `publish outcome ${p.outcome}` };
+  if (p.outcome !== 'ok' || p.done === undefined)
+    return { kind: 'maybe', subs: before, why: `publish outcome ${p.outcome}` };
   const live = before.filter((x) => x.end === undefined || x.end.index > m.endIndex);
   if (live.length === 0) return { kind: 'maybe', subs: before, why: 'unsubscribed' };
-  if (s.end !== undefined && s.end.index < p.done.index) return { kind: 'maybe', subs: live, why: 'session ended while publishing' };
+  if (s.end !== undefined && s.end.index < p.done.index)
+    return { kind: 'maybe', subs: live, why: 'session ended while publishing' };
   const seen = observedFor(m, p, s, settleMs);
   if (seen !== undefined) return { kind: 'maybe', subs: live, why: seen };
   if (m.missingOps > 0) return { kind: 'maybe', subs: live, why: `history incomplete (${m.missingOps} op(s) missing)` };
@@ -57,7 +59,8 @@ function observedFor(m: Model, p: Pub, s: Session, settleMs: number): string | u
     return s.endKind === 'open' ? 'subscriber offline at the end' : 'subscriber connection dropped';
   }
   if (last.end.index < done.index) return 'subscriber offline at the end';
-  if (last.end.time - Math.max(done.time, last.ok.time) < settleMs) return 'subscriber disconnected just after the acknowledgement';
+  if (last.end.time - Math.max(done.time, last.ok.time) < settleMs)
+    return 'subscriber disconnected just after the acknowledgement';
   return undefined;
 }
 
@@ -69,7 +72,9 @@ export function receiptsIn(m: Model, msgId: string, s: Session): Recv[] {
 export function subscriptionOps(subs: Sub[]): Op[] {
   const out: Op[] = [];
   for (const sub of subs) {
-    const conn = sub.session.conns.find((c) => c.ok.index < sub.ok.index && (c.end === undefined || c.end.index > sub.ok.index));
+    const conn = sub.session.conns.find(
+      (c) => c.ok.index < sub.ok.index && (c.end === undefined || c.end.index > sub.ok.index),
+    );
     if (conn) out.push(conn.invoke, conn.ok);
     out.push(sub.invoke, sub.ok);
   }
@@ -129,7 +134,11 @@ function findDuplicates(m: Model, pubQos: 0 | 2, t: Tally): void {
       const subs = s.subs.filter((x) => topicMatches(x.filter, p.topic));
       const filters = new Set(subs.map((x) => x.filter));
       if (filters.size !== 1) {
-        t.undecided(item, 'overlapping subscriptions (one copy per subscription is allowed)', `${p.msgId} -> ${s.process}`);
+        t.undecided(
+          item,
+          'overlapping subscriptions (one copy per subscription is allowed)',
+          `${p.msgId} -> ${s.process}`,
+        );
         continue;
       }
       if (pubQos === 2 && !got.every((r) => r.op.value.qos === 2)) {
@@ -150,8 +159,11 @@ function findDuplicates(m: Model, pubQos: 0 | 2, t: Tally): void {
   }
 }
 
-const refs = (v: SpecVersion, ids311: Parameters<typeof ref311>[0][], ids50: Parameters<typeof ref50>[0][]): StatementRef[] =>
-  v === '5.0' ? ids50.map(ref50) : ids311.map(ref311);
+const refs = (
+  v: SpecVersion,
+  ids311: Parameters<typeof ref311>[0][],
+  ids50: Parameters<typeof ref50>[0][],
+): StatementRef[] => (v === '5.0' ? ids50.map(ref50) : ids311.map(ref311));
 
 export const qos0NoDuplicatesSpec: CheckerSpec = {
   name: 'qos0-at-most-once',
@@ -167,7 +179,12 @@ export const qos0NoDuplicatesSpec: CheckerSpec = {
 export const qos1AtLeastOnceSpec: CheckerSpec = {
   name: 'qos1-at-least-once',
   noun: 'QoS 1 message/subscriber pairs',
-  statements: (v) => refs(v, ['MQTT-4.3.2-1', 'MQTT-4.3.2-2', 'MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-4.4.0-1'], ['MQTT-4.3.2-3', 'MQTT-4.3.2-4', 'MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-3.1.2-23', 'MQTT-4.4.0-1']),
+  statements: (v) =>
+    refs(
+      v,
+      ['MQTT-4.3.2-1', 'MQTT-4.3.2-2', 'MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-4.4.0-1'],
+      ['MQTT-4.3.2-3', 'MQTT-4.3.2-4', 'MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-3.1.2-23', 'MQTT-4.4.0-1'],
+    ),
   find: (m, o) => {
     const t = new Tally();
     findLost(m, 1, o as DeliveryOptions, t);
@@ -178,7 +195,12 @@ export const qos1AtLeastOnceSpec: CheckerSpec = {
 export const qos2ExactlyOnceSpec: CheckerSpec = {
   name: 'qos2-exactly-once',
   noun: 'QoS 2 message/subscriber pairs',
-  statements: (v) => refs(v, ['MQTT-4.3.3-1', 'MQTT-4.3.3-2', 'MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-4.4.0-1'], ['MQTT-4.3.3-8', 'MQTT-4.3.3-10', 'MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-3.1.2-23', 'MQTT-4.4.0-1']),
+  statements: (v) =>
+    refs(
+      v,
+      ['MQTT-4.3.3-1', 'MQTT-4.3.3-2', 'MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-4.4.0-1'],
+      ['MQTT-4.3.3-8', 'MQTT-4.3.3-10', 'MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-3.1.2-23', 'MQTT-4.4.0-1'],
+    ),
   // One tally over both sub-checks: a message/subscriber pair counts once (it used to count
   // once per sub-check, 320 pairs for 160 messages and one subscriber).
   find: (m, o) => {
@@ -189,6 +211,9 @@ export const qos2ExactlyOnceSpec: CheckerSpec = {
   },
 };
 
-export const checkQos0NoDuplicates = (h: History, o?: CheckOptions): CheckResult => runChecker(qos0NoDuplicatesSpec, h, o);
-export const checkQos1AtLeastOnce = (h: History, o?: DeliveryOptions): CheckResult => runChecker(qos1AtLeastOnceSpec, h, o);
-export const checkQos2ExactlyOnce = (h: History, o?: DeliveryOptions): CheckResult => runChecker(qos2ExactlyOnceSpec, h, o);
+export const checkQos0NoDuplicates = (h: History, o?: CheckOptions): CheckResult =>
+  runChecker(qos0NoDuplicatesSpec, h, o);
+export const checkQos1AtLeastOnce = (h: History, o?: DeliveryOptions): CheckResult =>
+  runChecker(qos1AtLeastOnceSpec, h, o);
+export const checkQos2ExactlyOnce = (h: History, o?: DeliveryOptions): CheckResult =>
+  runChecker(qos2ExactlyOnceSpec, h, o);

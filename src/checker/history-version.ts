@@ -3,9 +3,7 @@ import type { SpecVersion } from '../spec/types.ts';
 import type { History } from './history.ts';
 
 export type HistoryVersion =
-  | { kind: 'one'; version: SpecVersion }
-  | { kind: 'mixed'; versions: SpecVersion[] }
-  | { kind: 'none' };
+  { kind: 'one'; version: SpecVersion } | { kind: 'mixed'; versions: SpecVersion[] } | { kind: 'none' };
 
 const LEVELS: Record<number, SpecVersion> = { 3: '3.1.1', 4: '3.1.1', 5: '5.0' };
 

@@ -7,8 +7,7 @@ import type { Clock } from '../common/index.ts';
 
 export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
 export type OpF =
-  | 'connect' | 'disconnect' | 'drop' | 'subscribe' | 'unsubscribe'
-  | 'publish' | 'receive' | 'fault' | 'mark';
+  'connect' | 'disconnect' | 'drop' | 'subscribe' | 'unsubscribe' | 'publish' | 'receive' | 'fault' | 'mark';
 
 export interface WillValue {
   topic: string;
@@ -99,7 +98,10 @@ export class HistoryRecorder {
   private readonly open = new Map<string, Op>();
   private readonly limit: number;
 
-  constructor(private readonly clock: Clock, opts: { maxOps?: number } = {}) {
+  constructor(
+    private readonly clock: Clock,
+    opts: { maxOps?: number } = {},
+  ) {
     this.limit = opts.maxOps ?? 1_000_000;
   }
 
@@ -133,7 +135,12 @@ export class HistoryRecorder {
   fault(ev: FaultEvent): Op {
     const packet = typeof ev.packet === 'string' ? ev.packet : (ev.packet as { type?: string } | undefined)?.type;
     return this.record(NEMESIS, 'info', 'fault', {
-      link: ev.link, clientId: ev.clientId, toxic: ev.toxic, action: ev.action, packet, direction: ev.direction,
+      link: ev.link,
+      clientId: ev.clientId,
+      toxic: ev.toxic,
+      action: ev.action,
+      packet,
+      direction: ev.direction,
     });
   }
 
@@ -175,9 +182,17 @@ export function fromJsonLines(text: string): Op[] {
       throw new Error(`history line ${i + 1}: not JSON (${(e as Error).message})`, { cause: e });
     }
     const o = v as Partial<Op>;
-    if (typeof o !== 'object' || o === null || typeof o.index !== 'number' || typeof o.time !== 'number'
-      || typeof o.process !== 'string' || !OP_TYPES.has(o.type as string) || typeof o.f !== 'string'
-      || typeof o.value !== 'object' || o.value === null) {
+    if (
+      typeof o !== 'object' ||
+      o === null ||
+      typeof o.index !== 'number' ||
+      typeof o.time !== 'number' ||
+      typeof o.process !== 'string' ||
+      !OP_TYPES.has(o.type as string) ||
+      typeof o.f !== 'string' ||
+      typeof o.value !== 'object' ||
+      o.value === null
+    ) {
       throw new Error(`history line ${i + 1}: not an op (needs index, time, process, type, f, value)`);
     }
     out.push(o as Op);
@@ -189,7 +204,22 @@ export function fromJsonLines(text: string): Op[] {
 export function formatOp(op: Op, base = 0): string {
   const v = op.value;
   const parts: string[] = [];
-  for (const k of ['msgId', 'topic', 'qos', 'retain', 'dup', 'repeat', 'packetId', 'cleanStart', 'sessionPresent', 'reason', 'toxic', 'action', 'packet', 'direction'] as const) {
+  for (const k of [
+    'msgId',
+    'topic',
+    'qos',
+    'retain',
+    'dup',
+    'repeat',
+    'packetId',
+    'cleanStart',
+    'sessionPresent',
+    'reason',
+    'toxic',
+    'action',
+    'packet',
+    'direction',
+  ] as const) {
     if (v[k] !== undefined) parts.push(`${k}=${String(v[k])}`);
   }
   if (v.filters) parts.push(`filters=${v.filters.map((x) => `${x.filter}@${x.qos}`).join(',')}`);

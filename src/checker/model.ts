@@ -90,7 +90,8 @@ interface ProcState {
   pendingDisconnect?: Op;
 }
 
-const subKey = (op: Op): string => `${op.value.packetId ?? ''}|${(op.value.filters ?? []).map((f) => f.filter).join(',')}`;
+const subKey = (op: Op): string =>
+  `${op.value.packetId ?? ''}|${(op.value.filters ?? []).map((f) => f.filter).join(',')}`;
 
 /** How many indices in 0..last are not in the history. */
 export function countMissingOps(history: History): number {
@@ -108,7 +109,13 @@ export function countMissingOps(history: History): number {
 export function buildModel(history: History, opts: { endTime?: number; missingOps?: number } = {}): Model {
   const ops = [...history].sort((a, b) => a.index - b.index);
   const m: Model = {
-    ops, pubs: new Map(), sessions: [], recvs: [], recvByMsg: new Map(), faults: [], conns: [],
+    ops,
+    pubs: new Map(),
+    sessions: [],
+    recvs: [],
+    recvByMsg: new Map(),
+    faults: [],
+    conns: [],
     endIndex: ops.length > 0 ? ops[ops.length - 1].index : 0,
     endTime: opts.endTime ?? (ops.length > 0 ? ops[ops.length - 1].time : 0),
     missingOps: opts.missingOps ?? countMissingOps(ops),
@@ -176,20 +183,34 @@ export function buildModel(history: History, opts: { endTime?: number; missingOp
             const g = op.value.granted?.[i] ?? f.qos;
             if (g >= 0x80) return;
             endSubs(s.session!, f.filter, op);
-            s.session!.subs.push({ filter: f.filter, qos: Math.min(f.qos, g) as 0 | 1 | 2, invoke: inv, ok: op, session: s.session! });
+            s.session!.subs.push({
+              filter: f.filter,
+              qos: Math.min(f.qos, g) as 0 | 1 | 2,
+              invoke: inv,
+              ok: op,
+              session: s.session!,
+            });
           });
         }
         break;
       case 'unsubscribe':
-        if (op.type === 'ok' && s.session !== undefined) for (const f of op.value.filters ?? []) endSubs(s.session, f.filter, op);
+        if (op.type === 'ok' && s.session !== undefined)
+          for (const f of op.value.filters ?? []) endSubs(s.session, f.filter, op);
         break;
       case 'publish': {
         const id = v.msgId;
         if (id === undefined) break;
         if (op.type === 'invoke') {
           m.pubs.set(id, {
-            msgId: id, process: op.process, topic: v.topic ?? '', qos: v.qos ?? 0, retain: v.retain === true,
-            empty: v.empty === true, invoke: op, outcome: 'pending', conn: s.conn,
+            msgId: id,
+            process: op.process,
+            topic: v.topic ?? '',
+            qos: v.qos ?? 0,
+            retain: v.retain === true,
+            empty: v.empty === true,
+            invoke: op,
+            outcome: 'pending',
+            conn: s.conn,
           });
         } else {
           const p = m.pubs.get(id);
@@ -233,8 +254,12 @@ function nextSession(m: Model, cur: Session | undefined, inv: Op, ok: Op): Sessi
     cur.end = ok;
   }
   const s: Session = {
-    id: m.sessions.length, process: ok.process, persistent: inv.value.persistent === true,
-    conns: [], subs: [], endKind: 'open',
+    id: m.sessions.length,
+    process: ok.process,
+    persistent: inv.value.persistent === true,
+    conns: [],
+    subs: [],
+    endKind: 'open',
   };
   m.sessions.push(s);
   return s;
@@ -247,7 +272,9 @@ export function topicMatches(filter: string, topic: string): boolean {
 
 /** Subscriptions of a session that match a topic and were active (acknowledged, not ended) at op index `at`. */
 export function activeSubs(session: Session, topic: string, at: number): Sub[] {
-  return session.subs.filter((s) => s.ok.index < at && (s.end === undefined || s.end.index > at) && topicMatches(s.filter, topic));
+  return session.subs.filter(
+    (s) => s.ok.index < at && (s.end === undefined || s.end.index > at) && topicMatches(s.filter, topic),
+  );
 }
 
 /** Is the session connected at the end of the history (an open connection)? */

@@ -53,12 +53,20 @@ function findOrdering(m: Model): Findings {
         violations.push({
           key: `order:${a.pub.msgId}<${b.pub.msgId}->${a.recv.op.process}#${a.recv.session!.id}`,
           message: `${a.pub.process} published ${a.pub.msgId} before ${b.pub.msgId} on "${a.pub.topic}" (QoS ${a.pub.qos}), but ${a.recv.op.process} first got ${b.pub.msgId} (op #${b.recv.op.index}) and only then a fresh copy of ${a.pub.msgId} (op #${a.recv.op.index})`,
-          ops: [a.pub.invoke, ...(a.pub.done ? [a.pub.done] : []), b.pub.invoke, ...subscriptionOps(subs), b.recv.op, a.recv.op],
+          ops: [
+            a.pub.invoke,
+            ...(a.pub.done ? [a.pub.done] : []),
+            b.pub.invoke,
+            ...subscriptionOps(subs),
+            b.recv.op,
+            a.recv.op,
+          ],
         });
       }
       if (latest === undefined || a.pub.invoke.index > latest.pub.invoke.index) latest = a;
       const lc = latestByConn.get(a.pub.conn);
-      if (a.pub.conn !== undefined && (lc === undefined || a.pub.invoke.index > lc.pub.invoke.index)) latestByConn.set(a.pub.conn, a);
+      if (a.pub.conn !== undefined && (lc === undefined || a.pub.invoke.index > lc.pub.invoke.index))
+        latestByConn.set(a.pub.conn, a);
     }
   }
   return { violations, checked, unknown: 0 };
@@ -67,7 +75,8 @@ function findOrdering(m: Model): Findings {
 export const orderingSpec: CheckerSpec = {
   name: 'ordered-topics',
   noun: 'first receipts',
-  statements: (v) => (v === '5.0' ? [ref50('MQTT-4.6.0-5'), ref50('MQTT-4.6.0-6')] : [ref311('MQTT-4.6.0-5'), ref311('MQTT-4.6.0-6')]),
+  statements: (v) =>
+    v === '5.0' ? [ref50('MQTT-4.6.0-5'), ref50('MQTT-4.6.0-6')] : [ref311('MQTT-4.6.0-5'), ref311('MQTT-4.6.0-6')],
   find: (m) => findOrdering(m),
 };
 

@@ -140,15 +140,25 @@ export function runChecker(spec: CheckerSpec, history: History, opts: CheckOptio
   const verdict = decideVerdict(counts);
   const first = found.violations[0];
   const result: CheckResult = {
-    verdict, valid: legacy(verdict), checker: spec.name, statements, checked: found.checked, unknown: found.unknown, undecided,
+    verdict,
+    valid: legacy(verdict),
+    checker: spec.name,
+    statements,
+    checked: found.checked,
+    unknown: found.unknown,
+    undecided,
     summary: verdictSummary(spec, counts, undecided, first?.message),
   };
   if (first === undefined) return result;
   // Shrinking looks at slices of the history; they keep the full history's completeness.
   const stillFails = (ops: Op[]): boolean =>
-    spec.find(buildModel(ops, { endTime: opts.endTime, missingOps: full.missingOps }), opts).violations.some((v) => v.key === first.key);
+    spec
+      .find(buildModel(ops, { endTime: opts.endTime, missingOps: full.missingOps }), opts)
+      .violations.some((v) => v.key === first.key);
   result.witness = opts.shrink === false ? sortOps(first.ops) : shrinkWitness(sortOps(first.ops), stillFails);
-  result.violations = found.violations.slice(0, max).map((v) => ({ key: v.key, message: v.message, statements: citesOf(v, version, statements) }));
+  result.violations = found.violations
+    .slice(0, max)
+    .map((v) => ({ key: v.key, message: v.message, statements: citesOf(v, version, statements) }));
   return result;
 }
 
@@ -174,7 +184,12 @@ export function verdictSummary(
 }
 
 const reasons = (u: readonly UndecidedReason[]): string =>
-  (u.length > 0 ? ` (${u.slice(0, 4).map((r) => `${r.count}× ${r.reason}${r.example ? `, e.g. ${r.example}` : ''}`).join('; ')}${u.length > 4 ? `; ${u.length - 4} more reasons` : ''})` : '');
+  u.length > 0
+    ? ` (${u
+        .slice(0, 4)
+        .map((r) => `${r.count}× ${r.reason}${r.example ? `, e.g. ${r.example}` : ''}`)
+        .join('; ')}${u.length > 4 ? `; ${u.length - 4} more reasons` : ''})`
+    : '';
 
 function sortOps(ops: Op[]): Op[] {
   const seen = new Set<number>();
@@ -202,16 +217,35 @@ export function shrinkWitness(ops: Op[], stillFails: (ops: Op[]) => boolean, max
   return cur;
 }
 
-const VERDICT_WORDS: Record<Verdict, string> = { valid: 'VALID', invalid: 'INVALID', unknown: 'UNKNOWN', 'nothing-to-check': 'NOTHING TO CHECK' };
+const VERDICT_WORDS: Record<Verdict, string> = {
+  valid: 'VALID',
+  invalid: 'INVALID',
+  unknown: 'UNKNOWN',
+  'nothing-to-check': 'NOTHING TO CHECK',
+};
 
 /** Human-readable rendering of a result, witness included. */
 export function formatResult(r: CheckResult): string {
   const head = `${VERDICT_WORDS[r.verdict]} ${r.summary}`;
   const refs = `  statements: ${r.statements.map((s) => s.id).join(', ')}`;
   const first = r.violations?.[0];
-  const broken = first ? [`  first violation breaks: ${first.statements.map((s) => s.id).join(', ')} (MQTT ${first.statements[0]?.version ?? ''})`] : [];
+  const broken = first
+    ? [
+        `  first violation breaks: ${first.statements.map((s) => s.id).join(', ')} (MQTT ${first.statements[0]?.version ?? ''})`,
+      ]
+    : [];
   const base = r.witness?.[0]?.time ?? 0;
-  const w = r.witness ? [`  witness (times in ms after op #${r.witness[0]?.index}):`, ...r.witness.map((o) => `    ${formatOp(o, base)}`)] : [];
-  const more = r.violations && r.violations.length > 1 ? [`  other violations: ${r.violations.slice(1, 6).map((v) => v.key).join(', ')}`] : [];
+  const w = r.witness
+    ? [`  witness (times in ms after op #${r.witness[0]?.index}):`, ...r.witness.map((o) => `    ${formatOp(o, base)}`)]
+    : [];
+  const more =
+    r.violations && r.violations.length > 1
+      ? [
+          `  other violations: ${r.violations
+            .slice(1, 6)
+            .map((v) => v.key)
+            .join(', ')}`,
+        ]
+      : [];
   return [head, refs, ...broken, ...w, ...more].join('\n');
 }

@@ -18,7 +18,10 @@ export interface RetainedOptions extends CheckOptions {
 }
 
 /** Retained publishes on `topic` that a subscription acknowledged at `sub` may legitimately see. */
-export function possibleRetained(all: Pub[], sub: Sub): { possible: Pub[]; superseded: Map<Pub, Pub>; noneOk: boolean } {
+export function possibleRetained(
+  all: Pub[],
+  sub: Sub,
+): { possible: Pub[]; superseded: Map<Pub, Pub>; noneOk: boolean } {
   const cands = all.filter((p) => p.outcome !== 'fail' && p.invoke.index < sub.ok.index);
   const definite = cands.filter((p) => p.outcome === 'ok' && p.done !== undefined && p.done.index < sub.invoke.index);
   const superseded = new Map<Pub, Pub>();
@@ -45,14 +48,23 @@ function findRetained(m: Model, opts: RetainedOptions): Findings {
   }
   for (const s of m.sessions) {
     for (const sub of s.subs) {
-      const conn = s.conns.find((c) => c.ok.index < sub.ok.index && (c.end === undefined || c.end.index > sub.ok.index));
+      const conn = s.conns.find(
+        (c) => c.ok.index < sub.ok.index && (c.end === undefined || c.end.index > sub.ok.index),
+      );
       const until = conn?.end?.index ?? Number.POSITIVE_INFINITY;
       for (const [topic, pubs] of byTopic) {
         if (!topicMatches(sub.filter, topic)) continue;
         const item = `${topic}->${s.process}@${sub.ok.index}`;
         const { possible, superseded, noneOk } = possibleRetained(pubs, sub);
-        const got = m.recvs.find((r) => r.session === s && r.op.value.retain === true && r.op.value.topic === topic
-          && r.op.index > sub.ok.index && r.op.index < until && (sub.end === undefined || r.op.index < sub.end.index));
+        const got = m.recvs.find(
+          (r) =>
+            r.session === s &&
+            r.op.value.retain === true &&
+            r.op.value.topic === topic &&
+            r.op.index > sub.ok.index &&
+            r.op.index < until &&
+            (sub.end === undefined || r.op.index < sub.end.index),
+        );
         const base: Op[] = subscriptionOps([sub]);
         if (got !== undefined) {
           const p = m.pubs.get(got.op.value.msgId ?? '');
@@ -78,7 +90,8 @@ function findRetained(m: Model, opts: RetainedOptions): Findings {
           t.held(item);
           continue;
         }
-        const openLongEnough = conn !== undefined && (conn.end === undefined ? m.endTime : conn.end.time) - sub.ok.time >= wait;
+        const openLongEnough =
+          conn !== undefined && (conn.end === undefined ? m.endTime : conn.end.time) - sub.ok.time >= wait;
         if (!openLongEnough) {
           t.undecided(item, `connection closed within ${wait} ms of subscribing`, item);
           continue;
@@ -102,9 +115,10 @@ function findRetained(m: Model, opts: RetainedOptions): Findings {
 export const retainedSpec: CheckerSpec = {
   name: 'retained-last-value',
   noun: 'subscription/topic pairs',
-  statements: (v) => (v === '5.0'
-    ? [ref50('MQTT-3.3.1-5'), ref50('MQTT-3.3.1-6'), ref50('MQTT-3.3.1-9')]
-    : [ref311('MQTT-3.3.1-5'), ref311('MQTT-3.3.1-6'), ref311('MQTT-3.3.1-7'), ref311('MQTT-3.3.1-10')]),
+  statements: (v) =>
+    v === '5.0'
+      ? [ref50('MQTT-3.3.1-5'), ref50('MQTT-3.3.1-6'), ref50('MQTT-3.3.1-9')]
+      : [ref311('MQTT-3.3.1-5'), ref311('MQTT-3.3.1-6'), ref311('MQTT-3.3.1-7'), ref311('MQTT-3.3.1-10')],
   find: (m, o) => findRetained(m, o as RetainedOptions),
 };
 

@@ -27,7 +27,15 @@ function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Find
         message: `${c.process} connected with a clean start (op #${c.invoke.index}) but the server said a session was present`,
         ops: [c.invoke, c.ok],
       });
-    } else if (!clean && !present && prev !== undefined && prev.persistent && prev.end === c.ok && prevConn !== undefined && prevConn !== c) {
+    } else if (
+      !clean &&
+      !present &&
+      prev !== undefined &&
+      prev.persistent &&
+      prev.end === c.ok &&
+      prevConn !== undefined &&
+      prevConn !== c
+    ) {
       const expiry = prevConn.invoke.value.sessionExpiry;
       const away = c.invoke.time - (prevConn.end?.time ?? c.invoke.time);
       if (typeof expiry === 'number' && away >= expiry * 1000 - 100) {
@@ -47,12 +55,17 @@ function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Find
       t.violated(item, {
         key: `present-without-session:${c.process}@${c.ok.index}`,
         message: `${c.process} got Session Present 1 (op #${c.ok.index}) although its last session ended with its connection`,
-        ops: [...(prevConn ? [prevConn.invoke, prevConn.ok, ...(prevConn.end ? [prevConn.end] : [])] : []), c.invoke, c.ok],
+        ops: [
+          ...(prevConn ? [prevConn.invoke, prevConn.ok, ...(prevConn.end ? [prevConn.end] : [])] : []),
+          c.invoke,
+          c.ok,
+        ],
       });
     }
   }
   // Messages queued while away are delivered after the session resumes.
-  const acked = [...m.pubs.values()].filter((p) => p.qos > 0 && p.outcome === 'ok' && p.done !== undefined)
+  const acked = [...m.pubs.values()]
+    .filter((p) => p.qos > 0 && p.outcome === 'ok' && p.done !== undefined)
     .sort((a, b) => a.invoke.index - b.invoke.index);
   for (const s of m.sessions) {
     if (!s.persistent) continue;
@@ -60,7 +73,11 @@ function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Find
       const gapFrom = s.conns[k].end;
       const resumed = s.conns[k + 1];
       if (gapFrom === undefined) continue;
-      for (let i = firstAfter(acked, gapFrom.index); i < acked.length && acked[i].invoke.index < resumed.ok.index; i++) {
+      for (
+        let i = firstAfter(acked, gapFrom.index);
+        i < acked.length && acked[i].invoke.index < resumed.ok.index;
+        i++
+      ) {
         const p = acked[i];
         if (p.done!.index > resumed.ok.index) continue;
         const ob = obligation(m, p, s, 1, opts.settleMs);
@@ -97,9 +114,24 @@ function firstAfter(pubs: Pub[], at: number): number {
   return lo;
 }
 
-const statements = (v: SpecVersion): StatementRef[] => (v === '5.0'
-  ? [ref50('MQTT-3.1.2-4'), ref50('MQTT-3.1.2-5'), ref50('MQTT-3.1.2-23'), ref50('MQTT-3.2.2-2'), ref50('MQTT-3.2.2-3'), ref50('MQTT-4.4.0-1')]
-  : [ref311('MQTT-3.1.2-4'), ref311('MQTT-3.1.2-5'), ref311('MQTT-3.2.2-1'), ref311('MQTT-3.2.2-2'), ref311('MQTT-3.2.2-3'), ref311('MQTT-4.4.0-1')]);
+const statements = (v: SpecVersion): StatementRef[] =>
+  v === '5.0'
+    ? [
+        ref50('MQTT-3.1.2-4'),
+        ref50('MQTT-3.1.2-5'),
+        ref50('MQTT-3.1.2-23'),
+        ref50('MQTT-3.2.2-2'),
+        ref50('MQTT-3.2.2-3'),
+        ref50('MQTT-4.4.0-1'),
+      ]
+    : [
+        ref311('MQTT-3.1.2-4'),
+        ref311('MQTT-3.1.2-5'),
+        ref311('MQTT-3.2.2-1'),
+        ref311('MQTT-3.2.2-2'),
+        ref311('MQTT-3.2.2-3'),
+        ref311('MQTT-4.4.0-1'),
+      ];
 
 export const sessionSpec: CheckerSpec = {
   name: 'session-resume',
@@ -108,4 +140,5 @@ export const sessionSpec: CheckerSpec = {
   find: (m, o) => findSession(m, o as CheckOptions & { settleMs?: number }),
 };
 
-export const checkSession = (h: History, o?: CheckOptions & { settleMs?: number }): CheckResult => runChecker(sessionSpec, h, o);
+export const checkSession = (h: History, o?: CheckOptions & { settleMs?: number }): CheckResult =>
+  runChecker(sessionSpec, h, o);

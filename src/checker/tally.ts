@@ -46,8 +46,13 @@ export class Tally {
       const r = this.why.get(item) ?? 'undecided';
       reasons.set(r, (reasons.get(r) ?? 0) + 1);
     }
-    const undecided = [...reasons].sort((a, b) => b[1] - a[1])
-      .map(([reason, count]) => ({ reason, count, ...(this.examples.has(reason) ? { example: this.examples.get(reason)! } : {}) }));
+    const undecided = [...reasons]
+      .sort((a, b) => b[1] - a[1])
+      .map(([reason, count]) => ({
+        reason,
+        count,
+        ...(this.examples.has(reason) ? { example: this.examples.get(reason)! } : {}),
+      }));
     return { violations: this.violations, checked: this.items.size, unknown, undecided };
   }
 }

@@ -24,8 +24,15 @@ const LINK_BREAKING = /close|reset|outage|blackhole|half-open|limit|bad-state|cu
 export function faultTouched(m: Model, c: Conn): Op | undefined {
   const from = c.ok.index;
   const to = c.end?.index ?? m.endIndex;
-  return m.faults.find((f) => f.index >= from && f.index <= to + 1 && (f.value.clientId === undefined || f.value.clientId === c.process)
-    && (f.value.packet === 'disconnect' || LINK_BREAKING.test(String(f.value.action ?? '')) || LINK_BREAKING.test(String(f.value.toxic ?? ''))));
+  return m.faults.find(
+    (f) =>
+      f.index >= from &&
+      f.index <= to + 1 &&
+      (f.value.clientId === undefined || f.value.clientId === c.process) &&
+      (f.value.packet === 'disconnect' ||
+        LINK_BREAKING.test(String(f.value.action ?? '')) ||
+        LINK_BREAKING.test(String(f.value.toxic ?? ''))),
+  );
 }
 
 /** Was the session connected without a break from index `from` to the end of the history? */
@@ -74,7 +81,9 @@ function findWill(m: Model, opts: WillOptions): Findings {
     const deadline = end.time + 1.5 * keepAliveMs + (opts.graceMs ?? 1000);
     for (const s of subscribers) {
       if (s.process === c.process) continue;
-      const subs = s.subs.filter((x) => x.ok.index < end.index && (x.end === undefined) && topicMatches(x.filter, w.topic));
+      const subs = s.subs.filter(
+        (x) => x.ok.index < end.index && x.end === undefined && topicMatches(x.filter, w.topic),
+      );
       if (subs.length === 0) continue;
       const pair = `${w.msgId}->${s.process}#${s.id}`;
       if (receipts.some((r) => r.session === s)) {
@@ -106,9 +115,10 @@ function findWill(m: Model, opts: WillOptions): Findings {
 export const willSpec: CheckerSpec = {
   name: 'last-will',
   noun: 'will/subscriber pairs',
-  statements: (v) => (v === '5.0'
-    ? [ref50('MQTT-3.1.2-8'), ref50('MQTT-3.1.2-10'), ref50('MQTT-3.14.4-3')]
-    : [ref311('MQTT-3.1.2-8'), ref311('MQTT-3.1.2-10'), ref311('MQTT-3.14.4-3')]),
+  statements: (v) =>
+    v === '5.0'
+      ? [ref50('MQTT-3.1.2-8'), ref50('MQTT-3.1.2-10'), ref50('MQTT-3.14.4-3')]
+      : [ref311('MQTT-3.1.2-8'), ref311('MQTT-3.1.2-10'), ref311('MQTT-3.14.4-3')],
   find: (m, o) => findWill(m, o as WillOptions),
 };
 

@@ -34,7 +34,9 @@ interface BrokerFlags {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export function register(program: Command): void {
@@ -42,7 +44,11 @@ export function register(program: Command): void {
     .command('broker')
     .description('run the reference MQTT broker (TCP, TLS, WebSocket); prints every listening URL')
     .option('--host <host>', 'address to bind: 127.0.0.1, ::1, 0.0.0.0 ... (default 127.0.0.1)')
-    .option('--port <port>', 'MQTT over TCP port; 0 = any free port (default 1883 when no listener is configured)', portArg)
+    .option(
+      '--port <port>',
+      'MQTT over TCP port; 0 = any free port (default 1883 when no listener is configured)',
+      portArg,
+    )
     .option('--tls-port <port>', 'MQTT over TLS port (needs --cert and --key)', portArg)
     .option('--ws-port <port>', 'MQTT over WebSocket port (path /mqtt)', portArg)
     .option('--wss-port <port>', 'MQTT over secure WebSocket port (needs --cert and --key)', portArg)
@@ -59,7 +65,9 @@ export function register(program: Command): void {
 
   broker
     .command('hash-password')
-    .description('print a users entry (scrypt hash and SCRAM-SHA-256 credentials) for the config file; the password is read from stdin when not given')
+    .description(
+      'print a users entry (scrypt hash and SCRAM-SHA-256 credentials) for the config file; the password is read from stdin when not given',
+    )
     .argument('[password]', 'the password (prefer stdin, so it stays out of shell history)')
     .option('--username <name>', 'user name for the entry')
     .option('--scram-iterations <n>', 'SCRAM iteration count (default 4096)', positiveArg)
@@ -68,7 +76,9 @@ export function register(program: Command): void {
       const pw = password ?? (await readStdin());
       if (pw === '') throw new Error('hash-password: empty password');
       const rec = await makeUserRecord(flags.username ?? 'USERNAME', pw, { scramIterations: flags.scramIterations });
-      process.stdout.write(`- username: ${JSON.stringify(rec.username)}\n  password: ${JSON.stringify(rec.password)}\n  scram: ${JSON.stringify(rec.scram)}\n`);
+      process.stdout.write(
+        `- username: ${JSON.stringify(rec.username)}\n  password: ${JSON.stringify(rec.password)}\n  scram: ${JSON.stringify(rec.scram)}\n`,
+      );
     });
 }
 
@@ -92,7 +102,7 @@ async function runBroker(flags: BrokerFlags): Promise<void> {
     throw e;
   }
   const anyPort = [flags.port, flags.tlsPort, flags.wsPort, flags.wssPort].some((p) => p !== undefined);
-  const port = flags.port ?? (!anyPort && !(config?.listeners?.length) ? 1883 : undefined);
+  const port = flags.port ?? (!anyPort && !config?.listeners?.length ? 1883 : undefined);
   // Signals are handled from the start, so a SIGTERM during start-up also ends with exit 0.
   let running: Awaited<ReturnType<typeof startBroker>> | undefined;
   let stopping = false;

@@ -2,7 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { REGISTRY, findStatement } from '../spec/index.ts';
 import type { SpecVersion, Statement } from '../spec/index.ts';
-import { DEFAULT_EXCLUSIONS, coverageJson, formatCoverage as formatTagCoverage, projectCoverage } from '../report/index.ts';
+import {
+  DEFAULT_EXCLUSIONS,
+  coverageJson,
+  formatCoverage as formatTagCoverage,
+  projectCoverage,
+} from '../report/index.ts';
 
 /**
  * `mqtt-harness coverage` (`npm run coverage:spec`): per version, how many network-testable
@@ -144,7 +149,9 @@ function runMapCoverage(opts: CoverageOptions & { map: string }): void {
 export function register(program: Command): void {
   program
     .command('coverage')
-    .description('per version: network-testable statements covered by at least one conformance scenario, and the uncovered ones')
+    .description(
+      'per version: network-testable statements covered by at least one conformance scenario, and the uncovered ones',
+    )
     .option('--features <dir>', 'folder of feature files whose statement tags are counted', 'features')
     .option('--exclusions <file>', 'network statements deliberately not exercised, with reasons', DEFAULT_EXCLUSIONS)
     .option('--no-uncovered', 'print only the totals')

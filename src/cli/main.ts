@@ -33,7 +33,8 @@ for (const c of commands) {
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage; // commander printed it
+  if (e instanceof CommanderError)
+    process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage; // commander printed it
   else {
     console.error(`mqtt-harness: ${(e as Error).message}`);
     process.exitCode = EXIT.usage;

@@ -4,11 +4,17 @@
  */
 import cliProgress from 'cli-progress';
 
-export interface ProgressSink { update(fraction: number, status: string): void; stop(): void }
+export interface ProgressSink {
+  update(fraction: number, status: string): void;
+  stop(): void;
+}
 
 export function progressSink(label: string, stream: NodeJS.WriteStream = process.stderr, everyMs = 5000): ProgressSink {
   if (stream.isTTY) {
-    const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% | {status}`, stream, hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: `${label} [{bar}] {percentage}% | {status}`, stream, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(1000, 0, { status: '' });
     return {
       update: (f, status) => bar.update(Math.min(1000, Math.round(f * 1000)), { status }),

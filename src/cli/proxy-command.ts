@@ -22,13 +22,15 @@ interface ProxyFlags {
 
 function busyPollArg(v: string): number {
   const n = Number(v);
-  if (!/^[0-9]+$/.test(v) || n > 1000) throw new InvalidArgumentError(`expected a whole number of ms 0..1000, got "${v}"`);
+  if (!/^[0-9]+$/.test(v) || n > 1000)
+    throw new InvalidArgumentError(`expected a whole number of ms 0..1000, got "${v}"`);
   return n;
 }
 
 function seedArg(v: string): number {
   const n = Number(v);
-  if (!/^[0-9]+$/.test(v) || n > 0xffffffff) throw new InvalidArgumentError(`expected an integer 0..4294967295, got "${v}"`);
+  if (!/^[0-9]+$/.test(v) || n > 0xffffffff)
+    throw new InvalidArgumentError(`expected an integer 0..4294967295, got "${v}"`);
   return n;
 }
 
@@ -48,10 +50,12 @@ async function readToxicsFile(file: string): Promise<unknown[]> {
     throw new Error(`--toxics: ${file} is not valid JSON/YAML: ${(e as Error).message}`, { cause: e });
   }
   const list = Array.isArray(data) ? data : (data as { toxics?: unknown })?.toxics;
-  if (!Array.isArray(list)) throw new Error(`--toxics: ${file} must hold a list of toxics (or an object with a "toxics" list)`);
+  if (!Array.isArray(list))
+    throw new Error(`--toxics: ${file} must hold a list of toxics (or an object with a "toxics" list)`);
   const { toxicProblems } = await import('../proxy/index.ts');
   const problems = list.flatMap((t, i) => toxicProblems(t, `toxics[${i}]`)); // every toxic's problems at once
-  if (problems.length > 0) throw new Error(problems.map((p) => `--toxics: ${file}: ${p.path}: ${p.message}`).join('\n'));
+  if (problems.length > 0)
+    throw new Error(problems.map((p) => `--toxics: ${file}: ${p.path}: ${p.message}`).join('\n'));
   return list;
 }
 
@@ -60,15 +64,26 @@ export function register(program: Command): void {
     .command('proxy')
     .description('run the fault-injecting MQTT-aware TCP proxy (Toxiproxy-compatible control API with --api)')
     .option('--listen <host:port>', 'address to listen on; port 0 = any free port', '127.0.0.1:0')
-    .option('--upstream <url>', 'broker to forward to: mqtt://host:port (framed), tcp://, host:port, or mqtts:// ws:// wss:// (byte-wise)')
+    .option(
+      '--upstream <url>',
+      'broker to forward to: mqtt://host:port (framed), tcp://, host:port, or mqtts:// ws:// wss:// (byte-wise)',
+    )
     .option('--profile <name|file>', 'link profile from scenarios/links (e.g. lte, 3g, flaky-cellular) or a YAML file')
-    .option('--seed <n>', 'seed for every random choice (default: MQTT_HARNESS_SEED or random; always printed)', seedArg)
+    .option(
+      '--seed <n>',
+      'seed for every random choice (default: MQTT_HARNESS_SEED or random; always printed)',
+      seedArg,
+    )
     .option('--api [host:port]', 'serve the Toxiproxy-compatible HTTP control API (default 127.0.0.1:0)')
     .option('--toxics <file>', 'JSON/YAML list of toxics to add at start')
     .option('--no-mqtt', 'do not frame MQTT; pass bytes only')
     .option('--name <name>', 'proxy name in the control API', 'mqtt')
     .option('--faults', 'print every fault event as a JSON line')
-    .option('--busy-poll <ms>', 'spin the event loop for MS ms after traffic instead of sleeping (0..1000): less added latency, a busy core', busyPollArg)
+    .option(
+      '--busy-poll <ms>',
+      'spin the event loop for MS ms after traffic instead of sleeping (0..1000): less added latency, a busy core',
+      busyPollArg,
+    )
     .option('--list-profiles', 'list the link profiles and exit')
     .action(async (flags: ProxyFlags) => {
       await runProxy(flags);
@@ -97,10 +112,21 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
   });
   if (flags.faults) proxy.onFault((ev) => process.stdout.write(`${JSON.stringify({ fault: ev })}\n`));
   process.stdout.write(`proxy listening on ${proxy.url}\nupstream ${proxy.upstream}\nseed ${proxy.seed}\n`);
-  if (flags.profile !== undefined) process.stdout.write(`profile ${flags.profile}: ${proxy.toxics().map((t) => t.name).join(', ')}\n`);
-  const api = flags.api !== undefined && flags.api !== false
-    ? await startControlApi({ listen: typeof flags.api === 'string' ? flags.api : '127.0.0.1:0', proxies: [proxy], seed })
-    : undefined;
+  if (flags.profile !== undefined)
+    process.stdout.write(
+      `profile ${flags.profile}: ${proxy
+        .toxics()
+        .map((t) => t.name)
+        .join(', ')}\n`,
+    );
+  const api =
+    flags.api !== undefined && flags.api !== false
+      ? await startControlApi({
+          listen: typeof flags.api === 'string' ? flags.api : '127.0.0.1:0',
+          proxies: [proxy],
+          seed,
+        })
+      : undefined;
   if (api !== undefined) process.stdout.write(`control API on ${api.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
@@ -110,6 +136,7 @@ async function runProxy(flags: ProxyFlags): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
-  if (api !== undefined) await api.close(); // closes the proxies it holds
+  if (api !== undefined)
+    await api.close(); // closes the proxies it holds
   else await proxy.close();
 }

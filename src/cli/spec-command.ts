@@ -66,7 +66,13 @@ export function formatTable(list: readonly Statement[], width?: number): string[
   const last = HEADERS.length - 1;
   const widths = HEADERS.map((_, col) => Math.max(...rows.map((r) => r[col].length)));
   return rows.map((r) =>
-    truncate(r.map((c, col) => (col === last ? c : c.padEnd(widths[col]))).join('  ').trimEnd(), width),
+    truncate(
+      r
+        .map((c, col) => (col === last ? c : c.padEnd(widths[col])))
+        .join('  ')
+        .trimEnd(),
+      width,
+    ),
   );
 }
 

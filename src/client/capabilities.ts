@@ -50,31 +50,54 @@ export interface ProbeFinding {
 
 /** Names a scenario can require with `requireCapability`. */
 export type CapabilityName =
-  | 'qos1' | 'qos2' | 'retain' | 'wildcardSubscriptions' | 'sharedSubscriptions'
-  | 'subscriptionIdentifiers' | 'topicAliases';
+  | 'qos1'
+  | 'qos2'
+  | 'retain'
+  | 'wildcardSubscriptions'
+  | 'sharedSubscriptions'
+  | 'subscriptionIdentifiers'
+  | 'topicAliases';
 
 /** Null when the capability is there; otherwise why not, for a not-applicable verdict. */
 export function lacks(c: VersionCapabilities, name: CapabilityName): string | null {
   if (!c.supported) return `the target did not accept this protocol version${c.error ? ` (${c.error})` : ''}`;
   switch (name) {
-    case 'qos1': return c.maximumQoS >= 1 ? null : `maximum QoS is ${c.maximumQoS}`;
-    case 'qos2': return c.maximumQoS >= 2 ? null : `maximum QoS is ${c.maximumQoS}`;
-    case 'retain': return c.retainAvailable ? null : 'retained messages are not available';
-    case 'wildcardSubscriptions': return c.wildcardSubscriptions ? null : 'wildcard subscriptions are not available';
-    case 'sharedSubscriptions': return c.sharedSubscriptions ? null : 'shared subscriptions are not available';
-    case 'subscriptionIdentifiers': return c.subscriptionIdentifiers ? null : 'subscription identifiers are not available';
-    case 'topicAliases': return c.topicAliasMaximum > 0 ? null : 'the server accepts no topic aliases (Topic Alias Maximum 0)';
+    case 'qos1':
+      return c.maximumQoS >= 1 ? null : `maximum QoS is ${c.maximumQoS}`;
+    case 'qos2':
+      return c.maximumQoS >= 2 ? null : `maximum QoS is ${c.maximumQoS}`;
+    case 'retain':
+      return c.retainAvailable ? null : 'retained messages are not available';
+    case 'wildcardSubscriptions':
+      return c.wildcardSubscriptions ? null : 'wildcard subscriptions are not available';
+    case 'sharedSubscriptions':
+      return c.sharedSubscriptions ? null : 'shared subscriptions are not available';
+    case 'subscriptionIdentifiers':
+      return c.subscriptionIdentifiers ? null : 'subscription identifiers are not available';
+    case 'topicAliases':
+      return c.topicAliasMaximum > 0 ? null : 'the server accepts no topic aliases (Topic Alias Maximum 0)';
   }
 }
 
 export const unsupported = (error: string): VersionCapabilities => ({
-  supported: false, maximumQoS: 0, retainAvailable: false, wildcardSubscriptions: false, sharedSubscriptions: false,
-  subscriptionIdentifiers: false, topicAliasMaximum: 0, receiveMaximum: 0, error,
+  supported: false,
+  maximumQoS: 0,
+  retainAvailable: false,
+  wildcardSubscriptions: false,
+  sharedSubscriptions: false,
+  subscriptionIdentifiers: false,
+  topicAliasMaximum: 0,
+  receiveMaximum: 0,
+  error,
 });
 
 /** Reads the 5.0 capabilities from a CONNACK's properties (absent = the spec's default). */
 export function capabilitiesFromConnack(ack: ConnackPacket): VersionCapabilities {
-  if (ack.reasonCode !== 0) return { ...unsupported(`CONNACK reason code 0x${ack.reasonCode.toString(16)}`), versionRefused: ack.reasonCode === 0x84 };
+  if (ack.reasonCode !== 0)
+    return {
+      ...unsupported(`CONNACK reason code 0x${ack.reasonCode.toString(16)}`),
+      versionRefused: ack.reasonCode === 0x84,
+    };
   const p = ack.properties ?? {};
   return {
     supported: true,
@@ -90,7 +113,6 @@ export function capabilitiesFromConnack(ack: ConnackPacket): VersionCapabilities
     serverKeepAlive: p.serverKeepAlive,
   };
 }
-
 
 /** A small text table for the console summary. */
 export function formatCapabilities(c: Capabilities): string {

@@ -3,7 +3,13 @@ import type { ConnackPacket, Packet, QoS } from '../codec/packet-types.ts';
 import type { DialOptions } from './byte-stream.ts';
 import { TestClient } from './test-client.ts';
 import { describePacket } from './pattern.ts';
-import { capabilitiesFromConnack, unsupported, type Capabilities, type ProbeFinding, type VersionCapabilities } from './capabilities.ts';
+import {
+  capabilitiesFromConnack,
+  unsupported,
+  type Capabilities,
+  type ProbeFinding,
+  type VersionCapabilities,
+} from './capabilities.ts';
 
 export interface DiscoverOptions extends DialOptions {
   /** Topic prefix for the probe topics ("cap/..." under it). */
@@ -28,9 +34,14 @@ async function tryConnect(o: DiscoverOptions, level: 4 | 5): Promise<ConnectResu
   let c: TestClient | undefined;
   try {
     c = await TestClient.open({ ...o, name: `probe${level}` });
-    const ack = await c.connect({ level, clientId: `${o.clientIdPrefix}cap${level}`, username: o.username, password: o.password }, o.timeoutMs);
+    const ack = await c.connect(
+      { level, clientId: `${o.clientIdPrefix}cap${level}`, username: o.username, password: o.password },
+      o.timeoutMs,
+    );
     c.send({ type: 'disconnect' });
-    return ack.reasonCode === 0 ? { kind: 'accepted', ack, bytes: encodePacket(ack, level).length } : { kind: 'refused', ack };
+    return ack.reasonCode === 0
+      ? { kind: 'accepted', ack, bytes: encodePacket(ack, level).length }
+      : { kind: 'refused', ack };
   } catch (e) {
     if (level === 5 && c?.violations[0]?.hex === '20020001') return { kind: 'old-connack' };
     if (c?.closed) return { kind: 'closed' };
@@ -63,16 +74,29 @@ function fromConnect(r: ConnectResult, level: 4 | 5, otherAccepted: boolean): Ve
       return level === 5
         ? { ...capabilitiesFromConnack(r.ack), connackBytes: r.bytes, declaredBy: describePacket(r.ack) }
         : {
-          supported: true, maximumQoS: 2, maximumQoSSource: 'suback', retainAvailable: true, wildcardSubscriptions: true,
-          sharedSubscriptions: false, subscriptionIdentifiers: false, topicAliasMaximum: 0, receiveMaximum: 65535,
-        };
+            supported: true,
+            maximumQoS: 2,
+            maximumQoSSource: 'suback',
+            retainAvailable: true,
+            wildcardSubscriptions: true,
+            sharedSubscriptions: false,
+            subscriptionIdentifiers: false,
+            topicAliasMaximum: 0,
+            receiveMaximum: 65535,
+          };
     case 'refused': {
       const code = r.ack.reasonCode;
       const versionCode = level === 5 ? 0x84 : 1;
-      return { ...unsupported(`${v} CONNACK reason code 0x${code.toString(16).padStart(2, '0')}`), versionRefused: code === versionCode };
+      return {
+        ...unsupported(`${v} CONNACK reason code 0x${code.toString(16).padStart(2, '0')}`),
+        versionRefused: code === versionCode,
+      };
     }
     case 'old-connack':
-      return { ...unsupported('answered with a 3.1.1 CONNACK return code 1 (unacceptable protocol version)'), versionRefused: true };
+      return {
+        ...unsupported('answered with a 3.1.1 CONNACK return code 1 (unacceptable protocol version)'),
+        versionRefused: true,
+      };
     case 'closed':
       // Closing on a well-formed CONNECT of one version while accepting the other's: the broker
       // does not speak this version (the CONNACK refusal is optional for an unsupported one).
@@ -85,11 +109,18 @@ function fromConnect(r: ConnectResult, level: 4 | 5, otherAccepted: boolean): Ve
 }
 
 /** One 3.1.1 probe on its own connection; resolves 'closed' when the broker closed it instead of answering. */
-async function withConnection<T>(o: DiscoverOptions, name: string, f: (c: TestClient) => Promise<T>): Promise<T | 'closed' | 'error'> {
+async function withConnection<T>(
+  o: DiscoverOptions,
+  name: string,
+  f: (c: TestClient) => Promise<T>,
+): Promise<T | 'closed' | 'error'> {
   let c: TestClient | undefined;
   try {
     c = await TestClient.open({ ...o, name });
-    const ack = await c.connect({ level: 4, clientId: `${o.clientIdPrefix}${name}`, username: o.username, password: o.password }, o.timeoutMs);
+    const ack = await c.connect(
+      { level: 4, clientId: `${o.clientIdPrefix}${name}`, username: o.username, password: o.password },
+      o.timeoutMs,
+    );
     if (ack.reasonCode !== 0) return 'error';
     const r = await f(c);
     c.send({ type: 'disconnect' });
@@ -101,7 +132,11 @@ async function withConnection<T>(o: DiscoverOptions, name: string, f: (c: TestCl
   }
 }
 
-async function probe311(o: DiscoverOptions, caps: VersionCapabilities, findings: ProbeFinding[]): Promise<VersionCapabilities> {
+async function probe311(
+  o: DiscoverOptions,
+  caps: VersionCapabilities,
+  findings: ProbeFinding[],
+): Promise<VersionCapabilities> {
   const t = (s: string): string => `${o.topicPrefix}cap/${s}`;
   const suback = async (c: TestClient, id: number, filter: string, qos: QoS): Promise<number> => {
     c.send({ type: 'subscribe', packetId: id, subscriptions: [{ topicFilter: filter, qos }] });
@@ -110,7 +145,8 @@ async function probe311(o: DiscoverOptions, caps: VersionCapabilities, findings:
   };
   const closed = (what: string, filter: string): void => {
     findings.push({
-      version: '3.1.1', statementIds: ['MQTT-3.8.4-1'],
+      version: '3.1.1',
+      statementIds: ['MQTT-3.8.4-1'],
       message: `the broker closed the connection on the capability probe's SUBSCRIBE to "${filter}" (${what}) instead of answering it with a SUBACK`,
     });
   };
@@ -124,7 +160,10 @@ async function probe311(o: DiscoverOptions, caps: VersionCapabilities, findings:
   const r = await withConnection(o, 'capr', async (c) => {
     c.send({ type: 'publish', topic: t('r'), payload: Buffer.from('probe'), qos: 0, retain: true, dup: false });
     await suback(c, 3, t('r'), 0);
-    const seen = await c.expect({ type: 'publish', topic: t('r') }, o.timeoutMs).then(() => true, () => false);
+    const seen = await c.expect({ type: 'publish', topic: t('r') }, o.timeoutMs).then(
+      () => true,
+      () => false,
+    );
     c.send({ type: 'publish', topic: t('r'), payload: Buffer.alloc(0), qos: 0, retain: true, dup: false });
     return seen;
   });
@@ -132,7 +171,10 @@ async function probe311(o: DiscoverOptions, caps: VersionCapabilities, findings:
   const s = await withConnection(o, 'caps', async (c) => {
     if ((await suback(c, 4, `$share/g/${t('s')}`, 0)) > 2) return false;
     c.send({ type: 'publish', topic: t('s'), payload: Buffer.from('probe'), qos: 0, retain: false, dup: false });
-    return c.expect({ type: 'publish', topic: t('s') }, o.timeoutMs).then(() => true, () => false);
+    return c.expect({ type: 'publish', topic: t('s') }, o.timeoutMs).then(
+      () => true,
+      () => false,
+    );
   });
   out.sharedSubscriptions = s === true;
   if (s === 'closed') closed('shared subscription', `$share/g/${t('s')}`);

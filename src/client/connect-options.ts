@@ -36,7 +36,7 @@ export function buildConnect(o: ConnectOptions): ConnectPacket {
   if (o.will) {
     p.will = {
       topic: o.will.topic,
-      payload: typeof o.will.payload === 'string' ? Buffer.from(o.will.payload) : o.will.payload ?? Buffer.alloc(0),
+      payload: typeof o.will.payload === 'string' ? Buffer.from(o.will.payload) : (o.will.payload ?? Buffer.alloc(0)),
       qos: o.will.qos ?? 0,
       retain: o.will.retain ?? false,
     };
@@ -51,9 +51,15 @@ export function buildConnect(o: ConnectOptions): ConnectPacket {
 /** "3.1.1" / "5" / "5.0" / "3.1" → protocol level. */
 export function levelOf(version: string): ProtocolLevel {
   switch (version.trim()) {
-    case '3.1': return 3;
-    case '3.1.1': case '4': return 4;
-    case '5': case '5.0': return 5;
-    default: throw new Error(`unknown MQTT version "${version}" (use 3.1.1 or 5)`);
+    case '3.1':
+      return 3;
+    case '3.1.1':
+    case '4':
+      return 4;
+    case '5':
+    case '5.0':
+      return 5;
+    default:
+      throw new Error(`unknown MQTT version "${version}" (use 3.1.1 or 5)`);
   }
 }

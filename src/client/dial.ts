@@ -20,7 +20,13 @@ export interface BrokerAddress {
 
 const DEFAULT_PORTS: Record<Scheme, number> = { mqtt: 1883, mqtts: 8883, ws: 80, wss: 443 };
 const ALIASES: Record<string, Scheme> = {
-  mqtt: 'mqtt', tcp: 'mqtt', mqtts: 'mqtts', tls: 'mqtts', ssl: 'mqtts', ws: 'ws', wss: 'wss',
+  mqtt: 'mqtt',
+  tcp: 'mqtt',
+  mqtts: 'mqtts',
+  tls: 'mqtts',
+  ssl: 'mqtts',
+  ws: 'ws',
+  wss: 'wss',
 };
 
 export function parseBrokerUrl(url: string): BrokerAddress {
@@ -37,7 +43,8 @@ export function parseBrokerUrl(url: string): BrokerAddress {
   const host = u.hostname.replace(/^\[|\]$/g, '');
   if (!host) throw new TargetError(`broker URL "${url}" has no host`);
   const port = u.port ? Number(u.port) : DEFAULT_PORTS[scheme];
-  const path = scheme === 'ws' || scheme === 'wss' ? (u.pathname && u.pathname !== '/' ? u.pathname : '/mqtt') + u.search : '';
+  const path =
+    scheme === 'ws' || scheme === 'wss' ? (u.pathname && u.pathname !== '/' ? u.pathname : '/mqtt') + u.search : '';
   const hostPart = host.includes(':') ? `[${host}]` : host;
   return {
     scheme,
@@ -63,15 +70,25 @@ export async function dial(opts: DialOptions): Promise<ByteStream> {
   const tls = secure ? { ca: loadCa(opts.caFile), rejectUnauthorized: !opts.insecure } : undefined;
   let stream: Duplex;
   try {
-    ({ stream } = await transportDial(ws ? a.display : `${a.scheme}://${hostPart}:${a.port}`, { timeoutMs: opts.connectTimeoutMs, ...(tls ? { tls } : {}) }));
+    ({ stream } = await transportDial(ws ? a.display : `${a.scheme}://${hostPart}:${a.port}`, {
+      timeoutMs: opts.connectTimeoutMs,
+      ...(tls ? { tls } : {}),
+    }));
   } catch (e) {
     const m = (e as Error).message;
-    const what = a.scheme === 'mqtt' ? 'cannot reach' : a.scheme === 'mqtts' ? 'TLS connection to' : 'WebSocket connection to';
-    throw new TargetError(/timed out/.test(m) ? `${a.scheme === 'mqtt' ? 'TCP' : a.scheme.toUpperCase()} connect to ${where} timed out after ${opts.connectTimeoutMs} ms` : `${what} ${where}${a.scheme === 'mqtt' ? '' : ' failed'}: ${m}`);
+    const what =
+      a.scheme === 'mqtt' ? 'cannot reach' : a.scheme === 'mqtts' ? 'TLS connection to' : 'WebSocket connection to';
+    throw new TargetError(
+      /timed out/.test(m)
+        ? `${a.scheme === 'mqtt' ? 'TCP' : a.scheme.toUpperCase()} connect to ${where} timed out after ${opts.connectTimeoutMs} ms`
+        : `${what} ${where}${a.scheme === 'mqtt' ? '' : ' failed'}: ${m}`,
+    );
   }
   if (stream instanceof WebSocketDuplex && stream.ws.protocol !== 'mqtt') {
     stream.destroy();
-    throw new TargetError(`WebSocket server at ${a.display} did not select subprotocol "mqtt" (got "${stream.ws.protocol}")`);
+    throw new TargetError(
+      `WebSocket server at ${a.display} did not select subprotocol "mqtt" (got "${stream.ws.protocol}")`,
+    );
   }
   return duplexStream(stream, `${ws ? a.scheme : a.scheme === 'mqtt' ? 'tcp' : 'tls'} ${where}`);
 }
@@ -93,8 +110,13 @@ function duplexStream(stream: Duplex, description: string): ByteStream {
   let lastError: Error | undefined;
   const pending: Buffer[] = [];
   let dataCb: ((b: Buffer) => void) | undefined;
-  stream.on('data', (b: Buffer) => { if (dataCb) dataCb(b); else pending.push(b); });
-  stream.on('error', (e) => { lastError = e; });
+  stream.on('data', (b: Buffer) => {
+    if (dataCb) dataCb(b);
+    else pending.push(b);
+  });
+  stream.on('error', (e) => {
+    lastError = e;
+  });
   stream.on('close', () => {
     closed = true;
     closeCb?.(lastError);
@@ -102,10 +124,22 @@ function duplexStream(stream: Duplex, description: string): ByteStream {
   const wsd = stream instanceof WebSocketDuplex ? stream : undefined;
   return {
     description,
-    write: (b) => { if (!stream.destroyed && stream.writable) stream.write(b); },
-    ...(wsd ? { writeText: (t: string) => { if (wsd.ws.readyState === wsd.ws.OPEN) wsd.ws.send(t, { binary: false }); } } : {}),
-    end: () => { if (!stream.destroyed) stream.end(); },
-    destroy: () => { stream.destroy(); },
+    write: (b) => {
+      if (!stream.destroyed && stream.writable) stream.write(b);
+    },
+    ...(wsd
+      ? {
+          writeText: (t: string) => {
+            if (wsd.ws.readyState === wsd.ws.OPEN) wsd.ws.send(t, { binary: false });
+          },
+        }
+      : {}),
+    end: () => {
+      if (!stream.destroyed) stream.end();
+    },
+    destroy: () => {
+      stream.destroy();
+    },
     onData: (cb) => {
       dataCb = cb;
       for (const b of pending.splice(0)) cb(b);

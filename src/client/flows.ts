@@ -8,7 +8,13 @@ import { describePacket } from './pattern.ts';
  */
 
 /** SUBSCRIBE and check the SUBACK grants it (a failure code is an ExpectationError). */
-export async function subscribeFlow(c: TestClient, packetId: number, filter: string, qos: QoS, ms: number): Promise<SubackPacket> {
+export async function subscribeFlow(
+  c: TestClient,
+  packetId: number,
+  filter: string,
+  qos: QoS,
+  ms: number,
+): Promise<SubackPacket> {
   c.send({ type: 'subscribe', packetId, subscriptions: [{ topicFilter: filter, qos }] });
   const ack = (await c.expect({ type: 'suback', packetId }, ms)) as SubackPacket;
   const code = ack.reasonCodes[0];
@@ -25,7 +31,13 @@ export async function unsubscribeFlow(c: TestClient, packetId: number, filter: s
 
 /** PUBLISH and complete its QoS flow (PUBACK, or PUBREC / PUBREL / PUBCOMP). */
 export async function publishFlow(
-  c: TestClient, packetId: number, topic: string, payload: Buffer, qos: QoS, retain: boolean, ms: number,
+  c: TestClient,
+  packetId: number,
+  topic: string,
+  payload: Buffer,
+  qos: QoS,
+  retain: boolean,
+  ms: number,
 ): Promise<void> {
   const p: PublishPacket = { type: 'publish', topic, payload, qos, retain, dup: false };
   if (qos > 0) p.packetId = packetId;
@@ -38,9 +50,14 @@ export async function publishFlow(
   }
 }
 
-async function expectAckOk(c: TestClient, pattern: { type: 'puback' | 'pubrec' | 'pubcomp'; packetId: number }, ms: number): Promise<void> {
+async function expectAckOk(
+  c: TestClient,
+  pattern: { type: 'puback' | 'pubrec' | 'pubcomp'; packetId: number },
+  ms: number,
+): Promise<void> {
   const ack = (await c.expect(pattern, ms)) as Packet & { reasonCode?: number };
-  if ((ack.reasonCode ?? 0) >= 0x80) throw new ExpectationError(`${c.name}: publish was refused: ${describePacket(ack)}`);
+  if ((ack.reasonCode ?? 0) >= 0x80)
+    throw new ExpectationError(`${c.name}: publish was refused: ${describePacket(ack)}`);
 }
 
 /** Acknowledges a received PUBLISH as its QoS asks (QoS 2: PUBREC, wait PUBREL, PUBCOMP). */

@@ -1,4 +1,10 @@
-export { TestClient, ExpectationError, type TestClientOptions, type RecordedViolation, type CloseInfo } from './test-client.ts';
+export {
+  TestClient,
+  ExpectationError,
+  type TestClientOptions,
+  type RecordedViolation,
+  type CloseInfo,
+} from './test-client.ts';
 export { TargetError, type ByteStream, type DialOptions } from './byte-stream.ts';
 export { dial, parseBrokerUrl, type BrokerAddress, type Scheme } from './dial.ts';
 export { buildConnect, levelOf, type ConnectOptions, type WillOptions } from './connect-options.ts';
@@ -8,8 +14,12 @@ export { completePacket } from './packet-builder.ts';
 export { mapTopics, topicPrefixer } from './topics.ts';
 export { PacketTrace, type TraceEntry, type TraceDirection } from './trace.ts';
 export {
-  capabilitiesFromConnack, formatCapabilities, lacks,
-  type Capabilities, type VersionCapabilities, type CapabilityName, 
+  capabilitiesFromConnack,
+  formatCapabilities,
+  lacks,
+  type Capabilities,
+  type VersionCapabilities,
+  type CapabilityName,
 } from './capabilities.ts';
 export { discoverCapabilities, type DiscoverOptions } from './capability-probes.ts';
 export type { ProbeFinding } from './capabilities.ts';

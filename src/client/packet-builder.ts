@@ -45,7 +45,10 @@ export function completePacket(spec: PacketPattern, level: ProtocolLevel): Packe
       if (qos > 0 || s.packetId !== undefined) p.packetId = (s.packetId as number | undefined) ?? 1;
       break;
     }
-    case 'puback': case 'pubrec': case 'pubrel': case 'pubcomp':
+    case 'puback':
+    case 'pubrec':
+    case 'pubrel':
+    case 'pubcomp':
       p = { type: spec.type, packetId: need('packetId') as number } as Packet;
       if (s.reasonCode !== undefined) (p as { reasonCode?: number }).reasonCode = s.reasonCode as number;
       break;
@@ -59,28 +62,53 @@ export function completePacket(spec: PacketPattern, level: ProtocolLevel): Packe
       break;
     }
     case 'unsubscribe':
-      p = { type: 'unsubscribe', packetId: (s.packetId as number | undefined) ?? 1, topicFilters: need('topicFilters') as string[] };
+      p = {
+        type: 'unsubscribe',
+        packetId: (s.packetId as number | undefined) ?? 1,
+        topicFilters: need('topicFilters') as string[],
+      };
       break;
     case 'connack':
-      p = { type: 'connack', sessionPresent: (s.sessionPresent as boolean | undefined) ?? false, reasonCode: (s.reasonCode as number | undefined) ?? 0 };
+      p = {
+        type: 'connack',
+        sessionPresent: (s.sessionPresent as boolean | undefined) ?? false,
+        reasonCode: (s.reasonCode as number | undefined) ?? 0,
+      };
       break;
     case 'suback':
-      p = { type: 'suback', packetId: (s.packetId as number | undefined) ?? 1, reasonCodes: need('reasonCodes') as number[] };
+      p = {
+        type: 'suback',
+        packetId: (s.packetId as number | undefined) ?? 1,
+        reasonCodes: need('reasonCodes') as number[],
+      };
       break;
     case 'unsuback':
       p = { type: 'unsuback', packetId: (s.packetId as number | undefined) ?? 1 };
       if (s.reasonCodes !== undefined) p.reasonCodes = s.reasonCodes as number[];
       break;
-    case 'pingreq': case 'pingresp':
+    case 'pingreq':
+    case 'pingresp':
       p = { type: spec.type };
       break;
-    case 'disconnect': case 'auth':
+    case 'disconnect':
+    case 'auth':
       p = s.reasonCode !== undefined ? { type: spec.type, reasonCode: s.reasonCode as number } : { type: spec.type };
       break;
     default:
       throw new Error(`cannot build packet type "${String(spec.type)}"`);
   }
-  const known = new Set([...Object.keys(p), 'type', 'protocolLevel', 'properties', 'will', 'password', 'username', 'packetId', 'reasonCode', 'reasonCodes']);
+  const known = new Set([
+    ...Object.keys(p),
+    'type',
+    'protocolLevel',
+    'properties',
+    'will',
+    'password',
+    'username',
+    'packetId',
+    'reasonCode',
+    'reasonCodes',
+  ]);
   for (const k of Object.keys(s)) {
     if (!known.has(k) && s[k] !== undefined) throw new Error(`${String(spec.type).toUpperCase()} has no field "${k}"`);
   }

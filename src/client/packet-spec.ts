@@ -23,13 +23,20 @@ export function parsePacketSpec(text: string): PacketPattern {
   const head = tokens.shift();
   if (!head || head.kind !== 'word') throw specError(text, 'it must start with a packet type such as PUBLISH');
   const type = head.text.toLowerCase() as PacketName;
-  if (!PACKET_NAMES.includes(type)) throw specError(text, `unknown packet type "${head.text}" (one of ${PACKET_NAMES.join(', ').toUpperCase()})`);
+  if (!PACKET_NAMES.includes(type))
+    throw specError(text, `unknown packet type "${head.text}" (one of ${PACKET_NAMES.join(', ').toUpperCase()})`);
   const out: PacketPattern = { type };
   let words: string[] = [];
-  const isValue = (t: Token | undefined): boolean => t !== undefined && (t.kind !== 'word' || t.text === 'true' || t.text === 'false');
+  const isValue = (t: Token | undefined): boolean =>
+    t !== undefined && (t.kind !== 'word' || t.text === 'true' || t.text === 'false');
   for (const [i, t] of tokens.entries()) {
     // "present" / "absent" are values unless a value follows them ("session present false").
-    const nameWord = t.kind === 'word' && (!VALUE_WORDS.has(t.text) || (words.length > 0 && isValue(tokens[i + 1]) && (t.text === 'present' || t.text === 'absent' || t.text === 'last')));
+    const nameWord =
+      t.kind === 'word' &&
+      (!VALUE_WORDS.has(t.text) ||
+        (words.length > 0 &&
+          isValue(tokens[i + 1]) &&
+          (t.text === 'present' || t.text === 'absent' || t.text === 'last')));
     if (nameWord) {
       if (t.text === 'and' && words.length === 0) continue;
       words.push(t.text);
@@ -44,8 +51,21 @@ export function parsePacketSpec(text: string): PacketPattern {
 }
 
 const PACKET_NAMES: PacketName[] = [
-  'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'subscribe', 'suback',
-  'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'auth',
+  'connect',
+  'connack',
+  'publish',
+  'puback',
+  'pubrec',
+  'pubrel',
+  'pubcomp',
+  'subscribe',
+  'suback',
+  'unsubscribe',
+  'unsuback',
+  'pingreq',
+  'pingresp',
+  'disconnect',
+  'auth',
 ];
 
 /** Every 5.0 property name (Properties keys), from the codec's property table. */
@@ -53,10 +73,21 @@ export const PROPERTY_NAMES: ReadonlySet<string> = new Set<string>(PROPERTY_BY_K
 
 const BUFFER_FIELDS = new Set(['payload', 'password', 'correlationData', 'authenticationData']);
 const ALIASES: Record<string, string> = {
-  id: 'packetId', reason: 'reasonCode', returnCode: 'reasonCode', rc: 'reasonCode', filter: 'topicFilter',
-  maximumQos: 'maximumQoS', subscriptionIdentifier: 'subscriptionIdentifiers', willQos: 'willQoS',
-  cleanStart: 'clean', cleanSession: 'clean', sessionExpiry: 'sessionExpiryInterval', keepalive: 'keepAlive',
-  user: 'username', messageExpiry: 'messageExpiryInterval', willDelay: 'willDelayInterval',
+  id: 'packetId',
+  reason: 'reasonCode',
+  returnCode: 'reasonCode',
+  rc: 'reasonCode',
+  filter: 'topicFilter',
+  maximumQos: 'maximumQoS',
+  subscriptionIdentifier: 'subscriptionIdentifiers',
+  willQos: 'willQoS',
+  cleanStart: 'clean',
+  cleanSession: 'clean',
+  sessionExpiry: 'sessionExpiryInterval',
+  keepalive: 'keepAlive',
+  user: 'username',
+  messageExpiry: 'messageExpiryInterval',
+  willDelay: 'willDelayInterval',
 };
 const SUB_OPTIONS = new Set(['qos', 'noLocal', 'retainAsPublished', 'retainHandling']);
 const VALUE_WORDS = new Set(['true', 'false', 'absent', 'null', 'present', 'last']);
@@ -68,7 +99,10 @@ function tokenize(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i];
-    if (/\s|,/.test(c)) { i++; continue; }
+    if (/\s|,/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '"') {
       let j = i + 1;
       while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
@@ -81,10 +115,17 @@ function tokenize(text: string): Token[] {
       let inStr = false;
       for (; j < text.length; j++) {
         const d = text[j];
-        if (inStr) { if (d === '\\') j++; else if (d === '"') inStr = false; continue; }
+        if (inStr) {
+          if (d === '\\') j++;
+          else if (d === '"') inStr = false;
+          continue;
+        }
         if (d === '"') inStr = true;
         else if (d === '[' || d === '{') depth++;
-        else if (d === ']' || d === '}') { depth--; if (depth === 0) break; }
+        else if (d === ']' || d === '}') {
+          depth--;
+          if (depth === 0) break;
+        }
       }
       if (depth !== 0) throw specError(text, `unbalanced ${c} starting at column ${i + 1}`);
       out.push({ kind: 'json', text: text.slice(i, j + 1) });
@@ -100,21 +141,38 @@ function tokenize(text: string): Token[] {
 }
 
 function fieldName(words: string[]): string {
-  const camel = words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase())).join('');
+  const camel = words
+    .map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase()))
+    .join('');
   return ALIASES[camel] ?? camel;
 }
 
 function valueOf(t: Token, text: string): unknown {
   switch (t.kind) {
-    case 'number': return t.text.startsWith('-') ? -Number(t.text.slice(1)) : Number(t.text);
+    case 'number':
+      return t.text.startsWith('-') ? -Number(t.text.slice(1)) : Number(t.text);
     case 'string':
-      try { return JSON.parse(t.text); } catch { throw specError(text, `bad string ${t.text}`); }
+      try {
+        return JSON.parse(t.text);
+      } catch {
+        throw specError(text, `bad string ${t.text}`);
+      }
     case 'json':
       try {
         return JSON.parse(t.text.replace(/(?<=[\s,[:]|^)0x([0-9a-f]+)/gi, (_m, h: string) => String(parseInt(h, 16))));
-      } catch (e) { throw specError(text, `bad JSON ${t.text}: ${(e as Error).message}`); }
+      } catch (e) {
+        throw specError(text, `bad JSON ${t.text}: ${(e as Error).message}`);
+      }
     case 'word':
-      return t.text === 'true' ? true : t.text === 'false' ? false : t.text === 'present' ? PRESENT : t.text === 'last' ? LAST_ID : null;
+      return t.text === 'true'
+        ? true
+        : t.text === 'false'
+          ? false
+          : t.text === 'present'
+            ? PRESENT
+            : t.text === 'last'
+              ? LAST_ID
+              : null;
   }
 }
 
@@ -137,7 +195,7 @@ function assign(out: PacketPattern, rawName: string, value: unknown, text: strin
   if (name === 'subscriptionIdentifiers' && typeof v === 'number') v = [v];
 
   if (out.type === 'subscribe' && (name === 'topicFilter' || SUB_OPTIONS.has(name))) {
-    const subs = ((out.subscriptions ??= []) as Record<string, unknown>[]);
+    const subs = (out.subscriptions ??= []) as Record<string, unknown>[];
     if (name === 'topicFilter') subs.push({ topicFilter: v });
     else if (subs.length === 0) throw specError(text, `"${rawName}" before any topic filter`);
     else subs[subs.length - 1][name] = v;
@@ -147,8 +205,8 @@ function assign(out: PacketPattern, rawName: string, value: unknown, text: strin
     ((out.topicFilters ??= []) as unknown[]).push(v);
     return;
   }
-  if (out.type === 'connect' && (name.startsWith('will') && name !== 'will')) {
-    const will = ((out.will ??= {}) as Record<string, unknown>);
+  if (out.type === 'connect' && name.startsWith('will') && name !== 'will') {
+    const will = (out.will ??= {}) as Record<string, unknown>;
     if (name === 'willDelayInterval') {
       ((will.properties ??= {}) as Record<string, unknown>).willDelayInterval = v;
       return;

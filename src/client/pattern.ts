@@ -48,13 +48,19 @@ function onlyAbsence(pattern: Record<string, unknown>): boolean {
 /** Null when `actual` matches; otherwise the first difference, "reasonCode: expected 130 (0x82), got 0". */
 export function mismatch(actual: unknown, pattern: unknown, path = ''): string | null {
   if (pattern === undefined) return null;
-  if (pattern === PRESENT) return actual === undefined || actual === null ? `${path || 'value'}: expected present, got absent` : null;
-  if (pattern === null) return actual === undefined || actual === null ? null : `${path || 'value'}: expected absent, got ${show(actual)}`;
+  if (pattern === PRESENT)
+    return actual === undefined || actual === null ? `${path || 'value'}: expected present, got absent` : null;
+  if (pattern === null)
+    return actual === undefined || actual === null ? null : `${path || 'value'}: expected absent, got ${show(actual)}`;
   if (Buffer.isBuffer(pattern)) {
-    return Buffer.isBuffer(actual) && actual.equals(pattern) ? null : `${path}: expected ${show(pattern)}, got ${show(actual)}`;
+    return Buffer.isBuffer(actual) && actual.equals(pattern)
+      ? null
+      : `${path}: expected ${show(pattern)}, got ${show(actual)}`;
   }
   if (typeof pattern === 'string' && Buffer.isBuffer(actual)) {
-    return actual.toString('utf8') === pattern ? null : `${path}: expected ${show(pattern)}, got ${show(actual.toString('utf8'))}`;
+    return actual.toString('utf8') === pattern
+      ? null
+      : `${path}: expected ${show(pattern)}, got ${show(actual.toString('utf8'))}`;
   }
   if (Array.isArray(pattern)) {
     if (!Array.isArray(actual)) return `${path}: expected an array ${show(pattern)}, got ${show(actual)}`;
@@ -77,7 +83,8 @@ export function mismatch(actual: unknown, pattern: unknown, path = ''): string |
       let av = actual[k];
       if (k === 'reasonCode' && av === undefined && pv !== null) av = 0;
       // An omitted 5.0 property means its default value (Payload Format Indicator 0, ...).
-      if (av === undefined && pv !== null && pv !== PRESENT && path.endsWith('properties') && k in PROPERTY_DEFAULTS) av = PROPERTY_DEFAULTS[k];
+      if (av === undefined && pv !== null && pv !== PRESENT && path.endsWith('properties') && k in PROPERTY_DEFAULTS)
+        av = PROPERTY_DEFAULTS[k];
       const m = mismatch(av, pv, path ? `${path}.${k}` : k);
       if (m) return m;
     }
@@ -121,7 +128,9 @@ export function describePacket(p: Packet | PacketPattern): string {
       const printable = /^[\x20-\x7e]*$/.test(v.toString('latin1'));
       parts.push(`${k}=${printable ? JSON.stringify(v.toString('latin1')) : `<${v.toString('hex')}>`}`);
     } else if (isPlainObject(v) || Array.isArray(v)) {
-      parts.push(`${k}=${JSON.stringify(v, (_key, x) => (x && x.type === 'Buffer' && Array.isArray(x.data) ? `<${Buffer.from(x.data).toString('hex')}>` : x))}`);
+      parts.push(
+        `${k}=${JSON.stringify(v, (_key, x) => (x && x.type === 'Buffer' && Array.isArray(x.data) ? `<${Buffer.from(x.data).toString('hex')}>` : x))}`,
+      );
     } else {
       parts.push(`${k}=${typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
     }

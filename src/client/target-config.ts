@@ -55,8 +55,10 @@ export const TARGET_ENV: Record<keyof TargetConfig, string> = {
   wsUrl: 'MQTT_WS_URL',
 };
 
-const truthy = (v: unknown): boolean => v === true || v === 1 || (typeof v === 'string' && /^(1|true|yes|on)$/i.test(v));
-const falsy = (v: unknown): boolean => v === false || v === 0 || (typeof v === 'string' && /^(0|false|no|off)$/i.test(v));
+const truthy = (v: unknown): boolean =>
+  v === true || v === 1 || (typeof v === 'string' && /^(1|true|yes|on)$/i.test(v));
+const falsy = (v: unknown): boolean =>
+  v === false || v === 0 || (typeof v === 'string' && /^(0|false|no|off)$/i.test(v));
 
 /**
  * Merges world parameters and environment into a checked TargetConfig. Every bad value is
@@ -67,7 +69,8 @@ export function resolveTarget(params: Record<string, unknown>, env: NodeJS.Proce
   const problems: string[] = [];
   const known = Object.keys(TARGET_ENV);
   for (const k of Object.keys(params)) {
-    if (!known.includes(k)) problems.push(`unknown world parameter "${k}"${didYouMean(k, known)} (known: ${known.join(', ')})`);
+    if (!known.includes(k))
+      problems.push(`unknown world parameter "${k}"${didYouMean(k, known)} (known: ${known.join(', ')})`);
   }
   const name = (k: keyof TargetConfig): string => `${k} (${TARGET_ENV[k]})`;
   const get = (k: keyof TargetConfig): unknown => {
@@ -77,21 +80,27 @@ export function resolveTarget(params: Record<string, unknown>, env: NodeJS.Proce
   const str = (k: keyof TargetConfig): string | undefined => {
     const v = get(k);
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') { problems.push(`${name(k)} must be a string, got ${JSON.stringify(v)}`); return undefined; }
+    if (typeof v !== 'string') {
+      problems.push(`${name(k)} must be a string, got ${JSON.stringify(v)}`);
+      return undefined;
+    }
     return v;
   };
   const broker = str('broker') ?? 'embedded';
   let username = str('username');
   let password = str('password');
   if (broker.startsWith('container:')) {
-    if (broker.length <= 'container:'.length) problems.push(`${name('broker')} "container:" needs an image, e.g. container:eclipse-mosquitto:2`);
+    if (broker.length <= 'container:'.length)
+      problems.push(`${name('broker')} "container:" needs an image, e.g. container:eclipse-mosquitto:2`);
   } else if (broker !== 'embedded') {
     try {
       const a = parseBrokerUrl(broker);
       username ??= a.username;
       password ??= a.password;
     } catch (e) {
-      problems.push(`${name('broker')} = "${redactUrl(broker)}": ${(e as Error).message.replace(broker, redactUrl(broker))}; accepted: embedded, container:<image>, or a URL with scheme mqtt, mqtts, ws or wss`);
+      problems.push(
+        `${name('broker')} = "${redactUrl(broker)}": ${(e as Error).message.replace(broker, redactUrl(broker))}; accepted: embedded, container:<image>, or a URL with scheme mqtt, mqtts, ws or wss`,
+      );
     }
   }
   const scaleRaw = get('timeScale');
@@ -101,22 +110,37 @@ export function resolveTarget(params: Record<string, unknown>, env: NodeJS.Proce
   }
   const clientIdPrefix = str('clientIdPrefix') ?? '';
   if (!/^[0-9A-Za-z]*$/.test(clientIdPrefix)) {
-    problems.push(`${name('clientIdPrefix')} "${clientIdPrefix}" must be letters and digits only (3.1.1 servers need only accept those)`);
+    problems.push(
+      `${name('clientIdPrefix')} "${clientIdPrefix}" must be letters and digits only (3.1.1 servers need only accept those)`,
+    );
   }
   const discoverRaw = get('discover');
   const wsUrl = str('wsUrl');
   if (wsUrl !== undefined) {
-    if (!/^wss?:\/\//i.test(wsUrl)) problems.push(`${name('wsUrl')} must be a ws:// or wss:// URL, got "${redactUrl(wsUrl)}"`);
+    if (!/^wss?:\/\//i.test(wsUrl))
+      problems.push(`${name('wsUrl')} must be a ws:// or wss:// URL, got "${redactUrl(wsUrl)}"`);
     else {
-      try { parseBrokerUrl(wsUrl); } catch (e) { problems.push(`${name('wsUrl')}: ${(e as Error).message}`); }
+      try {
+        parseBrokerUrl(wsUrl);
+      } catch (e) {
+        problems.push(`${name('wsUrl')}: ${(e as Error).message}`);
+      }
     }
   }
   const insecureRaw = get('insecure');
-  for (const [k, v] of [['insecure', insecureRaw], ['discover', discoverRaw]] as const) {
-    if (v !== undefined && !truthy(v) && !falsy(v)) problems.push(`${name(k)} must be true or false (1/0, yes/no), got ${JSON.stringify(v)}`);
+  for (const [k, v] of [
+    ['insecure', insecureRaw],
+    ['discover', discoverRaw],
+  ] as const) {
+    if (v !== undefined && !truthy(v) && !falsy(v))
+      problems.push(`${name(k)} must be true or false (1/0, yes/no), got ${JSON.stringify(v)}`);
   }
   if (problems.length > 0) {
-    throw new TargetError(problems.length === 1 ? `bad target setting: ${problems[0]}` : `bad target settings:\n  - ${problems.join('\n  - ')}`);
+    throw new TargetError(
+      problems.length === 1
+        ? `bad target setting: ${problems[0]}`
+        : `bad target settings:\n  - ${problems.join('\n  - ')}`,
+    );
   }
   return {
     broker,

@@ -90,7 +90,10 @@ export class TestClient {
   /** Packet ids of QoS 2 deliveries answered with PUBREC on arrival, awaiting PUBREL. */
   private readonly awaitingRel = new Set<number>();
 
-  private constructor(private readonly stream: ByteStream, opts: TestClientOptions) {
+  private constructor(
+    private readonly stream: ByteStream,
+    opts: TestClientOptions,
+  ) {
     this.name = opts.name ?? 'client';
     this.trace = opts.trace ?? new PacketTrace();
     this.level = opts.protocolLevel ?? 4;
@@ -156,8 +159,16 @@ export class TestClient {
 
   /** Over WebSocket only: one text message (MQTT must use binary messages, MQTT-6.0.0-1). */
   sendWebSocketText(text: string): void {
-    if (!this.stream.writeText) throw new Error(`${this.name}: not a WebSocket connection (${this.stream.description}); cannot send a text message`);
-    this.trace.add({ client: this.name, direction: 'sent', hex: Buffer.from(text).toString('hex'), note: 'WebSocket TEXT message' });
+    if (!this.stream.writeText)
+      throw new Error(
+        `${this.name}: not a WebSocket connection (${this.stream.description}); cannot send a text message`,
+      );
+    this.trace.add({
+      client: this.name,
+      direction: 'sent',
+      hex: Buffer.from(text).toString('hex'),
+      note: 'WebSocket TEXT message',
+    });
     this.stream.writeText(text);
   }
 
@@ -187,8 +198,14 @@ export class TestClient {
       const waiter: Waiter = {
         test,
         label,
-        resolve: (p) => { clearTimeout(timer); resolve(p); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
+        resolve: (p) => {
+          clearTimeout(timer);
+          resolve(p);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       };
       this.waiters.push(waiter);
     });
@@ -202,23 +219,35 @@ export class TestClient {
     let p: Packet;
     if (this.inbox.length > 0) p = this.inbox.shift()!;
     else {
-      if (this.closed) throw this.failure(`expected ${describePacket(pattern)} next but the connection is closed`, pattern);
+      if (this.closed)
+        throw this.failure(`expected ${describePacket(pattern)} next but the connection is closed`, pattern);
       p = await new Promise<Packet>((resolve, reject) => {
         const timer = setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(this.failure(`no packet at all within ${timeoutMs} ms (expected ${describePacket(pattern)} next)`, pattern));
+          reject(
+            this.failure(`no packet at all within ${timeoutMs} ms (expected ${describePacket(pattern)} next)`, pattern),
+          );
         }, timeoutMs);
         const waiter: Waiter = {
           test: () => true,
           label: 'the next packet',
-          resolve: (x) => { clearTimeout(timer); resolve(x); },
-          reject: (e) => { clearTimeout(timer); reject(e); },
+          resolve: (x) => {
+            clearTimeout(timer);
+            resolve(x);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
         };
         this.waiters.push(waiter);
       });
     }
     const m = mismatch(p, pattern);
-    if (m) throw new ExpectationError(`${this.name}: the next packet was ${describePacket(p)}, expected ${describePacket(pattern)} (${m})`);
+    if (m)
+      throw new ExpectationError(
+        `${this.name}: the next packet was ${describePacket(p)}, expected ${describePacket(pattern)} (${m})`,
+      );
     return p;
   }
 
@@ -226,15 +255,24 @@ export class TestClient {
   async expectNothing(pattern: PacketPattern | undefined, ms: number): Promise<void> {
     const test = (p: Packet): boolean => pattern === undefined || mismatch(p, pattern) === null;
     const already = this.inbox.find(test);
-    if (already) throw new ExpectationError(`${this.name} received ${describePacket(already)} but expected nothing${pattern ? ` like ${describePacket(pattern)}` : ''}`);
+    if (already)
+      throw new ExpectationError(
+        `${this.name} received ${describePacket(already)} but expected nothing${pattern ? ` like ${describePacket(pattern)}` : ''}`,
+      );
     const seen = this.inbox.length;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       this.closeWaiters.push(done);
-      function done(): void { clearTimeout(timer); resolve(); }
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
     });
     const got = this.inbox.slice(seen).find(test);
-    if (got) throw new ExpectationError(`${this.name} received ${describePacket(got)} but expected nothing${pattern ? ` like ${describePacket(pattern)}` : ''} for ${ms} ms`);
+    if (got)
+      throw new ExpectationError(
+        `${this.name} received ${describePacket(got)} but expected nothing${pattern ? ` like ${describePacket(pattern)}` : ''} for ${ms} ms`,
+      );
   }
 
   /** Waits for the broker to close the connection; says which DISCONNECT (if any) came first. */
@@ -245,7 +283,10 @@ export class TestClient {
           this.closeWaiters = this.closeWaiters.filter((w) => w !== done);
           reject(this.failure(`connection still open after ${ms} ms`));
         }, ms);
-        const done = (): void => { clearTimeout(timer); resolve(); };
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
         this.closeWaiters.push(done);
       });
     }
@@ -286,8 +327,12 @@ export class TestClient {
         if (near) lines.push(`closest ${pattern.type}: ${mismatch(near, pattern)}`);
       }
     } else lines.push('nothing unclaimed was received.');
-    if (this.closeInfo) lines.push(`connection closed${this.closeInfo.error ? ` (${this.closeInfo.error})` : ''}${this.closeInfo.byUs ? ' by us' : ' by the broker'}.`);
-    for (const v of this.unexpectedViolations()) lines.push(`violation ${v.violation.statement.id}: ${v.violation.message}`);
+    if (this.closeInfo)
+      lines.push(
+        `connection closed${this.closeInfo.error ? ` (${this.closeInfo.error})` : ''}${this.closeInfo.byUs ? ' by us' : ' by the broker'}.`,
+      );
+    for (const v of this.unexpectedViolations())
+      lines.push(`violation ${v.violation.statement.id}: ${v.violation.message}`);
     return new ExpectationError(lines.join('\n'));
   }
 
@@ -302,7 +347,15 @@ export class TestClient {
       } else {
         const mirrored = this.mirrors(r.violation);
         this.violations.push({ violation: r.violation, hex, acknowledged: mirrored });
-        this.trace.add({ client: this.name, direction: 'received', violation: r.violation, hex, ...(mirrored ? { note: 'mirrors what this client sent; not counted, and nothing after it can be decoded' } : {}) });
+        this.trace.add({
+          client: this.name,
+          direction: 'received',
+          violation: r.violation,
+          hex,
+          ...(mirrored
+            ? { note: 'mirrors what this client sent; not counted, and nothing after it can be decoded' }
+            : {}),
+        });
         this.dead = true;
         // A mirrored answer leaves the connection to the broker (the scenario's check is whether it
         // closes it); otherwise the harness closes it itself, and says so (closeInfo.byUs).
@@ -333,7 +386,11 @@ export class TestClient {
   /** A codec violation that only mirrors what this client sent (see sentOddities). */
   private mirrors(v: ProtocolViolation): boolean {
     const id = v.statement.id;
-    if (this.sentOddities.has('zero-id') && ['MQTT-2.3.1-6', 'MQTT-2.3.1-7', 'MQTT-2.2.1-5', 'MQTT-2.2.1-6'].includes(id)) return true;
+    if (
+      this.sentOddities.has('zero-id') &&
+      ['MQTT-2.3.1-6', 'MQTT-2.3.1-7', 'MQTT-2.2.1-5', 'MQTT-2.2.1-6'].includes(id)
+    )
+      return true;
     return this.sentOddities.has('empty-subscribe') && id === 'MQTT-3.9.3-2';
   }
 

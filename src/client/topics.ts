@@ -15,7 +15,10 @@ export function mapTopics<T extends PacketPattern>(p: T, f: (topic: string) => s
   if ('topic' in out) out.topic = g(out.topic);
   if (Array.isArray(out.topicFilters)) out.topicFilters = out.topicFilters.map(g);
   if (Array.isArray(out.subscriptions)) {
-    out.subscriptions = out.subscriptions.map((s: Record<string, unknown>) => ({ ...s, topicFilter: g(s.topicFilter) }));
+    out.subscriptions = out.subscriptions.map((s: Record<string, unknown>) => ({
+      ...s,
+      topicFilter: g(s.topicFilter),
+    }));
   }
   if (out.will && typeof out.will === 'object') {
     const w = { ...(out.will as Record<string, unknown>) };

@@ -66,14 +66,19 @@ export class PacketTrace {
       .map((e) => {
         const arrow = e.direction === 'sent' ? '->' : e.direction === 'received' ? '<-' : '**';
         const head = `${e.atMs.toFixed(1).padStart(8)} ms  ${e.client.padEnd(6)} ${arrow} `;
-        let body = e.packet ? describePacket(e.packet) : e.note ?? '';
+        let body = e.packet ? describePacket(e.packet) : (e.note ?? '');
         if (e.violation) body += `VIOLATION ${e.violation.statement.id}: ${e.violation.message}`;
         if (e.packet && e.note) body += `  (${e.note})`;
         let hex = '';
         if (e.hex !== undefined) {
           const bytes = e.hex.length / 2;
-          const masked = e.hex.includes('x') ? ` (xx: ${redactValue(Buffer.alloc((e.hex.match(/x/g) ?? []).length / 2)).slice(1, -1)} of secret masked)` : '';
-          hex = `\n${' '.repeat(20)}[${bytes} B] ${e.hex.slice(0, maxHexBytes * 2).replace(/(..)/g, '$1 ').trim()}${bytes > maxHexBytes ? ' …' : ''}${masked}`;
+          const masked = e.hex.includes('x')
+            ? ` (xx: ${redactValue(Buffer.alloc((e.hex.match(/x/g) ?? []).length / 2)).slice(1, -1)} of secret masked)`
+            : '';
+          hex = `\n${' '.repeat(20)}[${bytes} B] ${e.hex
+            .slice(0, maxHexBytes * 2)
+            .replace(/(..)/g, '$1 ')
+            .trim()}${bytes > maxHexBytes ? ' …' : ''}${masked}`;
         }
         return head + body + hex;
       })

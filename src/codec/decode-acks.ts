@@ -1,5 +1,12 @@
 import type { Id50 } from '../spec/types.ts';
-import type { AckPacket, AuthPacket, ConnackPacket, DisconnectPacket, PingreqPacket, PingrespPacket } from './packet-types.ts';
+import type {
+  AckPacket,
+  AuthPacket,
+  ConnackPacket,
+  DisconnectPacket,
+  PingreqPacket,
+  PingrespPacket,
+} from './packet-types.ts';
 import type { Cursor } from './primitives.ts';
 import { decodeProperties } from './properties.ts';
 import { isReasonCodeAllowed } from './reason-codes.ts';
@@ -15,7 +22,13 @@ function reasonCode(cur: Cursor, statement: Id50): number {
   const code = cur.u8('Reason Code');
   if (code < 0) return -1;
   if (!isReasonCodeAllowed(cur.type, code)) {
-    cur.fail(null, statement, `Reason Code ${hex(code)} at offset ${at} is not valid in ${cur.name}`, PROTOCOL_ERROR, at);
+    cur.fail(
+      null,
+      statement,
+      `Reason Code ${hex(code)} at offset ${at} is not valid in ${cur.name}`,
+      PROTOCOL_ERROR,
+      at,
+    );
     return -1;
   }
   return code;
@@ -24,7 +37,10 @@ function reasonCode(cur: Cursor, statement: Id50): number {
 const ACK_RULE: Record<number, Id50> = { 4: 'MQTT-3.4.2-1', 5: 'MQTT-3.5.2-1', 6: 'MQTT-3.6.2-1', 7: 'MQTT-3.7.2-1' };
 
 /** PUBACK, PUBREC, PUBREL, PUBCOMP (3.4-3.7). At 5.0 reason code and properties may be omitted. */
-export function decodeAck<T extends 'puback' | 'pubrec' | 'pubrel' | 'pubcomp'>(cur: Cursor, type: T): AckPacket<T> | undefined {
+export function decodeAck<T extends 'puback' | 'pubrec' | 'pubrel' | 'pubcomp'>(
+  cur: Cursor,
+  type: T,
+): AckPacket<T> | undefined {
   const packetId = readAckPacketId(cur);
   if (packetId < 0) return undefined;
   const packet: AckPacket<T> = { type, packetId };
@@ -50,7 +66,14 @@ export function decodeConnack(cur: Cursor): ConnackPacket | undefined {
   const flagsAt = cur.pos;
   const flags = cur.u8('Connect Acknowledge Flags');
   if (flags < 0) return undefined;
-  if (flags & 0xfe) return cur.fail(null, 'MQTT-3.2.2-1', `reserved bits of the Connect Acknowledge Flags are set (${hex(flags)})`, MALFORMED, flagsAt);
+  if (flags & 0xfe)
+    return cur.fail(
+      null,
+      'MQTT-3.2.2-1',
+      `reserved bits of the Connect Acknowledge Flags are set (${hex(flags)})`,
+      MALFORMED,
+      flagsAt,
+    );
   const sessionPresent = (flags & 1) !== 0;
   const codeAt = cur.pos;
   let code: number;
@@ -62,7 +85,13 @@ export function decodeConnack(cur: Cursor): ConnackPacket | undefined {
   }
   if (code < 0) return undefined;
   if (sessionPresent && code !== 0) {
-    return cur.fail('MQTT-3.2.2-4', 'MQTT-3.2.2-6', `Session Present is 1 with non-zero code ${hex(code)}`, PROTOCOL_ERROR, flagsAt);
+    return cur.fail(
+      'MQTT-3.2.2-4',
+      'MQTT-3.2.2-6',
+      `Session Present is 1 with non-zero code ${hex(code)}`,
+      PROTOCOL_ERROR,
+      flagsAt,
+    );
   }
   const packet: ConnackPacket = { type: 'connack', sessionPresent, reasonCode: code };
   if (cur.level === 5) {
@@ -74,7 +103,10 @@ export function decodeConnack(cur: Cursor): ConnackPacket | undefined {
 }
 
 /** PINGREQ / PINGRESP: no variable header, no payload. */
-export function decodeEmpty<T extends 'pingreq' | 'pingresp'>(_cur: Cursor, type: T): (PingreqPacket | PingrespPacket) & { type: T } {
+export function decodeEmpty<T extends 'pingreq' | 'pingresp'>(
+  _cur: Cursor,
+  type: T,
+): (PingreqPacket | PingrespPacket) & { type: T } {
   return { type } as (PingreqPacket | PingrespPacket) & { type: T };
 }
 
@@ -93,7 +125,13 @@ export function decodeDisconnect(cur: Cursor, from: From): DisconnectPacket | un
     if (cur.err) return undefined;
     if (props) {
       if (from === 'server' && props.sessionExpiryInterval !== undefined) {
-        return cur.fail(null, 'MQTT-3.14.2-2', 'a DISCONNECT from the server carries a Session Expiry Interval', PROTOCOL_ERROR, at);
+        return cur.fail(
+          null,
+          'MQTT-3.14.2-2',
+          'a DISCONNECT from the server carries a Session Expiry Interval',
+          PROTOCOL_ERROR,
+          at,
+        );
       }
       packet.properties = props;
     }

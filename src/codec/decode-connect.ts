@@ -35,13 +35,16 @@ export function peekConnectHeader(frame: Buffer): { level: number; flags?: numbe
 const toLevel = (raw: number): ProtocolLevel => (raw >= 5 ? 5 : raw <= 3 ? (raw === 3 ? 3 : 4) : 4);
 
 function unsupported(cur: Cursor, raw: number, name: string, message: string, byName: boolean, at: number): undefined {
-  const statement = raw >= 5
-    ? ref50(byName ? 'MQTT-3.1.2-1' : 'MQTT-3.1.2-2')
-    : ref311(byName ? 'MQTT-3.1.2-1' : 'MQTT-3.1.2-2');
+  const statement =
+    raw >= 5 ? ref50(byName ? 'MQTT-3.1.2-1' : 'MQTT-3.1.2-2') : ref311(byName ? 'MQTT-3.1.2-1' : 'MQTT-3.1.2-2');
   const v: ProtocolViolation = {
-    kind: 'protocol-violation', statement,
+    kind: 'protocol-violation',
+    statement,
     message: `CONNECT: ${message} (protocol name ${JSON.stringify(name)}, level ${raw})`,
-    reasonCode: UNSUPPORTED_PROTOCOL, packetType: 1, offset: at, unsupportedProtocol: true,
+    reasonCode: UNSUPPORTED_PROTOCOL,
+    packetType: 1,
+    offset: at,
+    unsupportedProtocol: true,
   };
   if (!cur.err) cur.err = v;
   return undefined;
@@ -67,25 +70,48 @@ export function decodeConnect(cur: Cursor): ConnectPacket | undefined {
   const flagsAt = cur.pos;
   const flags = cur.u8('Connect Flags');
   if (flags < 0) return undefined;
-  if (flags & 1) return cur.fail('MQTT-3.1.2-3', 'MQTT-3.1.2-3', 'reserved bit 0 of the Connect Flags is set', MALFORMED, flagsAt);
+  if (flags & 1)
+    return cur.fail('MQTT-3.1.2-3', 'MQTT-3.1.2-3', 'reserved bit 0 of the Connect Flags is set', MALFORMED, flagsAt);
   const hasWill = (flags & 0x04) !== 0;
   const willQos = (flags >> 3) & 3;
   const willRetain = (flags & 0x20) !== 0;
   const hasPassword = (flags & 0x40) !== 0;
   const hasUsername = (flags & 0x80) !== 0;
-  if (!hasWill && willQos !== 0) return cur.fail('MQTT-3.1.2-13', 'MQTT-3.1.2-11', `Will QoS is ${willQos} but the Will Flag is 0`, MALFORMED, flagsAt);
-  if (!hasWill && willRetain) return cur.fail('MQTT-3.1.2-15', 'MQTT-3.1.2-13', 'Will Retain is set but the Will Flag is 0', MALFORMED, flagsAt);
+  if (!hasWill && willQos !== 0)
+    return cur.fail(
+      'MQTT-3.1.2-13',
+      'MQTT-3.1.2-11',
+      `Will QoS is ${willQos} but the Will Flag is 0`,
+      MALFORMED,
+      flagsAt,
+    );
+  if (!hasWill && willRetain)
+    return cur.fail('MQTT-3.1.2-15', 'MQTT-3.1.2-13', 'Will Retain is set but the Will Flag is 0', MALFORMED, flagsAt);
   if (willQos === 3) return cur.fail('MQTT-3.1.2-14', 'MQTT-3.1.2-12', 'Will QoS is 3', MALFORMED, flagsAt);
-  if (level < 5 && hasPassword && !hasUsername) return cur.fail('MQTT-3.1.2-22', null, 'Password Flag is set but the User Name Flag is 0', MALFORMED, flagsAt);
+  if (level < 5 && hasPassword && !hasUsername)
+    return cur.fail('MQTT-3.1.2-22', null, 'Password Flag is set but the User Name Flag is 0', MALFORMED, flagsAt);
   const keepAlive = cur.u16('Keep Alive');
   if (keepAlive < 0) return undefined;
-  const packet: ConnectPacket = { type: 'connect', protocolName, protocolLevel: level, clean: (flags & 2) !== 0, keepAlive, clientId: '' };
+  const packet: ConnectPacket = {
+    type: 'connect',
+    protocolName,
+    protocolLevel: level,
+    clean: (flags & 2) !== 0,
+    keepAlive,
+    clientId: '',
+  };
   if (level === 5) {
     const props = decodeProperties(cur, 1);
     if (cur.err) return undefined;
     if (props) {
       if (props.authenticationData && props.authenticationMethod === undefined) {
-        return cur.fail(null, null, 'Authentication Data without an Authentication Method', PROTOCOL_ERROR, flagsAt + 3);
+        return cur.fail(
+          null,
+          null,
+          'Authentication Data without an Authentication Method',
+          PROTOCOL_ERROR,
+          flagsAt + 3,
+        );
       }
       packet.properties = props;
     }
@@ -113,8 +139,20 @@ export function decodeConnect(cur: Cursor): ConnectPacket | undefined {
   }
   if (cur.pos < cur.end) {
     const extra = `${cur.end - cur.pos} unexpected byte(s) after the last field at offset ${cur.pos}`;
-    if (!hasUsername) return cur.fail('MQTT-3.1.2-18', 'MQTT-3.1.2-16', `${extra}; the User Name Flag is 0 so no User Name may follow`, MALFORMED);
-    if (!hasPassword) return cur.fail('MQTT-3.1.2-20', 'MQTT-3.1.2-18', `${extra}; the Password Flag is 0 so no Password may follow`, MALFORMED);
+    if (!hasUsername)
+      return cur.fail(
+        'MQTT-3.1.2-18',
+        'MQTT-3.1.2-16',
+        `${extra}; the User Name Flag is 0 so no User Name may follow`,
+        MALFORMED,
+      );
+    if (!hasPassword)
+      return cur.fail(
+        'MQTT-3.1.2-20',
+        'MQTT-3.1.2-18',
+        `${extra}; the Password Flag is 0 so no Password may follow`,
+        MALFORMED,
+      );
     return cur.fail('MQTT-3.1.3-1', 'MQTT-3.1.3-1', extra, MALFORMED);
   }
   return packet;
@@ -131,9 +169,17 @@ function decodeWill(cur: Cursor, qos: QoS, retain: boolean): Will | undefined {
   const topicAt = cur.pos;
   const topic = cur.utf8('Will Topic');
   if (topic === undefined) return undefined;
-  if (topic.length === 0) return cur.fail('MQTT-4.7.3-1', 'MQTT-4.7.3-1', 'Will Topic is empty', PROTOCOL_ERROR, topicAt);
+  if (topic.length === 0)
+    return cur.fail('MQTT-4.7.3-1', 'MQTT-4.7.3-1', 'Will Topic is empty', PROTOCOL_ERROR, topicAt);
   const w = wildcardIndex(topic);
-  if (w >= 0) return cur.fail('MQTT-4.7.1-1', 'MQTT-4.7.0-1', `Will Topic ${JSON.stringify(topic)} contains wildcard '${topic[w]}'`, TOPIC_NAME_INVALID, topicAt + 2 + w);
+  if (w >= 0)
+    return cur.fail(
+      'MQTT-4.7.1-1',
+      'MQTT-4.7.0-1',
+      `Will Topic ${JSON.stringify(topic)} contains wildcard '${topic[w]}'`,
+      TOPIC_NAME_INVALID,
+      topicAt + 2 + w,
+    );
   if (!requirePresent(cur, 'Will Payload', 'MQTT-3.1.2-9', 'MQTT-3.1.2-9')) return undefined;
   const payload = cur.binary('Will Payload');
   if (payload === undefined) return undefined;

@@ -17,7 +17,12 @@ export function decodePublish(cur: Cursor, flags: number, from: From): PublishPa
     if (packetId < 0) return undefined;
   }
   const packet: PublishPacket = {
-    type: 'publish', topic, payload: cur.buf, qos, retain: (flags & 1) !== 0, dup: (flags & 8) !== 0,
+    type: 'publish',
+    topic,
+    payload: cur.buf,
+    qos,
+    retain: (flags & 1) !== 0,
+    dup: (flags & 8) !== 0,
   };
   if (qos > 0) packet.packetId = packetId;
   if (cur.level === 5) {
@@ -26,18 +31,36 @@ export function decodePublish(cur: Cursor, flags: number, from: From): PublishPa
     if (props) {
       packet.properties = props;
       if (from === 'client' && props.subscriptionIdentifiers) {
-        return cur.fail(null, 'MQTT-3.3.4-6', 'a PUBLISH from a client carries a Subscription Identifier', PROTOCOL_ERROR, topicAt);
+        return cur.fail(
+          null,
+          'MQTT-3.3.4-6',
+          'a PUBLISH from a client carries a Subscription Identifier',
+          PROTOCOL_ERROR,
+          topicAt,
+        );
       }
     }
     if (topic.length === 0 && props?.topicAlias === undefined) {
-      return cur.fail(null, 'MQTT-4.7.3-1', `Topic Name at offset ${topicAt} is empty and there is no Topic Alias`, PROTOCOL_ERROR, topicAt);
+      return cur.fail(
+        null,
+        'MQTT-4.7.3-1',
+        `Topic Name at offset ${topicAt} is empty and there is no Topic Alias`,
+        PROTOCOL_ERROR,
+        topicAt,
+      );
     }
   } else if (topic.length === 0) {
     return cur.fail('MQTT-4.7.3-1', null, `Topic Name at offset ${topicAt} is empty`, PROTOCOL_ERROR, topicAt);
   }
   const w = wildcardIndex(topic);
   if (w >= 0) {
-    return cur.fail('MQTT-3.3.2-2', 'MQTT-3.3.2-2', `Topic Name ${JSON.stringify(topic)} contains wildcard '${topic[w]}'`, TOPIC_NAME_INVALID, topicAt + 2 + w);
+    return cur.fail(
+      'MQTT-3.3.2-2',
+      'MQTT-3.3.2-2',
+      `Topic Name ${JSON.stringify(topic)} contains wildcard '${topic[w]}'`,
+      TOPIC_NAME_INVALID,
+      topicAt + 2 + w,
+    );
   }
   packet.payload = cur.buf.subarray(cur.pos, cur.end);
   cur.pos = cur.end;

@@ -1,4 +1,11 @@
-import type { QoS, SubackPacket, SubscribePacket, Subscription, UnsubackPacket, UnsubscribePacket } from './packet-types.ts';
+import type {
+  QoS,
+  SubackPacket,
+  SubscribePacket,
+  Subscription,
+  UnsubackPacket,
+  UnsubscribePacket,
+} from './packet-types.ts';
 import type { Cursor } from './primitives.ts';
 import { decodeProperties } from './properties.ts';
 import { isReasonCodeAllowed, isSubackReturnCode311 } from './reason-codes.ts';
@@ -12,7 +19,8 @@ function topicFilter(cur: Cursor): string | undefined {
   const at = cur.pos;
   const f = cur.utf8('Topic Filter');
   if (f === undefined) return undefined;
-  if (f.length === 0) return cur.fail('MQTT-4.7.3-1', 'MQTT-4.7.3-1', `Topic Filter at offset ${at} is empty`, PROTOCOL_ERROR, at);
+  if (f.length === 0)
+    return cur.fail('MQTT-4.7.3-1', 'MQTT-4.7.3-1', `Topic Filter at offset ${at} is empty`, PROTOCOL_ERROR, at);
   return f;
 }
 
@@ -27,7 +35,8 @@ export function decodeSubscribe(cur: Cursor): SubscribePacket | undefined {
     if (cur.err) return undefined;
     if (props) packet.properties = props;
   }
-  if (cur.pos === cur.end) return cur.fail('MQTT-3.8.3-3', 'MQTT-3.8.3-2', 'no Topic Filter in the payload', PROTOCOL_ERROR);
+  if (cur.pos === cur.end)
+    return cur.fail('MQTT-3.8.3-3', 'MQTT-3.8.3-2', 'no Topic Filter in the payload', PROTOCOL_ERROR);
   while (cur.pos < cur.end) {
     const topic = topicFilter(cur);
     if (topic === undefined) return undefined;
@@ -36,21 +45,53 @@ export function decodeSubscribe(cur: Cursor): SubscribePacket | undefined {
     if (o < 0) return undefined;
     const qos = o & 3;
     if (!v5) {
-      if (o & 0xfc) return cur.fail('MQTT-3.8.3-4', null, `reserved bits of the Requested QoS byte are set (${hex(o)}) at offset ${at}`, MALFORMED, at);
+      if (o & 0xfc)
+        return cur.fail(
+          'MQTT-3.8.3-4',
+          null,
+          `reserved bits of the Requested QoS byte are set (${hex(o)}) at offset ${at}`,
+          MALFORMED,
+          at,
+        );
       if (qos === 3) return cur.fail('MQTT-3.8.3-4', null, `Requested QoS is 3 at offset ${at}`, MALFORMED, at);
       packet.subscriptions.push({ topicFilter: topic, qos: qos as QoS });
       continue;
     }
-    if (o & 0xc0) return cur.fail(null, 'MQTT-3.8.3-5', `reserved bits 6-7 of the Subscription Options are set (${hex(o)}) at offset ${at}`, MALFORMED, at);
-    if (qos === 3) return cur.fail(null, null, `Maximum QoS is 3 in the Subscription Options at offset ${at}`, PROTOCOL_ERROR, at);
+    if (o & 0xc0)
+      return cur.fail(
+        null,
+        'MQTT-3.8.3-5',
+        `reserved bits 6-7 of the Subscription Options are set (${hex(o)}) at offset ${at}`,
+        MALFORMED,
+        at,
+      );
+    if (qos === 3)
+      return cur.fail(null, null, `Maximum QoS is 3 in the Subscription Options at offset ${at}`, PROTOCOL_ERROR, at);
     const retainHandling = (o >> 4) & 3;
-    if (retainHandling === 3) return cur.fail(null, null, `Retain Handling is 3 in the Subscription Options at offset ${at}`, PROTOCOL_ERROR, at);
+    if (retainHandling === 3)
+      return cur.fail(
+        null,
+        null,
+        `Retain Handling is 3 in the Subscription Options at offset ${at}`,
+        PROTOCOL_ERROR,
+        at,
+      );
     const noLocal = (o & 4) !== 0;
     if (noLocal && topic.startsWith('$share/')) {
-      return cur.fail(null, 'MQTT-3.8.3-4', `No Local is set on Shared Subscription ${JSON.stringify(topic)}`, PROTOCOL_ERROR, at);
+      return cur.fail(
+        null,
+        'MQTT-3.8.3-4',
+        `No Local is set on Shared Subscription ${JSON.stringify(topic)}`,
+        PROTOCOL_ERROR,
+        at,
+      );
     }
     const sub: Subscription = {
-      topicFilter: topic, qos: qos as QoS, noLocal, retainAsPublished: (o & 8) !== 0, retainHandling: retainHandling as 0 | 1 | 2,
+      topicFilter: topic,
+      qos: qos as QoS,
+      noLocal,
+      retainAsPublished: (o & 8) !== 0,
+      retainHandling: retainHandling as 0 | 1 | 2,
     };
     packet.subscriptions.push(sub);
   }
@@ -68,12 +109,19 @@ export function decodeSuback(cur: Cursor): SubackPacket | undefined {
     if (cur.err) return undefined;
     if (props) packet.properties = props;
   }
-  if (cur.pos === cur.end) return cur.fail('MQTT-3.9.3-2', 'MQTT-3.9.3-2', 'no return codes in the payload', PROTOCOL_ERROR);
+  if (cur.pos === cur.end)
+    return cur.fail('MQTT-3.9.3-2', 'MQTT-3.9.3-2', 'no return codes in the payload', PROTOCOL_ERROR);
   while (cur.pos < cur.end) {
     const at = cur.pos;
     const code = cur.buf[cur.pos++];
     if (v5 ? !isReasonCodeAllowed(9, code) : !isSubackReturnCode311(code)) {
-      return cur.fail('MQTT-3.9.3-2', 'MQTT-3.9.3-2', `${v5 ? 'Reason' : 'Return'} Code ${hex(code)} at offset ${at} is not valid in SUBACK`, PROTOCOL_ERROR, at);
+      return cur.fail(
+        'MQTT-3.9.3-2',
+        'MQTT-3.9.3-2',
+        `${v5 ? 'Reason' : 'Return'} Code ${hex(code)} at offset ${at} is not valid in SUBACK`,
+        PROTOCOL_ERROR,
+        at,
+      );
     }
     packet.reasonCodes.push(code);
   }
@@ -90,7 +138,8 @@ export function decodeUnsubscribe(cur: Cursor): UnsubscribePacket | undefined {
     if (cur.err) return undefined;
     if (props) packet.properties = props;
   }
-  if (cur.pos === cur.end) return cur.fail('MQTT-3.10.3-2', 'MQTT-3.10.3-2', 'no Topic Filter in the payload', PROTOCOL_ERROR);
+  if (cur.pos === cur.end)
+    return cur.fail('MQTT-3.10.3-2', 'MQTT-3.10.3-2', 'no Topic Filter in the payload', PROTOCOL_ERROR);
   while (cur.pos < cur.end) {
     const f = topicFilter(cur);
     if (f === undefined) return undefined;
@@ -114,7 +163,13 @@ export function decodeUnsuback(cur: Cursor): UnsubackPacket | undefined {
     const at = cur.pos;
     const code = cur.buf[cur.pos++];
     if (!isReasonCodeAllowed(11, code)) {
-      return cur.fail(null, 'MQTT-3.11.3-2', `Reason Code ${hex(code)} at offset ${at} is not valid in UNSUBACK`, PROTOCOL_ERROR, at);
+      return cur.fail(
+        null,
+        'MQTT-3.11.3-2',
+        `Reason Code ${hex(code)} at offset ${at} is not valid in UNSUBACK`,
+        PROTOCOL_ERROR,
+        at,
+      );
     }
     codes.push(code);
   }

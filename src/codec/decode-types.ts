@@ -15,5 +15,4 @@ export interface DecodeOptions {
  * frame (or, for a violation, the bytes read of it), when the reader was asked to keep them.
  */
 export type DecodeResult =
-  | { ok: true; packet: Packet; bytes?: Buffer }
-  | { ok: false; violation: ProtocolViolation; bytes?: Buffer };
+  { ok: true; packet: Packet; bytes?: Buffer } | { ok: false; violation: ProtocolViolation; bytes?: Buffer };

@@ -16,7 +16,11 @@ import type { From } from './decode-common.ts';
  * more bytes are needed, or a violation (longer than 4 bytes; not minimal at level 5).
  */
 export function readRemainingLength(
-  buf: Buffer, at: number, end: number, level: ProtocolLevel, type: number,
+  buf: Buffer,
+  at: number,
+  end: number,
+  level: ProtocolLevel,
+  type: number,
 ): { value: number; size: number } | ProtocolViolation | null {
   let value = 0;
   let mult = 1;
@@ -26,21 +30,41 @@ export function readRemainingLength(
     value += (b & 0x7f) * mult;
     if ((b & 0x80) === 0) {
       if (i > 0 && b === 0 && level === 5) {
-        return violation(level, null, 'MQTT-1.5.5-1', `${PACKET_NAMES[type]}: Remaining Length is not minimally encoded (${i + 1} bytes for ${value})`, MALFORMED, type, at);
+        return violation(
+          level,
+          null,
+          'MQTT-1.5.5-1',
+          `${PACKET_NAMES[type]}: Remaining Length is not minimally encoded (${i + 1} bytes for ${value})`,
+          MALFORMED,
+          type,
+          at,
+        );
       }
       return { value, size: i + 1 };
     }
     mult *= 128;
   }
-  return violation(level, null, null, `${PACKET_NAMES[type]}: Remaining Length is longer than 4 bytes`, MALFORMED, type, at);
+  return violation(
+    level,
+    null,
+    null,
+    `${PACKET_NAMES[type]}: Remaining Length is longer than 4 bytes`,
+    MALFORMED,
+    type,
+    at,
+  );
 }
 
 /** The 5.0 statement broken by an oversize packet depends on who sent it. */
 export function tooLarge(level: ProtocolLevel, type: number, size: number, max: number, from: From): ProtocolViolation {
   return violation(
-    level, null, from === 'server' ? 'MQTT-3.1.2-24' : 'MQTT-3.2.2-15',
+    level,
+    null,
+    from === 'server' ? 'MQTT-3.1.2-24' : 'MQTT-3.2.2-15',
     `${PACKET_NAMES[type]} of ${size} bytes exceeds the Maximum Packet Size of ${max}`,
-    PACKET_TOO_LARGE, type, 0,
+    PACKET_TOO_LARGE,
+    type,
+    0,
   );
 }
 
@@ -54,12 +78,26 @@ export function decodePacket(frame: Buffer, opts: DecodeOptions): DecodeResult {
   if (!Buffer.isBuffer(frame)) frame = asBuffer(frame);
   let level = opts.protocolLevel;
   const len = frame.length;
-  if (len < 2) return fail(violation(level, null, null, `packet of ${len} byte(s) is shorter than a fixed header`, MALFORMED, len ? frame[0] >> 4 : undefined, 0));
+  if (len < 2)
+    return fail(
+      violation(
+        level,
+        null,
+        null,
+        `packet of ${len} byte(s) is shorter than a fixed header`,
+        MALFORMED,
+        len ? frame[0] >> 4 : undefined,
+        0,
+      ),
+    );
   const b0 = frame[0];
   const type = b0 >> 4;
   if (type === 1) level = peekConnectLevel(frame, level);
   const rl = readRemainingLength(frame, 1, len, level, type);
-  if (rl === null) return fail(violation(level, null, null, `${PACKET_NAMES[type]}: Remaining Length is truncated`, MALFORMED, type, 1));
+  if (rl === null)
+    return fail(
+      violation(level, null, null, `${PACKET_NAMES[type]}: Remaining Length is truncated`, MALFORMED, type, 1),
+    );
   if ('kind' in rl) return fail(rl);
   const bodyStart = 1 + rl.size;
   const total = bodyStart + rl.value;
@@ -67,16 +105,42 @@ export function decodePacket(frame: Buffer, opts: DecodeOptions): DecodeResult {
     return fail(tooLarge(level, type, total, opts.maximumPacketSize, opts.from));
   }
   if (total > len) {
-    return fail(violation(level, null, null, `${PACKET_NAMES[type]}: Remaining Length ${rl.value} but only ${len - bodyStart} byte(s) follow the fixed header`, MALFORMED, type, 1));
+    return fail(
+      violation(
+        level,
+        null,
+        null,
+        `${PACKET_NAMES[type]}: Remaining Length ${rl.value} but only ${len - bodyStart} byte(s) follow the fixed header`,
+        MALFORMED,
+        type,
+        1,
+      ),
+    );
   }
   if (total < len) {
-    return fail(violation(level, null, null, `${PACKET_NAMES[type]}: ${len - total} byte(s) after the end of the packet (Remaining Length ${rl.value})`, MALFORMED, type, total));
+    return fail(
+      violation(
+        level,
+        null,
+        null,
+        `${PACKET_NAMES[type]}: ${len - total} byte(s) after the end of the packet (Remaining Length ${rl.value})`,
+        MALFORMED,
+        type,
+        total,
+      ),
+    );
   }
   return decodeBody(frame, bodyStart, total, level, opts.from);
 }
 
 /** Decode a packet whose fixed header was already framed: body is frame[bodyStart..end). */
-export function decodeBody(frame: Buffer, bodyStart: number, end: number, level: ProtocolLevel, from: From): DecodeResult {
+export function decodeBody(
+  frame: Buffer,
+  bodyStart: number,
+  end: number,
+  level: ProtocolLevel,
+  from: From,
+): DecodeResult {
   try {
     return decodeBodyUnguarded(frame, bodyStart, end, level, from);
   } catch (e) {
@@ -86,7 +150,13 @@ export function decodeBody(frame: Buffer, bodyStart: number, end: number, level:
   }
 }
 
-function decodeBodyUnguarded(frame: Buffer, bodyStart: number, end: number, level: ProtocolLevel, from: From): DecodeResult {
+function decodeBodyUnguarded(
+  frame: Buffer,
+  bodyStart: number,
+  end: number,
+  level: ProtocolLevel,
+  from: From,
+): DecodeResult {
   const b0 = frame[0];
   const type = b0 >> 4;
   const flags = b0 & 0x0f;
@@ -95,27 +165,69 @@ function decodeBodyUnguarded(frame: Buffer, bodyStart: number, end: number, leve
   const cur = new Cursor(frame, bodyStart, end, level, type);
   let packet: Packet | undefined;
   switch (type) {
-    case 3: packet = decodePublish(cur, flags, from); break;
-    case 1: packet = decodeConnect(cur); break;
-    case 2: packet = decodeConnack(cur); break;
-    case 4: packet = decodeAck(cur, 'puback'); break;
-    case 5: packet = decodeAck(cur, 'pubrec'); break;
-    case 6: packet = decodeAck(cur, 'pubrel'); break;
-    case 7: packet = decodeAck(cur, 'pubcomp'); break;
-    case 8: packet = decodeSubscribe(cur); break;
-    case 9: packet = decodeSuback(cur); break;
-    case 10: packet = decodeUnsubscribe(cur); break;
-    case 11: packet = decodeUnsuback(cur); break;
-    case 12: packet = decodeEmpty(cur, 'pingreq'); break;
-    case 13: packet = decodeEmpty(cur, 'pingresp'); break;
-    case 14: packet = decodeDisconnect(cur, from); break;
-    case 15: packet = decodeAuth(cur); break;
-    default: cur.fail(null, null, `packet type ${type} is reserved`, MALFORMED, 0);
+    case 3:
+      packet = decodePublish(cur, flags, from);
+      break;
+    case 1:
+      packet = decodeConnect(cur);
+      break;
+    case 2:
+      packet = decodeConnack(cur);
+      break;
+    case 4:
+      packet = decodeAck(cur, 'puback');
+      break;
+    case 5:
+      packet = decodeAck(cur, 'pubrec');
+      break;
+    case 6:
+      packet = decodeAck(cur, 'pubrel');
+      break;
+    case 7:
+      packet = decodeAck(cur, 'pubcomp');
+      break;
+    case 8:
+      packet = decodeSubscribe(cur);
+      break;
+    case 9:
+      packet = decodeSuback(cur);
+      break;
+    case 10:
+      packet = decodeUnsubscribe(cur);
+      break;
+    case 11:
+      packet = decodeUnsuback(cur);
+      break;
+    case 12:
+      packet = decodeEmpty(cur, 'pingreq');
+      break;
+    case 13:
+      packet = decodeEmpty(cur, 'pingresp');
+      break;
+    case 14:
+      packet = decodeDisconnect(cur, from);
+      break;
+    case 15:
+      packet = decodeAuth(cur);
+      break;
+    default:
+      cur.fail(null, null, `packet type ${type} is reserved`, MALFORMED, 0);
   }
   if (cur.err) return fail(cur.err);
-  if (!packet) return fail(violation(level, null, null, `${PACKET_NAMES[type]}: could not be decoded`, MALFORMED, type, 0));
+  if (!packet)
+    return fail(violation(level, null, null, `${PACKET_NAMES[type]}: could not be decoded`, MALFORMED, type, 0));
   if (cur.pos !== end) {
-    return fail(violation(cur.level, null, null, `${PACKET_NAMES[type]}: ${end - cur.pos} unexpected byte(s) after the last field at offset ${cur.pos}`, MALFORMED, type, cur.pos));
+    return fail(
+      violation(
+        cur.level,
+        null,
+        null,
+        `${PACKET_NAMES[type]}: ${end - cur.pos} unexpected byte(s) after the last field at offset ${cur.pos}`,
+        MALFORMED,
+        type,
+        cur.pos,
+      ),
+    );
   }
   return { ok: true, packet };
 }

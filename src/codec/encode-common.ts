@@ -2,7 +2,10 @@ import { VARINT_MAX, varintLength, writeVarint } from './primitives.ts';
 
 /** Thrown by the encoder for input that cannot be put on the wire, naming the field. */
 export class EncodeError extends Error {
-  constructor(public readonly field: string, message: string) {
+  constructor(
+    public readonly field: string,
+    message: string,
+  ) {
     super(`cannot encode ${field}: ${message}`);
     this.name = 'EncodeError';
   }

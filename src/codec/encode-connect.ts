@@ -22,7 +22,8 @@ export function encodeConnect(p: ConnectPacket, level: ProtocolLevel): Buffer {
   let wTopicLen = 0;
   let wPropLen = 0;
   if (will) {
-    if (will.qos !== 0 && will.qos !== 1 && will.qos !== 2) throw new EncodeError('CONNECT will.qos', `expected 0, 1 or 2, got ${String(will.qos)}`);
+    if (will.qos !== 0 && will.qos !== 1 && will.qos !== 2)
+      throw new EncodeError('CONNECT will.qos', `expected 0, 1 or 2, got ${String(will.qos)}`);
     flags |= 0x04 | (will.qos << 3) | (will.retain ? 0x20 : 0);
     wTopicLen = strLen(will.topic, 'CONNECT will.topic');
     const wPayLen = binLen(will.payload, 'CONNECT will.payload');

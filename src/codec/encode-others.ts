@@ -1,13 +1,18 @@
 import type {
-  AckPacket, AuthPacket, DisconnectPacket, ProtocolLevel, SubackPacket, SubscribePacket,
-  UnsubackPacket, UnsubscribePacket,
+  AckPacket,
+  AuthPacket,
+  DisconnectPacket,
+  ProtocolLevel,
+  SubackPacket,
+  SubscribePacket,
+  UnsubackPacket,
+  UnsubscribePacket,
 } from './packet-types.ts';
 import { varintLength, writeU16, writeUtf8 } from './primitives.ts';
 import { propertiesLength, writeProperties } from './properties.ts';
 import { allocPacket, assertFilled, checkU16, checkU8, EncodeError, strLen } from './encode-common.ts';
 
 const ACK_BYTE0 = { puback: 0x40, pubrec: 0x50, pubrel: 0x62, pubcomp: 0x70 } as const;
-
 
 /**
  * PUBACK / PUBREC / PUBREL / PUBCOMP. At 5.0 reason code and property length are omitted
@@ -77,7 +82,9 @@ export function encodeUnsubscribe(p: UnsubscribePacket, level: ProtocolLevel): B
   const { buf, off: start } = allocPacket(0xa2, rl, 'UNSUBSCRIBE');
   let off = writeU16(buf, start, id);
   if (level === 5) off = writeProperties(buf, off, p.properties, plen);
-  p.topicFilters.forEach((f, i) => { off = writeUtf8(buf, off, f, lens[i]); });
+  p.topicFilters.forEach((f, i) => {
+    off = writeUtf8(buf, off, f, lens[i]);
+  });
   return assertFilled(buf, off, 'UNSUBSCRIBE');
 }
 
@@ -100,4 +107,3 @@ export function encodeDisconnectOrAuth(p: DisconnectPacket | AuthPacket, level: 
   }
   return assertFilled(buf, off, name);
 }
-

@@ -8,7 +8,8 @@ export function encodePublish(p: PublishPacket, level: ProtocolLevel): Buffer {
   const topic = p.topic;
   if (typeof topic !== 'string') throw new EncodeError('PUBLISH topic', 'expected a string');
   const qos = p.qos;
-  if (qos !== 0 && qos !== 1 && qos !== 2) throw new EncodeError('PUBLISH qos', `expected 0, 1 or 2, got ${String(qos)}`);
+  if (qos !== 0 && qos !== 1 && qos !== 2)
+    throw new EncodeError('PUBLISH qos', `expected 0, 1 or 2, got ${String(qos)}`);
   const payload = p.payload;
   if (!(payload instanceof Uint8Array)) throw new EncodeError('PUBLISH payload', 'expected a Buffer');
   const tlen = Buffer.byteLength(topic);

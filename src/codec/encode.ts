@@ -1,7 +1,13 @@
 import type { Packet, ProtocolLevel } from './packet-types.ts';
 import { encodePublish } from './encode-publish.ts';
 import { encodeConnack, encodeConnect } from './encode-connect.ts';
-import { encodeAck, encodeDisconnectOrAuth, encodeSuback, encodeSubscribe, encodeUnsubscribe } from './encode-others.ts';
+import {
+  encodeAck,
+  encodeDisconnectOrAuth,
+  encodeSuback,
+  encodeSubscribe,
+  encodeUnsubscribe,
+} from './encode-others.ts';
 import { allocPacket, EncodeError } from './encode-common.ts';
 import { varintLength } from './primitives.ts';
 import { propertiesLength } from './properties.ts';
@@ -13,22 +19,33 @@ import { propertiesLength } from './properties.ts';
  */
 export function encodePacket(packet: Packet, protocolLevel: ProtocolLevel): Buffer {
   switch (packet.type) {
-    case 'publish': return encodePublish(packet, protocolLevel);
-    case 'connect': return encodeConnect(packet, protocolLevel);
-    case 'connack': return encodeConnack(packet, protocolLevel);
+    case 'publish':
+      return encodePublish(packet, protocolLevel);
+    case 'connect':
+      return encodeConnect(packet, protocolLevel);
+    case 'connack':
+      return encodeConnack(packet, protocolLevel);
     case 'puback':
     case 'pubrec':
     case 'pubrel':
-    case 'pubcomp': return encodeAck(packet, protocolLevel);
-    case 'subscribe': return encodeSubscribe(packet, protocolLevel);
+    case 'pubcomp':
+      return encodeAck(packet, protocolLevel);
+    case 'subscribe':
+      return encodeSubscribe(packet, protocolLevel);
     case 'suback':
-    case 'unsuback': return encodeSuback(packet, protocolLevel);
-    case 'unsubscribe': return encodeUnsubscribe(packet, protocolLevel);
-    case 'pingreq': return allocPacket(0xc0, 0, 'PINGREQ').buf;
-    case 'pingresp': return allocPacket(0xd0, 0, 'PINGRESP').buf;
+    case 'unsuback':
+      return encodeSuback(packet, protocolLevel);
+    case 'unsubscribe':
+      return encodeUnsubscribe(packet, protocolLevel);
+    case 'pingreq':
+      return allocPacket(0xc0, 0, 'PINGREQ').buf;
+    case 'pingresp':
+      return allocPacket(0xd0, 0, 'PINGRESP').buf;
     case 'disconnect':
-    case 'auth': return encodeDisconnectOrAuth(packet, protocolLevel);
-    default: throw new EncodeError('type', `unknown packet type ${JSON.stringify((packet as { type?: unknown }).type)}`);
+    case 'auth':
+      return encodeDisconnectOrAuth(packet, protocolLevel);
+    default:
+      throw new EncodeError('type', `unknown packet type ${JSON.stringify((packet as { type?: unknown }).type)}`);
   }
 }
 

@@ -22,20 +22,50 @@ const FLAG_RULE: Record<number, [Id311, Id50]> = {
  */
 export function checkFixedFlags(type: number, flags: number, level: ProtocolLevel): ProtocolViolation | null {
   if (type === 0 || (type === 15 && level < 5)) {
-    return violation(level, null, null, `packet type ${type} is reserved at protocol level ${level}`, MALFORMED, type, 0);
+    return violation(
+      level,
+      null,
+      null,
+      `packet type ${type} is reserved at protocol level ${level}`,
+      MALFORMED,
+      type,
+      0,
+    );
   }
   if (type === 3) {
     const qos = (flags >> 1) & 3;
-    if (qos === 3) return violation(level, 'MQTT-3.3.1-4', 'MQTT-3.3.1-4', 'PUBLISH: QoS bits are both set (QoS 3)', MALFORMED, type, 0);
-    if (qos === 0 && (flags & 8) !== 0) return violation(level, 'MQTT-3.3.1-2', 'MQTT-3.3.1-2', 'PUBLISH: DUP flag set on a QoS 0 message', MALFORMED, type, 0);
+    if (qos === 3)
+      return violation(
+        level,
+        'MQTT-3.3.1-4',
+        'MQTT-3.3.1-4',
+        'PUBLISH: QoS bits are both set (QoS 3)',
+        MALFORMED,
+        type,
+        0,
+      );
+    if (qos === 0 && (flags & 8) !== 0)
+      return violation(
+        level,
+        'MQTT-3.3.1-2',
+        'MQTT-3.3.1-2',
+        'PUBLISH: DUP flag set on a QoS 0 message',
+        MALFORMED,
+        type,
+        0,
+      );
     return null;
   }
   const expected = type === 6 || type === 8 || type === 10 ? 2 : 0;
   if (flags === expected) return null;
   const rule = FLAG_RULE[type] ?? ['MQTT-2.2.2-1', 'MQTT-2.1.3-1'];
   return violation(
-    level, rule[0], rule[1],
+    level,
+    rule[0],
+    rule[1],
     `${PACKET_NAMES[type]}: reserved fixed-header flags are ${bits(flags)}, must be ${bits(expected)}`,
-    MALFORMED, type, 0,
+    MALFORMED,
+    type,
+    0,
   );
 }

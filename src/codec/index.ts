@@ -22,8 +22,14 @@ export type { PacketReaderOptions } from './packet-reader.ts';
 export { encodePacket, encodedLength } from './encode.ts';
 export { EncodeError } from './encode-common.ts';
 export {
-  ReasonCode, ConnectReturnCode, SubackReturnCode, isReasonCodeAllowed, reasonCodeName,
-  packetsForReasonCode, isConnectReturnCode311, isSubackReturnCode311,
+  ReasonCode,
+  ConnectReturnCode,
+  SubackReturnCode,
+  isReasonCodeAllowed,
+  reasonCodeName,
+  packetsForReasonCode,
+  isConnectReturnCode311,
+  isSubackReturnCode311,
 } from './reason-codes.ts';
 export type { ReasonCodeName } from './reason-codes.ts';
 export { PROPERTY_DEFS, PROPERTY_BY_ID, PROPERTY_BY_KEY, WILL as WILL_PROPERTIES } from './property-table.ts';

@@ -46,10 +46,14 @@ export class PacketReader {
     this.keepBytes = opts.keepBytes ?? false;
   }
 
-  get dead(): boolean { return this.violation !== undefined; }
+  get dead(): boolean {
+    return this.violation !== undefined;
+  }
 
   /** Bytes held for an incomplete packet. */
-  get buffered(): number { return this.frame ? this.filled : this.headLen; }
+  get buffered(): number {
+    return this.frame ? this.filled : this.headLen;
+  }
 
   push(chunk: Buffer): DecodeResult[] {
     const out: DecodeResult[] = [];

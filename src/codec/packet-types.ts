@@ -9,48 +9,72 @@ export type QoS = 0 | 1 | 2;
 
 /** Fixed-header packet type numbers (bits 7..4 of byte 1). */
 export const PacketType = {
-  CONNECT: 1, CONNACK: 2, PUBLISH: 3, PUBACK: 4, PUBREC: 5, PUBREL: 6, PUBCOMP: 7,
-  SUBSCRIBE: 8, SUBACK: 9, UNSUBSCRIBE: 10, UNSUBACK: 11, PINGREQ: 12, PINGRESP: 13,
-  DISCONNECT: 14, AUTH: 15,
+  CONNECT: 1,
+  CONNACK: 2,
+  PUBLISH: 3,
+  PUBACK: 4,
+  PUBREC: 5,
+  PUBREL: 6,
+  PUBCOMP: 7,
+  SUBSCRIBE: 8,
+  SUBACK: 9,
+  UNSUBSCRIBE: 10,
+  UNSUBACK: 11,
+  PINGREQ: 12,
+  PINGRESP: 13,
+  DISCONNECT: 14,
+  AUTH: 15,
 } as const;
 
 export type PacketName =
-  | 'connect' | 'connack' | 'publish' | 'puback' | 'pubrec' | 'pubrel' | 'pubcomp'
-  | 'subscribe' | 'suback' | 'unsubscribe' | 'unsuback' | 'pingreq' | 'pingresp'
-  | 'disconnect' | 'auth';
+  | 'connect'
+  | 'connack'
+  | 'publish'
+  | 'puback'
+  | 'pubrec'
+  | 'pubrel'
+  | 'pubcomp'
+  | 'subscribe'
+  | 'suback'
+  | 'unsubscribe'
+  | 'unsuback'
+  | 'pingreq'
+  | 'pingresp'
+  | 'disconnect'
+  | 'auth';
 
 export type UserProperty = [name: string, value: string];
 
 /** Every MQTT 5.0 property (2.2.2.2), by its camel-cased name. */
 export interface Properties {
-  payloadFormatIndicator?: number;          // 0x01 byte
-  messageExpiryInterval?: number;           // 0x02 four-byte integer
-  contentType?: string;                     // 0x03
-  responseTopic?: string;                   // 0x08
-  correlationData?: Buffer;                 // 0x09
+  payloadFormatIndicator?: number; // 0x01 byte
+  messageExpiryInterval?: number; // 0x02 four-byte integer
+  contentType?: string; // 0x03
+  responseTopic?: string; // 0x08
+  correlationData?: Buffer; // 0x09
   /** 0x0B; PUBLISH to a client may carry several, SUBSCRIBE carries at most one. */
   subscriptionIdentifiers?: number[];
-  sessionExpiryInterval?: number;           // 0x11
-  assignedClientIdentifier?: string;        // 0x12
-  serverKeepAlive?: number;                 // 0x13
-  authenticationMethod?: string;            // 0x15
-  authenticationData?: Buffer;              // 0x16
-  requestProblemInformation?: number;       // 0x17
-  willDelayInterval?: number;               // 0x18
-  requestResponseInformation?: number;      // 0x19
-  responseInformation?: string;             // 0x1A
-  serverReference?: string;                 // 0x1C
-  reasonString?: string;                    // 0x1F
-  receiveMaximum?: number;                  // 0x21
-  topicAliasMaximum?: number;               // 0x22
-  topicAlias?: number;                      // 0x23
-  maximumQoS?: number;                      // 0x24
-  retainAvailable?: number;                 // 0x25
-  userProperties?: UserProperty[];          // 0x26, may repeat, order kept
-  maximumPacketSize?: number;               // 0x27
-  wildcardSubscriptionAvailable?: number;   // 0x28
+  sessionExpiryInterval?: number; // 0x11
+  assignedClientIdentifier?: string; // 0x12
+  serverKeepAlive?: number; // 0x13
+  authenticationMethod?: string; // 0x15
+  authenticationData?: Buffer; // 0x16
+  requestProblemInformation?: number; // 0x17
+  willDelayInterval?: number; // 0x18
+  requestResponseInformation?: number; // 0x19
+  responseInformation?: string; // 0x1A
+  serverReference?: string; // 0x1C
+  reasonString?: string; // 0x1F
+  receiveMaximum?: number; // 0x21
+  topicAliasMaximum?: number; // 0x22
+  topicAlias?: number; // 0x23
+  maximumQoS?: number; // 0x24
+  retainAvailable?: number; // 0x25
+  userProperties?: UserProperty[]; // 0x26, may repeat, order kept
+  maximumPacketSize?: number; // 0x27
+  wildcardSubscriptionAvailable?: number; // 0x28
   subscriptionIdentifierAvailable?: number; // 0x29
-  sharedSubscriptionAvailable?: number;     // 0x2A
+  sharedSubscriptionAvailable?: number; // 0x2A
 }
 
 export interface Will {
@@ -152,8 +176,12 @@ export interface UnsubackPacket {
   properties?: Properties;
 }
 
-export interface PingreqPacket { type: 'pingreq' }
-export interface PingrespPacket { type: 'pingresp' }
+export interface PingreqPacket {
+  type: 'pingreq';
+}
+export interface PingrespPacket {
+  type: 'pingresp';
+}
 
 export interface DisconnectPacket {
   type: 'disconnect';
@@ -170,9 +198,20 @@ export interface AuthPacket {
 }
 
 export type Packet =
-  | ConnectPacket | ConnackPacket | PublishPacket
-  | PubackPacket | PubrecPacket | PubrelPacket | PubcompPacket
-  | SubscribePacket | SubackPacket | UnsubscribePacket | UnsubackPacket
-  | PingreqPacket | PingrespPacket | DisconnectPacket | AuthPacket;
+  | ConnectPacket
+  | ConnackPacket
+  | PublishPacket
+  | PubackPacket
+  | PubrecPacket
+  | PubrelPacket
+  | PubcompPacket
+  | SubscribePacket
+  | SubackPacket
+  | UnsubscribePacket
+  | UnsubackPacket
+  | PingreqPacket
+  | PingrespPacket
+  | DisconnectPacket
+  | AuthPacket;
 
 export type PacketOf<N extends PacketName> = Extract<Packet, { type: N }>;

@@ -5,22 +5,41 @@ import { checkUtf8 } from './utf8.ts';
 import { MALFORMED, violation } from './violations.ts';
 
 export const PACKET_NAMES = [
-  'RESERVED', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP',
-  'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH',
+  'RESERVED',
+  'CONNECT',
+  'CONNACK',
+  'PUBLISH',
+  'PUBACK',
+  'PUBREC',
+  'PUBREL',
+  'PUBCOMP',
+  'SUBSCRIBE',
+  'SUBACK',
+  'UNSUBSCRIBE',
+  'UNSUBACK',
+  'PINGREQ',
+  'PINGRESP',
+  'DISCONNECT',
+  'AUTH',
 ] as const;
 
 /** Largest value a Variable Byte Integer can hold (4 bytes). */
 export const VARINT_MAX = 268_435_455;
 
-type SliceBuf = Buffer & { latin1Slice?(start: number, end: number): string; utf8Slice?(start: number, end: number): string };
+type SliceBuf = Buffer & {
+  latin1Slice?(start: number, end: number): string;
+  utf8Slice?(start: number, end: number): string;
+};
 const proto = Buffer.prototype as SliceBuf;
 /** Node's unchecked slice-to-string methods when present (they skip argument checks), else toString. */
-const latin1 = typeof proto.latin1Slice === 'function'
-  ? (b: Buffer, s: number, e: number): string => (b as SliceBuf).latin1Slice!(s, e)
-  : (b: Buffer, s: number, e: number): string => b.toString('latin1', s, e);
-const utf8 = typeof proto.utf8Slice === 'function'
-  ? (b: Buffer, s: number, e: number): string => (b as SliceBuf).utf8Slice!(s, e)
-  : (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
+const latin1 =
+  typeof proto.latin1Slice === 'function'
+    ? (b: Buffer, s: number, e: number): string => (b as SliceBuf).latin1Slice!(s, e)
+    : (b: Buffer, s: number, e: number): string => b.toString('latin1', s, e);
+const utf8 =
+  typeof proto.utf8Slice === 'function'
+    ? (b: Buffer, s: number, e: number): string => (b as SliceBuf).utf8Slice!(s, e)
+    : (b: Buffer, s: number, e: number): string => b.toString('utf8', s, e);
 
 /**
  * Bounds-checked reader over one packet. Every read either returns a value or records the
@@ -36,8 +55,12 @@ export class Cursor {
     public type: number,
   ) {}
 
-  get name(): string { return PACKET_NAMES[this.type]; }
-  remaining(): number { return this.end - this.pos; }
+  get name(): string {
+    return PACKET_NAMES[this.type];
+  }
+  remaining(): number {
+    return this.end - this.pos;
+  }
 
   /** Record a violation (only the first one counts). Always returns undefined. */
   fail(id311: Id311 | null, id50: Id50 | null, msg: string, reasonCode: number, offset = this.pos): undefined {
@@ -46,7 +69,12 @@ export class Cursor {
   }
 
   private short(what: string, need: number): -1 {
-    this.fail(null, null, `truncated: ${what} needs ${need} byte(s) at offset ${this.pos} but only ${this.end - this.pos} remain`, MALFORMED);
+    this.fail(
+      null,
+      null,
+      `truncated: ${what} needs ${need} byte(s) at offset ${this.pos} but only ${this.end - this.pos} remain`,
+      MALFORMED,
+    );
     return -1;
   }
 
@@ -87,7 +115,13 @@ export class Cursor {
       }
       mult *= 128;
     }
-    this.fail(null, null, `${what} at offset ${start} is a Variable Byte Integer longer than 4 bytes`, MALFORMED, start);
+    this.fail(
+      null,
+      null,
+      `${what} at offset ${start} is a Variable Byte Integer longer than 4 bytes`,
+      MALFORMED,
+      start,
+    );
     return -1;
   }
 
@@ -125,8 +159,21 @@ export class Cursor {
     if (i === e) return latin1(buf, p, e);
     const bad = checkUtf8(buf, i, e);
     if (bad) {
-      if (bad.nul) return this.fail('MQTT-1.5.3-2', 'MQTT-1.5.4-2', `${what} contains U+0000 at offset ${bad.index}`, MALFORMED, bad.index);
-      return this.fail('MQTT-1.5.3-1', 'MQTT-1.5.4-1', `${what} is not well-formed UTF-8 at offset ${bad.index}`, MALFORMED, bad.index);
+      if (bad.nul)
+        return this.fail(
+          'MQTT-1.5.3-2',
+          'MQTT-1.5.4-2',
+          `${what} contains U+0000 at offset ${bad.index}`,
+          MALFORMED,
+          bad.index,
+        );
+      return this.fail(
+        'MQTT-1.5.3-1',
+        'MQTT-1.5.4-1',
+        `${what} is not well-formed UTF-8 at offset ${bad.index}`,
+        MALFORMED,
+        bad.index,
+      );
     }
     return utf8(buf, p, e);
   }

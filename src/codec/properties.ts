@@ -1,6 +1,15 @@
 import type { Properties, UserProperty } from './packet-types.ts';
 import { EncodeError, binLen, strLen } from './encode-common.ts';
-import { Cursor, VARINT_MAX, varintLength, writeBinary, writeU16, writeU32, writeUtf8, writeVarint } from './primitives.ts';
+import {
+  Cursor,
+  VARINT_MAX,
+  varintLength,
+  writeBinary,
+  writeU16,
+  writeU32,
+  writeUtf8,
+  writeVarint,
+} from './primitives.ts';
 import { PROPERTY_BY_ID, PROPERTY_BY_KEY, WILL, allowedIn, repeatableIn } from './property-table.ts';
 import type { PropertyDef, PropertyHolder } from './property-table.ts';
 import { MALFORMED, PROTOCOL_ERROR } from './violations.ts';
@@ -18,7 +27,13 @@ export function decodeProperties(cur: Cursor, holder: PropertyHolder): Propertie
   if (len <= 0) return undefined;
   const end = cur.pos + len;
   if (end > cur.end) {
-    return cur.fail(null, null, `Property Length ${len} at offset ${lenAt} runs past the end of the packet`, MALFORMED, lenAt);
+    return cur.fail(
+      null,
+      null,
+      `Property Length ${len} at offset ${lenAt} runs past the end of the packet`,
+      MALFORMED,
+      lenAt,
+    );
   }
   const outerEnd = cur.end;
   cur.end = end;
@@ -35,13 +50,25 @@ export function decodeProperties(cur: Cursor, holder: PropertyHolder): Propertie
       break;
     }
     if (!allowedIn(def, holder)) {
-      cur.fail(null, null, `${def.label} (0x${id.toString(16).padStart(2, '0')}) at offset ${at} is not allowed in ${holderName(holder)}`, MALFORMED, at);
+      cur.fail(
+        null,
+        null,
+        `${def.label} (0x${id.toString(16).padStart(2, '0')}) at offset ${at} is not allowed in ${holderName(holder)}`,
+        MALFORMED,
+        at,
+      );
       break;
     }
     const bit = 1 << (id & 31);
     const dup = id < 32 ? (seenLo & bit) !== 0 : (seenHi & bit) !== 0;
     if (dup && !repeatableIn(def, holder)) {
-      cur.fail(null, null, `${def.label} at offset ${at} appears more than once in ${holderName(holder)}`, PROTOCOL_ERROR, at);
+      cur.fail(
+        null,
+        null,
+        `${def.label} at offset ${at} appears more than once in ${holderName(holder)}`,
+        PROTOCOL_ERROR,
+        at,
+      );
       break;
     }
     if (id < 32) seenLo |= bit;
@@ -57,12 +84,24 @@ function readValue(cur: Cursor, def: PropertyDef, props: Properties, at: number)
   const what = def.label;
   let v: number | string | Buffer | UserProperty | undefined;
   switch (def.wire) {
-    case 'byte': v = cur.u8(what); break;
-    case 'u16': v = cur.u16(what); break;
-    case 'u32': v = cur.u32(what); break;
-    case 'varint': v = cur.varint(what); break;
-    case 'utf8': v = cur.utf8(what); break;
-    case 'binary': v = cur.binary(what); break;
+    case 'byte':
+      v = cur.u8(what);
+      break;
+    case 'u16':
+      v = cur.u16(what);
+      break;
+    case 'u32':
+      v = cur.u32(what);
+      break;
+    case 'varint':
+      v = cur.varint(what);
+      break;
+    case 'utf8':
+      v = cur.utf8(what);
+      break;
+    case 'binary':
+      v = cur.binary(what);
+      break;
     case 'pair': {
       const k = cur.utf8(`${what} name`);
       const val = k === undefined ? undefined : cur.utf8(`${what} value`);
@@ -73,7 +112,13 @@ function readValue(cur: Cursor, def: PropertyDef, props: Properties, at: number)
   if (cur.err || v === undefined) return;
   if (def.check && (typeof v === 'number' || typeof v === 'string') && !def.check.ok(v)) {
     const shown = typeof v === 'string' ? JSON.stringify(v) : String(v);
-    cur.fail(null, def.check.statement ?? null, `${def.label} at offset ${at} ${def.check.rule} (got ${shown})`, PROTOCOL_ERROR, at);
+    cur.fail(
+      null,
+      def.check.statement ?? null,
+      `${def.label} at offset ${at} ${def.check.rule} (got ${shown})`,
+      PROTOCOL_ERROR,
+      at,
+    );
     return;
   }
   const rec = props as Record<string, unknown>;
@@ -97,14 +142,24 @@ function intIn(v: unknown, max: number, def: PropertyDef): number {
 
 function valueLength(def: PropertyDef, v: unknown): number {
   switch (def.wire) {
-    case 'byte': intIn(v, 0xff, def); return 1;
-    case 'u16': intIn(v, 0xffff, def); return 2;
-    case 'u32': intIn(v, 0xffffffff, def); return 4;
-    case 'varint': return varintLength(intIn(v, VARINT_MAX, def));
-    case 'utf8': return 2 + strLen(v, `properties.${def.key}`);
-    case 'binary': return 2 + binLen(v, `properties.${def.key}`);
+    case 'byte':
+      intIn(v, 0xff, def);
+      return 1;
+    case 'u16':
+      intIn(v, 0xffff, def);
+      return 2;
+    case 'u32':
+      intIn(v, 0xffffffff, def);
+      return 4;
+    case 'varint':
+      return varintLength(intIn(v, VARINT_MAX, def));
+    case 'utf8':
+      return 2 + strLen(v, `properties.${def.key}`);
+    case 'binary':
+      return 2 + binLen(v, `properties.${def.key}`);
     case 'pair': {
-      if (!Array.isArray(v) || v.length !== 2) throw new EncodeError(`properties.${def.key}`, 'expected [name, value] pairs');
+      if (!Array.isArray(v) || v.length !== 2)
+        throw new EncodeError(`properties.${def.key}`, 'expected [name, value] pairs');
       return 4 + strLen(v[0], `properties.${def.key} name`) + strLen(v[1], `properties.${def.key} value`);
     }
   }
@@ -132,12 +187,19 @@ export function propertiesLength(props: Properties | undefined): number {
 function writeValue(buf: Buffer, off: number, def: PropertyDef, v: unknown): number {
   buf[off++] = def.id;
   switch (def.wire) {
-    case 'byte': buf[off] = v as number; return off + 1;
-    case 'u16': return writeU16(buf, off, v as number);
-    case 'u32': return writeU32(buf, off, v as number);
-    case 'varint': return writeVarint(buf, off, v as number);
-    case 'utf8': return writeUtf8(buf, off, v as string, Buffer.byteLength(v as string));
-    case 'binary': return writeBinary(buf, off, v as Uint8Array);
+    case 'byte':
+      buf[off] = v as number;
+      return off + 1;
+    case 'u16':
+      return writeU16(buf, off, v as number);
+    case 'u32':
+      return writeU32(buf, off, v as number);
+    case 'varint':
+      return writeVarint(buf, off, v as number);
+    case 'utf8':
+      return writeUtf8(buf, off, v as string, Buffer.byteLength(v as string));
+    case 'binary':
+      return writeBinary(buf, off, v as Uint8Array);
     case 'pair': {
       const [k, val] = v as UserProperty;
       off = writeUtf8(buf, off, k, Buffer.byteLength(k));

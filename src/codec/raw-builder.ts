@@ -13,8 +13,10 @@ export function hexToBuffer(hex: string): Buffer {
     .replace(/0x/gi, ' ')
     .replace(/[\s|,]+/g, '');
   const bad = cleaned.search(/[^0-9a-fA-F]/);
-  if (bad >= 0) throw new Error(`hexToBuffer: not a hex digit: ${JSON.stringify(cleaned[bad])} in ${JSON.stringify(hex)}`);
-  if (cleaned.length % 2 !== 0) throw new Error(`hexToBuffer: odd number of hex digits (${cleaned.length}) in ${JSON.stringify(hex)}`);
+  if (bad >= 0)
+    throw new Error(`hexToBuffer: not a hex digit: ${JSON.stringify(cleaned[bad])} in ${JSON.stringify(hex)}`);
+  if (cleaned.length % 2 !== 0)
+    throw new Error(`hexToBuffer: odd number of hex digits (${cleaned.length}) in ${JSON.stringify(hex)}`);
   return Buffer.from(cleaned, 'hex');
 }
 
@@ -85,14 +87,19 @@ export function buildRaw(packet: Packet, level: ProtocolLevel, o: RawOverrides =
   if (o.type !== undefined) byte0 = ((o.type & 0x0f) << 4) | (byte0 & 0x0f);
   if (o.flags !== undefined) byte0 = (byte0 & 0xf0) | (o.flags & 0x0f);
   if (o.byte0 !== undefined) byte0 = o.byte0 & 0xff;
-  const rl = o.remainingLength === undefined
-    ? varintBytes(body.length)
-    : typeof o.remainingLength === 'number' ? varintBytes(o.remainingLength) : toBytes(o.remainingLength);
+  const rl =
+    o.remainingLength === undefined
+      ? varintBytes(body.length)
+      : typeof o.remainingLength === 'number'
+        ? varintBytes(o.remainingLength)
+        : toBytes(o.remainingLength);
   const out = Buffer.concat([Buffer.from([byte0]), rl, body]);
   for (const p of o.patch ?? []) {
     const bytes = toBytes(p.bytes);
     if (p.offset < 0 || p.offset + bytes.length > out.length) {
-      throw new Error(`buildRaw: patch at ${p.offset} (${bytes.length} bytes) is outside the ${out.length}-byte packet`);
+      throw new Error(
+        `buildRaw: patch at ${p.offset} (${bytes.length} bytes) is outside the ${out.length}-byte packet`,
+      );
     }
     bytes.copy(out, p.offset);
   }
@@ -102,9 +109,12 @@ export function buildRaw(packet: Packet, level: ProtocolLevel, o: RawOverrides =
 /** Concatenate a fixed header and body by hand: `rawPacket(0x30, body)`. */
 export function rawPacket(byte0: number, body: ByteSpec, remainingLength?: number | ByteSpec): Buffer {
   const b = toBytes(body);
-  const rl = remainingLength === undefined
-    ? varintBytes(b.length)
-    : typeof remainingLength === 'number' ? varintBytes(remainingLength) : toBytes(remainingLength);
+  const rl =
+    remainingLength === undefined
+      ? varintBytes(b.length)
+      : typeof remainingLength === 'number'
+        ? varintBytes(remainingLength)
+        : toBytes(remainingLength);
   return Buffer.concat([Buffer.from([byte0 & 0xff]), rl, b]);
 }
 

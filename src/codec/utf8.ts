@@ -5,7 +5,10 @@
  */
 
 /** Where a string went wrong: index of the first bad byte, and whether it is U+0000. */
-export interface Utf8Problem { index: number; nul: boolean }
+export interface Utf8Problem {
+  index: number;
+  nul: boolean;
+}
 
 /** Check buf[start..end); null when the bytes are a valid MQTT UTF-8 string. */
 export function checkUtf8(buf: Uint8Array, start: number, end: number): Utf8Problem | null {
@@ -20,10 +23,19 @@ export function checkUtf8(buf: Uint8Array, start: number, end: number): Utf8Prob
     let need: number;
     let min: number;
     let cp: number;
-    if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0x80; cp = b & 0x1f; }
-    else if (b >= 0xe0 && b <= 0xef) { need = 2; min = 0x800; cp = b & 0x0f; }
-    else if (b >= 0xf0 && b <= 0xf4) { need = 3; min = 0x10000; cp = b & 0x07; }
-    else return { index: i, nul: false };
+    if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      min = 0x80;
+      cp = b & 0x1f;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      min = 0x800;
+      cp = b & 0x0f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+      cp = b & 0x07;
+    } else return { index: i, nul: false };
     if (i + need >= end) return { index: i, nul: false }; // truncated sequence
     for (let k = 1; k <= need; k++) {
       const c = buf[i + k];

@@ -27,7 +27,10 @@ export function closeMatch(word: string, candidates: Iterable<string>): string |
     const l = c.toLowerCase();
     // A prefix counts as close, but less than a real typo of the same word.
     const score = l.startsWith(w) || w.startsWith(l) ? Math.min(1.5, editDistance(w, l)) : editDistance(w, l);
-    if (score < bestScore) { best = c; bestScore = score; }
+    if (score < bestScore) {
+      best = c;
+      bestScore = score;
+    }
   }
   const limit = Math.max(2, Math.floor(w.length / 3));
   return best !== undefined && bestScore <= limit ? best : undefined;

@@ -30,7 +30,13 @@ export type InconclusiveCause =
   | 'undecided';
 
 export const INCONCLUSIVE_CAUSES: readonly InconclusiveCause[] = [
-  'unreachable', 'tls', 'auth-refused', 'harness-error', 'target-down', 'precondition', 'undecided',
+  'unreachable',
+  'tls',
+  'auth-refused',
+  'harness-error',
+  'target-down',
+  'precondition',
+  'undecided',
 ];
 
 /** Human words for an outcome ("not applicable" with a space). */

@@ -59,7 +59,9 @@ export class ManualScheduler implements Scheduler {
     const end = this.t + ms;
     for (;;) {
       let due: (typeof this.timers)[number] | undefined;
-      for (const x of this.timers) if (x.live && x.at <= end && (due === undefined || x.at < due.at || (x.at === due.at && x.seq < due.seq))) due = x;
+      for (const x of this.timers)
+        if (x.live && x.at <= end && (due === undefined || x.at < due.at || (x.at === due.at && x.seq < due.seq)))
+          due = x;
       if (due === undefined) break;
       due.live = false;
       this.timers = this.timers.filter((x) => x.live);

@@ -77,7 +77,8 @@ export function objectKeys(schema: AnySchema, path: readonly PropertyKey[] = [])
 }
 
 /** The keys an object schema knows at `path` (empty when it is not an object schema). */
-export const knownKeys = (schema: AnySchema, path: readonly PropertyKey[] = []): string[] => objectKeys(schema, path) ?? [];
+export const knownKeys = (schema: AnySchema, path: readonly PropertyKey[] = []): string[] =>
+  objectKeys(schema, path) ?? [];
 
 /** "unknown key `k` (did you mean `x`?)" and the suggestion (if any). */
 export function unknownKey(key: string, known: readonly string[]): { message: string; suggestion?: string } {
@@ -92,12 +93,21 @@ export function unknownKey(key: string, known: readonly string[]): { message: st
 export function unknownKeyProblems(value: unknown, known: readonly string[], path: string): Problem[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
   const known_ = new Set(known);
-  return Object.keys(value).filter((k) => !known_.has(k)).map((k) => ({ path: path === '' ? k : `${path}.${k}`, message: unknownKey(k, known).message }));
+  return Object.keys(value)
+    .filter((k) => !known_.has(k))
+    .map((k) => ({ path: path === '' ? k : `${path}.${k}`, message: unknownKey(k, known).message }));
 }
 
 const TYPE_WORDS: Record<string, string> = {
-  string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false', object: 'a mapping', record: 'a mapping',
-  array: 'a list', bigint: 'an integer', date: 'a date',
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  object: 'a mapping',
+  record: 'a mapping',
+  array: 'a list',
+  bigint: 'an integer',
+  date: 'a date',
 };
 
 /**
@@ -128,7 +138,12 @@ export function plainMessage(i: z.core.$ZodIssue): string {
  * knows there; a "required key missing" issue is dropped when an unknown key next to it was
  * suggested as that very key (the typo is the one problem).
  */
-export function zodProblems(schema: AnySchema, data: unknown, issues: readonly z.core.$ZodIssue[], prefix = ''): Problem[] {
+export function zodProblems(
+  schema: AnySchema,
+  data: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  prefix = '',
+): Problem[] {
   const out: Problem[] = [];
   const suggested = new Set<string>();
   for (const i of issues) {
@@ -146,7 +161,13 @@ export function zodProblems(schema: AnySchema, data: unknown, issues: readonly z
     const value = valueAt(data, i.path);
     if (value === undefined && suggested.has(path)) continue;
     const message = plainMessage(i);
-    out.push({ path, message: value === undefined && i.path.length > 0 ? `${message}, but it is missing` : `${message}, got ${describeValue(value)}` });
+    out.push({
+      path,
+      message:
+        value === undefined && i.path.length > 0
+          ? `${message}, but it is missing`
+          : `${message}, got ${describeValue(value)}`,
+    });
   }
   return out;
 }
@@ -166,7 +187,8 @@ export function inDocumentOrder(problems: readonly Problem[], data: unknown): Pr
     for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
     return 0;
   };
-  return problems.map((p, k) => ({ p, k }))
+  return problems
+    .map((p, k) => ({ p, k }))
     .sort((a, b) => rank(a.p) - rank(b.p) || cmpIdx(idx(a.p), idx(b.p)) || a.k - b.k)
     .map((x) => x.p);
 }
@@ -182,7 +204,14 @@ export function checkObject(schema: AnySchema, data: unknown, prefix = ''): Prob
   const strictAlready = issues.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0);
   if (known !== undefined && !strictAlready && data !== null && typeof data === 'object' && !Array.isArray(data)) {
     const extra = Object.keys(data).filter((k) => !known.includes(k));
-    if (extra.length > 0) issues.unshift({ code: 'unrecognized_keys', keys: extra, path: [], message: 'unknown keys', input: data } as z.core.$ZodIssue);
+    if (extra.length > 0)
+      issues.unshift({
+        code: 'unrecognized_keys',
+        keys: extra,
+        path: [],
+        message: 'unknown keys',
+        input: data,
+      } as z.core.$ZodIssue);
   }
   return zodProblems(schema, data, issues, prefix);
 }

@@ -35,7 +35,11 @@ export interface ExploreOptions {
   onProgram?: (stats: ExploreStats) => void;
 }
 
-export interface ExploreStats { programs: number; findings: number; elapsedMs: number }
+export interface ExploreStats {
+  programs: number;
+  findings: number;
+  elapsedMs: number;
+}
 
 export interface ExploreFinding {
   version: ExploreVersion;
@@ -76,11 +80,19 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   let failed = 0;
   const secrets = [o.target.password];
   // Unique across processes too: a broker keeps persistent sessions of earlier explorations.
-  const tag = o.prefix ?? `x${(Date.now() % 60_466_176).toString(36)}${(process.pid % 1296).toString(36)}${(++runCounter).toString(36)}`;
+  const tag =
+    o.prefix ??
+    `x${(Date.now() % 60_466_176).toString(36)}${(process.pid % 1296).toString(36)}${(++runCounter).toString(36)}`;
   const prop = fc.asyncProperty(programArb(o.version, o.maxClients ?? 3, o.maxBurst ?? 300), async (p) => {
     const prefix = `${tag}n${(programs++).toString(36)}`;
-    if (process.env.MQTT_EXPLORE_DEBUG) process.stderr.write(`[explore] ${prefix}: ${p.steps.map(describeStep).join(' ; ')}\n`);
-    const r = await runProgram(p, o.target, { prefix, stepTimeoutMs: o.stepTimeoutMs, settleMs: o.settleMs, caps: o.caps });
+    if (process.env.MQTT_EXPLORE_DEBUG)
+      process.stderr.write(`[explore] ${prefix}: ${p.steps.map(describeStep).join(' ; ')}\n`);
+    const r = await runProgram(p, o.target, {
+      prefix,
+      stepTimeoutMs: o.stepTimeoutMs,
+      settleMs: o.settleMs,
+      caps: o.caps,
+    });
     o.onProgram?.({ programs, findings: failed > 0 ? 1 : 0, elapsedMs: performance.now() - t0 });
     if (r.harnessTrouble) {
       if (trouble.length < 20) trouble.push(r.harnessTrouble);
@@ -95,8 +107,13 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     return false;
   });
   const res = await fc.check(prop, {
-    seed: o.seed, ...(o.path ? { path: o.path } : {}), numRuns: o.runs ?? 100, interruptAfterTimeLimit: o.budgetMs, markInterruptAsFailure: false,
-    endOnFailure: false, verbose: 0,
+    seed: o.seed,
+    ...(o.path ? { path: o.path } : {}),
+    numRuns: o.runs ?? 100,
+    interruptAfterTimeLimit: o.budgetMs,
+    markInterruptAsFailure: false,
+    endOnFailure: false,
+    verbose: 0,
   });
   const findings: ExploreFinding[] = [];
   if (res.failed && res.counterexample) {
@@ -104,26 +121,56 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     let hit = lastFailure?.key === JSON.stringify(p) ? lastFailure : undefined;
     if (!hit) {
       // Re-run the counterexample once to capture its history and trace.
-      const r = await runProgram(p, o.target, { prefix: `${tag}r`, stepTimeoutMs: o.stepTimeoutMs, settleMs: o.settleMs, caps: o.caps });
-      const f = checkHistory(r.history, { version: o.version }).filter((x) => !x.statements.every((s) => ignore.has(s.id)));
+      const r = await runProgram(p, o.target, {
+        prefix: `${tag}r`,
+        stepTimeoutMs: o.stepTimeoutMs,
+        settleMs: o.settleMs,
+        caps: o.caps,
+      });
+      const f = checkHistory(r.history, { version: o.version }).filter(
+        (x) => !x.statements.every((s) => ignore.has(s.id)),
+      );
       if (f.length > 0) hit = { key: '', r, f };
       else if (lastFailure) p = JSON.parse(lastFailure.key) as Program;
-      if (!hit && lastFailure) hit = { ...lastFailure, f: lastFailure.f.map((x) => ({ ...x, message: `${x.message} (the last failing program is shown: the shrunk one did not fail again on a re-run, so the finding depends on timing)` })) };
+      if (!hit && lastFailure)
+        hit = {
+          ...lastFailure,
+          f: lastFailure.f.map((x) => ({
+            ...x,
+            message: `${x.message} (the last failing program is shown: the shrunk one did not fail again on a re-run, so the finding depends on timing)`,
+          })),
+        };
     }
     if (hit) {
       const { r, f } = hit;
       const ids = [...new Set(f.flatMap((x) => x.statements.map((s) => s.id)))];
       findings.push({
-        version: o.version, seed: o.seed, path: res.counterexamplePath ?? undefined, statements: ids,
-        findings: f.map((x) => ({ family: x.family, message: scrubSecrets(x.message, secrets), statements: x.statements.map((s) => s.id) })),
-        program: p, steps: p.steps.map(describeStep),
+        version: o.version,
+        seed: o.seed,
+        path: res.counterexamplePath ?? undefined,
+        statements: ids,
+        findings: f.map((x) => ({
+          family: x.family,
+          message: scrubSecrets(x.message, secrets),
+          statements: x.statements.map((s) => s.id),
+        })),
+        program: p,
+        steps: p.steps.map(describeStep),
         gherkin: toGherkin({ program: p, findings: f, msgStep: r.msgStep, prefix: r.prefix, seed: o.seed }),
         trace: scrubSecrets(r.trace.format(48), secrets),
         notes: r.notes,
       });
     }
   }
-  return { seed: o.seed, version: o.version, programs, elapsedMs: performance.now() - t0, findings, harnessTrouble: trouble, ignoredPrograms: ignored };
+  return {
+    seed: o.seed,
+    version: o.version,
+    programs,
+    elapsedMs: performance.now() - t0,
+    findings,
+    harnessTrouble: trouble,
+    ignoredPrograms: ignored,
+  };
 }
 
 /** The report of one finding, for the console. */
@@ -132,9 +179,15 @@ export function formatFinding(f: ExploreFinding, maxTraceLines = 60): string {
   return [
     `FINDING (MQTT ${f.version}, seed ${f.seed}${f.path ? `, path ${f.path}` : ''}): ${f.statements.join(', ')}`,
     ...f.findings.slice(0, 5).map((x) => `  - [${x.statements.join(', ')}] ${x.message}`),
-    '', 'Shrunk program:', ...f.steps.map((s, i) => `  ${i}. ${s}`),
-    '', 'Gherkin (paste into a feature file):', f.gherkin,
-    '', `Packet trace (${trace.length} lines${trace.length > maxTraceLines ? `, last ${maxTraceLines}` : ''}):`, ...trace.slice(-maxTraceLines),
+    '',
+    'Shrunk program:',
+    ...f.steps.map((s, i) => `  ${i}. ${s}`),
+    '',
+    'Gherkin (paste into a feature file):',
+    f.gherkin,
+    '',
+    `Packet trace (${trace.length} lines${trace.length > maxTraceLines ? `, last ${maxTraceLines}` : ''}):`,
+    ...trace.slice(-maxTraceLines),
     `Replay: npx mqtt-harness explore --broker URL --version ${f.version} --replay ${f.seed}${f.path ? ` --replay-path ${f.path}` : ''}`,
   ].join('\n');
 }

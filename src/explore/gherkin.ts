@@ -29,18 +29,28 @@ export function toGherkin(g: GherkinInput): string {
     if (!w) return msg ?? '';
     if (w.will) return `w${w.step}`;
     const st = p.steps[w.step];
-    return st?.k === 'publish' && st.count > 1 && !st.empty ? `m${w.step}-${w.i}` : st?.k === 'publish' && st.empty ? '' : `m${w.step}`;
+    return st?.k === 'publish' && st.count > 1 && !st.empty
+      ? `m${w.step}-${w.i}`
+      : st?.k === 'publish' && st.empty
+        ? ''
+        : `m${w.step}`;
   };
   const lines: string[] = [];
   const connected = new Set<number>();
   const everConnected = new Set<number>();
   const spFinding = new Map<string, number>();
-  for (const f of findings) if (f.about?.kind === 'session-present') spFinding.set(clientOf(f.about.clientId), f.about.allowed ?? 0);
+  for (const f of findings)
+    if (f.about?.kind === 'session-present') spFinding.set(clientOf(f.about.clientId), f.about.allowed ?? 0);
   const lastConnect = new Map<number, number>();
-  p.steps.forEach((s, i) => { if (s.k === 'connect') lastConnect.set(s.c, i); });
+  p.steps.forEach((s, i) => {
+    if (s.k === 'connect') lastConnect.set(s.c, i);
+  });
   let pid = 100;
   p.steps.forEach((s, i) => {
-    if (s.k === 'pause') { lines.push(`When ${s.ms} ms pass`); return; }
+    if (s.k === 'pause') {
+      lines.push(`When ${s.ms} ms pass`);
+      return;
+    }
     const name = `"c${s.c}"`;
     if (s.k === 'connect') {
       if (connected.has(s.c)) lines.push(`When ${name} disconnects`);
@@ -48,17 +58,32 @@ export function toGherkin(g: GherkinInput): string {
       if (!s.clean) f.push(v5 ? 'clean start false' : 'clean session false');
       if (v5 && s.persistent) f.push('session expiry 300');
       if (v5 && s.receiveMaximum) f.push(`receive maximum ${s.receiveMaximum}`);
-      if (s.will) f.push(`will topic "${topic(s.will.topic)}" will payload "w${i}" will qos ${s.will.qos} will retain ${s.will.retain}${v5 && s.will.delay ? ` will delay interval ${s.will.delay}` : ''}`);
+      if (s.will)
+        f.push(
+          `will topic "${topic(s.will.topic)}" will payload "w${i}" will qos ${s.will.qos} will retain ${s.will.retain}${v5 && s.will.delay ? ` will delay interval ${s.will.delay}` : ''}`,
+        );
       lines.push(`When ${name} connects${f.length ? ` with ${f.join(' and ')}` : ''}`);
       const sp = spFinding.get(`c${s.c}`);
-      lines.push(`Then ${name} receives CONNACK reason code 0${sp !== undefined && lastConnect.get(s.c) === i ? ` session present ${sp === 1}` : ''} within 2 s`);
-      connected.add(s.c); everConnected.add(s.c);
+      lines.push(
+        `Then ${name} receives CONNACK reason code 0${sp !== undefined && lastConnect.get(s.c) === i ? ` session present ${sp === 1}` : ''} within 2 s`,
+      );
+      connected.add(s.c);
+      everConnected.add(s.c);
       return;
     }
     if (!connected.has(s.c)) {
-      if (s.k === 'disconnect') { lines.push(`# (step ${i} skipped: c${s.c} is not connected)`); return; }
-      lines.push(v5 ? `Given client ${name} connected with clean start false and session expiry 300` : `When ${name} connects with clean session false`, ...(v5 ? [] : [`Then ${name} receives CONNACK reason code 0 within 2 s`]));
-      connected.add(s.c); everConnected.add(s.c);
+      if (s.k === 'disconnect') {
+        lines.push(`# (step ${i} skipped: c${s.c} is not connected)`);
+        return;
+      }
+      lines.push(
+        v5
+          ? `Given client ${name} connected with clean start false and session expiry 300`
+          : `When ${name} connects with clean session false`,
+        ...(v5 ? [] : [`Then ${name} receives CONNACK reason code 0 within 2 s`]),
+      );
+      connected.add(s.c);
+      everConnected.add(s.c);
     }
     switch (s.k) {
       case 'subscribe': {
@@ -69,7 +94,9 @@ export function toGherkin(g: GherkinInput): string {
         if (s.rh) opts.push(`retain handling ${s.rh}`);
         if (v5 && (opts.length || s.subId)) {
           const id = ++pid;
-          lines.push(`When ${name} sends SUBSCRIBE packet id ${id} topic filter "${filter}" qos ${s.qos}${opts.length ? ` ${opts.join(' ')}` : ''}${s.subId ? ` subscription identifier ${i + 1}` : ''}`);
+          lines.push(
+            `When ${name} sends SUBSCRIBE packet id ${id} topic filter "${filter}" qos ${s.qos}${opts.length ? ` ${opts.join(' ')}` : ''}${s.subId ? ` subscription identifier ${i + 1}` : ''}`,
+          );
           lines.push(`Then ${name} receives SUBACK packet id ${id} within 2 s`);
         } else lines.push(`When ${name} subscribes to "${filter}" with qos ${s.qos}`);
         return;
@@ -79,8 +106,14 @@ export function toGherkin(g: GherkinInput): string {
         return;
       case 'publish': {
         const q = s.qos ? ` with qos ${s.qos}` : '';
-        if (s.count > 1 && !s.empty) lines.push(`When ${name} publishes ${s.count} messages "m${i}-" to "${topic(s.topic)}"${s.qos ? ` with qos ${s.qos}` : ''}${s.retain ? ' retained' : ''} without waiting`);
-        else lines.push(`When ${name} publishes "${s.empty ? '' : `m${i}`}" to "${topic(s.topic)}"${q}${s.retain ? ' retained' : ''}`);
+        if (s.count > 1 && !s.empty)
+          lines.push(
+            `When ${name} publishes ${s.count} messages "m${i}-" to "${topic(s.topic)}"${s.qos ? ` with qos ${s.qos}` : ''}${s.retain ? ' retained' : ''} without waiting`,
+          );
+        else
+          lines.push(
+            `When ${name} publishes "${s.empty ? '' : `m${i}`}" to "${topic(s.topic)}"${q}${s.retain ? ' retained' : ''}`,
+          );
         return;
       }
       case 'disconnect':
@@ -90,14 +123,17 @@ export function toGherkin(g: GherkinInput): string {
     }
   });
   const shown = findings.slice(0, 5);
-  if (findings.length > shown.length) lines.push(`# … and ${findings.length - shown.length} more finding(s) like these`);
+  if (findings.length > shown.length)
+    lines.push(`# … and ${findings.length - shown.length} more finding(s) like these`);
   for (const f of shown) {
     const a = f.about;
     let text = f.message;
     if (g.prefix) {
       const pre = g.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      text = text.replace(new RegExp(`${pre}:(e|w)?\\d+`, 'g'), (id) => `"${payload(id)}"`)
-        .replace(new RegExp(`${pre}c(\\d+)`, 'g'), 'c$1').replace(new RegExp(`${pre}/`, 'g'), 'ex/');
+      text = text
+        .replace(new RegExp(`${pre}:(e|w)?\\d+`, 'g'), (id) => `"${payload(id)}"`)
+        .replace(new RegExp(`${pre}c(\\d+)`, 'g'), 'c$1')
+        .replace(new RegExp(`${pre}/`, 'g'), 'ex/');
     }
     lines.push(`# ${f.statements.map((s) => s.id).join(', ')}: ${text}`);
     if (!a) continue;
@@ -109,10 +145,13 @@ export function toGherkin(g: GherkinInput): string {
         lines.push(`Then ${who} receives message "${pl}" on "${t}" with qos ${a.qos ?? 0} within 2 s`);
         break;
       case 'unexpected':
-        lines.push(`Then ${who} receives nothing like PUBLISH topic "${t}" payload "${pl}" qos ${a.qos ?? 0}${a.retain !== undefined ? ` retain ${a.retain}` : ''} for 300 ms`);
+        lines.push(
+          `Then ${who} receives nothing like PUBLISH topic "${t}" payload "${pl}" qos ${a.qos ?? 0}${a.retain !== undefined ? ` retain ${a.retain}` : ''} for 300 ms`,
+        );
         break;
       case 'extra':
-        for (let k = 0; k < (a.allowed ?? 1); k++) lines.push(`Then ${who} receives PUBLISH topic "${t}" payload "${pl}" within 2 s`);
+        for (let k = 0; k < (a.allowed ?? 1); k++)
+          lines.push(`Then ${who} receives PUBLISH topic "${t}" payload "${pl}" within 2 s`);
         lines.push(`And ${who} receives nothing like PUBLISH topic "${t}" payload "${pl}" for 300 ms`);
         break;
       case 'order':
@@ -124,5 +163,9 @@ export function toGherkin(g: GherkinInput): string {
     }
   }
   const title = findings[0] ? `explored: ${findings[0].family} (${ids.join(', ')})` : 'explored program';
-  return [`${tags}`, `Scenario: ${title}${g.seed !== undefined ? ` — seed ${g.seed}` : ''}`, ...lines.map((l) => `  ${l}`)].join('\n');
+  return [
+    `${tags}`,
+    `Scenario: ${title}${g.seed !== undefined ? ` — seed ${g.seed}` : ''}`,
+    ...lines.map((l) => `  ${l}`),
+  ].join('\n');
 }

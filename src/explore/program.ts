@@ -10,11 +10,26 @@ import type { QoS } from '../model/types.ts';
 
 export type ExploreVersion = '3.1.1' | '5.0';
 
-export interface WillStep { topic: string; qos: QoS; retain: boolean; delay: 0 | 60 }
+export interface WillStep {
+  topic: string;
+  qos: QoS;
+  retain: boolean;
+  delay: 0 | 60;
+}
 
 export type Step =
   | { k: 'connect'; c: number; clean: boolean; persistent: boolean; will?: WillStep; receiveMaximum?: number }
-  | { k: 'subscribe'; c: number; filter: string; qos: QoS; noLocal?: boolean; rap?: boolean; rh?: 0 | 1 | 2; subId?: boolean; share?: boolean }
+  | {
+      k: 'subscribe';
+      c: number;
+      filter: string;
+      qos: QoS;
+      noLocal?: boolean;
+      rap?: boolean;
+      rh?: 0 | 1 | 2;
+      subId?: boolean;
+      share?: boolean;
+    }
   | { k: 'unsubscribe'; c: number; filter: string; share?: boolean }
   | { k: 'publish'; c: number; topic: string; qos: QoS; retain: boolean; empty: boolean; count: number }
   | { k: 'disconnect'; c: number; abrupt: boolean }
@@ -34,27 +49,57 @@ const qos = fc.constantFrom<QoS>(0, 1, 2);
 function stepArb(version: ExploreVersion, clients: number, maxBurst: number): fc.Arbitrary<Step> {
   const v5 = version === '5.0';
   const c = fc.integer({ min: 0, max: clients - 1 });
-  const will = fc.record({ topic: fc.constantFrom(...TOPICS), qos, retain: fc.boolean(), delay: v5 ? fc.constantFrom<0 | 60>(0, 0, 60) : fc.constant<0>(0) });
+  const will = fc.record({
+    topic: fc.constantFrom(...TOPICS),
+    qos,
+    retain: fc.boolean(),
+    delay: v5 ? fc.constantFrom<0 | 60>(0, 0, 60) : fc.constant<0>(0),
+  });
   const connect = fc.record({
-    k: fc.constant('connect' as const), c, clean: fc.boolean(), persistent: fc.boolean(),
+    k: fc.constant('connect' as const),
+    c,
+    clean: fc.boolean(),
+    persistent: fc.boolean(),
     will: fc.option(will, { nil: undefined, freq: 2 }),
     receiveMaximum: v5 ? fc.option(fc.constantFrom(1, 2, 3, 10), { nil: undefined }) : fc.constant(undefined),
   });
   const subscribe = v5
     ? fc.record({
-        k: fc.constant('subscribe' as const), c, filter: fc.constantFrom(...FILTERS), qos,
-        noLocal: fc.boolean(), rap: fc.boolean(), rh: fc.constantFrom<0 | 1 | 2>(0, 0, 1, 2), subId: fc.boolean(),
+        k: fc.constant('subscribe' as const),
+        c,
+        filter: fc.constantFrom(...FILTERS),
+        qos,
+        noLocal: fc.boolean(),
+        rap: fc.boolean(),
+        rh: fc.constantFrom<0 | 1 | 2>(0, 0, 1, 2),
+        subId: fc.boolean(),
         share: fc.constantFrom(false, false, false, false, true),
       })
     : fc.record({ k: fc.constant('subscribe' as const), c, filter: fc.constantFrom(...FILTERS), qos });
-  const unsubscribe = fc.record({ k: fc.constant('unsubscribe' as const), c, filter: fc.constantFrom(...FILTERS), share: v5 ? fc.constantFrom(false, false, true) : fc.constant(false) });
+  const unsubscribe = fc.record({
+    k: fc.constant('unsubscribe' as const),
+    c,
+    filter: fc.constantFrom(...FILTERS),
+    share: v5 ? fc.constantFrom(false, false, true) : fc.constant(false),
+  });
   const mid = Math.min(20, maxBurst);
-  const count = maxBurst <= 1 ? fc.constant(1) : fc.oneof(
-    { weight: 6, arbitrary: fc.constant(1) },
-    { weight: 3, arbitrary: fc.integer({ min: 2, max: Math.max(2, mid) }) },
-    { weight: maxBurst > 20 ? 1 : 0, arbitrary: fc.integer({ min: Math.min(21, maxBurst), max: maxBurst }) },
-  );
-  const publish = fc.record({ k: fc.constant('publish' as const), c, topic: fc.constantFrom(...TOPICS), qos, retain: fc.boolean(), empty: fc.constantFrom(false, false, false, true), count });
+  const count =
+    maxBurst <= 1
+      ? fc.constant(1)
+      : fc.oneof(
+          { weight: 6, arbitrary: fc.constant(1) },
+          { weight: 3, arbitrary: fc.integer({ min: 2, max: Math.max(2, mid) }) },
+          { weight: maxBurst > 20 ? 1 : 0, arbitrary: fc.integer({ min: Math.min(21, maxBurst), max: maxBurst }) },
+        );
+  const publish = fc.record({
+    k: fc.constant('publish' as const),
+    c,
+    topic: fc.constantFrom(...TOPICS),
+    qos,
+    retain: fc.boolean(),
+    empty: fc.constantFrom(false, false, false, true),
+    count,
+  });
   const disconnect = fc.record({ k: fc.constant('disconnect' as const), c, abrupt: fc.boolean() });
   const pause = fc.record({ k: fc.constant('pause' as const), ms: fc.constantFrom(5, 30) });
   return fc.oneof(
@@ -69,9 +114,13 @@ function stepArb(version: ExploreVersion, clients: number, maxBurst: number): fc
 
 /** Programs of 2..maxClients clients; bursts of 1..maxBurst messages (default 300). */
 export function programArb(version: ExploreVersion, maxClients: number, maxBurst = 300): fc.Arbitrary<Program> {
-  return fc.integer({ min: 2, max: Math.max(2, maxClients) }).chain((clients) =>
-    fc.array(stepArb(version, clients, maxBurst), { minLength: 1, maxLength: 14 }).map((steps) => ({ version, clients, steps: capMessages(steps) })),
-  );
+  return fc
+    .integer({ min: 2, max: Math.max(2, maxClients) })
+    .chain((clients) =>
+      fc
+        .array(stepArb(version, clients, maxBurst), { minLength: 1, maxLength: 14 })
+        .map((steps) => ({ version, clients, steps: capMessages(steps) })),
+    );
 }
 
 /**
@@ -93,11 +142,17 @@ function capMessages(steps: Step[]): Step[] {
 /** One line per step, for logs. */
 export function describeStep(s: Step): string {
   switch (s.k) {
-    case 'connect': return `c${s.c} connect clean=${s.clean} persistent=${s.persistent}${s.will ? ` will=${s.will.topic}@${s.will.qos}${s.will.retain ? 'R' : ''}${s.will.delay ? ` delay ${s.will.delay}` : ''}` : ''}${s.receiveMaximum ? ` rm=${s.receiveMaximum}` : ''}`;
-    case 'subscribe': return `c${s.c} subscribe ${s.share ? '$share/g/' : ''}${s.filter} q${s.qos}${s.noLocal ? ' nl' : ''}${s.rap ? ' rap' : ''}${s.rh ? ` rh${s.rh}` : ''}${s.subId ? ' id' : ''}`;
-    case 'unsubscribe': return `c${s.c} unsubscribe ${s.share ? '$share/g/' : ''}${s.filter}`;
-    case 'publish': return `c${s.c} publish ${s.count}x ${s.topic} q${s.qos}${s.retain ? ' retain' : ''}${s.empty ? ' empty' : ''}`;
-    case 'disconnect': return `c${s.c} ${s.abrupt ? 'drop' : 'disconnect'}`;
-    case 'pause': return `pause ${s.ms} ms`;
+    case 'connect':
+      return `c${s.c} connect clean=${s.clean} persistent=${s.persistent}${s.will ? ` will=${s.will.topic}@${s.will.qos}${s.will.retain ? 'R' : ''}${s.will.delay ? ` delay ${s.will.delay}` : ''}` : ''}${s.receiveMaximum ? ` rm=${s.receiveMaximum}` : ''}`;
+    case 'subscribe':
+      return `c${s.c} subscribe ${s.share ? '$share/g/' : ''}${s.filter} q${s.qos}${s.noLocal ? ' nl' : ''}${s.rap ? ' rap' : ''}${s.rh ? ` rh${s.rh}` : ''}${s.subId ? ' id' : ''}`;
+    case 'unsubscribe':
+      return `c${s.c} unsubscribe ${s.share ? '$share/g/' : ''}${s.filter}`;
+    case 'publish':
+      return `c${s.c} publish ${s.count}x ${s.topic} q${s.qos}${s.retain ? ' retain' : ''}${s.empty ? ' empty' : ''}`;
+    case 'disconnect':
+      return `c${s.c} ${s.abrupt ? 'drop' : 'disconnect'}`;
+    case 'pause':
+      return `pause ${s.ms} ms`;
   }
 }

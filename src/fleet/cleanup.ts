@@ -18,17 +18,26 @@ export interface CleanUpOptions {
 
 export async function cleanUpTarget(o: CleanUpOptions): Promise<void> {
   const scratch = new HistoryRecorder(systemClock);
-  await Promise.all(o.clientIds.map(async (clientId, i) => {
-    const d = new Device({
-      clientId, url: o.brokerUrl, recorder: scratch, level: o.level, keepAlive: 0, connectTimeoutMs: 1000,
-      backoff: { maxAttempts: 0 }, username: o.username, password: o.password,
-    });
-    try {
-      if (!(await d.start())) return;
-      if (i === 0) for (const t of o.retainedTopics) void d.publish(t, 0, { retain: true, empty: true });
-      await d.disconnect();
-    } finally {
-      d.close();
-    }
-  }));
+  await Promise.all(
+    o.clientIds.map(async (clientId, i) => {
+      const d = new Device({
+        clientId,
+        url: o.brokerUrl,
+        recorder: scratch,
+        level: o.level,
+        keepAlive: 0,
+        connectTimeoutMs: 1000,
+        backoff: { maxAttempts: 0 },
+        username: o.username,
+        password: o.password,
+      });
+      try {
+        if (!(await d.start())) return;
+        if (i === 0) for (const t of o.retainedTopics) void d.publish(t, 0, { retain: true, empty: true });
+        await d.disconnect();
+      } finally {
+        d.close();
+      }
+    }),
+  );
 }

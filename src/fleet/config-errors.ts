@@ -18,7 +18,9 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
   let s: unknown = schema;
   const unwrap = (x: unknown): unknown => {
     for (let i = 0; i < 10; i++) {
-      const d = (x as { def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown; options?: unknown[] } }).def;
+      const d = (
+        x as { def?: { type?: string; innerType?: unknown; in?: unknown; schema?: unknown; options?: unknown[] } }
+      ).def;
       if (d === undefined) return x;
       if (d.innerType !== undefined) x = d.innerType;
       else if (d.type === 'pipe' && d.in !== undefined) x = d.in;
@@ -28,7 +30,17 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
   };
   for (const k of [...path, undefined]) {
     s = unwrap(s);
-    const d = (s as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown; options?: unknown[]; valueType?: unknown } }).def;
+    const d = (
+      s as {
+        def?: {
+          type?: string;
+          shape?: Record<string, unknown>;
+          element?: unknown;
+          options?: unknown[];
+          valueType?: unknown;
+        };
+      }
+    ).def;
     if (d === undefined) return [];
     if (k === undefined) {
       if (d.type === 'object' && d.shape) return Object.keys(d.shape);
@@ -39,7 +51,9 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
     else if (d.type === 'array') s = d.element;
     else if (d.type === 'record') s = d.valueType;
     else if (d.type === 'union' && d.options) {
-      const o = d.options.map((x) => unwrap(x)).find((x) => (x as { def?: { shape?: Record<string, unknown> } }).def?.shape?.[String(k)] !== undefined);
+      const o = d.options
+        .map((x) => unwrap(x))
+        .find((x) => (x as { def?: { shape?: Record<string, unknown> } }).def?.shape?.[String(k)] !== undefined);
       if (o === undefined) return [];
       s = (o as { def: { shape: Record<string, unknown> } }).def.shape[String(k)];
     } else return [];
@@ -48,7 +62,11 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
   return [];
 }
 
-const dotted = (p: readonly PropertyKey[]): string => p.map((x) => (typeof x === 'number' ? `[${x}]` : String(x))).join('.').replace(/\.\[/g, '[');
+const dotted = (p: readonly PropertyKey[]): string =>
+  p
+    .map((x) => (typeof x === 'number' ? `[${x}]` : String(x)))
+    .join('.')
+    .replace(/\.\[/g, '[');
 
 /** Every problem in `error`, typos as unknown keys with a suggestion, in document order. */
 export function configIssues(schema: z.ZodType, error: z.ZodError, data?: unknown): ConfigIssue[] {
@@ -66,7 +84,10 @@ export function configIssues(schema: z.ZodType, error: z.ZodError, data?: unknow
   for (const i of error.issues) {
     if (i.code === 'unrecognized_keys') continue;
     const path = dotted(i.path);
-    const missing = data !== undefined ? i.path.length > 0 && valueAt(data, i.path) === undefined && parentIsObject(data, i.path) : i.code === 'invalid_type' && /received undefined/.test(i.message);
+    const missing =
+      data !== undefined
+        ? i.path.length > 0 && valueAt(data, i.path) === undefined && parentIsObject(data, i.path)
+        : i.code === 'invalid_type' && /received undefined/.test(i.message);
     if (missing && meant.has(path)) continue;
     out.push({ path, message: missing ? 'required key is missing' : i.message });
   }

@@ -52,14 +52,33 @@ export function connectPlan(o: DeviceOptions & { keepAlive: number }, level: 4 |
   const expiry = persistent ? (o.sessionExpiry ?? 600) : 0;
   const willMsgId = `${o.clientId}:will:${n}`;
   const value: OpValue = {
-    clientId: o.clientId, cleanStart: clean, persistent, keepAlive: o.keepAlive, protocolLevel: level,
+    clientId: o.clientId,
+    cleanStart: clean,
+    persistent,
+    keepAlive: o.keepAlive,
+    protocolLevel: level,
     ...(level === 5 ? { sessionExpiry: expiry } : {}),
-    ...(o.will ? { will: { topic: o.will.topic, qos: o.will.qos, retain: o.will.retain === true, msgId: willMsgId } } : {}),
+    ...(o.will
+      ? { will: { topic: o.will.topic, qos: o.will.qos, retain: o.will.retain === true, msgId: willMsgId } }
+      : {}),
   };
-  const packet: ConnectPacket = { type: 'connect', protocolName: 'MQTT', protocolLevel: level, clean, keepAlive: o.keepAlive, clientId: o.clientId };
+  const packet: ConnectPacket = {
+    type: 'connect',
+    protocolName: 'MQTT',
+    protocolLevel: level,
+    clean,
+    keepAlive: o.keepAlive,
+    clientId: o.clientId,
+  };
   if (level === 5) packet.properties = { sessionExpiryInterval: expiry };
   if (o.username !== undefined) packet.username = o.username;
   if (o.password !== undefined) packet.password = Buffer.from(o.password);
-  if (o.will) packet.will = { topic: o.will.topic, payload: Buffer.from(willMsgId), qos: o.will.qos, retain: o.will.retain === true };
+  if (o.will)
+    packet.will = {
+      topic: o.will.topic,
+      payload: Buffer.from(willMsgId),
+      qos: o.will.qos,
+      retain: o.will.retain === true,
+    };
   return { clean, persistent, value, packet };
 }

@@ -72,7 +72,9 @@ export abstract class DeviceLink {
     if (r instanceof Error || r.type !== 'connack' || r.reasonCode !== 0) {
       if (this.stream === stream) this.detach('connect failed', false);
       if (r instanceof Error) return r;
-      return new Error(r.type === 'connack' ? `CONNACK refused 0x${r.reasonCode.toString(16)}` : `unexpected ${r.type} before CONNACK`);
+      return new Error(
+        r.type === 'connack' ? `CONNACK refused 0x${r.reasonCode.toString(16)}` : `unexpected ${r.type} before CONNACK`,
+      );
     }
     this.connectedFlag = true;
     this.attempts = 0;
@@ -137,7 +139,8 @@ export abstract class DeviceLink {
     if (!this.connectedFlag || this.stream === undefined) return;
     const now = this.link.clock.now();
     const ka = this.link.keepAlive * 1000;
-    if (this.pingSentAt !== undefined && now - this.pingSentAt > ka) return this.detach('keep-alive: no PINGRESP', true);
+    if (this.pingSentAt !== undefined && now - this.pingSentAt > ka)
+      return this.detach('keep-alive: no PINGRESP', true);
     if (ka > 0 && this.pingSentAt === undefined && now - this.lastSent >= ka * 0.75) {
       this.pingSentAt = now;
       this.send({ type: 'pingreq' });

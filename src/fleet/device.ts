@@ -36,7 +36,15 @@ export class Device extends DeviceLink {
   constructor(opts: DeviceOptions) {
     const o = { keepAlive: 5, ackTimeoutMs: 3000, connectTimeoutMs: 3000, ...opts };
     const clock = opts.clock ?? systemClock;
-    super({ url: o.url, level: opts.level ?? 4, keepAlive: o.keepAlive, connectTimeoutMs: o.connectTimeoutMs, backoff: o.backoff, rng: opts.rng ?? createRng(0), clock });
+    super({
+      url: o.url,
+      level: opts.level ?? 4,
+      keepAlive: o.keepAlive,
+      connectTimeoutMs: o.connectTimeoutMs,
+      backoff: o.backoff,
+      rng: opts.rng ?? createRng(0),
+      clock,
+    });
     this.o = o;
     this.id = opts.clientId;
     this.level = opts.level ?? 4;
@@ -115,7 +123,12 @@ export class Device extends DeviceLink {
         const repeat = p.qos === 2 && p.packetId !== undefined && this.inboundQos2.has(p.packetId);
         this.received++;
         this.rec.record(this.id, 'ok', 'receive', {
-          msgId: p.payload.toString('utf8'), topic: p.topic, qos: p.qos, retain: p.retain, dup: p.dup, packetId: p.packetId,
+          msgId: p.payload.toString('utf8'),
+          topic: p.topic,
+          qos: p.qos,
+          retain: p.retain,
+          dup: p.dup,
+          packetId: p.packetId,
           ...(repeat ? { repeat: true } : {}),
         });
         if (p.qos === 1) this.send({ type: 'puback', packetId: p.packetId! });
@@ -204,7 +217,12 @@ export class Device extends DeviceLink {
   publish(topic: string, qos: QoS, opts: { retain?: boolean; empty?: boolean } = {}): Promise<Outcome> {
     const msgId = `${this.id}:${this.seq++}`;
     const retain = opts.retain === true;
-    this.rec.invoke(this.id, 'publish', { msgId, topic, qos, retain, ...(opts.empty ? { empty: true } : {}) }, `pub:${msgId}`);
+    this.rec.invoke(
+      this.id,
+      'publish',
+      { msgId, topic, qos, retain, ...(opts.empty ? { empty: true } : {}) },
+      `pub:${msgId}`,
+    );
     const payload = opts.empty ? Buffer.alloc(0) : Buffer.from(msgId);
     if (qos === 0) {
       if (!this.connectedFlag) {
@@ -236,7 +254,11 @@ export class Device extends DeviceLink {
     const key = `sub:${this.id}:${packetId}:${this.subSeq}`;
     this.rec.invoke(this.id, 'subscribe', { filters, packetId }, key);
     const done = new Promise<boolean>((resolve) => this.subWaiters.set(packetId, { key, done: resolve }));
-    this.send({ type: 'subscribe', packetId, subscriptions: filters.map((f) => ({ topicFilter: f.filter, qos: f.qos })) });
+    this.send({
+      type: 'subscribe',
+      packetId,
+      subscriptions: filters.map((f) => ({ topicFilter: f.filter, qos: f.qos })),
+    });
     return done;
   }
 

@@ -62,12 +62,24 @@ export async function runFleetShard(o: FleetRunOptions): Promise<{ result: Fleet
   await Promise.all(o.brokers.map((u) => probeBroker(u, level, 5000, { username: o.username, password: o.password })));
   const seed = o.seed ?? sc.seed;
   const settings: Omit<RunSettings, 'worker'> = {
-    scenario: sc, devices, rate: o.rate ?? sc.devices.ramp_per_s, durationMs: o.durationMs ?? sc.duration_ms, link: o.link ?? sc.link,
-    brokers: o.brokers, seed, shard, runId: o.runId ?? `${sc.name.slice(0, 6)}${seed.toString(36)}${Date.now().toString(36).slice(-5)}`,
-    drainMs: o.drainMs ?? 60_000, username: o.username, password: o.password, thresholds: o.thresholds ?? sc.thresholds,
+    scenario: sc,
+    devices,
+    rate: o.rate ?? sc.devices.ramp_per_s,
+    durationMs: o.durationMs ?? sc.duration_ms,
+    link: o.link ?? sc.link,
+    brokers: o.brokers,
+    seed,
+    shard,
+    runId: o.runId ?? `${sc.name.slice(0, 6)}${seed.toString(36)}${Date.now().toString(36).slice(-5)}`,
+    drainMs: o.drainMs ?? 60_000,
+    username: o.username,
+    password: o.password,
+    thresholds: o.thresholds ?? sc.thresholds,
   };
   mkdirSync(o.out, { recursive: true });
-  print(`fleet ${sc.name}: ${inShard} devices${shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${devices})` : ''} over ${cap.workers} worker process(es), ramp ${settings.rate}/s, ${Math.round(settings.durationMs / 1000)} s, seed ${seed}, brokers ${o.brokers.map(redactUrl).join(', ')}`);
+  print(
+    `fleet ${sc.name}: ${inShard} devices${shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${devices})` : ''} over ${cap.workers} worker process(es), ramp ${settings.rate}/s, ${Math.round(settings.durationMs / 1000)} s, seed ${seed}, brokers ${o.brokers.map(redactUrl).join(', ')}`,
+  );
   const live = new LiveView({ devices: inShard, durationMs: settings.durationMs, tty: o.tty === true, print });
   if (o.metricsPort !== undefined) print(`metrics on http://127.0.0.1:${await live.serve(o.metricsPort)}/metrics`);
   live.start();
@@ -79,19 +91,32 @@ export async function runFleetShard(o: FleetRunOptions): Promise<{ result: Fleet
   }
   // A broker that stopped answering makes whatever stayed open inconclusive, and says so.
   const down: string[] = [];
-  await Promise.all(o.brokers.map((u) => probeBroker(u, level, 5000, { username: o.username, password: o.password }).catch(() => void down.push(redactUrl(u)))));
+  await Promise.all(
+    o.brokers.map((u) =>
+      probeBroker(u, level, 5000, { username: o.username, password: o.password }).catch(
+        () => void down.push(redactUrl(u)),
+      ),
+    ),
+  );
   const result = judgeParts(partDirs, sc, o.thresholds ?? sc.thresholds, o.out, down);
   return { result, partDirs };
 }
 
 /** Merges part directories, judges them and writes the outputs into `out`. */
-export function judgeParts(partDirs: readonly string[], sc: Pick<FleetScenario, 'checks' | 'version'>, thresholds: readonly string[], out: string, brokersDown: string[] = []): FleetResult {
+export function judgeParts(
+  partDirs: readonly string[],
+  sc: Pick<FleetScenario, 'checks' | 'version'>,
+  thresholds: readonly string[],
+  out: string,
+  brokersDown: string[] = [],
+): FleetResult {
   mkdirSync(out, { recursive: true });
   const result = mergeAndJudge(partDirs, { checks: sc.checks, thresholds, version: sc.version, out });
   if (brokersDown.length > 0) {
     result.brokersDown = brokersDown;
     const what = `the broker at ${brokersDown.join(', ')} stopped answering during the run`;
-    if (result.exitCode === EXIT.violations && result.results.some((r) => r.verdict === 'violated')) result.summary = `${result.summary}; ${what}`;
+    if (result.exitCode === EXIT.violations && result.results.some((r) => r.verdict === 'violated'))
+      result.summary = `${result.summary}; ${what}`;
     else {
       result.summary = `inconclusive: ${what}; ${result.summary}`;
       result.exitCode = EXIT.inconclusive;

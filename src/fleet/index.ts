@@ -11,11 +11,25 @@ export { DeviceLink, type LinkSettings } from './device-link.ts';
 export { connectPlan, type ConnectPlan } from './connect-plan.ts';
 export { Outbound, publishOf, type Flight, type OutMessage } from './outbound.ts';
 export { ResilienceHarness, CheckFailure, unsupportedTarget, type HarnessOptions } from './resilience-harness.ts';
-export { fleetSchema, parseFleetScenario, loadFleetScenario, FleetScenarioError, fleetDir, BEHAVIOURS, type FleetScenario } from './fleet-scenario.ts';
+export {
+  fleetSchema,
+  parseFleetScenario,
+  loadFleetScenario,
+  FleetScenarioError,
+  fleetDir,
+  BEHAVIOURS,
+  type FleetScenario,
+} from './fleet-scenario.ts';
 export { configIssues, formatIssues, type ConfigIssue } from './config-errors.ts';
 export { runFleetShard, judgeParts, findParts, FleetConfigError, type FleetRunOptions } from './fleet-run.ts';
 export { UnreachableError, probeBroker, plan as planCapacity, openFileLimit } from './engine/preflight.ts';
-export { parseThreshold, judgeThresholds, formatThreshold, type Threshold, type ThresholdResult } from './results/thresholds.ts';
+export {
+  parseThreshold,
+  judgeThresholds,
+  formatThreshold,
+  type Threshold,
+  type ThresholdResult,
+} from './results/thresholds.ts';
 export { checkFleet, chunkHistory } from './results/check-chunked.ts';
 export { mergeAndJudge, summarize, verdictOf, type FleetResult, type GuaranteeVerdict } from './results/merge.ts';
 export { TimerWheel } from './engine/timer-wheel.ts';

@@ -26,7 +26,10 @@ export class Outbound {
   private nextId = 1;
 
   /** Settable: a 5.0 server's Receive Maximum lowers it (3.3.4). */
-  constructor(public maxInflight: number, readonly maxQueued: number) {}
+  constructor(
+    public maxInflight: number,
+    readonly maxQueued: number,
+  ) {}
 
   enqueue(m: OutMessage): boolean {
     if (this.queue.length >= this.maxQueued) return false;

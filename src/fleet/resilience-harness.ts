@@ -10,7 +10,14 @@ import { createProxy, loadProfile, type Proxy, type ToxicInput } from '../proxy/
 import { startBroker, type RunningBroker } from '../broker/index.ts';
 import type { Misbehave } from '../broker/index.ts';
 import {
-  CHECKERS, HistoryRecorder, formatResult, runChecker, toJsonLines, type AllOptions, type CheckResult, type CheckerName,
+  CHECKERS,
+  HistoryRecorder,
+  formatResult,
+  runChecker,
+  toJsonLines,
+  type AllOptions,
+  type CheckResult,
+  type CheckerName,
 } from '../checker/index.ts';
 import { Device, type DeviceOptions } from './device.ts';
 import { cleanUpTarget } from './cleanup.ts';
@@ -35,12 +42,16 @@ export interface HarnessOptions {
 /** Why a broker URL cannot be used behind the MQTT-aware proxy, or undefined when it can. */
 export function unsupportedTarget(url: string): string | undefined {
   const scheme = url.split(':')[0].toLowerCase();
-  return scheme === 'mqtt' || scheme === 'tcp' ? undefined
+  return scheme === 'mqtt' || scheme === 'tcp'
+    ? undefined
     : `resilience scenarios need a plain TCP target (mqtt://) so the proxy can see MQTT packets; got ${scheme}://`;
 }
 
 export class CheckFailure extends Error {
-  constructor(message: string, readonly results: CheckResult[]) {
+  constructor(
+    message: string,
+    readonly results: CheckResult[],
+  ) {
     super(message);
     this.name = 'CheckFailure';
   }
@@ -87,7 +98,8 @@ export class ResilienceHarness {
 
   /** Runs the scenario against a private embedded broker (negative controls use `misbehave`). */
   async useOwnBroker(misbehave?: Misbehave): Promise<void> {
-    if (this.devices.size > 0 || this.proxies.size > 0) throw new Error('useOwnBroker must come before any device or link');
+    if (this.devices.size > 0 || this.proxies.size > 0)
+      throw new Error('useOwnBroker must come before any device or link');
     this.ownBroker = await startBroker({ host: '127.0.0.1', port: 0, ...(misbehave ? { misbehave } : {}) });
     this.brokerUrl = this.ownBroker.url;
   }
@@ -140,9 +152,19 @@ export class ResilienceHarness {
     if (d !== undefined) return d;
     const url = (await this.link(name)).url;
     d = new Device({
-      clientId: this.clientId(name), url, recorder: this.recorder, level: this.level, clock: this.clock,
-      rng: this.rng.fork(name), keepAlive: 2, ackTimeoutMs: Math.max(150, this.ms(3000)), backoff: { initialMs: 20, maxMs: 200, maxAttempts: 200 },
-      connectTimeoutMs: 2000, username: this.opts.username, password: this.opts.password, ...o,
+      clientId: this.clientId(name),
+      url,
+      recorder: this.recorder,
+      level: this.level,
+      clock: this.clock,
+      rng: this.rng.fork(name),
+      keepAlive: 2,
+      ackTimeoutMs: Math.max(150, this.ms(3000)),
+      backoff: { initialMs: 20, maxMs: 200, maxAttempts: 200 },
+      connectTimeoutMs: 2000,
+      username: this.opts.username,
+      password: this.opts.password,
+      ...o,
     });
     this.devices.set(name, d);
     if (!(await d.start())) throw new Error(`"${name}" could not connect to ${url}`);
@@ -157,7 +179,10 @@ export class ResilienceHarness {
 
   async subscribe(name: string, filter: string, qos: QoS, o: { persistent?: boolean } = {}): Promise<void> {
     const d = await this.device(name, { persistent: o.persistent === true });
-    const ok = await this.within(d.subscribe([{ filter: this.topic(filter), qos }]), `"${name}" subscribing to "${filter}"`);
+    const ok = await this.within(
+      d.subscribe([{ filter: this.topic(filter), qos }]),
+      `"${name}" subscribing to "${filter}"`,
+    );
     if (!ok) throw new Error(`"${name}" could not subscribe to "${filter}" (refused or connection lost)`);
   }
 
@@ -165,8 +190,15 @@ export class ResilienceHarness {
    * Publishes `count` messages (payload = message id). `oneAtATime` waits for each
    * acknowledgement (an in-flight window of 1); otherwise the device's window applies.
    */
-  async publish(name: string, count: number, topic: string, qos: QoS, o: { retain?: boolean; oneAtATime?: boolean; intervalMs?: number } = {}): Promise<void> {
-    if (!Number.isInteger(count) || count < 1 || count > 10_000) throw new RangeError(`message count must be 1..10000, got ${count}`);
+  async publish(
+    name: string,
+    count: number,
+    topic: string,
+    qos: QoS,
+    o: { retain?: boolean; oneAtATime?: boolean; intervalMs?: number } = {},
+  ): Promise<void> {
+    if (!Number.isInteger(count) || count < 1 || count > 10_000)
+      throw new RangeError(`message count must be 1..10000, got ${count}`);
     const d = await this.device(name, { persistent: true, ...(o.oneAtATime ? { maxInflight: 1 } : {}) });
     const all: Promise<unknown>[] = [];
     for (let i = 0; i < count; i++) {
@@ -179,7 +211,13 @@ export class ResilienceHarness {
   }
 
   /** Starts publishing in the background (a workload the nemesis can hit); checks wait for it. */
-  startPublishing(name: string, count: number, topic: string, qos: QoS, o: { retain?: boolean; oneAtATime?: boolean; intervalMs?: number } = {}): void {
+  startPublishing(
+    name: string,
+    count: number,
+    topic: string,
+    qos: QoS,
+    o: { retain?: boolean; oneAtATime?: boolean; intervalMs?: number } = {},
+  ): void {
     const w = this.publish(name, count, topic, qos, o);
     w.catch(() => {});
     this.workloads.push(w);
@@ -249,7 +287,10 @@ export class ResilienceHarness {
     const rs = await this.decide(names, o);
     const bad = rs.filter((r) => r.valid !== true || r.checked - r.unknown <= 0);
     if (bad.length > 0) {
-      throw new CheckFailure(`guarantee not shown (seed ${this.opts.seed}):\n${bad.map((r) => formatResult(r) + (r.valid === true ? '\n  (nothing decided: the scenario proved nothing)' : '')).join('\n')}`, rs);
+      throw new CheckFailure(
+        `guarantee not shown (seed ${this.opts.seed}):\n${bad.map((r) => formatResult(r) + (r.valid === true ? '\n  (nothing decided: the scenario proved nothing)' : '')).join('\n')}`,
+        rs,
+      );
     }
     return rs;
   }
@@ -257,7 +298,11 @@ export class ResilienceHarness {
   /** For negative controls: the checker must find a violation; returns its result. */
   async expectInvalid(name: CheckerName, o: AllOptions = {}): Promise<CheckResult> {
     const [r] = await this.decide([name], o);
-    if (r.valid !== false) throw new CheckFailure(`negative control: ${name} should have found a violation but said ${String(r.valid)} (seed ${this.opts.seed}): ${r.summary}`, [r]);
+    if (r.valid !== false)
+      throw new CheckFailure(
+        `negative control: ${name} should have found a violation but said ${String(r.valid)} (seed ${this.opts.seed}): ${r.summary}`,
+        [r],
+      );
     return r;
   }
 
@@ -266,7 +311,9 @@ export class ResilienceHarness {
     await this.settle();
     const deadline = Date.now() + (this.opts.maxWaitMs ?? 5000);
     for (;;) {
-      const rs = names.map((n) => runChecker(CHECKERS[n], this.recorder.history, { version: this.opts.version, endTime: this.clock.now(), ...o }));
+      const rs = names.map((n) =>
+        runChecker(CHECKERS[n], this.recorder.history, { version: this.opts.version, endTime: this.clock.now(), ...o }),
+      );
       const decided = rs.every((r) => r.valid === false || (r.valid === true && r.unknown === 0));
       if (decided || Date.now() >= deadline) {
         this.results.push(...rs);
@@ -278,13 +325,20 @@ export class ResilienceHarness {
 
   /** History as JSON lines plus the check results, for attaching to a failed scenario. */
   artifacts(): { seed: number; history: string; results: string } {
-    return { seed: this.opts.seed, history: toJsonLines(this.recorder.history), results: this.results.map(formatResult).join('\n') };
+    return {
+      seed: this.opts.seed,
+      history: toJsonLines(this.recorder.history),
+      results: this.results.map(formatResult).join('\n'),
+    };
   }
 
   private within<T>(p: Promise<T>, what: string): Promise<T> {
     const ms = this.opts.maxWaitMs ?? 5000;
     let t: NodeJS.Timeout | undefined;
-    return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`timed out after ${ms} ms: ${what}`)), ms)))]).finally(() => clearTimeout(t));
+    return Promise.race([
+      p,
+      new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`timed out after ${ms} ms: ${what}`)), ms))),
+    ]).finally(() => clearTimeout(t));
   }
 
   async close(): Promise<void> {
@@ -294,11 +348,20 @@ export class ResilienceHarness {
     this.recorder.finish('scenario ended');
     await Promise.all([...this.proxies.values()].map((p) => p.close().catch(() => {})));
     if (this.ownBroker === undefined) {
-      const retained = new Set(this.recorder.history.filter((o) => o.f === 'publish' && o.value.retain === true).map((o) => o.value.topic!));
-      await this.within(cleanUpTarget({
-        brokerUrl: this.brokerUrl, level: this.level, clientIds: [...this.devices.keys()].map((n) => this.clientId(n)),
-        retainedTopics: [...retained], username: this.opts.username, password: this.opts.password,
-      }), 'cleaning up the target broker').catch(() => {});
+      const retained = new Set(
+        this.recorder.history.filter((o) => o.f === 'publish' && o.value.retain === true).map((o) => o.value.topic!),
+      );
+      await this.within(
+        cleanUpTarget({
+          brokerUrl: this.brokerUrl,
+          level: this.level,
+          clientIds: [...this.devices.keys()].map((n) => this.clientId(n)),
+          retainedTopics: [...retained],
+          username: this.opts.username,
+          password: this.opts.password,
+        }),
+        'cleaning up the target broker',
+      ).catch(() => {});
     }
     await this.ownBroker?.close();
   }

@@ -43,7 +43,8 @@ export function buildCase(seed: number, index: number, level: g.FuzzLevel, o: Ca
   const connect = g.connectPacket(rng, level, clientId, { username: o.username, password: o.password });
   const r = rng.next();
   const family: CaseFamily = r < 0.5 ? 'grammar' : r < 0.85 ? 'bytes' : 'state';
-  const fillers = (n: number): Buffer[] => Array.from({ length: n }, () => enc(g.fillerPacket(rng, level, prefix), level));
+  const fillers = (n: number): Buffer[] =>
+    Array.from({ length: n }, () => enc(g.fillerPacket(rng, level, prefix), level));
   const nFill = rng.int(0, o.maxFillers ?? 40);
   if (family === 'state') return stateCase(rng, index, level, enc(connect, level), prefix, fillers(Math.min(nFill, 8)));
   const mutateConnect = rng.chance(0.12);
@@ -53,26 +54,51 @@ export function buildCase(seed: number, index: number, level: g.FuzzLevel, o: Ca
   return { index, level, family, mutation: m.mutation, frames: [...frames, PINGREQ], target: frames.length - 1 };
 }
 
-function stateCase(rng: Rng, index: number, level: g.FuzzLevel, connect: Buffer, prefix: string, fill: Buffer[]): FuzzCase {
+function stateCase(
+  rng: Rng,
+  index: number,
+  level: g.FuzzLevel,
+  connect: Buffer,
+  prefix: string,
+  fill: Buffer[],
+): FuzzCase {
   const kinds = ['before-connect', 'second-connect', 'pubrel-unknown', 'acks-unknown', 'server-packet'];
   if (level === 5) kinds.push('auth-without-method');
   const kind = g.pick(rng, kinds);
-  const mk = (frames: Buffer[], target: number): FuzzCase => ({ index, level, family: 'state', mutation: `state:${kind}`, frames: [...frames, PINGREQ], target });
+  const mk = (frames: Buffer[], target: number): FuzzCase => ({
+    index,
+    level,
+    family: 'state',
+    mutation: `state:${kind}`,
+    frames: [...frames, PINGREQ],
+    target,
+  });
   switch (kind) {
     case 'before-connect': {
       const p = g.pick(rng, ['subscribe', 'publish', 'pingreq', 'unsubscribe', 'pubrel'] as const);
-      const pk: Packet = p === 'subscribe' ? g.subscribePacket(rng, level, prefix) : p === 'publish' ? g.publishPacket(rng, level, prefix)
-        : p === 'unsubscribe' ? g.unsubscribePacket(rng, level, prefix) : p === 'pubrel' ? g.ackPacket(rng, level, 'pubrel') : { type: 'pingreq' };
+      const pk: Packet =
+        p === 'subscribe'
+          ? g.subscribePacket(rng, level, prefix)
+          : p === 'publish'
+            ? g.publishPacket(rng, level, prefix)
+            : p === 'unsubscribe'
+              ? g.unsubscribePacket(rng, level, prefix)
+              : p === 'pubrel'
+                ? g.ackPacket(rng, level, 'pubrel')
+                : { type: 'pingreq' };
       return mk([enc(pk, level)], 0);
     }
-    case 'second-connect': return mk([connect, ...fill, connect], fill.length + 1);
+    case 'second-connect':
+      return mk([connect, ...fill, connect], fill.length + 1);
     case 'pubrel-unknown': {
       const n = rng.int(1, 4);
       const rels = Array.from({ length: n }, () => enc(g.ackPacket(rng, level, 'pubrel'), level));
       return mk([connect, ...fill, ...rels], fill.length + 1);
     }
     case 'acks-unknown': {
-      const acks = Array.from({ length: rng.int(1, 4) }, () => enc(g.ackPacket(rng, level, g.pick(rng, ['puback', 'pubrec', 'pubcomp'] as const)), level));
+      const acks = Array.from({ length: rng.int(1, 4) }, () =>
+        enc(g.ackPacket(rng, level, g.pick(rng, ['puback', 'pubrec', 'pubcomp'] as const)), level),
+      );
       return mk([connect, ...fill, ...acks], fill.length + 1);
     }
     case 'server-packet': {
@@ -85,6 +111,9 @@ function stateCase(rng: Rng, index: number, level: g.FuzzLevel, connect: Buffer,
       return mk([connect, ...fill, enc(p, level)], fill.length + 1);
     }
     default: // auth-without-method
-      return mk([connect, ...fill, enc({ type: 'auth', reasonCode: g.pick(rng, [0x18, 0x19, 0]) }, level)], fill.length + 1);
+      return mk(
+        [connect, ...fill, enc({ type: 'auth', reasonCode: g.pick(rng, [0x18, 0x19, 0]) }, level)],
+        fill.length + 1,
+      );
   }
 }

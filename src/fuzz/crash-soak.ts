@@ -42,19 +42,46 @@ function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
   });
 }
 
 /** Start the broker CLI on `port` with file persistence in `dir`; resolves once it listens. */
 async function startBroker(port: number, dir: string): Promise<ChildProcess> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'broker', '--port', String(port), '--persistence', `file:${dir}`, '--log-level', 'error', '--config', join(dir, '..', `${basename(dir)}.yaml`)],
-      { stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(root, 'src/cli/main.ts'),
+        'broker',
+        '--port',
+        String(port),
+        '--persistence',
+        `file:${dir}`,
+        '--log-level',
+        'error',
+        '--config',
+        join(dir, '..', `${basename(dir)}.yaml`),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], cwd: root },
+    );
     const ok = await new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(false), 20_000);
-      child.stdout!.on('data', (d: Buffer) => { if (/listening on/.test(d.toString())) { clearTimeout(t); resolve(true); } });
-      child.once('exit', () => { clearTimeout(t); resolve(false); });
+      child.stdout!.on('data', (d: Buffer) => {
+        if (/listening on/.test(d.toString())) {
+          clearTimeout(t);
+          resolve(true);
+        }
+      });
+      child.once('exit', () => {
+        clearTimeout(t);
+        resolve(false);
+      });
     });
     if (ok) return child;
     child.kill('SIGKILL');
@@ -82,10 +109,24 @@ export async function runCrashSoak(o: CrashSoakOptions): Promise<CrashSoakResult
   const url = `mqtt://127.0.0.1:${port}`;
   const rec = new HistoryRecorder(systemClock, { maxOps: 5_000_000 });
   let child = await startBroker(port, dir);
-  const common = { url, recorder: rec, level, persistent: true, sessionExpiry: 3600, keepAlive: 5, ackTimeoutMs: 4000, backoff: { initialMs: 50, maxMs: 500, maxAttempts: 1000 }, maxInflight: 10 };
+  const common = {
+    url,
+    recorder: rec,
+    level,
+    persistent: true,
+    sessionExpiry: 3600,
+    keepAlive: 5,
+    ackTimeoutMs: 4000,
+    backoff: { initialMs: 50, maxMs: 500, maxAttempts: 1000 },
+    maxInflight: 10,
+  };
   const sub = new Device({ ...common, clientId: `soak-sub-${o.seed}`, rng: rng.fork('sub') });
-  const pubs = Array.from({ length: o.publishers ?? 2 }, (_, i) => new Device({ ...common, clientId: `soak-pub-${o.seed}-${i}`, rng: rng.fork(`pub${i}`) }));
-  let published = 0, acknowledged = 0;
+  const pubs = Array.from(
+    { length: o.publishers ?? 2 },
+    (_, i) => new Device({ ...common, clientId: `soak-pub-${o.seed}-${i}`, rng: rng.fork(`pub${i}`) }),
+  );
+  let published = 0,
+    acknowledged = 0;
   try {
     if (!(await sub.start())) throw new Error('subscriber could not connect');
     if (!(await sub.subscribe([{ filter: 'soak/#', qos: 2 }]))) throw new Error('subscription refused');
@@ -95,7 +136,9 @@ export async function runCrashSoak(o: CrashSoakOptions): Promise<CrashSoakResult
       let n = 0;
       while (traffic) {
         published++;
-        const out = p.publish(`soak/${i}/${n % 4}`, n % 2 === 0 ? 1 : 2).then((o) => { if (o === 'ok') acknowledged++; });
+        const out = p.publish(`soak/${i}/${n % 4}`, n % 2 === 0 ? 1 : 2).then((o) => {
+          if (o === 'ok') acknowledged++;
+        });
         // Every 20th message waits for its outcome: the publishers keep pace with the broker.
         if (n % 20 === 19) await out;
         n++;
@@ -106,7 +149,9 @@ export async function runCrashSoak(o: CrashSoakOptions): Promise<CrashSoakResult
       await new Promise((r) => setTimeout(r, rng.int(minMs, maxMs)));
       await kill9(child);
       child = await startBroker(port, dir);
-      o.onProgress?.(`kill ${k}/${o.kills}: ${published} published, ${acknowledged} acknowledged, ${sub.received} received`);
+      o.onProgress?.(
+        `kill ${k}/${o.kills}: ${published} published, ${acknowledged} acknowledged, ${sub.received} received`,
+      );
     }
     await new Promise((r) => setTimeout(r, rng.int(minMs, maxMs)));
     traffic = false;
@@ -115,7 +160,10 @@ export async function runCrashSoak(o: CrashSoakOptions): Promise<CrashSoakResult
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && !pubs.every((p) => p.idle)) await new Promise((r) => setTimeout(r, 100));
     let last = -1;
-    while (Date.now() < deadline && sub.received !== last) { last = sub.received; await new Promise((r) => setTimeout(r, 1000)); }
+    while (Date.now() < deadline && sub.received !== last) {
+      last = sub.received;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
     for (const p of pubs) await p.disconnect();
     await sub.disconnect();
   } finally {
@@ -126,6 +174,18 @@ export async function runCrashSoak(o: CrashSoakOptions): Promise<CrashSoakResult
   }
   rec.finish();
   const history = rec.history;
-  const results = checkAll(history, ['qos1-at-least-once', 'qos2-exactly-once'], { version: level === 5 ? '5.0' : '3.1.1' });
-  return { seed: o.seed, kills: o.kills, published, acknowledged, received: sub.received, historyOps: history.length, results, valid: results.every((r) => r.valid !== false), history };
+  const results = checkAll(history, ['qos1-at-least-once', 'qos2-exactly-once'], {
+    version: level === 5 ? '5.0' : '3.1.1',
+  });
+  return {
+    seed: o.seed,
+    kills: o.kills,
+    published,
+    acknowledged,
+    received: sub.received,
+    historyOps: history.length,
+    results,
+    valid: results.every((r) => r.valid !== false),
+    history,
+  };
 }

@@ -31,7 +31,8 @@ export function bytes(rng: Rng, max = 32): Buffer {
 }
 
 export const qosOf = (rng: Rng): QoS => rng.int(0, 2) as QoS;
-export const packetId = (rng: Rng): number => (rng.chance(0.3) ? pick(rng, [1, 2, 0xff, 0x100, 0xffff]) : rng.int(1, 0xffff));
+export const packetId = (rng: Rng): number =>
+  rng.chance(0.3) ? pick(rng, [1, 2, 0xff, 0x100, 0xffff]) : rng.int(1, 0xffff);
 
 export function topicUnder(rng: Rng, prefix: string): string {
   const n = rng.int(1, 3);
@@ -52,8 +53,20 @@ function userProps(rng: Rng): [string, string][] {
   return Array.from({ length: rng.int(1, 2) }, () => [text(rng, 4), text(rng, 4)] as [string, string]);
 }
 
-export function connectPacket(rng: Rng, level: FuzzLevel, clientId: string, o: { username?: string; password?: Buffer } = {}): Packet {
-  const p: Packet = { type: 'connect', protocolName: 'MQTT', protocolLevel: level as ProtocolLevel, clean: true, keepAlive: rng.int(30, 120), clientId };
+export function connectPacket(
+  rng: Rng,
+  level: FuzzLevel,
+  clientId: string,
+  o: { username?: string; password?: Buffer } = {},
+): Packet {
+  const p: Packet = {
+    type: 'connect',
+    protocolName: 'MQTT',
+    protocolLevel: level as ProtocolLevel,
+    clean: true,
+    keepAlive: rng.int(30, 120),
+    clientId,
+  };
   if (o.username !== undefined) p.username = o.username;
   if (o.password !== undefined) p.password = o.password;
   if (level === 5) {
@@ -67,8 +80,20 @@ export function connectPacket(rng: Rng, level: FuzzLevel, clientId: string, o: {
   return p;
 }
 
-export function publishPacket(rng: Rng, level: FuzzLevel, prefix: string, qos: QoS = rng.chance(0.7) ? 0 : qosOf(rng)): Packet {
-  const p: Packet = { type: 'publish', topic: topicUnder(rng, prefix), payload: bytes(rng, 48), qos, retain: false, dup: false };
+export function publishPacket(
+  rng: Rng,
+  level: FuzzLevel,
+  prefix: string,
+  qos: QoS = rng.chance(0.7) ? 0 : qosOf(rng),
+): Packet {
+  const p: Packet = {
+    type: 'publish',
+    topic: topicUnder(rng, prefix),
+    payload: bytes(rng, 48),
+    qos,
+    retain: false,
+    dup: false,
+  };
   if (qos > 0) p.packetId = packetId(rng);
   if (level === 5 && rng.chance(0.3)) {
     const pr: Properties = {};
@@ -97,14 +122,19 @@ export function subscribePacket(rng: Rng, level: FuzzLevel, prefix: string): Pac
 }
 
 export function unsubscribePacket(rng: Rng, level: FuzzLevel, prefix: string): Packet {
-  const p: Packet = { type: 'unsubscribe', packetId: packetId(rng), topicFilters: Array.from({ length: rng.int(1, 3) }, () => filterUnder(rng, prefix)) };
+  const p: Packet = {
+    type: 'unsubscribe',
+    packetId: packetId(rng),
+    topicFilters: Array.from({ length: rng.int(1, 3) }, () => filterUnder(rng, prefix)),
+  };
   if (level === 5 && rng.chance(0.2)) p.properties = { userProperties: userProps(rng) };
   return p;
 }
 
 export function ackPacket(rng: Rng, level: FuzzLevel, type: 'puback' | 'pubrec' | 'pubrel' | 'pubcomp'): Packet {
   const p: Extract<Packet, { type: typeof type }> = { type, packetId: packetId(rng) };
-  if (level === 5 && rng.chance(0.3)) p.reasonCode = type === 'pubrel' || type === 'pubcomp' ? pick(rng, [0, 0x92]) : pick(rng, [0, 0x10, 0x80]);
+  if (level === 5 && rng.chance(0.3))
+    p.reasonCode = type === 'pubrel' || type === 'pubcomp' ? pick(rng, [0, 0x92]) : pick(rng, [0, 0x10, 0x80]);
   return p;
 }
 
@@ -125,12 +155,20 @@ export function fillerPacket(rng: Rng, level: FuzzLevel, prefix: string): Packet
 export function anyClientPacket(rng: Rng, level: FuzzLevel, prefix: string): Packet {
   const r = rng.int(0, 9);
   switch (r) {
-    case 0: case 1: return publishPacket(rng, level, prefix);
-    case 2: return subscribePacket(rng, level, prefix);
-    case 3: return unsubscribePacket(rng, level, prefix);
-    case 4: return ackPacket(rng, level, pick(rng, ['puback', 'pubrec', 'pubrel', 'pubcomp'] as const));
-    case 5: return { type: 'pingreq' };
-    case 6: return level === 5 ? { type: 'disconnect', reasonCode: pick(rng, [0, 4]) } : { type: 'disconnect' };
-    default: return publishPacket(rng, level, prefix, qosOf(rng));
+    case 0:
+    case 1:
+      return publishPacket(rng, level, prefix);
+    case 2:
+      return subscribePacket(rng, level, prefix);
+    case 3:
+      return unsubscribePacket(rng, level, prefix);
+    case 4:
+      return ackPacket(rng, level, pick(rng, ['puback', 'pubrec', 'pubrel', 'pubcomp'] as const));
+    case 5:
+      return { type: 'pingreq' };
+    case 6:
+      return level === 5 ? { type: 'disconnect', reasonCode: pick(rng, [0, 4]) } : { type: 'disconnect' };
+    default:
+      return publishPacket(rng, level, prefix, qosOf(rng));
   }
 }

@@ -5,7 +5,16 @@
 export { buildCase, PINGREQ, type FuzzCase, type CaseFamily, type CaseOptions } from './cases.ts';
 export { mutateGrammar, appendProperty, type Mutated } from './mutate-grammar.ts';
 export { mutateBytes } from './mutate-bytes.ts';
-export { expectationOf, judge, settled, missing, type Expectation, type Observation, type Judgement, type FindingKind } from './oracle.ts';
+export {
+  expectationOf,
+  judge,
+  settled,
+  missing,
+  type Expectation,
+  type Observation,
+  type Judgement,
+  type FindingKind,
+} from './oracle.ts';
 export { shrinkFrames, shrinkAsync, type ShrinkResult } from './shrink.ts';
 export { gherkin, hexLines, toHex } from './render.ts';
 export { runFrames, controlCheck, type Target, type CaseResult, type ControlResult } from './run-case.ts';

@@ -13,9 +13,18 @@ export function mutateBytes(rng: Rng, frame: Buffer): { bytes: Buffer; mutation:
     const op = rng.int(0, 5);
     const at = rng.int(0, Math.max(0, b.length - 1));
     switch (op) {
-      case 0: b[at] ^= 1 << rng.int(0, 7); names.push('bitflip'); break;
-      case 1: b[at] = pick(rng, INTERESTING); names.push('interesting'); break;
-      case 2: b[at] = rng.int(0, 255); names.push('random'); break;
+      case 0:
+        b[at] ^= 1 << rng.int(0, 7);
+        names.push('bitflip');
+        break;
+      case 1:
+        b[at] = pick(rng, INTERESTING);
+        names.push('interesting');
+        break;
+      case 2:
+        b[at] = rng.int(0, 255);
+        names.push('random');
+        break;
       case 3: {
         const ins = Buffer.from(Array.from({ length: rng.int(1, 8) }, () => rng.int(0, 255)));
         b = Buffer.concat([b.subarray(0, at), ins, b.subarray(at)]);

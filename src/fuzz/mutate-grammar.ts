@@ -14,7 +14,18 @@ export interface Mutated {
   mutation: string;
 }
 
-const BAD_UTF8 = ['ff', 'c0 80', 'ed a0 80', '00', 'f8 88 80 80 80', 'e0 80 80', 'c3', '61 00 62', 'f4 90 80 80', 'ef bf'];
+const BAD_UTF8 = [
+  'ff',
+  'c0 80',
+  'ed a0 80',
+  '00',
+  'f8 88 80 80 80',
+  'e0 80 80',
+  'c3',
+  '61 00 62',
+  'f4 90 80 80',
+  'ef bf',
+];
 
 /** Split an encoded packet into its first byte and body. */
 export function splitFrame(enc: Buffer): { byte0: number; body: Buffer } {
@@ -26,15 +37,22 @@ export function splitFrame(enc: Buffer): { byte0: number; body: Buffer } {
 /** Offset in the body of the 5.0 Property Length, for the packets whose layout makes it easy. */
 export function propertiesOffset(p: Packet): number | undefined {
   switch (p.type) {
-    case 'publish': return 2 + Buffer.byteLength(p.topic) + (p.qos > 0 ? 2 : 0);
-    case 'subscribe': case 'unsubscribe': return 2;
-    case 'connect': return 2 + Buffer.byteLength(p.protocolName) + 4;
-    default: return undefined;
+    case 'publish':
+      return 2 + Buffer.byteLength(p.topic) + (p.qos > 0 ? 2 : 0);
+    case 'subscribe':
+    case 'unsubscribe':
+      return 2;
+    case 'connect':
+      return 2 + Buffer.byteLength(p.protocolName) + 4;
+    default:
+      return undefined;
   }
 }
 
 function readVarint(b: Buffer, at: number): { value: number; size: number } {
-  let value = 0, mul = 1, size = 0;
+  let value = 0,
+    mul = 1,
+    size = 0;
   for (;;) {
     const x = b[at + size++];
     value += (x & 0x7f) * mul;
@@ -52,7 +70,13 @@ export function appendProperty(p: Packet, extra: Buffer, lengthDelta = 0): Buffe
   const { value, size } = readVarint(body, off);
   const block = body.subarray(off + size, off + size + value);
   const rest = body.subarray(off + size + value);
-  const newBody = Buffer.concat([body.subarray(0, off), varintBytes(value + extra.length + lengthDelta), block, extra, rest]);
+  const newBody = Buffer.concat([
+    body.subarray(0, off),
+    varintBytes(value + extra.length + lengthDelta),
+    block,
+    extra,
+    rest,
+  ]);
   return rawPacket(byte0, newBody);
 }
 
@@ -99,20 +123,34 @@ function badProperty(rng: Rng, p: Packet): { bytes: Buffer; name: string } {
 
 function firstString(p: Packet): string | undefined {
   switch (p.type) {
-    case 'publish': return p.topic;
-    case 'subscribe': return p.subscriptions[0]?.topicFilter;
-    case 'unsubscribe': return p.topicFilters[0];
-    case 'connect': return p.clientId !== '' ? p.clientId : undefined;
-    default: return undefined;
+    case 'publish':
+      return p.topic;
+    case 'subscribe':
+      return p.subscriptions[0]?.topicFilter;
+    case 'unsubscribe':
+      return p.topicFilters[0];
+    case 'connect':
+      return p.clientId !== '' ? p.clientId : undefined;
+    default:
+      return undefined;
   }
 }
 
 const hasPacketId = (p: Packet): boolean =>
-  (p.type === 'publish' && p.qos > 0) || ['subscribe', 'unsubscribe', 'puback', 'pubrec', 'pubrel', 'pubcomp'].includes(p.type);
+  (p.type === 'publish' && p.qos > 0) ||
+  ['subscribe', 'unsubscribe', 'puback', 'pubrec', 'pubrel', 'pubcomp'].includes(p.type);
 
 /** One grammar-aware mutation of `p` (a valid packet at `level`). */
 export function mutateGrammar(rng: Rng, p: Packet, level: FuzzLevel): Mutated {
-  const ops: string[] = ['reserved-flags', 'remaining-length', 'overlong-varint', 'non-minimal-varint', 'oversized-remaining-length', 'truncated-body', 'trailing-bytes'];
+  const ops: string[] = [
+    'reserved-flags',
+    'remaining-length',
+    'overlong-varint',
+    'non-minimal-varint',
+    'oversized-remaining-length',
+    'truncated-body',
+    'trailing-bytes',
+  ];
   if (firstString(p) !== undefined) ops.push('bad-utf8', 'bad-utf8', 'string-length');
   if (level === 5 && propertiesOffset(p) !== undefined) ops.push('bad-property', 'bad-property', 'property-length');
   if (hasPacketId(p)) ops.push('packet-id-0');
@@ -137,7 +175,19 @@ export function mutateGrammar(rng: Rng, p: Packet, level: FuzzLevel): Mutated {
       return out(rawPacket(byte0, body, Math.max(0, body.length + delta)));
     }
     case 'overlong-varint':
-      return out(Buffer.concat([Buffer.from([byte0]), Buffer.from(pick(rng, [[0x80, 0x80, 0x80, 0x80, 0x01], [0xff, 0xff, 0xff, 0xff, 0x7f], [0x80, 0x80, 0x80, 0x80, 0x80]])), body]));
+      return out(
+        Buffer.concat([
+          Buffer.from([byte0]),
+          Buffer.from(
+            pick(rng, [
+              [0x80, 0x80, 0x80, 0x80, 0x01],
+              [0xff, 0xff, 0xff, 0xff, 0x7f],
+              [0x80, 0x80, 0x80, 0x80, 0x80],
+            ]),
+          ),
+          body,
+        ]),
+      );
     case 'non-minimal-varint':
       return out(rawPacket(byte0, body, varintBytes(body.length, rng.int(2, 4))));
     case 'oversized-remaining-length':
@@ -145,7 +195,12 @@ export function mutateGrammar(rng: Rng, p: Packet, level: FuzzLevel): Mutated {
     case 'truncated-body':
       return out(rawPacket(byte0, body.subarray(0, rng.int(0, Math.max(0, body.length - 1)))));
     case 'trailing-bytes':
-      return out(rawPacket(byte0, Buffer.concat([body, Buffer.from(Array.from({ length: rng.int(1, 4) }, () => rng.int(0, 255)))])));
+      return out(
+        rawPacket(
+          byte0,
+          Buffer.concat([body, Buffer.from(Array.from({ length: rng.int(1, 4) }, () => rng.int(0, 255)))]),
+        ),
+      );
     case 'bad-utf8':
       return out(buildRaw(p, level, { corruptString: { find: firstString(p)!, bytes: pick(rng, BAD_UTF8) } }));
     case 'string-length': {
@@ -167,7 +222,15 @@ export function mutateGrammar(rng: Rng, p: Packet, level: FuzzLevel): Mutated {
       return out(encodePacket({ ...(p as Packet & { packetId: number }), packetId: 0 } as Packet, level));
     }
     case 'topic-wildcard':
-      return out(encodePacket({ ...(p as Extract<Packet, { type: 'publish' }>), topic: `${(p as { topic: string }).topic}/${pick(rng, ['+', '#', 'a+', '#/x'])}` }, level));
+      return out(
+        encodePacket(
+          {
+            ...(p as Extract<Packet, { type: 'publish' }>),
+            topic: `${(p as { topic: string }).topic}/${pick(rng, ['+', '#', 'a+', '#/x'])}`,
+          },
+          level,
+        ),
+      );
     case 'publish-qos3':
       return out(Buffer.concat([Buffer.from([byte0 | 0x06]), enc.subarray(1)]));
     case 'empty-topic':

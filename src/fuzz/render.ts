@@ -33,17 +33,27 @@ export function gherkin(r: RenderInput): string {
   ];
   const e = r.expectation;
   if (r.kind === 'crash') {
-    lines.push('    Then client "B" connected', '    And "B" sends PINGREQ', '    And "B" receives PINGRESP within 2 s');
+    lines.push(
+      '    Then client "B" connected',
+      '    And "B" sends PINGREQ',
+      '    And "B" receives PINGRESP within 2 s',
+    );
   } else if (e.kind === 'violation') {
     // The frames were shrunk with the PINGREQ probe after them: it may complete the last frame.
     lines.push('    And "A" sends raw "c0 00"');
-    const codes = [...new Set([e.reasonCode ?? 0x81, 0x81, 0x82])].filter((c) => DISCONNECT_CODES.has(c)).map(hexCode).join(' or ');
-    lines.push(r.level === 5 && !e.beforeConnack
-      ? `    Then the connection of "A" is closed within 2 s, with reason code ${codes} if the broker sends one`
-      : '    Then the connection of "A" is closed within 2 s');
+    const codes = [...new Set([e.reasonCode ?? 0x81, 0x81, 0x82])]
+      .filter((c) => DISCONNECT_CODES.has(c))
+      .map(hexCode)
+      .join(' or ');
+    lines.push(
+      r.level === 5 && !e.beforeConnack
+        ? `    Then the connection of "A" is closed within 2 s, with reason code ${codes} if the broker sends one`
+        : '    Then the connection of "A" is closed within 2 s',
+    );
   } else {
     lines.push('    And "A" sends PINGREQ');
-    for (const a of e.answers) lines.push(`    Then "A" receives ${a.type.toUpperCase()} packet id ${a.packetId} within 2 s`);
+    for (const a of e.answers)
+      lines.push(`    Then "A" receives ${a.type.toUpperCase()} packet id ${a.packetId} within 2 s`);
     lines.push('    Then "A" receives PINGRESP within 2 s');
   }
   return lines.join('\n');

@@ -1,7 +1,15 @@
 /** I/O for one fuzz connection and for the control connection that checks the broker is alive. */
 import net from 'node:net';
 import { PacketReader, encodePacket, type Packet, type ProtocolLevel, type ProtocolViolation } from '../codec/index.ts';
-import { expectationOf, judge, missing, settled, type Expectation, type Judgement, type Observation } from './oracle.ts';
+import {
+  expectationOf,
+  judge,
+  missing,
+  settled,
+  type Expectation,
+  type Judgement,
+  type Observation,
+} from './oracle.ts';
 
 export interface Target {
   host: string;
@@ -20,7 +28,12 @@ export interface CaseResult {
 const GRACE_MS = 400;
 
 /** Send `frames` on a fresh connection and judge what comes back (never rejects). */
-export function runFrames(t: Target, frames: readonly Buffer[], level: ProtocolLevel, timeoutMs: number): Promise<CaseResult> {
+export function runFrames(
+  t: Target,
+  frames: readonly Buffer[],
+  level: ProtocolLevel,
+  timeoutMs: number,
+): Promise<CaseResult> {
   const expectation = expectationOf(frames, level);
   const obs: Observation = { packets: [], closed: false, timedOut: false };
   return new Promise((resolve) => {
@@ -39,7 +52,12 @@ export function runFrames(t: Target, frames: readonly Buffer[], level: ProtocolL
     };
     const check = (): void => {
       if (settled(expectation, obs)) return finish();
-      if (!grace && expectation.kind === 'valid' && obs.packets.some((p) => p.type === 'pingresp') && missing(expectation, obs).length > 0) {
+      if (
+        !grace &&
+        expectation.kind === 'valid' &&
+        obs.packets.some((p) => p.type === 'pingresp') &&
+        missing(expectation, obs).length > 0
+      ) {
         grace = setTimeout(finish, GRACE_MS);
       }
     };
@@ -71,10 +89,19 @@ export function runFrames(t: Target, frames: readonly Buffer[], level: ProtocolL
   });
 }
 
-export interface ControlResult { ok: boolean; detail: string; refused?: boolean }
+export interface ControlResult {
+  ok: boolean;
+  detail: string;
+  refused?: boolean;
+}
 
 /** CONNECT, CONNACK, PINGREQ, PINGRESP within `timeoutMs`: the broker is alive and answering. */
-export function controlCheck(t: Target, level: ProtocolLevel, clientId: string, timeoutMs: number): Promise<ControlResult> {
+export function controlCheck(
+  t: Target,
+  level: ProtocolLevel,
+  clientId: string,
+  timeoutMs: number,
+): Promise<ControlResult> {
   return new Promise((resolve) => {
     const s = net.connect({ host: t.host, port: t.port, noDelay: true });
     const reader = new PacketReader({ protocolLevel: level, from: 'server' });
@@ -86,9 +113,19 @@ export function controlCheck(t: Target, level: ProtocolLevel, clientId: string, 
       s.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => finish({ ok: false, detail: `no CONNACK/PINGRESP within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ ok: false, detail: `no CONNACK/PINGRESP within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
     s.on('connect', () => {
-      const c: Packet = { type: 'connect', protocolName: 'MQTT', protocolLevel: level, clean: true, keepAlive: 30, clientId };
+      const c: Packet = {
+        type: 'connect',
+        protocolName: 'MQTT',
+        protocolLevel: level,
+        clean: true,
+        keepAlive: 30,
+        clientId,
+      };
       if (t.username !== undefined) c.username = t.username;
       if (t.password !== undefined) c.password = t.password;
       s.write(encodePacket(c, level));
@@ -98,7 +135,12 @@ export function controlCheck(t: Target, level: ProtocolLevel, clientId: string, 
         if (!r.ok) return finish({ ok: false, detail: `malformed answer: ${r.violation.message}` });
         const p = r.packet;
         if (p.type === 'connack') {
-          if (p.reasonCode !== 0) return finish({ ok: false, refused: true, detail: `CONNACK refused the control client (reason ${p.reasonCode})` });
+          if (p.reasonCode !== 0)
+            return finish({
+              ok: false,
+              refused: true,
+              detail: `CONNACK refused the control client (reason ${p.reasonCode})`,
+            });
           s.write(Buffer.from([0xc0, 0x00]));
         } else if (p.type === 'pingresp') {
           s.write(encodePacket(level === 5 ? { type: 'disconnect', reasonCode: 0 } : { type: 'disconnect' }, level));

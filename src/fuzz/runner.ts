@@ -31,7 +31,13 @@ export interface FuzzOptions {
   onProgress?: (p: FuzzProgress) => void;
 }
 
-export interface FuzzProgress { framesSent: number; cases: number; findings: number; elapsedMs: number; framesPerSecond: number }
+export interface FuzzProgress {
+  framesSent: number;
+  cases: number;
+  findings: number;
+  elapsedMs: number;
+  framesPerSecond: number;
+}
 
 export interface FuzzFinding {
   kind: FindingKind;
@@ -64,7 +70,14 @@ export interface FuzzResult {
   tried: Record<string, number>;
   outcomes: Record<string, number>;
   findings: FuzzFinding[];
-  advisories: { signature: string; statements: string[]; expected: string; observed: string; occurrences: number; example: { seed: number; caseIndex: number } }[];
+  advisories: {
+    signature: string;
+    statements: string[];
+    expected: string;
+    observed: string;
+    occurrences: number;
+    example: { seed: number; caseIndex: number };
+  }[];
   /** Set when the broker went down and the run could not go on. */
   stoppedBecause?: string;
 }
@@ -80,8 +93,18 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   const maxShrunk = o.maxShrunk ?? 10;
   const secrets = o.target.password ? [o.target.password.toString('utf8')] : [];
   const res: FuzzResult = {
-    seed: o.seed, versions: o.versions.map(versionOf), framesSent: 0, cases: 0, batches: 0, controlChecks: 0, elapsedMs: 0,
-    framesPerSecond: 0, tried: {}, outcomes: {}, findings: [], advisories: [],
+    seed: o.seed,
+    versions: o.versions.map(versionOf),
+    framesSent: 0,
+    cases: 0,
+    batches: 0,
+    controlChecks: 0,
+    elapsedMs: 0,
+    framesPerSecond: 0,
+    tried: {},
+    outcomes: {},
+    findings: [],
+    advisories: [],
   };
   const bySig = new Map<string, FuzzFinding>();
   const advBySig = new Map<string, FuzzResult['advisories'][number]>();
@@ -89,7 +112,13 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   const elapsed = (): number => performance.now() - t0;
   const progress = (): void => {
     const ms = elapsed();
-    o.onProgress?.({ framesSent: res.framesSent, cases: res.cases, findings: res.findings.length, elapsedMs: ms, framesPerSecond: res.framesSent / Math.max(ms / 1000, 1e-3) });
+    o.onProgress?.({
+      framesSent: res.framesSent,
+      cases: res.cases,
+      findings: res.findings.length,
+      elapsedMs: ms,
+      framesPerSecond: res.framesSent / Math.max(ms / 1000, 1e-3),
+    });
   };
   const caseOpts = { maxFillers: o.maxFillers, username: o.target.username, password: o.target.password };
   let next = 0;
@@ -105,7 +134,14 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
       const ex = advBySig.get(sig);
       if (ex) ex.occurrences++;
       else {
-        const entry = { signature: sig, statements: ids(a.statements), expected: a.expected, observed: a.observed, occurrences: 1, example: { seed: o.seed, caseIndex: c.index } };
+        const entry = {
+          signature: sig,
+          statements: ids(a.statements),
+          expected: a.expected,
+          observed: a.observed,
+          occurrences: 1,
+          example: { seed: o.seed, caseIndex: c.index },
+        };
         advBySig.set(sig, entry);
         res.advisories.push(entry);
       }
@@ -188,14 +224,42 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     addFinding(sig, f.kind, f.statements, c, frames, attempts, f.expected, f.observed);
   }
 
-  function addFinding(sig: string, kind: FindingKind, statements: readonly StatementRef[], c: FuzzCase, frames: Buffer[], attempts: number, expected: string, observed: string): void {
+  function addFinding(
+    sig: string,
+    kind: FindingKind,
+    statements: readonly StatementRef[],
+    c: FuzzCase,
+    frames: Buffer[],
+    attempts: number,
+    expected: string,
+    observed: string,
+  ): void {
     const exp = expectationOf([...frames, PINGREQ], c.level);
     const scrub = (s: string): string => scrubSecrets(s, secrets);
     const finding: FuzzFinding = {
-      kind, signature: sig, statements: ids(statements), version: versionOf(c.level), seed: o.seed, caseIndex: c.index,
-      mutation: c.mutation, expected: scrub(expected), observed: scrub(observed), occurrences: 1,
-      hex: hexLines(frames).map(scrub), originalFrames: c.frames.length - 1, shrinkAttempts: attempts,
-      gherkin: scrub(gherkin({ kind, level: c.level, frames, statements, expectation: exp, title: `fuzz ${kind} (seed ${o.seed}, case ${c.index}, ${c.mutation})` })),
+      kind,
+      signature: sig,
+      statements: ids(statements),
+      version: versionOf(c.level),
+      seed: o.seed,
+      caseIndex: c.index,
+      mutation: c.mutation,
+      expected: scrub(expected),
+      observed: scrub(observed),
+      occurrences: 1,
+      hex: hexLines(frames).map(scrub),
+      originalFrames: c.frames.length - 1,
+      shrinkAttempts: attempts,
+      gherkin: scrub(
+        gherkin({
+          kind,
+          level: c.level,
+          frames,
+          statements,
+          expectation: exp,
+          title: `fuzz ${kind} (seed ${o.seed}, case ${c.index}, ${c.mutation})`,
+        }),
+      ),
     };
     bySig.set(sig, finding);
     res.findings.push(finding);
@@ -204,8 +268,16 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   async function handleCrash(from: number, to: number): Promise<void> {
     const stmt: StatementRef[] = [];
     if (!o.restart) {
-      addFinding('crash|batch', 'crash', stmt, buildCase(o.seed, to - 1, o.versions[(to - 1) % o.versions.length], caseOpts), [], 0,
-        'the broker keeps answering', `the control connection failed after cases ${from}..${to - 1} (rebuild them with --seed ${o.seed}); no restart hook, so not shrunk`);
+      addFinding(
+        'crash|batch',
+        'crash',
+        stmt,
+        buildCase(o.seed, to - 1, o.versions[(to - 1) % o.versions.length], caseOpts),
+        [],
+        0,
+        'the broker keeps answering',
+        `the control connection failed after cases ${from}..${to - 1} (rebuild them with --seed ${o.seed}); no restart hook, so not shrunk`,
+      );
       return;
     }
     await o.restart();
@@ -222,10 +294,27 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
         return true;
       };
       const s = await shrinkAsync(c.frames.slice(0, -1), crashes, o.maxShrinkAttempts ?? 200);
-      addFinding(`crash|${c.mutation}`, 'crash', stmt, c, s.frames, s.attempts, 'the broker keeps answering', 'the broker stopped answering the control connection');
+      addFinding(
+        `crash|${c.mutation}`,
+        'crash',
+        stmt,
+        c,
+        s.frames,
+        s.attempts,
+        'the broker keeps answering',
+        'the broker stopped answering the control connection',
+      );
       return;
     }
-    addFinding('crash|unreproduced', 'crash', stmt, buildCase(o.seed, from, o.versions[from % o.versions.length], caseOpts), [], 0,
-      'the broker keeps answering', `the broker went down during cases ${from}..${to - 1} but no single case brought it down again`);
+    addFinding(
+      'crash|unreproduced',
+      'crash',
+      stmt,
+      buildCase(o.seed, from, o.versions[from % o.versions.length], caseOpts),
+      [],
+      0,
+      'the broker keeps answering',
+      `the broker went down during cases ${from}..${to - 1} but no single case brought it down again`,
+    );
   }
 }

@@ -56,7 +56,11 @@ export function* shrinkFrames(start: readonly Buffer[], maxAttempts = 300): Gene
 }
 
 /** Drive the shrinker with an async predicate ("still fails the same way"). */
-export async function shrinkAsync(start: readonly Buffer[], stillFails: (frames: Buffer[]) => Promise<boolean>, maxAttempts = 300): Promise<ShrinkResult> {
+export async function shrinkAsync(
+  start: readonly Buffer[],
+  stillFails: (frames: Buffer[]) => Promise<boolean>,
+  maxAttempts = 300,
+): Promise<ShrinkResult> {
   const gen = shrinkFrames(start, maxAttempts);
   let step = gen.next(false);
   while (!step.done) step = gen.next(await stillFails(step.value));

@@ -9,8 +9,12 @@ export function parseTarget(url: string): Target {
   } catch {
     throw new Error(`--broker: not a URL: "${url}" (expected mqtt://host:port)`);
   }
-  if (u.protocol !== 'mqtt:') throw new Error(`--broker: only mqtt:// targets are fuzzed (plain TCP), got "${u.protocol}//"`);
-  const t: Target = { host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: u.port === '' ? 1883 : Number(u.port) };
+  if (u.protocol !== 'mqtt:')
+    throw new Error(`--broker: only mqtt:// targets are fuzzed (plain TCP), got "${u.protocol}//"`);
+  const t: Target = {
+    host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+    port: u.port === '' ? 1883 : Number(u.port),
+  };
   if (u.username !== '') t.username = decodeURIComponent(u.username);
   if (u.password !== '') t.password = Buffer.from(decodeURIComponent(u.password), 'utf8');
   return t;

@@ -42,9 +42,14 @@ export function checkInflight(w: World, o: ModelOptions, out: ModelFinding[]): v
       const key = `pid:${e.conn}:${e.packetId}`;
       if (!e.dup && !reported.has(key)) {
         reported.add(key);
-        out.push({ family: 'inflight', key, statements: cite('packetIdInUse', o.version), events: [had, idx],
+        out.push({
+          family: 'inflight',
+          key,
+          statements: cite('packetIdInUse', o.version),
+          events: [had, idx],
           about: { kind: 'inflight', clientId: c.clientId },
-          message: `${c.clientId}: a new PUBLISH (${e.msg}) reused packet id ${e.packetId} while the PUBLISH of event #${had} was not yet acknowledged` });
+          message: `${c.clientId}: a new PUBLISH (${e.msg}) reused packet id ${e.packetId} while the PUBLISH of event #${had} was not yet acknowledged`,
+        });
       }
       return;
     }
@@ -54,9 +59,14 @@ export function checkInflight(w: World, o: ModelOptions, out: ModelFinding[]): v
       const key = `rm:${e.conn}`;
       if (!reported.has(key)) {
         reported.add(key);
-        out.push({ family: 'inflight', key, statements: cite('receiveMaximum', o.version), events: [c.connectIdx, ...o1.values()],
+        out.push({
+          family: 'inflight',
+          key,
+          statements: cite('receiveMaximum', o.version),
+          events: [c.connectIdx, ...o1.values()],
           about: { kind: 'inflight', clientId: c.clientId, allowed: rm },
-          message: `${c.clientId}: ${o1.size} QoS 1/2 PUBLISHes were unacknowledged at once (event #${idx}) but the client's Receive Maximum is ${rm}` });
+          message: `${c.clientId}: ${o1.size} QoS 1/2 PUBLISHes were unacknowledged at once (event #${idx}) but the client's Receive Maximum is ${rm}`,
+        });
       }
     }
   });
@@ -76,9 +86,14 @@ export function checkOrdering(w: World, o: ModelOptions, receipts: Receipt[], ou
     const g = `${s.id}|${m.pubConn}|${m.topic}|${r.e.qos}`;
     const prev = last.get(g);
     if (prev && prev.msg.seq > m.seq) {
-      out.push({ family: 'ordering', key: `order:${s.clientId}:${m.topic}:${r.e.qos}`, statements: cite('ordering', o.version), events: [m.publishIdx, prev.msg.publishIdx, prev.idx, r.idx],
+      out.push({
+        family: 'ordering',
+        key: `order:${s.clientId}:${m.topic}:${r.e.qos}`,
+        statements: cite('ordering', o.version),
+        events: [m.publishIdx, prev.msg.publishIdx, prev.idx, r.idx],
         about: { kind: 'order', clientId: s.clientId, msg: m.id, before: prev.msg.id, topic: m.topic, qos: r.e.qos },
-        message: `${s.clientId} received ${prev.msg.id} (sent ${prev.msg.seq}th) before ${m.id} (sent ${m.seq}th) from ${m.publisher} on "${m.topic}" at QoS ${r.e.qos}` });
+        message: `${s.clientId} received ${prev.msg.id} (sent ${prev.msg.seq}th) before ${m.id} (sent ${m.seq}th) from ${m.publisher} on "${m.topic}" at QoS ${r.e.qos}`,
+      });
       continue;
     }
     last.set(g, r);

@@ -15,14 +15,35 @@ export function checkSessionPresent(h: readonly HEvent[], o: ModelOptions, out: 
   h.forEach((e, idx) => {
     if (e.k === 'connect') {
       if (e.reasonCode !== 0) return;
-      const st = e.clean ? 'none' : state.get(e.clientId) ?? 'none';
+      const st = e.clean ? 'none' : (state.get(e.clientId) ?? 'none');
       const key = `sp:${e.clientId}:${idx}`;
       if (e.clean && e.sessionPresent) {
-        out.push({ family: 'session', key, statements: cite('sessionPresentClean', o.version), events: [idx], about: { kind: 'session-present', clientId: e.clientId, allowed: 0 }, message: `${e.clientId}: CONNACK of a clean start has Session Present 1` });
+        out.push({
+          family: 'session',
+          key,
+          statements: cite('sessionPresentClean', o.version),
+          events: [idx],
+          about: { kind: 'session-present', clientId: e.clientId, allowed: 0 },
+          message: `${e.clientId}: CONNACK of a clean start has Session Present 1`,
+        });
       } else if (!e.clean && st === 'exists' && !e.sessionPresent) {
-        out.push({ family: 'session', key, statements: cite('sessionPresentResume', o.version), events: [idx], about: { kind: 'session-present', clientId: e.clientId, allowed: 1 }, message: `${e.clientId}: the broker held a persistent session for this client id, but the CONNACK says Session Present 0` });
+        out.push({
+          family: 'session',
+          key,
+          statements: cite('sessionPresentResume', o.version),
+          events: [idx],
+          about: { kind: 'session-present', clientId: e.clientId, allowed: 1 },
+          message: `${e.clientId}: the broker held a persistent session for this client id, but the CONNACK says Session Present 0`,
+        });
       } else if (!e.clean && st === 'none' && e.sessionPresent) {
-        out.push({ family: 'session', key, statements: cite('sessionPresentNew', o.version), events: [idx], about: { kind: 'session-present', clientId: e.clientId, allowed: 0 }, message: `${e.clientId}: no session existed for this client id, but the CONNACK says Session Present 1` });
+        out.push({
+          family: 'session',
+          key,
+          statements: cite('sessionPresentNew', o.version),
+          events: [idx],
+          about: { kind: 'session-present', clientId: e.clientId, allowed: 0 },
+          message: `${e.clientId}: no session existed for this client id, but the CONNACK says Session Present 1`,
+        });
       }
       state.set(e.clientId, 'exists');
       connOf.set(e.conn, { clientId: e.clientId, persistent: persistentConn(e, v5), idx });

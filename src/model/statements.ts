@@ -17,25 +17,37 @@ const RULES = {
   /** 5.0 RAP 1: RETAIN as published. */
   retainAsPublished: [['MQTT-3.3.1-9'], ['MQTT-3.3.1-13']],
   /** Retained message sent on subscribe. */
-  retainedOnSubscribe: [['MQTT-3.3.1-6', 'MQTT-3.3.1-5'], ['MQTT-3.3.1-9', 'MQTT-3.3.1-5']],
+  retainedOnSubscribe: [
+    ['MQTT-3.3.1-6', 'MQTT-3.3.1-5'],
+    ['MQTT-3.3.1-9', 'MQTT-3.3.1-5'],
+  ],
   /** Retained message sent on subscribe carries RETAIN 1. */
   retainedFlag: [['MQTT-3.3.1-8'], ['MQTT-3.3.1-9']],
   /** Re-subscribing resends retained messages. */
   retainedOnReplace: [['MQTT-3.8.4-3'], ['MQTT-3.8.4-4']],
   /** A replaced / cleared retained message is not sent. */
-  retainedStale: [['MQTT-3.3.1-5', 'MQTT-3.3.1-10', 'MQTT-3.3.1-11'], ['MQTT-3.3.1-5', 'MQTT-3.3.1-6', 'MQTT-3.3.1-7']],
+  retainedStale: [
+    ['MQTT-3.3.1-5', 'MQTT-3.3.1-10', 'MQTT-3.3.1-11'],
+    ['MQTT-3.3.1-5', 'MQTT-3.3.1-6', 'MQTT-3.3.1-7'],
+  ],
   retainHandling1: [[], ['MQTT-3.3.1-10']],
   retainHandling2: [[], ['MQTT-3.3.1-11']],
   unsubscribed: [['MQTT-3.10.4-2'], ['MQTT-3.10.4-2']],
   cleanSession: [['MQTT-3.1.2-6'], ['MQTT-3.1.2-4']],
   sessionPresentClean: [['MQTT-3.2.2-1'], ['MQTT-3.2.2-2']],
-  sessionPresentResume: [['MQTT-3.2.2-2', 'MQTT-3.1.2-4'], ['MQTT-3.2.2-3', 'MQTT-3.1.2-5']],
+  sessionPresentResume: [
+    ['MQTT-3.2.2-2', 'MQTT-3.1.2-4'],
+    ['MQTT-3.2.2-3', 'MQTT-3.1.2-5'],
+  ],
   sessionPresentNew: [['MQTT-3.2.2-3'], ['MQTT-3.2.2-3', 'MQTT-3.1.2-6']],
   willPublished: [['MQTT-3.1.2-8'], ['MQTT-3.1.2-8']],
   willDiscarded: [['MQTT-3.1.2-10'], ['MQTT-3.14.4-3', 'MQTT-3.1.2-10']],
   willDelay: [[], ['MQTT-3.1.3-9']],
   willEarly: [[], ['MQTT-3.1.2-8']],
-  ordering: [['MQTT-4.6.0-6', 'MQTT-4.6.0-5'], ['MQTT-4.6.0-5', 'MQTT-4.6.0-6']],
+  ordering: [
+    ['MQTT-4.6.0-6', 'MQTT-4.6.0-5'],
+    ['MQTT-4.6.0-5', 'MQTT-4.6.0-6'],
+  ],
   packetIdInUse: [['MQTT-2.3.1-4'], ['MQTT-2.2.1-4']],
   receiveMaximum: [[], ['MQTT-3.3.4-9', 'MQTT-4.9.0-2']],
   noLocal: [[], ['MQTT-3.8.3-3']],
@@ -60,7 +72,11 @@ export function modelStatements(version: SpecVersion): StatementRef[] {
   const seen = new Set<string>();
   const out: StatementRef[] = [];
   for (const k of Object.keys(RULES) as RuleName[]) {
-    for (const r of cite(k, version)) if (!seen.has(r.id)) { seen.add(r.id); out.push(r); }
+    for (const r of cite(k, version))
+      if (!seen.has(r.id)) {
+        seen.add(r.id);
+        out.push(r);
+      }
   }
   return out;
 }

@@ -37,8 +37,20 @@ export interface DeclaredCaps {
 
 export type HEvent =
   /** CONNECT sent at t, CONNACK at t1. conn numbers are unique within a history. */
-  | { k: 'connect'; t: number; t1: number; conn: number; clientId: string; clean: boolean; expiry?: number;
-      will?: WillSpec; receiveMaximum?: number; sessionPresent: boolean; reasonCode: number; caps?: DeclaredCaps }
+  | {
+      k: 'connect';
+      t: number;
+      t1: number;
+      conn: number;
+      clientId: string;
+      clean: boolean;
+      expiry?: number;
+      will?: WillSpec;
+      receiveMaximum?: number;
+      sessionPresent: boolean;
+      reasonCode: number;
+      caps?: DeclaredCaps;
+    }
   | { k: 'subscribe'; t: number; t1: number; conn: number; subs: SubReq[]; granted: number[] }
   | { k: 'unsubscribe'; t: number; t1: number; conn: number; filters: string[] }
   /** A PUBLISH sent by a client; `msg` is its application message id (the payload, or unique id when empty). */
@@ -50,8 +62,18 @@ export type HEvent =
   /** The broker closed the connection (not asked by us). */
   | { k: 'closed'; t: number; conn: number }
   /** A PUBLISH received from the broker. `msg` undefined = empty payload. */
-  | { k: 'receive'; t: number; conn: number; topic: string; msg: string | undefined; qos: QoS; retain: boolean;
-      dup: boolean; packetId?: number; subIds?: number[] }
+  | {
+      k: 'receive';
+      t: number;
+      conn: number;
+      topic: string;
+      msg: string | undefined;
+      qos: QoS;
+      retain: boolean;
+      dup: boolean;
+      packetId?: number;
+      subIds?: number[];
+    }
   /** We freed an inbound packet id: PUBACK (QoS 1) or PUBCOMP (QoS 2) sent. */
   | { k: 'ack'; t: number; conn: number; packetId: number }
   /** End of the program; settled = the runner waited for everything owed (or its bound). */
@@ -59,7 +81,17 @@ export type HEvent =
 
 export type History = readonly HEvent[];
 
-export type RuleFamily = 'delivery' | 'overlap-qos' | 'retained' | 'session' | 'will' | 'ordering' | 'inflight' | 'shared' | 'no-local' | 'subscription-id';
+export type RuleFamily =
+  | 'delivery'
+  | 'overlap-qos'
+  | 'retained'
+  | 'session'
+  | 'will'
+  | 'ordering'
+  | 'inflight'
+  | 'shared'
+  | 'no-local'
+  | 'subscription-id';
 
 export interface ModelFinding {
   family: RuleFamily;

@@ -119,7 +119,12 @@ export function buildWorld(h: History, v5: boolean): World {
     if (s.end0 !== INF) return;
     s.end0 = t0;
     s.end1 = t1;
-    for (const sub of s.subs) if (sub.end0 === INF) { sub.end0 = t0; sub.end1 = t1; sub.endBy = 'session'; }
+    for (const sub of s.subs)
+      if (sub.end0 === INF) {
+        sub.end0 = t0;
+        sub.end1 = t1;
+        sub.endBy = 'session';
+      }
     // A will still waiting out its Will Delay is published when the session ends (MQTT-3.1.2-8).
     for (const w of wills) {
       if (w.conn.session !== s || w.fate !== 'maybe') continue;
@@ -157,12 +162,24 @@ export function buildWorld(h: History, v5: boolean): World {
           sessions.push(s);
           live.set(e.clientId, s);
         }
-        const c: Conn = { conn: e.conn, clientId: e.clientId, session: s, connectIdx: idx, tOpen: e.t1, receiveMaximum: e.receiveMaximum, caps: e.caps ?? {}, will: e.will };
+        const c: Conn = {
+          conn: e.conn,
+          clientId: e.clientId,
+          session: s,
+          connectIdx: idx,
+          tOpen: e.t1,
+          receiveMaximum: e.receiveMaximum,
+          caps: e.caps ?? {},
+          will: e.will,
+        };
         s.conns.push(c);
         conns.set(e.conn, c);
         // A delayed will of an earlier connection of this session is cancelled by this one.
         for (const w of wills) {
-          if (w.conn.clientId === e.clientId && w.fate === 'maybe' && w.conn.session === s && w.notBefore > e.t) { w.fate = 'forbidden'; w.decidedIdx = idx; }
+          if (w.conn.clientId === e.clientId && w.fate === 'maybe' && w.conn.session === s && w.notBefore > e.t) {
+            w.fate = 'forbidden';
+            w.decidedIdx = idx;
+          }
         }
         return;
       }
@@ -181,11 +198,25 @@ export function buildWorld(h: History, v5: boolean): World {
           let replaced = false;
           for (const old of c.session.subs) {
             if (old.end0 === INF && old.req.filter === r.filter) {
-              old.end0 = e.t; old.end1 = e.t1; old.endBy = 'replace';
+              old.end0 = e.t;
+              old.end1 = e.t1;
+              old.endBy = 'replace';
               replaced = true;
             }
           }
-          c.session.subs.push({ session: c.session, req: r, granted: Math.min(g, 2) as QoS, share, filter, subscribeIdx: idx, t0: e.t, t1: e.t1, end0: INF, end1: INF, replaced });
+          c.session.subs.push({
+            session: c.session,
+            req: r,
+            granted: Math.min(g, 2) as QoS,
+            share,
+            filter,
+            subscribeIdx: idx,
+            t0: e.t,
+            t1: e.t1,
+            end0: INF,
+            end1: INF,
+            replaced,
+          });
         });
         return;
       }
@@ -193,7 +224,11 @@ export function buildWorld(h: History, v5: boolean): World {
         const c = conns.get(e.conn);
         if (!c) return;
         for (const sub of c.session.subs) {
-          if (sub.end0 === INF && e.filters.includes(sub.req.filter)) { sub.end0 = e.t; sub.end1 = e.t1; sub.endBy = 'unsubscribe'; }
+          if (sub.end0 === INF && e.filters.includes(sub.req.filter)) {
+            sub.end0 = e.t;
+            sub.end1 = e.t1;
+            sub.endBy = 'unsubscribe';
+          }
         }
         return;
       }
@@ -201,7 +236,20 @@ export function buildWorld(h: History, v5: boolean): World {
         const c = conns.get(e.conn);
         const seq = (seqOf.get(e.conn) ?? 0) + 1;
         seqOf.set(e.conn, seq);
-        msgs.set(e.msg, { id: e.msg, topic: e.topic, qos: e.qos, retain: e.retain, empty: e.empty, publisher: c?.clientId ?? '?', pubConn: e.conn, seq, publishIdx: idx, t0: e.t, t1: INF, will: false });
+        msgs.set(e.msg, {
+          id: e.msg,
+          topic: e.topic,
+          qos: e.qos,
+          retain: e.retain,
+          empty: e.empty,
+          publisher: c?.clientId ?? '?',
+          pubConn: e.conn,
+          seq,
+          publishIdx: idx,
+          t0: e.t,
+          t1: INF,
+          will: false,
+        });
         return;
       }
       case 'published': {
@@ -225,13 +273,29 @@ export function buildWorld(h: History, v5: boolean): World {
         }
         if (c.will) {
           const w = c.will;
-          const m: Msg = { id: w.msg, topic: w.topic, qos: w.qos, retain: w.retain, empty: false, publisher: c.clientId, pubConn: c.conn, seq: 0, publishIdx: idx, t0: e.t, t1: e.t + CLOSE_SLACK_MS, will: true };
+          const m: Msg = {
+            id: w.msg,
+            topic: w.topic,
+            qos: w.qos,
+            retain: w.retain,
+            empty: false,
+            publisher: c.clientId,
+            pubConn: c.conn,
+            seq: 0,
+            publishIdx: idx,
+            t0: e.t,
+            t1: e.t + CLOSE_SLACK_MS,
+            will: true,
+          };
           msgs.set(w.msg, m);
           let fate: Will['fate'];
           let notBefore = e.t;
           if (c.closeKind === 'normal') fate = 'discarded';
           else if (!v5 || (w.delay ?? 0) === 0 || !persistent) fate = 'due';
-          else { fate = 'maybe'; notBefore = e.t + (w.delay ?? 0) * 1000; }
+          else {
+            fate = 'maybe';
+            notBefore = e.t + (w.delay ?? 0) * 1000;
+          }
           wills.push({ spec: w, conn: c, msg: m, fate, notBefore, decidedIdx: idx });
           if (fate !== 'discarded' && w.retain) addRetained(m, e.t, fate === 'due' ? e.t + CLOSE_SLACK_MS : INF);
         }
@@ -256,7 +320,6 @@ export function buildWorld(h: History, v5: boolean): World {
   }
   return { history: h, conns, sessions, msgs, retained, wills, endT, settled, openAtEnd };
 }
-
 
 /** The subscription matches the message's topic (and No Local does not exclude it). */
 export function subMatches(sub: Sub, m: Msg, v5: boolean): boolean {

@@ -37,7 +37,8 @@ export function parseUpstream(s: string): UpstreamTarget {
   const m = /^([a-z]+):\/\/([^/]*)(\/.*)?$/i.exec(s);
   if (m === null) return { ...splitHostPort(s, 'upstream'), scheme: 'tcp', framable: true, path: '' };
   const scheme = m[1].toLowerCase();
-  if (!(scheme in defaults)) throw new Error(`upstream: unsupported scheme "${scheme}" in "${s}" (mqtt, tcp, mqtts, ws, wss)`);
+  if (!(scheme in defaults))
+    throw new Error(`upstream: unsupported scheme "${scheme}" in "${s}" (mqtt, tcp, mqtts, ws, wss)`);
   const sc = scheme as UpstreamTarget['scheme'];
   const hp = splitHostPort(m[2], 'upstream', defaults[sc]);
   return { ...hp, scheme: sc, framable: sc === 'mqtt' || sc === 'tcp', path: m[3] ?? '' };

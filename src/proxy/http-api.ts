@@ -40,7 +40,15 @@ class HttpError extends Error {
 }
 
 /** Fields a proxy may be created or updated with (Toxiproxy's, plus seed / profile / mqtt), and their JSON types. */
-const PROXY_FIELDS = { name: 'string', listen: 'string', upstream: 'string', enabled: 'boolean', seed: 'number', profile: 'string', mqtt: 'boolean' } as const;
+const PROXY_FIELDS = {
+  name: 'string',
+  listen: 'string',
+  upstream: 'string',
+  enabled: 'boolean',
+  seed: 'number',
+  profile: 'string',
+  mqtt: 'boolean',
+} as const;
 
 /**
  * Checks a proxy body in one pass: unknown fields (with a close match), wrong types, missing
@@ -55,21 +63,42 @@ function proxyFieldProblems(o: Record<string, unknown>, required: readonly strin
   const bad = unknownKeyProblems(o, Object.keys(PROXY_FIELDS), at);
   const path = (k: string): string => (at === '' ? k : `${at}.${k}`);
   const known = Object.keys(PROXY_FIELDS);
-  const typoFor = new Set(Object.keys(o).filter((k) => !known.includes(k)).map((k) => closeMatch(k, known)));
+  const typoFor = new Set(
+    Object.keys(o)
+      .filter((k) => !known.includes(k))
+      .map((k) => closeMatch(k, known)),
+  );
   for (const [key, type] of Object.entries(PROXY_FIELDS)) {
     const v = o[key];
     if (v === undefined) {
       if (required.includes(key) && !typoFor.has(key)) bad.push({ path: path(key), message: 'missing required field' });
-    } else if (typeof v !== type) bad.push({ path: path(key), message: `expected a ${type}, got ${JSON.stringify(v)}` });
+    } else if (typeof v !== type)
+      bad.push({ path: path(key), message: `expected a ${type}, got ${JSON.stringify(v)}` });
   }
   return bad;
 }
 
 const badRequest = (bad: Problem[]): HttpError =>
-  new HttpError(400, bad.map(problemLine).join('; '), bad.map((p) => ({ field: p.path, message: p.message })));
+  new HttpError(
+    400,
+    bad.map(problemLine).join('; '),
+    bad.map((p) => ({ field: p.path, message: p.message })),
+  );
 
-export function proxyJson(p: Proxy): { name: string; listen: string; upstream: string; enabled: boolean; toxics: ToxicSpec[] } {
-  return { name: p.name, listen: formatHostPort(p.host, p.port), upstream: p.upstream, enabled: p.enabled, toxics: p.toxics() };
+export function proxyJson(p: Proxy): {
+  name: string;
+  listen: string;
+  upstream: string;
+  enabled: boolean;
+  toxics: ToxicSpec[];
+} {
+  return {
+    name: p.name,
+    listen: formatHostPort(p.host, p.port),
+    upstream: p.upstream,
+    enabled: p.enabled,
+    toxics: p.toxics(),
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<unknown> {
@@ -101,11 +130,17 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 function obj(body: unknown, what: string): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, `${what}: expected a JSON object`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new HttpError(400, `${what}: expected a JSON object`);
   return body as Record<string, unknown>;
 }
 
-function field<T>(o: Record<string, unknown>, key: string, type: 'string' | 'boolean' | 'number', required: boolean): T | undefined {
+function field<T>(
+  o: Record<string, unknown>,
+  key: string,
+  type: 'string' | 'boolean' | 'number',
+  required: boolean,
+): T | undefined {
   const v = o[key];
   if (v === undefined) {
     if (required) throw new HttpError(400, `${key}: missing required field`);
@@ -127,7 +162,15 @@ export async function startControlApi(opts: ControlApiOptions = {}): Promise<Con
     const seed = field<number>(o, 'seed', 'number', false) ?? opts.seed;
     const profile = field<string>(o, 'profile', 'string', false);
     const mqtt = field<boolean>(o, 'mqtt', 'boolean', false);
-    const po: ProxyOptions = { name, upstream, listen, ...(seed !== undefined ? { seed } : {}), ...(profile !== undefined ? { profile } : {}), ...(mqtt !== undefined ? { mqtt } : {}), ...(keep ? { toxics: keep } : {}) };
+    const po: ProxyOptions = {
+      name,
+      upstream,
+      listen,
+      ...(seed !== undefined ? { seed } : {}),
+      ...(profile !== undefined ? { profile } : {}),
+      ...(mqtt !== undefined ? { mqtt } : {}),
+      ...(keep ? { toxics: keep } : {}),
+    };
     let p: Proxy;
     try {
       p = await createProxy(po);
@@ -150,7 +193,11 @@ export async function startControlApi(opts: ControlApiOptions = {}): Promise<Con
     } catch (e) {
       if (e instanceof ToxicError) {
         const status = /already exists/.test(e.message) ? 409 : /^no toxic/.test(e.message) ? 404 : 400;
-        throw new HttpError(status, e.message, status === 400 ? e.problems.map((p) => ({ field: p.path, message: p.message })) : undefined);
+        throw new HttpError(
+          status,
+          e.message,
+          status === 400 ? e.problems.map((p) => ({ field: p.path, message: p.message })) : undefined,
+        );
       }
       throw e;
     }
@@ -210,7 +257,10 @@ export async function startControlApi(opts: ControlApiOptions = {}): Promise<Con
         const moved = listen !== undefined && listen !== formatHostPort(p.host, p.port);
         if (moved || (upstream !== undefined && upstream !== p.upstream)) {
           await p.close();
-          q = await makeProxy({ name, upstream: upstream ?? p.upstream, listen: listen ?? formatHostPort(p.host, p.port), seed: p.seed }, p.toxics());
+          q = await makeProxy(
+            { name, upstream: upstream ?? p.upstream, listen: listen ?? formatHostPort(p.host, p.port), seed: p.seed },
+            p.toxics(),
+          );
           proxies.set(name, q);
         }
         if (enabled !== undefined) await q.setEnabled(enabled);
@@ -250,7 +300,10 @@ export async function startControlApi(opts: ControlApiOptions = {}): Promise<Con
 
   const server = createServer((req, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const path = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    const path = url.pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
     route(req.method ?? 'GET', path, req)
       .then(([status, body]) => {
         res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
@@ -259,14 +312,20 @@ export async function startControlApi(opts: ControlApiOptions = {}): Promise<Con
       .catch((e: unknown) => {
         const status = e instanceof HttpError ? e.status : 500;
         const message = e instanceof Error ? e.message : String(e);
-        if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json', ...(status === 413 ? { connection: 'close' } : {}) });
+        if (!res.headersSent)
+          res.writeHead(status, {
+            'content-type': 'application/json',
+            ...(status === 413 ? { connection: 'close' } : {}),
+          });
         const problems = e instanceof HttpError && e.problems !== undefined ? { problems: e.problems } : {};
         res.end(JSON.stringify({ error: message, status, ...problems }));
       });
   });
   const l = parseListen(opts.listen ?? '127.0.0.1:0');
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(new Error(`control API: cannot listen on ${formatHostPort(l.host, l.port)}: ${e.message}`)));
+    server.once('error', (e) =>
+      reject(new Error(`control API: cannot listen on ${formatHostPort(l.host, l.port)}: ${e.message}`)),
+    );
     server.listen({ host: l.host, port: l.port }, resolve);
   });
   const addr = server.address();

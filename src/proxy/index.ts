@@ -24,8 +24,18 @@
  */
 export { createProxy, type Proxy, type ProxyOptions } from './proxy.ts';
 export type {
-  Attributes, AttrValue, DirectionStats, FaultAction, FaultEvent, LinkStats, PacketInfo, ProxyStats, Stream,
-  ToxicInput, ToxicSpec, Unit,
+  Attributes,
+  AttrValue,
+  DirectionStats,
+  FaultAction,
+  FaultEvent,
+  LinkStats,
+  PacketInfo,
+  ProxyStats,
+  Stream,
+  ToxicInput,
+  ToxicSpec,
+  Unit,
 } from './types.ts';
 export { normalizeToxic, toxic, toxicProblems, toxicTypes, ToxicError } from './toxics/registry.ts';
 export { loadProfile, listProfiles, parseProfile, profileDir, ProfileError, type LinkProfile } from './profiles.ts';

@@ -224,7 +224,13 @@ export class Link implements LinkControl {
           toxic: t.spec.name,
           action,
           ...(p !== undefined
-            ? { packet: { type: p.type, ...(p.packetId !== undefined ? { packetId: p.packetId } : {}), ...(p.topic !== undefined ? { topic: p.topic } : {}) } }
+            ? {
+                packet: {
+                  type: p.type,
+                  ...(p.packetId !== undefined ? { packetId: p.packetId } : {}),
+                  ...(p.topic !== undefined ? { topic: p.topic } : {}),
+                },
+              }
             : {}),
           direction: stream,
           ...(detail !== undefined ? { detail } : {}),

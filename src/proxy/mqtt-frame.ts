@@ -11,8 +11,22 @@ import type { PacketName, ProtocolLevel } from '../codec/packet-types.ts';
 import type { PacketInfo, Unit } from './types.ts';
 
 export const packetNames: ReadonlyArray<PacketName | 'reserved'> = [
-  'reserved', 'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp',
-  'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'auth',
+  'reserved',
+  'connect',
+  'connack',
+  'publish',
+  'puback',
+  'pubrec',
+  'pubrel',
+  'pubcomp',
+  'subscribe',
+  'suback',
+  'unsubscribe',
+  'unsuback',
+  'pingreq',
+  'pingresp',
+  'disconnect',
+  'auth',
 ];
 
 /** Thrown-free error report from the framer: the stream is not (valid) MQTT framing. */
@@ -23,7 +37,10 @@ export interface FrameError {
 }
 
 /** Parses a fixed header at `off`; returns the header length and total packet length, 0 if incomplete. */
-export function parseFixedHeader(b: Buffer, off: number): { hdrLen: number; total: number } | 'incomplete' | 'malformed' {
+export function parseFixedHeader(
+  b: Buffer,
+  off: number,
+): { hdrLen: number; total: number } | 'incomplete' | 'malformed' {
   let mul = 1;
   let rl = 0;
   for (let i = 1; i <= 4; i++) {

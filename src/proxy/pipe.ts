@@ -84,7 +84,12 @@ export class Pipe {
   get stats(): DirectionStats {
     const byType: DirectionStats['byType'] = {};
     for (let t = 0; t < 16; t++) if (this.byTypeNum[t] > 0) byType[packetNames[t]] = this.byTypeNum[t];
-    return { bytes: this.bytes, packets: this.packets, ...(this.violations > 0 ? { violations: this.violations } : {}), byType };
+    return {
+      bytes: this.bytes,
+      packets: this.packets,
+      ...(this.violations > 0 ? { violations: this.violations } : {}),
+      byType,
+    };
   }
 
   /** Source 'data' handler. */
@@ -128,7 +133,10 @@ export class Pipe {
   };
 
   private decode(frame: Buffer, p: PacketInfo): void {
-    const r = decodePacket(frame, { protocolLevel: this.host.protocolLevel, from: this.stream === 'upstream' ? 'client' : 'server' });
+    const r = decodePacket(frame, {
+      protocolLevel: this.host.protocolLevel,
+      from: this.stream === 'upstream' ? 'client' : 'server',
+    });
     if (r.ok) p.decoded = r.packet;
     else {
       p.violation = `${r.violation.statement.id}: ${r.violation.message}`;

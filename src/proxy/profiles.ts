@@ -24,9 +24,13 @@ export interface LinkProfile {
 export const profileDir = resolve(fileURLToPath(new URL('../../scenarios/links/', import.meta.url)));
 
 const profileSchema = z.strictObject({
-  name: z.string({ error: 'expected a string' }).regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes'),
+  name: z
+    .string({ error: 'expected a string' })
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes'),
   description: z.string({ error: 'expected a string' }).min(1, 'expected a non-empty string'),
-  toxics: z.array(z.record(z.string(), z.unknown(), { error: 'expected a mapping (type:, attributes: ...)' }), { error: 'expected a list of toxics' }),
+  toxics: z.array(z.record(z.string(), z.unknown(), { error: 'expected a mapping (type:, attributes: ...)' }), {
+    error: 'expected a list of toxics',
+  }),
 });
 
 /** Every problem with a profile file; the message has one "file: key.path: problem" line each. */
@@ -54,7 +58,10 @@ export class ProfileError extends Error {
 export function parseProfile(data: unknown, file: string): LinkProfile {
   const r = profileSchema.safeParse(data);
   const problems: Problem[] = r.success ? [] : zodProblems(profileSchema, data, r.error.issues);
-  const toxics = data !== null && typeof data === 'object' && Array.isArray((data as { toxics?: unknown }).toxics) ? (data as { toxics: unknown[] }).toxics : [];
+  const toxics =
+    data !== null && typeof data === 'object' && Array.isArray((data as { toxics?: unknown }).toxics)
+      ? (data as { toxics: unknown[] }).toxics
+      : [];
   const names = new Map<string, number>();
   toxics.forEach((t, i) => {
     if (t === null || typeof t !== 'object' || Array.isArray(t)) return; // the schema said so
@@ -63,7 +70,11 @@ export function parseProfile(data: unknown, file: string): LinkProfile {
     if (own.length > 0) return;
     const { spec } = normalizeToxic(t, `toxics[${i}]`);
     const first = names.get(spec.name);
-    if (first !== undefined) problems.push({ path: `toxics[${i}].name`, message: `duplicate toxic name "${spec.name}" (also toxics[${first}])` });
+    if (first !== undefined)
+      problems.push({
+        path: `toxics[${i}].name`,
+        message: `duplicate toxic name "${spec.name}" (also toxics[${first}])`,
+      });
     else names.set(spec.name, i);
   });
   if (problems.length > 0 || !r.success) throw ProfileError.of(file, inDocumentOrder(problems, data));
@@ -85,7 +96,8 @@ export function loadProfile(nameOrPath: string, dir = profileDir): LinkProfile {
     throw new ProfileError(file, '', `not valid YAML: ${(e as Error).message}`);
   }
   const p = parseProfile(data, file);
-  if (!isPath && p.name !== nameOrPath) throw new ProfileError(file, 'name', `is "${p.name}" but the file is ${basename(file)}`);
+  if (!isPath && p.name !== nameOrPath)
+    throw new ProfileError(file, 'name', `is "${p.name}" but the file is ${basename(file)}`);
   return p;
 }
 

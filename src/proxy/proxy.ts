@@ -67,7 +67,8 @@ class ProxyImpl implements Proxy {
     this.upstream = opts.upstream;
     this.target = parseUpstream(opts.upstream);
     this.mqtt = opts.mqtt ?? this.target.framable;
-    if (this.mqtt && !this.target.framable) throw new Error(`mqtt framing needs a plain TCP upstream, not ${opts.upstream}`);
+    if (this.mqtt && !this.target.framable)
+      throw new Error(`mqtt framing needs a plain TCP upstream, not ${opts.upstream}`);
     this.sched = opts.scheduler ?? systemScheduler();
     this.logLimit = opts.faultLogLimit ?? 100_000;
     this.linkHost.sched = this.sched;
@@ -95,7 +96,9 @@ class ProxyImpl implements Proxy {
     const server = createServer({ allowHalfOpen: true, noDelay: true } as never, (s) => this.accept(s));
     this.server = server;
     return new Promise((resolve, reject) => {
-      server.once('error', (e) => reject(new Error(`proxy ${this.name}: cannot listen on ${formatHostPort(this.host, this.port)}: ${e.message}`)));
+      server.once('error', (e) =>
+        reject(new Error(`proxy ${this.name}: cannot listen on ${formatHostPort(this.host, this.port)}: ${e.message}`)),
+      );
       server.listen({ host: this.host, port: this.port }, () => {
         const a = server.address();
         if (a !== null && typeof a !== 'string') this.port = a.port;
@@ -122,7 +125,9 @@ class ProxyImpl implements Proxy {
     else {
       if (this.server === undefined && this.relisten === undefined) {
         this.relisten = this.listen()
-          .catch((e: Error) => this.emit({ time: this.sched.now(), toxic: '(proxy)', action: 'refuse', detail: { error: e.message } }))
+          .catch((e: Error) =>
+            this.emit({ time: this.sched.now(), toxic: '(proxy)', action: 'refuse', detail: { error: e.message } }),
+          )
           .finally(() => (this.relisten = undefined));
       }
       if (a === 'open') for (const l of this.open) l.gate(false);
@@ -137,7 +142,14 @@ class ProxyImpl implements Proxy {
     this.connections++;
     this.sockets.add(s);
     s.once('close', () => this.sockets.delete(s));
-    const link = new Link(this.linkHost, this.nextId++, s, this.target, this.mqtt, this.effectiveAdmission() === 'blackhole');
+    const link = new Link(
+      this.linkHost,
+      this.nextId++,
+      s,
+      this.target,
+      this.mqtt,
+      this.effectiveAdmission() === 'blackhole',
+    );
     this.open.add(link);
     if (this.stalls.size > 0) link.stall(true);
     for (const t of this.stageToxics.values()) link.addToxic(t);
@@ -170,10 +182,17 @@ class ProxyImpl implements Proxy {
 
   addToxic(t: ToxicInput): ToxicSpec {
     const { spec, def, attrs } = normalizeToxic(t);
-    if (this.specs.has(spec.name)) throw new ToxicError(`toxic "${spec.name}" already exists on proxy ${this.name}`, 'name');
+    if (this.specs.has(spec.name))
+      throw new ToxicError(`toxic "${spec.name}" already exists on proxy ${this.name}`, 'name');
     this.specs.set(spec.name, spec);
     if (def.kind === 'stage') {
-      const inst: StageToxicInstance = { spec, def: def as StageToxicDef<unknown>, attrs, shared: {}, addedAt: this.sched.now() };
+      const inst: StageToxicInstance = {
+        spec,
+        def: def as StageToxicDef<unknown>,
+        attrs,
+        shared: {},
+        addedAt: this.sched.now(),
+      };
       this.stageToxics.set(spec.name, inst);
       for (const l of this.open) l.addToxic(inst);
     } else {
@@ -194,7 +213,13 @@ class ProxyImpl implements Proxy {
       },
       cutLinks: (how) => {
         for (const l of [...this.open]) {
-          this.emit({ time: this.sched.now(), link: l.id, ...(l.clientId !== undefined ? { clientId: l.clientId } : {}), toxic, action: how });
+          this.emit({
+            time: this.sched.now(),
+            link: l.id,
+            ...(l.clientId !== undefined ? { clientId: l.clientId } : {}),
+            toxic,
+            action: how,
+          });
           l.faults[toxic] = (l.faults[toxic] ?? 0) + 1;
           l.terminate(how);
         }
@@ -204,7 +229,8 @@ class ProxyImpl implements Proxy {
         else this.stalls.delete(toxic);
         for (const l of this.open) l.stall(this.stalls.size > 0);
       },
-      fault: (action, detail) => this.emit({ time: this.sched.now(), toxic, action, ...(detail !== undefined ? { detail } : {}) }),
+      fault: (action, detail) =>
+        this.emit({ time: this.sched.now(), toxic, action, ...(detail !== undefined ? { detail } : {}) }),
     };
   }
 
@@ -260,7 +286,12 @@ class ProxyImpl implements Proxy {
   }
 
   stats(): ProxyStats {
-    return this.totals.snapshot([...this.open].map((l) => l.stats()), this.connections, this.refused, this.proxyFaults);
+    return this.totals.snapshot(
+      [...this.open].map((l) => l.stats()),
+      this.connections,
+      this.refused,
+      this.proxyFaults,
+    );
   }
 
   links(): LinkStats[] {
@@ -272,7 +303,13 @@ class ProxyImpl implements Proxy {
     for (const l of [...this.open]) {
       if (filter.clientId !== undefined && l.clientId !== filter.clientId) continue;
       if (filter.link !== undefined && l.id !== filter.link) continue;
-      this.emit({ time: this.sched.now(), link: l.id, ...(l.clientId !== undefined ? { clientId: l.clientId } : {}), toxic: '(manual)', action: how });
+      this.emit({
+        time: this.sched.now(),
+        link: l.id,
+        ...(l.clientId !== undefined ? { clientId: l.clientId } : {}),
+        toxic: '(manual)',
+        action: how,
+      });
       l.faults['(manual)'] = (l.faults['(manual)'] ?? 0) + 1;
       l.terminate(how);
       n++;

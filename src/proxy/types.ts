@@ -58,9 +58,21 @@ export interface Unit {
 }
 
 export type FaultAction =
-  | 'drop' | 'delay' | 'duplicate' | 'corrupt'
-  | 'close' | 'reset' | 'blackhole' | 'half-open' | 'slow-close' | 'limit'
-  | 'refuse' | 'outage-start' | 'outage-end' | 'bad-state' | 'good-state';
+  | 'drop'
+  | 'delay'
+  | 'duplicate'
+  | 'corrupt'
+  | 'close'
+  | 'reset'
+  | 'blackhole'
+  | 'half-open'
+  | 'slow-close'
+  | 'limit'
+  | 'refuse'
+  | 'outage-start'
+  | 'outage-end'
+  | 'bad-state'
+  | 'good-state';
 
 /** Emitted whenever a toxic acts; the checkers record these into their history. */
 export interface FaultEvent {

@@ -31,18 +31,26 @@ export interface BaselineFile {
 }
 
 const ENTRY_KEYS = ['feature', 'scenario', 'version', 'statements', 'evidence', 'note', 'flaky'];
-const Schema = z.object({
-  broker: z.string(),
-  failures: z.array(z.object({
-    feature: z.string(),
-    scenario: z.string(),
-    version: z.union([z.literal('3.1.1'), z.literal('5.0')]),
-    statements: z.array(z.string()),
-    evidence: z.string(),
-    note: z.string().optional(),
-    flaky: z.boolean().optional(),
-  }).strict()).default([]),
-}).strict();
+const Schema = z
+  .object({
+    broker: z.string(),
+    failures: z
+      .array(
+        z
+          .object({
+            feature: z.string(),
+            scenario: z.string(),
+            version: z.union([z.literal('3.1.1'), z.literal('5.0')]),
+            statements: z.array(z.string()),
+            evidence: z.string(),
+            note: z.string().optional(),
+            flaky: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
 
 /** Reads and checks a baseline file; every problem is named in one error (unknown keys with a close match). */
 export function loadBaseline(path: string): BaselineFile {
@@ -88,7 +96,9 @@ export interface JudgedOutcome {
 }
 
 /** Every outcome in baseline-entry form (evidence: the first 30 lines of the detail and trace). */
-export function entriesOf<O extends JudgedOutcome>(outcomes: readonly O[]): Array<{ outcome: O; entry: BaselineEntry }> {
+export function entriesOf<O extends JudgedOutcome>(
+  outcomes: readonly O[],
+): Array<{ outcome: O; entry: BaselineEntry }> {
   // Examples rows of one outline share a name: number them in line order to keep keys apart.
   const lineOf = (o: O): number => Number(/:(\d+)$/.exec(o.where)?.[1] ?? 0);
   const group = (o: O): string => `${o.where.replace(/:\d+$|:\?$/, '')}|${o.name}|${o.version}`;
@@ -114,7 +124,9 @@ export function entriesOf<O extends JudgedOutcome>(outcomes: readonly O[]): Arra
 
 /** The failures of a run, in baseline form. Only `failed` counts: an inconclusive scenario is no evidence. */
 export function failuresOf(outcomes: readonly JudgedOutcome[]): BaselineEntry[] {
-  return entriesOf(outcomes).filter((e) => e.outcome.kind === 'failed').map((e) => e.entry);
+  return entriesOf(outcomes)
+    .filter((e) => e.outcome.kind === 'failed')
+    .map((e) => e.entry);
 }
 
 /** This run's failures as a new baseline, keeping the notes written for the ones already there. */
@@ -133,7 +145,7 @@ export function renderBaseline(file: BaselineFile, header = ''): string {
 export const BASELINE_HEADER = (broker: string): string =>
   `# Scenarios ${broker} is expected to fail, with the evidence seen and a note for each.\n` +
   '# A new failure breaks the ratchet (exit 1); a fixed one is reported and removed by --update.\n' +
-  '# Record a new file with --record (notes are kept; check every new entry is the broker\'s fault and write a note).\n';
+  "# Record a new file with --record (notes are kept; check every new entry is the broker's fault and write a note).\n";
 
 export function writeBaseline(path: string, file: BaselineFile): void {
   writeFileSync(path, renderBaseline(file, BASELINE_HEADER(file.broker)));

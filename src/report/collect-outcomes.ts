@@ -1,6 +1,13 @@
 import type * as messages from '@cucumber/messages';
 import { interpretTags, TagError } from './scenario-tags.ts';
-import { MEDIA_SCENARIO, MEDIA_VERDICT, TRACE_HEADING, type Finding, type ScenarioRecord, type VerdictAttachment } from './attachments.ts';
+import {
+  MEDIA_SCENARIO,
+  MEDIA_VERDICT,
+  TRACE_HEADING,
+  type Finding,
+  type ScenarioRecord,
+  type VerdictAttachment,
+} from './attachments.ts';
 import type { ScenarioOutcome } from './verdicts.ts';
 import { pickleLine, pickleTagRefs } from './gherkin-locations.ts';
 
@@ -23,7 +30,12 @@ export interface CollectedRun {
 }
 
 const firstLines = (msg: string | undefined, n = 12): string =>
-  (msg ?? '').split('\n').filter((l) => !/^\s+at /.test(l)).slice(0, n).join('\n').trim();
+  (msg ?? '')
+    .split('\n')
+    .filter((l) => !/^\s+at /.test(l))
+    .slice(0, n)
+    .join('\n')
+    .trim();
 
 interface Read {
   record?: ScenarioRecord;
@@ -77,8 +89,12 @@ export function collectOutcomes(attempts: readonly AttemptLike[]): CollectedRun 
       Object.assign(outcome, { kind: record.kind, checks: record.checks });
       if (record.cause) outcome.cause = record.cause;
       if (record.step) outcome.step = record.step;
-      const detail = record.kind === 'passed' ? undefined : record.detail ?? (status === 'FAILED' ? firstLines(r.message) : undefined);
-      if (detail || (record.kind !== 'passed' && trace)) outcome.detail = record.kind === 'not-applicable' ? detail : withTrace(detail);
+      const detail =
+        record.kind === 'passed'
+          ? undefined
+          : (record.detail ?? (status === 'FAILED' ? firstLines(r.message) : undefined));
+      if (detail || (record.kind !== 'passed' && trace))
+        outcome.detail = record.kind === 'not-applicable' ? detail : withTrace(detail);
       if (record.runFinding) run.findings.push({ origin: 'run', message: record.runFinding, version: outcome.version });
     } else if (status === 'SKIPPED' && verdict?.kind === 'not-applicable') {
       Object.assign(outcome, { kind: 'not-applicable', detail: verdict.reason });
@@ -87,8 +103,12 @@ export function collectOutcomes(attempts: readonly AttemptLike[]): CollectedRun 
     } else {
       // No account from the World, or cucumber failed something the World did not classify.
       outcome.cause = 'harness-error';
-      outcome.detail = withTrace(`${status === 'FAILED' ? 'the harness failed' : `step ${status.toLowerCase()}`}: ${firstLines(r.message ?? r.exception?.message, 6) || 'no message'}`);
-      outcome.checks = outcome.version ? outcome.statementIds.map((id) => ({ version: outcome.version!, id, outcome: 'inconclusive' as const })) : [];
+      outcome.detail = withTrace(
+        `${status === 'FAILED' ? 'the harness failed' : `step ${status.toLowerCase()}`}: ${firstLines(r.message ?? r.exception?.message, 6) || 'no message'}`,
+      );
+      outcome.checks = outcome.version
+        ? outcome.statementIds.map((id) => ({ version: outcome.version!, id, outcome: 'inconclusive' as const }))
+        : [];
     }
     const first = retried.get(a.pickle.id);
     if (first !== undefined && outcome.kind === 'passed') {

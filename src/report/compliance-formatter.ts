@@ -6,7 +6,9 @@ import { buildComplianceReport, type ComplianceReport, type RunInfo } from './co
 import { MEDIA_CAPABILITIES } from './attachments.ts';
 
 /** Reads the run information attached by the first scenario of any worker. */
-export function runInfoOf(attempts: ReturnType<IFormatterOptions['eventDataCollector']['getTestCaseAttempts']>): RunInfo | undefined {
+export function runInfoOf(
+  attempts: ReturnType<IFormatterOptions['eventDataCollector']['getTestCaseAttempts']>,
+): RunInfo | undefined {
   for (const a of attempts) {
     for (const att of Object.values(a.stepAttachments).flat() as messages.Attachment[]) {
       if (att.mediaType === MEDIA_CAPABILITIES) return JSON.parse(att.body) as RunInfo;
@@ -28,7 +30,9 @@ export function complianceReportOf(collector: Formatter['eventDataCollector']): 
   const report = buildComplianceReport({ ...collectOutcomes(attempts), info: runInfoOf(attempts) });
   cached = { collector, report };
   // cucumber sets process.exitCode (0 / 1) after the formatters finish; the verdict's code wins.
-  process.once('exit', () => { process.exitCode = report.run.exitCode; });
+  process.once('exit', () => {
+    process.exitCode = report.run.exitCode;
+  });
   return report;
 }
 

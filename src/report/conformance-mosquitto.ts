@@ -22,7 +22,9 @@ const args = process.argv.slice(2);
 const known = ['--update', '--record', '--reuse'];
 const unknown = args.filter((a) => !known.includes(a));
 if (unknown.length) {
-  console.error(`conformance:mosquitto: unknown option(s) ${unknown.map((u) => `${u}${didYouMean(u, known)}`).join(' ')}; known: ${known.join(' ')}`);
+  console.error(
+    `conformance:mosquitto: unknown option(s) ${unknown.map((u) => `${u}${didYouMean(u, known)}`).join(' ')}; known: ${known.join(' ')}`,
+  );
   process.exit(EXIT.usage);
 }
 const junit = join(dir, 'expectations-junit.xml');
@@ -34,7 +36,9 @@ if (!args.includes('--reuse')) {
   rmSync(junit, { force: true });
   const target = await mosquitto.start((l) => console.log(`conformance:mosquitto: ${l}`));
   try {
-    console.log(`mosquitto ${target.broker.version ?? ''} listening at ${target.url}; running the conformance suite (reports in ${dir}/)`);
+    console.log(
+      `mosquitto ${target.broker.version ?? ''} listening at ${target.url}; running the conformance suite (reports in ${dir}/)`,
+    );
     status = await new Promise<number>((resolve) => {
       const child = spawn('npx', ['cucumber-js'], {
         stdio: 'inherit',
@@ -49,8 +53,13 @@ if (!args.includes('--reuse')) {
 
 try {
   const r = generateReport({
-    runs: [dir], out: join(dir, 'site'), labels: ['mosquitto 2.0.11 (Debian)'], baselines: [BASELINE], junit,
-    update: args.includes('--update'), record: args.includes('--record'),
+    runs: [dir],
+    out: join(dir, 'site'),
+    labels: ['mosquitto 2.0.11 (Debian)'],
+    baselines: [BASELINE],
+    junit,
+    update: args.includes('--update'),
+    record: args.includes('--record'),
   });
   process.exit(r.exit);
 } catch (e) {

@@ -14,7 +14,14 @@ export default class ConsoleFormatter extends ProgressFormatter {
     super(options);
     options.eventBroadcaster.on('envelope', (e: messages.Envelope) => {
       if (!e.testRunFinished) return;
-      this.log(scrubbed(formatComplianceSummary(complianceReportOf(this.eventDataCollector), `${process.env.MQTT_REPORT_DIR || 'reports'}/compliance.json`)));
+      this.log(
+        scrubbed(
+          formatComplianceSummary(
+            complianceReportOf(this.eventDataCollector),
+            `${process.env.MQTT_REPORT_DIR || 'reports'}/compliance.json`,
+          ),
+        ),
+      );
     });
   }
 }

@@ -30,13 +30,21 @@ export interface CoverageReport {
   errors: string[];
 }
 
-const ExclusionFile = z.object({
-  exclusions: z.array(z.object({
-    version: z.union([z.literal('3.1.1'), z.literal('5.0')]),
-    id: z.string().regex(/^MQTT-/),
-    reason: z.string().min(3),
-  }).strict()).default([]),
-}).strict();
+const ExclusionFile = z
+  .object({
+    exclusions: z
+      .array(
+        z
+          .object({
+            version: z.union([z.literal('3.1.1'), z.literal('5.0')]),
+            id: z.string().regex(/^MQTT-/),
+            reason: z.string().min(3),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
 
 /** Reads the exclusions YAML; a missing file means none, a malformed one throws naming the file. */
 export function loadExclusions(path: string): CoverageExclusion[] {
@@ -81,13 +89,19 @@ export function computeCoverage(
   for (const x of exclusions) {
     const s = registry.find((r) => r.version === x.version && r.id === x.id);
     if (!s) errors.push(`coverage exclusion ${x.id} is not a statement of MQTT ${x.version}`);
-    else if (s.testability.kind !== 'network') errors.push(`coverage exclusion ${x.id} (MQTT ${x.version}) is not network-testable, so it needs no exclusion`);
-    else if (coveredBy.has(key(s))) errors.push(`coverage exclusion ${x.id} (MQTT ${x.version}) is covered by ${coveredBy.get(key(s))!.join(', ')}; remove the exclusion`);
+    else if (s.testability.kind !== 'network')
+      errors.push(`coverage exclusion ${x.id} (MQTT ${x.version}) is not network-testable, so it needs no exclusion`);
+    else if (coveredBy.has(key(s)))
+      errors.push(
+        `coverage exclusion ${x.id} (MQTT ${x.version}) is covered by ${coveredBy.get(key(s))!.join(', ')}; remove the exclusion`,
+      );
     excludedKey.set(`${x.version}|${x.id}`, x.reason);
   }
   const versions = (['3.1.1', '5.0'] as const).map((version): VersionCoverage => {
     const net = registry.filter((s) => s.version === version && s.testability.kind === 'network');
-    const covered = net.filter((s) => coveredBy.has(key(s))).map((statement) => ({ statement, scenarios: coveredBy.get(key(statement))! }));
+    const covered = net
+      .filter((s) => coveredBy.has(key(s)))
+      .map((statement) => ({ statement, scenarios: coveredBy.get(key(statement))! }));
     const excluded = net
       .filter((s) => !coveredBy.has(key(s)) && excludedKey.has(`${version}|${s.id}`))
       .map((statement) => ({ statement, reason: excludedKey.get(`${version}|${statement.id}`)! }));
@@ -102,7 +116,9 @@ export function computeCoverage(
 export function formatCoverage(r: CoverageReport, listUncovered = true): string {
   const lines: string[] = [];
   for (const v of r.versions) {
-    lines.push(`MQTT ${v.version}: ${v.covered.length}/${v.total} network-testable statements covered (${v.percent}%), ${v.excluded.length} excluded, ${v.uncovered.length} uncovered`);
+    lines.push(
+      `MQTT ${v.version}: ${v.covered.length}/${v.total} network-testable statements covered (${v.percent}%), ${v.excluded.length} excluded, ${v.uncovered.length} uncovered`,
+    );
     if (listUncovered) {
       for (const s of v.uncovered) lines.push(`  uncovered ${s.id.padEnd(16)} ${s.level.padEnd(10)} ${s.summary}`);
       for (const x of v.excluded) lines.push(`  excluded  ${x.statement.id.padEnd(16)} ${x.reason}`);

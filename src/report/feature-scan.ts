@@ -46,7 +46,10 @@ export function scanFeatureText(text: string, uri: string): ScannedScenario[] {
       for (const name of body.split(/\s+/).filter(Boolean)) pending.push({ name, where: `${uri}:${n}` });
       return;
     }
-    const kw = /^(Feature|Rule|Background|Scenario Outline|Scenario Template|Scenario|Example|Examples|Scenarios):\s*(.*)$/.exec(line);
+    const kw =
+      /^(Feature|Rule|Background|Scenario Outline|Scenario Template|Scenario|Example|Examples|Scenarios):\s*(.*)$/.exec(
+        line,
+      );
     if (!kw) return;
     const [, keyword, name] = kw;
     switch (keyword) {
@@ -73,7 +76,12 @@ export function scanFeatureText(text: string, uri: string): ScannedScenario[] {
       case 'Scenarios':
         if (outline) {
           outline.examples++;
-          out.push({ uri, line: n, name: `${outline.name} (Examples${name ? `: ${name}` : ''} at line ${n})`, tags: [...outline.tags, ...pending] });
+          out.push({
+            uri,
+            line: n,
+            name: `${outline.name} (Examples${name ? `: ${name}` : ''} at line ${n})`,
+            tags: [...outline.tags, ...pending],
+          });
         }
         break;
     }

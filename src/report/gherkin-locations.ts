@@ -16,7 +16,10 @@ function tagLines(doc: messages.GherkinDocument): Map<string, number> {
 
 export function pickleTagRefs(pickle: messages.Pickle, doc: messages.GherkinDocument | undefined): TagRef[] {
   const lines = doc ? tagLines(doc) : new Map<string, number>();
-  return pickle.tags.map((t) => ({ name: t.name, where: lines.has(t.astNodeId) ? `${pickle.uri}:${lines.get(t.astNodeId)}` : pickle.uri }));
+  return pickle.tags.map((t) => ({
+    name: t.name,
+    where: lines.has(t.astNodeId) ? `${pickle.uri}:${lines.get(t.astNodeId)}` : pickle.uri,
+  }));
 }
 
 /** The line of the AST node with this id (a scenario, an Examples row, a step). */
@@ -25,7 +28,10 @@ export function nodeLine(doc: messages.GherkinDocument, id: string): number | un
   const visit = (node: unknown): void => {
     if (!node || typeof node !== 'object' || line !== undefined) return;
     const n = node as { id?: string; location?: { line: number } };
-    if (n.id === id && n.location) { line = n.location.line; return; }
+    if (n.id === id && n.location) {
+      line = n.location.line;
+      return;
+    }
     for (const v of Object.values(node)) if (typeof v === 'object') visit(v);
   };
   visit(doc.feature);

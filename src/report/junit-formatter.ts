@@ -5,9 +5,16 @@ import type { ComplianceReport } from './compliance-report.ts';
 import type { ScenarioOutcome } from './verdicts.ts';
 
 /** Drops the characters XML 1.0 forbids (most C0 controls), which a packet dump may carry. */
-const xmlSafe = (s: string): string => [...s].filter((c) => { const n = c.charCodeAt(0); return n >= 0x20 || n === 0x09 || n === 0x0a || n === 0x0d; }).join('');
+const xmlSafe = (s: string): string =>
+  [...s]
+    .filter((c) => {
+      const n = c.charCodeAt(0);
+      return n >= 0x20 || n === 0x09 || n === 0x0a || n === 0x0d;
+    })
+    .join('');
 
-const esc = (s: string): string => xmlSafe(s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!));
+const esc = (s: string): string =>
+  xmlSafe(s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!));
 
 function testcase(o: ScenarioOutcome): string {
   const where = o.where.replace(/:\d+$|:\?$/, '');
@@ -16,7 +23,9 @@ function testcase(o: ScenarioOutcome): string {
   const head = `  <testcase classname="${esc(where)}" name="${esc(name)}" time="${time}"`;
   const detail = o.detail ?? '';
   const first = detail.split('\n')[0] ?? '';
-  const step = o.step ? ` at "${o.step.text}"${o.step.statements.length ? ` (checks ${o.step.statements.join(', ')})` : ''}` : '';
+  const step = o.step
+    ? ` at "${o.step.text}"${o.step.statements.length ? ` (checks ${o.step.statements.join(', ')})` : ''}`
+    : '';
   switch (o.kind) {
     case 'passed':
       return `${head}/>`;
@@ -50,7 +59,8 @@ export function renderJunit(r: ComplianceReport): string {
  * junit, which only knows passed / failed / skipped): `./src/report/junit-formatter.ts:reports/junit.xml`.
  */
 export default class JunitFormatter extends Formatter {
-  static override readonly documentation = 'JUnit XML with the compliance outcomes (failed, inconclusive, not applicable, advisory)';
+  static override readonly documentation =
+    'JUnit XML with the compliance outcomes (failed, inconclusive, not applicable, advisory)';
 
   constructor(options: IFormatterOptions) {
     super(options);

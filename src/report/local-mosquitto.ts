@@ -27,15 +27,24 @@ export async function startLocalMosquitto(opts: { websockets?: boolean } = {}): 
   const dir = mkdtempSync(join(tmpdir(), 'mh-mosq-'));
   const conf = join(dir, 'mosquitto.conf');
   const ws = wsPort ? `listener ${wsPort} 127.0.0.1\nprotocol websockets\n` : '';
-  writeFileSync(conf, `per_listener_settings false\nallow_anonymous true\npersistence false\nlistener ${port} 127.0.0.1\n${ws}`);
+  writeFileSync(
+    conf,
+    `per_listener_settings false\nallow_anonymous true\npersistence false\nlistener ${port} 127.0.0.1\n${ws}`,
+  );
   const child: ChildProcess = spawn(MOSQUITTO_BIN, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
     let alive = true;
-    void exited.then(() => { alive = false; });
+    void exited.then(() => {
+      alive = false;
+    });
     await waitForPort(port, 5000, 'mosquitto', () => alive);
     if (wsPort) await waitForPort(wsPort, 5000, 'mosquitto', () => alive);
   } catch (e) {

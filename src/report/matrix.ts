@@ -26,18 +26,34 @@ const baselineOf = (name: string): string | undefined => {
 const opts = new Command()
   .name('matrix')
   .option('--out <dir>', 'where the runs and the site go', 'reports/matrix')
-  .option('--targets <list>', `comma-separated: ${LAUNCHERS.map((l) => l.name).join(',')}`, LAUNCHERS.map((l) => l.name).join(','))
-  .option('--container <image>', 'also run against this image through testcontainers (repeatable)', (v: string, p: string[] = []) => [...p, v])
+  .option(
+    '--targets <list>',
+    `comma-separated: ${LAUNCHERS.map((l) => l.name).join(',')}`,
+    LAUNCHERS.map((l) => l.name).join(','),
+  )
+  .option(
+    '--container <image>',
+    'also run against this image through testcontainers (repeatable)',
+    (v: string, p: string[] = []) => [...p, v],
+  )
   .option('--no-ratchet', 'do not judge runs against their baselines')
   .option('--timeout <minutes>', 'per-broker bound on the suite', '25')
   .parse()
   .opts<{ out: string; targets: string; container?: string[]; ratchet: boolean; timeout: string }>();
 
 const launchers: TargetLauncher[] = [];
-for (const n of opts.targets.split(',').map((s) => s.trim()).filter(Boolean)) {
+for (const n of opts.targets
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean)) {
   const l = LAUNCHERS.find((x) => x.name === n);
   if (!l) {
-    console.error(`matrix: unknown target "${n}"${didYouMean(n, LAUNCHERS.map((x) => x.name))}`);
+    console.error(
+      `matrix: unknown target "${n}"${didYouMean(
+        n,
+        LAUNCHERS.map((x) => x.name),
+      )}`,
+    );
     process.exit(EXIT.usage);
   }
   launchers.push(l);
@@ -62,13 +78,26 @@ for (const l of launchers) {
     continue;
   }
   rmSync(join(dir, 'compliance.json'), { force: true });
-  const env = targetEnv(target, { ...process.env, MQTT_REPORT_DIR: dir, MQTT_PARALLEL: process.env.MQTT_PARALLEL ?? '2' });
+  const env = targetEnv(target, {
+    ...process.env,
+    MQTT_REPORT_DIR: dir,
+    MQTT_PARALLEL: process.env.MQTT_PARALLEL ?? '2',
+  });
   let exit: number;
   try {
     exit = await new Promise<number>((resolve) => {
       const child = spawn('npx', ['cucumber-js'], { stdio: 'inherit', env });
-      const bound = setTimeout(() => { console.log(`matrix: ${l.name}: over ${opts.timeout} min, stopping the suite`); child.kill('SIGTERM'); }, Number(opts.timeout) * 60_000);
-      child.once('exit', (code) => { clearTimeout(bound); resolve(code ?? 1); });
+      const bound = setTimeout(
+        () => {
+          console.log(`matrix: ${l.name}: over ${opts.timeout} min, stopping the suite`);
+          child.kill('SIGTERM');
+        },
+        Number(opts.timeout) * 60_000,
+      );
+      child.once('exit', (code) => {
+        clearTimeout(bound);
+        resolve(code ?? 1);
+      });
     });
   } finally {
     await target.stop();
@@ -88,15 +117,21 @@ if (done.length === 0) {
   process.exit(EXIT.inconclusive);
 }
 const r = generateReport({
-  runs: done.map((d) => d.dir), labels: done.map((d) => d.label), out: join(opts.out, 'site'),
+  runs: done.map((d) => d.dir),
+  labels: done.map((d) => d.label),
+  out: join(opts.out, 'site'),
   baselines: done.map((d) => d.baseline),
   junit: join(opts.out, 'ratchet-junit.xml'),
 });
 console.log('\nmatrix: statements per broker (both versions)');
 r.runs.forEach((run, i) => {
   const c = (v: string): number => r.site.rows.filter((row) => row.cells[i] === v).length;
-  console.log(`  ${run.label.padEnd(40)} ${String(c('failed')).padStart(4)} failed ${String(c('passed')).padStart(4)} passed ${String(c('not-applicable')).padStart(4)} n/a ${String(c('inconclusive')).padStart(4)} inconclusive ${String(c('advisory')).padStart(3)} advisory ${String(c('untested')).padStart(4)} untested`);
+  console.log(
+    `  ${run.label.padEnd(40)} ${String(c('failed')).padStart(4)} failed ${String(c('passed')).padStart(4)} passed ${String(c('not-applicable')).padStart(4)} n/a ${String(c('inconclusive')).padStart(4)} inconclusive ${String(c('advisory')).padStart(3)} advisory ${String(c('untested')).padStart(4)} untested`,
+  );
 });
-console.log(`\nmatrix: ${done.length} broker(s) in ${secs(Date.now() - started)} (${done.map((d) => `${d.name} ${secs(d.ms)}`).join(', ')}); site: ${join(opts.out, 'site', 'index.html')}`);
+console.log(
+  `\nmatrix: ${done.length} broker(s) in ${secs(Date.now() - started)} (${done.map((d) => `${d.name} ${secs(d.ms)}`).join(', ')}); site: ${join(opts.out, 'site', 'index.html')}`,
+);
 for (const s of skipped) console.log(`matrix: not in the matrix: ${s}`);
 process.exit(r.exit);

@@ -31,7 +31,8 @@ export interface ReportOutcome {
   ratchets: RatchetResult[];
 }
 
-const junitPath = (base: string, i: number, n: number): string => (n < 2 ? base : base.replace(/(\.xml)?$/, `-r${i + 1}$1`));
+const junitPath = (base: string, i: number, n: number): string =>
+  n < 2 ? base : base.replace(/(\.xml)?$/, `-r${i + 1}$1`);
 
 export function generateReport(o: ReportOptions): ReportOutcome {
   const log = o.log ?? ((l: string) => console.log(l));
@@ -41,8 +42,13 @@ export function generateReport(o: ReportOptions): ReportOutcome {
     if (r && l) r.label = l;
   });
   const baselines = o.baselines ?? [];
-  if (baselines.length > runs.length) throw new Error(`${baselines.length} baselines for ${runs.length} run(s): give one --baseline per run, in the same order`);
-  const judged = baselines.flatMap((b, i) => (b ? [{ i, r: ratchet(b, runs[i]!, { update: o.update, record: o.record, broker: runs[i]!.label }) }] : []));
+  if (baselines.length > runs.length)
+    throw new Error(
+      `${baselines.length} baselines for ${runs.length} run(s): give one --baseline per run, in the same order`,
+    );
+  const judged = baselines.flatMap((b, i) =>
+    b ? [{ i, r: ratchet(b, runs[i]!, { update: o.update, record: o.record, broker: runs[i]!.label }) }] : [],
+  );
   const ratchets = judged.map((j) => j.r);
   judged.forEach(({ i, r }, n) => {
     log(formatRatchet(r));
@@ -54,15 +60,43 @@ export function generateReport(o: ReportOptions): ReportOutcome {
     }
   });
   const line = ratchets.length
-    ? ratchets.map((r) => `ratchet ${r.baseline}: ${r.inconclusive ? 'inconclusive' : r.newFailures.length ? `BROKEN, ${r.newFailures.length} new failure(s)` : 'holds'}${r.fixed.length ? `, ${r.fixed.length} fixed` : ''}`).join('; ')
+    ? ratchets
+        .map(
+          (r) =>
+            `ratchet ${r.baseline}: ${r.inconclusive ? 'inconclusive' : r.newFailures.length ? `BROKEN, ${r.newFailures.length} new failure(s)` : 'holds'}${r.fixed.length ? `, ${r.fixed.length} fixed` : ''}`,
+        )
+        .join('; ')
     : undefined;
   const site = buildSite(runs, {
     out: o.out,
     specDir: o.specDir,
-    ratchet: line ? { line, results: ratchets.map((r) => ({ baseline: r.baseline, run: r.run, broker: r.broker, inconclusive: r.inconclusive, newFailures: r.newFailures.map((j) => j.key), fixed: r.fixed.map((j) => j.key), reproduced: r.reproduced, undecided: r.undecided.map((j) => j.key) })) } : undefined,
+    ratchet: line
+      ? {
+          line,
+          results: ratchets.map((r) => ({
+            baseline: r.baseline,
+            run: r.run,
+            broker: r.broker,
+            inconclusive: r.inconclusive,
+            newFailures: r.newFailures.map((j) => j.key),
+            fixed: r.fixed.map((j) => j.key),
+            reproduced: r.reproduced,
+            undecided: r.undecided.map((j) => j.key),
+          })),
+        }
+      : undefined,
   });
-  if (site.spec.missing.length) log(`report: statement texts not found (${site.spec.missing.join(', ')}): pages show the registry summaries (set MQTT_SPEC_DIR)`);
-  log(`report: ${site.files} files in ${o.out} (index.html ${(site.indexBytes / 1024).toFixed(0)} KiB, ${runs.length} run(s), ${site.rows.length} statements, ${site.diffs.length} diff(s))`);
-  const exit = ratchets.some((r) => r.exit === EXIT.violations) ? EXIT.violations : ratchets.some((r) => r.exit === EXIT.inconclusive) ? EXIT.inconclusive : EXIT.ok;
+  if (site.spec.missing.length)
+    log(
+      `report: statement texts not found (${site.spec.missing.join(', ')}): pages show the registry summaries (set MQTT_SPEC_DIR)`,
+    );
+  log(
+    `report: ${site.files} files in ${o.out} (index.html ${(site.indexBytes / 1024).toFixed(0)} KiB, ${runs.length} run(s), ${site.rows.length} statements, ${site.diffs.length} diff(s))`,
+  );
+  const exit = ratchets.some((r) => r.exit === EXIT.violations)
+    ? EXIT.violations
+    : ratchets.some((r) => r.exit === EXIT.inconclusive)
+      ? EXIT.inconclusive
+      : EXIT.ok;
   return { exit, runs, site, ratchets };
 }

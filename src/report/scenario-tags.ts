@@ -58,9 +58,11 @@ export function interpretTags(tags: readonly TagRef[], scenario: string): Scenar
     }
   }
   if (versions.length !== 1) {
-    problems.push(versions.length === 0
-      ? 'no version tag (@v3.1.1 or @v5) on the scenario, its Examples, Rule or Feature'
-      : `more than one version tag (${versions.join(', ')}); use a Scenario Outline with one Examples block per version`);
+    problems.push(
+      versions.length === 0
+        ? 'no version tag (@v3.1.1 or @v5) on the scenario, its Examples, Rule or Feature'
+        : `more than one version tag (${versions.join(', ')}); use a Scenario Outline with one Examples block per version`,
+    );
   }
   const version = versions[0];
   const statements: Statement[] = [];
@@ -90,5 +92,8 @@ const at = (t: TagRef): string => (t.where ? ` (${t.where})` : '');
 
 /** True when every statement is a recommendation or permission, so a failure is not a MUST failure. */
 export function allAdvisory(statements: readonly Statement[]): boolean {
-  return statements.length > 0 && statements.every((s) => s.level === 'SHOULD' || s.level === 'SHOULD NOT' || s.level === 'MAY');
+  return (
+    statements.length > 0 &&
+    statements.every((s) => s.level === 'SHOULD' || s.level === 'SHOULD NOT' || s.level === 'MAY')
+  );
 }

@@ -104,7 +104,10 @@ export const stronger = (a: Outcome | undefined, b: Outcome): Outcome => (a === 
  * fails only when a step that checks it failed. A recommendation (SHOULD / MAY) never fails: a
  * failed check of one is advisory. Negative-control outcomes are no evidence about the target.
  */
-export function computeVerdicts(outcomes: readonly ScenarioOutcome[], registry: readonly Statement[] = REGISTRY): StatementVerdict[] {
+export function computeVerdicts(
+  outcomes: readonly ScenarioOutcome[],
+  registry: readonly Statement[] = REGISTRY,
+): StatementVerdict[] {
   const byKey = new Map<string, Array<{ o: ScenarioOutcome; c: StatementCheck }>>();
   for (const o of outcomes) {
     if (o.negativeControl) continue;
@@ -117,7 +120,8 @@ export function computeVerdicts(outcomes: readonly ScenarioOutcome[], registry: 
   }
   return registry.map((s): StatementVerdict => {
     const all = byKey.get(`${s.version}|${s.id}`) ?? [];
-    const outcomeOf = (c: StatementCheck): Outcome => (c.outcome === 'failed' && !isMust(s.level) ? 'advisory' : c.outcome);
+    const outcomeOf = (c: StatementCheck): Outcome =>
+      c.outcome === 'failed' && !isMust(s.level) ? 'advisory' : c.outcome;
     let verdict: VerdictKind = 'untested';
     for (const { c } of all) verdict = stronger(verdict === 'untested' ? undefined : verdict, outcomeOf(c));
     const v: StatementVerdict = {
@@ -133,9 +137,16 @@ export function computeVerdicts(outcomes: readonly ScenarioOutcome[], registry: 
     const deciders = all.filter(({ c }) => outcomeOf(c) === verdict);
     if (deciders.length > 0 && verdict !== 'untested') {
       const { o, c } = deciders[0];
-      v.deciding = { scenario: o.name, where: o.where, ...(c.step ? { step: c.step } : {}), ...(o.detail && verdict !== 'passed' ? { evidence: o.detail } : {}) };
+      v.deciding = {
+        scenario: o.name,
+        where: o.where,
+        ...(c.step ? { step: c.step } : {}),
+        ...(o.detail && verdict !== 'passed' ? { evidence: o.detail } : {}),
+      };
       if (verdict !== 'passed') {
-        const details = deciders.filter(({ o: d }) => d.detail).map(({ o: d, c: dc }) => `${d.where} ${d.name}${dc.step ? ` [${dc.step}]` : ''}: ${d.detail}`);
+        const details = deciders
+          .filter(({ o: d }) => d.detail)
+          .map(({ o: d, c: dc }) => `${d.where} ${d.name}${dc.step ? ` [${dc.step}]` : ''}: ${d.detail}`);
         if (details.length > 0) v.details = details;
       }
     }

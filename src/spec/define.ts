@@ -6,9 +6,19 @@ export const internal = (reason: string): Testability => ({ kind: 'server-intern
 export const clientOnly = (reason: string): Testability => ({ kind: 'client-only', reason });
 
 export const s311 = (
-  id: Id311, section: string, level: Level, actor: Actor, summary: string, testability: Testability,
+  id: Id311,
+  section: string,
+  level: Level,
+  actor: Actor,
+  summary: string,
+  testability: Testability,
 ): Statement<Id311> => ({ id, version: '3.1.1', section, level, actor, summary, testability });
 
 export const s50 = (
-  id: Id50, section: string, level: Level, actor: Actor, summary: string, testability: Testability,
+  id: Id50,
+  section: string,
+  level: Level,
+  actor: Actor,
+  summary: string,
+  testability: Testability,
 ): Statement<Id50> => ({ id, version: '5.0', section, level, actor, summary, testability });

@@ -4,11 +4,7 @@ import { STATEMENTS_5_0_PART2 } from './statements-5-0-part2.ts';
 import type { SpecVersion, Statement, StatementRef } from './types.ts';
 
 /** Every normative statement of MQTT 3.1.1 (141) and 5.0 (251), in Appendix B order. */
-export const REGISTRY: readonly Statement[] = [
-  ...STATEMENTS_3_1_1,
-  ...STATEMENTS_5_0_PART1,
-  ...STATEMENTS_5_0_PART2,
-];
+export const REGISTRY: readonly Statement[] = [...STATEMENTS_3_1_1, ...STATEMENTS_5_0_PART1, ...STATEMENTS_5_0_PART2];
 
 const byKey = new Map<string, Statement>(REGISTRY.map((s) => [`${s.version}|${s.id}`, s]));
 

@@ -15,9 +15,7 @@ export type Actor = 'server' | 'client' | 'both';
  * - client-only: binds the client; a broker test can only check our own client obeys it.
  */
 export type Testability =
-  | { kind: 'network' }
-  | { kind: 'server-internal'; reason: string }
-  | { kind: 'client-only'; reason: string };
+  { kind: 'network' } | { kind: 'server-internal'; reason: string } | { kind: 'client-only'; reason: string };
 
 export interface Statement<I extends StatementId = StatementId> {
   id: I;
@@ -32,9 +30,7 @@ export interface Statement<I extends StatementId = StatementId> {
 }
 
 /** A citation of one statement in one version; what every protocol check carries. */
-export type StatementRef =
-  | { version: '3.1.1'; id: Id311 }
-  | { version: '5.0'; id: Id50 };
+export type StatementRef = { version: '3.1.1'; id: Id311 } | { version: '5.0'; id: Id50 };
 
 export const ref311 = (id: Id311): StatementRef => ({ version: '3.1.1', id });
 export const ref50 = (id: Id50): StatementRef => ({ version: '5.0', id });

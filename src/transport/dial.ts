@@ -23,16 +23,27 @@ export interface DialOptions {
 export function checkServerAddress(host: string, cert: PeerCertificate): Error | undefined {
   const family = isIP(host);
   if (family === 0) return checkServerIdentity(host, cert);
-  const sans = (cert.subjectaltname ?? '').split(', ').filter((n) => n.startsWith('IP Address:')).map((n) => n.slice(11));
+  const sans = (cert.subjectaltname ?? '')
+    .split(', ')
+    .filter((n) => n.startsWith('IP Address:'))
+    .map((n) => n.slice(11));
   const list = new BlockList();
   for (const ip of sans) {
     const f = isIP(ip);
     if (f !== 0) list.addAddress(ip, f === 6 ? 'ipv6' : 'ipv4');
   }
   if (list.check(host, family === 6 ? 'ipv6' : 'ipv4')) return undefined;
-  return Object.assign(new Error(`Hostname/IP does not match certificate's altnames: IP: ${host} is not in the cert's list: ${sans.join(', ')}`), {
-    code: 'ERR_TLS_CERT_ALTNAME_INVALID', reason: `IP: ${host} is not in the cert's list`, host, cert,
-  });
+  return Object.assign(
+    new Error(
+      `Hostname/IP does not match certificate's altnames: IP: ${host} is not in the cert's list: ${sans.join(', ')}`,
+    ),
+    {
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+      reason: `IP: ${host} is not in the cert's list`,
+      host,
+      cert,
+    },
+  );
 }
 
 /** TLS options for a host: SNI only for a name (RFC 6066: never an IP), and the address check for an IP. */
@@ -41,19 +52,29 @@ function tlsFor(host: string, tls: ConnectionOptions | undefined): ConnectionOpt
   return { ...(ip ? { servername: '', checkServerIdentity: checkServerAddress } : { servername: host }), ...tls };
 }
 
-const kinds: Record<string, TransportKind> = { 'mqtt:': 'tcp', 'tcp:': 'tcp', 'mqtts:': 'tls', 'ssl:': 'tls', 'ws:': 'ws', 'wss:': 'wss' };
+const kinds: Record<string, TransportKind> = {
+  'mqtt:': 'tcp',
+  'tcp:': 'tcp',
+  'mqtts:': 'tls',
+  'ssl:': 'tls',
+  'ws:': 'ws',
+  'wss:': 'wss',
+};
 
 /** Opens a byte stream to an MQTT server URL (mqtt://, mqtts://, ws://, wss://); resolves once connected. */
 export async function dial(url: string, opts: DialOptions = {}): Promise<{ stream: Duplex; transport: TransportKind }> {
   const u = new URL(url);
   const transport = kinds[u.protocol];
-  if (transport === undefined) throw new Error(`dial: unsupported URL scheme "${u.protocol}" in ${url} (use mqtt, mqtts, ws or wss)`);
+  if (transport === undefined)
+    throw new Error(`dial: unsupported URL scheme "${u.protocol}" in ${url} (use mqtt, mqtts, ws or wss)`);
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const timeout = opts.timeoutMs ?? 10_000;
   if (transport === 'tcp' || transport === 'tls') {
     const port = Number(u.port || (transport === 'tcp' ? 1883 : 8883));
     const socket: Socket =
-      transport === 'tcp' ? netConnect({ host, port, noDelay: true }) : tlsConnect({ host, port, ...tlsFor(host, opts.tls) });
+      transport === 'tcp'
+        ? netConnect({ host, port, noDelay: true })
+        : tlsConnect({ host, port, ...tlsFor(host, opts.tls) });
     const ready = transport === 'tcp' ? 'connect' : 'secureConnect';
     await withTimeout(
       new Promise<void>((resolve, reject) => {
@@ -70,7 +91,10 @@ export async function dial(url: string, opts: DialOptions = {}): Promise<{ strea
     return { stream: socket, transport };
   }
   const { WebSocket } = await import('ws'); // loaded on first use (see ws.ts)
-  const ws = new WebSocket(url, [opts.subprotocol ?? 'mqtt'], { ...(transport === 'wss' ? tlsFor(host, opts.tls) : {}), perMessageDeflate: false });
+  const ws = new WebSocket(url, [opts.subprotocol ?? 'mqtt'], {
+    ...(transport === 'wss' ? tlsFor(host, opts.tls) : {}),
+    perMessageDeflate: false,
+  });
   await withTimeout(
     new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

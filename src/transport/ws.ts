@@ -20,7 +20,12 @@ export interface WsListenOptions extends ListenOptions {
 
 function offered(req: IncomingMessage): string[] {
   const h = req.headers['sec-websocket-protocol'];
-  return h === undefined ? [] : h.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return h === undefined
+    ? []
+    : h
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
 }
 
 function reject(socket: Duplex, status: number, text: string): void {
@@ -34,9 +39,8 @@ export async function listenWs(opts: WsListenOptions): Promise<Listener> {
   const paths = opts.paths ?? ['/mqtt'];
   const sockets = new SocketSet();
   // Loaded on first use: a process with no WebSocket listener does not carry ws and node:http(s) (about 15 MB RSS).
-  const [{ WebSocketServer }, { createServer: createHttpServer }, { createServer: createHttpsServer }] = await Promise.all([
-    import('ws'), import('node:http'), import('node:https'),
-  ]);
+  const [{ WebSocketServer }, { createServer: createHttpServer }, { createServer: createHttpsServer }] =
+    await Promise.all([import('ws'), import('node:http'), import('node:https')]);
   const http: HttpServer = opts.tls ? createHttpsServer(tlsServerOptions(opts.tls)) : createHttpServer();
   const wss = new WebSocketServer({
     noServer: true,
@@ -50,7 +54,10 @@ export async function listenWs(opts: WsListenOptions): Promise<Listener> {
     opts.onError?.('bad HTTP request before WebSocket upgrade', err);
     socket.destroy();
   });
-  if (opts.tls) http.on('tlsClientError', (err: Error, socket: { remoteAddress?: string }) => opts.onError?.('TLS handshake failed', err, socket.remoteAddress));
+  if (opts.tls)
+    http.on('tlsClientError', (err: Error, socket: { remoteAddress?: string }) =>
+      opts.onError?.('TLS handshake failed', err, socket.remoteAddress),
+    );
   http.on('request', (_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
     res.end(`MQTT over WebSocket: upgrade on ${paths.join(' or ')} with subprotocol "mqtt"\n`);
@@ -70,7 +77,11 @@ export async function listenWs(opts: WsListenOptions): Promise<Listener> {
     wss.handleUpgrade(req, socket, head, (ws) => {
       const raw = req.socket;
       raw.setNoDelay(true);
-      opts.onConnection(new WebSocketDuplex(ws), { transport, remoteAddress: raw.remoteAddress, remotePort: raw.remotePort });
+      opts.onConnection(new WebSocketDuplex(ws), {
+        transport,
+        remoteAddress: raw.remoteAddress,
+        remotePort: raw.remotePort,
+      });
     });
   });
   const port = await bind(http, host, opts.port ?? 0, `${transport} listener`, opts.onError);

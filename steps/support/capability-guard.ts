@@ -34,8 +34,10 @@ export function packetNeeds(caps: VersionCapabilities, p: Packet, level: Protoco
     case 'publish': {
       // Only a 5.0 CONNACK declares what a broker accepts from publishers; a 3.1.1 SUBACK grant
       // says nothing about it, so the inbound QoS flows are never gated at 3.1.1.
-      if (declared(caps, level) && p.qos <= 2 && p.qos > caps.maximumQoS) return `the scenario publishes at QoS ${p.qos}, above the Maximum QoS ${caps.maximumQoS} the target's CONNACK declares`;
-      if (p.retain && !caps.retainAvailable) return 'the scenario publishes a retained message, and the target has no retained messages';
+      if (declared(caps, level) && p.qos <= 2 && p.qos > caps.maximumQoS)
+        return `the scenario publishes at QoS ${p.qos}, above the Maximum QoS ${caps.maximumQoS} the target's CONNACK declares`;
+      if (p.retain && !caps.retainAvailable)
+        return 'the scenario publishes a retained message, and the target has no retained messages';
       const alias = p.properties?.topicAlias;
       if (level === 5 && alias !== undefined && alias > caps.topicAliasMaximum) {
         return `the scenario uses topic alias ${alias}, above the target's Topic Alias Maximum ${caps.topicAliasMaximum}`;
@@ -44,16 +46,21 @@ export function packetNeeds(caps: VersionCapabilities, p: Packet, level: Protoco
     }
     case 'subscribe': {
       for (const s of p.subscriptions) {
-        if (s.topicFilter.startsWith('$share/') && !caps.sharedSubscriptions) return `the scenario subscribes to the shared filter "${s.topicFilter}", and the target has no shared subscriptions`;
-        if (hasWildcard(s.topicFilter) && !caps.wildcardSubscriptions) return `the scenario subscribes to the wildcard filter "${s.topicFilter}", and the target has no wildcard subscriptions`;
+        if (s.topicFilter.startsWith('$share/') && !caps.sharedSubscriptions)
+          return `the scenario subscribes to the shared filter "${s.topicFilter}", and the target has no shared subscriptions`;
+        if (hasWildcard(s.topicFilter) && !caps.wildcardSubscriptions)
+          return `the scenario subscribes to the wildcard filter "${s.topicFilter}", and the target has no wildcard subscriptions`;
       }
-      if ((p.properties?.subscriptionIdentifiers?.length ?? 0) > 0 && !caps.subscriptionIdentifiers) return 'the scenario uses a subscription identifier, and the target has none';
+      if ((p.properties?.subscriptionIdentifiers?.length ?? 0) > 0 && !caps.subscriptionIdentifiers)
+        return 'the scenario uses a subscription identifier, and the target has none';
       return sizeNeeds(caps, p, level);
     }
     case 'connect': {
       const w = p.will;
-      if (w && declared(caps, p.protocolLevel) && w.qos <= 2 && w.qos > caps.maximumQoS) return `the scenario's Will has QoS ${w.qos}, above the Maximum QoS ${caps.maximumQoS} the target's CONNACK declares`;
-      if (w && w.retain && !caps.retainAvailable) return 'the scenario\'s Will is retained, and the target has no retained messages';
+      if (w && declared(caps, p.protocolLevel) && w.qos <= 2 && w.qos > caps.maximumQoS)
+        return `the scenario's Will has QoS ${w.qos}, above the Maximum QoS ${caps.maximumQoS} the target's CONNACK declares`;
+      if (w && w.retain && !caps.retainAvailable)
+        return "the scenario's Will is retained, and the target has no retained messages";
       return undefined;
     }
     default:
@@ -64,26 +71,45 @@ export function packetNeeds(caps: VersionCapabilities, p: Packet, level: Protoco
 function sizeNeeds(caps: VersionCapabilities, p: Packet, level: ProtocolLevel): string | undefined {
   if (caps.maximumPacketSize === undefined) return undefined;
   const n = encodePacket(p, level).length;
-  return n > caps.maximumPacketSize ? `the scenario sends a ${n}-byte ${p.type.toUpperCase()}, above the target's Maximum Packet Size ${caps.maximumPacketSize}` : undefined;
+  return n > caps.maximumPacketSize
+    ? `the scenario sends a ${n}-byte ${p.type.toUpperCase()}, above the target's Maximum Packet Size ${caps.maximumPacketSize}`
+    : undefined;
 }
 
 /** Whether maximumQoS is a declaration the broker made (a 5.0 CONNACK), not a probe's SUBACK grant. */
-const declared = (caps: VersionCapabilities, level: ProtocolLevel): boolean => level === 5 && caps.maximumQoSSource !== 'suback';
+const declared = (caps: VersionCapabilities, level: ProtocolLevel): boolean =>
+  level === 5 && caps.maximumQoSSource !== 'suback';
 
 /** Why expecting a packet like `p` needs a capability the target lacks (a delivery above the Maximum QoS its CONNACK declares). */
-export function patternNeeds(caps: VersionCapabilities, p: PacketPattern, level: ProtocolLevel = 5): string | undefined {
+export function patternNeeds(
+  caps: VersionCapabilities,
+  p: PacketPattern,
+  level: ProtocolLevel = 5,
+): string | undefined {
   if (!caps.supported || p.type !== 'publish' || typeof p.qos !== 'number' || !declared(caps, level)) return undefined;
-  return p.qos <= 2 && p.qos > caps.maximumQoS ? `the scenario expects a delivery at QoS ${p.qos}, above the Maximum QoS ${caps.maximumQoS} the target's CONNACK declares` : undefined;
+  return p.qos <= 2 && p.qos > caps.maximumQoS
+    ? `the scenario expects a delivery at QoS ${p.qos}, above the Maximum QoS ${caps.maximumQoS} the target's CONNACK declares`
+    : undefined;
 }
 
 /** A subscription a step made and the QoS its SUBACK granted: deliveries to it are at most that QoS. */
-export interface Grant { filter: string; requested: number; granted: number; suback: string }
+export interface Grant {
+  filter: string;
+  requested: number;
+  granted: number;
+  suback: string;
+}
 
 /**
  * Why expecting a delivery at QoS `qos` on `topic` cannot be checked: every subscription of the
  * client that matches was granted less (a legal downgrade, MQTT-3.8.4-6 / 3.2.2 of the SUBACK).
  */
-export function grantNeeds(grants: readonly Grant[], topic: string, qos: number, matches: (filter: string, topic: string) => boolean): string | undefined {
+export function grantNeeds(
+  grants: readonly Grant[],
+  topic: string,
+  qos: number,
+  matches: (filter: string, topic: string) => boolean,
+): string | undefined {
   const m = grants.filter((g) => matches(g.filter.replace(/^\$share\/[^/]*\//, ''), topic));
   if (m.length === 0 || m.some((g) => g.granted >= qos)) return undefined;
   const g = m[0];
@@ -91,14 +117,20 @@ export function grantNeeds(grants: readonly Grant[], topic: string, qos: number,
 }
 
 /** Why a resilience workload (subscribe / publish) needs a capability the target lacks. */
-export function workloadNeeds(caps: VersionCapabilities, o: { filter?: string; qos?: number; retain?: boolean }, level: ProtocolLevel = 5): string | undefined {
+export function workloadNeeds(
+  caps: VersionCapabilities,
+  o: { filter?: string; qos?: number; retain?: boolean },
+  level: ProtocolLevel = 5,
+): string | undefined {
   if (!caps.supported) return undefined;
-  if (o.filter !== undefined && hasWildcard(o.filter) && !caps.wildcardSubscriptions) return `the scenario subscribes to the wildcard filter "${o.filter}", and the target has no wildcard subscriptions`;
+  if (o.filter !== undefined && hasWildcard(o.filter) && !caps.wildcardSubscriptions)
+    return `the scenario subscribes to the wildcard filter "${o.filter}", and the target has no wildcard subscriptions`;
   // Only a declared maximum (a 5.0 CONNACK) gates the QoS; at 3.1.1 the checkers judge what the
   // broker does with a higher QoS (a delivery below it is undecided, not failed).
   if (declared(caps, level) && o.qos !== undefined && o.qos <= 2 && o.qos > caps.maximumQoS) {
     return `the scenario uses QoS ${o.qos}, above the Maximum QoS ${caps.maximumQoS} the target's CONNACK declares`;
   }
-  if (o.retain && !caps.retainAvailable) return 'the scenario publishes retained messages, and the target has no retained messages';
+  if (o.retain && !caps.retainAvailable)
+    return 'the scenario publishes retained messages, and the target has no retained messages';
   return undefined;
 }

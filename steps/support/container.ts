@@ -12,7 +12,7 @@ export async function startContainer(image: string): Promise<{ url: string; stop
   } catch (e) {
     throw new TargetError(
       `container target "${image}" needs a Docker-compatible container engine, and none is reachable here ` +
-      `(${(e as Error).message.split('\n')[0]}). Start Docker or point MQTT_BROKER_URL at a running broker.`,
+        `(${(e as Error).message.split('\n')[0]}). Start Docker or point MQTT_BROKER_URL at a running broker.`,
     );
   }
   let c = new tc.GenericContainer(image).withExposedPorts(1883);
@@ -23,5 +23,10 @@ export async function startContainer(image: string): Promise<{ url: string; stop
   }
   const started = await c.withWaitStrategy(tc.Wait.forListeningPorts()).start();
   const url = `mqtt://${started.getHost()}:${started.getMappedPort(1883)}`;
-  return { url, stop: async () => { await started.stop(); } };
+  return {
+    url,
+    stop: async () => {
+      await started.stop();
+    },
+  };
 }

@@ -30,18 +30,21 @@ export interface EmbeddedTarget {
   close(): Promise<void>;
 }
 
-const CredentialsFile = z.object({
-  username: z.string().optional(),
-  password: z.string().optional(),
-  username2: z.string().optional(),
-  password2: z.string().optional(),
-}).strict();
+const CredentialsFile = z
+  .object({
+    username: z.string().optional(),
+    password: z.string().optional(),
+    username2: z.string().optional(),
+    password2: z.string().optional(),
+  })
+  .strict();
 export type Credentials = z.infer<typeof CredentialsFile>;
 
 export const DEFAULT_EMBEDDED_CONFIG = 'scenarios/embedded/default.yaml';
 
 /** `<dir>/<name>.credentials.yaml` for `<dir>/<name>.yaml`. */
-export const credentialsPathOf = (configPath: string): string => configPath.replace(/\.ya?ml$/i, '') + '.credentials.yaml';
+export const credentialsPathOf = (configPath: string): string =>
+  configPath.replace(/\.ya?ml$/i, '') + '.credentials.yaml';
 
 /** Reads the credentials file of a config; none when it does not exist; throws naming the file when malformed. */
 export function loadCredentials(configPath: string): Credentials {
@@ -54,19 +57,32 @@ export function loadCredentials(configPath: string): Credentials {
     throw new TargetError(`${path}: not valid YAML: ${(e as Error).message}`);
   }
   const r = CredentialsFile.safeParse(data);
-  if (!r.success) throw new TargetError(`${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new TargetError(
+      `${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }
 
-interface AclRuleLike { user?: string }
-interface ClientLike { username?: string }
-interface AuthorizerLike<C extends ClientLike> { authorize(client: C, action: 'read' | 'write', topic: string): boolean }
+interface AclRuleLike {
+  user?: string;
+}
+interface ClientLike {
+  username?: string;
+}
+interface AuthorizerLike<C extends ClientLike> {
+  authorize(client: C, action: 'read' | 'write', topic: string): boolean;
+}
 
 /** Applies `acl` only to users some rule names; every other client (anonymous too) is allowed. */
-export function namedUsersOnly<C extends ClientLike>(rules: readonly AclRuleLike[], acl: AuthorizerLike<C>): AuthorizerLike<C> {
+export function namedUsersOnly<C extends ClientLike>(
+  rules: readonly AclRuleLike[],
+  acl: AuthorizerLike<C>,
+): AuthorizerLike<C> {
   const named = new Set(rules.map((r) => r.user).filter((u): u is string => u !== undefined));
   return {
-    authorize: (client, action, topic) => client.username === undefined || !named.has(client.username) || acl.authorize(client, action, topic),
+    authorize: (client, action, topic) =>
+      client.username === undefined || !named.has(client.username) || acl.authorize(client, action, topic),
   };
 }
 
@@ -77,16 +93,23 @@ export async function startEmbedded(configPath: string): Promise<EmbeddedTarget>
   let authMod: typeof import('../../src/broker/auth/index.ts');
   try {
     [mod, cfgMod, authMod] = await Promise.all([
-      import('../../src/broker/index.ts'), import('../../src/broker/config/index.ts'), import('../../src/broker/auth/index.ts'),
+      import('../../src/broker/index.ts'),
+      import('../../src/broker/config/index.ts'),
+      import('../../src/broker/auth/index.ts'),
     ]);
   } catch (e) {
-    throw new TargetError(`cannot load the embedded reference broker (src/broker): ${(e as Error).message}; set MQTT_BROKER_URL to test another broker`);
+    throw new TargetError(
+      `cannot load the embedded reference broker (src/broker): ${(e as Error).message}; set MQTT_BROKER_URL to test another broker`,
+    );
   }
   if (configPath === 'none') {
     const b = await mod.startBroker({ host: '127.0.0.1', port: 0 });
     return { url: b.url, config: 'none', credentials: {}, close: () => b.close() };
   }
-  if (!existsSync(configPath)) throw new TargetError(`embedded broker config ${configPath} does not exist (embeddedConfig / MQTT_EMBEDDED_CONFIG; "none" starts a bare broker)`);
+  if (!existsSync(configPath))
+    throw new TargetError(
+      `embedded broker config ${configPath} does not exist (embeddedConfig / MQTT_EMBEDDED_CONFIG; "none" starts a bare broker)`,
+    );
   let cfg: ReturnType<typeof cfgMod.loadConfigFile>;
   try {
     cfg = cfgMod.loadConfigFile(configPath);
@@ -102,5 +125,11 @@ export async function startEmbedded(configPath: string): Promise<EmbeddedTarget>
     await b.close();
     throw new TargetError(`embedded broker config ${configPath} opens no mqtt (TCP) listener; the suite needs one`);
   }
-  return { url, wsUrl: b.urls.find((u) => u.startsWith('ws://')), config: configPath, credentials, close: () => b.close() };
+  return {
+    url,
+    wsUrl: b.urls.find((u) => u.startsWith('ws://')),
+    config: configPath,
+    credentials,
+    close: () => b.close(),
+  };
 }

@@ -7,7 +7,10 @@ import { findStatement, type Statement, type StatementRef } from '../../src/spec
  * breaks, whatever step was running.
  */
 export class ViolationError extends ExpectationError {
-  constructor(message: string, readonly statements: readonly Statement[]) {
+  constructor(
+    message: string,
+    readonly statements: readonly Statement[],
+  ) {
     super(message);
     this.name = 'ExpectationError';
   }
@@ -26,7 +29,11 @@ export class AdvisoryError extends Error {
 }
 
 /** The checker results a guarantee check failed with (src/fleet's CheckFailure), if this is one. */
-interface CheckerVerdict { verdict: string; statements?: StatementRef[]; violations?: Array<{ statements: StatementRef[] }> }
+interface CheckerVerdict {
+  verdict: string;
+  statements?: StatementRef[];
+  violations?: Array<{ statements: StatementRef[] }>;
+}
 function checkerVerdicts(err: Error): CheckerVerdict[] | undefined {
   const results = (err as { results?: unknown }).results;
   return err.name === 'CheckFailure' && Array.isArray(results) ? (results as CheckerVerdict[]) : undefined;
@@ -83,7 +90,11 @@ export async function classifyFailure(err: Error, ctx: StepContext): Promise<Cla
     return { outcome: 'inconclusive', cause: 'precondition', statements: [] };
   }
   if (err.name === 'TargetError') {
-    return { outcome: 'inconclusive', cause: (await ctx.targetAlive()) ? 'unreachable' : 'target-down', statements: [] };
+    return {
+      outcome: 'inconclusive',
+      cause: (await ctx.targetAlive()) ? 'unreachable' : 'target-down',
+      statements: [],
+    };
   }
   return { outcome: 'inconclusive', cause: 'harness-error', statements: [] };
 }

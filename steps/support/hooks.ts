@@ -1,5 +1,14 @@
 import {
-  After, AfterAll, AfterStep, Before, BeforeAll, BeforeStep, Status, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor,
+  After,
+  AfterAll,
+  AfterStep,
+  Before,
+  BeforeAll,
+  BeforeStep,
+  Status,
+  setDefaultTimeout,
+  setDefinitionFunctionWrapper,
+  setWorldConstructor,
 } from '@cucumber/cucumber';
 import type { ITestCaseHookParameter, ITestStepHookParameter } from '@cucumber/cucumber';
 import { ConformanceWorld } from './world.ts';
@@ -57,32 +66,43 @@ AfterAll({ timeout: 30_000 }, async function () {
 });
 
 // Bad tags (TagError) end the scenario inconclusive with a message naming the file and line.
-Before(raw(async function (this: ConformanceWorld, { pickle, gherkinDocument }: ITestCaseHookParameter) {
-  try {
-    return await this.begin(pickle, gherkinDocument);
-  } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    return this.inconclusive('harness-error', err.message);
-  }
-}));
+Before(
+  raw(async function (this: ConformanceWorld, { pickle, gherkinDocument }: ITestCaseHookParameter) {
+    try {
+      return await this.begin(pickle, gherkinDocument);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      return this.inconclusive('harness-error', err.message);
+    }
+  }),
+);
 
-BeforeStep(raw(function (this: ConformanceWorld, { pickleStep }: ITestStepHookParameter) {
-  this.account.startStep(pickleStep.id);
-}));
+BeforeStep(
+  raw(function (this: ConformanceWorld, { pickleStep }: ITestStepHookParameter) {
+    this.account.startStep(pickleStep.id);
+  }),
+);
 
-AfterStep(raw(function (this: ConformanceWorld, { result }: ITestStepHookParameter) {
-  if (result.status === Status.PASSED) this.account.stepPassed();
-  // A step that failed without passing through the wrapper (it timed out, or is undefined): the harness's trouble.
-  else if (result.status !== Status.SKIPPED && !this.account.ended) {
-    this.account.stepEnded('inconclusive', { cause: 'harness-error', detail: `step ${result.status.toLowerCase()}: ${result.message?.split('\n')[0] ?? ''}` });
-  }
-}));
+AfterStep(
+  raw(function (this: ConformanceWorld, { result }: ITestStepHookParameter) {
+    if (result.status === Status.PASSED) this.account.stepPassed();
+    // A step that failed without passing through the wrapper (it timed out, or is undefined): the harness's trouble.
+    else if (result.status !== Status.SKIPPED && !this.account.ended) {
+      this.account.stepEnded('inconclusive', {
+        cause: 'harness-error',
+        detail: `step ${result.status.toLowerCase()}: ${result.message?.split('\n')[0] ?? ''}`,
+      });
+    }
+  }),
+);
 
-After(raw(async function (this: ConformanceWorld, { result }: ITestCaseHookParameter) {
-  const failed = result?.status === Status.FAILED;
-  const v = failed || this.account.ended ? undefined : this.violationError();
-  let late: Error | 'skipped' | undefined;
-  if (v) late = await this.stepFailed(v);
-  await this.end(failed || late !== undefined);
-  if (late instanceof Error) throw late;
-}));
+After(
+  raw(async function (this: ConformanceWorld, { result }: ITestCaseHookParameter) {
+    const failed = result?.status === Status.FAILED;
+    const v = failed || this.account.ended ? undefined : this.violationError();
+    let late: Error | 'skipped' | undefined;
+    if (v) late = await this.stepFailed(v);
+    await this.end(failed || late !== undefined);
+    if (late instanceof Error) throw late;
+  }),
+);

@@ -28,8 +28,11 @@ export const toCodes = (text: string): number[] => text.split(' or ').map(Number
 
 /** Rows of a two-column data table appended to a one-line packet description. */
 export function withTable(spec: string, rows: string[][]): string {
-  return [spec, ...rows.map((r) => {
-    if (r.length !== 2) throw new Error(`data table rows need two cells (field | value), got ${JSON.stringify(r)}`);
-    return `${r[0]} ${r[1]}`;
-  })].join(' ');
+  return [
+    spec,
+    ...rows.map((r) => {
+      if (r.length !== 2) throw new Error(`data table rows need two cells (field | value), got ${JSON.stringify(r)}`);
+      return `${r[0]} ${r[1]}`;
+    }),
+  ].join(' ');
 }

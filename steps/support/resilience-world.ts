@@ -19,7 +19,8 @@ let seq = 0;
 function resilienceScale(world: ConformanceWorld): number {
   const raw = process.env.MQTT_RESILIENCE_TIME_SCALE;
   const base = raw === undefined || raw === '' ? 0.1 : Number(raw);
-  if (!Number.isFinite(base) || base <= 0) throw new Error(`MQTT_RESILIENCE_TIME_SCALE must be a positive number, got "${raw}"`);
+  if (!Number.isFinite(base) || base <= 0)
+    throw new Error(`MQTT_RESILIENCE_TIME_SCALE must be a positive number, got "${raw}"`);
   return base * world.run.config.timeScale;
 }
 
@@ -54,18 +55,29 @@ function guarded(world: ConformanceWorld, h: ResilienceHarness): ResilienceHarne
       if (typeof v !== 'function') return v;
       const f = v as (...a: unknown[]) => unknown;
       switch (prop) {
-        case 'useOwnBroker': return (...a: unknown[]) => { ownBroker.add(world); return f.apply(target, a); };
-        case 'subscribe': return (name: string, filter: string, qos: number, ...rest: unknown[]) => { check({ filter, qos }); return f.call(target, name, filter, qos, ...rest); };
+        case 'useOwnBroker':
+          return (...a: unknown[]) => {
+            ownBroker.add(world);
+            return f.apply(target, a);
+          };
+        case 'subscribe':
+          return (name: string, filter: string, qos: number, ...rest: unknown[]) => {
+            check({ filter, qos });
+            return f.call(target, name, filter, qos, ...rest);
+          };
         case 'publish':
-        case 'startPublishing': return (name: string, n: number, topic: string, qos: number, o?: { retain?: boolean }) => {
-          check({ qos, retain: o?.retain });
-          return f.call(target, name, n, topic, qos, o);
-        };
-        case 'device': return (name: string, o?: { will?: { qos?: number; retain?: boolean } }) => {
-          check({ qos: o?.will?.qos, retain: o?.will?.retain });
-          return f.call(target, name, o);
-        };
-        default: return f.bind(target);
+        case 'startPublishing':
+          return (name: string, n: number, topic: string, qos: number, o?: { retain?: boolean }) => {
+            check({ qos, retain: o?.retain });
+            return f.call(target, name, n, topic, qos, o);
+          };
+        case 'device':
+          return (name: string, o?: { will?: { qos?: number; retain?: boolean } }) => {
+            check({ qos: o?.will?.qos, retain: o?.will?.retain });
+            return f.call(target, name, o);
+          };
+        default:
+          return f.bind(target);
       }
     },
   });

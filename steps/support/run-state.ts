@@ -1,6 +1,11 @@
 import {
-  TestClient, discoverCapabilities, displayTarget, resolveTarget, TargetError,
-  type Capabilities, type TargetConfig,
+  TestClient,
+  discoverCapabilities,
+  displayTarget,
+  resolveTarget,
+  TargetError,
+  type Capabilities,
+  type TargetConfig,
 } from '../../src/client/index.ts';
 import { registerSecrets } from '../../src/common/index.ts';
 import { DEFAULT_EMBEDDED_CONFIG, startEmbedded } from './embedded-target.ts';
@@ -97,8 +102,22 @@ export async function targetAlive(s: RunState): Promise<boolean> {
   const level = s.capabilities?.['3.1.1'].supported === false && s.capabilities?.['5.0'].supported ? 5 : 4;
   let c: TestClient | undefined;
   try {
-    c = await TestClient.open({ url: s.url, connectTimeoutMs: ms, caFile: s.config.caFile, insecure: s.config.insecure, name: 'alive' });
-    await c.connect({ level, clientId: `${s.config.clientIdPrefix}mh${s.runTag}alive`, username: s.config.username, password: s.config.password }, ms);
+    c = await TestClient.open({
+      url: s.url,
+      connectTimeoutMs: ms,
+      caFile: s.config.caFile,
+      insecure: s.config.insecure,
+      name: 'alive',
+    });
+    await c.connect(
+      {
+        level,
+        clientId: `${s.config.clientIdPrefix}mh${s.runTag}alive`,
+        username: s.config.username,
+        password: s.config.password,
+      },
+      ms,
+    );
     c.send({ type: 'disconnect' });
     return true;
   } catch {

@@ -1,5 +1,13 @@
 import type * as messages from '@cucumber/messages';
-import { commentsAbove, isMust, nodeLine, stronger, TagError, type ScenarioRecord, type StatementCheck } from '../../src/report/index.ts';
+import {
+  commentsAbove,
+  isMust,
+  nodeLine,
+  stronger,
+  TagError,
+  type ScenarioRecord,
+  type StatementCheck,
+} from '../../src/report/index.ts';
 import { findStatement, type SpecVersion, type Statement } from '../../src/spec/index.ts';
 import type { InconclusiveCause, Outcome } from '../../src/common/index.ts';
 
@@ -50,7 +58,13 @@ export class ScenarioAccount {
   ) {}
 
   /** Reads the step annotations of a pickle; a bad annotation throws TagError naming file and line. */
-  static plan(pickle: messages.Pickle, doc: messages.GherkinDocument, version: SpecVersion, tagged: readonly Statement[], advisory: boolean): ScenarioAccount {
+  static plan(
+    pickle: messages.Pickle,
+    doc: messages.GherkinDocument,
+    version: SpecVersion,
+    tagged: readonly Statement[],
+    advisory: boolean,
+  ): ScenarioAccount {
     const a = new ScenarioAccount(version, tagged, advisory);
     const problems: string[] = [];
     const explicit = new Map<string, Statement[] | 'none'>();
@@ -60,7 +74,10 @@ export class ScenarioAccount {
       const line = nodeLine(doc, ps.astNodeIds[0]);
       if (line === undefined) continue;
       for (const c of commentsAbove(doc, line)) {
-        if (/^precondition\b/i.test(c)) { explicit.set(ps.id, 'none'); continue; }
+        if (/^precondition\b/i.test(c)) {
+          explicit.set(ps.id, 'none');
+          continue;
+        }
         const m = ANNOTATION.exec(c);
         if (!m) continue;
         const list: Statement[] = [];
@@ -68,20 +85,34 @@ export class ScenarioAccount {
           // An annotation picks among the scenario's own tags (an outline's Examples may tag
           // different statements); an ID of no version at all is a typo.
           const s = tagged.find((t) => t.id === id);
-          if (s) { list.push(s); claimed.add(s); } else if (!findStatement('3.1.1', id) && !findStatement('5.0', id)) {
+          if (s) {
+            list.push(s);
+            claimed.add(s);
+          } else if (!findStatement('3.1.1', id) && !findStatement('5.0', id)) {
             problems.push(`"# checks ${id}" (${pickle.uri}:${line - 1}) is not a statement of MQTT 3.1.1 or 5.0`);
           }
         }
         if (m[1]) ifSent.set(ps.id, [...(ifSent.get(ps.id) ?? []), ...list]);
-        else explicit.set(ps.id, [...(Array.isArray(explicit.get(ps.id)) ? explicit.get(ps.id) as Statement[] : []), ...list]);
+        else
+          explicit.set(ps.id, [
+            ...(Array.isArray(explicit.get(ps.id)) ? (explicit.get(ps.id) as Statement[]) : []),
+            ...list,
+          ]);
       }
     }
-    if (problems.length > 0) throw new TagError(`bad step annotations on ${pickle.uri} "${pickle.name}":\n  - ${problems.join('\n  - ')}`);
+    if (problems.length > 0)
+      throw new TagError(`bad step annotations on ${pickle.uri} "${pickle.name}":\n  - ${problems.join('\n  - ')}`);
     const unclaimed = tagged.filter((s) => !claimed.has(s));
     for (const ps of pickle.steps) {
       const e = explicit.get(ps.id);
-      const statements = e === 'none' ? [] : e ?? (ps.type === 'Outcome' ? unclaimed : []);
-      a.plans.set(ps.id, { id: ps.id, text: ps.text, line: nodeLine(doc, ps.astNodeIds[0]), statements, ifSent: ifSent.get(ps.id) ?? [] });
+      const statements = e === 'none' ? [] : (e ?? (ps.type === 'Outcome' ? unclaimed : []));
+      a.plans.set(ps.id, {
+        id: ps.id,
+        text: ps.text,
+        line: nodeLine(doc, ps.astNodeIds[0]),
+        statements,
+        ifSent: ifSent.get(ps.id) ?? [],
+      });
     }
     return a;
   }
@@ -110,7 +141,9 @@ export class ScenarioAccount {
     const cur = this.current;
     if (!cur || cur.ifSent.length === 0) return;
     if (sent) cur.statements = [...cur.statements, ...cur.ifSent];
-    else for (const s of cur.ifSent) this.note(s, 'not-applicable', `the broker sent no ${what}, so there was nothing to check`);
+    else
+      for (const s of cur.ifSent)
+        this.note(s, 'not-applicable', `the broker sent no ${what}, so there was nothing to check`);
     cur.ifSent = [];
   }
 
@@ -126,8 +159,10 @@ export class ScenarioAccount {
   private note(s: Statement, outcome: Outcome, why?: string): void {
     const k = `${s.version}|${s.id}`;
     const prev = this.checks.get(k);
-    const at = this.current ? `${this.current.text}${this.current.line ? ` (line ${this.current.line})` : ''}` : undefined;
-    const step = at && why ? `${at}: ${why}` : at ?? why;
+    const at = this.current
+      ? `${this.current.text}${this.current.line ? ` (line ${this.current.line})` : ''}`
+      : undefined;
+    const step = at && why ? `${at}: ${why}` : (at ?? why);
     if (!prev || stronger(prev.outcome, outcome) !== prev.outcome) {
       this.checks.set(k, { version: s.version, id: s.id, outcome, ...(step ? { step } : {}) });
     }
@@ -147,7 +182,10 @@ export class ScenarioAccount {
    * The running step (or a hook) ended the scenario: failed / advisory for `statements`,
    * inconclusive or not applicable for the scenario.
    */
-  stepEnded(outcome: Outcome, o: { statements?: readonly Statement[]; cause?: InconclusiveCause; detail: string }): void {
+  stepEnded(
+    outcome: Outcome,
+    o: { statements?: readonly Statement[]; cause?: InconclusiveCause; detail: string },
+  ): void {
     if (this.kind !== undefined && this.kind !== 'passed') return;
     this.kind = outcome;
     this.cause = o.cause;
@@ -182,7 +220,12 @@ export class ScenarioAccount {
     const r: ScenarioRecord = { kind, checks: [...this.checks.values()] };
     if (kind === 'inconclusive') r.cause = this.cause ?? 'harness-error';
     if (this.detail) r.detail = this.detail;
-    if (this.decidingStep) r.step = { text: this.decidingStep.text, line: this.decidingStep.line, statements: this.decidingStep.statements.map((s) => s.id) };
+    if (this.decidingStep)
+      r.step = {
+        text: this.decidingStep.text,
+        line: this.decidingStep.line,
+        statements: this.decidingStep.statements.map((s) => s.id),
+      };
     if (this.runFinding) r.runFinding = this.runFinding;
     return r;
   }

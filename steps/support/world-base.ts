@@ -2,24 +2,47 @@ import { World, type IWorldOptions } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
 import type { Packet, ProtocolLevel } from '../../src/codec/index.ts';
 import {
-  LAST_ID, PacketTrace, TestClient, lacks, mapTopics, topicPrefixer,
-  type CapabilityName, type PacketPattern,
+  LAST_ID,
+  PacketTrace,
+  TestClient,
+  lacks,
+  mapTopics,
+  topicPrefixer,
+  type CapabilityName,
+  type PacketPattern,
 } from '../../src/client/index.ts';
 import {
-  MEDIA_CAPABILITIES, MEDIA_VERDICT, TRACE_HEADING, interpretTags, pickleTagRefs,
+  MEDIA_CAPABILITIES,
+  MEDIA_VERDICT,
+  TRACE_HEADING,
+  interpretTags,
+  pickleTagRefs,
   type VerdictAttachment,
 } from '../../src/report/index.ts';
 import { findStatement, type SpecVersion, type Statement } from '../../src/spec/index.ts';
 import { hashString } from '../../src/common/index.ts';
 import { runState, targetAlive, type RunState } from './run-state.ts';
-import { DELIBERATE_LIMIT_STEP, NotApplicableError, grantNeeds, packetNeeds, patternNeeds, type Grant } from './capability-guard.ts';
+import {
+  DELIBERATE_LIMIT_STEP,
+  NotApplicableError,
+  grantNeeds,
+  packetNeeds,
+  patternNeeds,
+  type Grant,
+} from './capability-guard.ts';
 import { topicMatches } from '../../src/codec/index.ts';
 import { ScenarioAccount } from './scenario-account.ts';
 import { ViolationError, classifyFailure } from './failure-classes.ts';
 import { MEDIA_SCENARIO } from '../../src/report/index.ts';
 
 const CAPABILITIES: readonly CapabilityName[] = [
-  'qos1', 'qos2', 'retain', 'wildcardSubscriptions', 'sharedSubscriptions', 'subscriptionIdentifiers', 'topicAliases',
+  'qos1',
+  'qos2',
+  'retain',
+  'wildcardSubscriptions',
+  'sharedSubscriptions',
+  'subscriptionIdentifiers',
+  'topicAliases',
 ];
 
 /**
@@ -32,7 +55,8 @@ const CAPABILITIES: readonly CapabilityName[] = [
  * Steps that handle acknowledgements themselves (or count what stays unacknowledged): in a
  * scenario with one of them, clients do not acknowledge deliveries on arrival.
  */
-export const MANUAL_ACK_STEP = /\bsends (?:PUBACK|PUBREC|PUBCOMP)\b|acknowledg|answers the PUBLISH|dup true|receive maximum|has received (?:exactly|at most)|withhold/i;
+export const MANUAL_ACK_STEP =
+  /\bsends (?:PUBACK|PUBREC|PUBCOMP)\b|acknowledg|answers the PUBLISH|dup true|receive maximum|has received (?:exactly|at most)|withhold/i;
 
 export class WorldBase extends World<Record<string, unknown>> {
   version: SpecVersion = '5.0';
@@ -100,7 +124,10 @@ export class WorldBase extends World<Record<string, unknown>> {
     this.account = ScenarioAccount.plan(pickle, doc, tags.version, tags.statements, tags.advisory);
     this.scenarioLabel = `${pickle.uri} "${pickle.name}"`;
     if (run.down) {
-      return this.inconclusive('target-down', `the target stopped answering after ${run.down.after}; this scenario was not run`);
+      return this.inconclusive(
+        'target-down',
+        `the target stopped answering after ${run.down.after}; this scenario was not run`,
+      );
     }
     this.guardCapabilities = !pickle.steps.some((s) => DELIBERATE_LIMIT_STEP.test(s.text));
     this.autoAck = !pickle.steps.some((s) => MANUAL_ACK_STEP.test(s.text));
@@ -114,7 +141,8 @@ export class WorldBase extends World<Record<string, unknown>> {
     // A target that refuses this protocol version outright makes the scenario not applicable;
     // any other probe failure lets the scenario run (and fail), never pass.
     const caps = run.capabilities?.[this.version];
-    if (caps?.versionRefused) return this.notApplicable(`the target refuses MQTT ${this.version} connections (${caps.error})`);
+    if (caps?.versionRefused)
+      return this.notApplicable(`the target refuses MQTT ${this.version} connections (${caps.error})`);
     for (const r of tags.requires) {
       if (this.requireCapability(r) === 'skipped') return 'skipped';
     }
@@ -130,10 +158,17 @@ export class WorldBase extends World<Record<string, unknown>> {
     if (!caps) return this.notApplicable(`capability discovery is off, so "${name}" cannot be checked`);
     // A 3.1.1 broker cannot declare a maximum QoS: what it grants a subscription gates the
     // deliveries to that subscription (guardPattern), and the inbound QoS flows are never gated.
-    if ((name === 'qos1' || name === 'qos2') && this.version === '3.1.1') return caps['3.1.1'].supported ? undefined : this.notApplicable(`${name}: ${lacks(caps['3.1.1'], name)} (MQTT 3.1.1)`);
+    if ((name === 'qos1' || name === 'qos2') && this.version === '3.1.1')
+      return caps['3.1.1'].supported
+        ? undefined
+        : this.notApplicable(`${name}: ${lacks(caps['3.1.1'], name)} (MQTT 3.1.1)`);
     const c = caps[this.version];
     const why = lacks(c, name as CapabilityName);
-    const by = c.declaredBy ? `; declared by ${c.declaredBy}` : c.maximumQoSSource === 'suback' ? '; found by the capability probe' : '';
+    const by = c.declaredBy
+      ? `; declared by ${c.declaredBy}`
+      : c.maximumQoSSource === 'suback'
+        ? '; found by the capability probe'
+        : '';
     return why ? this.notApplicable(`${name}: ${why} (MQTT ${this.version}${by})`) : undefined;
   }
 
@@ -146,7 +181,10 @@ export class WorldBase extends World<Record<string, unknown>> {
   protected guardPacket(p: Packet, level: ProtocolLevel): void {
     const caps = this.guardCapabilities ? this.capabilitiesAt(level) : undefined;
     const why = caps && packetNeeds(caps, p, level);
-    if (why) throw new NotApplicableError(`${why} (MQTT ${level === 5 ? '5.0' : '3.1.1'}${caps?.declaredBy ? `; declared by ${caps.declaredBy}` : ''})`);
+    if (why)
+      throw new NotApplicableError(
+        `${why} (MQTT ${level === 5 ? '5.0' : '3.1.1'}${caps?.declaredBy ? `; declared by ${caps.declaredBy}` : ''})`,
+      );
   }
 
   /** Clients that sent a raw CONNECT without a user name (raw bytes cannot carry the target's credentials). */
@@ -160,7 +198,12 @@ export class WorldBase extends World<Record<string, unknown>> {
     if (this.run.config.username === undefined) return undefined;
     for (const e of this.trace.entries) {
       const p = e.packet;
-      if (e.direction === 'received' && p?.type === 'connack' && this.rawConnects.has(e.client) && [4, 5, 0x86, 0x87].includes(p.reasonCode)) {
+      if (
+        e.direction === 'received' &&
+        p?.type === 'connack' &&
+        this.rawConnects.has(e.client) &&
+        [4, 5, 0x86, 0x87].includes(p.reasonCode)
+      ) {
         return `${e.client}'s raw CONNECT carries no credentials, and the target refused it for authentication (CONNACK reason code 0x${p.reasonCode.toString(16).padStart(2, '0')}); the target requires the credentials the raw bytes cannot carry`;
       }
     }
@@ -247,7 +290,7 @@ export class WorldBase extends World<Record<string, unknown>> {
     this.attach(JSON.stringify(v), MEDIA_VERDICT);
     this.attach(
       `Advisory finding: this scenario checks a recommendation (SHOULD / MAY), so its failure is reported to cucumber ` +
-      `as skipped and listed under advisoryFindings in compliance.json; it does not fail ${this.statements.map((s) => s.id).join(', ')}.\n${e.message}`,
+        `as skipped and listed under advisoryFindings in compliance.json; it does not fail ${this.statements.map((s) => s.id).join(', ')}.\n${e.message}`,
       'text/plain',
     );
     return 'skipped';
@@ -304,7 +347,8 @@ export class WorldBase extends World<Record<string, unknown>> {
 
   client(name: string): TestClient {
     const c = this.clients.get(name);
-    if (!c) throw new Error(`no client "${name}" in this scenario (known: ${[...this.clients.keys()].join(', ') || 'none'})`);
+    if (!c)
+      throw new Error(`no client "${name}" in this scenario (known: ${[...this.clients.keys()].join(', ') || 'none'})`);
     return c;
   }
 
@@ -319,8 +363,19 @@ export class WorldBase extends World<Record<string, unknown>> {
     const found = [...this.clients.values()].flatMap((c) => c.unexpectedViolations().map((v) => ({ c, v })));
     if (found.length === 0) return undefined;
     return new ViolationError(
-      found.map(({ c, v }) => `${c.name} received a packet that breaks ${v.violation.statement.id} (MQTT ${v.violation.statement.version}): ${v.violation.message} [${v.hex.slice(0, 64)}]`).join('\n'),
-      [...new Set(found.map(({ v }) => findStatement(v.violation.statement.version, v.violation.statement.id)).filter((x): x is Statement => x !== undefined))],
+      found
+        .map(
+          ({ c, v }) =>
+            `${c.name} received a packet that breaks ${v.violation.statement.id} (MQTT ${v.violation.statement.version}): ${v.violation.message} [${v.hex.slice(0, 64)}]`,
+        )
+        .join('\n'),
+      [
+        ...new Set(
+          found
+            .map(({ v }) => findStatement(v.violation.statement.version, v.violation.statement.id))
+            .filter((x): x is Statement => x !== undefined),
+        ),
+      ],
     );
   }
 
@@ -328,8 +383,11 @@ export class WorldBase extends World<Record<string, unknown>> {
   async end(failed: boolean): Promise<void> {
     this.run.lastScenario = this.scenarioLabel;
     this.attach(JSON.stringify(this.account.finish()), MEDIA_SCENARIO);
-    if (failed || this.account.ended || this.trace.entries.length > 0 && this.advisoryFailed) {
-      this.attach(`${TRACE_HEADING} (MQTT ${this.version}, times from scenario start)\n${this.trace.format()}`, 'text/plain');
+    if (failed || this.account.ended || (this.trace.entries.length > 0 && this.advisoryFailed)) {
+      this.attach(
+        `${TRACE_HEADING} (MQTT ${this.version}, times from scenario start)\n${this.trace.format()}`,
+        'text/plain',
+      );
     }
     const clients = [...this.clients.values()];
     await Promise.all(clients.map((c) => c.close(this.ms(500)).catch(() => undefined)));
@@ -341,11 +399,24 @@ export class WorldBase extends World<Record<string, unknown>> {
 
   private async clearRetained(): Promise<void> {
     const c = await TestClient.open({
-      url: this.run.url, connectTimeoutMs: this.ms(2000), caFile: this.run.config.caFile, insecure: this.run.config.insecure, name: 'cleanup',
+      url: this.run.url,
+      connectTimeoutMs: this.ms(2000),
+      caFile: this.run.config.caFile,
+      insecure: this.run.config.insecure,
+      name: 'cleanup',
     });
     try {
-      await c.connect({ level: 4, clientId: `${this.idPrefix}cln`, username: this.run.config.username, password: this.run.config.password }, this.ms(2000));
-      for (const t of this.retainedTopics) c.send({ type: 'publish', topic: t, payload: Buffer.alloc(0), qos: 0, retain: true, dup: false });
+      await c.connect(
+        {
+          level: 4,
+          clientId: `${this.idPrefix}cln`,
+          username: this.run.config.username,
+          password: this.run.config.password,
+        },
+        this.ms(2000),
+      );
+      for (const t of this.retainedTopics)
+        c.send({ type: 'publish', topic: t, payload: Buffer.alloc(0), qos: 0, retain: true, dup: false });
       c.send({ type: 'disconnect' });
     } finally {
       await c.close(this.ms(500));

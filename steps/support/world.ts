@@ -1,9 +1,20 @@
 import type { IWorldOptions } from '@cucumber/cucumber';
 import { encodePacket, peekConnectHeader, type Packet, type PublishPacket, type QoS } from '../../src/codec/index.ts';
 import {
-  ExpectationError, TargetError, TestClient, acknowledgeFlow, completePacket, describePacket,
-  levelOf, mismatch, parsePacketSpec, publishFlow, subscribeFlow, unsubscribeFlow,
-  type CloseInfo, type PacketPattern,
+  ExpectationError,
+  TargetError,
+  TestClient,
+  acknowledgeFlow,
+  completePacket,
+  describePacket,
+  levelOf,
+  mismatch,
+  parsePacketSpec,
+  publishFlow,
+  subscribeFlow,
+  unsubscribeFlow,
+  type CloseInfo,
+  type PacketPattern,
 } from '../../src/client/index.ts';
 import { WorldBase } from './world-base.ts';
 import { NotApplicableError } from './capability-guard.ts';
@@ -33,7 +44,8 @@ export class ConformanceWorld extends WorldBase {
    */
   async open(name: string, version?: string, url?: string): Promise<TestClient> {
     const old = this.clients.get(name);
-    if (old && !old.closed) throw new Error(`client "${name}" already has an open connection; close it first or use another name`);
+    if (old && !old.closed)
+      throw new Error(`client "${name}" already has an open connection; close it first or use another name`);
     const run = this.run;
     const c = await TestClient.open({
       url: url ?? this.endpoint ?? run.url,
@@ -54,7 +66,10 @@ export class ConformanceWorld extends WorldBase {
    * fields in the packet grammar ("clean start false and session expiry 300"). Resolves with
    * the CONNECT sent; `connected` also awaits a successful CONNACK.
    */
-  async sendConnect(name: string, o: { version?: string; spec?: string; credentials?: Credentials } = {}): Promise<TestClient> {
+  async sendConnect(
+    name: string,
+    o: { version?: string; spec?: string; credentials?: Credentials } = {},
+  ): Promise<TestClient> {
     const existing = this.clients.get(name);
     // A connection this scenario is closing must not be reused: wait until it is gone.
     if (existing && !existing.closed && existing.closing) await existing.close(this.ms(1000));
@@ -82,8 +97,14 @@ export class ConformanceWorld extends WorldBase {
     } else pattern.clientId = this.clientIdOf(name);
     const cfg = this.run.config;
     if (pattern.username === undefined && pattern.password === undefined) {
-      if (credentials === 'second' && cfg.username2 === undefined) throw new TargetError('this scenario needs second credentials (username2 / MQTT_USERNAME2)');
-      const [u, pw] = credentials === 'default' ? [cfg.username, cfg.password] : credentials === 'second' ? [cfg.username2, cfg.password2] : [];
+      if (credentials === 'second' && cfg.username2 === undefined)
+        throw new TargetError('this scenario needs second credentials (username2 / MQTT_USERNAME2)');
+      const [u, pw] =
+        credentials === 'default'
+          ? [cfg.username, cfg.password]
+          : credentials === 'second'
+            ? [cfg.username2, cfg.password2]
+            : [];
       if (u !== undefined) pattern.username = u;
       if (pw !== undefined) pattern.password = Buffer.from(pw);
     }
@@ -96,7 +117,9 @@ export class ConformanceWorld extends WorldBase {
    */
   lacksCredentials(credentials: Credentials | undefined): 'skipped' | undefined {
     return credentials === 'second' && this.run.config.username2 === undefined
-      ? this.notApplicable('the scenario needs a second identity: set username2 / password2 (MQTT_USERNAME2 / MQTT_PASSWORD2)')
+      ? this.notApplicable(
+          'the scenario needs a second identity: set username2 / password2 (MQTT_USERNAME2 / MQTT_PASSWORD2)',
+        )
       : undefined;
   }
 
@@ -119,9 +142,15 @@ export class ConformanceWorld extends WorldBase {
     // scenario to notice (the suite never waits a minute; mosquitto answers 0 with 65535).
     const serverKeepAlive = ack.type === 'connack' ? ack.properties?.serverKeepAlive : undefined;
     const k = asked.keepAlive;
-    const overridden = typeof k === 'number' && serverKeepAlive !== undefined && serverKeepAlive !== k && (k > 0 || serverKeepAlive < 60);
+    const overridden =
+      typeof k === 'number' &&
+      serverKeepAlive !== undefined &&
+      serverKeepAlive !== k &&
+      (k > 0 || serverKeepAlive < 60);
     if (this.guardCapabilities && overridden) {
-      throw new NotApplicableError(`the scenario connects with Keep Alive ${asked.keepAlive}, and the broker imposes its Server Keep Alive ${serverKeepAlive}`);
+      throw new NotApplicableError(
+        `the scenario connects with Keep Alive ${asked.keepAlive}, and the broker imposes its Server Keep Alive ${serverKeepAlive}`,
+      );
     }
   }
 
@@ -133,8 +162,17 @@ export class ConformanceWorld extends WorldBase {
   private guardConnackSize(c: TestClient, asked: PacketPattern): void {
     const max = (asked.properties as { maximumPacketSize?: unknown } | undefined)?.maximumPacketSize;
     const bytes = this.capabilitiesAt(c.protocolLevel)?.connackBytes;
-    if (this.guardCapabilities && c.closed && typeof max === 'number' && max > 0 && bytes !== undefined && bytes > max) {
-      throw new NotApplicableError(`the broker's CONNACK (${bytes} bytes at discovery) does not fit the scenario's Maximum Packet Size ${max}`);
+    if (
+      this.guardCapabilities &&
+      c.closed &&
+      typeof max === 'number' &&
+      max > 0 &&
+      bytes !== undefined &&
+      bytes > max
+    ) {
+      throw new NotApplicableError(
+        `the broker's CONNACK (${bytes} bytes at discovery) does not fit the scenario's Maximum Packet Size ${max}`,
+      );
     }
   }
 
@@ -152,16 +190,23 @@ export class ConformanceWorld extends WorldBase {
   useWebSocketEndpoint(): 'skipped' | undefined {
     const ws = this.run.wsUrl;
     if (!ws) {
-      return this.notApplicable(`the target ${this.run.display} has no known WebSocket endpoint (run at a ws:// URL, or set wsUrl / MQTT_WS_URL)`);
+      return this.notApplicable(
+        `the target ${this.run.display} has no known WebSocket endpoint (run at a ws:// URL, or set wsUrl / MQTT_WS_URL)`,
+      );
     }
     this.endpoint = ws;
     return undefined;
   }
 
-  async connectedOverWebSocket(name: string, o: { version?: string; spec?: string } = {}): Promise<'skipped' | undefined> {
+  async connectedOverWebSocket(
+    name: string,
+    o: { version?: string; spec?: string } = {},
+  ): Promise<'skipped' | undefined> {
     const ws = this.run.wsUrl;
     if (!ws) {
-      return this.notApplicable(`the target ${this.run.display} has no known WebSocket endpoint (run at a ws:// URL, or set wsUrl / MQTT_WS_URL)`);
+      return this.notApplicable(
+        `the target ${this.run.display} has no known WebSocket endpoint (run at a ws:// URL, or set wsUrl / MQTT_WS_URL)`,
+      );
     }
     await this.open(name, o.version, ws);
     await this.connected(name, o);
@@ -177,7 +222,10 @@ export class ConformanceWorld extends WorldBase {
     const p = completePacket(this.withTopics(this.resolveLast(name, parsePacketSpec(spec))), c.protocolLevel);
     const bytes = encodePacket(p, c.protocolLevel);
     const bad = bytes.findIndex((b) => b >= 0x80);
-    if (bad >= 0) throw new Error(`${describePacket(p)} is not all ASCII (byte ${bad} is 0x${bytes[bad].toString(16)}), so a text message cannot carry it unchanged`);
+    if (bad >= 0)
+      throw new Error(
+        `${describePacket(p)} is not all ASCII (byte ${bad} is 0x${bytes[bad].toString(16)}), so a text message cannot carry it unchanged`,
+      );
     c.sendWebSocketText(bytes.toString('latin1'));
   }
 
@@ -201,7 +249,8 @@ export class ConformanceWorld extends WorldBase {
   async receive(name: string, spec: string | PacketPattern, withinMs?: number): Promise<Packet> {
     const pattern = this.resolveLast(name, typeof spec === 'string' ? parsePacketSpec(spec) : spec);
     this.guardPattern(this.withTopics(pattern), this.client(name).protocolLevel, name);
-    if (pattern.type === 'suback' && Array.isArray(pattern.reasonCodes) && this.guardCapabilities) return this.receiveSuback(name, pattern, withinMs);
+    if (pattern.type === 'suback' && Array.isArray(pattern.reasonCodes) && this.guardCapabilities)
+      return this.receiveSuback(name, pattern, withinMs);
     return this.remember(name, await this.client(name).expect(this.withTopics(pattern), withinMs ?? this.waitMs));
   }
 
@@ -213,14 +262,24 @@ export class ConformanceWorld extends WorldBase {
   private async receiveSuback(name: string, pattern: PacketPattern, withinMs?: number): Promise<Packet> {
     const want = pattern.reasonCodes as unknown[];
     const { reasonCodes: _drop, ...rest } = pattern;
-    const got = await this.client(name).expect(this.withTopics(rest as PacketPattern), withinMs ?? this.waitMs) as Extract<Packet, { type: 'suback' }>;
-    const lower = want.some((w, i) => typeof w === 'number' && w <= 2 && got.reasonCodes[i] !== undefined && got.reasonCodes[i] < w);
-    const otherwise = want.every((w, i) => typeof w !== 'number' || got.reasonCodes[i] === w || (w <= 2 && got.reasonCodes[i] < w));
+    const got = (await this.client(name).expect(
+      this.withTopics(rest as PacketPattern),
+      withinMs ?? this.waitMs,
+    )) as Extract<Packet, { type: 'suback' }>;
+    const lower = want.some(
+      (w, i) => typeof w === 'number' && w <= 2 && got.reasonCodes[i] !== undefined && got.reasonCodes[i] < w,
+    );
+    const otherwise = want.every(
+      (w, i) => typeof w !== 'number' || got.reasonCodes[i] === w || (w <= 2 && got.reasonCodes[i] < w),
+    );
     if (lower && otherwise && want.length === got.reasonCodes.length) {
-      throw new NotApplicableError(`the broker granted less than the scenario asked for (${describePacket(got)}, expected reason codes ${JSON.stringify(want)}), as it may`);
+      throw new NotApplicableError(
+        `the broker granted less than the scenario asked for (${describePacket(got)}, expected reason codes ${JSON.stringify(want)}), as it may`,
+      );
     }
     const m = mismatch(got, this.withTopics(pattern));
-    if (m) throw new ExpectationError(`${name}: got ${describePacket(got)}, expected ${describePacket(pattern)} (${m})`);
+    if (m)
+      throw new ExpectationError(`${name}: got ${describePacket(got)}, expected ${describePacket(pattern)} (${m})`);
     return this.remember(name, got);
   }
 
@@ -242,7 +301,9 @@ export class ConformanceWorld extends WorldBase {
     await this.closed(name, withinMs);
     const c = this.client(name);
     if (c.inbox.length > 0) {
-      throw new ExpectationError(`${name}: the broker sent ${c.inbox.map(describePacket).join('; ')} before closing; expected no packet`);
+      throw new ExpectationError(
+        `${name}: the broker sent ${c.inbox.map(describePacket).join('; ')} before closing; expected no packet`,
+      );
     }
   }
 
@@ -271,13 +332,19 @@ export class ConformanceWorld extends WorldBase {
   undetected(name: string, observed: string): AdvisoryError | undefined {
     const st = this.account.stepStatements;
     if (st.length === 0 || !st.every((s) => s.version === '5.0' && s.id === 'MQTT-4.13.1-1')) return undefined;
-    const said = this.trace.entries.some((t) => t.client === name && t.direction === 'received'
-      && (t.packet?.type === 'disconnect' || t.packet?.type === 'connack') && (t.packet.reasonCode ?? 0) >= 0x80);
+    const said = this.trace.entries.some(
+      (t) =>
+        t.client === name &&
+        t.direction === 'received' &&
+        (t.packet?.type === 'disconnect' || t.packet?.type === 'connack') &&
+        (t.packet.reasonCode ?? 0) >= 0x80,
+    );
     if (said) return undefined;
-    return new AdvisoryError(`${observed}\nThe broker did not detect the malformed packet or protocol error: it went on as if the packet were valid and sent no reason code. ` +
-      'MQTT 5.0 4.13.1 leaves the rigor of checking received packets to the implementation, and MQTT-4.13.1-1 binds a server that detects one: an advisory finding, not a failure.');
+    return new AdvisoryError(
+      `${observed}\nThe broker did not detect the malformed packet or protocol error: it went on as if the packet were valid and sent no reason code. ` +
+        'MQTT 5.0 4.13.1 leaves the rigor of checking received packets to the implementation, and MQTT-4.13.1-1 binds a server that detects one: an advisory finding, not a failure.',
+    );
   }
-
 
   /**
    * Closed by the broker. If the broker said why before closing (a DISCONNECT, or a CONNACK
@@ -297,10 +364,14 @@ export class ConformanceWorld extends WorldBase {
     const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
     const want = codes.map(hex).join(' or ');
     if (got === undefined && required) {
-      throw new ExpectationError(`${name}: the broker closed the connection without a DISCONNECT (expected reason code ${want})`);
+      throw new ExpectationError(
+        `${name}: the broker closed the connection without a DISCONNECT (expected reason code ${want})`,
+      );
     }
     if (said && !codes.includes(got!)) {
-      throw new ExpectationError(`${name}: the broker closed the connection after ${describePacket(said)}; expected reason code ${want}`);
+      throw new ExpectationError(
+        `${name}: the broker closed the connection after ${describePacket(said)}; expected reason code ${want}`,
+      );
     }
     if (said === connack && connack) c.inbox.splice(c.inbox.indexOf(connack), 1);
   }
@@ -311,16 +382,25 @@ export class ConformanceWorld extends WorldBase {
    * makes the scenario not applicable (returns 'skipped'): it is allowed to, and the scenario
    * cannot then check what follows a refusal.
    */
-  async receiveRefusal(name: string, type: 'puback' | 'pubrec', id: number, withinMs?: number): Promise<'skipped' | undefined> {
+  async receiveRefusal(
+    name: string,
+    type: 'puback' | 'pubrec',
+    id: number,
+    withinMs?: number,
+  ): Promise<'skipped' | undefined> {
     let p: Packet;
     try {
       p = await this.receive(name, { type, packetId: id }, withinMs);
     } catch (e) {
       if (!this.client(name).closed) throw e;
-      return this.notApplicable(`the broker closed the connection instead of refusing the PUBLISH with a ${type.toUpperCase()}`);
+      return this.notApplicable(
+        `the broker closed the connection instead of refusing the PUBLISH with a ${type.toUpperCase()}`,
+      );
     }
     const rc = (p as { reasonCode?: number }).reasonCode ?? 0;
-    return rc >= 0x80 ? undefined : this.notApplicable(`the broker accepted the PUBLISH (${describePacket(p)}); the scenario needs it refused`);
+    return rc >= 0x80
+      ? undefined
+      : this.notApplicable(`the broker accepted the PUBLISH (${describePacket(p)}); the scenario needs it refused`);
   }
 
   /** The first packet matching any of the descriptions. */
@@ -370,13 +450,22 @@ export class ConformanceWorld extends WorldBase {
     const c = this.client(name);
     const id = this.packetId(name);
     const body = Buffer.from(payload);
-    this.guardPacket({ type: 'publish', topic: t, payload: body, qos, retain, dup: false, ...(qos > 0 ? { packetId: id } : {}) }, c.protocolLevel);
+    this.guardPacket(
+      { type: 'publish', topic: t, payload: body, qos, retain, dup: false, ...(qos > 0 ? { packetId: id } : {}) },
+      c.protocolLevel,
+    );
     if (retain && payload !== '') this.retainedTopics.add(t);
     await publishFlow(c, id, t, body, qos, retain, this.waitMs);
   }
 
   /** Awaits a PUBLISH with this payload on this topic (and QoS, if given), then acknowledges it. */
-  async receiveMessage(name: string, payload: string, topic: string, qos?: QoS, withinMs?: number): Promise<PublishPacket> {
+  async receiveMessage(
+    name: string,
+    payload: string,
+    topic: string,
+    qos?: QoS,
+    withinMs?: number,
+  ): Promise<PublishPacket> {
     const pattern: PacketPattern = { type: 'publish', topic, payload };
     if (qos !== undefined) pattern.qos = qos;
     const p = (await this.receive(name, pattern, withinMs)) as PublishPacket;
@@ -385,7 +474,8 @@ export class ConformanceWorld extends WorldBase {
   }
 
   async receiveNoMessage(name: string, topic: string | undefined, forMs: number): Promise<void> {
-    const pattern: PacketPattern = topic === undefined ? { type: 'publish' } : this.withTopics({ type: 'publish', topic });
+    const pattern: PacketPattern =
+      topic === undefined ? { type: 'publish' } : this.withTopics({ type: 'publish', topic });
     await this.client(name).expectNothing(pattern, forMs);
   }
 }

@@ -11,13 +11,19 @@ beforeAll(async () => {
   certs = makeTestCerts();
   b = await startBroker({ port: 0, tlsPort: 0, cert: certs.cert, key: certs.key, logger: silentLogger });
 });
-afterAll(async () => { await b.close(); certs.cleanup(); });
+afterAll(async () => {
+  await b.close();
+  certs.cleanup();
+});
 
 const byId = (cs: AuditCheck[]) => new Map(cs.map((c) => [c.id, c]));
 const tlsPort = () => Number(new URL(b.urls.find((u) => u.startsWith('mqtts:'))!).port);
 
 it('modern TLS only; the certificate verifies with its CA, not with the system CAs; plaintext credentials are a finding', async () => {
-  const base = { endpoint: { host: '127.0.0.1', port: b.port }, identity: { username: 'u', password: Buffer.from('pw-secret-1') } };
+  const base = {
+    endpoint: { host: '127.0.0.1', port: b.port },
+    identity: { username: 'u', password: Buffer.from('pw-secret-1') },
+  };
   const withCa = byId(await tlsChecks({ ...base, tlsEndpoint: { host: '127.0.0.1', port: tlsPort(), ca: certs.ca } }));
   expect(withCa.get('tls-old-versions')?.verdict).toBe('passed');
   // Passed when this runtime can offer weak ciphers (and the broker refuses them), else inconclusive.
@@ -30,18 +36,34 @@ it('modern TLS only; the certificate verifies with its CA, not with the system C
 });
 
 it('without a TLS listener the TLS checks are not applicable, and the report never holds the password', async () => {
-  const r = await runAudit({ endpoint: { host: '127.0.0.1', port: b.port }, identity: { username: 'u', password: Buffer.from('pw-secret-2') }, idleWaitMs: 500, subscriptionProbe: 200, queueProbe: 50, oversizeBytes: 1024 * 1024 });
+  const r = await runAudit({
+    endpoint: { host: '127.0.0.1', port: b.port },
+    identity: { username: 'u', password: Buffer.from('pw-secret-2') },
+    idleWaitMs: 500,
+    subscriptionProbe: 200,
+    queueProbe: 50,
+    oversizeBytes: 1024 * 1024,
+  });
   expect(byId(r.checks).get('tls-old-versions')?.verdict).toBe('not-applicable');
   expect(JSON.stringify(r)).not.toContain('pw-secret-2');
 }, 60_000);
 
 it('a TLS server that accepts TLS 1.0 / 1.1 is a high finding (positive control)', async () => {
   const tlsMod = await import('node:tls');
-  const srv = tlsMod.createServer({ cert: certs.cert, key: certs.key, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' }, (s) => s.end());
+  const srv = tlsMod.createServer(
+    { cert: certs.cert, key: certs.key, minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' },
+    (s) => s.end(),
+  );
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = (srv.address() as { port: number }).port;
   try {
-    const r = byId(await tlsChecks({ endpoint: { host: '127.0.0.1', port: b.port }, identity: {}, tlsEndpoint: { host: '127.0.0.1', port } }));
+    const r = byId(
+      await tlsChecks({
+        endpoint: { host: '127.0.0.1', port: b.port },
+        identity: {},
+        tlsEndpoint: { host: '127.0.0.1', port },
+      }),
+    );
     expect(r.get('tls-old-versions')).toMatchObject({ verdict: 'failed', severity: 'high' });
     expect(r.get('tls-old-versions')?.answer).toMatch(/TLSv1: accepted/);
   } finally {

@@ -6,9 +6,15 @@ import type { ClientInfo } from '../../src/broker/index.ts';
 import { startTestBroker, type TestBroker } from './helpers.ts';
 import { RawClient } from './raw-client.ts';
 
-const who = (clientId: string, username?: string): ClientInfo => ({ clientId, username, protocolLevel: 5, transport: 'tcp', remoteAddress: undefined });
+const who = (clientId: string, username?: string): ClientInfo => ({
+  clientId,
+  username,
+  protocolLevel: 5,
+  transport: 'tcp',
+  remoteAddress: undefined,
+});
 const acl = createAclAuthorizer([
-  { topic: 'a/secret', access: 'deny' },       // before or after the grant: deny wins either way
+  { topic: 'a/secret', access: 'deny' }, // before or after the grant: deny wins either way
   { topic: 'a/#', access: 'readwrite' },
   { topic: 'b/#', access: 'readwrite' },
   { topic: 'b/+/private', access: 'deny', user: 'bob' },
@@ -32,8 +38,12 @@ describe('ACL deny rules', () => {
   });
 
   it('are accepted by the config schema as access: deny', () => {
-    expect(parseConfig('acl:\n  - topic: "a/secret"\n    access: deny\n', 'acl.yaml').acl).toEqual([{ topic: 'a/secret', access: 'deny' }]);
-    expect(() => parseConfig('acl:\n  - topic: "a"\n    access: forbid\n', 'acl.yaml')).toThrow(/acl\[0\]\.access: expected one of .*"deny"/);
+    expect(parseConfig('acl:\n  - topic: "a/secret"\n    access: deny\n', 'acl.yaml').acl).toEqual([
+      { topic: 'a/secret', access: 'deny' },
+    ]);
+    expect(() => parseConfig('acl:\n  - topic: "a"\n    access: forbid\n', 'acl.yaml')).toThrow(
+      /acl\[0\]\.access: expected one of .*"deny"/,
+    );
   });
 });
 
@@ -55,10 +65,25 @@ describe('ACL deny rules in the broker', () => {
       return c;
     };
     const p = await open('deny-pub');
-    p.send({ type: 'publish', topic: 'a/secret', payload: Buffer.from('s'), qos: 1, retain: true, dup: false, packetId: 1 });
+    p.send({
+      type: 'publish',
+      topic: 'a/secret',
+      payload: Buffer.from('s'),
+      qos: 1,
+      retain: true,
+      dup: false,
+      packetId: 1,
+    });
     expect((await p.expect('puback')).reasonCode).toBe(0x87);
     const s = await open('deny-sub');
-    s.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'a/#', qos: 1 }, { topicFilter: 'a/secret', qos: 1 }] });
+    s.send({
+      type: 'subscribe',
+      packetId: 1,
+      subscriptions: [
+        { topicFilter: 'a/#', qos: 1 },
+        { topicFilter: 'a/secret', qos: 1 },
+      ],
+    });
     expect((await s.expect('suback')).reasonCodes).toEqual([1, 0x87]);
     // No client may publish a/secret; the broker's own publish path (as for wills and $SYS) still routes it.
     tb.broker.publish({ topic: 'a/secret', payload: Buffer.from('hidden'), qos: 1, retain: false });

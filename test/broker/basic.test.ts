@@ -1,5 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { collect, connect, connectCollect, endAll, pub, quiet, startTestBroker, sub, type TestBroker } from './helpers.ts';
+import {
+  collect,
+  connect,
+  connectCollect,
+  endAll,
+  pub,
+  quiet,
+  startTestBroker,
+  sub,
+  type TestBroker,
+} from './helpers.ts';
 
 let tb: TestBroker;
 beforeAll(async () => {
@@ -45,8 +55,14 @@ describe.each([4, 5] as const)('basics at protocol level %i', (protocolVersion) 
   it('publishes the will on abnormal close, not on DISCONNECT', async () => {
     const s = await connect(tb, { protocolVersion });
     await sub(s, `will${protocolVersion}/#`, { qos: 1 });
-    const w1 = await connect(tb, { protocolVersion, will: { topic: `will${protocolVersion}/a`, payload: Buffer.from('gone'), qos: 1, retain: false } });
-    const w2 = await connect(tb, { protocolVersion, will: { topic: `will${protocolVersion}/b`, payload: Buffer.from('gone'), qos: 1, retain: false } });
+    const w1 = await connect(tb, {
+      protocolVersion,
+      will: { topic: `will${protocolVersion}/a`, payload: Buffer.from('gone'), qos: 1, retain: false },
+    });
+    const w2 = await connect(tb, {
+      protocolVersion,
+      will: { topic: `will${protocolVersion}/b`, payload: Buffer.from('gone'), qos: 1, retain: false },
+    });
     await new Promise<void>((r) => w2.end(false, {}, () => r()));
     const got = collect(s, 1);
     (w1 as unknown as { stream: { destroy(): void } }).stream.destroy();

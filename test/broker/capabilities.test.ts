@@ -15,8 +15,12 @@ const client = async (extra: Parameters<RawClient['connect']>[1] = {}, level: 4 
 beforeAll(async () => {
   tb = await startTestBroker({
     capabilities: {
-      maximumQoS: 1, retainAvailable: false, wildcardSubscriptionAvailable: false, sharedSubscriptionAvailable: false,
-      subscriptionIdentifiersAvailable: false, maximumPacketSize: 200,
+      maximumQoS: 1,
+      retainAvailable: false,
+      wildcardSubscriptionAvailable: false,
+      sharedSubscriptionAvailable: false,
+      subscriptionIdentifiersAvailable: false,
+      maximumPacketSize: 200,
     },
   });
 });
@@ -29,14 +33,26 @@ describe('server capabilities', () => {
   it('announces them in CONNACK', async () => {
     const { ack } = await client();
     expect(ack.properties).toMatchObject({
-      maximumQoS: 1, retainAvailable: 0, wildcardSubscriptionAvailable: 0, sharedSubscriptionAvailable: 0,
-      subscriptionIdentifierAvailable: 0, maximumPacketSize: 200,
+      maximumQoS: 1,
+      retainAvailable: 0,
+      wildcardSubscriptionAvailable: 0,
+      sharedSubscriptionAvailable: 0,
+      subscriptionIdentifierAvailable: 0,
+      maximumPacketSize: 200,
     });
   });
 
   it('refuses unsupported subscriptions with 0xA2 / 0x9E and caps granted QoS', async () => {
     const { c } = await client();
-    c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'a/#', qos: 0 }, { topicFilter: '$share/g/a', qos: 0 }, { topicFilter: 'a/b', qos: 2 }] });
+    c.send({
+      type: 'subscribe',
+      packetId: 1,
+      subscriptions: [
+        { topicFilter: 'a/#', qos: 0 },
+        { topicFilter: '$share/g/a', qos: 0 },
+        { topicFilter: 'a/b', qos: 2 },
+      ],
+    });
     expect((await c.expect('suback')).reasonCodes).toEqual([0xa2, 0x9e, 1]);
     const { c: c4 } = await client({}, 4);
     c4.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'a/+', qos: 0 }] });
@@ -45,7 +61,12 @@ describe('server capabilities', () => {
 
   it('disconnects with 0xA1 for a subscription identifier when not available', async () => {
     const { c } = await client();
-    c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'a/b', qos: 0 }], properties: { subscriptionIdentifiers: [3] } });
+    c.send({
+      type: 'subscribe',
+      packetId: 1,
+      subscriptions: [{ topicFilter: 'a/b', qos: 0 }],
+      properties: { subscriptionIdentifiers: [3] },
+    });
     expect((await c.expect('disconnect')).reasonCode).toBe(0xa1);
   });
 
@@ -69,8 +90,24 @@ describe('server capabilities', () => {
     s.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'mp/t', qos: 1 }] });
     await s.expect('suback');
     const { c: p } = await client();
-    p.send({ type: 'publish', topic: 'mp/t', payload: Buffer.alloc(100), qos: 1, retain: false, dup: false, packetId: 1 });
-    p.send({ type: 'publish', topic: 'mp/t', payload: Buffer.from('small'), qos: 1, retain: false, dup: false, packetId: 2 });
+    p.send({
+      type: 'publish',
+      topic: 'mp/t',
+      payload: Buffer.alloc(100),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 1,
+    });
+    p.send({
+      type: 'publish',
+      topic: 'mp/t',
+      payload: Buffer.from('small'),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 2,
+    });
     const m = await s.expect('publish');
     expect(m.payload.toString()).toBe('small');
     s.send({ type: 'puback', packetId: m.packetId! });

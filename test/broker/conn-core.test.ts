@@ -13,7 +13,15 @@ function decode(actions: ConnAction[], level: ProtocolLevel): (Packet | 'close')
   const reader = new PacketReader({ protocolLevel: level, from: 'server' });
   for (const a of actions) {
     if (a.kind === 'close') out.push('close');
-    else for (const r of reader.push(a.bytes)) out.push(r.ok ? r.packet : (() => { throw new Error(`broker sent an undecodable packet: ${r.violation.message}`); })());
+    else
+      for (const r of reader.push(a.bytes))
+        out.push(
+          r.ok
+            ? r.packet
+            : (() => {
+                throw new Error(`broker sent an undecodable packet: ${r.violation.message}`);
+              })(),
+        );
   }
   return out;
 }
@@ -25,7 +33,14 @@ async function setup(level: ProtocolLevel = 5) {
   const open = (clientId: string, keepAlive = 0) => {
     const sink = new RecordingSink();
     const core = broker.attach(sink, { transport: 'test' });
-    handle(core, { kind: 'packet', packet: { type: 'connect', protocolName: 'MQTT', protocolLevel: level, clean: true, keepAlive, clientId } }, scheduler.now());
+    handle(
+      core,
+      {
+        kind: 'packet',
+        packet: { type: 'connect', protocolName: 'MQTT', protocolLevel: level, clean: true, keepAlive, clientId },
+      },
+      scheduler.now(),
+    );
     return { core, sink, out: () => decode(sink.take(), level) };
   };
   const send = (core: ConnCore, packet: Packet) => handle(core, { kind: 'packet', packet }, scheduler.now());
@@ -41,7 +56,15 @@ describe('ConnCore (sans-IO)', () => {
     expect(sub.out()).toMatchObject([{ type: 'suback', packetId: 1, reasonCodes: [1] }]);
     const pub = open('core-pub');
     pub.out();
-    send(pub.core, { type: 'publish', topic: 'core/t', payload: Buffer.from('hi'), qos: 1, retain: false, dup: false, packetId: 9 });
+    send(pub.core, {
+      type: 'publish',
+      topic: 'core/t',
+      payload: Buffer.from('hi'),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 9,
+    });
     expect(pub.out()).toMatchObject([{ type: 'puback', packetId: 9 }]);
     const [m] = sub.out() as Extract<Packet, { type: 'publish' }>[];
     expect([m.type, m.topic, m.payload.toString(), m.qos]).toEqual(['publish', 'core/t', 'hi', 1]);
@@ -83,9 +106,39 @@ describe('ConnCore (sans-IO)', () => {
     watch.out();
     const will = { topic: 'will/a', payload: Buffer.from('gone'), qos: 0 as const, retain: false };
     const a = broker.attach(new RecordingSink(), { transport: 'test' });
-    handle(a, { kind: 'packet', packet: { type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 0, clientId: 'core-a', will } }, scheduler.now());
+    handle(
+      a,
+      {
+        kind: 'packet',
+        packet: {
+          type: 'connect',
+          protocolName: 'MQTT',
+          protocolLevel: 4,
+          clean: true,
+          keepAlive: 0,
+          clientId: 'core-a',
+          will,
+        },
+      },
+      scheduler.now(),
+    );
     const b = broker.attach(new RecordingSink(), { transport: 'test' });
-    handle(b, { kind: 'packet', packet: { type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 0, clientId: 'core-b', will: { ...will, topic: 'will/b' } } }, scheduler.now());
+    handle(
+      b,
+      {
+        kind: 'packet',
+        packet: {
+          type: 'connect',
+          protocolName: 'MQTT',
+          protocolLevel: 4,
+          clean: true,
+          keepAlive: 0,
+          clientId: 'core-b',
+          will: { ...will, topic: 'will/b' },
+        },
+      },
+      scheduler.now(),
+    );
     send(b, { type: 'disconnect' });
     handle(a, { kind: 'closed' }, scheduler.now());
     const got = watch.out() as Extract<Packet, { type: 'publish' }>[];
@@ -97,7 +150,13 @@ describe('ConnCore (sans-IO)', () => {
     const { broker, scheduler } = await setup();
     const sink = new RecordingSink();
     const core = broker.attach(sink, { transport: 'test' });
-    const violation: ProtocolViolation = { kind: 'protocol-violation', statement: ref50('MQTT-3.1.2-3'), message: 'reserved flag', reasonCode: 0x81, packetType: 1 };
+    const violation: ProtocolViolation = {
+      kind: 'protocol-violation',
+      statement: ref50('MQTT-3.1.2-3'),
+      message: 'reserved flag',
+      reasonCode: 0x81,
+      packetType: 1,
+    };
     handle(core, { kind: 'violation', violation, level: 5 }, scheduler.now());
     expect(decode(sink.take(), 5)).toMatchObject([{ type: 'connack', reasonCode: 0x81 }, 'close']);
     await broker.close();

@@ -30,15 +30,26 @@ describe('Server Keep Alive', () => {
     await c.waitClosed(2500);
   });
 
-  it('closes without a CONNACK that would exceed the client\'s Maximum Packet Size (5.0 MQTT-3.1.2-24)', async () => {
+  it("closes without a CONNACK that would exceed the client's Maximum Packet Size (5.0 MQTT-3.1.2-24)", async () => {
     const small = await RawClient.open(tb.port, 5);
     raws.push(small);
-    small.send({ type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 60, clientId: 'tiny', properties: { maximumPacketSize: 8 } });
+    small.send({
+      type: 'connect',
+      protocolName: 'MQTT',
+      protocolLevel: 5,
+      clean: true,
+      keepAlive: 60,
+      clientId: 'tiny',
+      properties: { maximumPacketSize: 8 },
+    });
     await small.waitClosed(2000);
     expect(small.received.filter((p) => p.type === 'connack')).toHaveLength(0);
     const roomy = await RawClient.open(tb.port, 5);
     raws.push(roomy);
     const ack = await roomy.connect('roomy', { properties: { maximumPacketSize: 64 } });
-    expect(ack).toMatchObject({ reasonCode: 0, properties: { maximumQoS: 1, retainAvailable: 0, serverKeepAlive: 30 } });
+    expect(ack).toMatchObject({
+      reasonCode: 0,
+      properties: { maximumQoS: 1, retainAvailable: 0, serverKeepAlive: 30 },
+    });
   });
 });

@@ -16,7 +16,12 @@ const open = async (level: 3 | 4 | 5 = 5, t = tb) => {
   return c;
 };
 beforeAll(async () => {
-  tb = await startTestBroker({ scheduler, logger, capabilities: { topicAliasMaximum: 5, receiveMaximum: 2, maximumQoS: 1 }, limits: { connectTimeoutMs: 300 } });
+  tb = await startTestBroker({
+    scheduler,
+    logger,
+    capabilities: { topicAliasMaximum: 5, receiveMaximum: 2, maximumQoS: 1 },
+    limits: { connectTimeoutMs: 300 },
+  });
 });
 afterAll(async () => {
   raws.forEach((r) => r.end());

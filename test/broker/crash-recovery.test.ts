@@ -20,7 +20,11 @@ afterAll(() => {
 });
 
 async function startChild(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/persistent-broker.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'fixtures/persistent-broker.ts'), dir],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   children.push(child);
   const port = await withTimeout(
     new Promise<number>((resolve, reject) => {
@@ -56,15 +60,47 @@ it('recovers subscriptions, queued messages, half-done QoS 2 and retained after 
 
   const pub = await open(port);
   await pub.connect('crash-pub', persistent);
-  pub.send({ type: 'publish', topic: 'crash/q1', payload: Buffer.from('one'), qos: 1, retain: false, dup: false, packetId: 1 });
+  pub.send({
+    type: 'publish',
+    topic: 'crash/q1',
+    payload: Buffer.from('one'),
+    qos: 1,
+    retain: false,
+    dup: false,
+    packetId: 1,
+  });
   await pub.expect('puback');
-  pub.send({ type: 'publish', topic: 'crash/q2', payload: Buffer.from('two'), qos: 2, retain: false, dup: false, packetId: 2 });
+  pub.send({
+    type: 'publish',
+    topic: 'crash/q2',
+    payload: Buffer.from('two'),
+    qos: 2,
+    retain: false,
+    dup: false,
+    packetId: 2,
+  });
   await pub.expect('pubrec');
   pub.send({ type: 'pubrel', packetId: 2 });
   await pub.expect('pubcomp');
-  pub.send({ type: 'publish', topic: 'crash/ret', payload: Buffer.from('kept'), qos: 1, retain: true, dup: false, packetId: 3 });
+  pub.send({
+    type: 'publish',
+    topic: 'crash/ret',
+    payload: Buffer.from('kept'),
+    qos: 1,
+    retain: true,
+    dup: false,
+    packetId: 3,
+  });
   await pub.expect('puback');
-  pub.send({ type: 'publish', topic: 'crash/half', payload: Buffer.from('half'), qos: 2, retain: false, dup: false, packetId: 4 });
+  pub.send({
+    type: 'publish',
+    topic: 'crash/half',
+    payload: Buffer.from('half'),
+    qos: 2,
+    retain: false,
+    dup: false,
+    packetId: 4,
+  });
   await pub.expect('pubrec'); // no PUBREL before the crash
 
   child.kill('SIGKILL');
@@ -92,7 +128,14 @@ it('recovers subscriptions, queued messages, half-done QoS 2 and retained after 
   }
   expect(got.sort()).toEqual(['crash/half=half', 'crash/q1=one', 'crash/q2=two', 'crash/ret=kept']);
   // Subscription survived: a new publish still reaches the session, and nothing is duplicated.
-  pub2.send({ type: 'publish', topic: 'crash/after', payload: Buffer.from('after'), qos: 0, retain: false, dup: false });
+  pub2.send({
+    type: 'publish',
+    topic: 'crash/after',
+    payload: Buffer.from('after'),
+    qos: 0,
+    retain: false,
+    dup: false,
+  });
   const next = await sub2.expect('publish');
   expect(`${next.topic}=${next.payload.toString()}`).toBe('crash/after=after');
   await sub2.barrier();

@@ -17,10 +17,26 @@ const client = async (extra: Parameters<RawClient['connect']>[1] = {}, level: 4 
   return c;
 };
 const publish = (topic: string, payload: string, extra: Partial<PublishPacket> = {}): PublishPacket => ({
-  type: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false, ...extra,
+  type: 'publish',
+  topic,
+  payload: Buffer.from(payload),
+  qos: 0,
+  retain: false,
+  dup: false,
+  ...extra,
 });
-const subscribe = async (c: RawClient, topicFilter: string, opts: Record<string, unknown> = {}, properties?: Record<string, unknown>) => {
-  c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter, qos: 1, ...opts }], ...(properties ? { properties } : {}) });
+const subscribe = async (
+  c: RawClient,
+  topicFilter: string,
+  opts: Record<string, unknown> = {},
+  properties?: Record<string, unknown>,
+) => {
+  c.send({
+    type: 'subscribe',
+    packetId: 1,
+    subscriptions: [{ topicFilter, qos: 1, ...opts }],
+    ...(properties ? { properties } : {}),
+  });
   return (await c.expect('suback')).reasonCodes;
 };
 /** The PUBLISHes that arrived up to a round trip through the broker (see RawClient.barrier). */
@@ -46,7 +62,11 @@ describe('MQTT 5.0 features', () => {
     p.send(publish('', 'second', { properties: { topicAlias: 2 } }));
     expect((await s.expect('publish')).payload.toString()).toBe('first');
     const second = await s.expect('publish');
-    expect([second.topic, second.payload.toString(), second.properties?.topicAlias]).toEqual(['alias/t', 'second', undefined]);
+    expect([second.topic, second.payload.toString(), second.properties?.topicAlias]).toEqual([
+      'alias/t',
+      'second',
+      undefined,
+    ]);
     p.send(publish('alias/t', 'bad', { properties: { topicAlias: 4 } }));
     expect((await p.expect('disconnect')).reasonCode).toBe(0x94);
   });
@@ -117,8 +137,16 @@ describe('MQTT 5.0 features', () => {
     await subscribe(s, 'props/t');
     const p = await client();
     const props = {
-      payloadFormatIndicator: 1, contentType: 'text/plain', responseTopic: 'resp/t', correlationData: Buffer.from('c1'),
-      userProperties: [['b', '2'], ['a', '1'], ['b', '3']] as [string, string][], messageExpiryInterval: 100,
+      payloadFormatIndicator: 1,
+      contentType: 'text/plain',
+      responseTopic: 'resp/t',
+      correlationData: Buffer.from('c1'),
+      userProperties: [
+        ['b', '2'],
+        ['a', '1'],
+        ['b', '3'],
+      ] as [string, string][],
+      messageExpiryInterval: 100,
     };
     p.send(publish('props/t', 'hello', { properties: props }));
     const m = await s.expect('publish');
@@ -128,7 +156,16 @@ describe('MQTT 5.0 features', () => {
 
   it('answers invalid UTF-8 with payload format indicator by PUBACK 0x99', async () => {
     const p = await client();
-    p.send({ type: 'publish', topic: 'pfi', payload: Buffer.from([0xff, 0xfe]), qos: 1, retain: false, dup: false, packetId: 9, properties: { payloadFormatIndicator: 1 } });
+    p.send({
+      type: 'publish',
+      topic: 'pfi',
+      payload: Buffer.from([0xff, 0xfe]),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 9,
+      properties: { payloadFormatIndicator: 1 },
+    });
     expect((await p.expect('puback')).reasonCode).toBe(0x99);
   });
 
@@ -158,7 +195,13 @@ describe('MQTT 5.0 features', () => {
   it('publishes the will after the will delay, unless the client comes back', async () => {
     const s = await client();
     await subscribe(s, 'wd/#');
-    const will = { topic: 'wd/a', payload: Buffer.from('late'), qos: 0 as const, retain: false, properties: { willDelayInterval: 1 } };
+    const will = {
+      topic: 'wd/a',
+      payload: Buffer.from('late'),
+      qos: 0 as const,
+      retain: false,
+      properties: { willDelayInterval: 1 },
+    };
     const w = await RawClient.open(tb.port, 5);
     raws.push(w);
     await w.connect('wd-client', { will, properties: { sessionExpiryInterval: 10 } });
@@ -173,11 +216,16 @@ describe('MQTT 5.0 features', () => {
     raws.push(w2);
     await w2.connect('wd-client2', { will: { ...will, topic: 'wd/b' }, properties: { sessionExpiryInterval: 10 } });
     w2.end();
-    await until(() => tb.broker.stats.clientsConnected === connected - 1, 'the broker to see the second will client go');
+    await until(
+      () => tb.broker.stats.clientsConnected === connected - 1,
+      'the broker to see the second will client go',
+    );
     scheduler.advance(500);
     const back = await RawClient.open(tb.port, 5);
     raws.push(back);
-    expect((await back.connect('wd-client2', { clean: false, properties: { sessionExpiryInterval: 10 } })).sessionPresent).toBe(true);
+    expect(
+      (await back.connect('wd-client2', { clean: false, properties: { sessionExpiryInterval: 10 } })).sessionPresent,
+    ).toBe(true);
     scheduler.advance(1500);
     expect(await nothing(s)).toEqual([]);
   });
@@ -195,7 +243,9 @@ describe('MQTT 5.0 connection details', () => {
   it('returns Response Information only when requested', async () => {
     const a = await RawClient.open(tb.port, 5);
     raws.push(a);
-    expect((await a.connect('ri-1', { properties: { requestResponseInformation: 1 } })).properties?.responseInformation).toBe('response/ri-1');
+    expect(
+      (await a.connect('ri-1', { properties: { requestResponseInformation: 1 } })).properties?.responseInformation,
+    ).toBe('response/ri-1');
     const b = await RawClient.open(tb.port, 5);
     raws.push(b);
     expect((await b.connect('ri-2')).properties?.responseInformation).toBeUndefined();
@@ -207,27 +257,60 @@ describe('MQTT 5.0 connection details', () => {
     const w = await RawClient.open(tb.port, 5);
     raws.push(w);
     await w.connect('wend-client', {
-      will: { topic: 'wend/x', payload: Buffer.from('ended'), qos: 0, retain: false, properties: { willDelayInterval: 60 } },
+      will: {
+        topic: 'wend/x',
+        payload: Buffer.from('ended'),
+        qos: 0,
+        retain: false,
+        properties: { willDelayInterval: 60 },
+      },
       properties: { sessionExpiryInterval: 0 },
     });
     w.end();
     expect((await s.expect('publish', 1000)).payload.toString()).toBe('ended');
   });
 
-it('leaves out the reason string when an ack would exceed the client maximum (3.4.2-2)', async () => {
+  it('leaves out the reason string when an ack would exceed the client maximum (3.4.2-2)', async () => {
     const c = await client({ properties: { maximumPacketSize: 16 } });
-    c.send({ type: 'publish', topic: 'pfi', payload: Buffer.from([0xff]), qos: 1, retain: false, dup: false, packetId: 4, properties: { payloadFormatIndicator: 1 } });
+    c.send({
+      type: 'publish',
+      topic: 'pfi',
+      payload: Buffer.from([0xff]),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 4,
+      properties: { payloadFormatIndicator: 1 },
+    });
     const ack = await c.expect('puback');
     expect([ack.reasonCode, ack.properties?.reasonString]).toEqual([0x99, undefined]);
   });
 
   it('omits reason strings on acks when Request Problem Information is 0', async () => {
     const a = await client({ properties: { requestProblemInformation: 0 } });
-    a.send({ type: 'publish', topic: 'rpi', payload: Buffer.from([0xff]), qos: 1, retain: false, dup: false, packetId: 1, properties: { payloadFormatIndicator: 1 } });
+    a.send({
+      type: 'publish',
+      topic: 'rpi',
+      payload: Buffer.from([0xff]),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 1,
+      properties: { payloadFormatIndicator: 1 },
+    });
     const ack = await a.expect('puback');
     expect([ack.reasonCode, ack.properties?.reasonString]).toEqual([0x99, undefined]);
     const b = await client();
-    b.send({ type: 'publish', topic: 'rpi', payload: Buffer.from([0xff]), qos: 1, retain: false, dup: false, packetId: 1, properties: { payloadFormatIndicator: 1 } });
+    b.send({
+      type: 'publish',
+      topic: 'rpi',
+      payload: Buffer.from([0xff]),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 1,
+      properties: { payloadFormatIndicator: 1 },
+    });
     expect((await b.expect('puback')).properties?.reasonString).toBeTypeOf('string');
   });
 });

@@ -40,7 +40,12 @@ async function livePid(): Promise<number> {
 
 const lockFile = (dir: string) => join(dir, 'broker.lock');
 const lockOwner = (dir: string) => parseLock(readFileSync(lockFile(dir), 'utf8'));
-const retainedMsg = (payload: string) => ({ topic: 'lock/t', payload: Buffer.from(payload), qos: 1 as const, retain: true });
+const retainedMsg = (payload: string) => ({
+  topic: 'lock/t',
+  payload: Buffer.from(payload),
+  qos: 1 as const,
+  retain: true,
+});
 
 describe('FilePersistence data-directory lock', () => {
   it('writes a JSON lock with our pid and a start time on load', async () => {
@@ -121,7 +126,10 @@ describe('FilePersistence data-directory lock', () => {
 
   it('takes over a lock with our own pid that this process does not hold (pid reused after a restart)', async () => {
     const dir = freshDir();
-    writeFileSync(lockFile(dir), JSON.stringify({ pid: process.pid, startedAt: '2020-01-01T00:00:00.000Z', id: 'previous-life' }));
+    writeFileSync(
+      lockFile(dir),
+      JSON.stringify({ pid: process.pid, startedAt: '2020-01-01T00:00:00.000Z', id: 'previous-life' }),
+    );
     const reasons: unknown[] = [];
     const p = new FilePersistence(dir, { onWarning: (_m, f) => reasons.push(f.reason) });
     await p.load();
@@ -134,7 +142,12 @@ describe('FilePersistence data-directory lock', () => {
     const dir = freshDir();
     const first = new FilePersistence(dir);
     await first.load();
-    first.putSession({ clientId: 'c1', protocolLevel: 5, expiryInterval: 60, subscriptions: [{ filter: 'a/#', qos: 1 }] });
+    first.putSession({
+      clientId: 'c1',
+      protocolLevel: 5,
+      expiryInterval: 60,
+      subscriptions: [{ filter: 'a/#', qos: 1 }],
+    });
     first.setRetained(retainedMsg('kept'));
     await first.sync();
     await first.close();
@@ -178,10 +191,18 @@ describe('acquireDirLock', () => {
     const dir = freshDir();
     const stale = await deadPid();
     // Staggered starts (0..round ticks of the event loop apart) make the takers interleave differently.
-    const ticks = (n: number) => new Promise<void>((r) => (function go(k: number) { if (k <= 0) r(); else setImmediate(() => go(k - 1)); })(n));
+    const ticks = (n: number) =>
+      new Promise<void>((r) =>
+        (function go(k: number) {
+          if (k <= 0) r();
+          else setImmediate(() => go(k - 1));
+        })(n),
+      );
     for (let round = 0; round < 12; round++) {
       writeFileSync(join(dir, 'dir.lock'), JSON.stringify({ pid: stale, startedAt: '', id: `r${round}` }));
-      const results = await Promise.allSettled([0, 1, 2, 3].map((i) => ticks(i * (round % 4)).then(() => acquireDirLock(dir))));
+      const results = await Promise.allSettled(
+        [0, 1, 2, 3].map((i) => ticks(i * (round % 4)).then(() => acquireDirLock(dir))),
+      );
       const won = results.filter((r) => r.status === 'fulfilled');
       const lost = results.filter((r) => r.status === 'rejected');
       expect(won).toHaveLength(1);
@@ -206,10 +227,18 @@ describe('leftovers of a crashed process', () => {
     const dir = freshDir();
     const dead = await deadPid();
     const live = await livePid();
-    const names = [`broker.lock.${dead}.0a1b2c.tmp`, `broker.lock.takeover.${dead}.ffee00.tmp`, `broker.lock.${live}.123456.tmp`, 'broker.log', `other.${dead}.aa.tmp`];
+    const names = [
+      `broker.lock.${dead}.0a1b2c.tmp`,
+      `broker.lock.takeover.${dead}.ffee00.tmp`,
+      `broker.lock.${live}.123456.tmp`,
+      'broker.log',
+      `other.${dead}.aa.tmp`,
+    ];
     for (const n of names) writeFileSync(join(dir, n), '{}');
     const lock = await acquireDirLock(dir, { name: 'broker.lock' });
-    expect(readdirSync(dir).sort()).toEqual(['broker.lock', `broker.lock.${live}.123456.tmp`, 'broker.log', `other.${dead}.aa.tmp`].sort());
+    expect(readdirSync(dir).sort()).toEqual(
+      ['broker.lock', `broker.lock.${live}.123456.tmp`, 'broker.log', `other.${dead}.aa.tmp`].sort(),
+    );
     await lock.release();
   });
 });
@@ -220,7 +249,11 @@ describe('makeDirs', () => {
     expect(makeDirs(join(base, 'a', 'b'))).toEqual([join(base, 'a'), join(base, 'a', 'b')]);
     expect(makeDirs(join(base, 'a', 'b'))).toEqual([]);
     writeFileSync(join(base, 'file'), 'x');
-    expect(() => makeDirs(join(base, 'file', 'sub'))).toThrow(/cannot create data directory .*file\/sub: .*not a directory/);
-    expect(() => makeDirs('/proc/mqtt-harness-no/such')).toThrow(/cannot create data directory \/proc\/mqtt-harness-no\/such: ENOENT/);
+    expect(() => makeDirs(join(base, 'file', 'sub'))).toThrow(
+      /cannot create data directory .*file\/sub: .*not a directory/,
+    );
+    expect(() => makeDirs('/proc/mqtt-harness-no/such')).toThrow(
+      /cannot create data directory \/proc\/mqtt-harness-no\/such: ENOENT/,
+    );
   });
 });

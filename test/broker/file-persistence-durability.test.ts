@@ -49,7 +49,12 @@ function recordingSync(dataDir: string, fail?: (call: SyncCall) => boolean) {
   return { calls, syncDir };
 }
 
-const retained = (i: number) => ({ topic: `d/${i % 3}`, payload: Buffer.from(String(i)), qos: 1 as const, retain: true });
+const retained = (i: number) => ({
+  topic: `d/${i % 3}`,
+  payload: Buffer.from(String(i)),
+  qos: 1 as const,
+  retain: true,
+});
 
 describe('FilePersistence directory fsync', () => {
   it('syncs each created directory into its parent, then the data directory once the log exists', async () => {
@@ -97,7 +102,9 @@ describe('FilePersistence directory fsync', () => {
     await p.load();
     armed = true;
     for (let i = 0; i < 40; i++) p.setRetained(retained(i));
-    await expect(p.sync()).rejects.toThrow(/FilePersistence: writing .*broker\.log failed: injected EIO on directory fsync/);
+    await expect(p.sync()).rejects.toThrow(
+      /FilePersistence: writing .*broker\.log failed: injected EIO on directory fsync/,
+    );
     armed = false;
     p.setRetained(retained(100));
     await expect(p.sync()).rejects.toThrow(/injected EIO/); // sticky: nothing is claimed durable any more
@@ -168,14 +175,18 @@ describe('a locked data directory at broker start', () => {
       'lock holder ready',
     );
     const bin = join(import.meta.dirname, '../../bin/mqtt-harness.js');
-    const cli = spawn(process.execPath, [bin, 'broker', '--persistence', `file:${dir}`, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const cli = spawn(process.execPath, [bin, 'broker', '--persistence', `file:${dir}`, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(cli);
     let out = '';
     cli.stdout!.on('data', (d: Buffer) => (out += d));
     cli.stderr!.on('data', (d: Buffer) => (out += d));
     const code = await withTimeout(new Promise<number | null>((r) => cli.once('exit', r)), 20_000, 'CLI exit');
     expect(code).not.toBe(0);
-    expect(out).toContain(`FilePersistence: data directory ${dir} is locked by pid ${holder.pid} (${join(dir, 'broker.lock')}); another broker is using it`);
+    expect(out).toContain(
+      `FilePersistence: data directory ${dir} is locked by pid ${holder.pid} (${join(dir, 'broker.lock')}); another broker is using it`,
+    );
     expect(out).not.toMatch(/\n\s+at /); // no stack trace
     expect(out).not.toContain('listening on');
     holder.kill('SIGKILL');

@@ -32,7 +32,16 @@ describe('outbound flow control', () => {
     s.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'rm/t', qos: 2 }] });
     await s.expect('suback');
     const p = await open('rm-pub');
-    for (let i = 1; i <= 5; i++) p.send({ type: 'publish', topic: 'rm/t', payload: Buffer.from(String(i)), qos: 1, retain: false, dup: false, packetId: i });
+    for (let i = 1; i <= 5; i++)
+      p.send({
+        type: 'publish',
+        topic: 'rm/t',
+        payload: Buffer.from(String(i)),
+        qos: 1,
+        retain: false,
+        dup: false,
+        packetId: i,
+      });
     await settle(p, s);
     const first = pubs(s);
     expect(first.map((x) => x.type === 'publish' && x.payload.toString())).toEqual(['1', '2']);
@@ -50,7 +59,16 @@ describe('negative-control misbehave mode', () => {
     s.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'lose/t', qos: 1 }] });
     await s.expect('suback');
     const p = await open('lose-pub');
-    for (let i = 1; i <= 4; i++) p.send({ type: 'publish', topic: 'lose/t', payload: Buffer.from(String(i)), qos: 1, retain: false, dup: false, packetId: i });
+    for (let i = 1; i <= 4; i++)
+      p.send({
+        type: 'publish',
+        topic: 'lose/t',
+        payload: Buffer.from(String(i)),
+        qos: 1,
+        retain: false,
+        dup: false,
+        packetId: i,
+      });
     await settle(p, s);
     expect(pubs(s).map((x) => x.type === 'publish' && x.payload.toString())).toEqual(['1', '3']);
   });
@@ -61,7 +79,15 @@ describe('negative-control misbehave mode', () => {
     s.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'dup2/t', qos: 2 }] });
     await s.expect('suback');
     const p = await open('dup-pub');
-    p.send({ type: 'publish', topic: 'dup2/t', payload: Buffer.from('x'), qos: 2, retain: false, dup: false, packetId: 1 });
+    p.send({
+      type: 'publish',
+      topic: 'dup2/t',
+      payload: Buffer.from('x'),
+      qos: 2,
+      retain: false,
+      dup: false,
+      packetId: 1,
+    });
     await settle(p, s);
     expect(pubs(s)).toHaveLength(2);
   });
@@ -77,7 +103,16 @@ describe('shared subscriptions when a member goes away (4.8.2)', () => {
       await c.expect('suback');
     }
     const p = await open('sh-pub');
-    for (let i = 1; i <= 4; i++) p.send({ type: 'publish', topic: 'shr/t', payload: Buffer.from(String(i)), qos: 1, retain: false, dup: false, packetId: i });
+    for (let i = 1; i <= 4; i++)
+      p.send({
+        type: 'publish',
+        topic: 'shr/t',
+        payload: Buffer.from(String(i)),
+        qos: 1,
+        retain: false,
+        dup: false,
+        packetId: i,
+      });
     await settle(p, a, b);
     const got = (c: RawClient) => pubs(c).map((x) => x.type === 'publish' && x.payload.toString());
     expect(got(a)).toEqual(['1', '3']);
@@ -88,7 +123,9 @@ describe('shared subscriptions when a member goes away (4.8.2)', () => {
     expect(got(a)).toEqual(['1', '3', '4']);
     const b2 = await RawClient.open(brokers[brokers.length - 1].port, 5);
     raws.push(b2);
-    expect((await b2.connect('sh-b', { clean: false, properties: { sessionExpiryInterval: 100 } })).sessionPresent).toBe(true);
+    expect(
+      (await b2.connect('sh-b', { clean: false, properties: { sessionExpiryInterval: 100 } })).sessionPresent,
+    ).toBe(true);
     const again = await b2.expect('publish');
     expect([again.payload.toString(), again.dup]).toEqual(['2', true]);
   });

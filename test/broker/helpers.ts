@@ -64,7 +64,14 @@ export async function connectCollect(tb: TestBroker, opts: IClientOptions, n: nu
   clients.add(c);
   const messages = collect(c, n, ms);
   messages.catch(() => undefined);
-  await withTimeout(new Promise<void>((resolve, reject) => { c.once('connect', () => resolve()); c.once('error', reject); }), 5000, 'MQTT.js connect');
+  await withTimeout(
+    new Promise<void>((resolve, reject) => {
+      c.once('connect', () => resolve());
+      c.once('error', reject);
+    }),
+    5000,
+    'MQTT.js connect',
+  );
   return { client: c, messages };
 }
 
@@ -74,7 +81,11 @@ export async function endAll(): Promise<void> {
 }
 
 /** Collect `n` messages from a client, with a timeout. */
-export function collect(c: MqttClient, n: number, ms = 3000): Promise<{ topic: string; payload: string; packet: mqtt.IPublishPacket }[]> {
+export function collect(
+  c: MqttClient,
+  n: number,
+  ms = 3000,
+): Promise<{ topic: string; payload: string; packet: mqtt.IPublishPacket }[]> {
   const got: { topic: string; payload: string; packet: mqtt.IPublishPacket }[] = [];
   return withTimeout(
     new Promise((resolve) => {

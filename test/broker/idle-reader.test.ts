@@ -34,7 +34,15 @@ describe('idle connections', () => {
       c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: `idle/${level}`, qos: 1 }] });
       await c.expect('suback');
       await idle(c);
-      c.send({ type: 'publish', topic: `idle/${level}`, payload: Buffer.from('after'), qos: 1, packetId: 7, retain: false, dup: false });
+      c.send({
+        type: 'publish',
+        topic: `idle/${level}`,
+        payload: Buffer.from('after'),
+        qos: 1,
+        packetId: 7,
+        retain: false,
+        dup: false,
+      });
       expect((await c.expect('puback')).packetId).toBe(7);
       const p = await c.expect('publish');
       expect(p.payload.toString()).toBe('after');

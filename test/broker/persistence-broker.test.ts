@@ -54,7 +54,15 @@ it('restores sessions and retained messages when a broker restarts on the same p
   await s.waitClosed();
   const pub = await open(tb1, 4);
   await pub.connect('restart-pub');
-  pub.send({ type: 'publish', topic: 'rs/ret', payload: Buffer.from('r'), qos: 1, retain: true, dup: false, packetId: 1 });
+  pub.send({
+    type: 'publish',
+    topic: 'rs/ret',
+    payload: Buffer.from('r'),
+    qos: 1,
+    retain: true,
+    dup: false,
+    packetId: 1,
+  });
   await pub.expect('puback');
   await tb1.close();
 

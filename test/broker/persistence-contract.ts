@@ -14,7 +14,10 @@ const session = (clientId: string, extra: Partial<SessionRecord> = {}): SessionR
   clientId,
   protocolLevel: 5,
   expiryInterval: 60,
-  subscriptions: [{ filter: 'a/+', qos: 1 }, { filter: '$share/g/b/#', qos: 2, subscriptionId: 7, noLocal: false, retainHandling: 2 }],
+  subscriptions: [
+    { filter: 'a/+', qos: 1 },
+    { filter: '$share/g/b/#', qos: 2, subscriptionId: 7, noLocal: false, retainHandling: 2 },
+  ],
   ...extra,
 });
 const message = (topic: string, extra: Partial<Message> = {}): Message => ({
@@ -22,13 +25,27 @@ const message = (topic: string, extra: Partial<Message> = {}): Message => ({
   payload: Buffer.from([0, 1, 2, 255]),
   qos: 2,
   retain: false,
-  properties: { correlationData: Buffer.from('corr'), userProperties: [['k', 'v'], ['k', 'v2']], contentType: 'x/y' },
+  properties: {
+    correlationData: Buffer.from('corr'),
+    userProperties: [
+      ['k', 'v'],
+      ['k', 'v2'],
+    ],
+    contentType: 'x/y',
+  },
   expiresAt: 123456,
   publisher: 'pub',
   ...extra,
 });
 const outgoing = (seq: number, extra: Partial<Outgoing> = {}): Outgoing => ({
-  seq, msg: message(`t/${seq}`), qos: 1, retain: false, packetId: 0, state: OutState.Queued, sent: false, ...extra,
+  seq,
+  msg: message(`t/${seq}`),
+  qos: 1,
+  retain: false,
+  packetId: 0,
+  state: OutState.Queued,
+  sent: false,
+  ...extra,
 });
 
 export function persistenceContract(name: string, factory: AdapterFactory): void {
@@ -50,9 +67,15 @@ export function persistenceContract(name: string, factory: AdapterFactory): void
       p.putSession(session('c2', { protocolLevel: 4, expiryInterval: 0xffffffff, subscriptions: [] }));
       p.putSession(session('c1', { disconnectedAt: 99 })); // replace
       p.putOutbound('c1', outgoing(1));
-      p.putOutbound('c1', outgoing(2, { qos: 2, packetId: 5, state: OutState.PublishSent, sent: true, subIds: [7, 9], retain: true }));
+      p.putOutbound(
+        'c1',
+        outgoing(2, { qos: 2, packetId: 5, state: OutState.PublishSent, sent: true, subIds: [7, 9], retain: true }),
+      );
       p.putOutbound('c1', outgoing(3));
-      p.putOutbound('c1', outgoing(2, { qos: 2, packetId: 5, state: OutState.PubrelSent, sent: true, subIds: [7, 9], retain: true }));
+      p.putOutbound(
+        'c1',
+        outgoing(2, { qos: 2, packetId: 5, state: OutState.PubrelSent, sent: true, subIds: [7, 9], retain: true }),
+      );
       p.removeOutbound('c1', 1);
       p.addInbound('c1', 10);
       p.addInbound('c1', 11);
@@ -69,10 +92,21 @@ export function persistenceContract(name: string, factory: AdapterFactory): void
       ]);
       const out = s.outbound.get('c1')!;
       expect(out.map((o) => o.seq)).toEqual([2, 3]);
-      expect(out[0]).toMatchObject({ qos: 2, packetId: 5, state: OutState.PubrelSent, sent: true, subIds: [7, 9], retain: true });
+      expect(out[0]).toMatchObject({
+        qos: 2,
+        packetId: 5,
+        state: OutState.PubrelSent,
+        sent: true,
+        subIds: [7, 9],
+        retain: true,
+      });
       expect(out[0].msg).toEqual(message('t/2'));
       expect(s.inbound.get('c1')).toEqual([11]);
-      expect(s.retained).toEqual([message('r/2', { properties: undefined, expiresAt: undefined, publisher: undefined, qos: 0 })].map(stripUndefined));
+      expect(s.retained).toEqual(
+        [message('r/2', { properties: undefined, expiresAt: undefined, publisher: undefined, qos: 0 })].map(
+          stripUndefined,
+        ),
+      );
       await p.close();
     });
 

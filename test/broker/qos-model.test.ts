@@ -41,7 +41,15 @@ class Publish implements fc.Command<Model, Real> {
   constructor(readonly qos: 1 | 2) {}
   check = () => true;
   run(m: Model, r: Real) {
-    const o: Outgoing = { seq: r.q.newSeq(), msg: { topic: 't', payload: Buffer.alloc(0), qos: this.qos, retain: false }, qos: this.qos, retain: false, packetId: 0, state: OutState.Queued, sent: false };
+    const o: Outgoing = {
+      seq: r.q.newSeq(),
+      msg: { topic: 't', payload: Buffer.alloc(0), qos: this.qos, retain: false },
+      qos: this.qos,
+      retain: false,
+      packetId: 0,
+      state: OutState.Queued,
+      sent: false,
+    };
     m.submitted.push(o.seq);
     const ready = r.q.submit(o, m.online);
     if (ready) send(m, [ready]);
@@ -51,7 +59,10 @@ class Publish implements fc.Command<Model, Real> {
 }
 
 class Ack implements fc.Command<Model, Real> {
-  constructor(readonly pick: number, readonly error: boolean) {}
+  constructor(
+    readonly pick: number,
+    readonly error: boolean,
+  ) {}
   check = (m: Model) => m.online;
   run(m: Model, r: Real) {
     const list = [...r.q.inflight.values()];

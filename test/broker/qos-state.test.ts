@@ -4,8 +4,22 @@ import { OutState, type Message, type Outgoing } from '../../src/broker/message.
 import { OutboundQos } from '../../src/broker/outbound-qos.ts';
 import { RetainedStore } from '../../src/broker/retained-store.ts';
 
-const msg = (topic: string, extra: Partial<Message> = {}): Message => ({ topic, payload: Buffer.from(topic), qos: 1, retain: false, ...extra });
-const out = (q: OutboundQos, m: Message, qos: 1 | 2 = 1): Outgoing => ({ seq: q.newSeq(), msg: m, qos, retain: false, packetId: 0, state: OutState.Queued, sent: false });
+const msg = (topic: string, extra: Partial<Message> = {}): Message => ({
+  topic,
+  payload: Buffer.from(topic),
+  qos: 1,
+  retain: false,
+  ...extra,
+});
+const out = (q: OutboundQos, m: Message, qos: 1 | 2 = 1): Outgoing => ({
+  seq: q.newSeq(),
+  msg: m,
+  qos,
+  retain: false,
+  packetId: 0,
+  state: OutState.Queued,
+  sent: false,
+});
 
 describe('OutboundQos', () => {
   it('sends within the receive maximum and queues beyond it (4.9)', () => {
@@ -43,7 +57,10 @@ describe('OutboundQos', () => {
     expect(q.pubrec(a.packetId, 0, 0).sendPubrel).toBe(true);
     expect(q.inflight.get(a.packetId)!.state).toBe(OutState.PubrelSent);
     const { resend } = q.resume(0);
-    expect(resend.map((o) => [o.msg.topic, o.state])).toEqual([['a', OutState.PubrelSent], ['b', OutState.PublishSent]]);
+    expect(resend.map((o) => [o.msg.topic, o.state])).toEqual([
+      ['a', OutState.PubrelSent],
+      ['b', OutState.PublishSent],
+    ]);
     expect(q.pubcomp(b.packetId, 0).known).toBe(false); // PUBCOMP before PUBREC is not accepted
     expect(q.pubcomp(a.packetId, 0).known).toBe(true);
     expect(q.pubrec(b.packetId, 0x80, 0).sendPubrel).toBe(false); // error code finishes it (4.4.0-2)

@@ -1,6 +1,13 @@
 /** A packet-level test client built on the codec: send exact packets, await decoded ones. */
 import net from 'node:net';
-import { PacketReader, encodePacket, type Packet, type PacketName, type ProtocolLevel, type ProtocolViolation } from '../../src/codec/index.ts';
+import {
+  PacketReader,
+  encodePacket,
+  type Packet,
+  type PacketName,
+  type ProtocolLevel,
+  type ProtocolViolation,
+} from '../../src/codec/index.ts';
 import { withTimeout } from '../../src/common/index.ts';
 
 export class RawClient {
@@ -11,7 +18,10 @@ export class RawClient {
   private waiters: (() => void)[] = [];
   private readonly reader: PacketReader;
 
-  private constructor(readonly socket: net.Socket, readonly level: ProtocolLevel) {
+  private constructor(
+    readonly socket: net.Socket,
+    readonly level: ProtocolLevel,
+  ) {
     this.reader = new PacketReader({ protocolLevel: level, from: 'server' });
     socket.on('data', (d) => {
       for (const r of this.reader.push(d)) {
@@ -51,7 +61,10 @@ export class RawClient {
         for (;;) {
           const i = this.received.findIndex((p) => p.type === type);
           if (i >= 0) return this.received.splice(i, 1)[0] as Extract<Packet, { type: N }>;
-          if (this.violation) throw new Error(`the broker sent a packet that breaks ${this.violation.statement.id}: ${this.violation.message} (while waiting for ${type})`);
+          if (this.violation)
+            throw new Error(
+              `the broker sent a packet that breaks ${this.violation.statement.id}: ${this.violation.message} (while waiting for ${type})`,
+            );
           if (this.closed) throw new Error(`connection closed while waiting for ${type}`);
           await new Promise<void>((r) => this.waiters.push(r));
         }
@@ -87,7 +100,15 @@ export class RawClient {
   }
 
   async connect(clientId: string, extra: Partial<Extract<Packet, { type: 'connect' }>> = {}) {
-    this.send({ type: 'connect', protocolName: this.level === 3 ? 'MQIsdp' : 'MQTT', protocolLevel: this.level, clean: true, keepAlive: 60, clientId, ...extra });
+    this.send({
+      type: 'connect',
+      protocolName: this.level === 3 ? 'MQIsdp' : 'MQTT',
+      protocolLevel: this.level,
+      clean: true,
+      keepAlive: 60,
+      clientId,
+      ...extra,
+    });
     return this.expect('connack');
   }
 

@@ -3,7 +3,15 @@ import { OutState, type Message, type Outgoing } from '../../src/broker/message.
 import { OutboundQos } from '../../src/broker/outbound-qos.ts';
 
 const msg = (topic: string): Message => ({ topic, payload: Buffer.from(topic), qos: 1, retain: false });
-const out = (q: OutboundQos, m: Message): Outgoing => ({ seq: q.newSeq(), msg: m, qos: 1, retain: false, packetId: 0, state: OutState.Queued, sent: false });
+const out = (q: OutboundQos, m: Message): Outgoing => ({
+  seq: q.newSeq(),
+  msg: m,
+  qos: 1,
+  retain: false,
+  packetId: 0,
+  state: OutState.Queued,
+  sent: false,
+});
 
 // Found by the explorer's soak (5.0, seed 2028): the send quota is re-initialised with each new
 // network connection (4.9, MQTT-4.9.0-2), so a resumed session resends at most the new Receive
@@ -34,7 +42,10 @@ describe('OutboundQos resume and the new Receive Maximum', () => {
     q.receiveMaximum = 1;
     const r = q.resume(0);
     // PUBREL for x (no quota), PUBLISH a (the one unit of quota); b waits.
-    expect(r.resend.map((o) => [o.msg.topic, o.state])).toEqual([['x', OutState.PubrelSent], ['a', OutState.PublishSent]]);
+    expect(r.resend.map((o) => [o.msg.topic, o.state])).toEqual([
+      ['x', OutState.PubrelSent],
+      ['a', OutState.PublishSent],
+    ]);
     expect(q.submit(q2('c'), true)).toBeNull();
     // The PUBCOMP for x: a is still unacknowledged, so neither b nor c may go out.
     expect(q.pubcomp(x.packetId, 0).release).toEqual([]);

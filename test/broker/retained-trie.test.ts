@@ -32,7 +32,10 @@ class LinearStore {
 
 const LEVELS = ['', 'a', 'b', 'c', '$SYS', '$x', 'a$', 'sensor', ' '];
 const level = fc.constantFrom(...LEVELS);
-const topicArb = fc.array(level, { minLength: 1, maxLength: 4 }).map((ls) => ls.join('/')).filter((t) => t.length > 0);
+const topicArb = fc
+  .array(level, { minLength: 1, maxLength: 4 })
+  .map((ls) => ls.join('/'))
+  .filter((t) => t.length > 0);
 const filterArb = fc
   .tuple(fc.array(fc.oneof(level, fc.constant('+')), { minLength: 0, maxLength: 4 }), fc.boolean())
   .map(([ls, hash]) => (hash ? [...ls, '#'] : ls).join('/'))
@@ -43,9 +46,24 @@ type Op =
   | { kind: 'clear'; topic: string }
   | { kind: 'match'; filter: string; now: number };
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('set' as const), topic: topicArb, payload: fc.constantFrom('p', 'q', 'r'), expiresAt: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('set' as const),
+      topic: topicArb,
+      payload: fc.constantFrom('p', 'q', 'r'),
+      expiresAt: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('clear' as const), topic: topicArb }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('match' as const), filter: filterArb, now: fc.integer({ min: 0, max: 120 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('match' as const),
+      filter: filterArb,
+      now: fc.integer({ min: 0, max: 120 }),
+    }),
+  },
 );
 
 const msg = (topic: string, payload: string, expiresAt?: number): Message => {
@@ -143,7 +161,7 @@ describe('retained trie', () => {
     expect(s.get('e/a/x')).toBeUndefined();
   });
 
-  it('keeps a topic\'s first-retained position when its message is replaced', () => {
+  it("keeps a topic's first-retained position when its message is replaced", () => {
     const s = new RetainedStore();
     s.apply(msg('o/1', 'a'));
     s.apply(msg('o/2', 'b'));

@@ -51,7 +51,11 @@ it('survives random bytes after a valid CONNECT', async () => {
     const junk = Buffer.from(Array.from({ length: rng.int(1, 64) }, () => rng.int(0, 255)));
     c.sendRaw(junk);
     c.socket.end();
-    await withTimeout(new Promise<void>((r) => (c.closed ? r() : c.socket.once('close', () => r()))), 3000, `close after junk (seed ${seed})`);
+    await withTimeout(
+      new Promise<void>((r) => (c.closed ? r() : c.socket.once('close', () => r()))),
+      3000,
+      `close after junk (seed ${seed})`,
+    );
   }
   by.send({ type: 'pingreq' });
   await by.expect('pingresp');

@@ -27,12 +27,16 @@ describe('sessions', () => {
     a.send({ type: 'disconnect', reasonCode: 0 });
     await a.waitClosed();
     const b = await open();
-    expect((await b.connect('exp1', { clean: false, properties: { sessionExpiryInterval: 1 } })).sessionPresent).toBe(true);
+    expect((await b.connect('exp1', { clean: false, properties: { sessionExpiryInterval: 1 } })).sessionPresent).toBe(
+      true,
+    );
     b.send({ type: 'disconnect', reasonCode: 0 });
     await b.waitClosed();
     clock.advance(900);
     const still = await open();
-    expect((await still.connect('exp1', { clean: false, properties: { sessionExpiryInterval: 1 } })).sessionPresent).toBe(true);
+    expect(
+      (await still.connect('exp1', { clean: false, properties: { sessionExpiryInterval: 1 } })).sessionPresent,
+    ).toBe(true);
     still.send({ type: 'disconnect', reasonCode: 0 });
     await still.waitClosed();
     clock.advance(1001);
@@ -58,7 +62,15 @@ describe('sessions', () => {
     await s.expect('suback');
     const p = await open(4);
     await p.connect('dup4-pub');
-    p.send({ type: 'publish', topic: 'dup/t', payload: Buffer.from('m'), qos: 1, retain: false, dup: false, packetId: 7 });
+    p.send({
+      type: 'publish',
+      topic: 'dup/t',
+      payload: Buffer.from('m'),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 7,
+    });
     const first = await s.expect('publish');
     expect(first.dup).toBe(false);
     s.end(); // no PUBACK
@@ -78,8 +90,26 @@ describe('sessions', () => {
     await s.waitClosed();
     const p = await open();
     await p.connect('mexp-pub');
-    p.send({ type: 'publish', topic: 'mexp/short', payload: Buffer.from('s'), qos: 1, retain: false, dup: false, packetId: 1, properties: { messageExpiryInterval: 5 } });
-    p.send({ type: 'publish', topic: 'mexp/long', payload: Buffer.from('l'), qos: 1, retain: false, dup: false, packetId: 2, properties: { messageExpiryInterval: 60 } });
+    p.send({
+      type: 'publish',
+      topic: 'mexp/short',
+      payload: Buffer.from('s'),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 1,
+      properties: { messageExpiryInterval: 5 },
+    });
+    p.send({
+      type: 'publish',
+      topic: 'mexp/long',
+      payload: Buffer.from('l'),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 2,
+      properties: { messageExpiryInterval: 60 },
+    });
     await p.expect('puback');
     await p.expect('puback');
     clock.advance(10_000);
@@ -95,7 +125,11 @@ describe('sessions', () => {
     const c = await open();
     await c.connect('sys');
     clock.advance(50); // the next $SYS period: the retained count now includes this client
-    c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '$SYS/broker/clients/connected', qos: 0 }] });
+    c.send({
+      type: 'subscribe',
+      packetId: 1,
+      subscriptions: [{ topicFilter: '$SYS/broker/clients/connected', qos: 0 }],
+    });
     await c.expect('suback');
     const m = await c.expect('publish');
     expect(Number(m.payload.toString())).toBeGreaterThanOrEqual(1);
@@ -106,7 +140,15 @@ describe('sessions', () => {
     expect((await c.connect('v31')).reasonCode).toBe(0);
     c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'v31/t', qos: 1 }] });
     await c.expect('suback');
-    c.send({ type: 'publish', topic: 'v31/t', payload: Buffer.from('x'), qos: 1, retain: false, dup: false, packetId: 3 });
+    c.send({
+      type: 'publish',
+      topic: 'v31/t',
+      payload: Buffer.from('x'),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 3,
+    });
     await c.expect('puback');
     expect((await c.expect('publish')).payload.toString()).toBe('x');
   });

@@ -27,7 +27,11 @@ async function broker(variant: Variant | undefined, extra: BrokerOptions = {}): 
 }
 
 let n = 0;
-async function client(tb: TestBroker, level: 4 | 5 = 5, extra: Parameters<RawClient['connect']>[1] = {}): Promise<RawClient> {
+async function client(
+  tb: TestBroker,
+  level: 4 | 5 = 5,
+  extra: Parameters<RawClient['connect']>[1] = {},
+): Promise<RawClient> {
   const c = await RawClient.open(tb.port, level);
   open.push(c);
   const ack = await c.connect(`var-${++n}`, extra);
@@ -36,11 +40,27 @@ async function client(tb: TestBroker, level: 4 | 5 = 5, extra: Parameters<RawCli
 }
 
 const publish = (topic: string, payload: string | Buffer, extra: Partial<PublishPacket> = {}): PublishPacket => ({
-  type: 'publish', topic, payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload), qos: 0, retain: false, dup: false, ...extra,
+  type: 'publish',
+  topic,
+  payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
+  qos: 0,
+  retain: false,
+  dup: false,
+  ...extra,
 });
 
-async function subscribe(c: RawClient, filters: string[], qos: 0 | 1 | 2 = 1, properties?: Record<string, unknown>): Promise<number[]> {
-  c.send({ type: 'subscribe', packetId: 7, subscriptions: filters.map((topicFilter) => ({ topicFilter, qos })), ...(properties ? { properties } : {}) });
+async function subscribe(
+  c: RawClient,
+  filters: string[],
+  qos: 0 | 1 | 2 = 1,
+  properties?: Record<string, unknown>,
+): Promise<number[]> {
+  c.send({
+    type: 'subscribe',
+    packetId: 7,
+    subscriptions: filters.map((topicFilter) => ({ topicFilter, qos })),
+    ...(properties ? { properties } : {}),
+  });
   return (await c.expect('suback')).reasonCodes;
 }
 
@@ -61,7 +81,9 @@ describe('variant oneMessageInFlight', () => {
     const first = await s.expect('publish');
     const before = 1 + (await settle(s)).filter((x) => x.type === 'publish').length;
     s.send({ type: 'puback', packetId: first.packetId! });
-    const after = (await settle(s)).filter((x): x is PublishPacket => x.type === 'publish').map((x) => x.payload.toString());
+    const after = (await settle(s))
+      .filter((x): x is PublishPacket => x.type === 'publish')
+      .map((x) => x.payload.toString());
     return { before, after };
   }
 
@@ -101,7 +123,9 @@ describe('variant copyPerSubscription', () => {
     await p.expect('puback');
     await s.expect('publish').then((x) => s.received.unshift(x));
     const got = (await settle(s)).filter((x): x is PublishPacket => x.type === 'publish');
-    return got.map((x) => `qos${x.qos} ids=${[...(x.properties?.subscriptionIdentifiers ?? [])].sort().join(',')}`).sort();
+    return got
+      .map((x) => `qos${x.qos} ids=${[...(x.properties?.subscriptionIdentifiers ?? [])].sort().join(',')}`)
+      .sort();
   }
 
   it('default: one copy at the highest QoS with every subscription identifier', async () => {
@@ -127,7 +151,10 @@ describe('variant alternativeReasonCodes', () => {
   const denyX: Authorizer = { authorize: (_c, _a, topic) => !topic.startsWith('x/') };
 
   it('SUBACK: the specific code by default, 0x80 with the variant', async () => {
-    for (const [variant, want] of [[undefined, [0x8f, 0x87, 1]], [{ alternativeReasonCodes: true }, [0x80, 0x80, 1]]] as const) {
+    for (const [variant, want] of [
+      [undefined, [0x8f, 0x87, 1]],
+      [{ alternativeReasonCodes: true }, [0x80, 0x80, 1]],
+    ] as const) {
       const tb = await broker(variant, { authorizer: denyX });
       const s = await client(tb);
       expect(await subscribe(s, ['a/#/b', 'x/y', 'ok/t'])).toEqual(want);
@@ -135,7 +162,10 @@ describe('variant alternativeReasonCodes', () => {
   });
 
   it('UNSUBACK: 0x11 for a filter with no subscription by default, 0x00 with the variant', async () => {
-    for (const [variant, want] of [[undefined, [0x00, 0x11]], [{ alternativeReasonCodes: true }, [0x00, 0x00]]] as const) {
+    for (const [variant, want] of [
+      [undefined, [0x00, 0x11]],
+      [{ alternativeReasonCodes: true }, [0x00, 0x00]],
+    ] as const) {
       const tb = await broker(variant);
       const s = await client(tb);
       await subscribe(s, ['u/a']);
@@ -159,7 +189,10 @@ describe('variant alternativeReasonCodes', () => {
   });
 
   it('unsupported authentication method: CONNACK 0x8C by default, 0x87 with the variant', async () => {
-    for (const [variant, want] of [[undefined, 0x8c], [{ alternativeReasonCodes: true }, 0x87]] as const) {
+    for (const [variant, want] of [
+      [undefined, 0x8c],
+      [{ alternativeReasonCodes: true }, 0x87],
+    ] as const) {
       const tb = await broker(variant);
       const c = await RawClient.open(tb.port, 5);
       open.push(c);
@@ -175,9 +208,19 @@ describe('variant alternativeReasonCodes', () => {
     const s0 = await client(tb0);
     expect(await subscribe(s0, ['w/+', '$share/g/t'])).toEqual([0xa2, 0x9e]);
     const tb1 = await broker({ alternativeReasonCodes: true }, { capabilities: caps });
-    for (const [filter, code] of [['w/+', 0xa2], ['$share/g/t', 0x9e]] as const) {
+    for (const [filter, code] of [
+      ['w/+', 0xa2],
+      ['$share/g/t', 0x9e],
+    ] as const) {
       const s1 = await client(tb1);
-      s1.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'plain/t', qos: 0 }, { topicFilter: filter, qos: 0 }] });
+      s1.send({
+        type: 'subscribe',
+        packetId: 1,
+        subscriptions: [
+          { topicFilter: 'plain/t', qos: 0 },
+          { topicFilter: filter, qos: 0 },
+        ],
+      });
       expect((await s1.expect('disconnect')).reasonCode).toBe(code);
       await s1.waitClosed();
       expect(s1.received.filter((x) => x.type === 'suback')).toEqual([]);
@@ -233,7 +276,9 @@ describe('variant refuseWithoutConnack', () => {
       const c = await RawClient.open(tb.port, 5);
       open.push(c);
       // CONNECT with the reserved flag bit set (MQTT-3.1.2-3: malformed).
-      c.sendRaw(Buffer.from([0x10, 0x0e, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x05, 0x03, 0x00, 0x3c, 0x00, 0x00, 0x01, 0x61]));
+      c.sendRaw(
+        Buffer.from([0x10, 0x0e, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x05, 0x03, 0x00, 0x3c, 0x00, 0x00, 0x01, 0x61]),
+      );
       await c.waitClosed();
       expect(c.received.filter((x) => x.type === 'connack')).toHaveLength(variant ? 0 : 1);
     }
@@ -267,7 +312,11 @@ describe('variant omitDefaultProperties', () => {
   }
 
   it('default forwards Payload Format Indicator 0; the variant forwards it absent and keeps 1', async () => {
-    expect(await forwarded(undefined)).toEqual([{ payloadFormatIndicator: 0 }, { payloadFormatIndicator: 1, contentType: 'text/plain' }, { payloadFormatIndicator: 0, contentType: 'x' }]);
+    expect(await forwarded(undefined)).toEqual([
+      { payloadFormatIndicator: 0 },
+      { payloadFormatIndicator: 1, contentType: 'text/plain' },
+      { payloadFormatIndicator: 0, contentType: 'x' },
+    ]);
     const v = await forwarded({ omitDefaultProperties: true });
     expect(v[0] === undefined || (v[0] as Record<string, unknown>).payloadFormatIndicator === undefined).toBe(true);
     expect(v.slice(1)).toEqual([{ payloadFormatIndicator: 1, contentType: 'text/plain' }, { contentType: 'x' }]);
@@ -297,8 +346,12 @@ describe('variant config', () => {
   it('accepts every switch and rejects an unknown one by name', () => {
     const cfg = parseConfig('variant:\n  oneMessageInFlight: true\n  copyPerSubscription: true\n', 'v.yaml');
     expect(cfg.variant).toEqual({ oneMessageInFlight: true, copyPerSubscription: true });
-    expect(() => parseConfig('variant:\n  oneMessageInFlite: true\n', 'v.yaml')).toThrow(/variant\.oneMessageInFlite: unknown key/);
-    expect(() => parseConfig('variant:\n  copyPerSubscription: 1\n', 'v.yaml')).toThrow(/variant\.copyPerSubscription: expected true or false/);
+    expect(() => parseConfig('variant:\n  oneMessageInFlite: true\n', 'v.yaml')).toThrow(
+      /variant\.oneMessageInFlite: unknown key/,
+    );
+    expect(() => parseConfig('variant:\n  copyPerSubscription: 1\n', 'v.yaml')).toThrow(
+      /variant\.copyPerSubscription: expected true or false/,
+    );
   });
 
   it('scenarios/embedded/different.yaml turns every switch on', () => {

@@ -48,7 +48,8 @@ const shutdown = async (tb: TestBroker, ...clients: RawClient[]) => {
   await Promise.all(clients.map((c) => c.waitClosed()));
   await tb.close();
 };
-const publishes = (c: RawClient) => c.received.filter((p): p is Extract<Packet, { type: 'publish' }> => p.type === 'publish');
+const publishes = (c: RawClient) =>
+  c.received.filter((p): p is Extract<Packet, { type: 'publish' }> => p.type === 'publish');
 
 describe('wills at broker shutdown', () => {
   it('3.1.1: a live will reaches a live persistent subscriber before the close, and again after a restart until acknowledged', async () => {
@@ -58,7 +59,9 @@ describe('wills at broker shutdown', () => {
     await s.connect('ws-sub-311', { clean: false });
     await subscribe(s, 'ws311/#');
     const w = await open(tb, 4);
-    await w.connect('ws-will-311', { will: { topic: 'ws311/w', payload: Buffer.from('gone-311'), qos: 1, retain: false } });
+    await w.connect('ws-will-311', {
+      will: { topic: 'ws311/w', payload: Buffer.from('gone-311'), qos: 1, retain: false },
+    });
 
     await shutdown(tb, s, w);
     const live = publishes(s);
@@ -83,7 +86,9 @@ describe('wills at broker shutdown', () => {
     s.send({ type: 'disconnect', reasonCode: 0 });
     await s.waitClosed();
     const w = await open(tb, 5);
-    await w.connect('ws-will-5off', { will: { topic: 'ws5off/w', payload: Buffer.from('queued'), qos: 1, retain: false } });
+    await w.connect('ws-will-5off', {
+      will: { topic: 'ws5off/w', payload: Buffer.from('queued'), qos: 1, retain: false },
+    });
 
     await shutdown(tb, w);
     const d = await w.expect('disconnect');
@@ -91,7 +96,9 @@ describe('wills at broker shutdown', () => {
 
     const tb2 = await start({ persistence: new FilePersistence(dir) });
     const s2 = await open(tb2, 5);
-    expect((await s2.connect('ws-off-5', { clean: false, properties: { sessionExpiryInterval: 600 } })).sessionPresent).toBe(true);
+    expect(
+      (await s2.connect('ws-off-5', { clean: false, properties: { sessionExpiryInterval: 600 } })).sessionPresent,
+    ).toBe(true);
     const m = await s2.expect('publish');
     expect([m.topic, m.payload.toString(), m.qos]).toEqual(['ws5off/w', 'queued', 1]);
     await tb2.close();
@@ -104,10 +111,19 @@ describe('wills at broker shutdown', () => {
     await s.connect('ws-sub-5', { properties: { sessionExpiryInterval: 600 } });
     await subscribe(s, 'ws5/#');
     const w = await open(tb, 5);
-    const userProperties: [string, string][] = [['k', '1'], ['k', '2']];
+    const userProperties: [string, string][] = [
+      ['k', '1'],
+      ['k', '2'],
+    ];
     await w.connect('ws-will-5', {
       properties: { sessionExpiryInterval: 600 },
-      will: { topic: 'ws5/w', payload: Buffer.from('bye-5'), qos: 1, retain: true, properties: { willDelayInterval: 60, contentType: 'text/plain', userProperties } },
+      will: {
+        topic: 'ws5/w',
+        payload: Buffer.from('bye-5'),
+        qos: 1,
+        retain: true,
+        properties: { willDelayInterval: 60, contentType: 'text/plain', userProperties },
+      },
     });
 
     await shutdown(tb, s, w);
@@ -136,7 +152,10 @@ describe('wills at broker shutdown', () => {
     expect([r.topic, r.payload.toString(), r.retain]).toEqual(['ws5/w', 'bye-5', true]);
     // Once published it is gone from the record: a second restart does not publish it again.
     await shutdown(tb2, f, g);
-    const tb3 = await start({ persistence: new FilePersistence(dir), scheduler: new ManualScheduler(systemClock.now() + 120_000) });
+    const tb3 = await start({
+      persistence: new FilePersistence(dir),
+      scheduler: new ManualScheduler(systemClock.now() + 120_000),
+    });
     const h = await open(tb3, 5);
     await h.connect('ws-sub-5', { clean: false, properties: { sessionExpiryInterval: 600 } });
     const queued = await h.expect('publish'); // the copy queued for the offline subscriber session
@@ -155,7 +174,13 @@ describe('wills at broker shutdown', () => {
     const w = await open(tb, 5);
     await w.connect('ws-will-delay', {
       properties: { sessionExpiryInterval: 600 },
-      will: { topic: 'wsdelay/w', payload: Buffer.from('late'), qos: 0, retain: false, properties: { willDelayInterval: 3600 } },
+      will: {
+        topic: 'wsdelay/w',
+        payload: Buffer.from('late'),
+        qos: 0,
+        retain: false,
+        properties: { willDelayInterval: 3600 },
+      },
     });
     w.end(); // abnormal close: the will now waits for its delay
     await w.waitClosed();
@@ -174,11 +199,15 @@ describe('wills at broker shutdown', () => {
       await s.connect(`ws-sub-d${level}`);
       await subscribe(s, `wsd${level}/#`);
       const gone = await open(tb, level);
-      await gone.connect(`ws-gone-${level}`, { will: { topic: `wsd${level}/gone`, payload: Buffer.from('x'), qos: 1, retain: false } });
+      await gone.connect(`ws-gone-${level}`, {
+        will: { topic: `wsd${level}/gone`, payload: Buffer.from('x'), qos: 1, retain: false },
+      });
       gone.send(level === 5 ? { type: 'disconnect', reasonCode: 0 } : { type: 'disconnect' });
       await gone.waitClosed();
       const live = await open(tb, level);
-      await live.connect(`ws-live-${level}`, { will: { topic: `wsd${level}/live`, payload: Buffer.from('y'), qos: 0, retain: false } });
+      await live.connect(`ws-live-${level}`, {
+        will: { topic: `wsd${level}/live`, payload: Buffer.from('y'), qos: 0, retain: false },
+      });
       const none = await open(tb, level);
       await none.connect(`ws-none-${level}`);
 
@@ -203,19 +232,24 @@ describe('wills at broker shutdown', () => {
   });
 
   it('does not publish an unauthorized will on an ordinary abnormal disconnect either', async () => {
-    const authorizer: Authorizer = { authorize: (_c, action, t) => action === 'read' || !t.startsWith('wsacl2/denied') };
+    const authorizer: Authorizer = {
+      authorize: (_c, action, t) => action === 'read' || !t.startsWith('wsacl2/denied'),
+    };
     const tb = await start({ authorizer });
     const s = await open(tb, 4);
     await s.connect('ws-acl2-sub');
     await subscribe(s, 'wsacl2/#');
     const a = await open(tb, 4);
-    await a.connect('ws-acl2-a', { will: { topic: 'wsacl2/denied', payload: Buffer.from('no'), qos: 1, retain: false } });
+    await a.connect('ws-acl2-a', {
+      will: { topic: 'wsacl2/denied', payload: Buffer.from('no'), qos: 1, retain: false },
+    });
     const b = await open(tb, 4);
     await b.connect('ws-acl2-b', { will: { topic: 'wsacl2/ok', payload: Buffer.from('yes'), qos: 1, retain: false } });
     const connected = tb.broker.stats.clientsConnected;
     a.socket.destroy(); // no DISCONNECT: the will would be due
     const deadline = Date.now() + 3000;
-    while (tb.broker.stats.clientsConnected === connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (tb.broker.stats.clientsConnected === connected && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     expect(tb.broker.stats.clientsConnected).toBe(connected - 1);
     b.socket.destroy(); // handled after a's cleanup, so a's will (if any) would arrive first
     const first = await s.expect('publish'); // expect() takes the first PUBLISH out of `received`

@@ -17,9 +17,29 @@ async function brokerAt(p: MemoryPersistence, t: number) {
   const connect = (clientId: string, extra: Partial<Extract<Packet, { type: 'connect' }>> = {}) => {
     const sink = new RecordingSink();
     const core = broker.attach(sink, { transport: 'test' });
-    handle(core, { kind: 'packet', packet: { type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: false, keepAlive: 0, clientId, properties: { sessionExpiryInterval: 600 }, ...extra } }, scheduler.now());
+    handle(
+      core,
+      {
+        kind: 'packet',
+        packet: {
+          type: 'connect',
+          protocolName: 'MQTT',
+          protocolLevel: 5,
+          clean: false,
+          keepAlive: 0,
+          clientId,
+          properties: { sessionExpiryInterval: 600 },
+          ...extra,
+        },
+      },
+      scheduler.now(),
+    );
     const reader = new PacketReader({ protocolLevel: 5, from: 'server' });
-    const publishes = () => sink.take().flatMap((a) => (a.kind === 'send' ? reader.push(a.bytes) : [])).flatMap((r) => (r.ok && r.packet.type === 'publish' ? [r.packet] : []));
+    const publishes = () =>
+      sink
+        .take()
+        .flatMap((a) => (a.kind === 'send' ? reader.push(a.bytes) : []))
+        .flatMap((r) => (r.ok && r.packet.type === 'publish' ? [r.packet] : []));
     return { core, publishes };
   };
   const send = (core: ConnCore, packet: Packet) => handle(core, { kind: 'packet', packet }, scheduler.now());
@@ -30,7 +50,9 @@ async function crashWithPendingWill(): Promise<MemoryPersistence> {
   const p = new MemoryPersistence();
   const a = await brokerAt(p, T0);
   // The will client's session is stored (and so restored) before the subscriber's.
-  const w = a.connect('wr-will', { will: { topic: 'wr/w', payload: Buffer.from('late'), qos: 1, retain: false, properties: { willDelayInterval: 60 } } });
+  const w = a.connect('wr-will', {
+    will: { topic: 'wr/w', payload: Buffer.from('late'), qos: 1, retain: false, properties: { willDelayInterval: 60 } },
+  });
   const sub = a.connect('wr-sub', { properties: { sessionExpiryInterval: 3600 } });
   a.send(sub.core, { type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'wr/#', qos: 1 }] });
   handle(sub.core, { kind: 'closed' }, a.scheduler.now()); // both transports drop: the will now waits 60 s

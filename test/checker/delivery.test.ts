@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { checkQos0NoDuplicates, checkQos1AtLeastOnce, checkQos2ExactlyOnce, formatResult } from '../../src/checker/index.ts';
+import {
+  checkQos0NoDuplicates,
+  checkQos1AtLeastOnce,
+  checkQos2ExactlyOnce,
+  formatResult,
+} from '../../src/checker/index.ts';
 import { HB, witnessIsMinimal } from './history-builder.ts';
 
 describe('QoS 0 at most once', () => {
   it('accepts single and missing deliveries', () => {
-    const h = new HB().connect('sub').subscribe('sub', 't/#', 0).connect('pub')
-      .publish('pub', 'm1', 't/a', 0).publish('pub', 'm2', 't/a', 0).recv('sub', 'm1', 't/a', 0);
+    const h = new HB()
+      .connect('sub')
+      .subscribe('sub', 't/#', 0)
+      .connect('pub')
+      .publish('pub', 'm1', 't/a', 0)
+      .publish('pub', 'm2', 't/a', 0)
+      .recv('sub', 'm1', 't/a', 0);
     const r = checkQos0NoDuplicates(h.ops);
     expect(r.valid).toBe(true);
     expect(r.checked).toBe(1);
@@ -13,8 +23,15 @@ describe('QoS 0 at most once', () => {
   });
 
   it('flags a QoS 0 message delivered twice, with a minimal witness', () => {
-    const h = new HB().connect('sub').subscribe('sub', 't/#', 0).connect('pub')
-      .publish('pub', 'm0', 't/a', 0).publish('pub', 'm1', 't/a', 0).recv('sub', 'm0', 't/a', 0).recv('sub', 'm1', 't/a', 0).recv('sub', 'm1', 't/a', 0);
+    const h = new HB()
+      .connect('sub')
+      .subscribe('sub', 't/#', 0)
+      .connect('pub')
+      .publish('pub', 'm0', 't/a', 0)
+      .publish('pub', 'm1', 't/a', 0)
+      .recv('sub', 'm0', 't/a', 0)
+      .recv('sub', 'm1', 't/a', 0)
+      .recv('sub', 'm1', 't/a', 0);
     const r = checkQos0NoDuplicates(h.ops);
     expect(r.valid).toBe(false);
     expect(r.violations![0].key).toBe('dup:m1->sub#0');
@@ -25,8 +42,14 @@ describe('QoS 0 at most once', () => {
   });
 
   it('does not judge overlapping subscriptions (the server may send one copy per subscription)', () => {
-    const h = new HB().connect('sub').subscribe('sub', 't/#', 0).subscribe('sub', 't/a', 0).connect('pub')
-      .publish('pub', 'm1', 't/a', 0).recv('sub', 'm1', 't/a', 0).recv('sub', 'm1', 't/a', 0);
+    const h = new HB()
+      .connect('sub')
+      .subscribe('sub', 't/#', 0)
+      .subscribe('sub', 't/a', 0)
+      .connect('pub')
+      .publish('pub', 'm1', 't/a', 0)
+      .recv('sub', 'm1', 't/a', 0)
+      .recv('sub', 'm1', 't/a', 0);
     expect(checkQos0NoDuplicates(h.ops).valid).toBe('unknown');
   });
 });
@@ -35,17 +58,28 @@ describe('QoS 1 at least once', () => {
   const base = () => new HB().connect('sub').subscribe('sub', 'fleet/+/temp', 1).connect('pub');
 
   it('accepts deliveries, duplicates included', () => {
-    const h = base().publish('pub', 'a', 'fleet/s1/temp').recv('sub', 'a', 'fleet/s1/temp').recv('sub', 'a', 'fleet/s1/temp', 1, { dup: true });
+    const h = base()
+      .publish('pub', 'a', 'fleet/s1/temp')
+      .recv('sub', 'a', 'fleet/s1/temp')
+      .recv('sub', 'a', 'fleet/s1/temp', 1, { dup: true });
     expect(checkQos1AtLeastOnce(h.ops).valid).toBe(true);
   });
 
   it('flags an acknowledged message that never arrives; witness = publish + subscription', () => {
-    const h = base().publish('pub', 'a', 'fleet/s1/temp').publish('pub', 'b', 'fleet/s1/temp').recv('sub', 'a', 'fleet/s1/temp');
+    const h = base()
+      .publish('pub', 'a', 'fleet/s1/temp')
+      .publish('pub', 'b', 'fleet/s1/temp')
+      .recv('sub', 'a', 'fleet/s1/temp');
     const r = checkQos1AtLeastOnce(h.ops);
     expect(r.valid).toBe(false);
     expect(r.summary).toMatch(/b on "fleet\/s1\/temp"/);
     expect(r.witness!.map((o) => `${o.process}:${o.type}:${o.f}`)).toEqual([
-      'sub:invoke:connect', 'sub:ok:connect', 'sub:invoke:subscribe', 'sub:ok:subscribe', 'pub:invoke:publish', 'pub:ok:publish',
+      'sub:invoke:connect',
+      'sub:ok:connect',
+      'sub:invoke:subscribe',
+      'sub:ok:subscribe',
+      'pub:invoke:publish',
+      'pub:ok:publish',
     ]);
     expect(witnessIsMinimal(checkQos1AtLeastOnce, r)).toEqual({ fails: true, removable: [] });
     expect(formatResult(r)).toMatch(/INVALID/);
@@ -73,15 +107,31 @@ describe('QoS 1 at least once', () => {
   });
 
   it('follows a persistent session across a disconnect', () => {
-    const ok = new HB().connect('sub', { clean: false }).subscribe('sub', 't', 1).drop('sub').connect('pub').publish('pub', 'a', 't')
-      .connect('sub', { clean: false, present: true }).recv('sub', 'a', 't');
+    const ok = new HB()
+      .connect('sub', { clean: false })
+      .subscribe('sub', 't', 1)
+      .drop('sub')
+      .connect('pub')
+      .publish('pub', 'a', 't')
+      .connect('sub', { clean: false, present: true })
+      .recv('sub', 'a', 't');
     expect(checkQos1AtLeastOnce(ok.ops).valid).toBe(true);
-    const lost = new HB().connect('sub', { clean: false }).subscribe('sub', 't', 1).drop('sub').connect('pub').publish('pub', 'a', 't')
+    const lost = new HB()
+      .connect('sub', { clean: false })
+      .subscribe('sub', 't', 1)
+      .drop('sub')
+      .connect('pub')
+      .publish('pub', 'a', 't')
       .connect('sub', { clean: false, present: true });
     const r = checkQos1AtLeastOnce(lost.ops);
     expect(r.valid).toBe(false);
     expect(witnessIsMinimal(checkQos1AtLeastOnce, r).removable).toEqual([]);
-    const offline = new HB().connect('sub', { clean: false }).subscribe('sub', 't', 1).drop('sub').connect('pub').publish('pub', 'a', 't');
+    const offline = new HB()
+      .connect('sub', { clean: false })
+      .subscribe('sub', 't', 1)
+      .drop('sub')
+      .connect('pub')
+      .publish('pub', 'a', 't');
     expect(checkQos1AtLeastOnce(offline.ops).valid).toBe('unknown');
   });
 
@@ -97,12 +147,20 @@ describe('QoS 2 exactly once', () => {
   const base = () => new HB().connect('sub').subscribe('sub', 't', 2).connect('pub');
 
   it('accepts one delivery plus protocol repeats before PUBREL', () => {
-    const h = base().publish('pub', 'a', 't', 2).recv('sub', 'a', 't', 2).recv('sub', 'a', 't', 2, { dup: true, repeat: true });
+    const h = base()
+      .publish('pub', 'a', 't', 2)
+      .recv('sub', 'a', 't', 2)
+      .recv('sub', 'a', 't', 2, { dup: true, repeat: true });
     expect(checkQos2ExactlyOnce(h.ops).valid).toBe(true);
   });
 
   it('flags a duplicate delivery and names the message', () => {
-    const h = base().publish('pub', 'a', 't', 2).publish('pub', 'b', 't', 2).recv('sub', 'a', 't', 2).recv('sub', 'b', 't', 2).recv('sub', 'b', 't', 2);
+    const h = base()
+      .publish('pub', 'a', 't', 2)
+      .publish('pub', 'b', 't', 2)
+      .recv('sub', 'a', 't', 2)
+      .recv('sub', 'b', 't', 2)
+      .recv('sub', 'b', 't', 2);
     const r = checkQos2ExactlyOnce(h.ops, { version: '5.0' });
     expect(r.valid).toBe(false);
     expect(r.violations![0].key).toBe('dup:b->sub#0');
@@ -117,7 +175,13 @@ describe('QoS 2 exactly once', () => {
   });
 
   it('allows duplicates when the subscription downgrades to QoS 1', () => {
-    const h = new HB().connect('sub').subscribe('sub', 't', 1).connect('pub').publish('pub', 'a', 't', 2).recv('sub', 'a', 't', 1).recv('sub', 'a', 't', 1);
+    const h = new HB()
+      .connect('sub')
+      .subscribe('sub', 't', 1)
+      .connect('pub')
+      .publish('pub', 'a', 't', 2)
+      .recv('sub', 'a', 't', 1)
+      .recv('sub', 'a', 't', 1);
     expect(checkQos2ExactlyOnce(h.ops).valid).not.toBe(false);
   });
 });

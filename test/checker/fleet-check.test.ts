@@ -40,17 +40,27 @@ describe('fleet check', () => {
 
   it('--version that contradicts the history is a usage error; a history without versions needs it', () => {
     expect(fleetCheck(file(fleetHistory({ level: 5 }).ops), { version: '3.1.1' })).toEqual({
-      lines: [expect.stringMatching(/recorded with MQTT 5\.0, but --version says 3\.1\.1/)], exitCode: EXIT.usage,
+      lines: [expect.stringMatching(/recorded with MQTT 5\.0, but --version says 3\.1\.1/)],
+      exitCode: EXIT.usage,
     });
-    const bare = new HB().connect('s', { level: 'none' }).subscribe('s', 't').connect('p', { level: 'none' }).publish('p', 'a', 't').recv('s', 'a', 't').ops;
+    const bare = new HB()
+      .connect('s', { level: 'none' })
+      .subscribe('s', 't')
+      .connect('p', { level: 'none' })
+      .publish('p', 'a', 't')
+      .recv('s', 'a', 't').ops;
     expect(fleetCheck(file(bare), {}).exitCode).toBe(EXIT.usage);
-    expect(fleetCheck(file(bare), { version: '5.0', checkers: ['qos1-at-least-once'] }).lines[1]).toContain('MQTT-4.3.2-3');
+    expect(fleetCheck(file(bare), { version: '5.0', checkers: ['qos1-at-least-once'] }).lines[1]).toContain(
+      'MQTT-4.3.2-3',
+    );
     const mixed = new HB().connect('a', { level: 4 }).connect('b', { level: 5 }).ops;
     expect(fleetCheck(file(mixed), {}).lines[0]).toMatch(/mixes MQTT 3\.1\.1 and 5\.0/);
   });
 
   it('"all guarantees hold" only when every checker is valid', () => {
-    const all = fleetCheck(file(fleetHistory().ops), { checkers: ['qos1-at-least-once', 'ordered-topics', 'session-resume'] });
+    const all = fleetCheck(file(fleetHistory().ops), {
+      checkers: ['qos1-at-least-once', 'ordered-topics', 'session-resume'],
+    });
     expect(all.lines.at(-1)).toBe('all 3 guarantees hold');
     expect(all.exitCode).toBe(EXIT.ok);
     const some = fleetCheck(file(fleetHistory().ops), { checkers: ['qos1-at-least-once', 'last-will'] });
@@ -59,7 +69,9 @@ describe('fleet check', () => {
   });
 
   it('removed receipts: unknown, exit 3, never VALID', () => {
-    const out = fleetCheck(file(withoutReceiptsOf(fleetHistory().ops, 'sensor-2')), { checkers: ['qos1-at-least-once'] });
+    const out = fleetCheck(file(withoutReceiptsOf(fleetHistory().ops, 'sensor-2')), {
+      checkers: ['qos1-at-least-once'],
+    });
     expect(out.lines[1]).toMatch(/^\[inconclusive: undecided\] UNKNOWN qos1-at-least-once: 15 of 45 /);
     expect(out.lines.join('\n')).not.toMatch(/\bVALID\b|guarantees hold/);
     expect(out.exitCode).toBe(EXIT.inconclusive);
@@ -79,10 +91,13 @@ describe('fleet check', () => {
   });
 
   it('gives the same verdicts as data for --json', () => {
-    const out = fleetCheck(file(fleetHistory({ lostFrom: ['sensor-2'], level: 5 }).ops), { checkers: ['qos1-at-least-once', 'last-will'] });
+    const out = fleetCheck(file(fleetHistory({ lostFrom: ['sensor-2'], level: 5 }).ops), {
+      checkers: ['qos1-at-least-once', 'last-will'],
+    });
     expect(out.json!.version).toBe('5.0');
     expect(out.json!.results.map((r) => [r.checker, r.verdict, r.outcome])).toEqual([
-      ['qos1-at-least-once', 'invalid', 'failed'], ['last-will', 'nothing-to-check', 'not-applicable'],
+      ['qos1-at-least-once', 'invalid', 'failed'],
+      ['last-will', 'nothing-to-check', 'not-applicable'],
     ]);
     expect(out.json!.results[0].violations![0].statements).toEqual([{ version: '5.0', id: 'MQTT-4.5.0-1' }]);
     expect(out.json!.summary.verdict).toBe('invalid');
@@ -90,7 +105,12 @@ describe('fleet check', () => {
   });
 
   it('bad files are exit 2 with one line naming the file', () => {
-    for (const [f, why] of [[join(tmp, 'missing.jsonl'), /no such file/], [file('{"index":0}\n'), /line 1: not an op/], [file('nope\n'), /line 1: not JSON/], [file(''), /empty/]] as const) {
+    for (const [f, why] of [
+      [join(tmp, 'missing.jsonl'), /no such file/],
+      [file('{"index":0}\n'), /line 1: not an op/],
+      [file('nope\n'), /line 1: not JSON/],
+      [file(''), /empty/],
+    ] as const) {
       const out = fleetCheck(f, {});
       expect(out.exitCode).toBe(EXIT.usage);
       expect(out.lines).toHaveLength(1);
@@ -100,10 +120,15 @@ describe('fleet check', () => {
   });
 
   it('the real command exits with those codes', { timeout: 60_000 }, async () => {
-    const run = (args: string[]): Promise<number | null> => withTimeout(new Promise((res) => {
-      const p = spawn(process.execPath, ['bin/mqtt-harness.js', 'fleet', 'check', ...args], { stdio: 'ignore' });
-      p.once('exit', (c) => res(c));
-    }), 30_000, `fleet check ${args.join(' ')}`);
+    const run = (args: string[]): Promise<number | null> =>
+      withTimeout(
+        new Promise((res) => {
+          const p = spawn(process.execPath, ['bin/mqtt-harness.js', 'fleet', 'check', ...args], { stdio: 'ignore' });
+          p.once('exit', (c) => res(c));
+        }),
+        30_000,
+        `fleet check ${args.join(' ')}`,
+      );
     const codes = await Promise.all([
       run([file(fleetHistory().ops), '--checkers', 'qos1-at-least-once']),
       run([file(fleetHistory({ lostFrom: ['sensor-1'] }).ops)]),

@@ -23,7 +23,9 @@ export function fleetHistory(o: FleetHistoryOptions = {}): HB {
   const qos = o.qos ?? 1;
   const level = o.level ?? 4;
   const lost = new Set(o.lostFrom ?? []);
-  const h = new HB().connect('dashboard', { clean: false, persistent: true, level }).subscribe('dashboard', 'fleet/+/temp', qos);
+  const h = new HB()
+    .connect('dashboard', { clean: false, persistent: true, level })
+    .subscribe('dashboard', 'fleet/+/temp', qos);
   const sensors = Array.from({ length: n }, (_, i) => `sensor-${i + 1}`);
   for (const s of sensors) h.connect(s, { clean: false, persistent: true, level });
   for (let k = 0; k < per; k++) {

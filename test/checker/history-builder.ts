@@ -13,10 +13,26 @@ export class HB {
     this.clock.advance(10);
   }
 
-  connect(p: string, o: { clean?: boolean; persistent?: boolean; present?: boolean; will?: WillValue; keepAlive?: number; sessionExpiry?: number; level?: 4 | 5 | 'none' } = {}): this {
+  connect(
+    p: string,
+    o: {
+      clean?: boolean;
+      persistent?: boolean;
+      present?: boolean;
+      will?: WillValue;
+      keepAlive?: number;
+      sessionExpiry?: number;
+      level?: 4 | 5 | 'none';
+    } = {},
+  ): this {
     this.tick();
     const clean = o.clean ?? true;
-    const value: OpValue = { clientId: p, cleanStart: clean, persistent: o.persistent ?? !clean, keepAlive: o.keepAlive ?? 1 };
+    const value: OpValue = {
+      clientId: p,
+      cleanStart: clean,
+      persistent: o.persistent ?? !clean,
+      keepAlive: o.keepAlive ?? 1,
+    };
     if (o.will) value.will = o.will;
     if (o.sessionExpiry !== undefined) value.sessionExpiry = o.sessionExpiry;
     if (o.level !== 'none') value.protocolLevel = o.level ?? 4; // recorded histories carry it
@@ -36,9 +52,20 @@ export class HB {
   }
 
   /** Invoke a publish; complete it with `done` unless told to leave it open. */
-  publish(p: string, msgId: string, topic: string, qos: Q = 1, o: { retain?: boolean; empty?: boolean; done?: 'ok' | 'fail' | 'info' | 'open' } = {}): this {
+  publish(
+    p: string,
+    msgId: string,
+    topic: string,
+    qos: Q = 1,
+    o: { retain?: boolean; empty?: boolean; done?: 'ok' | 'fail' | 'info' | 'open' } = {},
+  ): this {
     this.tick();
-    this.rec.invoke(p, 'publish', { msgId, topic, qos, retain: o.retain ?? false, ...(o.empty ? { empty: true } : {}) }, `pub:${msgId}`);
+    this.rec.invoke(
+      p,
+      'publish',
+      { msgId, topic, qos, retain: o.retain ?? false, ...(o.empty ? { empty: true } : {}) },
+      `pub:${msgId}`,
+    );
     const done = o.done ?? (qos === 0 ? 'info' : 'ok');
     if (done !== 'open') this.finishPublish(msgId, done);
     return this;
@@ -50,9 +77,22 @@ export class HB {
     return this;
   }
 
-  recv(p: string, msgId: string, topic: string, qos: Q = 1, o: { dup?: boolean; retain?: boolean; repeat?: boolean } = {}): this {
+  recv(
+    p: string,
+    msgId: string,
+    topic: string,
+    qos: Q = 1,
+    o: { dup?: boolean; retain?: boolean; repeat?: boolean } = {},
+  ): this {
     this.tick();
-    this.rec.record(p, 'ok', 'receive', { msgId, topic, qos, dup: o.dup ?? false, retain: o.retain ?? false, ...(o.repeat ? { repeat: true } : {}) });
+    this.rec.record(p, 'ok', 'receive', {
+      msgId,
+      topic,
+      qos,
+      dup: o.dup ?? false,
+      retain: o.retain ?? false,
+      ...(o.repeat ? { repeat: true } : {}),
+    });
     return this;
   }
 
@@ -93,7 +133,10 @@ export const asComplete = (ops: Op[]): Op[] => ops.map((o, i) => ({ ...o, index:
  * Asserts-by-return that a witness is 1-minimal: it fails, and dropping any one op makes it not
  * fail. Each slice is judged as a complete history (a witness has index gaps by design).
  */
-export function witnessIsMinimal(check: (h: Op[]) => CheckResult, r: CheckResult): { fails: boolean; removable: number[] } {
+export function witnessIsMinimal(
+  check: (h: Op[]) => CheckResult,
+  r: CheckResult,
+): { fails: boolean; removable: number[] } {
   const w = r.witness ?? [];
   const fails = check(asComplete(w)).verdict === 'invalid';
   const removable: number[] = [];

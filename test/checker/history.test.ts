@@ -9,7 +9,14 @@ describe('HistoryRecorder', () => {
     rec.invoke('c1', 'publish', { msgId: 'a', topic: 't', qos: 1 }, 'pub:a');
     clock.advance(5);
     const done = rec.complete('pub:a', 'ok', { packetId: 7 });
-    expect(done).toMatchObject({ index: 1, time: 105, process: 'c1', type: 'ok', f: 'publish', value: { msgId: 'a', topic: 't', qos: 1, packetId: 7 } });
+    expect(done).toMatchObject({
+      index: 1,
+      time: 105,
+      process: 'c1',
+      type: 'ok',
+      f: 'publish',
+      value: { msgId: 'a', topic: 't', qos: 1, packetId: 7 },
+    });
     expect(rec.complete('pub:a', 'ok')).toBeUndefined();
     expect(rec.size).toBe(2);
   });
@@ -17,10 +24,21 @@ describe('HistoryRecorder', () => {
   it('closes open operations as info at the end, and records faults as nemesis ops', () => {
     const rec = new HistoryRecorder(new ManualClock());
     rec.invoke('c1', 'publish', { msgId: 'a' }, 'pub:a');
-    rec.fault({ clientId: 'c1', toxic: 'drop-puback', action: 'drop', packet: { type: 'puback' }, direction: 'downstream' });
+    rec.fault({
+      clientId: 'c1',
+      toxic: 'drop-puback',
+      action: 'drop',
+      packet: { type: 'puback' },
+      direction: 'downstream',
+    });
     rec.finish();
     const h = rec.history;
-    expect(h[1]).toMatchObject({ process: NEMESIS, type: 'info', f: 'fault', value: { packet: 'puback', action: 'drop' } });
+    expect(h[1]).toMatchObject({
+      process: NEMESIS,
+      type: 'info',
+      f: 'fault',
+      value: { packet: 'puback', action: 'drop' },
+    });
     expect(h[2]).toMatchObject({ type: 'info', f: 'publish', value: { msgId: 'a', reason: 'history ended' } });
     expect(rec.isOpen('pub:a')).toBe(false);
     expect(formatOp(h[1])).toMatch(/nemesis info fault .*packet=puback/);

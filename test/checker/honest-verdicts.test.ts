@@ -5,36 +5,67 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  CHECKERS, VIOLATION_CITES, checkAll, countMissingOps, decideVerdict, mergeUndecided, verdictSummary, checkQos1AtLeastOnce, checkQos2ExactlyOnce, cite, formatResult, fromJsonLines, summarizeVerdicts,
-  toJsonLines, verdictOutcome, type CheckerName, type ViolationKind,
+  CHECKERS,
+  VIOLATION_CITES,
+  checkAll,
+  countMissingOps,
+  decideVerdict,
+  mergeUndecided,
+  verdictSummary,
+  checkQos1AtLeastOnce,
+  checkQos2ExactlyOnce,
+  cite,
+  formatResult,
+  fromJsonLines,
+  summarizeVerdicts,
+  toJsonLines,
+  verdictOutcome,
+  type CheckerName,
+  type ViolationKind,
 } from '../../src/checker/index.ts';
 import { HB } from './history-builder.ts';
 import { fleetHistory, withoutReceiptsOf } from './fleet-history.ts';
 
 describe('valid only when everything is decided', () => {
   it('one decided pair and one undecided pair give unknown, with the count and the reason', () => {
-    const h = new HB().connect('sub').subscribe('sub', 't/#', 1).connect('pub')
-      .publish('pub', 'a', 't/a').recv('sub', 'a', 't/a')
+    const h = new HB()
+      .connect('sub')
+      .subscribe('sub', 't/#', 1)
+      .connect('pub')
+      .publish('pub', 'a', 't/a')
+      .recv('sub', 'a', 't/a')
       .publish('pub', 'b', 't/a', 1, { done: 'info' });
     const r = checkQos1AtLeastOnce(h.ops);
     expect(r.verdict).toBe('unknown');
     expect(r.valid).toBe('unknown');
     expect([r.checked, r.unknown]).toEqual([2, 1]);
     expect(r.undecided).toEqual([{ reason: 'publish outcome info', count: 1, example: 'b -> sub' }]);
-    expect(formatResult(r)).toMatch(/^UNKNOWN qos1-at-least-once: 1 of 2 QoS 1 message\/subscriber pairs undecided \(1× publish outcome info/);
+    expect(formatResult(r)).toMatch(
+      /^UNKNOWN qos1-at-least-once: 1 of 2 QoS 1 message\/subscriber pairs undecided \(1× publish outcome info/,
+    );
   });
 
   it('the same history with the outcome known is valid, with nothing undecided', () => {
-    const h = new HB().connect('sub').subscribe('sub', 't/#', 1).connect('pub')
-      .publish('pub', 'a', 't/a').recv('sub', 'a', 't/a').publish('pub', 'b', 't/a').recv('sub', 'b', 't/a');
+    const h = new HB()
+      .connect('sub')
+      .subscribe('sub', 't/#', 1)
+      .connect('pub')
+      .publish('pub', 'a', 't/a')
+      .recv('sub', 'a', 't/a')
+      .publish('pub', 'b', 't/a')
+      .recv('sub', 'b', 't/a');
     const r = checkQos1AtLeastOnce(h.ops);
     expect([r.verdict, r.checked, r.unknown, r.undecided]).toEqual(['valid', 2, 0, []]);
     expect(formatResult(r)).toMatch(/^VALID qos1-at-least-once: all 2 /);
   });
 
   it('a violation wins over undecided items, and both are reported', () => {
-    const h = new HB().connect('sub').subscribe('sub', 't/#', 1).connect('pub')
-      .publish('pub', 'a', 't/a').publish('pub', 'b', 't/a', 1, { done: 'info' });
+    const h = new HB()
+      .connect('sub')
+      .subscribe('sub', 't/#', 1)
+      .connect('pub')
+      .publish('pub', 'a', 't/a')
+      .publish('pub', 'b', 't/a', 1, { done: 'info' });
     const r = checkQos1AtLeastOnce(h.ops);
     expect(r.verdict).toBe('invalid');
     expect(r.summary).toMatch(/1 violation\(s\) among 2 .*; 1 undecided \(1× publish outcome info/);
@@ -89,15 +120,24 @@ describe('QoS 2 pair counting', () => {
   });
 
   it('a duplicated and a lost message still count one pair each', () => {
-    const h = new HB().connect('sub').subscribe('sub', 't/#', 2).connect('pub')
-      .publish('pub', 'a', 't/a', 2).recv('sub', 'a', 't/a', 2).recv('sub', 'a', 't/a', 2)
-      .publish('pub', 'b', 't/a', 2).recv('sub', 'b', 't/a', 2)
+    const h = new HB()
+      .connect('sub')
+      .subscribe('sub', 't/#', 2)
+      .connect('pub')
+      .publish('pub', 'a', 't/a', 2)
+      .recv('sub', 'a', 't/a', 2)
+      .recv('sub', 'a', 't/a', 2)
+      .publish('pub', 'b', 't/a', 2)
+      .recv('sub', 'b', 't/a', 2)
       .publish('pub', 'c', 't/a', 2);
     const r = checkQos2ExactlyOnce(h.ops);
     expect(r.verdict).toBe('invalid');
     expect(r.checked).toBe(3);
     expect(r.violations!.map((v) => v.key)).toEqual(['dup:a->sub#0', 'lost:c->sub#0']);
-    expect(r.violations!.map((v) => v.statements)).toEqual([[{ version: '3.1.1', id: 'MQTT-4.3.3-2' }], [{ version: '3.1.1', id: 'MQTT-4.5.0-1' }]]);
+    expect(r.violations!.map((v) => v.statements)).toEqual([
+      [{ version: '3.1.1', id: 'MQTT-4.3.3-2' }],
+      [{ version: '3.1.1', id: 'MQTT-4.5.0-1' }],
+    ]);
     const v5 = checkQos2ExactlyOnce(h.ops, { version: '5.0' });
     expect(v5.violations![0].statements).toEqual([{ version: '5.0', id: 'MQTT-4.3.3-10' }]);
     for (const v of [...r.violations!, ...v5.violations!]) {
@@ -107,7 +147,7 @@ describe('QoS 2 pair counting', () => {
   });
 });
 
-describe('one sensor\'s receipts removed (the reported case)', () => {
+describe("one sensor's receipts removed (the reported case)", () => {
   const full = fleetHistory();
 
   it('the complete history is valid', () => {
@@ -121,11 +161,13 @@ describe('one sensor\'s receipts removed (the reported case)', () => {
     const r = checkQos1AtLeastOnce(edited);
     expect(r.verdict).toBe('unknown');
     expect([r.checked, r.unknown]).toEqual([45, 15]);
-    expect(r.undecided).toEqual([{ reason: 'history incomplete (15 op(s) missing)', count: 15, example: 'sensor-2:0 -> dashboard' }]);
+    expect(r.undecided).toEqual([
+      { reason: 'history incomplete (15 op(s) missing)', count: 15, example: 'sensor-2:0 -> dashboard' },
+    ]);
     expect(formatResult(r)).not.toMatch(/VALID/);
   });
 
-  it('a slice of a complete history keeps the whole history\'s completeness when told (chunked checking)', () => {
+  it("a slice of a complete history keeps the whole history's completeness when told (chunked checking)", () => {
     const whole = fleetHistory({ lostFrom: ['sensor-2'] }).ops;
     const slice = whole.filter((op) => op.process !== 'sensor-1' && !op.value.msgId?.startsWith('sensor-1:'));
     expect(checkQos1AtLeastOnce(slice).verdict).toBe('unknown'); // on its own, a slice has gaps
@@ -146,10 +188,12 @@ describe('one sensor\'s receipts removed (the reported case)', () => {
   });
 
   it('the same loss still connected at the end is invalid too', () => {
-    expect(checkQos1AtLeastOnce(fleetHistory({ lostFrom: ['sensor-2'], dashboardEnd: 'connected' }).ops).verdict).toBe('invalid');
+    expect(checkQos1AtLeastOnce(fleetHistory({ lostFrom: ['sensor-2'], dashboardEnd: 'connected' }).ops).verdict).toBe(
+      'invalid',
+    );
   });
 
-  it('when the subscriber\'s link dropped at the end, its persistent session may still hold them: unknown', () => {
+  it("when the subscriber's link dropped at the end, its persistent session may still hold them: unknown", () => {
     const r = checkQos1AtLeastOnce(fleetHistory({ lostFrom: ['sensor-2'], dashboardEnd: 'drop' }).ops);
     expect(r.verdict).toBe('unknown');
     expect(r.unknown).toBe(15);
@@ -157,17 +201,32 @@ describe('one sensor\'s receipts removed (the reported case)', () => {
   });
 
   it('a loss across a resumed persistent session also cites queueing and resending', () => {
-    const h = new HB().connect('sub', { clean: false, persistent: true }).subscribe('sub', 't', 1).drop('sub').connect('pub')
-      .publish('pub', 'a', 't').connect('sub', { clean: false, persistent: true, present: true }).wait(100);
+    const h = new HB()
+      .connect('sub', { clean: false, persistent: true })
+      .subscribe('sub', 't', 1)
+      .drop('sub')
+      .connect('pub')
+      .publish('pub', 'a', 't')
+      .connect('sub', { clean: false, persistent: true, present: true })
+      .wait(100);
     const r = checkQos1AtLeastOnce(h.ops, { version: '5.0' });
     expect(r.verdict).toBe('invalid');
-    expect(r.violations![0].statements.map((s) => s.id)).toEqual(['MQTT-4.5.0-1', 'MQTT-3.1.2-5', 'MQTT-3.1.2-23', 'MQTT-4.4.0-1']);
+    expect(r.violations![0].statements.map((s) => s.id)).toEqual([
+      'MQTT-4.5.0-1',
+      'MQTT-3.1.2-5',
+      'MQTT-3.1.2-23',
+      'MQTT-4.4.0-1',
+    ]);
     for (const s of r.violations![0].statements) expect(r.statements).toContainEqual(s);
   });
 
   it('a message acknowledged within the settle time before the subscriber left is not yet owed', () => {
-    const h = new HB().connect('sub', { clean: false, persistent: true }).subscribe('sub', 't', 1).connect('pub')
-      .publish('pub', 'a', 't').disconnect('sub');
+    const h = new HB()
+      .connect('sub', { clean: false, persistent: true })
+      .subscribe('sub', 't', 1)
+      .connect('pub')
+      .publish('pub', 'a', 't')
+      .disconnect('sub');
     expect(checkQos1AtLeastOnce(h.ops).verdict).toBe('invalid');
     const r = checkQos1AtLeastOnce(h.ops, { settleMs: 1000 });
     expect(r.verdict).toBe('unknown');
@@ -177,22 +236,33 @@ describe('one sensor\'s receipts removed (the reported case)', () => {
 
 describe('violation citations', () => {
   const owner: Record<ViolationKind, CheckerName[]> = {
-    lost: ['qos1-at-least-once', 'qos2-exactly-once'], 'lost-across-resume': ['qos1-at-least-once', 'qos2-exactly-once'],
-    'dup-qos0': ['qos0-at-most-once'], 'dup-qos2': ['qos2-exactly-once'], order: ['ordered-topics'],
-    stale: ['retained-last-value'], 'missing-retained': ['retained-last-value'],
-    'will-after-disconnect': ['last-will'], 'will-missing': ['last-will'],
-    'present-after-clean': ['session-resume'], 'session-lost': ['session-resume'], 'present-without-session': ['session-resume'], 'queued-lost': ['session-resume'],
+    lost: ['qos1-at-least-once', 'qos2-exactly-once'],
+    'lost-across-resume': ['qos1-at-least-once', 'qos2-exactly-once'],
+    'dup-qos0': ['qos0-at-most-once'],
+    'dup-qos2': ['qos2-exactly-once'],
+    order: ['ordered-topics'],
+    stale: ['retained-last-value'],
+    'missing-retained': ['retained-last-value'],
+    'will-after-disconnect': ['last-will'],
+    'will-missing': ['last-will'],
+    'present-after-clean': ['session-resume'],
+    'session-lost': ['session-resume'],
+    'present-without-session': ['session-resume'],
+    'queued-lost': ['session-resume'],
   };
-  it.each(['3.1.1', '5.0'] as const)('every kind cites statements of the checkers that raise it (MQTT %s)', (version) => {
-    for (const kind of Object.keys(VIOLATION_CITES) as ViolationKind[]) {
-      const refs = cite(kind, version);
-      expect(refs.length).toBeGreaterThan(0);
-      for (const name of owner[kind]) {
-        const list = CHECKERS[name].statements(version);
-        for (const s of refs) expect(list, `${kind} in ${name}`).toContainEqual(s);
+  it.each(['3.1.1', '5.0'] as const)(
+    'every kind cites statements of the checkers that raise it (MQTT %s)',
+    (version) => {
+      for (const kind of Object.keys(VIOLATION_CITES) as ViolationKind[]) {
+        const refs = cite(kind, version);
+        expect(refs.length).toBeGreaterThan(0);
+        for (const name of owner[kind]) {
+          const list = CHECKERS[name].statements(version);
+          for (const s of refs) expect(list, `${kind} in ${name}`).toContainEqual(s);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe('combining partial results (a history checked in chunks)', () => {
@@ -201,9 +271,25 @@ describe('combining partial results (a history checked in chunks)', () => {
     expect(decideVerdict({ violations: 0, checked: 0, unknown: 0 })).toBe('nothing-to-check');
     expect(decideVerdict({ violations: 0, checked: 5, unknown: 1 })).toBe('unknown');
     expect(decideVerdict({ violations: 0, checked: 5, unknown: 0 })).toBe('valid');
-    expect(mergeUndecided([[{ reason: 'a', count: 1 }, { reason: 'b', count: 1, example: 'x' }], [{ reason: 'b', count: 2 }]]))
-      .toEqual([{ reason: 'b', count: 3, example: 'x' }, { reason: 'a', count: 1 }]);
+    expect(
+      mergeUndecided([
+        [
+          { reason: 'a', count: 1 },
+          { reason: 'b', count: 1, example: 'x' },
+        ],
+        [{ reason: 'b', count: 2 }],
+      ]),
+    ).toEqual([
+      { reason: 'b', count: 3, example: 'x' },
+      { reason: 'a', count: 1 },
+    ]);
     const whole = checkQos1AtLeastOnce(withoutReceiptsOf(fleetHistory().ops, 'sensor-2'));
-    expect(verdictSummary(CHECKERS['qos1-at-least-once'], { violations: 0, checked: whole.checked, unknown: whole.unknown }, whole.undecided)).toBe(whole.summary);
+    expect(
+      verdictSummary(
+        CHECKERS['qos1-at-least-once'],
+        { violations: 0, checked: whole.checked, unknown: whole.unknown },
+        whole.undecided,
+      ),
+    ).toBe(whole.summary);
   });
 });

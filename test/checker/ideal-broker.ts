@@ -14,7 +14,10 @@ export type Step =
   | { k: 'sub'; who: number; topic: number | '#' | 'will'; qos: Q }
   | { k: 'dupResend'; who: number };
 
-interface SubState { filter: string; qos: Q }
+interface SubState {
+  filter: string;
+  qos: Q;
+}
 interface Client {
   id: string;
   persistent: boolean;
@@ -56,7 +59,8 @@ export function simulate(steps: Step[], nClients = 4, bug?: Bug): HB {
     if (qos === 1) c.lastQos1 = { msgId, topic };
   }
   function connect(c: Client): void {
-    const present = bug !== 'forget-session' && c.persistent && h.ops.some((o) => o.process === c.id && o.f === 'connect');
+    const present =
+      bug !== 'forget-session' && c.persistent && h.ops.some((o) => o.process === c.id && o.f === 'connect');
     c.will = { topic: `will/${c.id}`, qos: 1, retain: false, msgId: `will-${c.id}-${seq++}` };
     h.connect(c.id, { clean: !c.persistent, persistent: c.persistent, present, will: c.will, keepAlive: 1 });
     c.connected = true;
@@ -84,7 +88,8 @@ export function simulate(steps: Step[], nClients = 4, bug?: Bug): HB {
         const arrived = s.outcome !== 'info-lost';
         h.publish(c.id, msgId, topic, s.qos, { retain: s.retain, done: 'open' });
         if (arrived) {
-          if (s.retain && !(bug === 'stale-retained' && retained.has(topic))) retained.set(topic, { msgId, qos: s.qos });
+          if (s.retain && !(bug === 'stale-retained' && retained.has(topic)))
+            retained.set(topic, { msgId, qos: s.qos });
           route(msgId, topic, s.qos, c.id);
         }
         h.finishPublish(msgId, s.qos === 0 || s.outcome !== 'ok' ? 'info' : 'ok');
@@ -105,10 +110,12 @@ export function simulate(steps: Step[], nClients = 4, bug?: Bug): HB {
       case 'sub': {
         if (!c.connected) break;
         const filter = s.topic === '#' ? 'f/#' : s.topic === 'will' ? 'will/#' : TOPICS[s.topic % TOPICS.length];
-        if (c.subs.some((x) => x.filter === filter || topicMatches(x.filter, filter) || topicMatches(filter, x.filter))) break;
+        if (c.subs.some((x) => x.filter === filter || topicMatches(x.filter, filter) || topicMatches(filter, x.filter)))
+          break;
         h.subscribe(c.id, filter, s.qos);
         c.subs.push({ filter, qos: s.qos });
-        for (const [t, r] of retained) if (topicMatches(filter, t)) h.recv(c.id, r.msgId, t, Math.min(r.qos, s.qos) as Q, { retain: true });
+        for (const [t, r] of retained)
+          if (topicMatches(filter, t)) h.recv(c.id, r.msgId, t, Math.min(r.qos, s.qos) as Q, { retain: true });
         break;
       }
       case 'dupResend':

@@ -13,7 +13,12 @@ afterEach(async () => {
 });
 
 const harness = (version: '3.1.1' | '5.0', tag: string) =>
-  new ResilienceHarness({ brokerUrl: 'mqtt://127.0.0.1:1', version, seed: 1234, prefix: `nc${tag}${Date.now().toString(36)}` });
+  new ResilienceHarness({
+    brokerUrl: 'mqtt://127.0.0.1:1',
+    version,
+    seed: 1234,
+    prefix: `nc${tag}${Date.now().toString(36)}`,
+  });
 
 describe.each(['3.1.1', '5.0'] as const)('negative control, MQTT %s', (version) => {
   it('a broker losing every 5th QoS 1 delivery is caught by the at-least-once checker', async () => {
@@ -23,7 +28,9 @@ describe.each(['3.1.1', '5.0'] as const)('negative control, MQTT %s', (version) 
     await h.publish('sensor-1', 20, 'fleet/sensor-1/temp', 1);
     const r = await h.expectInvalid('qos1-at-least-once');
     expect(r.violations!.length).toBe(4);
-    const lost = h.recorder.history.filter((o) => o.f === 'publish' && o.type === 'invoke').map((o) => o.value.msgId!)
+    const lost = h.recorder.history
+      .filter((o) => o.f === 'publish' && o.type === 'invoke')
+      .map((o) => o.value.msgId!)
       .filter((id) => !h!.recorder.history.some((o) => o.f === 'receive' && o.value.msgId === id));
     expect(lost).toHaveLength(4);
     // The witness names the first lost message: its publish invoke + ok and the subscription.

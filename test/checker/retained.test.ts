@@ -6,16 +6,26 @@ const R = { retain: true };
 
 describe('retained: last value wins', () => {
   it('accepts the last acknowledged retained value', () => {
-    const h = new HB().connect('pub').publish('pub', 'v1', 'cfg', 1, R).publish('pub', 'v2', 'cfg', 1, R)
-      .connect('sub').subscribe('sub', 'cfg', 1).recv('sub', 'v2', 'cfg', 1, R);
+    const h = new HB()
+      .connect('pub')
+      .publish('pub', 'v1', 'cfg', 1, R)
+      .publish('pub', 'v2', 'cfg', 1, R)
+      .connect('sub')
+      .subscribe('sub', 'cfg', 1)
+      .recv('sub', 'v2', 'cfg', 1, R);
     const r = checkRetained(h.ops);
     expect(r.valid).toBe(true);
     expect(r.statements.map((s) => s.id)).toContain('MQTT-3.3.1-6');
   });
 
   it('flags a stale retained value with a witness naming the newer publish', () => {
-    const h = new HB().connect('pub').publish('pub', 'v1', 'cfg', 1, R).publish('pub', 'v2', 'cfg', 1, R)
-      .connect('sub').subscribe('sub', 'cfg', 1).recv('sub', 'v1', 'cfg', 1, R);
+    const h = new HB()
+      .connect('pub')
+      .publish('pub', 'v1', 'cfg', 1, R)
+      .publish('pub', 'v2', 'cfg', 1, R)
+      .connect('sub')
+      .subscribe('sub', 'cfg', 1)
+      .recv('sub', 'v1', 'cfg', 1, R);
     const r = checkRetained(h.ops);
     expect(r.valid).toBe(false);
     expect(r.summary).toMatch(/v2 replaced it/);
@@ -24,8 +34,13 @@ describe('retained: last value wins', () => {
   });
 
   it('accepts either value when publishes overlap the subscription', () => {
-    const h = new HB().connect('pub').publish('pub', 'v1', 'cfg', 1, R).connect('sub')
-      .publish('pub', 'v2', 'cfg', 1, { ...R, done: 'open' }).subscribe('sub', 'cfg', 1).finishPublish('v2');
+    const h = new HB()
+      .connect('pub')
+      .publish('pub', 'v1', 'cfg', 1, R)
+      .connect('sub')
+      .publish('pub', 'v2', 'cfg', 1, { ...R, done: 'open' })
+      .subscribe('sub', 'cfg', 1)
+      .finishPublish('v2');
     expect(checkRetained([...h.ops, ...new HB().ops]).valid).not.toBe(false);
     const got1 = h.recv('sub', 'v1', 'cfg', 1, R).ops;
     expect(checkRetained(got1).valid).toBe(true);
@@ -41,16 +56,32 @@ describe('retained: last value wins', () => {
   });
 
   it('accepts nothing after a clear (empty retained payload) or a QoS 0 retained message', () => {
-    const cleared = new HB().connect('pub').publish('pub', 'v1', 'cfg', 1, R).publish('pub', 'v2', 'cfg', 1, { ...R, empty: true })
-      .connect('sub').subscribe('sub', 'cfg', 1).wait(5000);
+    const cleared = new HB()
+      .connect('pub')
+      .publish('pub', 'v1', 'cfg', 1, R)
+      .publish('pub', 'v2', 'cfg', 1, { ...R, empty: true })
+      .connect('sub')
+      .subscribe('sub', 'cfg', 1)
+      .wait(5000);
     expect(checkRetained(cleared.ops, { endTime: cleared.clock.now() }).valid).toBe(true);
-    const q0 = new HB().connect('pub').publish('pub', 'v1', 'cfg', 0, R).connect('sub').subscribe('sub', 'cfg', 1).wait(5000);
+    const q0 = new HB()
+      .connect('pub')
+      .publish('pub', 'v1', 'cfg', 0, R)
+      .connect('sub')
+      .subscribe('sub', 'cfg', 1)
+      .wait(5000);
     expect(checkRetained(q0.ops, { endTime: q0.clock.now() }).valid).toBe(true);
   });
 
   it('ignores non-retained receipts and matches wildcards', () => {
-    const h = new HB().connect('pub').publish('pub', 'v1', 'cfg/a', 1, R).connect('sub').subscribe('sub', 'cfg/#', 1)
-      .recv('sub', 'v1', 'cfg/a', 1, R).publish('pub', 'v2', 'cfg/a', 1, R).recv('sub', 'v2', 'cfg/a', 1);
+    const h = new HB()
+      .connect('pub')
+      .publish('pub', 'v1', 'cfg/a', 1, R)
+      .connect('sub')
+      .subscribe('sub', 'cfg/#', 1)
+      .recv('sub', 'v1', 'cfg/a', 1, R)
+      .publish('pub', 'v2', 'cfg/a', 1, R)
+      .recv('sub', 'v2', 'cfg/a', 1);
     expect(checkRetained(h.ops).valid).toBe(true);
   });
 });

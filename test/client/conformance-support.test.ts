@@ -4,37 +4,74 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveTarget, TestClient, type VersionCapabilities } from '../../src/client/index.ts';
 import { topicMatches, type Packet } from '../../src/codec/index.ts';
-import { DELIBERATE_LIMIT_STEP, grantNeeds, packetNeeds, patternNeeds, workloadNeeds } from '../../steps/support/capability-guard.ts';
-import { credentialsPathOf, loadCredentials, namedUsersOnly, startEmbedded } from '../../steps/support/embedded-target.ts';
+import {
+  DELIBERATE_LIMIT_STEP,
+  grantNeeds,
+  packetNeeds,
+  patternNeeds,
+  workloadNeeds,
+} from '../../steps/support/capability-guard.ts';
+import {
+  credentialsPathOf,
+  loadCredentials,
+  namedUsersOnly,
+  startEmbedded,
+} from '../../steps/support/embedded-target.ts';
 
 const full: VersionCapabilities = {
-  supported: true, maximumQoS: 2, retainAvailable: true, wildcardSubscriptions: true, sharedSubscriptions: true,
-  subscriptionIdentifiers: true, topicAliasMaximum: 10, receiveMaximum: 65535,
+  supported: true,
+  maximumQoS: 2,
+  retainAvailable: true,
+  wildcardSubscriptions: true,
+  sharedSubscriptions: true,
+  subscriptionIdentifiers: true,
+  topicAliasMaximum: 10,
+  receiveMaximum: 65535,
 };
 const limited: VersionCapabilities = {
-  ...full, maximumQoS: 1, retainAvailable: false, wildcardSubscriptions: false, sharedSubscriptions: false,
-  subscriptionIdentifiers: false, topicAliasMaximum: 2, maximumPacketSize: 64,
+  ...full,
+  maximumQoS: 1,
+  retainAvailable: false,
+  wildcardSubscriptions: false,
+  sharedSubscriptions: false,
+  subscriptionIdentifiers: false,
+  topicAliasMaximum: 2,
+  maximumPacketSize: 64,
 };
 const pub = (o: Partial<Extract<Packet, { type: 'publish' }>> = {}): Packet =>
   ({ type: 'publish', topic: 'a/b', payload: Buffer.from('x'), qos: 0, retain: false, dup: false, ...o }) as Packet;
 const sub = (topicFilter: string, properties?: object): Packet =>
-  ({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter, qos: 0 }], ...(properties ? { properties } : {}) }) as Packet;
+  ({
+    type: 'subscribe',
+    packetId: 1,
+    subscriptions: [{ topicFilter, qos: 0 }],
+    ...(properties ? { properties } : {}),
+  }) as Packet;
 
 describe('implicit capability gating', () => {
   it('never triggers against a target with every capability', () => {
-    for (const p of [pub({ qos: 2, packetId: 1, retain: true }), sub('a/#'), sub('$share/g/a/+'), pub({ properties: { topicAlias: 10 } })]) {
+    for (const p of [
+      pub({ qos: 2, packetId: 1, retain: true }),
+      sub('a/#'),
+      sub('$share/g/a/+'),
+      pub({ properties: { topicAlias: 10 } }),
+    ]) {
       expect(packetNeeds(full, p, 5)).toBeUndefined();
     }
     expect(patternNeeds(full, { type: 'publish', qos: 2 })).toBeUndefined();
   });
   it('names the missing capability of a packet or an expected delivery', () => {
-    expect(packetNeeds(limited, pub({ qos: 2, packetId: 1 }), 5)).toMatch(/QoS 2, above the Maximum QoS 1 the target's CONNACK declares/);
+    expect(packetNeeds(limited, pub({ qos: 2, packetId: 1 }), 5)).toMatch(
+      /QoS 2, above the Maximum QoS 1 the target's CONNACK declares/,
+    );
     // A 3.1.1 broker cannot declare a maximum QoS: its probe SUBACK grant never gates what the scenario publishes.
     expect(packetNeeds({ ...limited, maximumQoSSource: 'suback' }, pub({ qos: 2, packetId: 1 }), 4)).toBeUndefined();
     expect(patternNeeds({ ...limited, maximumQoSSource: 'suback' }, { type: 'publish', qos: 2 }, 4)).toBeUndefined();
     // Deliveries are gated on what the SUBACK granted the client's matching subscriptions.
     const grants = [{ filter: 'a/#', requested: 2, granted: 1, suback: 'SUBACK reasonCodes=[1]' }];
-    expect(grantNeeds(grants, 'a/b', 2, topicMatches)).toMatch(/granted QoS 1 for the QoS 2 subscription to "a\/#" \(SUBACK reasonCodes=\[1\]\)/);
+    expect(grantNeeds(grants, 'a/b', 2, topicMatches)).toMatch(
+      /granted QoS 1 for the QoS 2 subscription to "a\/#" \(SUBACK reasonCodes=\[1\]\)/,
+    );
     expect(grantNeeds(grants, 'a/b', 1, topicMatches)).toBeUndefined();
     expect(grantNeeds(grants, 'x/y', 2, topicMatches)).toBeUndefined();
     expect(packetNeeds(limited, pub({ retain: true }), 5)).toMatch(/retained/);
@@ -43,7 +80,21 @@ describe('implicit capability gating', () => {
     expect(packetNeeds(limited, sub('a/+'), 5)).toMatch(/wildcard/);
     expect(packetNeeds(limited, sub('$share/g/a'), 5)).toMatch(/shared/);
     expect(packetNeeds(limited, sub('a', { subscriptionIdentifiers: [4] }), 5)).toMatch(/subscription identifier/);
-    expect(packetNeeds(limited, { type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 0, clientId: 'c', will: { topic: 'w', payload: Buffer.alloc(0), qos: 2, retain: false } }, 5)).toMatch(/Will has QoS 2/);
+    expect(
+      packetNeeds(
+        limited,
+        {
+          type: 'connect',
+          protocolName: 'MQTT',
+          protocolLevel: 5,
+          clean: true,
+          keepAlive: 0,
+          clientId: 'c',
+          will: { topic: 'w', payload: Buffer.alloc(0), qos: 2, retain: false },
+        },
+        5,
+      ),
+    ).toMatch(/Will has QoS 2/);
     expect(patternNeeds(limited, { type: 'publish', qos: 2 }, 5)).toMatch(/delivery at QoS 2/);
     expect(workloadNeeds(limited, { filter: 'fleet/+/t' })).toMatch(/wildcard/);
     expect(workloadNeeds(limited, { qos: 1, retain: true })).toMatch(/retained/);
@@ -55,7 +106,9 @@ describe('implicit capability gating', () => {
   });
   it('recognises steps that exceed a declared limit on purpose', () => {
     expect(DELIBERATE_LIMIT_STEP.test(`the broker's CONNACK declares a maximum QoS below 2`)).toBe(true);
-    expect(DELIBERATE_LIMIT_STEP.test(`"A" sends with topic alias one above the broker's maximum PUBLISH topic "t"`)).toBe(true);
+    expect(
+      DELIBERATE_LIMIT_STEP.test(`"A" sends with topic alias one above the broker's maximum PUBLISH topic "t"`),
+    ).toBe(true);
     expect(DELIBERATE_LIMIT_STEP.test(`"A" publishes "top" to "t" at the broker's maximum QoS`)).toBe(false);
   });
 });
@@ -82,11 +135,17 @@ describe('embedded target configuration', () => {
     expect(() => loadCredentials(cfg)).toThrow(/c\.credentials\.yaml.*user/);
   });
   it('the default config has test credentials for two users', () => {
-    expect(loadCredentials('scenarios/embedded/default.yaml')).toMatchObject({ username: 'mh-user1', username2: 'mh-user2' });
+    expect(loadCredentials('scenarios/embedded/default.yaml')).toMatchObject({
+      username: 'mh-user1',
+      username2: 'mh-user2',
+    });
   });
   it('takes embeddedConfig and wsUrl from world parameters or the environment', () => {
     expect(resolveTarget({ embeddedConfig: 'x.yaml' }, {})).toMatchObject({ embeddedConfig: 'x.yaml' });
-    expect(resolveTarget({}, { MQTT_EMBEDDED_CONFIG: 'y.yaml', MQTT_WS_URL: 'ws://127.0.0.1:1/mqtt' })).toMatchObject({ embeddedConfig: 'y.yaml', wsUrl: 'ws://127.0.0.1:1/mqtt' });
+    expect(resolveTarget({}, { MQTT_EMBEDDED_CONFIG: 'y.yaml', MQTT_WS_URL: 'ws://127.0.0.1:1/mqtt' })).toMatchObject({
+      embeddedConfig: 'y.yaml',
+      wsUrl: 'ws://127.0.0.1:1/mqtt',
+    });
     expect(() => resolveTarget({ wsUrl: 'mqtt://h:1' }, {})).toThrow(/ws:\/\/ or wss:\/\//);
   });
 

@@ -20,10 +20,32 @@ let wssPort = 0;
 const CONNACK = Buffer.from('20020000', 'hex');
 
 beforeAll(async () => {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const creds = { key: readFileSync(key), cert: readFileSync(cert) };
-  tlsServer = tls.createServer(creds, (s) => { s.on('error', () => undefined); s.once('data', () => s.write(CONNACK)); });
+  tlsServer = tls.createServer(creds, (s) => {
+    s.on('error', () => undefined);
+    s.once('data', () => s.write(CONNACK));
+  });
   await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', () => r()));
   tlsPort = (tlsServer.address() as { port: number }).port;
   httpsServer = https.createServer(creds);
@@ -48,7 +70,9 @@ describe('TLS and secure WebSocket dialing', () => {
     await c.close(500);
   });
   it('refuses an untrusted certificate unless insecure is set', async () => {
-    await expect(TestClient.open({ url: `mqtts://127.0.0.1:${tlsPort}`, connectTimeoutMs: 3000 })).rejects.toThrow(/TLS connection .* failed/);
+    await expect(TestClient.open({ url: `mqtts://127.0.0.1:${tlsPort}`, connectTimeoutMs: 3000 })).rejects.toThrow(
+      /TLS connection .* failed/,
+    );
     const c = await TestClient.open({ url: `mqtts://127.0.0.1:${tlsPort}`, connectTimeoutMs: 3000, insecure: true });
     expect((await c.connect({ level: 4, clientId: 'i' }, 2000)).reasonCode).toBe(0);
     await c.close(500);
@@ -57,7 +81,8 @@ describe('TLS and secure WebSocket dialing', () => {
     const c = await TestClient.open({ url: `wss://127.0.0.1:${wssPort}`, connectTimeoutMs: 3000, caFile: cert });
     expect((await c.connect({ level: 4, clientId: 'w' }, 2000)).reasonCode).toBe(0);
     await c.close(500);
-    await expect(TestClient.open({ url: `wss://127.0.0.1:${wssPort}`, connectTimeoutMs: 3000, caFile: join(dir, 'nope.pem') }))
-      .rejects.toThrow(/cannot read CA file .*nope\.pem/);
+    await expect(
+      TestClient.open({ url: `wss://127.0.0.1:${wssPort}`, connectTimeoutMs: 3000, caFile: join(dir, 'nope.pem') }),
+    ).rejects.toThrow(/cannot read CA file .*nope\.pem/);
   });
 });

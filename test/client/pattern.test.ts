@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { describePacket, mismatch, PRESENT } from '../../src/client/index.ts';
 import type { Packet } from '../../src/codec/index.ts';
 
-const pub: Packet = { type: 'publish', topic: 'a/b', payload: Buffer.from('hi'), qos: 1, retain: false, dup: false, packetId: 7 };
+const pub: Packet = {
+  type: 'publish',
+  topic: 'a/b',
+  payload: Buffer.from('hi'),
+  qos: 1,
+  retain: false,
+  dup: false,
+  packetId: 7,
+};
 
 describe('mismatch', () => {
   it('matches a subset of fields', () => {
@@ -26,7 +34,9 @@ describe('mismatch', () => {
     expect(mismatch(pub, { type: 'publish', properties: { topicAlias: null } })).toBeNull();
     expect(mismatch(pub, { type: 'publish', properties: { topicAlias: null, userProperties: null } })).toBeNull();
     expect(mismatch(pub, { type: 'publish', properties: { topicAlias: 3 } })).toContain('properties');
-    expect(mismatch({ ...pub, properties: { topicAlias: 3 } }, { type: 'publish', properties: { topicAlias: null } })).toContain('absent');
+    expect(
+      mismatch({ ...pub, properties: { topicAlias: 3 } }, { type: 'publish', properties: { topicAlias: null } }),
+    ).toContain('absent');
   });
   it('matches arrays element by element with equal length', () => {
     const ack: Packet = { type: 'suback', packetId: 1, reasonCodes: [1, 0x80] };
@@ -43,7 +53,9 @@ describe('mismatch', () => {
   it('recurses into properties', () => {
     const p: Packet = { ...pub, properties: { topicAlias: 3, userProperties: [['k', 'v']] } } as Packet;
     expect(mismatch(p, { type: 'publish', properties: { topicAlias: 3 } })).toBeNull();
-    expect(mismatch(p, { type: 'publish', properties: { userProperties: [['k', 'w']] } })).toContain('userProperties[0][1]');
+    expect(mismatch(p, { type: 'publish', properties: { userProperties: [['k', 'w']] } })).toContain(
+      'userProperties[0][1]',
+    );
   });
 });
 
@@ -61,7 +73,12 @@ describe('omitted 5.0 properties mean their default', () => {
   it('a pattern naming a default value matches a packet without the property, not one with another value', () => {
     const pub = { type: 'publish', topic: 't', payload: Buffer.from('x'), qos: 0, retain: false, dup: false } as const;
     expect(mismatch(pub, { type: 'publish', properties: { payloadFormatIndicator: 0 } })).toBeNull();
-    expect(mismatch({ ...pub, properties: { payloadFormatIndicator: 1 } }, { type: 'publish', properties: { payloadFormatIndicator: 0 } })).toMatch(/expected 0, got 1/);
+    expect(
+      mismatch(
+        { ...pub, properties: { payloadFormatIndicator: 1 } },
+        { type: 'publish', properties: { payloadFormatIndicator: 0 } },
+      ),
+    ).toMatch(/expected 0, got 1/);
     expect(mismatch(pub, { type: 'publish', properties: { payloadFormatIndicator: 1 } })).toMatch(/expected 1/);
     expect(mismatch(pub, { type: 'publish', properties: { contentType: 'a' } })).toMatch(/contentType/);
   });

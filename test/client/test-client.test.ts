@@ -29,8 +29,12 @@ describe('TestClient against mosquitto', () => {
     const ack = await b.connect({ level: 5, clientId: id('b') }, 2000);
     expect(ack.reasonCode).toBe(0);
     expect(b.protocolLevel).toBe(5);
-    const dirs = trace.entries.filter((e) => e.direction !== 'event').map((e) => `${e.client}${e.direction}${e.packet?.type}`);
-    expect(dirs).toEqual(expect.arrayContaining(['Asentconnect', 'Areceivedconnack', 'Bsentconnect', 'Breceivedconnack']));
+    const dirs = trace.entries
+      .filter((e) => e.direction !== 'event')
+      .map((e) => `${e.client}${e.direction}${e.packet?.type}`);
+    expect(dirs).toEqual(
+      expect.arrayContaining(['Asentconnect', 'Areceivedconnack', 'Bsentconnect', 'Breceivedconnack']),
+    );
     expect(trace.format()).toContain('10 ');
   });
 
@@ -39,7 +43,8 @@ describe('TestClient against mosquitto', () => {
     await c.connect({ level: 4, clientId: id('s') }, 2000);
     c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: id('t/#'), qos: 1 }] });
     await c.expect({ type: 'suback', packetId: 1 }, 2000);
-    for (const n of ['1', '2', '3']) c.send({ type: 'publish', topic: id(`t/${n}`), payload: Buffer.from(n), qos: 0, retain: false, dup: false });
+    for (const n of ['1', '2', '3'])
+      c.send({ type: 'publish', topic: id(`t/${n}`), payload: Buffer.from(n), qos: 0, retain: false, dup: false });
     c.send({ type: 'pingreq' });
     await c.expect({ type: 'pingresp' }, 2000);
     // The publishes arrived before PINGRESP and wait in the inbox, in order.
@@ -52,7 +57,9 @@ describe('TestClient against mosquitto', () => {
   it('reports a timeout with what was received instead', async () => {
     const c = await open({ name: 'T' });
     await c.connect({ level: 4, clientId: id('t') }, 2000);
-    await expect(c.expect({ type: 'puback', packetId: 99 }, 100)).rejects.toThrow(/no PUBACK packetId=99 within 100 ms/);
+    await expect(c.expect({ type: 'puback', packetId: 99 }, 100)).rejects.toThrow(
+      /no PUBACK packetId=99 within 100 ms/,
+    );
     c.send({ type: 'pingreq' });
     await expect(c.expectNext({ type: 'puback' }, 1000)).rejects.toThrow(/the next packet was PINGRESP/);
   });
@@ -72,7 +79,11 @@ describe('TestClient against mosquitto', () => {
     // A text message is not MQTT; the trace records it. (mosquitto 2.0.11 does not close the
     // connection on it, so what the broker does is left to the conformance scenario.)
     c.sendWebSocketText('hello');
-    expect(c.trace.entries.some((e) => e.note === 'WebSocket TEXT message' && e.hex === Buffer.from('hello').toString('hex'))).toBe(true);
+    expect(
+      c.trace.entries.some(
+        (e) => e.note === 'WebSocket TEXT message' && e.hex === Buffer.from('hello').toString('hex'),
+      ),
+    ).toBe(true);
   });
   it('refuses a WebSocket text message on a TCP connection', async () => {
     const c = await open({ name: 'X' });
@@ -81,15 +92,34 @@ describe('TestClient against mosquitto', () => {
 
   it('fails to open an unreachable target with a TargetError', async () => {
     const port = m.port; // mosquitto listens here; pick the next free one by binding 0 and closing it
-    const free: number = await new Promise((r) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
+    const free: number = await new Promise((r) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => r(p));
+      });
+    });
     expect(free).not.toBe(port);
-    await expect(TestClient.open({ url: `mqtt://127.0.0.1:${free}`, connectTimeoutMs: 1000 })).rejects.toMatchObject({ name: 'TargetError' });
+    await expect(TestClient.open({ url: `mqtt://127.0.0.1:${free}`, connectTimeoutMs: 1000 })).rejects.toMatchObject({
+      name: 'TargetError',
+    });
   });
 
   it('discovers capabilities at both versions', async () => {
-    const caps = await discoverCapabilities({ url: m.url, connectTimeoutMs: 2000, timeoutMs: 1000, topicPrefix: id('cap/'), clientIdPrefix: id('c') });
+    const caps = await discoverCapabilities({
+      url: m.url,
+      connectTimeoutMs: 2000,
+      timeoutMs: 1000,
+      topicPrefix: id('cap/'),
+      clientIdPrefix: id('c'),
+    });
     expect(caps['5.0']).toMatchObject({ supported: true, maximumQoS: 2, retainAvailable: true });
-    expect(caps['3.1.1']).toMatchObject({ supported: true, maximumQoS: 2, retainAvailable: true, wildcardSubscriptions: true, sharedSubscriptions: true });
+    expect(caps['3.1.1']).toMatchObject({
+      supported: true,
+      maximumQoS: 2,
+      retainAvailable: true,
+      wildcardSubscriptions: true,
+      sharedSubscriptions: true,
+    });
   });
 });
 
@@ -115,13 +145,24 @@ describe('TestClient strict decoding', () => {
   it('treats an announced Maximum Packet Size of 0 as no limit for its own decoder', async () => {
     // A broker answering a CONNECT with maximum packet size 0 by a CONNACK 0x82 plus a reason
     // string: the answer is larger than 0 bytes but must decode (0 is not a limit, MQTT-3.1.2-24).
-    const connack = Buffer.from('20' + '0e' + '0082' + '0b' + '1f0008' + Buffer.from('protocol').toString('hex'), 'hex');
+    const connack = Buffer.from(
+      '20' + '0e' + '0082' + '0b' + '1f0008' + Buffer.from('protocol').toString('hex'),
+      'hex',
+    );
     const server = net.createServer((s) => s.once('data', () => s.write(connack)));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     try {
       const port = (server.address() as net.AddressInfo).port;
       const c = await TestClient.open({ url: `mqtt://127.0.0.1:${port}`, connectTimeoutMs: 1000, name: 'Z' });
-      c.send({ type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 0, clientId: 'z', properties: { maximumPacketSize: 0 } });
+      c.send({
+        type: 'connect',
+        protocolName: 'MQTT',
+        protocolLevel: 5,
+        clean: true,
+        keepAlive: 0,
+        clientId: 'z',
+        properties: { maximumPacketSize: 0 },
+      });
       const ack = await c.expect({ type: 'connack' }, 1000);
       expect(ack).toMatchObject({ type: 'connack', reasonCode: 0x82 });
       expect(c.unexpectedViolations()).toHaveLength(0);

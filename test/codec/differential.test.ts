@@ -6,7 +6,12 @@ import { sentPacketArb } from '../support/arbitraries.ts';
 import { mqttPacketGaps, stricterThanMqttPacket } from './fixtures/stricter.ts';
 import { hex, toHex } from './helpers.ts';
 import {
-  fromMqttPacket, hitsEmptyValueBug, logical, mqttPacketGenerate, mqttPacketParse, toMqttPacket,
+  fromMqttPacket,
+  hitsEmptyValueBug,
+  logical,
+  mqttPacketGenerate,
+  mqttPacketParse,
+  toMqttPacket,
 } from './mqtt-packet-shape.ts';
 
 /**
@@ -34,41 +39,89 @@ const isGap = (bytes: Buffer, level: number): boolean =>
 describe(`differential against mqtt-packet (seed ${seed}, ${NUM_RUNS} runs)`, () => {
   for (const level of [4, 5] as const) {
     it(`level ${level}: our encoding parses with mqtt-packet to the same packet`, () => {
-      fc.assert(fc.property(sentPacketArb(level), ({ packet }) => {
-        const bytes = encodePacket(packet, level);
-        fc.pre(!isGap(bytes, level) && !hitsEmptyValueBug(packet));
-        const { packets, errors } = mqttPacketParse(bytes, level);
-        if (errors.length) throw new Error(`mqtt-packet rejected ${toHex(bytes)}: ${errors.join('; ')}`);
-        expect(packets).toHaveLength(1);
-        expect(logical(fromMqttPacket(packets[0], level))).toEqual(logical(packet));
-      }), params);
+      fc.assert(
+        fc.property(sentPacketArb(level), ({ packet }) => {
+          const bytes = encodePacket(packet, level);
+          fc.pre(!isGap(bytes, level) && !hitsEmptyValueBug(packet));
+          const { packets, errors } = mqttPacketParse(bytes, level);
+          if (errors.length) throw new Error(`mqtt-packet rejected ${toHex(bytes)}: ${errors.join('; ')}`);
+          expect(packets).toHaveLength(1);
+          expect(logical(fromMqttPacket(packets[0], level))).toEqual(logical(packet));
+        }),
+        params,
+      );
     });
 
     it(`level ${level}: mqtt-packet's generate output decodes with ours to the same packet`, () => {
-      fc.assert(fc.property(sentPacketArb(level), ({ packet, from }) => {
-        fc.pre(!wontGenerate(packet)); // mqtt-packet refuses to generate these (see below)
-        const bytes = mqttPacketGenerate(toMqttPacket(packet, level), level);
-        const r = decodePacket(bytes, { protocolLevel: level, from });
-        if (!r.ok) throw new Error(`we rejected mqtt-packet's ${toHex(bytes)}: ${r.violation.statement.id} ${r.violation.message}`);
-        expect(logical(r.packet)).toEqual(logical(packet));
-      }), params);
+      fc.assert(
+        fc.property(sentPacketArb(level), ({ packet, from }) => {
+          fc.pre(!wontGenerate(packet)); // mqtt-packet refuses to generate these (see below)
+          const bytes = mqttPacketGenerate(toMqttPacket(packet, level), level);
+          const r = decodePacket(bytes, { protocolLevel: level, from });
+          if (!r.ok)
+            throw new Error(
+              `we rejected mqtt-packet's ${toHex(bytes)}: ${r.violation.statement.id} ${r.violation.message}`,
+            );
+          expect(logical(r.packet)).toEqual(logical(packet));
+        }),
+        params,
+      );
     });
   }
 
   it('the normaliser is not the identity: it changes shape both ways', () => {
     const p: Packet = {
-      type: 'publish', topic: 'a', payload: Buffer.from('x'), qos: 1, retain: false, dup: false, packetId: 9,
-      properties: { payloadFormatIndicator: 1, subscriptionIdentifiers: [3, 4], userProperties: [['k', '1'], ['j', '2'], ['k', '3']] },
+      type: 'publish',
+      topic: 'a',
+      payload: Buffer.from('x'),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 9,
+      properties: {
+        payloadFormatIndicator: 1,
+        subscriptionIdentifiers: [3, 4],
+        userProperties: [
+          ['k', '1'],
+          ['j', '2'],
+          ['k', '3'],
+        ],
+      },
     };
     const m = toMqttPacket(p, 5);
     expect(m).toMatchObject({
-      cmd: 'publish', messageId: 9,
-      properties: { payloadFormatIndicator: true, subscriptionIdentifier: [3, 4], userProperties: { k: ['1', '3'], j: '2' } },
+      cmd: 'publish',
+      messageId: 9,
+      properties: {
+        payloadFormatIndicator: true,
+        subscriptionIdentifier: [3, 4],
+        userProperties: { k: ['1', '3'], j: '2' },
+      },
     });
     expect(logical(fromMqttPacket(m, 5))).toEqual(logical(p));
     expect(logical(p)).not.toEqual(p); // user properties regrouped by name
-    expect(hitsEmptyValueBug({ ...p, properties: { userProperties: [['a', ''], ['a', 'b']] } })).toBe(true);
-    expect(hitsEmptyValueBug({ ...p, properties: { userProperties: [['a', 'b'], ['a', '']] } })).toBe(false);
+    expect(
+      hitsEmptyValueBug({
+        ...p,
+        properties: {
+          userProperties: [
+            ['a', ''],
+            ['a', 'b'],
+          ],
+        },
+      }),
+    ).toBe(true);
+    expect(
+      hitsEmptyValueBug({
+        ...p,
+        properties: {
+          userProperties: [
+            ['a', 'b'],
+            ['a', ''],
+          ],
+        },
+      }),
+    ).toBe(false);
   });
 });
 
@@ -106,14 +159,29 @@ describe('valid bytes mqtt-packet rejects (its gaps, not ours)', () => {
 
 describe('valid packets mqtt-packet refuses to generate (its gaps, not ours)', () => {
   it('5.0 CONNECT with a password and no user name', () => {
-    const p: Packet = { type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 0, clientId: 'z', password: Buffer.from([0]) };
+    const p: Packet = {
+      type: 'connect',
+      protocolName: 'MQTT',
+      protocolLevel: 5,
+      clean: true,
+      keepAlive: 0,
+      clientId: 'z',
+      password: Buffer.from([0]),
+    };
     expect(passwordWithoutUsername(p)).toBe(true);
     const ours = decodePacket(encodePacket(p, 5), { protocolLevel: 5, from: 'client' });
     expect(ours.ok).toBe(true);
     expect(() => mqttPacketGenerate(toMqttPacket(p, 5), 5)).toThrow(/Username is required to use password/);
   });
   it('5.0 CONNECT with an empty client id and Clean Start 0', () => {
-    const p: Packet = { type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: false, keepAlive: 0, clientId: '' };
+    const p: Packet = {
+      type: 'connect',
+      protocolName: 'MQTT',
+      protocolLevel: 5,
+      clean: false,
+      keepAlive: 0,
+      clientId: '',
+    };
     expect(emptyIdWithoutClean(p)).toBe(true);
     const ours = decodePacket(encodePacket(p, 5), { protocolLevel: 5, from: 'client' });
     expect(ours.ok).toBe(true);

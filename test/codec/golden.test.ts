@@ -35,8 +35,22 @@ describe('golden fixtures', () => {
 
 describe('fixture coverage', () => {
   const all = (level: number) => new Set(goldenFixtures.filter((f) => f.level === level).map((f) => f.packet.type));
-  const types = ['connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'subscribe', 'suback',
-    'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect'];
+  const types = [
+    'connect',
+    'connack',
+    'publish',
+    'puback',
+    'pubrec',
+    'pubrel',
+    'pubcomp',
+    'subscribe',
+    'suback',
+    'unsubscribe',
+    'unsuback',
+    'pingreq',
+    'pingresp',
+    'disconnect',
+  ];
 
   it('covers every packet type at levels 4 and 5 (AUTH at 5), CONNECT/CONNACK at 3', () => {
     expect([...all(4)].sort()).toEqual([...types].sort());
@@ -60,12 +74,33 @@ describe('fixture coverage', () => {
       visit(p.will?.properties);
     }
     const every: (keyof Properties)[] = [
-      'payloadFormatIndicator', 'messageExpiryInterval', 'contentType', 'responseTopic', 'correlationData',
-      'subscriptionIdentifiers', 'sessionExpiryInterval', 'assignedClientIdentifier', 'serverKeepAlive',
-      'authenticationMethod', 'authenticationData', 'requestProblemInformation', 'willDelayInterval',
-      'requestResponseInformation', 'responseInformation', 'serverReference', 'reasonString', 'receiveMaximum',
-      'topicAliasMaximum', 'topicAlias', 'maximumQoS', 'retainAvailable', 'userProperties', 'maximumPacketSize',
-      'wildcardSubscriptionAvailable', 'subscriptionIdentifierAvailable', 'sharedSubscriptionAvailable',
+      'payloadFormatIndicator',
+      'messageExpiryInterval',
+      'contentType',
+      'responseTopic',
+      'correlationData',
+      'subscriptionIdentifiers',
+      'sessionExpiryInterval',
+      'assignedClientIdentifier',
+      'serverKeepAlive',
+      'authenticationMethod',
+      'authenticationData',
+      'requestProblemInformation',
+      'willDelayInterval',
+      'requestResponseInformation',
+      'responseInformation',
+      'serverReference',
+      'reasonString',
+      'receiveMaximum',
+      'topicAliasMaximum',
+      'topicAlias',
+      'maximumQoS',
+      'retainAvailable',
+      'userProperties',
+      'maximumPacketSize',
+      'wildcardSubscriptionAvailable',
+      'subscriptionIdentifierAvailable',
+      'sharedSubscriptionAvailable',
     ];
     expect(every.filter((k) => !seen.has(k))).toEqual([]);
     expect(repeatedUser).toBe(true);

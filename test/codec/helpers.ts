@@ -10,7 +10,9 @@ export function hex(text: string): Buffer {
 
 /** Spaced lower-case hex of a buffer, for readable failure messages. */
 export function toHex(buf: Uint8Array): string {
-  return Buffer.from(buf).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  return Buffer.from(buf)
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ');
 }
 
 const SERVER_SENT = new Set(['connack', 'suback', 'unsuback', 'pingresp']);
@@ -49,8 +51,10 @@ export function canon(p: Packet, level: ProtocolLevel): Record<string, unknown> 
   }
   if (Array.isArray(c.subscriptions)) {
     c.subscriptions = (c.subscriptions as Record<string, unknown>[]).map((s) => ({
-      topicFilter: s.topicFilter, qos: s.qos,
-      noLocal: s.noLocal ?? false, retainAsPublished: s.retainAsPublished ?? false,
+      topicFilter: s.topicFilter,
+      qos: s.qos,
+      noLocal: s.noLocal ?? false,
+      retainAsPublished: s.retainAsPublished ?? false,
       retainHandling: s.retainHandling ?? 0,
     }));
   }

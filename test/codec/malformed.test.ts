@@ -58,9 +58,10 @@ describe('BOM (EF BB BF) is a character: kept, not stripped (MQTT-1.5.3-3 / MQTT
       expect(r.packet.payload).toEqual(Buffer.from('x'));
     });
     it(`CONNECT client id "\\uFEFFid" at level ${level}`, () => {
-      const body = level === 5
-        ? '00 04 4d 51 54 54 05 02 00 3c 00 00 05 ef bb bf 69 64'
-        : '00 04 4d 51 54 54 04 02 00 3c 00 05 ef bb bf 69 64';
+      const body =
+        level === 5
+          ? '00 04 4d 51 54 54 05 02 00 3c 00 00 05 ef bb bf 69 64'
+          : '00 04 4d 51 54 54 04 02 00 3c 00 05 ef bb bf 69 64';
       const frame = Buffer.concat([Buffer.from([0x10, hex(body).length]), hex(body)]);
       const r = decodePacket(frame, { protocolLevel: level, from: 'client' });
       if (!r.ok) expect.fail(r.violation.message);

@@ -13,8 +13,13 @@ import type { Packet, Properties, ProtocolLevel, UserProperty } from '../../src/
 type Obj = Record<string, unknown>;
 
 const BOOL_PROPS = new Set([
-  'payloadFormatIndicator', 'requestResponseInformation', 'requestProblemInformation', 'retainAvailable',
-  'wildcardSubscriptionAvailable', 'subscriptionIdentifiersAvailable', 'sharedSubscriptionAvailable',
+  'payloadFormatIndicator',
+  'requestResponseInformation',
+  'requestProblemInformation',
+  'retainAvailable',
+  'wildcardSubscriptionAvailable',
+  'subscriptionIdentifiersAvailable',
+  'sharedSubscriptionAvailable',
 ]);
 
 /**
@@ -76,22 +81,31 @@ function propsFromMp(p: unknown): Properties | undefined {
     if (k === 'subscriptionIdentifier') out.subscriptionIdentifiers = Array.isArray(v) ? v : [v];
     else if (k === 'subscriptionIdentifiersAvailable') out.subscriptionIdentifierAvailable = v ? 1 : 0;
     else if (k === 'userProperties') {
-      out.userProperties = Object.entries(v as Record<string, string | string[]>)
-        .flatMap(([name, val]) => (Array.isArray(val) ? val : [val]).map((x): UserProperty => [name, x]));
+      out.userProperties = Object.entries(v as Record<string, string | string[]>).flatMap(([name, val]) =>
+        (Array.isArray(val) ? val : [val]).map((x): UserProperty => [name, x]),
+      );
     } else if (BOOL_PROPS.has(k)) out[k] = v ? 1 : 0;
     else out[k] = v;
   }
   return out as Properties;
 }
 
-const put = (o: Obj, k: string, v: unknown): void => { if (v !== undefined) o[k] = v; };
+const put = (o: Obj, k: string, v: unknown): void => {
+  if (v !== undefined) o[k] = v;
+};
 
 /** Our packet as an mqtt-packet object, ready for `generate`. */
 export function toMqttPacket(p: Packet, level: ProtocolLevel): Obj {
   const o: Obj = { cmd: p.type };
   switch (p.type) {
     case 'connect':
-      Object.assign(o, { protocolId: p.protocolName, protocolVersion: p.protocolLevel, clean: p.clean, keepalive: p.keepAlive, clientId: p.clientId });
+      Object.assign(o, {
+        protocolId: p.protocolName,
+        protocolVersion: p.protocolLevel,
+        clean: p.clean,
+        keepalive: p.keepAlive,
+        clientId: p.clientId,
+      });
       put(o, 'username', p.username);
       put(o, 'password', p.password);
       if (p.will) {
@@ -108,21 +122,43 @@ export function toMqttPacket(p: Packet, level: ProtocolLevel): Obj {
       Object.assign(o, { topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, dup: p.dup });
       put(o, 'messageId', p.packetId);
       break;
-    case 'puback': case 'pubrec': case 'pubrel': case 'pubcomp':
+    case 'puback':
+    case 'pubrec':
+    case 'pubrel':
+    case 'pubcomp':
       o.messageId = p.packetId;
-      put(o, 'reasonCode', level === 5 ? p.reasonCode ?? 0 : undefined);
+      put(o, 'reasonCode', level === 5 ? (p.reasonCode ?? 0) : undefined);
       break;
     case 'subscribe':
       o.messageId = p.packetId;
-      o.subscriptions = p.subscriptions.map((s) => (level === 5
-        ? { topic: s.topicFilter, qos: s.qos, nl: s.noLocal ?? false, rap: s.retainAsPublished ?? false, rh: s.retainHandling ?? 0 }
-        : { topic: s.topicFilter, qos: s.qos }));
+      o.subscriptions = p.subscriptions.map((s) =>
+        level === 5
+          ? {
+              topic: s.topicFilter,
+              qos: s.qos,
+              nl: s.noLocal ?? false,
+              rap: s.retainAsPublished ?? false,
+              rh: s.retainHandling ?? 0,
+            }
+          : { topic: s.topicFilter, qos: s.qos },
+      );
       break;
-    case 'suback': Object.assign(o, { messageId: p.packetId, granted: p.reasonCodes }); break;
-    case 'unsubscribe': Object.assign(o, { messageId: p.packetId, unsubscriptions: p.topicFilters }); break;
-    case 'unsuback': o.messageId = p.packetId; put(o, 'granted', p.reasonCodes); break;
-    case 'disconnect': case 'auth': put(o, 'reasonCode', level === 5 ? p.reasonCode ?? 0 : undefined); break;
-    default: break;
+    case 'suback':
+      Object.assign(o, { messageId: p.packetId, granted: p.reasonCodes });
+      break;
+    case 'unsubscribe':
+      Object.assign(o, { messageId: p.packetId, unsubscriptions: p.topicFilters });
+      break;
+    case 'unsuback':
+      o.messageId = p.packetId;
+      put(o, 'granted', p.reasonCodes);
+      break;
+    case 'disconnect':
+    case 'auth':
+      put(o, 'reasonCode', level === 5 ? (p.reasonCode ?? 0) : undefined);
+      break;
+    default:
+      break;
   }
   if ('properties' in p) put(o, 'properties', propsToMp(p.properties, p.type === 'subscribe'));
   return o;
@@ -136,45 +172,93 @@ export function fromMqttPacket(m: Obj, level: ProtocolLevel): Packet {
   switch (m.cmd) {
     case 'connect': {
       const p: Obj = {
-        type: 'connect', protocolName: m.protocolId, protocolLevel: m.protocolVersion, clean: m.clean,
-        keepAlive: m.keepalive, clientId: m.clientId,
+        type: 'connect',
+        protocolName: m.protocolId,
+        protocolLevel: m.protocolVersion,
+        clean: m.clean,
+        keepAlive: m.keepalive,
+        clientId: m.clientId,
       };
       const w = m.will as Obj | undefined;
       if (w) {
         const wp = propsFromMp(w.properties);
-        p.will = { topic: w.topic, payload: Buffer.from(w.payload as Buffer), qos: w.qos, retain: w.retain, ...(wp ? { properties: wp } : {}) };
+        p.will = {
+          topic: w.topic,
+          payload: Buffer.from(w.payload as Buffer),
+          qos: w.qos,
+          retain: w.retain,
+          ...(wp ? { properties: wp } : {}),
+        };
       }
       put(p, 'username', m.username);
       if (m.password !== undefined) p.password = Buffer.from(m.password as Buffer);
       return withProps(p as unknown as Packet);
     }
     case 'connack':
-      return withProps({ type: 'connack', sessionPresent: m.sessionPresent as boolean, reasonCode: (level === 5 ? m.reasonCode : m.returnCode) as number });
+      return withProps({
+        type: 'connack',
+        sessionPresent: m.sessionPresent as boolean,
+        reasonCode: (level === 5 ? m.reasonCode : m.returnCode) as number,
+      });
     case 'publish': {
-      const p: Obj = { type: 'publish', topic: m.topic, payload: Buffer.from(m.payload as Buffer), qos: m.qos, retain: m.retain, dup: m.dup };
+      const p: Obj = {
+        type: 'publish',
+        topic: m.topic,
+        payload: Buffer.from(m.payload as Buffer),
+        qos: m.qos,
+        retain: m.retain,
+        dup: m.dup,
+      };
       if ((m.qos as number) > 0) p.packetId = id;
       return withProps(p as unknown as Packet);
     }
-    case 'puback': case 'pubrec': case 'pubrel': case 'pubcomp': {
+    case 'puback':
+    case 'pubrec':
+    case 'pubrel':
+    case 'pubcomp': {
       const type = m.cmd;
-      return withProps(level === 5 ? { type, packetId: id, reasonCode: (m.reasonCode as number) ?? 0 } : { type, packetId: id });
+      return withProps(
+        level === 5 ? { type, packetId: id, reasonCode: (m.reasonCode as number) ?? 0 } : { type, packetId: id },
+      );
     }
     case 'subscribe':
       return withProps({
-        type: 'subscribe', packetId: id,
-        subscriptions: (m.subscriptions as Obj[]).map((s) => (level === 5
-          ? { topicFilter: s.topic as string, qos: s.qos as 0, noLocal: !!s.nl, retainAsPublished: !!s.rap, retainHandling: (s.rh ?? 0) as 0 }
-          : { topicFilter: s.topic as string, qos: s.qos as 0 })),
+        type: 'subscribe',
+        packetId: id,
+        subscriptions: (m.subscriptions as Obj[]).map((s) =>
+          level === 5
+            ? {
+                topicFilter: s.topic as string,
+                qos: s.qos as 0,
+                noLocal: !!s.nl,
+                retainAsPublished: !!s.rap,
+                retainHandling: (s.rh ?? 0) as 0,
+              }
+            : { topicFilter: s.topic as string, qos: s.qos as 0 },
+        ),
       });
-    case 'suback': return withProps({ type: 'suback', packetId: id, reasonCodes: m.granted as number[] });
-    case 'unsubscribe': return withProps({ type: 'unsubscribe', packetId: id, topicFilters: m.unsubscriptions as string[] });
+    case 'suback':
+      return withProps({ type: 'suback', packetId: id, reasonCodes: m.granted as number[] });
+    case 'unsubscribe':
+      return withProps({ type: 'unsubscribe', packetId: id, topicFilters: m.unsubscriptions as string[] });
     case 'unsuback':
-      return withProps(level === 5 ? { type: 'unsuback', packetId: id, reasonCodes: (m.granted ?? []) as number[] } : { type: 'unsuback', packetId: id });
-    case 'pingreq': return { type: 'pingreq' };
-    case 'pingresp': return { type: 'pingresp' };
-    case 'disconnect': return withProps(level === 5 ? { type: 'disconnect', reasonCode: (m.reasonCode as number) ?? 0 } : { type: 'disconnect' });
-    case 'auth': return withProps({ type: 'auth', reasonCode: (m.reasonCode as number) ?? 0 });
-    default: throw new Error(`mqtt-packet returned unknown cmd ${String(m.cmd)}`);
+      return withProps(
+        level === 5
+          ? { type: 'unsuback', packetId: id, reasonCodes: (m.granted ?? []) as number[] }
+          : { type: 'unsuback', packetId: id },
+      );
+    case 'pingreq':
+      return { type: 'pingreq' };
+    case 'pingresp':
+      return { type: 'pingresp' };
+    case 'disconnect':
+      return withProps(
+        level === 5 ? { type: 'disconnect', reasonCode: (m.reasonCode as number) ?? 0 } : { type: 'disconnect' },
+      );
+    case 'auth':
+      return withProps({ type: 'auth', reasonCode: (m.reasonCode as number) ?? 0 });
+    default:
+      throw new Error(`mqtt-packet returned unknown cmd ${String(m.cmd)}`);
   }
 }
 

@@ -37,7 +37,9 @@ describe('PacketReader: Maximum Packet Size is enforced from the fixed header', 
     expect(bytes.length).toBe(56);
     const exact = new PacketReader({ protocolLevel: 5, maximumPacketSize: 56, from: 'client' }).push(bytes);
     expect(exact.map((r) => r.ok)).toEqual([true]);
-    const over = new PacketReader({ protocolLevel: 5, maximumPacketSize: 55, from: 'client' }).push(bytes.subarray(0, 2));
+    const over = new PacketReader({ protocolLevel: 5, maximumPacketSize: 55, from: 'client' }).push(
+      bytes.subarray(0, 2),
+    );
     expect(violationOf(over)?.reasonCode).toBe(0x95);
   });
 
@@ -59,7 +61,14 @@ describe('PacketReader: Maximum Packet Size is enforced from the fixed header', 
 describe('PacketReader: stream behaviour', () => {
   it('a CONNECT sets the reader level from its own header', () => {
     const reader = new PacketReader({ from: 'client' });
-    const connect: Packet = { type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 0, clientId: 'c' };
+    const connect: Packet = {
+      type: 'connect',
+      protocolName: 'MQTT',
+      protocolLevel: 4,
+      clean: true,
+      keepAlive: 0,
+      clientId: 'c',
+    };
     const ack: Packet = { type: 'puback', packetId: 3 };
     const rs = reader.push(Buffer.concat([encodePacket(connect, 4), encodePacket(ack, 4)]));
     expect(reader.protocolLevel).toBe(4);
@@ -68,17 +77,22 @@ describe('PacketReader: stream behaviour', () => {
 
   it('is dead after the first violation: later valid packets are not decoded', () => {
     const reader = new PacketReader({ protocolLevel: 5, from: 'client' });
-    const rs = reader.push(hex(`
+    const rs = reader.push(
+      hex(`
       c0 00                   # PINGREQ
       c1 00                   # PINGREQ with a reserved flag bit
-      c0 00                   # PINGREQ, never reached`));
+      c0 00                   # PINGREQ, never reached`),
+    );
     expect(rs.map((r) => r.ok)).toEqual([true, false]);
     expect(reader.push(hex('c0 00'))).toEqual([]);
   });
 
   it('waits for a packet split inside its Remaining Length and inside its body', () => {
     const reader = new PacketReader({ protocolLevel: 4, from: 'client' });
-    const bytes = encodePacket({ type: 'publish', topic: 't', payload: Buffer.alloc(300, 7), qos: 0, retain: false, dup: false }, 4);
+    const bytes = encodePacket(
+      { type: 'publish', topic: 't', payload: Buffer.alloc(300, 7), qos: 0, retain: false, dup: false },
+      4,
+    );
     expect(reader.push(bytes.subarray(0, 2))).toEqual([]); // remaining length is 2 bytes long
     expect(reader.push(bytes.subarray(2, 100))).toEqual([]);
     const rs = reader.push(bytes.subarray(100));

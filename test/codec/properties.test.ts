@@ -21,7 +21,9 @@ const known = { '3.1.1': new Set<string>(IDS_3_1_1), '5.0': new Set<string>(IDS_
  * Plain checks rather than expect(): this runs tens of thousands of times.
  */
 function expectTyped(r: DecodeResult): void {
-  const fail = (why: string): never => { throw new Error(`${why}: ${JSON.stringify(r)}`); };
+  const fail = (why: string): never => {
+    throw new Error(`${why}: ${JSON.stringify(r)}`);
+  };
   if (r.ok === true) {
     if (typeof r.packet?.type !== 'string') fail('ok result without a packet type');
     return;
@@ -40,13 +42,17 @@ describe(`fast-check codec properties (seed ${seed})`, () => {
     describe(`level ${level}: decode(encode(p)) equals p (and encodedLength is right)`, () => {
       for (const [type, arb] of Object.entries(sentPacketArbs(level))) {
         it(type, () => {
-          fc.assert(fc.property(arb!, ({ packet, from }) => {
-            const bytes = encodePacket(packet, level);
-            if (encodedLength(packet, level) !== bytes.length) throw new Error('encodedLength differs from the encoding');
-            const r = decodePacket(bytes, { protocolLevel: level, from });
-            if (!r.ok) throw new Error(`rejected ${r.violation.statement.id}: ${r.violation.message}`);
-            expect(r.packet).toEqual(packet);
-          }), params(RUNS.perType));
+          fc.assert(
+            fc.property(arb!, ({ packet, from }) => {
+              const bytes = encodePacket(packet, level);
+              if (encodedLength(packet, level) !== bytes.length)
+                throw new Error('encodedLength differs from the encoding');
+              const r = decodePacket(bytes, { protocolLevel: level, from });
+              if (!r.ok) throw new Error(`rejected ${r.violation.statement.id}: ${r.violation.message}`);
+              expect(r.packet).toEqual(packet);
+            }),
+            params(RUNS.perType),
+          );
         });
       }
     });
@@ -55,50 +61,66 @@ describe(`fast-check codec properties (seed ${seed})`, () => {
       // A client stream may open with a CONNECT; the reader then starts at the other level and
       // the CONNECT must switch it.
       const connect = sentPacketArbs(level).connect!.map((s) => s.packet);
-      const arb = fc.constantFrom<'client' | 'server'>('client', 'server').chain((from) => fc.record({
-        from: fc.constant(from), cuts: fc.array(fc.nat(), { maxLength: 12 }), ones: fc.boolean(),
-        packets: fc.tuple(from === 'client' ? fc.option(connect, { nil: undefined }) : fc.constant(undefined), streamArb(level, from))
-          .map(([c, rest]) => (c ? [c, ...rest] : rest)),
-      }));
-      fc.assert(fc.property(arb, ({ from, packets, cuts, ones }) => {
-        const stream = Buffer.concat(packets.map((p) => encodePacket(p, level)));
-        const points = ones
-          ? Array.from({ length: stream.length }, (_, i) => i)
-          : [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
-        const startLevel = packets[0].type === 'connect' ? (level === 5 ? 4 : 5) : level;
-        const reader = new PacketReader({ protocolLevel: startLevel, from });
-        const out: DecodeResult[] = [];
-        let prev = 0;
-        for (const p of [...points, stream.length]) {
-          // Copy each chunk so no packet can alias memory the test later changes.
-          out.push(...reader.push(Buffer.from(stream.subarray(prev, p))));
-          prev = p;
-        }
-        const bad = out.find((r) => !r.ok);
-        if (bad && !bad.ok) throw new Error(`violation ${bad.violation.statement.id}: ${bad.violation.message}`);
-        expect(out.map((r) => (r.ok ? r.packet : null))).toEqual(packets);
-      }), params(RUNS.stream));
+      const arb = fc.constantFrom<'client' | 'server'>('client', 'server').chain((from) =>
+        fc.record({
+          from: fc.constant(from),
+          cuts: fc.array(fc.nat(), { maxLength: 12 }),
+          ones: fc.boolean(),
+          packets: fc
+            .tuple(
+              from === 'client' ? fc.option(connect, { nil: undefined }) : fc.constant(undefined),
+              streamArb(level, from),
+            )
+            .map(([c, rest]) => (c ? [c, ...rest] : rest)),
+        }),
+      );
+      fc.assert(
+        fc.property(arb, ({ from, packets, cuts, ones }) => {
+          const stream = Buffer.concat(packets.map((p) => encodePacket(p, level)));
+          const points = ones
+            ? Array.from({ length: stream.length }, (_, i) => i)
+            : [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+          const startLevel = packets[0].type === 'connect' ? (level === 5 ? 4 : 5) : level;
+          const reader = new PacketReader({ protocolLevel: startLevel, from });
+          const out: DecodeResult[] = [];
+          let prev = 0;
+          for (const p of [...points, stream.length]) {
+            // Copy each chunk so no packet can alias memory the test later changes.
+            out.push(...reader.push(Buffer.from(stream.subarray(prev, p))));
+            prev = p;
+          }
+          const bad = out.find((r) => !r.ok);
+          if (bad && !bad.ok) throw new Error(`violation ${bad.violation.statement.id}: ${bad.violation.message}`);
+          expect(out.map((r) => (r.ok ? r.packet : null))).toEqual(packets);
+        }),
+        params(RUNS.stream),
+      );
     });
 
     it(`level ${level}: arbitrary bytes never throw, only typed results`, () => {
       const arb = fc.record({
-        head: fc.integer({ min: 0, max: 255 }), body: fc.uint8Array({ maxLength: 64 }),
-        from: fc.constantFrom<'client' | 'server'>('client', 'server'), splits: fc.array(fc.nat(80), { maxLength: 4 }),
+        head: fc.integer({ min: 0, max: 255 }),
+        body: fc.uint8Array({ maxLength: 64 }),
+        from: fc.constantFrom<'client' | 'server'>('client', 'server'),
+        splits: fc.array(fc.nat(80), { maxLength: 4 }),
       });
-      fc.assert(fc.property(arb, ({ head, body, from, splits }) => {
-        // A plausible fixed header half the time, so the body decoders get exercised too.
-        const bytes = Buffer.concat([Buffer.from([head, body.length]), Buffer.from(body)]);
-        const raw = Buffer.from([head, ...body]);
-        for (const frame of [bytes, raw]) {
-          expectTyped(decodePacket(frame, { protocolLevel: level, from }));
-          const reader = new PacketReader({ protocolLevel: level, from });
-          let prev = 0;
-          for (const s of [...splits.map((x) => Math.min(x, frame.length)).sort((a, b) => a - b), frame.length]) {
-            for (const r of reader.push(frame.subarray(prev, Math.max(prev, s)))) expectTyped(r);
-            prev = Math.max(prev, s);
+      fc.assert(
+        fc.property(arb, ({ head, body, from, splits }) => {
+          // A plausible fixed header half the time, so the body decoders get exercised too.
+          const bytes = Buffer.concat([Buffer.from([head, body.length]), Buffer.from(body)]);
+          const raw = Buffer.from([head, ...body]);
+          for (const frame of [bytes, raw]) {
+            expectTyped(decodePacket(frame, { protocolLevel: level, from }));
+            const reader = new PacketReader({ protocolLevel: level, from });
+            let prev = 0;
+            for (const s of [...splits.map((x) => Math.min(x, frame.length)).sort((a, b) => a - b), frame.length]) {
+              for (const r of reader.push(frame.subarray(prev, Math.max(prev, s)))) expectTyped(r);
+              prev = Math.max(prev, s);
+            }
           }
-        }
-      }), params(RUNS.bytes));
+        }),
+        params(RUNS.bytes),
+      );
     });
 
     it(`level ${level}: mutated valid packets never throw; what is accepted re-encodes to itself`, () => {
@@ -109,37 +131,53 @@ describe(`fast-check codec properties (seed ${seed})`, () => {
         fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
         fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
       );
-      const arb = fc.record({ sent: sentPacketArb(level), mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }) });
-      fc.assert(fc.property(arb, ({ sent, mutations }) => {
-        let b: Buffer = Buffer.from(encodePacket(sent.packet, level));
-        for (const m of mutations) b = mutate(b, m);
-        const opts = { protocolLevel: level, from: sent.from } as const;
-        const r = decodePacket(b, opts);
-        expectTyped(r);
-        if (r.ok) {
-          const lvl = r.packet.type === 'connect' ? r.packet.protocolLevel : level;
-          const again = decodePacket(encodePacket(r.packet, lvl), { ...opts, protocolLevel: lvl });
-          if (!again.ok) throw new Error(`re-encoding of an accepted packet rejected: ${again.violation.message}`);
-          expect(again.packet).toEqual(r.packet);
-        }
-      }), params(RUNS.mutation));
+      const arb = fc.record({
+        sent: sentPacketArb(level),
+        mutations: fc.array(mutation, { minLength: 1, maxLength: 3 }),
+      });
+      fc.assert(
+        fc.property(arb, ({ sent, mutations }) => {
+          let b: Buffer = Buffer.from(encodePacket(sent.packet, level));
+          for (const m of mutations) b = mutate(b, m);
+          const opts = { protocolLevel: level, from: sent.from } as const;
+          const r = decodePacket(b, opts);
+          expectTyped(r);
+          if (r.ok) {
+            const lvl = r.packet.type === 'connect' ? r.packet.protocolLevel : level;
+            const again = decodePacket(encodePacket(r.packet, lvl), { ...opts, protocolLevel: lvl });
+            if (!again.ok) throw new Error(`re-encoding of an accepted packet rejected: ${again.violation.message}`);
+            expect(again.packet).toEqual(r.packet);
+          }
+        }),
+        params(RUNS.mutation),
+      );
     });
   }
 });
 
 type Mutation =
-  | { kind: 'flip'; at: number; bit: number } | { kind: 'set'; at: number; value: number }
-  | { kind: 'cut'; at: number } | { kind: 'insert'; at: number; value: number } | { kind: 'delete'; at: number };
+  | { kind: 'flip'; at: number; bit: number }
+  | { kind: 'set'; at: number; value: number }
+  | { kind: 'cut'; at: number }
+  | { kind: 'insert'; at: number; value: number }
+  | { kind: 'delete'; at: number };
 
 function mutate(b: Buffer, m: Mutation): Buffer {
   if (b.length === 0) return b;
   const at = m.at % b.length;
   const c = Buffer.from(b);
   switch (m.kind) {
-    case 'flip': c[at] ^= 1 << m.bit; return c;
-    case 'set': c[at] = m.value; return c;
-    case 'cut': return c.subarray(0, at);
-    case 'insert': return Buffer.concat([c.subarray(0, at), Buffer.from([m.value]), c.subarray(at)]);
-    case 'delete': return Buffer.concat([c.subarray(0, at), c.subarray(at + 1)]);
+    case 'flip':
+      c[at] ^= 1 << m.bit;
+      return c;
+    case 'set':
+      c[at] = m.value;
+      return c;
+    case 'cut':
+      return c.subarray(0, at);
+    case 'insert':
+      return Buffer.concat([c.subarray(0, at), Buffer.from([m.value]), c.subarray(at)]);
+    case 'delete':
+      return Buffer.concat([c.subarray(0, at), c.subarray(at + 1)]);
   }
 }

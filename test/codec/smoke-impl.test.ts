@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import mqttPacket from 'mqtt-packet';
 import {
-  buildRaw, decodePacket, encodePacket, hexToBuffer, PacketReader, topicFilterProblem, varintBytes,
+  buildRaw,
+  decodePacket,
+  encodePacket,
+  hexToBuffer,
+  PacketReader,
+  topicFilterProblem,
+  varintBytes,
 } from '../../src/codec/index.ts';
 import type { Packet, ProtocolLevel } from '../../src/codec/index.ts';
 import { createRng } from '../../src/common/index.ts';
@@ -10,23 +16,59 @@ const samples = (level: ProtocolLevel): Packet[] => {
   const v5 = level === 5;
   return [
     {
-      type: 'connect', protocolName: level === 3 ? 'MQIsdp' : 'MQTT', protocolLevel: level, clean: true, keepAlive: 30,
-      clientId: 'c1', username: 'u', password: Buffer.from('p'),
-      will: { topic: 'w/t', payload: Buffer.from('bye'), qos: 1, retain: true, ...(v5 ? { properties: { willDelayInterval: 5 } } : {}) },
-      ...(v5 ? { properties: { sessionExpiryInterval: 60, receiveMaximum: 10, userProperties: [['a', 'b'], ['a', 'c']] } } : {}),
+      type: 'connect',
+      protocolName: level === 3 ? 'MQIsdp' : 'MQTT',
+      protocolLevel: level,
+      clean: true,
+      keepAlive: 30,
+      clientId: 'c1',
+      username: 'u',
+      password: Buffer.from('p'),
+      will: {
+        topic: 'w/t',
+        payload: Buffer.from('bye'),
+        qos: 1,
+        retain: true,
+        ...(v5 ? { properties: { willDelayInterval: 5 } } : {}),
+      },
+      ...(v5
+        ? {
+            properties: {
+              sessionExpiryInterval: 60,
+              receiveMaximum: 10,
+              userProperties: [
+                ['a', 'b'],
+                ['a', 'c'],
+              ],
+            },
+          }
+        : {}),
     },
     { type: 'connack', sessionPresent: false, reasonCode: 0, ...(v5 ? { properties: { topicAliasMaximum: 5 } } : {}) },
-    { type: 'publish', topic: 'a/b', payload: Buffer.from('hi'), qos: 1, packetId: 7, retain: false, dup: true, ...(v5 ? { properties: { topicAlias: 3, correlationData: Buffer.from([1, 2]) } } : {}) },
+    {
+      type: 'publish',
+      topic: 'a/b',
+      payload: Buffer.from('hi'),
+      qos: 1,
+      packetId: 7,
+      retain: false,
+      dup: true,
+      ...(v5 ? { properties: { topicAlias: 3, correlationData: Buffer.from([1, 2]) } } : {}),
+    },
     { type: 'publish', topic: 'a/ü', payload: Buffer.alloc(0), qos: 0, retain: true, dup: false },
     { type: 'puback', packetId: 7, ...(v5 ? { reasonCode: 0x10 } : {}) },
     { type: 'pubrec', packetId: 8, ...(v5 ? { reasonCode: 0, properties: { reasonString: 'ok' } } : {}) },
     { type: 'pubrel', packetId: 9, ...(v5 ? { reasonCode: 0 } : {}) },
     { type: 'pubcomp', packetId: 10, ...(v5 ? { reasonCode: 0x92 } : {}) },
     {
-      type: 'subscribe', packetId: 11,
+      type: 'subscribe',
+      packetId: 11,
       subscriptions: v5
         ? [{ topicFilter: 'x/#', qos: 2, noLocal: true, retainAsPublished: true, retainHandling: 2 }]
-        : [{ topicFilter: 'x/#', qos: 2 }, { topicFilter: '+/y', qos: 0 }],
+        : [
+            { topicFilter: 'x/#', qos: 2 },
+            { topicFilter: '+/y', qos: 0 },
+          ],
       ...(v5 ? { properties: { subscriptionIdentifiers: [42] } } : {}),
     },
     { type: 'suback', packetId: 11, reasonCodes: [2, 0x80] },
@@ -35,7 +77,15 @@ const samples = (level: ProtocolLevel): Packet[] => {
     { type: 'pingreq' },
     { type: 'pingresp' },
     { type: 'disconnect', ...(v5 ? { reasonCode: 4 } : {}) },
-    ...(v5 ? [{ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'SCRAM', authenticationData: Buffer.from([9]) } } as Packet] : []),
+    ...(v5
+      ? [
+          {
+            type: 'auth',
+            reasonCode: 0x18,
+            properties: { authenticationMethod: 'SCRAM', authenticationData: Buffer.from([9]) },
+          } as Packet,
+        ]
+      : []),
   ];
 };
 
@@ -66,7 +116,9 @@ describe('codec smoke (implementation self-check)', () => {
       const parser = mqttPacket.parser({ protocolVersion: level });
       const theirs: string[] = [];
       parser.on('packet', (p: { cmd: string }) => theirs.push(p.cmd));
-      parser.on('error', (e: Error) => { throw e; });
+      parser.on('error', (e: Error) => {
+        throw e;
+      });
       parser.parse(stream);
       expect(theirs.length).toBe(all.length);
     });
@@ -79,13 +131,25 @@ describe('codec smoke (implementation self-check)', () => {
   it('reports violations with statements and offsets', () => {
     const qos3 = decodePacket(hexToBuffer('36 05 00 01 61 00 01 # QoS 3'), { protocolLevel: 4 });
     expect(qos3.ok ? null : qos3.violation.statement).toEqual({ version: '3.1.1', id: 'MQTT-3.3.1-4' });
-    const wild = decodePacket(buildRaw({ type: 'publish', topic: 'a/+', payload: Buffer.alloc(0), qos: 0, retain: false, dup: false }, 5), { protocolLevel: 5 });
+    const wild = decodePacket(
+      buildRaw({ type: 'publish', topic: 'a/+', payload: Buffer.alloc(0), qos: 0, retain: false, dup: false }, 5),
+      { protocolLevel: 5 },
+    );
     expect(wild.ok ? null : wild.violation.statement.id).toBe('MQTT-3.3.2-2');
-    const nul = decodePacket(buildRaw({ type: 'publish', topic: 'ab', payload: Buffer.alloc(0), qos: 0, retain: false, dup: false }, 5, { corruptString: { find: 'ab', bytes: '61 00' } }), { protocolLevel: 5 });
+    const nul = decodePacket(
+      buildRaw({ type: 'publish', topic: 'ab', payload: Buffer.alloc(0), qos: 0, retain: false, dup: false }, 5, {
+        corruptString: { find: 'ab', bytes: '61 00' },
+      }),
+      { protocolLevel: 5 },
+    );
     expect(nul.ok ? null : [nul.violation.statement.id, nul.violation.offset]).toEqual(['MQTT-1.5.4-2', 5]);
-    const long = decodePacket(buildRaw({ type: 'pingreq' }, 5, { remainingLength: varintBytes(0, 5) }), { protocolLevel: 5 });
+    const long = decodePacket(buildRaw({ type: 'pingreq' }, 5, { remainingLength: varintBytes(0, 5) }), {
+      protocolLevel: 5,
+    });
     expect(long.ok ? null : long.violation.reasonCode).toBe(0x81);
-    const badLevel = decodePacket(buildRaw(samples(4)[0], 4, { patch: [{ offset: 8, bytes: [7] }] }), { protocolLevel: 4 });
+    const badLevel = decodePacket(buildRaw(samples(4)[0], 4, { patch: [{ offset: 8, bytes: [7] }] }), {
+      protocolLevel: 4,
+    });
     expect(badLevel.ok ? null : badLevel.violation.unsupportedProtocol).toBe(true);
   });
 
@@ -93,7 +157,10 @@ describe('codec smoke (implementation self-check)', () => {
     const reader = new PacketReader({ protocolLevel: 5, maximumPacketSize: 100, from: 'client' });
     const res = reader.push(Buffer.from([0x30, 0xe8, 0x07]));
     expect(res).toHaveLength(1);
-    expect(res[0].ok ? null : [res[0].violation.reasonCode, res[0].violation.statement.id]).toEqual([0x95, 'MQTT-3.2.2-15']);
+    expect(res[0].ok ? null : [res[0].violation.reasonCode, res[0].violation.statement.id]).toEqual([
+      0x95,
+      'MQTT-3.2.2-15',
+    ]);
     expect(reader.push(Buffer.alloc(10))).toEqual([]);
   });
 

@@ -15,11 +15,11 @@ const cases: Array<[filter: string, topic: string, matches: boolean]> = [
   ['+/+', '/finance', true],
   ['/+', '/finance', true],
   ['+', '/finance', false],
-  ['#', '$SYS/broker/uptime', false],          // MQTT-4.7.2-1
+  ['#', '$SYS/broker/uptime', false], // MQTT-4.7.2-1
   ['+/monitor/Clients', '$SYS/monitor/Clients', false],
   ['$SYS/#', '$SYS/monitor/Clients', true],
   ['$SYS/monitor/+', '$SYS/monitor/Clients', true],
-  ['ACCOUNTS', 'Accounts', false],              // case sensitive
+  ['ACCOUNTS', 'Accounts', false], // case sensitive
   ['a//b', 'a//b', true],
   ['a/+/b', 'a//b', true],
 ];

@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { checkObject, inDocumentOrder, knownKeys, problemLine, unknownKeyProblems, zodProblems } from '../../src/common/zod-problems.ts';
+import {
+  checkObject,
+  inDocumentOrder,
+  knownKeys,
+  problemLine,
+  unknownKeyProblems,
+  zodProblems,
+} from '../../src/common/zod-problems.ts';
 
 const schema = z.strictObject({
   name: z.string(),
-  publish: z.strictObject({ topic: z.string(), interval_ms: z.number({ error: 'expected milliseconds' }), qos: z.number().int().min(0).max(2).optional() }),
+  publish: z.strictObject({
+    topic: z.string(),
+    interval_ms: z.number({ error: 'expected milliseconds' }),
+    qos: z.number().int().min(0).max(2).optional(),
+  }),
   devices: z.array(z.strictObject({ id: z.string() })).optional(),
 });
 const problems = (data: unknown) => {
@@ -20,7 +31,13 @@ describe('zodProblems', () => {
   });
 
   it('reports every problem in one pass (unknown keys first), with the key path and the value found', () => {
-    expect(problems({ publish: { topic: 't', interval_ms: 'soon', qos: 3 }, devices: [{ id: 'a' }, { idd: 'b' }], extra: 1 })).toEqual([
+    expect(
+      problems({
+        publish: { topic: 't', interval_ms: 'soon', qos: 3 },
+        devices: [{ id: 'a' }, { idd: 'b' }],
+        extra: 1,
+      }),
+    ).toEqual([
       'devices[1].idd: unknown key `idd` (did you mean `id`?)',
       'extra: unknown key `extra`',
       'name: expected a string, but it is missing', // zod's generic words rephrased
@@ -30,7 +47,9 @@ describe('zodProblems', () => {
   });
 
   it('a missing key with no typo nearby is reported as missing', () => {
-    expect(problems({ name: 'x', publish: { topic: 't' } })).toEqual(['publish.interval_ms: expected milliseconds, but it is missing']);
+    expect(problems({ name: 'x', publish: { topic: 't' } })).toEqual([
+      'publish.interval_ms: expected milliseconds, but it is missing',
+    ]);
   });
 
   it('checkObject finds unknown keys of a non-strict object schema, with the same typo rule', () => {
@@ -50,7 +69,15 @@ describe('zodProblems', () => {
       { path: 'attributes.latncy', message: 'unknown key `latncy` (did you mean `latency`?)' },
     ]);
     const data = { b: 1, a: [0, 1] };
-    expect(inDocumentOrder([{ path: 'a[1]', message: '' }, { path: 'b', message: '' }, { path: 'a[0].x', message: '' }], data).map((p) => p.path))
-      .toEqual(['b', 'a[0].x', 'a[1]']);
+    expect(
+      inDocumentOrder(
+        [
+          { path: 'a[1]', message: '' },
+          { path: 'b', message: '' },
+          { path: 'a[0].x', message: '' },
+        ],
+        data,
+      ).map((p) => p.path),
+    ).toEqual(['b', 'a[0].x', 'a[1]']);
   });
 });

@@ -7,18 +7,29 @@ import { ref311 } from '../../src/spec/index.ts';
 describe('explorer Gherkin output', () => {
   it('renders a shrunk program in the step vocabulary, with version and statement tags and the failed check', () => {
     const finding: ModelFinding = {
-      family: 'overlap-qos', key: 'k', statements: [ref311('MQTT-3.3.5-1')], events: [], missing: true,
+      family: 'overlap-qos',
+      key: 'k',
+      statements: [ref311('MQTT-3.3.5-1')],
+      events: [],
+      missing: true,
       message: 'xq1c0: message xq1:2 owed at QoS 1 but never arrived',
       about: { kind: 'missing', clientId: 'xq1c0', msg: 'xq1:2', topic: 'xq1/a/a', qos: 1 },
     };
     const g = toGherkin({
-      program: { version: '3.1.1', clients: 2, steps: [
-        { k: 'subscribe', c: 0, filter: '#', qos: 2 }, { k: 'subscribe', c: 0, filter: '+/+', qos: 0 },
-        { k: 'publish', c: 1, topic: 'a/a', qos: 1, retain: false, empty: false, count: 1 },
-        { k: 'publish', c: 1, topic: 'a/a', qos: 1, retain: true, empty: false, count: 20 },
-        { k: 'disconnect', c: 0, abrupt: true },
-      ] },
-      findings: [finding], msgStep: { 'xq1:2': { step: 2, i: 1 } }, seed: 5,
+      program: {
+        version: '3.1.1',
+        clients: 2,
+        steps: [
+          { k: 'subscribe', c: 0, filter: '#', qos: 2 },
+          { k: 'subscribe', c: 0, filter: '+/+', qos: 0 },
+          { k: 'publish', c: 1, topic: 'a/a', qos: 1, retain: false, empty: false, count: 1 },
+          { k: 'publish', c: 1, topic: 'a/a', qos: 1, retain: true, empty: false, count: 20 },
+          { k: 'disconnect', c: 0, abrupt: true },
+        ],
+      },
+      findings: [finding],
+      msgStep: { 'xq1:2': { step: 2, i: 1 } },
+      seed: 5,
     });
     expect(g).toContain('@v3.1.1 @MQTT-3.3.5-1');
     expect(g).toContain('When "c0" subscribes to "ex/#" with qos 2');
@@ -33,7 +44,7 @@ describe('features/explore/explore.feature', () => {
   it('is tagged, per version, with exactly the statements the model can cite', () => {
     const text = readFileSync('features/explore/explore.feature', 'utf8');
     const blocks = text.split('Examples:');
-    const tagsBefore = (i: number): string[] => (blocks[i].match(/@MQTT-[0-9.-]+/g) ?? []);
+    const tagsBefore = (i: number): string[] => blocks[i].match(/@MQTT-[0-9.-]+/g) ?? [];
     expect(new Set(tagsBefore(0))).toEqual(new Set(modelStatements('3.1.1').map((r) => `@${r.id}`)));
     expect(new Set(tagsBefore(1))).toEqual(new Set(modelStatements('5.0').map((r) => `@${r.id}`)));
   });

@@ -17,7 +17,11 @@ const CASES: Array<{ mode: keyof Misbehave; version: '3.1.1' | '5.0'; seed: numb
 describe('explorer negative controls', () => {
   for (const c of CASES) {
     it(`finds and shrinks ${c.mode} (MQTT ${c.version}, seed ${c.seed})`, async () => {
-      const b = await startBroker({ port: 0, misbehave: { [c.mode]: true }, logger: { debug() {}, info() {}, warn() {}, error() {} } as never });
+      const b = await startBroker({
+        port: 0,
+        misbehave: { [c.mode]: true },
+        logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
+      });
       try {
         const r = await explore({ target: { url: b.url }, version: c.version, seed: c.seed, runs: 300, maxClients: 3 });
         expect(r.findings.length, `seed ${c.seed}: nothing found in ${r.programs} programs`).toBe(1);
@@ -34,8 +38,12 @@ describe('explorer negative controls', () => {
 
 describe('explorer against the correct reference broker', () => {
   let b: RunningBroker;
-  beforeAll(async () => { b = await startBroker({ port: 0 }); });
-  afterAll(async () => { await b.close(); });
+  beforeAll(async () => {
+    b = await startBroker({ port: 0 });
+  });
+  afterAll(async () => {
+    await b.close();
+  });
   for (const version of ['3.1.1', '5.0'] as const) {
     it(`finds nothing in 150 programs at MQTT ${version} (seed 1234)`, async () => {
       const r = await explore({ target: { url: b.url }, version, seed: 1234, runs: 150, maxClients: 4 });

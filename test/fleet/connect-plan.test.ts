@@ -14,7 +14,10 @@ describe('connectPlan', () => {
     expect(v5first.packet.properties?.sessionExpiryInterval).toBe(600);
     expect(v5first.value).toMatchObject({ cleanStart: true, persistent: true, sessionExpiry: 600 });
     expect(connectPlan({ ...base, persistent: true }, 5, 1).packet.clean).toBe(false);
-    expect(connectPlan({ ...base }, 5, 3).packet).toMatchObject({ clean: true, properties: { sessionExpiryInterval: 0 } });
+    expect(connectPlan({ ...base }, 5, 3).packet).toMatchObject({
+      clean: true,
+      properties: { sessionExpiryInterval: 0 },
+    });
   });
 
   it('gives each connection a will with its own message id, and passes credentials', () => {

@@ -16,7 +16,15 @@ afterAll(async () => {
 });
 
 const run = (name: string, devices: number, durationMs: number) =>
-  runFleetShard({ scenario: loadFleetScenario(name), brokers: [broker.url], out: join(dir, name), devices, durationMs, print: () => {}, drainMs: 15_000 });
+  runFleetShard({
+    scenario: loadFleetScenario(name),
+    brokers: [broker.url],
+    out: join(dir, name),
+    devices,
+    durationMs,
+    print: () => {},
+    drainMs: 15_000,
+  });
 
 describe('fleet behaviours (scenarios/fleets, shrunk)', () => {
   it('config-fanout: every device gets the retained configuration', async () => {
@@ -31,7 +39,10 @@ describe('fleet behaviours (scenarios/fleets, shrunk)', () => {
     const { result: r } = await run('sleepy-sensors', 15, 4500);
     expect(r.counts.connects).toBeGreaterThanOrEqual(2 * 15); // woke up and connected again
     expect(r.results.map((x) => [x.checker, x.verdict])).toEqual([
-      ['qos1-at-least-once', 'holds'], ['ordered-topics', 'holds'], ['session-resume', 'holds'], ['last-will', 'holds'],
+      ['qos1-at-least-once', 'holds'],
+      ['ordered-topics', 'holds'],
+      ['session-resume', 'holds'],
+      ['last-will', 'holds'],
     ]);
     expect(r.counts.received).toBe(r.counts.published); // no will was published on a normal disconnect
   });

@@ -35,7 +35,12 @@ describe('mqtt-harness fleet', () => {
   });
 
   it('check: a good history exits 0; unknown checker names are refused', async () => {
-    const h = new HB().connect('sub').subscribe('sub', 't', 1).connect('pub').publish('pub', 'm1', 't').recv('sub', 'm1', 't');
+    const h = new HB()
+      .connect('sub')
+      .subscribe('sub', 't', 1)
+      .connect('pub')
+      .publish('pub', 'm1', 't')
+      .recv('sub', 'm1', 't');
     const file = join(dir, 'good.jsonl');
     writeFileSync(file, toJsonLines(h.ops));
     expect(await run('fleet', 'check', file)).toMatch(/VALID qos1-at-least-once/);
@@ -52,7 +57,9 @@ describe('mqtt-harness fleet', () => {
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errs.push(a.join(' ')));
     await run('fleet', 'run', 'cellular-sensors', '--broker', `mqtt://127.0.0.1:${port}`, '--out', join(dir, 'closed'));
     expect(process.exitCode).toBe(3);
-    expect(errs.join('\n')).toMatch(new RegExp(`inconclusive: cannot reach the broker at mqtt://127\\.0\\.0\\.1:${port}: ECONNREFUSED`));
+    expect(errs.join('\n')).toMatch(
+      new RegExp(`inconclusive: cannot reach the broker at mqtt://127\\.0\\.0\\.1:${port}: ECONNREFUSED`),
+    );
     expect(errs.join('\n').match(/127\.0\.0\.1:(\d+)/g)).toEqual([`127.0.0.1:${port}`]);
   });
 
@@ -67,7 +74,10 @@ describe('mqtt-harness fleet', () => {
 
   it('run: a bad scenario file gives every error at once and exits 2', async () => {
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'name: bad\ndescription: d\nseed: 1\nduration_ms: 1000\ndevices:\n  count: 2\n  publish: {topic: "a/{id}", qos: 1, interval: 100}\nchecks: [nope]\n');
+    writeFileSync(
+      file,
+      'name: bad\ndescription: d\nseed: 1\nduration_ms: 1000\ndevices:\n  count: 2\n  publish: {topic: "a/{id}", qos: 1, interval: 100}\nchecks: [nope]\n',
+    );
     const errs: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errs.push(a.join(' ')));
     await run('fleet', 'run', file, '--out', join(dir, 'bad'));
@@ -82,7 +92,7 @@ describe('mqtt-harness fleet', () => {
     vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errs.push(a.join(' ')));
     await run('fleet', 'run', 'smart-meters', '--devices', '999999', '--out', join(dir, 'big'));
     expect(process.exitCode).toBe(2);
-    expect(errs.join("\n")).toMatch(/open-file limit|MB are free|local ports/);
+    expect(errs.join('\n')).toMatch(/open-file limit|MB are free|local ports/);
   });
 
   it('list: names the stored scenarios', async () => {

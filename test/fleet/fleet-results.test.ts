@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { checkAll, decideVerdict, type CheckResult } from '../../src/checker/index.ts';
 import { EXIT } from '../../src/common/index.ts';
-import { checkFleet, chunkHistory, judgeThresholds, parseThreshold, summarize, verdictOf, type Threshold } from '../../src/fleet/index.ts';
+import {
+  checkFleet,
+  chunkHistory,
+  judgeThresholds,
+  parseThreshold,
+  summarize,
+  verdictOf,
+  type Threshold,
+} from '../../src/fleet/index.ts';
 import { HB } from '../checker/history-builder.ts';
 
 const res = (checker: string, valid: CheckResult['valid'], checked: number, unknown: number) => {
@@ -19,7 +27,9 @@ describe('fleet summary (issue 9: never "all guarantees hold" while something is
   it('undecided items make the run inconclusive (exit 3) and are counted', () => {
     const s = summarize([res('a', true, 10, 0), res('b', true, 15, 15), res('c', true, 20, 3)], [], 1);
     expect(s.summary).not.toMatch(/all guarantees hold/);
-    expect(s.summary).toMatch(/inconclusive: no violation found, but b has 15 of 15 undecided, c has 3 of 20 undecided \(18 items\)/);
+    expect(s.summary).toMatch(
+      /inconclusive: no violation found, but b has 15 of 15 undecided, c has 3 of 20 undecided \(18 items\)/,
+    );
     expect(s.exitCode).toBe(EXIT.inconclusive);
   });
 
@@ -44,10 +54,15 @@ describe('thresholds', () => {
     expect(parseThreshold('p99<500ms')).toMatchObject({ metric: 'p99', op: '<', value: 500 });
     expect(parseThreshold('connect_p99 <= 2s')).toMatchObject({ metric: 'connect_p99', op: '<=', value: 2000 });
     expect(parseThreshold('errors==0')).toMatchObject({ metric: 'errors', op: '==', value: 0 });
-    expect(parseThreshold('p98<1s')).toMatch(/unknown metric `p98` \(did you mean `p90`\?\)|unknown metric `p98` \(did you mean `p99`\?\)/);
+    expect(parseThreshold('p98<1s')).toMatch(
+      /unknown metric `p98` \(did you mean `p90`\?\)|unknown metric `p98` \(did you mean `p99`\?\)/,
+    );
     expect(parseThreshold('errors<5ms')).toMatch(/is a count/);
     expect(parseThreshold('garbage')).toMatch(/not a threshold/);
-    const [a, b, c] = judgeThresholds(['p99<500ms', 'errors==0', 'p50<1ms'].map((x) => parseThreshold(x) as Threshold), { p99: 100, errors: 2 });
+    const [a, b, c] = judgeThresholds(
+      ['p99<500ms', 'errors==0', 'p50<1ms'].map((x) => parseThreshold(x) as Threshold),
+      { p99: 100, errors: 2 },
+    );
     expect([a.ok, b.ok, c.ok]).toEqual([true, false, false]);
   });
 });
@@ -66,7 +81,9 @@ describe('chunked checking equals one pass', () => {
     const whole = checkAll(h.ops, [...names]);
     const chunked = checkFleet(h.ops, names, new Set(['hub']), {}, 2);
     expect(chunkHistory(h.ops, new Set(['hub']), 2)).toHaveLength(5);
-    expect(chunked.map((r) => [r.checker, r.valid, r.checked, r.unknown])).toEqual(whole.map((r) => [r.checker, r.valid, r.checked, r.unknown]));
+    expect(chunked.map((r) => [r.checker, r.valid, r.checked, r.unknown])).toEqual(
+      whole.map((r) => [r.checker, r.valid, r.checked, r.unknown]),
+    );
     expect(chunked[0].valid).toBe(false);
     expect(chunked[0].violations?.map((v) => v.key)).toEqual(whole[0].violations?.map((v) => v.key));
     expect(chunked[0].witness?.map((o) => o.index)).toEqual(whole[0].witness?.map((o) => o.index));

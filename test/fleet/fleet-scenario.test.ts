@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { FleetScenarioError, fleetDir, loadFleetScenario, parseFleetScenario } from '../../src/fleet/index.ts';
 
 const base = {
-  name: 'tiny', description: 'test', seed: 1, duration_ms: 500,
+  name: 'tiny',
+  description: 'test',
+  seed: 1,
+  duration_ms: 500,
   devices: { count: 2, publish: { topic: 'f/{id}/t', qos: 1, interval_ms: 50, max_messages: 5 } },
 };
 
@@ -24,11 +27,25 @@ describe('fleet scenarios', () => {
   it.each([
     [{ ...base, devices: { ...base.devices, count: 0 } }, 'devices.count'],
     [{ ...base, devices: { ...base.devices, publish: { ...base.devices.publish, qos: 3 } } }, 'devices.publish.qos'],
-    [{ ...base, devices: { ...base.devices, publish: { ...base.devices.publish, topic: 'f/+/t' } } }, 'devices.publish.topic'],
+    [
+      { ...base, devices: { ...base.devices, publish: { ...base.devices.publish, topic: 'f/+/t' } } },
+      'devices.publish.topic',
+    ],
     [{ ...base, duration_ms: 10_000_000 }, 'duration_ms'],
     [{ ...base, checks: ['nope'] }, 'checks[0]'],
     [{ ...base, bogus: 1 }, 'bogus'],
-    [{ ...base, devices: { ...base.devices, count: 1_000_000, publish: { ...base.devices.publish, interval_ms: 5, max_messages: 100_000 } }, duration_ms: 3_600_000 }, 'devices.publish.max_messages'],
+    [
+      {
+        ...base,
+        devices: {
+          ...base.devices,
+          count: 1_000_000,
+          publish: { ...base.devices.publish, interval_ms: 5, max_messages: 100_000 },
+        },
+        duration_ms: 3_600_000,
+      },
+      'devices.publish.max_messages',
+    ],
     [{ ...base, link: { lte: 0.5, '3g': 0.2 } }, 'link'],
     [{ ...base, thresholds: ['p99<<5'] }, 'thresholds[0]'],
     [{ ...base, link: 'flaky-cellullar' }, 'link'],
@@ -45,7 +62,9 @@ describe('fleet scenarios', () => {
 
   it('reports every error at once, a misspelt key as an unknown key with a close match (issue 9)', () => {
     const data = {
-      ...base, bogus: 1, checks: ['nope'],
+      ...base,
+      bogus: 1,
+      checks: ['nope'],
       devices: { ...base.devices, publish: { topic: 'f/{id}/t', qos: 3, interval: 50 } },
     };
     let err: FleetScenarioError | undefined;
@@ -56,7 +75,9 @@ describe('fleet scenarios', () => {
     }
     expect(err).toBeInstanceOf(FleetScenarioError);
     const lines = err!.message.split('\n');
-    expect(lines).toContain('fleets/bad.yaml: devices.publish.interval: unknown key `interval` (did you mean `interval_ms`?)');
+    expect(lines).toContain(
+      'fleets/bad.yaml: devices.publish.interval: unknown key `interval` (did you mean `interval_ms`?)',
+    );
     expect(lines).toContain('fleets/bad.yaml: bogus: unknown key `bogus`');
     expect(lines).toContain('fleets/bad.yaml: devices.publish.qos: expected a QoS: 0, 1 or 2');
     expect(lines.some((l) => l.startsWith('fleets/bad.yaml: checks[0]: unknown checker'))).toBe(true);

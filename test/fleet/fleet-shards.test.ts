@@ -31,9 +31,16 @@ thresholds: ["p99<10s"]
 /** Runs one shard as its own process, as a Kubernetes Indexed Job would (index from the environment). */
 function shard(file: string, url: string, index: number, count: number, out: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [bin, 'fleet', 'run', file, '--broker', url, '--out', out, '--drain', '10s'], {
-      env: { ...process.env, JOB_COMPLETION_INDEX: String(index), JOB_COMPLETIONS: String(count) }, timeout: 60_000,
-    }, (e, stdout, stderr) => (e && e.code !== 0 && e.code !== 3 ? reject(new Error(`${e.message}\n${stderr}`)) : resolve(stdout)));
+    execFile(
+      process.execPath,
+      [bin, 'fleet', 'run', file, '--broker', url, '--out', out, '--drain', '10s'],
+      {
+        env: { ...process.env, JOB_COMPLETION_INDEX: String(index), JOB_COMPLETIONS: String(count) },
+        timeout: 60_000,
+      },
+      (e, stdout, stderr) =>
+        e && e.code !== 0 && e.code !== 3 ? reject(new Error(`${e.message}\n${stderr}`)) : resolve(stdout),
+    );
   });
 }
 
@@ -54,10 +61,20 @@ describe('sharding: n shard processes merged equal one process of the same seed'
       await p.parseAsync(['node', 'mqtt-harness', 'fleet', 'merge', ...outs, '--out', join(dir, 'merged')]);
       vi.restoreAllMocks();
       const merged = JSON.parse(readFileSync(join(dir, 'merged', 'fleet.json'), 'utf8')) as FleetResult;
-      const { result: one } = await runFleetShard({ scenario: loadFleetScenario(file), brokers: [b.url], out: join(dir, 'one'), print: () => {}, drainMs: 10_000 });
+      const { result: one } = await runFleetShard({
+        scenario: loadFleetScenario(file),
+        brokers: [b.url],
+        out: join(dir, 'one'),
+        print: () => {},
+        drainMs: 10_000,
+      });
       const view = (r: FleetResult) => ({
-        devices: r.devices, published: r.counts.published, acknowledged: r.counts.acknowledged, distinct: r.counts.distinctReceived,
-        verdicts: r.results.map((x) => [x.checker, x.verdict]), exit: r.exitCode,
+        devices: r.devices,
+        published: r.counts.published,
+        acknowledged: r.counts.acknowledged,
+        distinct: r.counts.distinctReceived,
+        verdicts: r.results.map((x) => [x.checker, x.verdict]),
+        exit: r.exitCode,
       });
       expect(merged.parts).toBe(2);
       expect(merged.shards).toBe(2);

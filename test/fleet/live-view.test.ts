@@ -3,7 +3,17 @@ import { LiveView } from '../../src/fleet/live/live-view.ts';
 import { encodeHistogram, newHistogram } from '../../src/fleet/engine/metrics.ts';
 
 const stats = (tag: string, over: Record<string, unknown> = {}) => ({
-  tag, t: 0, connected: 10, devices: 12, faulty: 1, published: 100, received: 90, errors: 2, drops: 3, phase: 'publishing', ...over,
+  tag,
+  t: 0,
+  connected: 10,
+  devices: 12,
+  faulty: 1,
+  published: 100,
+  received: 90,
+  errors: 2,
+  drops: 3,
+  phase: 'publishing',
+  ...over,
 });
 
 describe('live view', () => {
@@ -35,7 +45,13 @@ describe('live view', () => {
 
   it('prints a plain line every 5 s when not on a terminal', async () => {
     const lines: string[] = [];
-    const v = new LiveView({ devices: 1, durationMs: 10_000, tty: false, print: (l) => lines.push(l), plainEveryMs: 1500 });
+    const v = new LiveView({
+      devices: 1,
+      durationMs: 10_000,
+      tty: false,
+      print: (l) => lines.push(l),
+      plainEveryMs: 1500,
+    });
     v.start();
     await new Promise((r) => setTimeout(r, 3300));
     await v.stop();

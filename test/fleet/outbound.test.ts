@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { Outbound } from '../../src/fleet/index.ts';
 
-const msg = (i: number, qos: 1 | 2 = 1) => ({ msgId: `m${i}`, topic: 't', qos, retain: false, payload: Buffer.from(`m${i}`) });
+const msg = (i: number, qos: 1 | 2 = 1) => ({
+  msgId: `m${i}`,
+  topic: 't',
+  qos,
+  retain: false,
+  payload: Buffer.from(`m${i}`),
+});
 
 describe('Outbound (client QoS 1/2 sender state)', () => {
   it('keeps the in-flight window and allocates unused packet ids', () => {
     const o = new Outbound(2, 10);
     for (let i = 0; i < 4; i++) o.enqueue(msg(i));
     const sent = o.pump(0);
-    expect(sent.map((p) => [p.packetId, p.dup])).toEqual([[1, false], [2, false]]);
+    expect(sent.map((p) => [p.packetId, p.dup])).toEqual([
+      [1, false],
+      [2, false],
+    ]);
     expect(o.pump(0)).toEqual([]);
     o.flights.delete(1);
     expect(o.pump(0).map((p) => p.packetId)).toEqual([3]);
@@ -23,7 +32,9 @@ describe('Outbound (client QoS 1/2 sender state)', () => {
     o.flights.get(1)!.state = 'pubrel';
     const again = o.resend(5);
     expect(again.map((p) => [p.type, (p as { packetId: number }).packetId, (p as { dup?: boolean }).dup])).toEqual([
-      ['pubrel', 1, undefined], ['publish', 2, true], ['publish', 3, true],
+      ['pubrel', 1, undefined],
+      ['publish', 2, true],
+      ['publish', 3, true],
     ]);
     expect(o.oldestSentAt()).toBe(5);
   });

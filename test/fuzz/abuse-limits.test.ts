@@ -14,13 +14,22 @@ let ep: { host: string; port: number };
 const MiB = 1024 * 1024;
 beforeAll(async () => {
   b = await startBroker({
-    port: 0, logger: silentLogger,
-    limits: { connectTimeoutMs: 1000, maxSubscriptionsPerClient: 1000, maxTopicLevels: 32, maxQueuedMessages: 1000, maxInflight: 100 },
+    port: 0,
+    logger: silentLogger,
+    limits: {
+      connectTimeoutMs: 1000,
+      maxSubscriptionsPerClient: 1000,
+      maxTopicLevels: 32,
+      maxQueuedMessages: 1000,
+      maxInflight: 100,
+    },
     capabilities: { maximumPacketSize: MiB, topicAliasMaximum: 10 },
   });
   ep = { host: '127.0.0.1', port: b.port };
 });
-afterAll(async () => { await b.close(); });
+afterAll(async () => {
+  await b.close();
+});
 
 async function client(id: string, level: 4 | 5 = 5, extra = {}): Promise<ProbeClient> {
   const c = await ProbeClient.open(ep, level);
@@ -39,13 +48,28 @@ const rss = (): number => process.memoryUsage().rss;
 
 describe('abuse limits', () => {
   it('slowloris: CONNECTs dribbled a byte at a time are closed at connectTimeoutMs from accept', async () => {
-    const connect = encodePacket({ type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 60, clientId: 'slow' }, 4);
-    const socks = await Promise.all(Array.from({ length: 50 }, () => new Promise<net.Socket>((r) => { const s = net.connect(b.port, '127.0.0.1', () => r(s)); s.on('error', () => undefined); })));
+    const connect = encodePacket(
+      { type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 60, clientId: 'slow' },
+      4,
+    );
+    const socks = await Promise.all(
+      Array.from(
+        { length: 50 },
+        () =>
+          new Promise<net.Socket>((r) => {
+            const s = net.connect(b.port, '127.0.0.1', () => r(s));
+            s.on('error', () => undefined);
+          }),
+      ),
+    );
     const closedAt: number[] = [];
     const t0 = Date.now();
     socks.forEach((s) => s.on('close', () => closedAt.push(Date.now() - t0)));
     let i = 0;
-    const drip = setInterval(() => { if (i < connect.length - 1) socks.forEach((s) => s.writable && s.write(connect.subarray(i, i + 1))); i++; }, 100);
+    const drip = setInterval(() => {
+      if (i < connect.length - 1) socks.forEach((s) => s.writable && s.write(connect.subarray(i, i + 1)));
+      i++;
+    }, 100);
     await responsive();
     await new Promise((r) => setTimeout(r, 2500));
     clearInterval(drip);
@@ -57,9 +81,14 @@ describe('abuse limits', () => {
   it('100,000 subscriptions from one client: 1000 granted, the rest refused with 0x97, the connection stays', async () => {
     const before = rss();
     const c = await client('subs');
-    let granted = 0, quota = 0;
+    let granted = 0,
+      quota = 0;
     for (let i = 0; i < 100; i++) {
-      c.send({ type: 'subscribe', packetId: i + 1, subscriptions: Array.from({ length: 1000 }, (_, k) => ({ topicFilter: `subs/${i}/${k}`, qos: 0 as const })) });
+      c.send({
+        type: 'subscribe',
+        packetId: i + 1,
+        subscriptions: Array.from({ length: 1000 }, (_, k) => ({ topicFilter: `subs/${i}/${k}`, qos: 0 as const })),
+      });
       const s = await c.next('suback', 5000, (p) => p.packetId === i + 1);
       for (const code of s!.reasonCodes) {
         if (code < 0x80) granted++;
@@ -83,7 +112,15 @@ describe('abuse limits', () => {
     const pub = await client('flooder');
     const payload = Buffer.alloc(1024, 0x61);
     for (let i = 0; i < 40_000; i++) {
-      pub.send({ type: 'publish', topic: `flood/${i % 10}`, payload, qos: i % 4 === 0 ? 1 : 0, retain: false, dup: false, ...(i % 4 === 0 ? { packetId: (i % 60_000) + 1 } : {}) });
+      pub.send({
+        type: 'publish',
+        topic: `flood/${i % 10}`,
+        payload,
+        qos: i % 4 === 0 ? 1 : 0,
+        retain: false,
+        dup: false,
+        ...(i % 4 === 0 ? { packetId: (i % 60_000) + 1 } : {}),
+      });
       if (i % 2000 === 1999) await new Promise((r) => setImmediate(r));
     }
     pub.send({ type: 'pingreq' });
@@ -99,13 +136,29 @@ describe('abuse limits', () => {
     const c = await client('alias');
     const before = rss();
     for (let i = 0; i < 50_000; i++) {
-      c.send({ type: 'publish', topic: `alias/${i}`, payload: Buffer.from('x'), qos: 0, retain: false, dup: false, properties: { topicAlias: (i % 10) + 1 } });
+      c.send({
+        type: 'publish',
+        topic: `alias/${i}`,
+        payload: Buffer.from('x'),
+        qos: 0,
+        retain: false,
+        dup: false,
+        properties: { topicAlias: (i % 10) + 1 },
+      });
       if (i % 5000 === 4999) await new Promise((r) => setImmediate(r));
     }
     c.send({ type: 'pingreq' });
     expect(await c.next('pingresp', 10_000)).toBeDefined();
     expect(rss() - before).toBeLessThan(100 * MiB);
-    c.send({ type: 'publish', topic: 'alias/x', payload: Buffer.alloc(0), qos: 0, retain: false, dup: false, properties: { topicAlias: 11 } });
+    c.send({
+      type: 'publish',
+      topic: 'alias/x',
+      payload: Buffer.alloc(0),
+      qos: 0,
+      retain: false,
+      dup: false,
+      properties: { topicAlias: 11 },
+    });
     expect((await c.next('disconnect', 2000))?.reasonCode).toBe(0x94);
     c.end();
   }, 60_000);

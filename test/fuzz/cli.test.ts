@@ -7,11 +7,21 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger, startBroker, type RunningBroker } from '../../src/broker/index.ts';
 
 const root = join(import.meta.dirname, '../..');
-const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { encoding: 'utf8', cwd: root, timeout: 60_000 });
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: root,
+    timeout: 60_000,
+  });
 let b: RunningBroker;
 const out = mkdtempSync(join(tmpdir(), 'fuzz-cli-'));
-beforeAll(async () => { b = await startBroker({ port: 0, logger: silentLogger }); });
-afterAll(async () => { await b.close(); rmSync(out, { recursive: true, force: true }); });
+beforeAll(async () => {
+  b = await startBroker({ port: 0, logger: silentLogger });
+});
+afterAll(async () => {
+  await b.close();
+  rmSync(out, { recursive: true, force: true });
+});
 
 it('usage errors exit 2 and name every problem', () => {
   const r = cli(['fuzz', '--broker', 'ws://x', '--frames', '0', '--version', '4']);
@@ -30,7 +40,24 @@ it('an unreachable target exits 3 (inconclusive), fuzz and audit', () => {
 }, 60_000);
 
 it('a clean run exits 0, prints the seed and writes fuzz.json', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'fuzz', '--broker', b.url, '--frames', '3000', '--seed', '77', '--out', out], { cwd: root });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(root, 'src/cli/main.ts'),
+      'fuzz',
+      '--broker',
+      b.url,
+      '--frames',
+      '3000',
+      '--seed',
+      '77',
+      '--out',
+      out,
+    ],
+    { cwd: root },
+  );
   let text = '';
   child.stdout.on('data', (d) => (text += d));
   child.stderr.on('data', (d) => (text += d));

@@ -12,7 +12,9 @@ it('5 kills -9 during QoS 1/2 traffic: no acknowledged message lost, QoS 2 exact
   const r = await runCrashSoak({ kills: 5, seed, level: 5, intervalMs: [200, 500] });
   const q1 = r.results.find((x) => x.checker === 'qos1-at-least-once')!;
   const q2 = r.results.find((x) => x.checker === 'qos2-exactly-once')!;
-  console.log(`crash soak (seed ${seed}): ${r.published} published, ${r.acknowledged} acknowledged, ${r.received} received`);
+  console.log(
+    `crash soak (seed ${seed}): ${r.published} published, ${r.acknowledged} acknowledged, ${r.received} received`,
+  );
   expect(r.acknowledged).toBeGreaterThan(100);
   expect(r.received).toBeGreaterThan(100);
   expect(q1.valid, `seed ${seed}: ${formatResult(q1)}`).not.toBe(false);

@@ -4,7 +4,13 @@
  */
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryLogger, rateLimitedLogger, startBroker, type LogFields, type RunningBroker } from '../../src/broker/index.ts';
+import {
+  MemoryLogger,
+  rateLimitedLogger,
+  startBroker,
+  type LogFields,
+  type RunningBroker,
+} from '../../src/broker/index.ts';
 import { seedFromEnv } from '../../src/common/index.ts';
 import { runFuzz } from '../../src/fuzz/index.ts';
 
@@ -46,12 +52,29 @@ describe('fuzz run', () => {
     const mem = new MemoryLogger();
     let offered = 0;
     const limited = rateLimitedLogger(mem);
-    const count = (f: (m: string, x?: LogFields) => void) => (m: string, x?: LogFields) => { offered++; f(m, x); };
-    const logger = { debug: () => undefined, info: count(limited.info), warn: count(limited.warn), error: count(limited.error) };
+    const count = (f: (m: string, x?: LogFields) => void) => (m: string, x?: LogFields) => {
+      offered++;
+      f(m, x);
+    };
+    const logger = {
+      debug: () => undefined,
+      info: count(limited.info),
+      warn: count(limited.warn),
+      error: count(limited.error),
+    };
     const b: RunningBroker = await startBroker({ port: 0, logger });
     open.push(b);
-    const r = await runFuzz({ target: { host: '127.0.0.1', port: b.port }, seed, versions: [4, 5], frames: 50_000, budgetMs: 120_000, timeoutMs: 5000 });
-    const report = r.findings.map((f) => `${f.kind} ${f.statements.join(',')} ${f.expected} / ${f.observed}\n${f.hex.join('\n')}`).join('\n');
+    const r = await runFuzz({
+      target: { host: '127.0.0.1', port: b.port },
+      seed,
+      versions: [4, 5],
+      frames: 50_000,
+      budgetMs: 120_000,
+      timeoutMs: 5000,
+    });
+    const report = r.findings
+      .map((f) => `${f.kind} ${f.statements.join(',')} ${f.expected} / ${f.observed}\n${f.hex.join('\n')}`)
+      .join('\n');
     expect(report, `seed ${seed}`).toBe('');
     expect(r.framesSent).toBeGreaterThanOrEqual(50_000);
     expect(r.outcomes.closed).toBeGreaterThan(0);
@@ -68,7 +91,16 @@ describe('fuzz run', () => {
     const s = await sloppyBroker();
     open.push(s);
     const seed = seedFromEnv();
-    const r = await runFuzz({ target: { host: '127.0.0.1', port: s.port }, seed, versions: [4], frames: 3000, budgetMs: 60_000, timeoutMs: 1000, maxShrunk: 2, maxShrinkAttempts: 60 });
+    const r = await runFuzz({
+      target: { host: '127.0.0.1', port: s.port },
+      seed,
+      versions: [4],
+      frames: 3000,
+      budgetMs: 60_000,
+      timeoutMs: 1000,
+      maxShrunk: 2,
+      maxShrinkAttempts: 60,
+    });
     expect(r.findings.length, `seed ${seed}`).toBeGreaterThan(0);
     const f = r.findings.find((x) => x.kind === 'wrong-answer')!;
     expect(f.statements.length).toBeGreaterThan(0);

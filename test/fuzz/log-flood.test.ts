@@ -17,7 +17,9 @@ describe('log rate limiting (src/broker/logger.ts)', () => {
     const summaries = mem.records.filter((r) => r.msg.startsWith('suppressed'));
     const suppressed = summaries.reduce((n, r) => n + (r.fields?.suppressed as number), 0);
     expect(lines - summaries.length + suppressed).toBe(100_000);
-    expect(summaries[0].msg).toMatch(/suppressed \d+ lines of "protocol violation" in the last 10 s from \d+ client\(s\) \(top: c\d+ x\d+/);
+    expect(summaries[0].msg).toMatch(
+      /suppressed \d+ lines of "protocol violation" in the last 10 s from \d+ client\(s\) \(top: c\d+ x\d+/,
+    );
   });
 
   it('one client repeating itself is held to perClient lines per period; others still get through', () => {

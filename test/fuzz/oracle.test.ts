@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { encodePacket, hexToBuffer } from '../../src/codec/index.ts';
-import { buildCase, expectationOf, gherkin, judge, PINGREQ, shrinkFrames, type Observation } from '../../src/fuzz/index.ts';
+import {
+  buildCase,
+  expectationOf,
+  gherkin,
+  judge,
+  PINGREQ,
+  shrinkFrames,
+  type Observation,
+} from '../../src/fuzz/index.ts';
 
-const connect4 = encodePacket({ type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 60, clientId: 'a' }, 4);
-const connect5 = encodePacket({ type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 60, clientId: 'a' }, 5);
+const connect4 = encodePacket(
+  { type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 60, clientId: 'a' },
+  4,
+);
+const connect5 = encodePacket(
+  { type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 60, clientId: 'a' },
+  5,
+);
 const obs = (o: Partial<Observation>): Observation => ({ packets: [], closed: false, timedOut: false, ...o });
 const CONNACK = { type: 'connack', sessionPresent: false, reasonCode: 0 } as const;
 
@@ -17,7 +31,8 @@ describe('cases', () => {
   });
 
   it('mostly break a rule (grammar and bytes families), across both versions', () => {
-    let broken = 0, total = 0;
+    let broken = 0,
+      total = 0;
     const families = new Set<string>();
     for (let i = 0; i < 600; i++) {
       const c = buildCase(9, i, i % 2 === 0 ? 4 : 5);
@@ -66,12 +81,19 @@ describe('judge', () => {
   });
   it('DISCONNECT before a successful CONNACK and invalid DISCONNECT codes are findings', () => {
     const e = expectationOf([connect5, connect5, PINGREQ], 5);
-    expect(judge(e, obs({ packets: [{ type: 'disconnect', reasonCode: 0x82 }], closed: true })).finding?.statements[0].id).toBe('MQTT-3.14.0-1');
-    expect(judge(e, obs({ packets: [CONNACK, { type: 'disconnect', reasonCode: 0x01 }], closed: true })).finding?.statements[0].id).toBe('MQTT-3.14.2-1');
+    expect(
+      judge(e, obs({ packets: [{ type: 'disconnect', reasonCode: 0x82 }], closed: true })).finding?.statements[0].id,
+    ).toBe('MQTT-3.14.0-1');
+    expect(
+      judge(e, obs({ packets: [CONNACK, { type: 'disconnect', reasonCode: 0x01 }], closed: true })).finding
+        ?.statements[0].id,
+    ).toBe('MQTT-3.14.2-1');
   });
   it('valid input: missing acknowledgements and a silent broker are findings', () => {
     const e = expectationOf([connect4, hexToBuffer('62 02 00 07'), PINGREQ], 4);
-    expect(judge(e, obs({ packets: [CONNACK, { type: 'pubcomp', packetId: 7 }, { type: 'pingresp' }] })).outcome).toBe('answered');
+    expect(judge(e, obs({ packets: [CONNACK, { type: 'pubcomp', packetId: 7 }, { type: 'pingresp' }] })).outcome).toBe(
+      'answered',
+    );
     expect(judge(e, obs({ packets: [CONNACK, { type: 'pingresp' }] })).finding?.statements[0].id).toBe('MQTT-4.3.3-2');
     expect(judge(e, obs({ packets: [CONNACK], timedOut: true })).finding?.kind).toBe('hang');
   });
@@ -79,7 +101,12 @@ describe('judge', () => {
 
 describe('shrink and render', () => {
   it('shrinks to the minimal failing frames', () => {
-    const start = [connect4, hexToBuffer('30 05 00 01 61 ab cd'), hexToBuffer('c0 00'), hexToBuffer('a2 05 00 01 00 01 23')];
+    const start = [
+      connect4,
+      hexToBuffer('30 05 00 01 61 ab cd'),
+      hexToBuffer('c0 00'),
+      hexToBuffer('a2 05 00 01 00 01 23'),
+    ];
     const fails = (fs: Buffer[]): boolean => fs.some((f) => f.includes(0xab));
     const gen = shrinkFrames(start, 500);
     let step = gen.next(false);
@@ -88,10 +115,19 @@ describe('shrink and render', () => {
   });
   it('renders a scenario in the suite vocabulary with version and statement tags', () => {
     const e = expectationOf([connect5, connect5, PINGREQ], 5);
-    const g = gherkin({ kind: 'wrong-answer', level: 5, frames: [connect5, connect5], statements: [e.statement!, e.closeStatement], expectation: e, title: 't' });
+    const g = gherkin({
+      kind: 'wrong-answer',
+      level: 5,
+      frames: [connect5, connect5],
+      statements: [e.statement!, e.closeStatement],
+      expectation: e,
+      title: 't',
+    });
     expect(g).toContain('@v5 @fuzz @MQTT-3.1.0-2 @MQTT-4.13.1-1');
     expect(g).toContain('Given client "A" opened a network connection with MQTT 5');
     expect(g).toContain('When "A" sends raw "10 ');
-    expect(g).toContain('Then the connection of "A" is closed within 2 s, with reason code 0x82 or 0x81 if the broker sends one');
+    expect(g).toContain(
+      'Then the connection of "A" is closed within 2 s, with reason code 0x82 or 0x81 if the broker sends one',
+    );
   });
 });

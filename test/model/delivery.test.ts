@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { checkHistory } from '../../src/model/index.ts';
 import { H } from './history-builder.ts';
 
-const ids = (h: ReturnType<H['end']>, version: '3.1.1' | '5.0' = '3.1.1'): string[] =>
-  [...new Set(checkHistory(h, { version }).flatMap((f) => f.statements.map((s) => s.id)))];
+const ids = (h: ReturnType<H['end']>, version: '3.1.1' | '5.0' = '3.1.1'): string[] => [
+  ...new Set(checkHistory(h, { version }).flatMap((f) => f.statements.map((s) => s.id))),
+];
 
 describe('model: delivery and overlapping subscriptions', () => {
   for (const version of ['3.1.1', '5.0'] as const) {
@@ -32,7 +33,10 @@ describe('model: delivery and overlapping subscriptions', () => {
     });
     it(`${version}: more copies than matching subscriptions are not allowed`, () => {
       const { h, s, p } = base();
-      h.pub(p, 'm1', 'a/b', 2).recv(s, 'm1', 'a/b', 2, { pid: 1 }).recv(s, 'm1', 'a/b', 1, { pid: 2 }).recv(s, 'm1', 'a/b', 2, { pid: 3 });
+      h.pub(p, 'm1', 'a/b', 2)
+        .recv(s, 'm1', 'a/b', 2, { pid: 1 })
+        .recv(s, 'm1', 'a/b', 1, { pid: 2 })
+        .recv(s, 'm1', 'a/b', 2, { pid: 3 });
       expect(ids(h.end(), version)).toContain(overlap);
     });
     it(`${version}: a QoS 1 message owed to a connected subscriber that never arrives is a finding`, () => {
@@ -60,7 +64,10 @@ describe('model: delivery and overlapping subscriptions', () => {
       const h = new H();
       const s = h.connect('s');
       const p = h.connect('p');
-      h.sub(s, 'a', 1).pub(p, 'm1', 'a', 1).recv(s, 'm1', 'a', 1, { pid: 4, ack: false }).recv(s, 'm1', 'a', 1, { pid: 4, dup: true });
+      h.sub(s, 'a', 1)
+        .pub(p, 'm1', 'a', 1)
+        .recv(s, 'm1', 'a', 1, { pid: 4, ack: false })
+        .recv(s, 'm1', 'a', 1, { pid: 4, dup: true });
       expect(ids(h.end(), version)).toEqual([]);
     });
     it(`${version}: a message published while the subscription was being made may or may not arrive`, () => {
@@ -94,7 +101,9 @@ describe('model: delivery and overlapping subscriptions', () => {
     const ok = new H();
     let s = ok.connect('s');
     let p = ok.connect('p');
-    ok.sub(s, 'a', 1, { retainAsPublished: true }).pub(p, 'm1', 'a', 1, { retain: true }).recv(s, 'm1', 'a', 1, { retain: true });
+    ok.sub(s, 'a', 1, { retainAsPublished: true })
+      .pub(p, 'm1', 'a', 1, { retain: true })
+      .recv(s, 'm1', 'a', 1, { retain: true });
     expect(ids(ok.end(), '5.0')).toEqual([]);
     const bad = new H();
     s = bad.connect('s');
@@ -116,17 +125,30 @@ describe('model: delivery and overlapping subscriptions', () => {
     const one = new H();
     let s = one.connect('s');
     let p = one.connect('p');
-    one.sub(s, 'a/#', 1, { subscriptionId: 1 }).sub(s, 'a/+', 1, { subscriptionId: 2 }).pub(p, 'm1', 'a/b', 1).recv(s, 'm1', 'a/b', 1, { subIds: [2, 1] });
+    one
+      .sub(s, 'a/#', 1, { subscriptionId: 1 })
+      .sub(s, 'a/+', 1, { subscriptionId: 2 })
+      .pub(p, 'm1', 'a/b', 1)
+      .recv(s, 'm1', 'a/b', 1, { subIds: [2, 1] });
     expect(ids(one.end(), '5.0')).toEqual([]);
     const miss = new H();
     s = miss.connect('s');
     p = miss.connect('p');
-    miss.sub(s, 'a/#', 1, { subscriptionId: 1 }).sub(s, 'a/+', 1, { subscriptionId: 2 }).pub(p, 'm1', 'a/b', 1).recv(s, 'm1', 'a/b', 1, { subIds: [1] });
+    miss
+      .sub(s, 'a/#', 1, { subscriptionId: 1 })
+      .sub(s, 'a/+', 1, { subscriptionId: 2 })
+      .pub(p, 'm1', 'a/b', 1)
+      .recv(s, 'm1', 'a/b', 1, { subIds: [1] });
     expect(ids(miss.end(), '5.0')).toContain('MQTT-3.3.4-4');
     const two = new H();
     s = two.connect('s');
     p = two.connect('p');
-    two.sub(s, 'a/#', 1, { subscriptionId: 1 }).sub(s, 'a/+', 1, { subscriptionId: 2 }).pub(p, 'm1', 'a/b', 1).recv(s, 'm1', 'a/b', 1, { pid: 1, subIds: [1] }).recv(s, 'm1', 'a/b', 1, { pid: 2, subIds: [2] });
+    two
+      .sub(s, 'a/#', 1, { subscriptionId: 1 })
+      .sub(s, 'a/+', 1, { subscriptionId: 2 })
+      .pub(p, 'm1', 'a/b', 1)
+      .recv(s, 'm1', 'a/b', 1, { pid: 1, subIds: [1] })
+      .recv(s, 'm1', 'a/b', 1, { pid: 2, subIds: [2] });
     expect(ids(two.end(), '5.0')).toEqual([]);
   });
   it('5.0: a shared subscription copy comes at its granted QoS; the group may be served by any member or none at QoS 0', () => {
@@ -156,7 +178,10 @@ describe('model: replacing a subscription replaces its options (5.0)', () => {
     const r = new H();
     const s2 = r.connect('s');
     const p = r.connect('p');
-    r.sub(s2, 'a/b', 0).sub(s2, 'a/b', 0, { retainAsPublished: true }).pub(p, 'm1', 'a/b', 0, { retain: true }).recv(s2, 'm1', 'a/b', 0);
+    r.sub(s2, 'a/b', 0)
+      .sub(s2, 'a/b', 0, { retainAsPublished: true })
+      .pub(p, 'm1', 'a/b', 0, { retain: true })
+      .recv(s2, 'm1', 'a/b', 0);
     expect(ids(r.end(), '5.0').sort()).toEqual(['MQTT-3.3.1-13', 'MQTT-3.8.4-3']);
   });
 });
@@ -166,7 +191,10 @@ describe('model: empty payloads carry no id', () => {
     const h = new H();
     let s = h.connect('s', { clean: false });
     const p = h.connect('p');
-    h.sub(s, '+/+', 1).pub(p, 'e1', 'a/a', 2, { empty: true }).pub(p, 'e2', 'a/a', 0, { empty: true }).pub(p, 'e3', 'a/a', 0, { empty: true });
+    h.sub(s, '+/+', 1)
+      .pub(p, 'e1', 'a/a', 2, { empty: true })
+      .pub(p, 'e2', 'a/a', 0, { empty: true })
+      .pub(p, 'e3', 'a/a', 0, { empty: true });
     h.recv(s, undefined, 'a/a', 1, { pid: 1, ack: false }).recv(s, undefined, 'a/a', 0);
     h.disconnect(s, true);
     s = h.connect('s', { clean: false, sp: true });
@@ -180,13 +208,23 @@ describe('model: copies of empty messages', () => {
     const h = new H();
     const s = h.connect('s');
     const p = h.connect('p');
-    h.sub(s, 'a/+', 0).sub(s, '$share/g/a/+', 0).pub(p, 'e1', 'a/b', 0, { empty: true }).pub(p, 'e2', 'a/b', 0, { empty: true });
-    h.recv(s, undefined, 'a/b', 0).recv(s, undefined, 'a/b', 0).recv(s, undefined, 'a/b', 0).recv(s, undefined, 'a/b', 0);
+    h.sub(s, 'a/+', 0)
+      .sub(s, '$share/g/a/+', 0)
+      .pub(p, 'e1', 'a/b', 0, { empty: true })
+      .pub(p, 'e2', 'a/b', 0, { empty: true });
+    h.recv(s, undefined, 'a/b', 0)
+      .recv(s, undefined, 'a/b', 0)
+      .recv(s, undefined, 'a/b', 0)
+      .recv(s, undefined, 'a/b', 0);
     expect(ids(h.end(), '5.0')).toEqual([]);
     const three = new H();
     const s3 = three.connect('s');
     const p3 = three.connect('p');
-    three.sub(s3, 'a/+', 0).pub(p3, 'e1', 'a/b', 0, { empty: true }).recv(s3, undefined, 'a/b', 0).recv(s3, undefined, 'a/b', 0);
+    three
+      .sub(s3, 'a/+', 0)
+      .pub(p3, 'e1', 'a/b', 0, { empty: true })
+      .recv(s3, undefined, 'a/b', 0)
+      .recv(s3, undefined, 'a/b', 0);
     expect(ids(three.end(), '5.0')).toEqual(['MQTT-3.3.4-2']);
   });
 });
@@ -197,7 +235,10 @@ describe('model: one merged copy for overlapping subscriptions with different Re
       const h = new H();
       const s = h.connect('s');
       const p = h.connect('p');
-      h.sub(s, '+/a', 0, { retainAsPublished: true }).sub(s, 'a/a', 2).pub(p, 'm1', 'a/a', 1, { retain: true }).recv(s, 'm1', 'a/a', 1, { retain });
+      h.sub(s, '+/a', 0, { retainAsPublished: true })
+        .sub(s, 'a/a', 2)
+        .pub(p, 'm1', 'a/a', 1, { retain: true })
+        .recv(s, 'm1', 'a/a', 1, { retain });
       expect(ids(h.end(), '5.0')).toEqual([]);
     }
   });
@@ -205,8 +246,11 @@ describe('model: one merged copy for overlapping subscriptions with different Re
     const h = new H();
     const s = h.connect('s');
     const p = h.connect('p');
-    h.sub(s, '+/a', 0, { retainAsPublished: true }).sub(s, 'a/a', 2).pub(p, 'm1', 'a/a', 1, { retain: true })
-      .recv(s, 'm1', 'a/a', 1, { pid: 1, retain: true }).recv(s, 'm1', 'a/a', 0, { retain: true });
+    h.sub(s, '+/a', 0, { retainAsPublished: true })
+      .sub(s, 'a/a', 2)
+      .pub(p, 'm1', 'a/a', 1, { retain: true })
+      .recv(s, 'm1', 'a/a', 1, { pid: 1, retain: true })
+      .recv(s, 'm1', 'a/a', 0, { retain: true });
     // The QoS 1 copy with RETAIN 1 fits no subscription: a QoS or a RETAIN error, either way a finding.
     expect(ids(h.end(), '5.0').some((id) => id === 'MQTT-3.3.1-12' || id === 'MQTT-3.3.4-2')).toBe(true);
   });
@@ -217,8 +261,12 @@ describe('model: Subscription Identifiers with a shared copy beside a merged one
     const h = new H();
     const s = h.connect('s');
     const p = h.connect('p');
-    h.sub(s, '$share/g/+/a', 0).sub(s, '#', 0).sub(s, 'a/a', 0, { subscriptionId: 1 }).pub(p, 'm1', 'a/a', 0)
-      .recv(s, 'm1', 'a/a', 0, { subIds: [1] }).recv(s, 'm1', 'a/a', 0);
+    h.sub(s, '$share/g/+/a', 0)
+      .sub(s, '#', 0)
+      .sub(s, 'a/a', 0, { subscriptionId: 1 })
+      .pub(p, 'm1', 'a/a', 0)
+      .recv(s, 'm1', 'a/a', 0, { subIds: [1] })
+      .recv(s, 'm1', 'a/a', 0);
     expect(ids(h.end(), '5.0')).toEqual([]);
   });
 });
@@ -228,8 +276,12 @@ describe('model: empty messages and a merged copy', () => {
     const h = new H();
     const s = h.connect('s');
     const p = h.connect('p');
-    h.sub(s, '#', 0).sub(s, 'a/+', 1).pub(p, 'e1', 'a/b', 2, { empty: true }).pub(p, 'e2', 'a/b', 1, { empty: true })
-      .recv(s, undefined, 'a/b', 1, { pid: 1 }).recv(s, undefined, 'a/b', 1, { pid: 2 });
+    h.sub(s, '#', 0)
+      .sub(s, 'a/+', 1)
+      .pub(p, 'e1', 'a/b', 2, { empty: true })
+      .pub(p, 'e2', 'a/b', 1, { empty: true })
+      .recv(s, undefined, 'a/b', 1, { pid: 1 })
+      .recv(s, undefined, 'a/b', 1, { pid: 2 });
     expect(ids(h.end(), '5.0')).toEqual([]);
   });
 });

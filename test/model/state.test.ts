@@ -3,8 +3,9 @@ import { checkHistory, modelStatements } from '../../src/model/index.ts';
 import { findStatement } from '../../src/spec/index.ts';
 import { H } from './history-builder.ts';
 
-const ids = (h: ReturnType<H['end']>, version: '3.1.1' | '5.0' = '3.1.1'): string[] =>
-  [...new Set(checkHistory(h, { version }).flatMap((f) => f.statements.map((s) => s.id)))];
+const ids = (h: ReturnType<H['end']>, version: '3.1.1' | '5.0' = '3.1.1'): string[] => [
+  ...new Set(checkHistory(h, { version }).flatMap((f) => f.statements.map((s) => s.id))),
+];
 
 describe('model: retained messages', () => {
   for (const version of ['3.1.1', '5.0'] as const) {
@@ -12,14 +13,20 @@ describe('model: retained messages', () => {
       const h = new H();
       const p = h.connect('p');
       const s = h.connect('s');
-      h.pub(p, 'r1', 'a', 2, { retain: true }).pub(p, 'r2', 'a', 2, { retain: true }).sub(s, '#', 1).recv(s, 'r2', 'a', 1, { retain: true });
+      h.pub(p, 'r1', 'a', 2, { retain: true })
+        .pub(p, 'r2', 'a', 2, { retain: true })
+        .sub(s, '#', 1)
+        .recv(s, 'r2', 'a', 1, { retain: true });
       expect(ids(h.end(), version)).toEqual([]);
     });
     it(`${version}: a replaced retained message is not sent`, () => {
       const h = new H();
       const p = h.connect('p');
       const s = h.connect('s');
-      h.pub(p, 'r1', 'a', 1, { retain: true }).pub(p, 'r2', 'a', 1, { retain: true }).sub(s, 'a', 1).recv(s, 'r1', 'a', 1, { retain: true });
+      h.pub(p, 'r1', 'a', 1, { retain: true })
+        .pub(p, 'r2', 'a', 1, { retain: true })
+        .sub(s, 'a', 1)
+        .recv(s, 'r1', 'a', 1, { retain: true });
       expect(ids(h.end(), version)).toContain('MQTT-3.3.1-5');
     });
     it(`${version}: an empty retained PUBLISH clears: nothing is sent on subscribe`, () => {
@@ -55,12 +62,17 @@ describe('model: retained messages', () => {
     const h = new H();
     const p = h.connect('p');
     const s = h.connect('s');
-    h.pub(p, 'r1', 'a', 1, { retain: true }).sub(s, 'a', 1, { retainHandling: 2 }).recv(s, 'r1', 'a', 1, { retain: true });
+    h.pub(p, 'r1', 'a', 1, { retain: true })
+      .sub(s, 'a', 1, { retainHandling: 2 })
+      .recv(s, 'r1', 'a', 1, { retain: true });
     expect(ids(h.end(), '5.0')).toEqual(['MQTT-3.3.1-11']);
     const h1 = new H();
     const p1 = h1.connect('p');
     const s1 = h1.connect('s');
-    h1.pub(p1, 'r1', 'a', 1, { retain: true }).sub(s1, 'a', 1, { retainHandling: 1 }).recv(s1, 'r1', 'a', 1, { retain: true }).sub(s1, 'a', 1, { retainHandling: 1 });
+    h1.pub(p1, 'r1', 'a', 1, { retain: true })
+      .sub(s1, 'a', 1, { retainHandling: 1 })
+      .recv(s1, 'r1', 'a', 1, { retain: true })
+      .sub(s1, 'a', 1, { retainHandling: 1 });
     expect(ids(h1.events.slice(), '5.0')).toEqual([]);
     h1.recv(s1, 'r1', 'a', 1, { retain: true, pid: 2 });
     expect(ids(h1.end(), '5.0')).toEqual(['MQTT-3.3.1-10']);
@@ -172,14 +184,22 @@ describe('model: ordering and in-flight window', () => {
       const h = new H();
       const s = h.connect('s');
       const p = h.connect('p');
-      h.sub(s, 'a', 1).pub(p, 'm1', 'a', 1).pub(p, 'm2', 'a', 1).recv(s, 'm2', 'a', 1, { pid: 1 }).recv(s, 'm1', 'a', 1, { pid: 2 });
+      h.sub(s, 'a', 1)
+        .pub(p, 'm1', 'a', 1)
+        .pub(p, 'm2', 'a', 1)
+        .recv(s, 'm2', 'a', 1, { pid: 1 })
+        .recv(s, 'm1', 'a', 1, { pid: 2 });
       expect(ids(h.end(), version)).toContain(version === '3.1.1' ? 'MQTT-4.6.0-6' : 'MQTT-4.6.0-5');
     });
     it(`${version}: a new PUBLISH reusing an unacknowledged packet id is a finding`, () => {
       const h = new H();
       const s = h.connect('s');
       const p = h.connect('p');
-      h.sub(s, 'a', 1).pub(p, 'm1', 'a', 1).pub(p, 'm2', 'a', 1).recv(s, 'm1', 'a', 1, { pid: 7, ack: false }).recv(s, 'm2', 'a', 1, { pid: 7 });
+      h.sub(s, 'a', 1)
+        .pub(p, 'm1', 'a', 1)
+        .pub(p, 'm2', 'a', 1)
+        .recv(s, 'm1', 'a', 1, { pid: 7, ack: false })
+        .recv(s, 'm2', 'a', 1, { pid: 7 });
       expect(ids(h.end(), version)).toContain(version === '3.1.1' ? 'MQTT-2.3.1-4' : 'MQTT-2.2.1-4');
     });
   }
@@ -188,12 +208,19 @@ describe('model: ordering and in-flight window', () => {
     const s = h.connect('s', { rm: 2 });
     const p = h.connect('p');
     h.sub(s, 'a', 1).pub(p, 'm1', 'a', 1).pub(p, 'm2', 'a', 1).pub(p, 'm3', 'a', 1);
-    h.recv(s, 'm1', 'a', 1, { pid: 1, ack: false }).recv(s, 'm2', 'a', 1, { pid: 2, ack: false }).recv(s, 'm3', 'a', 1, { pid: 3, ack: false });
+    h.recv(s, 'm1', 'a', 1, { pid: 1, ack: false })
+      .recv(s, 'm2', 'a', 1, { pid: 2, ack: false })
+      .recv(s, 'm3', 'a', 1, { pid: 3, ack: false });
     expect(ids(h.end(), '5.0')).toContain('MQTT-3.3.4-9');
     const one = new H();
     const s1 = one.connect('s', { rm: 2 });
     const p1 = one.connect('p');
-    one.sub(s1, 'a', 1).pub(p1, 'm1', 'a', 1).pub(p1, 'm2', 'a', 1).recv(s1, 'm1', 'a', 1, { pid: 1 }).recv(s1, 'm2', 'a', 1, { pid: 1 });
+    one
+      .sub(s1, 'a', 1)
+      .pub(p1, 'm1', 'a', 1)
+      .pub(p1, 'm2', 'a', 1)
+      .recv(s1, 'm1', 'a', 1, { pid: 1 })
+      .recv(s1, 'm2', 'a', 1, { pid: 1 });
     expect(ids(one.end(), '5.0')).toEqual([]);
   });
   it('5.0: an ack sent on the new connection for a delivery of the old one counts for the DUP resend that crosses it (no false Receive Maximum finding)', () => {
@@ -202,15 +229,25 @@ describe('model: ordering and in-flight window', () => {
     const h = new H();
     const s = h.connect('s', { rm: 1, clean: false, expiry: 300 });
     const p = h.connect('p');
-    h.sub(s, 'a', 1).pub(p, 'm1', 'a', 1).pub(p, 'm2', 'a', 1).recv(s, 'm1', 'a', 1, { pid: 2, ack: false }).disconnect(s);
+    h.sub(s, 'a', 1)
+      .pub(p, 'm1', 'a', 1)
+      .pub(p, 'm2', 'a', 1)
+      .recv(s, 'm1', 'a', 1, { pid: 2, ack: false })
+      .disconnect(s);
     const s2 = h.connect('s', { rm: 1, clean: false, expiry: 300, sp: true });
-    h.ack(s2, 2).recv(s2, 'm1', 'a', 1, { pid: 2, dup: true, ack: false }).recv(s2, 'm2', 'a', 1, { pid: 3, ack: false });
+    h.ack(s2, 2)
+      .recv(s2, 'm1', 'a', 1, { pid: 2, dup: true, ack: false })
+      .recv(s2, 'm2', 'a', 1, { pid: 3, ack: false });
     expect(ids(h.end(), '5.0')).not.toContain('MQTT-3.3.4-9');
     // Without the early ack the same deliveries are two unacknowledged PUBLISHes: still a finding.
     const k = new H();
     const t = k.connect('s', { rm: 1, clean: false, expiry: 300 });
     const q = k.connect('p');
-    k.sub(t, 'a', 1).pub(q, 'm1', 'a', 1).pub(q, 'm2', 'a', 1).recv(t, 'm1', 'a', 1, { pid: 2, ack: false }).disconnect(t);
+    k.sub(t, 'a', 1)
+      .pub(q, 'm1', 'a', 1)
+      .pub(q, 'm2', 'a', 1)
+      .recv(t, 'm1', 'a', 1, { pid: 2, ack: false })
+      .disconnect(t);
     const t2 = k.connect('s', { rm: 1, clean: false, expiry: 300, sp: true });
     k.recv(t2, 'm1', 'a', 1, { pid: 2, dup: true, ack: false }).recv(t2, 'm2', 'a', 1, { pid: 3, ack: false });
     expect(ids(k.end(), '5.0')).toContain('MQTT-3.3.4-9');

@@ -11,7 +11,8 @@ describe('proxy bench paths (small bounded runs against our broker)', () => {
     const t = await startOurs();
     const hops: Hop[] = [];
     try {
-      for (const start of [harnessProcess, pipeProcess, harnessInProcess, pipeInProcess]) hops.push(await start(t.port, []));
+      for (const start of [harnessProcess, pipeProcess, harnessInProcess, pipeInProcess])
+        hops.push(await start(t.port, []));
       for (const port of [t.port, ...hops.map((h) => h.port)]) {
         const r = await throughput(port, `t${port}`, { count: 2000, durationMs: 10_000, window: 500 });
         expect(r.count).toBe(2000);

@@ -8,7 +8,11 @@ import { connect } from 'node:net';
 function manual(windowMs: number) {
   let now = 0;
   const queue: Array<() => void> = [];
-  const p = new BusyPoller(windowMs, () => now, (f) => void queue.push(f));
+  const p = new BusyPoller(
+    windowMs,
+    () => now,
+    (f) => void queue.push(f),
+  );
   const runQueued = () => {
     const fs = queue.splice(0);
     for (const f of fs) f();
@@ -85,6 +89,8 @@ describe('proxy with busy polling', () => {
   });
 
   it('refuses an out-of-range window at creation', async () => {
-    await expect(createProxy({ upstream: 'tcp://127.0.0.1:1', mqtt: false, busyPollMs: 2000 })).rejects.toThrow(/busy poll window/);
+    await expect(createProxy({ upstream: 'tcp://127.0.0.1:1', mqtt: false, busyPollMs: 2000 })).rejects.toThrow(
+      /busy poll window/,
+    );
   });
 });

@@ -38,7 +38,9 @@ async function open(port: number): Promise<Conn> {
   let error: NodeJS.ErrnoException | undefined;
   s.on('data', (d) => data.push(d));
   s.on('error', (e) => (error = e));
-  const closed = new Promise<{ error?: NodeJS.ErrnoException }>((r) => s.once('close', () => r(error ? { error } : {})));
+  const closed = new Promise<{ error?: NodeJS.ErrnoException }>((r) =>
+    s.once('close', () => r(error ? { error } : {})),
+  );
   await withTimeout(new Promise((r) => s.once('connect', r)), 3000, 'connect to proxy');
   return { s, data, text: () => Buffer.concat(data).toString(), closed };
 }
@@ -71,7 +73,9 @@ describe('byte toxics (echo server)', () => {
   });
 
   it('slicer splits a write into several pieces, in order', async () => {
-    const p = await proxy([{ type: 'slicer', stream: 'upstream', attributes: { average_size: 3, size_variation: 1, delay: 20_000 } }]); // 20 ms apart: TCP will not merge them
+    const p = await proxy([
+      { type: 'slicer', stream: 'upstream', attributes: { average_size: 3, size_variation: 1, delay: 20_000 } },
+    ]); // 20 ms apart: TCP will not merge them
     const c = await open(p.port);
     const msg = 'abcdefghijklmnopqrstuvwxyz';
     c.s.write(msg);
@@ -162,7 +166,11 @@ describe('byte toxics (echo server)', () => {
     const p = await proxy();
     const c = await open(p.port);
     await until(() => p.links().length === 1, 'link');
-    p.addToxic({ name: 'sched', type: 'outage', attributes: { up_ms: 150, down_ms: 300, cycles: 1, existing: 'reset' } });
+    p.addToxic({
+      name: 'sched',
+      type: 'outage',
+      attributes: { up_ms: 150, down_ms: 300, cycles: 1, existing: 'reset' },
+    });
     const r = await withTimeout(c.closed, 3000, 'cut at outage');
     expect(r.error?.code).toBe('ECONNRESET');
     const s = connect(p.port, '127.0.0.1');
@@ -181,7 +189,18 @@ describe('byte toxics (echo server)', () => {
     const c1 = await open(p.port);
     c1.s.write('a');
     await until(() => c1.text() === 'a', 'echo before outage');
-    p.addToxic({ name: 'hole', type: 'outage', attributes: { start: 'down', down_ms: 400, up_ms: 60_000, cycles: 1, existing: 'stall', new_connections: 'blackhole' } });
+    p.addToxic({
+      name: 'hole',
+      type: 'outage',
+      attributes: {
+        start: 'down',
+        down_ms: 400,
+        up_ms: 60_000,
+        cycles: 1,
+        existing: 'stall',
+        new_connections: 'blackhole',
+      },
+    });
     const before = echo.sockets.size;
     c1.s.write('b');
     const c2 = await open(p.port); // accepted, but held: no upstream connection yet
@@ -199,7 +218,11 @@ describe('byte toxics (echo server)', () => {
     const c = await open(p.port);
     c.s.write('x');
     await until(() => c.text() === 'x', 'echo');
-    p.addToxic({ name: 'ge', type: 'flaky', attributes: { step_ms: 100, p_good_to_bad: 1, p_bad_to_good: 1, existing: 'reset', new_connections: 'refuse' } });
+    p.addToxic({
+      name: 'ge',
+      type: 'flaky',
+      attributes: { step_ms: 100, p_good_to_bad: 1, p_bad_to_good: 1, existing: 'reset', new_connections: 'refuse' },
+    });
     const r = await withTimeout(c.closed, 3000, 'cut on entering bad');
     expect(r.error?.code).toBe('ECONNRESET');
     await until(() => p.faults().some((e) => e.action === 'good-state'), 'good state');

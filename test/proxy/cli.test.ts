@@ -13,7 +13,9 @@ afterAll(() => {
 });
 
 function run(args: string[]): { proc: ChildProcess; out: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, ['bin/mqtt-harness.js', 'proxy', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['bin/mqtt-harness.js', 'proxy', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   procs.push(proc);
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
@@ -39,8 +41,26 @@ async function waitFor(get: () => string, re: RegExp, what: string): Promise<Reg
 describe('mqtt-harness proxy', () => {
   it('prints the listen URL, the seed and the API URL; the API works; SIGTERM stops it', async () => {
     const toxics = join(tmp, 't.json');
-    writeFileSync(toxics, JSON.stringify([{ name: 'd', type: 'mqtt_drop', stream: 'downstream', attributes: { packet_type: 'puback', nth: 1 } }]));
-    const r = run(['--listen', '127.0.0.1:0', '--upstream', 'mqtt://127.0.0.1:1', '--profile', 'flaky-cellular', '--seed', '42', '--api', '127.0.0.1:0', '--toxics', toxics]);
+    writeFileSync(
+      toxics,
+      JSON.stringify([
+        { name: 'd', type: 'mqtt_drop', stream: 'downstream', attributes: { packet_type: 'puback', nth: 1 } },
+      ]),
+    );
+    const r = run([
+      '--listen',
+      '127.0.0.1:0',
+      '--upstream',
+      'mqtt://127.0.0.1:1',
+      '--profile',
+      'flaky-cellular',
+      '--seed',
+      '42',
+      '--api',
+      '127.0.0.1:0',
+      '--toxics',
+      toxics,
+    ]);
     const api = await waitFor(r.out, /control API on (http:\/\/\S+)/, 'API line');
     expect(r.out()).toMatch(/proxy listening on mqtt:\/\/127\.0\.0\.1:\d+/);
     expect(r.out()).toMatch(/^seed 42$/m);

@@ -2,18 +2,51 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/common/rng.ts';
 import { encodePacket } from '../../src/codec/index.ts';
 import {
-  ManualScheduler, MqttFramer, PacketMatcher, corruptFrame, geBadFraction, geTrace, matchSchema, normalizeToxic,
-  outageStateAt, peekPacket, topicFilterMatches, toxicTypes, type Unit,
+  ManualScheduler,
+  MqttFramer,
+  PacketMatcher,
+  corruptFrame,
+  geBadFraction,
+  geTrace,
+  matchSchema,
+  normalizeToxic,
+  outageStateAt,
+  peekPacket,
+  topicFilterMatches,
+  toxicTypes,
+  type Unit,
 } from '../../src/proxy/index.ts';
 import type { ProxyControl, StageEnv, StageToxicDef, ProxyToxicDef } from '../../src/proxy/toxics/toxic.ts';
 
 const pub = (topic: string, packetId?: number) =>
-  encodePacket({ type: 'publish', topic, payload: Buffer.from('p'), qos: packetId === undefined ? 0 : 1, retain: false, dup: false, ...(packetId !== undefined ? { packetId } : {}) }, 4);
+  encodePacket(
+    {
+      type: 'publish',
+      topic,
+      payload: Buffer.from('p'),
+      qos: packetId === undefined ? 0 : 1,
+      retain: false,
+      dup: false,
+      ...(packetId !== undefined ? { packetId } : {}),
+    },
+    4,
+  );
 const puback = (packetId: number) => encodePacket({ type: 'puback', packetId }, 4);
 
 describe('MqttFramer', () => {
   const frames = [
-    encodePacket({ type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 30, clientId: 'dev-1', properties: { sessionExpiryInterval: 10 } }, 5),
+    encodePacket(
+      {
+        type: 'connect',
+        protocolName: 'MQTT',
+        protocolLevel: 5,
+        clean: true,
+        keepAlive: 30,
+        clientId: 'dev-1',
+        properties: { sessionExpiryInterval: 10 },
+      },
+      5,
+    ),
     pub('a/b', 3),
     puback(3),
     encodePacket({ type: 'pingreq' }, 4),
@@ -25,7 +58,8 @@ describe('MqttFramer', () => {
     for (const size of [1, 2, 3, 7, 64, stream.length]) {
       const f = new MqttFramer();
       const out: Unit[] = [];
-      for (let i = 0; i < stream.length; i += size) expect(f.split(stream.subarray(i, i + size), (u) => out.push(u))).toBe(true);
+      for (let i = 0; i < stream.length; i += size)
+        expect(f.split(stream.subarray(i, i + size), (u) => out.push(u))).toBe(true);
       expect(out.map((u) => u.bytes.toString('hex'))).toEqual(frames.map((b) => b.toString('hex')));
       expect(out[0].packet).toMatchObject({ type: 'connect', clientId: 'dev-1', protocolLevel: 5 });
       expect(out[1].packet).toMatchObject({ type: 'publish', topic: 'a/b', packetId: 3, qos: 1 });
@@ -52,7 +86,10 @@ describe('MqttFramer', () => {
     expect(f.splitPending()).toBe(true);
     f.split(stream.subarray(frames[0].length + 3, frames[0].length + frames[1].length + 1), (u) => out.push(u));
     expect(f.splitPending()).toBe(true); // one byte of the PUBACK
-    f.split(stream.subarray(frames[0].length + frames[1].length + 1, frames[0].length + frames[1].length + frames[2].length), (u) => out.push(u));
+    f.split(
+      stream.subarray(frames[0].length + frames[1].length + 1, frames[0].length + frames[1].length + frames[2].length),
+      (u) => out.push(u),
+    );
     expect(f.splitPending()).toBe(false);
     expect(out.map((u) => u.packet?.type)).toEqual(['connect', 'publish', 'puback']);
     const seen: number[] = [];
@@ -101,7 +138,12 @@ describe('PacketMatcher', () => {
   it('time window: from_ms / for_ms relative to when the toxic was added', () => {
     const m = new PacketMatcher(matchSchema.parse({ packet_type: 'puback', from_ms: '1s', for_ms: '10s' }), 5000);
     const rng = createRng(1);
-    expect([5500, 6000, 15999, 16000].map((t) => m.test(info(puback(1)), ctx(t), rng))).toEqual([false, true, true, false]);
+    expect([5500, 6000, 15999, 16000].map((t) => m.test(info(puback(1)), ctx(t), rng))).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
     expect(m.expired(16000)).toBe(true);
     const alias = new PacketMatcher(matchSchema.parse({ packet_type: 'puback', for: '10s' }), 0);
     expect([9999, 10000].map((t) => alias.test(info(puback(1)), ctx(t), rng))).toEqual([true, false]);
@@ -111,7 +153,7 @@ describe('PacketMatcher', () => {
     const run = (seed: number) => {
       const m = new PacketMatcher(matchSchema.parse({ probability: 0.3 }), 0);
       const rng = createRng(seed);
-      return Array.from({ length: 2000 }, (_, i) => m.test(info(puback(i % 65535 + 1)), ctx(0), rng));
+      return Array.from({ length: 2000 }, (_, i) => m.test(info(puback((i % 65535) + 1)), ctx(0), rng));
     };
     expect(run(42)).toEqual(run(42));
     expect(run(42)).not.toEqual(run(43));
@@ -129,10 +171,16 @@ function harness(type: string, attributes: Record<string, unknown>, seed = 1) {
   const faults: string[] = [];
   const env: StageEnv = {
     link: { id: 1, clientId: 'A', terminate: (how) => faults.push(`terminate:${how}`) },
-    stream: spec.stream, toxic: spec.name, rng: createRng(seed), sched,
-    next: (u) => out.push({ t: sched.now(), u }), end: () => faults.push('end'),
+    stream: spec.stream,
+    toxic: spec.name,
+    rng: createRng(seed),
+    sched,
+    next: (u) => out.push({ t: sched.now(), u }),
+    end: () => faults.push('end'),
     fault: (a, u) => faults.push(`${a}:${u?.packet?.type ?? ''}:${u?.packet?.packetId ?? ''}`),
-    discard: () => {}, shared: {}, addedAt: 0,
+    discard: () => {},
+    shared: {},
+    addedAt: 0,
   };
   const stage = (def as StageToxicDef<unknown>).create(attrs, env);
   const push = (b: Buffer) => stage.push({ bytes: b, packet: peekPacket(b) });
@@ -149,7 +197,11 @@ describe('MQTT toxics on a ManualScheduler', () => {
     h.sched.advance(1999);
     expect(h.out).toHaveLength(1);
     h.sched.advance(1);
-    expect(h.out.map((o) => [o.t, o.u.packet?.packetId])).toEqual([[0, 1], [2000, 2], [2000, 3]]);
+    expect(h.out.map((o) => [o.t, o.u.packet?.packetId])).toEqual([
+      [0, 1],
+      [2000, 2],
+      [2000, 3],
+    ]);
     expect(h.faults).toEqual(['delay:pubrel:2']);
   });
 
@@ -223,7 +275,15 @@ describe('outage schedule and Gilbert–Elliott', () => {
   it('outageStateAt follows up/down phases and stops after `cycles`', () => {
     const s = { up_ms: 100, down_ms: 50, start: 'up' as const, cycles: 2 };
     expect([0, 99, 100, 149, 150, 250, 299, 300, 1000].map((t) => outageStateAt(s, t).down)).toEqual([
-      false, false, true, true, false, true, true, false, false,
+      false,
+      false,
+      true,
+      true,
+      false,
+      true,
+      true,
+      false,
+      false,
     ]);
     expect(outageStateAt(s, 120).nextChangeIn).toBe(30);
     expect(outageStateAt(s, 300).nextChangeIn).toBe(Infinity);
@@ -242,12 +302,19 @@ describe('outage schedule and Gilbert–Elliott', () => {
       const sched = new ManualScheduler(0);
       const ev: string[] = [];
       const ctl: ProxyControl = {
-        sched, rng: createRng(seed), toxic: 'f',
-        setAdmission: (a) => ev.push(`adm:${a}`), cutLinks: (h) => ev.push(`cut:${h}`),
-        stallLinks: (on) => ev.push(`stall:${on}`), fault: (a) => ev.push(`${sched.now()}:${a}`),
+        sched,
+        rng: createRng(seed),
+        toxic: 'f',
+        setAdmission: (a) => ev.push(`adm:${a}`),
+        cutLinks: (h) => ev.push(`cut:${h}`),
+        stallLinks: (on) => ev.push(`stall:${on}`),
+        fault: (a) => ev.push(`${sched.now()}:${a}`),
       };
       const def = toxicTypes.get('flaky') as ProxyToxicDef<unknown>;
-      const { attrs } = normalizeToxic({ type: 'flaky', attributes: { step_ms: 100, p_good_to_bad: 0.2, p_bad_to_good: 0.4 } });
+      const { attrs } = normalizeToxic({
+        type: 'flaky',
+        attributes: { step_ms: 100, p_good_to_bad: 0.2, p_bad_to_good: 0.4 },
+      });
       const t = def.create(attrs, ctl);
       sched.advance(10_000);
       t.dispose();
@@ -261,11 +328,20 @@ describe('outage schedule and Gilbert–Elliott', () => {
 
 describe('toxic validation', () => {
   it('names the bad field', () => {
-    expect(() => normalizeToxic({ type: 'latency', attributes: { latency: 'soon' } })).toThrow(/toxic\.attributes\.latency: expected a duration/);
+    expect(() => normalizeToxic({ type: 'latency', attributes: { latency: 'soon' } })).toThrow(
+      /toxic\.attributes\.latency: expected a duration/,
+    );
     expect(() => normalizeToxic({ type: 'nope' })).toThrow(/toxic\.type: unknown toxic type "nope"/);
-    expect(() => normalizeToxic({ type: 'mqtt_drop', attributes: { packet_type: 'pubak' } })).toThrow(/attributes\.packet_type/);
+    expect(() => normalizeToxic({ type: 'mqtt_drop', attributes: { packet_type: 'pubak' } })).toThrow(
+      /attributes\.packet_type/,
+    );
     expect(() => normalizeToxic({ type: 'latency', toxicity: 2 })).toThrow(/toxicity/);
-    expect(normalizeToxic({ type: 'latency' }).spec).toEqual({ name: 'latency_downstream', type: 'latency', stream: 'downstream', toxicity: 1, attributes: {} });
+    expect(normalizeToxic({ type: 'latency' }).spec).toEqual({
+      name: 'latency_downstream',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: {},
+    });
   });
 });
-

@@ -30,7 +30,10 @@ export async function startMosquitto(): Promise<Broker> {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'proxy-mosq-'));
     const conf = join(dir, 'mosquitto.conf');
-    writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n`);
+    writeFileSync(
+      conf,
+      `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n`,
+    );
     const proc: ChildProcess = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     let exited = false;
     proc.once('exit', () => (exited = true));
@@ -48,7 +51,11 @@ export async function startMosquitto(): Promise<Broker> {
           stop: async () => {
             if (!exited) {
               proc.kill('SIGTERM');
-              await withTimeout(new Promise<void>((r) => (exited ? r() : proc.once('exit', () => r()))), 5000, 'mosquitto exit').catch(() => proc.kill('SIGKILL'));
+              await withTimeout(
+                new Promise<void>((r) => (exited ? r() : proc.once('exit', () => r()))),
+                5000,
+                'mosquitto exit',
+              ).catch(() => proc.kill('SIGKILL'));
             }
             rmSync(dir, { recursive: true, force: true });
           },
@@ -63,7 +70,12 @@ export async function startMosquitto(): Promise<Broker> {
 }
 
 /** A TCP echo server on a free port. */
-export async function startEcho(): Promise<{ port: number; server: Server; sockets: Set<Socket>; close(): Promise<void> }> {
+export async function startEcho(): Promise<{
+  port: number;
+  server: Server;
+  sockets: Set<Socket>;
+  close(): Promise<void>;
+}> {
   const sockets = new Set<Socket>();
   const server = createServer({ allowHalfOpen: false }, (s) => {
     sockets.add(s);
@@ -118,7 +130,11 @@ export class RawClient {
   static async connect(port: number, clientId: string, level: 4 | 5 = 4, clean = true): Promise<RawClient> {
     const socket = connect(port, '127.0.0.1');
     socket.setNoDelay(true);
-    await withTimeout(new Promise<void>((r, j) => (socket.once('connect', r), socket.once('error', j))), 3000, 'tcp connect');
+    await withTimeout(
+      new Promise<void>((r, j) => (socket.once('connect', r), socket.once('error', j))),
+      3000,
+      'tcp connect',
+    );
     const c = new RawClient(socket, level);
     c.send({ type: 'connect', protocolName: 'MQTT', protocolLevel: level, clean, keepAlive: 60, clientId });
     await c.waitFor((p) => p.type === 'connack', 'CONNACK');

@@ -19,7 +19,10 @@ afterAll(async () => {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answer fields freely; a wrong one fails the expectation
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const r = await withTimeout(
-    fetch(`${api.url}${path}`, { method, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) }),
+    fetch(`${api.url}${path}`, {
+      method,
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    }),
     5000,
     `${method} ${path}`,
   );
@@ -35,7 +38,13 @@ describe('Toxiproxy-compatible HTTP API', () => {
   });
 
   it('creates a proxy, adds / reads / updates / deletes toxics, resets', async () => {
-    const created = await call('POST', '/proxies', { name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}`, enabled: true, mqtt: false });
+    const created = await call('POST', '/proxies', {
+      name: 'echo',
+      listen: '127.0.0.1:0',
+      upstream: `127.0.0.1:${echo.port}`,
+      enabled: true,
+      mqtt: false,
+    });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ name: 'echo', upstream: `127.0.0.1:${echo.port}`, enabled: true, toxics: [] });
     expect(created.json.listen).toMatch(/^127\.0\.0\.1:\d+$/);
@@ -44,12 +53,31 @@ describe('Toxiproxy-compatible HTTP API', () => {
     const all = await call('GET', '/proxies');
     expect(Object.keys(all.json)).toEqual(['echo']);
 
-    const t = await call('POST', '/proxies/echo/toxics', { name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 100, jitter: 0 } });
+    const t = await call('POST', '/proxies/echo/toxics', {
+      name: 'lat',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 100, jitter: 0 },
+    });
     expect(t.status).toBe(200);
-    expect(t.json).toEqual({ name: 'lat', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 100, jitter: 0 } });
-    const m = await call('POST', '/proxies/echo/toxics', { type: 'mqtt_drop', stream: 'upstream', attributes: { packet_type: 'puback', nth: 1, for_ms: 10000 } });
+    expect(t.json).toEqual({
+      name: 'lat',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 100, jitter: 0 },
+    });
+    const m = await call('POST', '/proxies/echo/toxics', {
+      type: 'mqtt_drop',
+      stream: 'upstream',
+      attributes: { packet_type: 'puback', nth: 1, for_ms: 10000 },
+    });
     expect(m.json.name).toBe('mqtt_drop_upstream');
-    expect((await call('GET', '/proxies/echo/toxics')).json.map((x: { name: string }) => x.name)).toEqual(['lat', 'mqtt_drop_upstream']);
+    expect((await call('GET', '/proxies/echo/toxics')).json.map((x: { name: string }) => x.name)).toEqual([
+      'lat',
+      'mqtt_drop_upstream',
+    ]);
     expect((await call('GET', '/proxies/echo/toxics/lat')).json.attributes.latency).toBe(100);
 
     const u = await call('POST', '/proxies/echo/toxics/lat', { attributes: { latency: 250 } });
@@ -79,7 +107,9 @@ describe('Toxiproxy-compatible HTTP API', () => {
     const dis = await call('POST', '/proxies/echo', { enabled: false });
     expect(dis.json.enabled).toBe(false);
     const refused = await withTimeout(
-      new Promise<string>((r) => connect(port, '127.0.0.1').once('error', (e: NodeJS.ErrnoException) => r(e.code ?? ''))),
+      new Promise<string>((r) =>
+        connect(port, '127.0.0.1').once('error', (e: NodeJS.ErrnoException) => r(e.code ?? '')),
+      ),
       3000,
       'refused',
     );
@@ -112,23 +142,40 @@ describe('Toxiproxy-compatible HTTP API', () => {
     await call('POST', '/proxies', { name: 'p3', upstream: `127.0.0.1:${echo.port}` });
     const lat = await call('POST', '/proxies/p3/toxics', { type: 'latency', attributes: { latncy: 100 } });
     expect(lat.status).toBe(400);
-    expect(lat.json.problems).toEqual([{ field: 'toxic.attributes.latncy', message: 'unknown key `latncy` (did you mean `latency`?)' }]);
+    expect(lat.json.problems).toEqual([
+      { field: 'toxic.attributes.latncy', message: 'unknown key `latncy` (did you mean `latency`?)' },
+    ]);
     expect(lat.json.error).toContain('did you mean `latency`?');
-    const drop = await call('POST', '/proxies/p3/toxics', { type: 'mqtt_drop', strem: 'upstream', attributes: { packet_types: ['puback'], nth: 0 } });
+    const drop = await call('POST', '/proxies/p3/toxics', {
+      type: 'mqtt_drop',
+      strem: 'upstream',
+      attributes: { packet_types: ['puback'], nth: 0 },
+    });
     expect(drop.status).toBe(400);
     expect(drop.json.problems).toEqual([
       { field: 'toxic.strem', message: 'unknown key `strem` (did you mean `stream`?)' },
       { field: 'toxic.attributes.packet_types', message: 'unknown key `packet_types` (did you mean `packet_type`?)' },
       { field: 'toxic.attributes.nth', message: expect.stringMatching(/, got 0$/) },
     ]);
-    const pkt = await call('POST', '/proxies/p3/toxics', { type: 'mqtt_drop', attributes: { packet_type: ['puback', 'pubrell'], probability: 2 } });
+    const pkt = await call('POST', '/proxies/p3/toxics', {
+      type: 'mqtt_drop',
+      attributes: { packet_type: ['puback', 'pubrell'], probability: 2 },
+    });
     expect(pkt.json.problems).toEqual([
-      { field: 'toxic.attributes.packet_type[1]', message: expect.stringMatching(/^unknown packet type \(did you mean `pubrel`\?\); expected one of .*, got "pubrell"$/) },
+      {
+        field: 'toxic.attributes.packet_type[1]',
+        message: expect.stringMatching(
+          /^unknown packet type \(did you mean `pubrel`\?\); expected one of .*, got "pubrell"$/,
+        ),
+      },
       { field: 'toxic.attributes.probability', message: 'expected at most 1, got 2' },
     ]);
     const type = await call('POST', '/proxies/p3/toxics', { type: 'latncy', attributes: { latency: 1 } });
     expect(type.status).toBe(400);
-    expect(type.json.problems[0]).toMatchObject({ field: 'toxic.type', message: expect.stringMatching(/^unknown toxic type "latncy" \(did you mean `latency`\?\)/) });
+    expect(type.json.problems[0]).toMatchObject({
+      field: 'toxic.type',
+      message: expect.stringMatching(/^unknown toxic type "latncy" \(did you mean `latency`\?\)/),
+    });
     const upd = await call('POST', '/proxies/p3/toxics', { name: 'l', type: 'latency', attributes: { latency: 5 } });
     expect(upd.status).toBe(200);
     const badUpd = await call('POST', '/proxies/p3/toxics/l', { attributes: { jiter: 5 } });

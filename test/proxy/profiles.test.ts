@@ -2,7 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProxy, listProfiles, loadProfile, normalizeToxic, profileDir, ProfileError } from '../../src/proxy/index.ts';
+import {
+  createProxy,
+  listProfiles,
+  loadProfile,
+  normalizeToxic,
+  profileDir,
+  ProfileError,
+} from '../../src/proxy/index.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'proxy-profiles-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -36,7 +43,9 @@ describe('link profiles', () => {
   it('flaky-cellular uses a Gilbert–Elliott model; tunnel and wifi-handover use outage schedules', () => {
     expect(loadProfile('flaky-cellular').toxics.map((t) => t.type)).toContain('flaky');
     expect(loadProfile('tunnel').toxics.find((t) => t.type === 'outage')?.attributes).toMatchObject({ cycles: 1 });
-    expect(loadProfile('wifi-handover').toxics.find((t) => t.type === 'outage')?.attributes).toMatchObject({ existing: 'reset' });
+    expect(loadProfile('wifi-handover').toxics.find((t) => t.type === 'outage')?.attributes).toMatchObject({
+      existing: 'reset',
+    });
   });
 
   it('a bad profile gets an error naming the file, the key path and the problem', () => {
@@ -58,21 +67,24 @@ describe('link profiles', () => {
 
   it('a profile with typos gets every problem in one error, each with the key path and a close match', () => {
     const f = join(tmp, 'typos.yaml');
-    writeFileSync(f, [
-      'name: typos',
-      'descripton: a profile with mistakes',
-      'toxics:',
-      '  - type: latency',
-      '    attributes:',
-      '      latncy: 40',
-      '      jitter: lots',
-      '  - type: mqtt_drop',
-      '    strem: upstream',
-      '    attributes:',
-      '      packet_types: puback',
-      '  - type: bandwith',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      f,
+      [
+        'name: typos',
+        'descripton: a profile with mistakes',
+        'toxics:',
+        '  - type: latency',
+        '    attributes:',
+        '      latncy: 40',
+        '      jitter: lots',
+        '  - type: mqtt_drop',
+        '    strem: upstream',
+        '    attributes:',
+        '      packet_types: puback',
+        '  - type: bandwith',
+        '',
+      ].join('\n'),
+    );
     let err: ProfileError | undefined;
     try {
       loadProfile(f);
@@ -86,7 +98,11 @@ describe('link profiles', () => {
       `${f}: toxics[0].attributes.jitter: expected a duration: milliseconds or a string like "300ms", "2s", "1m", got "lots"`,
       `${f}: toxics[1].strem: unknown key \`strem\` (did you mean \`stream\`?)`,
       `${f}: toxics[1].attributes.packet_types: unknown key \`packet_types\` (did you mean \`packet_type\`?)`,
-      expect.stringMatching(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: toxics\\[2\\]\\.type: unknown toxic type "bandwith" \\(did you mean \`bandwidth\`\\?\\); known: `)),
+      expect.stringMatching(
+        new RegExp(
+          `^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: toxics\\[2\\]\\.type: unknown toxic type "bandwith" \\(did you mean \`bandwidth\`\\?\\); known: `,
+        ),
+      ),
     ]);
     expect(err!.problems).toHaveLength(6);
   });

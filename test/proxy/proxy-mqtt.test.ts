@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { MOSQUITTO, RawClient, startMosquitto, type Broker } from './helpers.ts';
 
 const haveMosquitto = existsSync(MOSQUITTO);
-if (!haveMosquitto) console.warn(`test/proxy/proxy-mqtt: SKIPPED: ${MOSQUITTO} is not installed (apt-get install mosquitto)`);
+if (!haveMosquitto)
+  console.warn(`test/proxy/proxy-mqtt: SKIPPED: ${MOSQUITTO} is not installed (apt-get install mosquitto)`);
 
 let broker: Broker;
 const proxies: Proxy[] = [];
@@ -36,7 +37,15 @@ describe.skipIf(!haveMosquitto)('proxy with MQTT framing against mosquitto', () 
     await sub.waitFor((x) => x.type === 'suback', 'SUBACK');
     const pub = await RawClient.connect(p.port, 'pub-1');
     clients.push(pub);
-    pub.send({ type: 'publish', topic: 't/1', payload: Buffer.from('hello'), qos: 1, retain: false, dup: false, packetId: 7 });
+    pub.send({
+      type: 'publish',
+      topic: 't/1',
+      payload: Buffer.from('hello'),
+      qos: 1,
+      retain: false,
+      dup: false,
+      packetId: 7,
+    });
     await pub.waitFor((x) => x.type === 'puback', 'PUBACK');
     const msg = await sub.waitFor((x) => x.type === 'publish', 'PUBLISH at subscriber');
     expect(msg.type === 'publish' && msg.payload.toString()).toBe('hello');
@@ -58,13 +67,23 @@ describe.skipIf(!haveMosquitto)('proxy with MQTT framing against mosquitto', () 
       events.push(e);
       if (e.action === 'drop') setTimeout(() => p.cut({ clientId: 'A' }, 'reset'), 50);
     });
-    p.addToxic({ name: 'drop-puback', type: 'mqtt_drop', stream: 'downstream', attributes: { packet_type: 'puback', nth: 1, client_id: 'A' } });
+    p.addToxic({
+      name: 'drop-puback',
+      type: 'mqtt_drop',
+      stream: 'downstream',
+      attributes: { packet_type: 'puback', nth: 1, client_id: 'A' },
+    });
     const c = mqtt.connect(p.url, { clientId: 'A', clean: false, reconnectPeriod: 100, connectTimeout: 2000 });
     clients.push({ close: () => c.end(true) });
     await withTimeout(new Promise<void>((r) => c.once('connect', () => r())), 3000, 'MQTT.js connect');
     await withTimeout(c.publishAsync('r/1', 'x', { qos: 1 }), 5000, 'QoS 1 publish completion');
     const drop = events.find((e) => e.action === 'drop');
-    expect(drop).toMatchObject({ toxic: 'drop-puback', clientId: 'A', direction: 'downstream', packet: { type: 'puback' } });
+    expect(drop).toMatchObject({
+      toxic: 'drop-puback',
+      clientId: 'A',
+      direction: 'downstream',
+      packet: { type: 'puback' },
+    });
     expect(events.some((e) => e.action === 'reset' && e.clientId === 'A')).toBe(true);
     const aLinks = p.links().filter((l) => l.clientId === 'A');
     expect(aLinks.length).toBeGreaterThanOrEqual(2);
@@ -75,10 +94,23 @@ describe.skipIf(!haveMosquitto)('proxy with MQTT framing against mosquitto', () 
 
   it('delays every PUBREL by 300 ms and keeps the order of packets behind it', async () => {
     const p = await proxy();
-    p.addToxic({ name: 'slow-pubrel', type: 'mqtt_delay', stream: 'upstream', attributes: { packet_type: 'pubrel', delay_ms: 300 } });
+    p.addToxic({
+      name: 'slow-pubrel',
+      type: 'mqtt_delay',
+      stream: 'upstream',
+      attributes: { packet_type: 'pubrel', delay_ms: 300 },
+    });
     const c = await RawClient.connect(p.port, 'q2');
     clients.push(c);
-    c.send({ type: 'publish', topic: 'q/2', payload: Buffer.from('z'), qos: 2, retain: false, dup: false, packetId: 11 });
+    c.send({
+      type: 'publish',
+      topic: 'q/2',
+      payload: Buffer.from('z'),
+      qos: 2,
+      retain: false,
+      dup: false,
+      packetId: 11,
+    });
     await c.waitFor((x) => x.type === 'pubrec', 'PUBREC');
     const t0 = performance.now();
     c.send({ type: 'pubrel', packetId: 11 });
@@ -95,7 +127,12 @@ describe.skipIf(!haveMosquitto)('proxy with MQTT framing against mosquitto', () 
 
   it('duplicates PUBLISH packets to the subscriber', async () => {
     const p = await proxy();
-    p.addToxic({ name: 'dup', type: 'mqtt_duplicate', stream: 'downstream', attributes: { packet_type: 'publish', topic: 'd/#', copies: 2 } });
+    p.addToxic({
+      name: 'dup',
+      type: 'mqtt_duplicate',
+      stream: 'downstream',
+      attributes: { packet_type: 'publish', topic: 'd/#', copies: 2 },
+    });
     const sub = await RawClient.connect(p.port, 'dsub');
     clients.push(sub);
     sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'd/#', qos: 0 }] });
@@ -110,7 +147,12 @@ describe.skipIf(!haveMosquitto)('proxy with MQTT framing against mosquitto', () 
 
   it('corrupting CONNECT makes the broker close the connection', async () => {
     const p = await proxy();
-    p.addToxic({ name: 'bad', type: 'mqtt_corrupt', stream: 'upstream', attributes: { packet_type: 'connect', mode: 'reserved_type' } });
+    p.addToxic({
+      name: 'bad',
+      type: 'mqtt_corrupt',
+      stream: 'upstream',
+      attributes: { packet_type: 'connect', mode: 'reserved_type' },
+    });
     await expect(RawClient.connect(p.port, 'bad')).rejects.toThrow(/closed|timed out/);
     expect(p.faults()[0]).toMatchObject({ action: 'corrupt', packet: { type: 'connect' } });
   });
@@ -132,17 +174,31 @@ describe.skipIf(!haveMosquitto)('proxy with MQTT framing against mosquitto', () 
   it('same seed → same fault sequence through real sockets', async () => {
     const run = async (seed: number, tag: string) => {
       const p = await proxy({ seed });
-      p.addToxic({ name: 'coin', type: 'mqtt_drop', stream: 'downstream', attributes: { topic: `det/${tag}/#`, probability: 0.5 } });
+      p.addToxic({
+        name: 'coin',
+        type: 'mqtt_drop',
+        stream: 'downstream',
+        attributes: { topic: `det/${tag}/#`, probability: 0.5 },
+      });
       const sub = await RawClient.connect(p.port, `det-sub-${tag}`);
       clients.push(sub);
       sub.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: `det/${tag}/#`, qos: 0 }] });
       await sub.waitFor((x) => x.type === 'suback', 'SUBACK');
       const pub = await RawClient.connect(broker.port, `det-pub-${tag}`);
       clients.push(pub);
-      for (let i = 0; i < 40; i++) pub.send({ type: 'publish', topic: `det/${tag}/${i}`, payload: Buffer.from([i]), qos: 0, retain: false, dup: false });
+      for (let i = 0; i < 40; i++)
+        pub.send({
+          type: 'publish',
+          topic: `det/${tag}/${i}`,
+          payload: Buffer.from([i]),
+          qos: 0,
+          retain: false,
+          dup: false,
+        });
       pub.send({ type: 'pingreq' });
       await pub.waitFor((x) => x.type === 'pingresp', 'PINGRESP');
-      const got = () => sub.received.filter((x) => x.type === 'publish').map((x) => (x.type === 'publish' ? x.payload[0] : -1));
+      const got = () =>
+        sub.received.filter((x) => x.type === 'publish').map((x) => (x.type === 'publish' ? x.payload[0] : -1));
       const deadline = Date.now() + 3000;
       while (p.faults().length + got().length < 40 && Date.now() < deadline) await sleep(10);
       expect(p.stats().downstream.byType.publish).toBe(40);
@@ -198,7 +254,13 @@ describe.skipIf(!haveMosquitto)('proxy with MQTT framing against mosquitto', () 
     for (let i = 0; i < N; i++) {
       const payload = Buffer.alloc(1 + ((i * 997) % 3000), i % 251);
       pub.send({ type: 'publish', topic: `flip/${i}`, payload, qos: 0, retain: false, dup: false });
-      if (i % 50 === 10) p.addToxic({ name: 'w', type: 'mqtt_delay', stream: 'upstream', attributes: { packet_type: 'pingreq', delay_ms: 1 } });
+      if (i % 50 === 10)
+        p.addToxic({
+          name: 'w',
+          type: 'mqtt_delay',
+          stream: 'upstream',
+          attributes: { packet_type: 'pingreq', delay_ms: 1 },
+        });
       if (i % 50 === 35) p.removeToxic('w');
       if (i % 25 === 0) await sleep(1);
     }
@@ -213,7 +275,11 @@ describe.skipIf(!haveMosquitto)('proxy with MQTT framing against mosquitto', () 
 
   it('periodic outages: MQTT.js reconnects after each and its QoS 1 publishes all complete', async () => {
     const p = await proxy();
-    p.addToxic({ name: 'handover', type: 'outage', attributes: { up_ms: 250, down_ms: 150, cycles: 2, existing: 'reset', new_connections: 'refuse' } });
+    p.addToxic({
+      name: 'handover',
+      type: 'outage',
+      attributes: { up_ms: 250, down_ms: 150, cycles: 2, existing: 'reset', new_connections: 'refuse' },
+    });
     const c = mqtt.connect(p.url, { clientId: 'roamer', clean: false, reconnectPeriod: 50, connectTimeout: 1000 });
     clients.push({ close: () => c.end(true) });
     await withTimeout(new Promise<void>((r) => c.once('connect', () => r())), 3000, 'connect');

@@ -12,10 +12,13 @@ describe('WebSocket upstreams pass byte-wise', () => {
   it('relays a WebSocket session (handshake and frames) unchanged, with toxics still applying', async () => {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/mqtt' });
     await new Promise<void>((r) => wss.once('listening', () => r()));
-    closers.push(() => new Promise<void>((r) => {
-      for (const c of wss.clients) c.terminate();
-      wss.close(() => r());
-    }));
+    closers.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const c of wss.clients) c.terminate();
+          wss.close(() => r());
+        }),
+    );
     wss.on('connection', (ws) => ws.on('message', (m) => ws.send(m)));
     const port = (wss.address() as { port: number }).port;
     const p: Proxy = await createProxy({ upstream: `ws://127.0.0.1:${port}/mqtt`, seed: 1 });
@@ -34,6 +37,8 @@ describe('WebSocket upstreams pass byte-wise', () => {
   });
 
   it('refuses MQTT framing on a WebSocket upstream with a clear error', async () => {
-    await expect(createProxy({ upstream: 'ws://127.0.0.1:1/mqtt', mqtt: true })).rejects.toThrow(/mqtt framing needs a plain TCP upstream/);
+    await expect(createProxy({ upstream: 'ws://127.0.0.1:1/mqtt', mqtt: true })).rejects.toThrow(
+      /mqtt framing needs a plain TCP upstream/,
+    );
   });
 });

@@ -17,16 +17,30 @@ afterAll(async () => {
 });
 
 /** Runs `cucumber-js` on fixture features; resolves with exit code, output and the compliance report. */
-function runCucumber(features: string, env: Record<string, string> = {}): Promise<{ code: number; out: string; report?: ComplianceReport }> {
+function runCucumber(
+  features: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string; report?: ComplianceReport }> {
   const dir = mkdtempSync(join(tmpdir(), 'mh-cuke-'));
   return new Promise((resolve) => {
     const child = spawn('node', ['node_modules/@cucumber/cucumber/bin/cucumber.js'], {
-      env: { ...process.env, MQTT_FEATURES: features, MQTT_REPORT_DIR: dir, MQTT_BROKER_URL: '', MQTT_PARALLEL: '0', ...env },
+      env: {
+        ...process.env,
+        MQTT_FEATURES: features,
+        MQTT_REPORT_DIR: dir,
+        MQTT_BROKER_URL: '',
+        MQTT_PARALLEL: '0',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.once('exit', (code) => {
       clearTimeout(killer);
@@ -71,10 +85,14 @@ describe('cucumber run: verdicts and exit codes', () => {
     const r = await runCucumber('test/report/fixtures/fail', { MQTT_BROKER_URL: mosquitto.url });
     expect(r.code).toBe(1);
     expect(verdictOf(r.report!, '3.1.1', 'MQTT-3.3.4-1')).toBe('failed');
-    const evidence = r.report!.statements.find((s) => s.version === '3.1.1' && s.id === 'MQTT-3.3.4-1')!.details!.join('\n');
+    const evidence = r
+      .report!.statements.find((s) => s.version === '3.1.1' && s.id === 'MQTT-3.3.4-1')!
+      .details!.join('\n');
     expect(evidence).toContain('no PUBACK packetId=4');
     expect(evidence).toContain('Packet trace');
-    expect(r.report!.tagErrors.join('\n')).toMatch(/@MQTT-3\.1\.2-30 \(test\/report\/fixtures\/fail\/fail\.feature:\d+\) is not a statement of MQTT 3\.1\.1/);
+    expect(r.report!.tagErrors.join('\n')).toMatch(
+      /@MQTT-3\.1\.2-30 \(test\/report\/fixtures\/fail\/fail\.feature:\d+\) is not a statement of MQTT 3\.1\.1/,
+    );
     // Attribution by step: only the statement of the failing checking step fails.
     expect(verdictOf(r.report!, '3.1.1', 'MQTT-3.12.4-1')).toBe('passed');
     expect(verdictOf(r.report!, '3.1.1', 'MQTT-4.3.2-2')).toBe('failed');

@@ -12,11 +12,17 @@ function scenario(steps: Array<{ text: string; type: 'Context' | 'Action' | 'Out
   const comments: Array<{ location: { line: number }; text: string }> = [];
   const children = steps.map((s, i) => {
     const line = 10 + i * 5;
-    (s.comments ?? []).forEach((c, j, all) => comments.push({ location: { line: line - all.length + j }, text: `    # ${c}` }));
+    (s.comments ?? []).forEach((c, j, all) =>
+      comments.push({ location: { line: line - all.length + j }, text: `    # ${c}` }),
+    );
     return { id: `ast${i}`, location: { line }, text: s.text };
   });
   const doc = { uri: 'f.feature', comments, feature: { children: [{ scenario: { steps: children } }] } };
-  const pickle = { uri: 'f.feature', name: 's', steps: steps.map((s, i) => ({ id: `p${i}`, text: s.text, type: s.type, astNodeIds: [`ast${i}`] })) };
+  const pickle = {
+    uri: 'f.feature',
+    name: 's',
+    steps: steps.map((s, i) => ({ id: `p${i}`, text: s.text, type: s.type, astNodeIds: [`ast${i}`] })),
+  };
   return { doc: doc as never, pickle: pickle as never };
 }
 
@@ -24,9 +30,13 @@ describe('ScenarioAccount: a statement fails only when a step that checks it fai
   const tagged = [st('MQTT-3.3.4-1'), st('MQTT-4.3.2-4'), st('MQTT-3.1.2-8')];
 
   it('by default, outcome steps check the tags; a failed outcome step fails them', () => {
-    const { doc, pickle } = scenario([{ text: 'connected', type: 'Context' }, { text: 'receives PUBACK', type: 'Outcome' }]);
+    const { doc, pickle } = scenario([
+      { text: 'connected', type: 'Context' },
+      { text: 'receives PUBACK', type: 'Outcome' },
+    ]);
     const a = ScenarioAccount.plan(pickle, doc, '5.0', tagged, false);
-    a.startStep('p0'); a.stepPassed();
+    a.startStep('p0');
+    a.stepPassed();
     expect(a.stepStatements).toEqual([]);
     a.startStep('p1');
     expect(a.stepStatements.map((s) => s.id)).toEqual(['MQTT-3.3.4-1', 'MQTT-4.3.2-4', 'MQTT-3.1.2-8']);
@@ -56,7 +66,10 @@ describe('ScenarioAccount: a statement fails only when a step that checks it fai
   });
 
   it('a precondition failure leaves every statement inconclusive', () => {
-    const { doc, pickle } = scenario([{ text: 'subscribed', type: 'Context' }, { text: 'receives', type: 'Outcome' }]);
+    const { doc, pickle } = scenario([
+      { text: 'subscribed', type: 'Context' },
+      { text: 'receives', type: 'Outcome' },
+    ]);
     const a = ScenarioAccount.plan(pickle, doc, '5.0', tagged, false);
     a.startStep('p0');
     a.stepEnded('inconclusive', { cause: 'precondition', detail: 'SUBACK 0x80' });
@@ -66,15 +79,25 @@ describe('ScenarioAccount: a statement fails only when a step that checks it fai
   });
 
   it('"checks if sent" statements count only when the optional packet came; otherwise they are not applicable', () => {
-    const { doc, pickle } = scenario([{ text: 'closed, 0x8E if sent', type: 'Outcome', comments: ['checks MQTT-3.1.2-8', 'checks if sent MQTT-3.3.4-1'] }]);
+    const { doc, pickle } = scenario([
+      {
+        text: 'closed, 0x8E if sent',
+        type: 'Outcome',
+        comments: ['checks MQTT-3.1.2-8', 'checks if sent MQTT-3.3.4-1'],
+      },
+    ]);
     const none = ScenarioAccount.plan(pickle, doc, '5.0', tagged, false);
-    none.startStep('p0'); none.optionalPacket(false, 'DISCONNECT'); none.stepPassed();
+    none.startStep('p0');
+    none.optionalPacket(false, 'DISCONNECT');
+    none.stepPassed();
     const r = Object.fromEntries(none.finish().checks.map((c) => [c.id, c]));
     expect(r['MQTT-3.1.2-8'].outcome).toBe('passed');
     expect(r['MQTT-3.3.4-1'].outcome).toBe('not-applicable');
     expect(r['MQTT-3.3.4-1'].step).toMatch(/sent no DISCONNECT/);
     const sent = ScenarioAccount.plan(pickle, doc, '5.0', tagged, false);
-    sent.startStep('p0'); sent.optionalPacket(true, 'DISCONNECT'); sent.stepPassed();
+    sent.startStep('p0');
+    sent.optionalPacket(true, 'DISCONNECT');
+    sent.stepPassed();
     expect(Object.fromEntries(sent.finish().checks.map((c) => [c.id, c.outcome]))['MQTT-3.3.4-1']).toBe('passed');
   });
 
@@ -98,25 +121,56 @@ describe('ScenarioAccount: a statement fails only when a step that checks it fai
   });
 });
 
-describe('classifyFailure: the harness\'s trouble is never the broker\'s failure', () => {
+describe("classifyFailure: the harness's trouble is never the broker's failure", () => {
   const must = [st('MQTT-3.3.4-1')];
-  const ctx = (stepStatements: Statement[], alive = true) => ({ stepStatements, advisoryFor: () => false, targetAlive: async () => alive });
-  it('an unmet expectation fails a checking step, and is inconclusive in a precondition', async () => {
-    expect(await classifyFailure(new ExpectationError('no PUBACK'), ctx(must))).toMatchObject({ outcome: 'failed', statements: must });
-    expect(await classifyFailure(new ExpectationError('refused'), ctx([]))).toMatchObject({ outcome: 'inconclusive', cause: 'precondition' });
-    expect(await classifyFailure(new ExpectationError('closed'), ctx([], false))).toMatchObject({ outcome: 'inconclusive', cause: 'target-down' });
-    expect(await classifyFailure(new ExpectationError('closed while waiting'), ctx(must, false))).toMatchObject({ outcome: 'inconclusive', cause: 'target-down' });
+  const ctx = (stepStatements: Statement[], alive = true) => ({
+    stepStatements,
+    advisoryFor: () => false,
+    targetAlive: async () => alive,
   });
-  it('a check the spec lets a broker off (AdvisoryError) is advisory for the step\'s statements', async () => {
-    expect(await classifyFailure(new AdvisoryError('did not detect'), ctx(must))).toMatchObject({ outcome: 'advisory', statements: must });
+  it('an unmet expectation fails a checking step, and is inconclusive in a precondition', async () => {
+    expect(await classifyFailure(new ExpectationError('no PUBACK'), ctx(must))).toMatchObject({
+      outcome: 'failed',
+      statements: must,
+    });
+    expect(await classifyFailure(new ExpectationError('refused'), ctx([]))).toMatchObject({
+      outcome: 'inconclusive',
+      cause: 'precondition',
+    });
+    expect(await classifyFailure(new ExpectationError('closed'), ctx([], false))).toMatchObject({
+      outcome: 'inconclusive',
+      cause: 'target-down',
+    });
+    expect(await classifyFailure(new ExpectationError('closed while waiting'), ctx(must, false))).toMatchObject({
+      outcome: 'inconclusive',
+      cause: 'target-down',
+    });
+  });
+  it("a check the spec lets a broker off (AdvisoryError) is advisory for the step's statements", async () => {
+    expect(await classifyFailure(new AdvisoryError('did not detect'), ctx(must))).toMatchObject({
+      outcome: 'advisory',
+      statements: must,
+    });
   });
   it('a strict-decoder violation fails the statement it breaks, in any step', async () => {
     const v = [st('MQTT-3.3.2-14')];
-    expect(await classifyFailure(new ViolationError('bad topic', v), ctx([]))).toMatchObject({ outcome: 'failed', statements: v });
+    expect(await classifyFailure(new ViolationError('bad topic', v), ctx([]))).toMatchObject({
+      outcome: 'failed',
+      statements: v,
+    });
   });
   it('an unreachable target or a harness bug is inconclusive', async () => {
-    expect(await classifyFailure(new TargetError('cannot reach'), ctx(must, true))).toMatchObject({ outcome: 'inconclusive', cause: 'unreachable' });
-    expect(await classifyFailure(new TargetError('cannot reach'), ctx(must, false))).toMatchObject({ outcome: 'inconclusive', cause: 'target-down' });
-    expect(await classifyFailure(new TypeError('x is undefined'), ctx(must))).toMatchObject({ outcome: 'inconclusive', cause: 'harness-error' });
+    expect(await classifyFailure(new TargetError('cannot reach'), ctx(must, true))).toMatchObject({
+      outcome: 'inconclusive',
+      cause: 'unreachable',
+    });
+    expect(await classifyFailure(new TargetError('cannot reach'), ctx(must, false))).toMatchObject({
+      outcome: 'inconclusive',
+      cause: 'target-down',
+    });
+    expect(await classifyFailure(new TypeError('x is undefined'), ctx(must))).toMatchObject({
+      outcome: 'inconclusive',
+      cause: 'harness-error',
+    });
   });
 });

@@ -15,13 +15,16 @@ describe('interpretTags', () => {
   });
   it('names the file and line of an unknown statement tag', () => {
     // MQTT-3.1.3-9 exists in 5.0 but 3.1.1 numbers its client id rules differently: pick one only 5.0 has.
-    expect(() => interpretTags([tag('@v3.1.1'), tag('@MQTT-3.1.2-30', 'features/x.feature:7')], 'scenario "x"'))
-      .toThrow(/@MQTT-3\.1\.2-30 \(features\/x\.feature:7\) is not a statement of MQTT 3\.1\.1/);
+    expect(() =>
+      interpretTags([tag('@v3.1.1'), tag('@MQTT-3.1.2-30', 'features/x.feature:7')], 'scenario "x"'),
+    ).toThrow(/@MQTT-3\.1\.2-30 \(features\/x\.feature:7\) is not a statement of MQTT 3\.1\.1/);
     expect(() => interpretTags([tag('@v5'), tag('@MQTT-9.9.9-9')], 's')).toThrow(/not a statement of MQTT 5\.0/);
   });
   it('demands exactly one version tag and at least one statement', () => {
     expect(() => interpretTags([tag('@MQTT-3.3.1-5')], 's')).toThrow(/no version tag/);
-    expect(() => interpretTags([tag('@v5'), tag('@v3.1.1'), tag('@MQTT-3.3.1-5')], 's')).toThrow(/more than one version tag/);
+    expect(() => interpretTags([tag('@v5'), tag('@v3.1.1'), tag('@MQTT-3.3.1-5')], 's')).toThrow(
+      /more than one version tag/,
+    );
     expect(() => interpretTags([tag('@v5.0'), tag('@MQTT-3.3.1-5')], 's')).toThrow(/unknown version tag @v5\.0/);
     expect(() => interpretTags([tag('@v5')], 's')).toThrow(/no statement tag/);
   });
@@ -74,10 +77,42 @@ describe('scanFeatureText', () => {
 
 describe('computeCoverage', () => {
   const reg: Statement[] = [
-    { id: 'MQTT-3.1.0-2', version: '5.0', section: '3.1', level: 'MUST', actor: 'server', summary: 'a', testability: { kind: 'network' } },
-    { id: 'MQTT-3.2.0-1', version: '5.0', section: '3.2', level: 'MUST', actor: 'server', summary: 'b', testability: { kind: 'network' } },
-    { id: 'MQTT-3.3.1-5', version: '5.0', section: '3.3', level: 'MUST', actor: 'server', summary: 'c', testability: { kind: 'network' } },
-    { id: 'MQTT-3.1.0-1', version: '5.0', section: '3.1', level: 'MUST', actor: 'client', summary: 'd', testability: { kind: 'client-only', reason: 'x' } },
+    {
+      id: 'MQTT-3.1.0-2',
+      version: '5.0',
+      section: '3.1',
+      level: 'MUST',
+      actor: 'server',
+      summary: 'a',
+      testability: { kind: 'network' },
+    },
+    {
+      id: 'MQTT-3.2.0-1',
+      version: '5.0',
+      section: '3.2',
+      level: 'MUST',
+      actor: 'server',
+      summary: 'b',
+      testability: { kind: 'network' },
+    },
+    {
+      id: 'MQTT-3.3.1-5',
+      version: '5.0',
+      section: '3.3',
+      level: 'MUST',
+      actor: 'server',
+      summary: 'c',
+      testability: { kind: 'network' },
+    },
+    {
+      id: 'MQTT-3.1.0-1',
+      version: '5.0',
+      section: '3.1',
+      level: 'MUST',
+      actor: 'client',
+      summary: 'd',
+      testability: { kind: 'client-only', reason: 'x' },
+    },
   ] as Statement[];
   it('counts covered, excluded and uncovered network statements per version', () => {
     const scenarios = scanFeatureText(FEATURE, 'a.feature');
@@ -90,7 +125,14 @@ describe('computeCoverage', () => {
     expect(r.errors.join('\n')).toMatch(/MQTT-3\.3\.1-5 \(MQTT 5\.0\) is covered/);
   });
   it('lists uncovered and excluded statements and rejects exclusions of non-network statements', () => {
-    const r = computeCoverage([], [{ version: '5.0', id: 'MQTT-3.2.0-1', reason: 'needs two brokers' }, { version: '5.0', id: 'MQTT-3.1.0-1', reason: 'nope' }], reg);
+    const r = computeCoverage(
+      [],
+      [
+        { version: '5.0', id: 'MQTT-3.2.0-1', reason: 'needs two brokers' },
+        { version: '5.0', id: 'MQTT-3.1.0-1', reason: 'nope' },
+      ],
+      reg,
+    );
     const v5 = r.versions.find((v) => v.version === '5.0')!;
     expect(v5.uncovered.map((s) => s.id)).toEqual(['MQTT-3.1.0-2', 'MQTT-3.3.1-5']);
     expect(v5.excluded.map((x) => x.statement.id)).toEqual(['MQTT-3.2.0-1']);
@@ -98,12 +140,15 @@ describe('computeCoverage', () => {
     expect(formatCoverage(r)).toMatch(/MQTT 5\.0: 0\/3 .*\(0%\), 1 excluded, 2 uncovered/);
   });
   it('does not count @negative-control scenarios as coverage', () => {
-    const text = 'Feature: x\n  @v5 @MQTT-3.1.0-2\n  Scenario: real\n\n  @v5 @negative-control @MQTT-3.2.0-1\n  Scenario: control\n';
+    const text =
+      'Feature: x\n  @v5 @MQTT-3.1.0-2\n  Scenario: real\n\n  @v5 @negative-control @MQTT-3.2.0-1\n  Scenario: control\n';
     const r = computeCoverage(scanFeatureText(text, 'n.feature'), [], reg);
     const v5 = r.versions.find((v) => v.version === '5.0')!;
     expect(v5.covered.map((c) => c.statement.id)).toEqual(['MQTT-3.1.0-2']);
     expect(v5.uncovered.map((s) => s.id)).toEqual(['MQTT-3.2.0-1', 'MQTT-3.3.1-5']);
-    expect(interpretTags([{ name: '@v5' }, { name: '@MQTT-3.1.0-2' }, { name: '@negative-control' }], 's').negativeControl).toBe(true);
+    expect(
+      interpretTags([{ name: '@v5' }, { name: '@MQTT-3.1.0-2' }, { name: '@negative-control' }], 's').negativeControl,
+    ).toBe(true);
   });
   it('reports tag errors instead of counting bad scenarios', () => {
     const r = computeCoverage(scanFeatureText('Feature: x\n  @MQTT-3.1.0-2\n  Scenario: s\n', 'b.feature'), [], reg);

@@ -58,7 +58,9 @@ function levelProblems(text: string, uri: string, levelOf: LevelOf = registryLev
     const explicitAdvisory = refs.some((t) => t.name === '@advisory');
     const levels = tags.statements.map((s) => ({ id: s.id, level: levelOf(s.version, s.id) ?? s.level }));
     if (!explicitAdvisory && levels.every((s) => !isMust(s.level))) {
-      problems.push(`${where} (MQTT ${tags.version}) checks only recommendations (${levels.map((s) => `${s.id} ${s.level}`).join(', ')}) but is not @advisory`);
+      problems.push(
+        `${where} (MQTT ${tags.version}) checks only recommendations (${levels.map((s) => `${s.id} ${s.level}`).join(', ')}) but is not @advisory`,
+      );
     }
     for (const step of p.steps) {
       const l = nodeLine(doc, step.astNodeIds[0]);
@@ -67,8 +69,10 @@ function levelProblems(text: string, uri: string, levelOf: LevelOf = registryLev
         const m = ANNOTATION.exec(c);
         if (!m) continue;
         for (const id of m[1].split(/[\s,]+/).filter(Boolean)) {
-          if (!findStatement('3.1.1', id) && !findStatement('5.0', id)) problems.push(`${uri}:${l - 1} "# checks ${id}": not a statement of MQTT 3.1.1 or 5.0`);
-          else if (!tagsOfScenario.get(p.astNodeIds[0])!.has(id)) problems.push(`${uri}:${l - 1} "# checks ${id}": the scenario is not tagged @${id}`);
+          if (!findStatement('3.1.1', id) && !findStatement('5.0', id))
+            problems.push(`${uri}:${l - 1} "# checks ${id}": not a statement of MQTT 3.1.1 or 5.0`);
+          else if (!tagsOfScenario.get(p.astNodeIds[0])!.has(id))
+            problems.push(`${uri}:${l - 1} "# checks ${id}": the scenario is not tagged @${id}`);
         }
       }
     }

@@ -9,7 +9,13 @@ import { freePort } from '../../src/report/local-mosquitto.ts';
 import { startBroker } from '../../src/broker/index.ts';
 import { loadConfigFile } from '../../src/broker/config/index.ts';
 
-interface Run { code: number; out: string; ms: number; dir: string; report?: ComplianceReport }
+interface Run {
+  code: number;
+  out: string;
+  ms: number;
+  dir: string;
+  report?: ComplianceReport;
+}
 
 /** Runs `cucumber-js ARGS` (no MQTT_FEATURES) and reads the compliance report it leaves. */
 function cucumber(args: string[], env: Record<string, string> = {}): Promise<Run> {
@@ -21,19 +27,28 @@ function cucumber(args: string[], env: Record<string, string> = {}): Promise<Run
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.once('exit', (code) => {
       clearTimeout(killer);
       let report: ComplianceReport | undefined;
-      try { report = JSON.parse(readFileSync(join(dir, 'compliance.json'), 'utf8')) as ComplianceReport; } catch { report = undefined; }
+      try {
+        report = JSON.parse(readFileSync(join(dir, 'compliance.json'), 'utf8')) as ComplianceReport;
+      } catch {
+        report = undefined;
+      }
       resolve({ code: code ?? -1, out, ms: Date.now() - t0, dir, report });
     });
   });
 }
 
-const failedStatements = (r: ComplianceReport): string[] => r.statements.filter((s) => s.verdict === 'failed').map((s) => s.id);
+const failedStatements = (r: ComplianceReport): string[] =>
+  r.statements.filter((s) => s.verdict === 'failed').map((s) => s.id);
 
 /** Every report file is there and not empty. */
 function expectAllReports(dir: string): void {
@@ -42,7 +57,7 @@ function expectAllReports(dir: string): void {
   }
 }
 
-describe('truthful outcomes: the harness\'s trouble is never the broker\'s failure', () => {
+describe("truthful outcomes: the harness's trouble is never the broker's failure", () => {
   let silent: Server;
   let silentPort = 0;
   let authBroker: Awaited<ReturnType<typeof startBroker>>;
@@ -65,7 +80,11 @@ describe('truthful outcomes: the harness\'s trouble is never the broker\'s failu
     expect(r.out).toMatch(/inconclusive \(unreachable\)/);
     expectAllReports(r.dir);
     expect(failedStatements(r.report!)).toEqual([]);
-    expect(r.report!.run).toMatchObject({ outcome: 'inconclusive', exitCode: 3, inconclusive: { cause: 'unreachable' } });
+    expect(r.report!.run).toMatchObject({
+      outcome: 'inconclusive',
+      exitCode: 3,
+      inconclusive: { cause: 'unreachable' },
+    });
   });
 
   it('wrong credentials: exit 3, cause auth-refused, the password masked', async () => {
@@ -87,10 +106,15 @@ describe('truthful outcomes: the harness\'s trouble is never the broker\'s failu
   });
 
   it('a broker that refuses both versions (CONNACK 0x01) is inconclusive, not a compliant run of not-applicable scenarios', async () => {
-    const refusing = createServer((sock) => { sock.once('data', () => sock.end(Buffer.from('20020001', 'hex'))); sock.on('error', () => undefined); });
+    const refusing = createServer((sock) => {
+      sock.once('data', () => sock.end(Buffer.from('20020001', 'hex')));
+      sock.on('error', () => undefined);
+    });
     await new Promise<void>((res) => refusing.listen(0, '127.0.0.1', () => res()));
     try {
-      const r = await cucumber(['test/report/fixtures/pass'], { MQTT_BROKER_URL: `mqtt://127.0.0.1:${(refusing.address() as { port: number }).port}` });
+      const r = await cucumber(['test/report/fixtures/pass'], {
+        MQTT_BROKER_URL: `mqtt://127.0.0.1:${(refusing.address() as { port: number }).port}`,
+      });
       expect(r.code, r.out).toBe(3);
       expect(r.out).toMatch(/accepts neither an MQTT 3\.1\.1 nor an MQTT 5\.0 CONNECT/);
       expect(r.report!.run.outcome).toBe('inconclusive');
@@ -103,19 +127,23 @@ describe('truthful outcomes: the harness\'s trouble is never the broker\'s failu
     const r = await cucumber(['test/report/fixtures/pass'], { MQTT_BROKER_URL: 'foo://x', MQTT_PARALLEL: '4' });
     expect(r.code, r.out).toBe(2);
     expect(r.out.match(/configuration error/g)).toHaveLength(1);
-    expect(r.out).toMatch(/MQTT_BROKER_URL.*accepted: embedded, container:<image>, or a URL with scheme mqtt, mqtts, ws or wss/);
+    expect(r.out).toMatch(
+      /MQTT_BROKER_URL.*accepted: embedded, container:<image>, or a URL with scheme mqtt, mqtts, ws or wss/,
+    );
     expect(r.out).not.toMatch(/\n\s+at /);
     expectAllReports(r.dir);
   });
 
   it('every bad setting is named at once, with a close match for a typo', async () => {
-    const r = await cucumber(['test/report/fixtures/pass', '--world-parameters', '{"timeScal":2}'], { MQTT_TIME_SCALE: 'fast' });
+    const r = await cucumber(['test/report/fixtures/pass', '--world-parameters', '{"timeScal":2}'], {
+      MQTT_TIME_SCALE: 'fast',
+    });
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/unknown world parameter "timeScal" \(did you mean `timeScale`\?\)/);
     expect(r.out).toMatch(/timeScale \(MQTT_TIME_SCALE\) must be a number/);
   });
 
-  it('a path argument runs only that folder\'s scenarios (cucumber supplies its default paths otherwise)', async () => {
+  it("a path argument runs only that folder's scenarios (cucumber supplies its default paths otherwise)", async () => {
     const r = await cucumber(['test/report/fixtures/pass', '--name', 'a passing MUST scenario']);
     expect(r.code, r.out).toBe(0);
     expect(r.report!.scenarioResults.map((o) => o.name)).toEqual(['a passing MUST scenario']);

@@ -1,26 +1,64 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildComplianceReport, collectOutcomes, computeVerdicts, formatComplianceSummary, runVerdict, summarize,
-  type AttemptLike, type ScenarioOutcome, type ScenarioRecord, type StatementCheck,
+  buildComplianceReport,
+  collectOutcomes,
+  computeVerdicts,
+  formatComplianceSummary,
+  runVerdict,
+  summarize,
+  type AttemptLike,
+  type ScenarioOutcome,
+  type ScenarioRecord,
+  type StatementCheck,
 } from '../../src/report/index.ts';
 import { MEDIA_SCENARIO, MEDIA_VERDICT } from '../../src/report/attachments.ts';
 import type { Statement } from '../../src/spec/index.ts';
 
 const st = (id: string, level: Statement['level'] = 'MUST'): Statement =>
-  ({ id, version: '5.0', section: 'x', level, actor: 'server', summary: id, testability: { kind: 'network' } }) as Statement;
-const chk = (id: string, outcome: StatementCheck['outcome'], step = 'Then x'): StatementCheck => ({ version: '5.0', id, outcome, step });
-const out = (kind: ScenarioOutcome['kind'], checks: StatementCheck[], detail?: string): ScenarioOutcome =>
-  ({ name: `s-${kind}`, where: `f.feature:${checks.length}`, version: '5.0', statementIds: checks.map((c) => c.id), kind, detail, checks });
+  ({
+    id,
+    version: '5.0',
+    section: 'x',
+    level,
+    actor: 'server',
+    summary: id,
+    testability: { kind: 'network' },
+  }) as Statement;
+const chk = (id: string, outcome: StatementCheck['outcome'], step = 'Then x'): StatementCheck => ({
+  version: '5.0',
+  id,
+  outcome,
+  step,
+});
+const out = (kind: ScenarioOutcome['kind'], checks: StatementCheck[], detail?: string): ScenarioOutcome => ({
+  name: `s-${kind}`,
+  where: `f.feature:${checks.length}`,
+  version: '5.0',
+  statementIds: checks.map((c) => c.id),
+  kind,
+  detail,
+  checks,
+});
 
 describe('computeVerdicts: a statement fails only when a step that checks it failed', () => {
   const reg = [st('MQTT-1'), st('MQTT-2'), st('MQTT-3'), st('MQTT-4'), st('MQTT-5', 'SHOULD'), st('MQTT-6')];
   it('failed beats advisory beats passed beats inconclusive beats not-applicable beats untested', () => {
-    const v = computeVerdicts([
-      out('passed', [chk('MQTT-1', 'passed'), chk('MQTT-2', 'passed')]),
-      out('failed', [chk('MQTT-2', 'failed', 'Then "A" receives PUBACK'), chk('MQTT-4', 'inconclusive')], 'boom'),
-      out('not-applicable', [chk('MQTT-3', 'not-applicable'), chk('MQTT-4', 'not-applicable')], 'no retain'),
-    ], reg);
-    expect(v.map((x) => x.verdict)).toEqual(['passed', 'failed', 'not-applicable', 'inconclusive', 'untested', 'untested']);
+    const v = computeVerdicts(
+      [
+        out('passed', [chk('MQTT-1', 'passed'), chk('MQTT-2', 'passed')]),
+        out('failed', [chk('MQTT-2', 'failed', 'Then "A" receives PUBACK'), chk('MQTT-4', 'inconclusive')], 'boom'),
+        out('not-applicable', [chk('MQTT-3', 'not-applicable'), chk('MQTT-4', 'not-applicable')], 'no retain'),
+      ],
+      reg,
+    );
+    expect(v.map((x) => x.verdict)).toEqual([
+      'passed',
+      'failed',
+      'not-applicable',
+      'inconclusive',
+      'untested',
+      'untested',
+    ]);
     expect(v[1].deciding).toMatchObject({ where: 'f.feature:2', step: 'Then "A" receives PUBACK', evidence: 'boom' });
     expect(v[1].details).toEqual(['f.feature:2 s-failed [Then "A" receives PUBACK]: boom']);
     expect(v[2].details).toEqual(['f.feature:2 s-not-applicable [Then x]: no retain']);
@@ -31,13 +69,26 @@ describe('computeVerdicts: a statement fails only when a step that checks it fai
     expect(v[5].verdict).toBe('inconclusive');
   });
   it('ignores negative-control outcomes: they are no evidence about the target', () => {
-    const control = (kind: ScenarioOutcome['kind'], checks: StatementCheck[]): ScenarioOutcome => ({ ...out(kind, checks), negativeControl: true });
-    const v = computeVerdicts([control('passed', [chk('MQTT-1', 'passed')]), control('failed', [chk('MQTT-2', 'failed')]), out('passed', [chk('MQTT-2', 'passed')])], reg);
+    const control = (kind: ScenarioOutcome['kind'], checks: StatementCheck[]): ScenarioOutcome => ({
+      ...out(kind, checks),
+      negativeControl: true,
+    });
+    const v = computeVerdicts(
+      [
+        control('passed', [chk('MQTT-1', 'passed')]),
+        control('failed', [chk('MQTT-2', 'failed')]),
+        out('passed', [chk('MQTT-2', 'passed')]),
+      ],
+      reg,
+    );
     expect(v[0]).toMatchObject({ verdict: 'untested', scenarios: [] });
     expect(v[1]).toMatchObject({ verdict: 'passed' });
   });
   it('a failed check of a SHOULD statement is advisory; an advisory check does not fail a MUST', () => {
-    const v = computeVerdicts([out('failed', [chk('MQTT-5', 'failed')]), out('advisory', [chk('MQTT-4', 'advisory')])], reg);
+    const v = computeVerdicts(
+      [out('failed', [chk('MQTT-5', 'failed')]), out('advisory', [chk('MQTT-4', 'advisory')])],
+      reg,
+    );
     expect(v[4].verdict).toBe('advisory');
     expect(v[3].verdict).toBe('advisory');
     const sum = summarize(v).find((s) => s.version === '5.0')!;
@@ -46,26 +97,103 @@ describe('computeVerdicts: a statement fails only when a step that checks it fai
 });
 
 const record = (r: ScenarioRecord) => ({ mediaType: MEDIA_SCENARIO, body: JSON.stringify(r) });
-const attempt = (status: string, tags: string[], attachments: Array<{ mediaType: string; body: string }> = [], message?: string, id = `p-${status}-${tags.join()}`, retried = false): AttemptLike => ({
+const attempt = (
+  status: string,
+  tags: string[],
+  attachments: Array<{ mediaType: string; body: string }> = [],
+  message?: string,
+  id = `p-${status}-${tags.join()}`,
+  retried = false,
+): AttemptLike => ({
   willBeRetried: retried,
-  gherkinDocument: { uri: 'features/a.feature', comments: [], feature: { location: { line: 1 }, tags: [], language: 'en', keyword: 'Feature', name: 'f', description: '', children: [] } } as never,
-  pickle: { id, uri: 'features/a.feature', name: `scenario ${status}`, language: 'en', steps: [], astNodeIds: ['n'], tags: tags.map((name) => ({ name, astNodeId: 't' })) } as never,
+  gherkinDocument: {
+    uri: 'features/a.feature',
+    comments: [],
+    feature: {
+      location: { line: 1 },
+      tags: [],
+      language: 'en',
+      keyword: 'Feature',
+      name: 'f',
+      description: '',
+      children: [],
+    },
+  } as never,
+  pickle: {
+    id,
+    uri: 'features/a.feature',
+    name: `scenario ${status}`,
+    language: 'en',
+    steps: [],
+    astNodeIds: ['n'],
+    tags: tags.map((name) => ({ name, astNodeId: 't' })),
+  } as never,
   stepAttachments: { s: attachments.map((a) => ({ ...a, contentEncoding: 'IDENTITY' })) as never },
   worstTestStepResult: { status, message, duration: { seconds: 0, nanos: 0 } } as never,
 });
-const c311 = (id: string, outcome: StatementCheck['outcome']): StatementCheck => ({ version: '3.1.1', id, outcome, step: 'Then y (line 9)' });
+const c311 = (id: string, outcome: StatementCheck['outcome']): StatementCheck => ({
+  version: '3.1.1',
+  id,
+  outcome,
+  step: 'Then y (line 9)',
+});
 
 describe('collectOutcomes and the compliance report', () => {
-  it('reads the World\'s scenario records; harness trouble without a record is inconclusive', () => {
+  it("reads the World's scenario records; harness trouble without a record is inconclusive", () => {
     const run = collectOutcomes([
-      attempt('PASSED', ['@v5', '@MQTT-3.1.0-2'], [record({ kind: 'passed', checks: [chk('MQTT-3.1.0-2', 'passed')] })]),
-      attempt('FAILED', ['@v3.1.1', '@MQTT-3.1.0-2'], [record({ kind: 'failed', detail: 'expected closed', step: { text: 'the connection of "A" is closed', line: 9, statements: ['MQTT-3.1.0-2'] }, checks: [c311('MQTT-3.1.0-2', 'failed')] }), { mediaType: 'text/plain', body: 'Packet trace\n  -> CONNECT' }], 'Error: expected closed\n    at x (y.ts:1)'),
-      attempt('SKIPPED', ['@v5', '@MQTT-3.3.1-5'], [record({ kind: 'not-applicable', detail: 'retain: not available', checks: [chk('MQTT-3.3.1-5', 'not-applicable')] })]),
-      attempt('SKIPPED', ['@v5', '@MQTT-3.2.0-1'], [record({ kind: 'inconclusive', cause: 'precondition', detail: 'connection refused: CONNACK 0x87', checks: [chk('MQTT-3.2.0-1', 'inconclusive')] })]),
+      attempt(
+        'PASSED',
+        ['@v5', '@MQTT-3.1.0-2'],
+        [record({ kind: 'passed', checks: [chk('MQTT-3.1.0-2', 'passed')] })],
+      ),
+      attempt(
+        'FAILED',
+        ['@v3.1.1', '@MQTT-3.1.0-2'],
+        [
+          record({
+            kind: 'failed',
+            detail: 'expected closed',
+            step: { text: 'the connection of "A" is closed', line: 9, statements: ['MQTT-3.1.0-2'] },
+            checks: [c311('MQTT-3.1.0-2', 'failed')],
+          }),
+          { mediaType: 'text/plain', body: 'Packet trace\n  -> CONNECT' },
+        ],
+        'Error: expected closed\n    at x (y.ts:1)',
+      ),
+      attempt(
+        'SKIPPED',
+        ['@v5', '@MQTT-3.3.1-5'],
+        [
+          record({
+            kind: 'not-applicable',
+            detail: 'retain: not available',
+            checks: [chk('MQTT-3.3.1-5', 'not-applicable')],
+          }),
+        ],
+      ),
+      attempt(
+        'SKIPPED',
+        ['@v5', '@MQTT-3.2.0-1'],
+        [
+          record({
+            kind: 'inconclusive',
+            cause: 'precondition',
+            detail: 'connection refused: CONNACK 0x87',
+            checks: [chk('MQTT-3.2.0-1', 'inconclusive')],
+          }),
+        ],
+      ),
       attempt('UNDEFINED', ['@v5', '@MQTT-3.2.0-1']),
       attempt('PASSED', ['@v5', '@MQTT-0.0.0-0']),
     ]);
-    expect(run.outcomes.map((o) => o.kind)).toEqual(['passed', 'failed', 'not-applicable', 'inconclusive', 'inconclusive', 'passed']);
+    expect(run.outcomes.map((o) => o.kind)).toEqual([
+      'passed',
+      'failed',
+      'not-applicable',
+      'inconclusive',
+      'inconclusive',
+      'passed',
+    ]);
     expect(run.outcomes[1].detail).toBe('expected closed\nPacket trace\n  -> CONNECT');
     expect(run.outcomes[1].step?.text).toBe('the connection of "A" is closed');
     expect(run.outcomes[2].detail).toBe('retain: not available');
@@ -90,8 +218,21 @@ describe('collectOutcomes and the compliance report', () => {
   });
   it('a timer check that failed once and held on the re-check is advisory (timing-sensitive)', () => {
     const run = collectOutcomes([
-      attempt('FAILED', ['@v5', '@MQTT-3.1.2-22'], [record({ kind: 'failed', detail: 'closed after 2.6 s', checks: [chk('MQTT-3.1.2-22', 'failed')] })], 'x', 'same', true),
-      attempt('PASSED', ['@v5', '@MQTT-3.1.2-22'], [record({ kind: 'passed', checks: [chk('MQTT-3.1.2-22', 'passed')] })], undefined, 'same'),
+      attempt(
+        'FAILED',
+        ['@v5', '@MQTT-3.1.2-22'],
+        [record({ kind: 'failed', detail: 'closed after 2.6 s', checks: [chk('MQTT-3.1.2-22', 'failed')] })],
+        'x',
+        'same',
+        true,
+      ),
+      attempt(
+        'PASSED',
+        ['@v5', '@MQTT-3.1.2-22'],
+        [record({ kind: 'passed', checks: [chk('MQTT-3.1.2-22', 'passed')] })],
+        undefined,
+        'same',
+      ),
     ]);
     expect(run.outcomes).toHaveLength(1);
     expect(run.outcomes[0]).toMatchObject({ kind: 'advisory', timingSensitive: true });
@@ -104,14 +245,32 @@ describe('collectOutcomes and the compliance report', () => {
     const passed = [out('passed', [chk('MQTT-1', 'passed')])];
     expect(runVerdict([], passed, [])).toMatchObject({ outcome: 'compliant', exitCode: 0 });
     const inc = [...passed, { ...out('inconclusive', [chk('MQTT-2', 'inconclusive')]), cause: 'target-down' as const }];
-    expect(runVerdict([], inc, [])).toMatchObject({ outcome: 'inconclusive', exitCode: 3, inconclusive: { cause: 'target-down' } });
-    expect(runVerdict([], passed, ['bad tags'])).toMatchObject({ exitCode: 3, inconclusive: { cause: 'harness-error' } });
-    expect(runVerdict([], passed, [], [{ origin: 'run', message: 'the broker stopped answering after x' }])).toMatchObject({ exitCode: 3, inconclusive: { cause: 'target-down' } });
+    expect(runVerdict([], inc, [])).toMatchObject({
+      outcome: 'inconclusive',
+      exitCode: 3,
+      inconclusive: { cause: 'target-down' },
+    });
+    expect(runVerdict([], passed, ['bad tags'])).toMatchObject({
+      exitCode: 3,
+      inconclusive: { cause: 'harness-error' },
+    });
+    expect(
+      runVerdict([], passed, [], [{ origin: 'run', message: 'the broker stopped answering after x' }]),
+    ).toMatchObject({ exitCode: 3, inconclusive: { cause: 'target-down' } });
   });
   it('marks @negative-control scenarios, keeps them out of verdicts and reports a failing one as a harness error', () => {
     const run = collectOutcomes([
-      attempt('PASSED', ['@v5', '@MQTT-4.5.0-1', '@negative-control'], [record({ kind: 'passed', checks: [chk('MQTT-4.5.0-1', 'passed')] })]),
-      attempt('FAILED', ['@v5', '@MQTT-4.3.3-10', '@negative-control'], [record({ kind: 'failed', detail: 'no violation found', checks: [chk('MQTT-4.3.3-10', 'failed')] })], 'Error: no violation found'),
+      attempt(
+        'PASSED',
+        ['@v5', '@MQTT-4.5.0-1', '@negative-control'],
+        [record({ kind: 'passed', checks: [chk('MQTT-4.5.0-1', 'passed')] })],
+      ),
+      attempt(
+        'FAILED',
+        ['@v5', '@MQTT-4.3.3-10', '@negative-control'],
+        [record({ kind: 'failed', detail: 'no violation found', checks: [chk('MQTT-4.3.3-10', 'failed')] })],
+        'Error: no violation found',
+      ),
     ]);
     expect(run.outcomes.map((o) => o.negativeControl)).toEqual([true, true]);
     const r = buildComplianceReport(run, new Date(0));
@@ -123,7 +282,13 @@ describe('collectOutcomes and the compliance report', () => {
     expect(r.run.exitCode).toBe(3);
   });
   it('keeps the old verdict attachment for not-applicable scenarios without a record', () => {
-    const run = collectOutcomes([attempt('SKIPPED', ['@v5', '@MQTT-3.3.1-5'], [{ mediaType: MEDIA_VERDICT, body: JSON.stringify({ kind: 'not-applicable', reason: 'no retain' }) }])]);
+    const run = collectOutcomes([
+      attempt(
+        'SKIPPED',
+        ['@v5', '@MQTT-3.3.1-5'],
+        [{ mediaType: MEDIA_VERDICT, body: JSON.stringify({ kind: 'not-applicable', reason: 'no retain' }) }],
+      ),
+    ]);
     expect(run.outcomes[0]).toMatchObject({ kind: 'not-applicable', detail: 'no retain' });
   });
 });
@@ -133,14 +298,22 @@ describe('JUnit from the compliance outcomes', () => {
     const { renderJunit } = await import('../../src/report/junit-formatter.ts');
     const outcomes: ScenarioOutcome[] = [
       out('passed', [chk('MQTT-1', 'passed')]),
-      { ...out('failed', [chk('MQTT-2', 'failed')], 'no PUBACK <3>'), step: { text: 'receives PUBACK', statements: ['MQTT-2'] } },
+      {
+        ...out('failed', [chk('MQTT-2', 'failed')], 'no PUBACK <3>'),
+        step: { text: 'receives PUBACK', statements: ['MQTT-2'] },
+      },
       { ...out('inconclusive', [chk('MQTT-3', 'inconclusive')], 'refused'), cause: 'precondition' },
       out('not-applicable', [chk('MQTT-4', 'not-applicable')], 'no retain'),
       out('advisory', [chk('MQTT-5', 'advisory')], 'late'),
     ];
-    const xml = renderJunit({ ...buildComplianceReport({ outcomes: [], tagErrors: [], findings: [] }), scenarioResults: outcomes });
+    const xml = renderJunit({
+      ...buildComplianceReport({ outcomes: [], tagErrors: [], findings: [] }),
+      scenarioResults: outcomes,
+    });
     expect(xml.match(/<testcase /g)).toHaveLength(5);
-    expect(xml).toMatch(/<failure type="failed" message="failed at &quot;receives PUBACK&quot; \(checks MQTT-2\): no PUBACK &lt;3&gt;">/);
+    expect(xml).toMatch(
+      /<failure type="failed" message="failed at &quot;receives PUBACK&quot; \(checks MQTT-2\): no PUBACK &lt;3&gt;">/,
+    );
     expect(xml).toMatch(/<error type="inconclusive" message="inconclusive \(precondition\): refused">/);
     expect(xml).toMatch(/<skipped message="not applicable: no retain"\/>/);
     expect(xml).toMatch(/<system-out>advisory: late<\/system-out>/);

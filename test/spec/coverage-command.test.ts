@@ -20,7 +20,15 @@ describe('coverage command', () => {
     const [a, b] = netIds('3.1.1');
     const clientOnly = REGISTRY.find((s) => s.version === '3.1.1' && s.testability.kind === 'client-only')!;
     const byVersion = parseCoverageMap({ '3.1.1': [a, b, clientOnly.id], '5.0': { [netIds('5.0')[0]]: ['f'] } }, 'm');
-    const refs = parseCoverageMap({ covered: [{ version: '3.1.1', id: a }, { version: '3.1.1', id: 'MQTT-9.9.9-9' }] }, 'm');
+    const refs = parseCoverageMap(
+      {
+        covered: [
+          { version: '3.1.1', id: a },
+          { version: '3.1.1', id: 'MQTT-9.9.9-9' },
+        ],
+      },
+      'm',
+    );
     const rows = coverageByVersion(byVersion);
     expect(rows[0].covered).toBe(2);
     expect(rows[0].uncovered).not.toContain(a);

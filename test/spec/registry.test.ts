@@ -186,7 +186,9 @@ describe.runIf(existsSync(sharedSpec))('statement registry: summaries are our ow
         const spec = normalise(readFileSync(resolve(sharedSpec, file), 'utf8'));
         for (let i = 0; i + WINDOW <= spec.length; i++) {
           const hit = slices.get(spec.slice(i, i + WINDOW));
-          if (hit) for (const id of hit) if (!copied.has(id)) copied.set(id, `${id} copies ${file}: "${spec.slice(i, i + WINDOW)}"`);
+          if (hit)
+            for (const id of hit)
+              if (!copied.has(id)) copied.set(id, `${id} copies ${file}: "${spec.slice(i, i + WINDOW)}"`);
         }
       }
       expect([...copied.values()]).toEqual([]);

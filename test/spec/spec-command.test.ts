@@ -8,13 +8,21 @@ import type { Statement } from '../../src/spec/index.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the CLI as a child process, killed after 30 s. */
 function cli(...args: string[]): Promise<Run> {
   return new Promise((done) => {
-    execFile('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: root, timeout: 30_000, maxBuffer: 16 << 20 },
-      (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }));
+    execFile(
+      'npx',
+      ['tsx', 'src/cli/main.ts', ...args],
+      { cwd: root, timeout: 30_000, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -59,12 +67,15 @@ describe('spec command (in process)', () => {
     expect(parseSpecVersion('311')).toBe('3.1.1');
     expect(parseSpecVersion('5')).toBe('5.0');
     expect(parseSpecVersion('5.0')).toBe('5.0');
-    for (const bad of ['', '3', '3.1', '5.1', 'v5', 'all']) expect(() => parseSpecVersion(bad), bad).toThrow(/unknown MQTT version/);
+    for (const bad of ['', '3', '3.1', '5.1', 'v5', 'all'])
+      expect(() => parseSpecVersion(bad), bad).toThrow(/unknown MQTT version/);
   });
 
   it('filters by version and testability', () => {
     const net311 = selectStatements({ version: '3.1.1', testable: true });
-    expect(net311.length).toBe(REGISTRY.filter((s) => s.version === '3.1.1' && s.testability.kind === 'network').length);
+    expect(net311.length).toBe(
+      REGISTRY.filter((s) => s.version === '3.1.1' && s.testability.kind === 'network').length,
+    );
     expect(net311.every((s) => s.version === '3.1.1' && s.testability.kind === 'network')).toBe(true);
     expect(selectStatements({}).length).toBe(REGISTRY.length);
   });

@@ -93,7 +93,13 @@ describe('transport listeners', () => {
       'refused TLS client',
     );
     expect(refused).toBe(true);
-    await withTimeout((async () => { while (errors.length === 0) await new Promise((r) => setTimeout(r, 10)); })(), 5000, 'onError for the failed handshake');
+    await withTimeout(
+      (async () => {
+        while (errors.length === 0) await new Promise((r) => setTimeout(r, 10));
+      })(),
+      5000,
+      'onError for the failed handshake',
+    );
     expect(errors[0]).toBe('TLS handshake failed');
     const ok = await dial(strict.url, { tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey } });
     const got2 = readN(ok.stream, 2, 'mutual tls echo');
@@ -138,7 +144,11 @@ describe('transport listeners', () => {
     listeners.push(l);
     const ws = new WebSocket(l.url, ['mqtt']);
     await withTimeout(new Promise((r, j) => (ws.once('open', r), ws.once('error', j))), 5000, 'ws open');
-    const closed = withTimeout(new Promise<number>((r) => ws.once('close', (code) => r(code))), 5000, 'close after text');
+    const closed = withTimeout(
+      new Promise<number>((r) => ws.once('close', (code) => r(code))),
+      5000,
+      'close after text',
+    );
     ws.send('hello');
     expect(await closed).toBe(1003);
 
@@ -181,7 +191,12 @@ describe('transport listeners', () => {
 
   it('secure WebSocket via dial() streams bytes both ways', async () => {
     const seen: StreamMeta[] = [];
-    const l = await listenWs({ host: '::1', port: 0, onConnection: echo(seen), tls: { cert: certs.cert, key: certs.key } });
+    const l = await listenWs({
+      host: '::1',
+      port: 0,
+      onConnection: echo(seen),
+      tls: { cert: certs.cert, key: certs.key },
+    });
     listeners.push(l);
     expect(l.url).toBe(`wss://[::1]:${l.port}/mqtt`);
     const { stream, transport } = await dial(l.url, { tls: { ca: certs.ca } });

@@ -22,7 +22,10 @@ export interface AclRule {
  */
 export function substitute(pattern: string, client: ClientInfo): string | undefined {
   let out = pattern;
-  for (const [token, value] of [['%c', client.clientId], ['%u', client.username]] as const) {
+  for (const [token, value] of [
+    ['%c', client.clientId],
+    ['%u', client.username],
+  ] as const) {
     if (!out.includes(token)) continue;
     if (value === undefined || value === '' || value.includes('/') || hasWildcard(value)) return undefined;
     out = out.split(token).join(value);

@@ -1,6 +1,10 @@
 export { hashPassword, verifyPassword, parsePasswordHash, DEFAULT_SCRYPT, type ScryptParams } from './password-hash.ts';
 export {
-  SCRAM_METHOD, DEFAULT_SCRAM_ITERATIONS, deriveScramCredentials, formatScramCredentials, parseScramCredentials,
+  SCRAM_METHOD,
+  DEFAULT_SCRAM_ITERATIONS,
+  deriveScramCredentials,
+  formatScramCredentials,
+  parseScramCredentials,
   type ScramCredentials,
 } from './scram-crypto.ts';
 export { ScramClient } from './scram-client.ts';

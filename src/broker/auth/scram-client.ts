@@ -1,5 +1,12 @@
 import {
-  escapeName, hmac, makeNonce, parseAttributes, safeEqual, saltedPassword, sha256, xor,
+  escapeName,
+  hmac,
+  makeNonce,
+  parseAttributes,
+  safeEqual,
+  saltedPassword,
+  sha256,
+  xor,
 } from './scram-crypto.ts';
 
 /**
@@ -33,8 +40,10 @@ export class ScramClient {
     const r = a.get('r');
     const s = a.get('s');
     const i = a.get('i');
-    if (r === undefined || s === undefined || i === undefined) throw new Error(`server-first-message lacks r, s or i: "${sf}"`);
-    if (!r.startsWith(this.nonce) || r.length === this.nonce.length) throw new Error('server nonce does not extend the client nonce');
+    if (r === undefined || s === undefined || i === undefined)
+      throw new Error(`server-first-message lacks r, s or i: "${sf}"`);
+    if (!r.startsWith(this.nonce) || r.length === this.nonce.length)
+      throw new Error('server nonce does not extend the client nonce');
     if (!/^[1-9][0-9]*$/.test(i)) throw new Error(`server iteration count is not a positive integer: "${i}"`);
     const salted = saltedPassword(this.password, Buffer.from(s, 'base64'), Number(i));
     const clientKey = hmac(salted, 'Client Key');
@@ -54,6 +63,7 @@ export class ScramClient {
     if (e !== undefined) throw new Error(`server reported SCRAM error "${e}"`);
     const v = a.get('v');
     if (v === undefined) throw new Error('server-final-message lacks v=');
-    if (!safeEqual(Buffer.from(v, 'base64'), this.expectedServerSignature)) throw new Error('server signature does not match');
+    if (!safeEqual(Buffer.from(v, 'base64'), this.expectedServerSignature))
+      throw new Error('server signature does not match');
   }
 }

@@ -31,7 +31,10 @@ export interface ScramCredentials {
   serverKey: Buffer;
 }
 
-export function deriveScramCredentials(password: string, opts: { salt?: Buffer; iterations?: number } = {}): ScramCredentials {
+export function deriveScramCredentials(
+  password: string,
+  opts: { salt?: Buffer; iterations?: number } = {},
+): ScramCredentials {
   const salt = opts.salt ?? randomBytes(16);
   const iterations = opts.iterations ?? DEFAULT_SCRAM_ITERATIONS;
   const salted = saltedPassword(password, salt, iterations);
@@ -50,11 +53,17 @@ export function formatScramCredentials(c: ScramCredentials): string {
 }
 
 export function parseScramCredentials(s: string): ScramCredentials {
-  const m = /^SCRAM-SHA-256\$([1-9][0-9]*):([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2}):([A-Za-z0-9+/]+={0,2})$/.exec(s);
-  if (m === null) throw new Error('expected "SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>" (make one with `mqtt-harness broker hash-password`)');
+  const m = /^SCRAM-SHA-256\$([1-9][0-9]*):([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2}):([A-Za-z0-9+/]+={0,2})$/.exec(
+    s,
+  );
+  if (m === null)
+    throw new Error(
+      'expected "SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>" (make one with `mqtt-harness broker hash-password`)',
+    );
   const storedKey = Buffer.from(m[3], 'base64');
   const serverKey = Buffer.from(m[4], 'base64');
-  if (storedKey.length !== 32 || serverKey.length !== 32) throw new Error('SCRAM StoredKey and ServerKey must be 32 bytes each');
+  if (storedKey.length !== 32 || serverKey.length !== 32)
+    throw new Error('SCRAM StoredKey and ServerKey must be 32 bytes each');
   return { iterations: Number(m[1]), salt: Buffer.from(m[2], 'base64'), storedKey, serverKey };
 }
 

@@ -2,8 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { Properties } from '../../codec/packet-types.ts';
 import type { AuthMechanism, AuthSession, AuthStep, ClientInfo } from '../hooks.ts';
 import {
-  hmac, makeNonce, parseAttributes, safeEqual, SCRAM_METHOD, sha256, unescapeName, xor,
-  DEFAULT_SCRAM_ITERATIONS, type ScramCredentials,
+  hmac,
+  makeNonce,
+  parseAttributes,
+  safeEqual,
+  SCRAM_METHOD,
+  sha256,
+  unescapeName,
+  xor,
+  DEFAULT_SCRAM_ITERATIONS,
+  type ScramCredentials,
 } from './scram-crypto.ts';
 
 /** 5.0 reason codes used on failure. */
@@ -53,7 +61,8 @@ class ScramSession implements AuthSession {
   start(data: Buffer | undefined, _props: Properties): AuthStep {
     if (this.state !== 'start') return fail(NOT_AUTHORIZED, 'SCRAM exchange already started');
     this.state = 'done';
-    if (data === undefined || data.length === 0) return fail(NOT_AUTHORIZED, 'SCRAM needs client-first-message in Authentication Data');
+    if (data === undefined || data.length === 0)
+      return fail(NOT_AUTHORIZED, 'SCRAM needs client-first-message in Authentication Data');
     const msg = data.toString('utf8');
     const m = /^([nyp])(=[^,]*)?,(a=[^,]*)?,(.*)$/.exec(msg);
     if (m === null) return fail(NOT_AUTHORIZED, 'malformed SCRAM client-first-message (GS2 header)');
@@ -67,7 +76,8 @@ class ScramSession implements AuthSession {
       if (attrs.has('m')) return fail(NOT_AUTHORIZED, 'SCRAM mandatory extensions are not supported');
       const n = attrs.get('n');
       const r = attrs.get('r');
-      if (n === undefined || r === undefined || r === '') return fail(NOT_AUTHORIZED, 'SCRAM client-first-message lacks n= or r=');
+      if (n === undefined || r === undefined || r === '')
+        return fail(NOT_AUTHORIZED, 'SCRAM client-first-message lacks n= or r=');
       this.user = unescapeName(n);
       this.nonce = r + makeNonce();
     } catch (e) {
@@ -85,7 +95,8 @@ class ScramSession implements AuthSession {
   }
 
   next(data: Buffer | undefined): AuthStep {
-    if (this.state !== 'final' || this.creds === undefined) return fail(NOT_AUTHORIZED, 'unexpected AUTH in SCRAM exchange');
+    if (this.state !== 'final' || this.creds === undefined)
+      return fail(NOT_AUTHORIZED, 'unexpected AUTH in SCRAM exchange');
     this.state = 'done';
     if (data === undefined) return fail(NOT_AUTHORIZED, 'SCRAM needs client-final-message in Authentication Data');
     const msg = data.toString('utf8');
@@ -98,14 +109,16 @@ class ScramSession implements AuthSession {
     } catch (e) {
       return fail(NOT_AUTHORIZED, (e as Error).message);
     }
-    if (attrs.get('c') !== Buffer.from(this.gs2Header).toString('base64')) return fail(NOT_AUTHORIZED, 'SCRAM channel binding data does not match the GS2 header');
+    if (attrs.get('c') !== Buffer.from(this.gs2Header).toString('base64'))
+      return fail(NOT_AUTHORIZED, 'SCRAM channel binding data does not match the GS2 header');
     if (attrs.get('r') !== this.nonce) return fail(NOT_AUTHORIZED, 'SCRAM nonce does not match');
     const proof = Buffer.from(msg.slice(at + 3), 'base64');
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
     const clientSignature = hmac(this.creds.storedKey, authMessage);
     if (proof.length !== clientSignature.length) return fail(BAD_CREDENTIALS, 'SCRAM proof has the wrong length');
     const clientKey = xor(proof, clientSignature);
-    if (!this.known || !safeEqual(sha256(clientKey), this.creds.storedKey)) return fail(BAD_CREDENTIALS, 'bad user name or password');
+    if (!this.known || !safeEqual(sha256(clientKey), this.creds.storedKey))
+      return fail(BAD_CREDENTIALS, 'bad user name or password');
     const v = hmac(this.creds.serverKey, authMessage).toString('base64');
     return { kind: 'success', data: Buffer.from(`v=${v}`, 'utf8'), username: this.user };
   }

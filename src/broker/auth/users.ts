@@ -76,7 +76,9 @@ export function createUserAuthenticator(store: UserStore, opts: { allowAnonymous
     async authenticate(client: ClientInfo, password: Buffer | undefined): Promise<AuthenticateResult> {
       const anonymous = client.username === undefined || store.size === 0;
       if (anonymous) {
-        return opts.allowAnonymous ? { ok: true } : { ok: false, reasonCode: NOT_AUTHORIZED, reason: 'anonymous clients are not allowed' };
+        return opts.allowAnonymous
+          ? { ok: true }
+          : { ok: false, reasonCode: NOT_AUTHORIZED, reason: 'anonymous clients are not allowed' };
       }
       if (await store.check(client.username!, password)) return { ok: true };
       return { ok: false, reasonCode: BAD_CREDENTIALS, reason: 'bad user name or password' };

@@ -28,9 +28,12 @@ function listenerProblems(data: Record<string, unknown>): Problem[] {
     if (!isObj(l)) return;
     const p = l.protocol;
     const at = keyPath(['listeners', n]);
-    if ((p === 'mqtts' || p === 'wss') && (l.cert === undefined || l.key === undefined)) out.push({ path: at, message: `a ${p} listener needs cert and key` });
-    if ((p === 'mqtt' || p === 'ws') && (l.cert ?? l.key ?? l.ca) !== undefined) out.push({ path: at, message: 'cert/key/ca only apply to mqtts and wss listeners' });
-    if (l.path !== undefined && typeof p === 'string' && p !== 'ws' && p !== 'wss') out.push({ path: `${at}.path`, message: 'only ws and wss listeners have a path' });
+    if ((p === 'mqtts' || p === 'wss') && (l.cert === undefined || l.key === undefined))
+      out.push({ path: at, message: `a ${p} listener needs cert and key` });
+    if ((p === 'mqtt' || p === 'ws') && (l.cert ?? l.key ?? l.ca) !== undefined)
+      out.push({ path: at, message: 'cert/key/ca only apply to mqtts and wss listeners' });
+    if (l.path !== undefined && typeof p === 'string' && p !== 'ws' && p !== 'wss')
+      out.push({ path: `${at}.path`, message: 'only ws and wss listeners have a path' });
   });
   return out;
 }
@@ -52,7 +55,11 @@ function userProblems(data: Record<string, unknown>): Problem[] {
     if (typeof u.username === 'string') {
       const first = seen.get(u.username);
       if (first === undefined) seen.set(u.username, n);
-      else out.push({ path: keyPath(['users', n, 'username']), message: `"${u.username}" is listed twice (also users[${first}])` });
+      else
+        out.push({
+          path: keyPath(['users', n, 'username']),
+          message: `"${u.username}" is listed twice (also users[${first}])`,
+        });
     }
   });
   return out;
@@ -63,7 +70,8 @@ function aclProblems(data: Record<string, unknown>): Problem[] {
   list(data.acl).forEach((r, n) => {
     if (!isObj(r) || typeof r.topic !== 'string' || r.topic === '') return;
     const bad = filterProblem(r.topic);
-    if (bad !== undefined) out.push({ path: keyPath(['acl', n, 'topic']), message: `${bad}, got ${JSON.stringify(r.topic)}` });
+    if (bad !== undefined)
+      out.push({ path: keyPath(['acl', n, 'topic']), message: `${bad}, got ${JSON.stringify(r.topic)}` });
   });
   return out;
 }

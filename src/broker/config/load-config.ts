@@ -35,7 +35,12 @@ export function validateConfig(data: unknown, source = 'config'): BrokerConfig {
 export function parseConfig(text: string, source = 'config'): BrokerConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(source, doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}: ${e.message.split('\n')[0]}`));
+    throw new ConfigError(
+      source,
+      doc.errors.map(
+        (e) => `line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}: ${e.message.split('\n')[0]}`,
+      ),
+    );
   }
   return validateConfig(doc.toJS(), source);
 }

@@ -5,13 +5,17 @@ import { z } from 'zod';
  * adds the key path and the value found. Unknown keys are errors (strict objects throughout).
  */
 const intIn = (min: number, max: number, what: string) =>
-  z.int({ error: `expected ${what}` }).min(min, { error: `expected ${what}` }).max(max, { error: `expected ${what}` });
+  z
+    .int({ error: `expected ${what}` })
+    .min(min, { error: `expected ${what}` })
+    .max(max, { error: `expected ${what}` });
 const positiveInt = intIn(1, Number.MAX_SAFE_INTEGER, 'a positive integer');
 const nonNegativeInt = intIn(0, Number.MAX_SAFE_INTEGER, 'a non-negative integer');
 const port = intIn(0, 65535, 'a port number 0..65535 (0 picks a free port)');
 const bool = z.boolean({ error: 'expected true or false' });
 const text = z.string({ error: 'expected a string' }).min(1, { error: 'expected a non-empty string' });
-const mapping = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject(shape, { error: 'expected a mapping (key: value lines)' });
+const mapping = <T extends z.core.$ZodLooseShape>(shape: T) =>
+  z.strictObject(shape, { error: 'expected a mapping (key: value lines)' });
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `expected one of ${values.map((v) => `"${v}"`).join(', ')}` });
 
@@ -28,17 +32,27 @@ export const listenerSchema = mapping({
   ca: text.optional(),
   requireClientCert: bool.optional(),
   /** WebSocket URL path; default /mqtt. */
-  path: z.string({ error: 'expected a string' }).regex(/^\//, { error: 'expected a path starting with "/"' }).optional(),
+  path: z
+    .string({ error: 'expected a string' })
+    .regex(/^\//, { error: 'expected a path starting with "/"' })
+    .optional(),
 });
 
 export const userSchema = mapping({
   username: text,
-  password: z.string({ error: 'expected a string' }).regex(/^scrypt\$/, {
-    error: 'expected an scrypt hash "scrypt$N$r$p$salt$hash" (make one with `mqtt-harness broker hash-password`)',
-  }).optional(),
-  scram: z.string({ error: 'expected a string' }).regex(/^SCRAM-SHA-256\$/, {
-    error: 'expected SCRAM credentials "SCRAM-SHA-256$iterations:salt$StoredKey:ServerKey" (from `mqtt-harness broker hash-password`)',
-  }).optional(),
+  password: z
+    .string({ error: 'expected a string' })
+    .regex(/^scrypt\$/, {
+      error: 'expected an scrypt hash "scrypt$N$r$p$salt$hash" (make one with `mqtt-harness broker hash-password`)',
+    })
+    .optional(),
+  scram: z
+    .string({ error: 'expected a string' })
+    .regex(/^SCRAM-SHA-256\$/, {
+      error:
+        'expected SCRAM credentials "SCRAM-SHA-256$iterations:salt$StoredKey:ServerKey" (from `mqtt-harness broker hash-password`)',
+    })
+    .optional(),
 });
 
 export const aclRuleSchema = mapping({

@@ -43,7 +43,10 @@ export class DevLink<Dev extends LinkDev = LinkDev> {
   private geRng: Rng | undefined;
   private t0 = 0;
 
-  constructor(private readonly f: LinkHost<Dev>, private readonly d: Dev) {}
+  constructor(
+    private readonly f: LinkHost<Dev>,
+    private readonly d: Dev,
+  ) {}
 
   get down(): boolean {
     return this.ge || this.outage || this.events > 0;
@@ -77,7 +80,8 @@ export class DevLink<Dev extends LinkDev = LinkDev> {
     }
     for (const e of events) {
       this.f.wheel.at(start + e.at, 7, slot, { c: 'event', on: true, existing: e.existing });
-      if (Number.isFinite(e.until)) this.f.wheel.at(start + e.until, 7, slot, { c: 'event', on: false, existing: e.existing });
+      if (Number.isFinite(e.until))
+        this.f.wheel.at(start + e.until, 7, slot, { c: 'event', on: false, existing: e.existing });
     }
   }
 
@@ -93,7 +97,8 @@ export class DevLink<Dev extends LinkDev = LinkDev> {
     } else if (t.c === 'outage' && this.d.link.outage) {
       const st = outageStateAt(this.d.link.outage, now - this.t0);
       this.set('outage', st.down);
-      if (Number.isFinite(st.nextChangeIn)) this.f.wheel.at(now + Math.max(1, st.nextChangeIn), 7, slot, { c: 'outage' });
+      if (Number.isFinite(st.nextChangeIn))
+        this.f.wheel.at(now + Math.max(1, st.nextChangeIn), 7, slot, { c: 'outage' });
     } else if (t.c === 'event') {
       this.eventMode = t.existing;
       this.set('event', t.on);
@@ -110,7 +115,12 @@ export class DevLink<Dev extends LinkDev = LinkDev> {
     const d = this.d;
     const toxic = cause === 'ge' ? 'gilbert-elliott' : cause === 'outage' ? 'outage' : 'fleet-outage';
     const action = cause === 'ge' ? (now ? 'bad-state' : 'good-state') : now ? 'outage-start' : 'outage-end';
-    this.f.o.log.op(this.f.o.now(), 'nemesis', 'info', 'fault', { clientId: d.cid, link: `${d.name}#${d.link.name}`, toxic, action });
+    this.f.o.log.op(this.f.o.now(), 'nemesis', 'info', 'fault', {
+      clientId: d.cid,
+      link: `${d.name}#${d.link.name}`,
+      toxic,
+      action,
+    });
     if (now) {
       if (d.state === 0) return;
       if (this.mode() === 'stall') {

@@ -26,13 +26,36 @@ export class LeanFleet extends LeanLink {
         if (p.sessionPresent && d.persistent) {
           for (const f of d.flights?.values() ?? []) {
             f.sentAt = now;
-            this.send(d, f.state === 0 ? { type: 'publish', topic: f.topic, payload: f.payload, qos: f.qos, retain: f.retain, dup: true, packetId: f.pid } : { type: 'pubrel', packetId: f.pid });
+            this.send(
+              d,
+              f.state === 0
+                ? {
+                    type: 'publish',
+                    topic: f.topic,
+                    payload: f.payload,
+                    qos: f.qos,
+                    retain: f.retain,
+                    dup: true,
+                    packetId: f.pid,
+                  }
+                : { type: 'pubrel', packetId: f.pid },
+            );
           }
         } else {
-          for (const f of d.flights?.values() ?? []) this.o.log.op(now, d.cid, f.state === 0 ? 'info' : 'ok', 'publish', { msgId: f.msgId, topic: f.topic, qos: f.qos, retain: f.retain, reason: 'session not resumed' });
+          for (const f of d.flights?.values() ?? [])
+            this.o.log.op(now, d.cid, f.state === 0 ? 'info' : 'ok', 'publish', {
+              msgId: f.msgId,
+              topic: f.topic,
+              qos: f.qos,
+              retain: f.retain,
+              reason: 'session not resumed',
+            });
           d.flights = null;
           d.inQos2 = null;
-          if (d.subs.length > 0) { d.subOk = false; this.subscribe(d); }
+          if (d.subs.length > 0) {
+            d.subOk = false;
+            this.subscribe(d);
+          }
         }
         return this.pump(d);
       }
@@ -42,7 +65,15 @@ export class LeanFleet extends LeanLink {
         const msgId = sp < 0 ? text : text.slice(0, sp);
         const repeat = p.qos === 2 && p.packetId !== undefined && d.inQos2?.has(p.packetId) === true;
         d.received++;
-        this.o.log.op(now, d.cid, 'ok', 'receive', { msgId, topic: p.topic, qos: p.qos, retain: p.retain, dup: p.dup, packetId: p.packetId, ...(repeat ? { repeat: true } : {}) });
+        this.o.log.op(now, d.cid, 'ok', 'receive', {
+          msgId,
+          topic: p.topic,
+          qos: p.qos,
+          retain: p.retain,
+          dup: p.dup,
+          packetId: p.packetId,
+          ...(repeat ? { repeat: true } : {}),
+        });
         const sec = this.timeline.at(now);
         sec.recvs++;
         if (sp > 0 && !p.retain && !repeat) {
@@ -54,15 +85,30 @@ export class LeanFleet extends LeanLink {
           }
         }
         if (p.qos === 1) this.send(d, { type: 'puback', packetId: p.packetId! });
-        else if (p.qos === 2) { (d.inQos2 ??= new Set()).add(p.packetId!); this.send(d, { type: 'pubrec', packetId: p.packetId! }); }
+        else if (p.qos === 2) {
+          (d.inQos2 ??= new Set()).add(p.packetId!);
+          this.send(d, { type: 'pubrec', packetId: p.packetId! });
+        }
         return;
       }
-      case 'pubrel': d.inQos2?.delete(p.packetId); return this.send(d, { type: 'pubcomp', packetId: p.packetId });
-      case 'puback': case 'pubrec': case 'pubcomp': return this.onAck(d, p.type, p.packetId, (p as { reasonCode?: number }).reasonCode ?? 0, now);
-      case 'suback': d.subOk = true; this.o.log.op(now, d.cid, 'ok', 'subscribe', { filters: d.subs, packetId: p.packetId, granted: p.reasonCodes }); return;
-      case 'pingresp': d.pingAt = 0; return;
-      case 'disconnect': return this.lost(d, `server DISCONNECT 0x${(p.reasonCode ?? 0).toString(16)}`);
-      default: return;
+      case 'pubrel':
+        d.inQos2?.delete(p.packetId);
+        return this.send(d, { type: 'pubcomp', packetId: p.packetId });
+      case 'puback':
+      case 'pubrec':
+      case 'pubcomp':
+        return this.onAck(d, p.type, p.packetId, (p as { reasonCode?: number }).reasonCode ?? 0, now);
+      case 'suback':
+        d.subOk = true;
+        this.o.log.op(now, d.cid, 'ok', 'subscribe', { filters: d.subs, packetId: p.packetId, granted: p.reasonCodes });
+        return;
+      case 'pingresp':
+        d.pingAt = 0;
+        return;
+      case 'disconnect':
+        return this.lost(d, `server DISCONNECT 0x${(p.reasonCode ?? 0).toString(16)}`);
+      default:
+        return;
     }
   }
 
@@ -75,8 +121,15 @@ export class LeanFleet extends LeanLink {
       this.o.log.op(now, d.cid, rc >= 0x80 ? 'fail' : 'ok', 'publish', { ...v, packetId: pid });
       this.timeline.at(now).acks++;
     } else if (type === 'pubrec' && f.qos === 2) {
-      if (rc >= 0x80) { d.flights!.delete(pid); this.o.log.op(now, d.cid, 'fail', 'publish', v); return this.pump(d); }
-      if (f.state === 0) { this.o.log.op(now, d.cid, 'ok', 'publish', { ...v, packetId: pid }); this.timeline.at(now).acks++; }
+      if (rc >= 0x80) {
+        d.flights!.delete(pid);
+        this.o.log.op(now, d.cid, 'fail', 'publish', v);
+        return this.pump(d);
+      }
+      if (f.state === 0) {
+        this.o.log.op(now, d.cid, 'ok', 'publish', { ...v, packetId: pid });
+        this.timeline.at(now).acks++;
+      }
       f.state = 1;
       f.sentAt = now;
       this.send(d, { type: 'pubrel', packetId: pid });
@@ -90,7 +143,11 @@ export class LeanFleet extends LeanLink {
   private subscribe(d: Dev): void {
     const packetId = 60000 + (d.conns % 5000);
     this.o.log.op(this.o.now(), d.cid, 'invoke', 'subscribe', { filters: d.subs, packetId });
-    this.send(d, { type: 'subscribe', packetId, subscriptions: d.subs.map((s) => ({ topicFilter: s.filter, qos: s.qos })) });
+    this.send(d, {
+      type: 'subscribe',
+      packetId,
+      subscriptions: d.subs.map((s) => ({ topicFilter: s.filter, qos: s.qos })),
+    });
   }
 
   /** Publishes one application message now (payload "msgId t0 [padding]"); queued while offline. */
@@ -101,14 +158,27 @@ export class LeanFleet extends LeanLink {
     this.timeline.at(now).pubs++;
     const payload = Buffer.from(`${msgId} ${now.toFixed(3)}${pad > 0 ? ' ' + 'x'.repeat(pad) : ''}`, 'latin1');
     if (qos === 0) {
-      if (d.state !== 2) { this.errors++; this.o.log.op(now, d.cid, 'fail', 'publish', { msgId, topic, qos, retain, reason: 'not connected' }); return; }
+      if (d.state !== 2) {
+        this.errors++;
+        this.o.log.op(now, d.cid, 'fail', 'publish', { msgId, topic, qos, retain, reason: 'not connected' });
+        return;
+      }
       this.send(d, { type: 'publish', topic, payload, qos: 0, retain, dup: false });
-      this.o.log.op(now, d.cid, 'info', 'publish', { msgId, topic, qos, retain, reason: 'QoS 0 has no acknowledgement' });
+      this.o.log.op(now, d.cid, 'info', 'publish', {
+        msgId,
+        topic,
+        qos,
+        retain,
+        reason: 'QoS 0 has no acknowledgement',
+      });
       return;
     }
     (d.queue ??= []).push({ msgId, topic, qos, retain, payload, t0: now });
     if (d.state === 2) this.pump(d);
-    else if (d.sleepy && d.state === 0 && !d.want) { d.want = true; this.dial(d); }
+    else if (d.sleepy && d.state === 0 && !d.want) {
+      d.want = true;
+      this.dial(d);
+    }
   }
 
   pump(d: Dev): void {
@@ -119,8 +189,25 @@ export class LeanFleet extends LeanLink {
       let pid = d.nextPid;
       while (d.flights?.has(pid)) pid = pid >= 59999 ? 1 : pid + 1;
       d.nextPid = pid >= 59999 ? 1 : pid + 1;
-      (d.flights ??= new Map()).set(pid, { pid, msgId: m.msgId, topic: m.topic, qos: m.qos, retain: m.retain, payload: m.payload, state: 0, sentAt: now });
-      this.send(d, { type: 'publish', topic: m.topic, payload: m.payload, qos: m.qos, retain: m.retain, dup: false, packetId: pid });
+      (d.flights ??= new Map()).set(pid, {
+        pid,
+        msgId: m.msgId,
+        topic: m.topic,
+        qos: m.qos,
+        retain: m.retain,
+        payload: m.payload,
+        state: 0,
+        sentAt: now,
+      });
+      this.send(d, {
+        type: 'publish',
+        topic: m.topic,
+        payload: m.payload,
+        qos: m.qos,
+        retain: m.retain,
+        dup: false,
+        packetId: pid,
+      });
     }
     if (d.queue.length === 0) d.queue = null;
   }
@@ -129,13 +216,28 @@ export class LeanFleet extends LeanLink {
   finishOpen(d: Dev, reason: string): void {
     const now = this.o.now();
     if (d.state === 1) this.o.log.op(now, d.cid, 'info', 'connect', { clientId: d.cid, reason });
-    for (const f of d.flights?.values() ?? []) if (f.state === 0) this.o.log.op(now, d.cid, 'info', 'publish', { msgId: f.msgId, topic: f.topic, qos: f.qos, retain: f.retain, reason });
-    for (const m of d.queue ?? []) this.o.log.op(now, d.cid, 'info', 'publish', { msgId: m.msgId, topic: m.topic, qos: m.qos, retain: m.retain, reason });
-    if (d.state === 2 && d.subs.length > 0 && !d.subOk) this.o.log.op(now, d.cid, 'info', 'subscribe', { filters: d.subs, reason });
+    for (const f of d.flights?.values() ?? [])
+      if (f.state === 0)
+        this.o.log.op(now, d.cid, 'info', 'publish', {
+          msgId: f.msgId,
+          topic: f.topic,
+          qos: f.qos,
+          retain: f.retain,
+          reason,
+        });
+    for (const m of d.queue ?? [])
+      this.o.log.op(now, d.cid, 'info', 'publish', {
+        msgId: m.msgId,
+        topic: m.topic,
+        qos: m.qos,
+        retain: m.retain,
+        reason,
+      });
+    if (d.state === 2 && d.subs.length > 0 && !d.subOk)
+      this.o.log.op(now, d.cid, 'info', 'subscribe', { filters: d.subs, reason });
   }
 
   idle(d: Dev): boolean {
     return (d.flights === null || d.flights.size === 0) && d.queue === null;
   }
-
 }

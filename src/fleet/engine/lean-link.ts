@@ -18,7 +18,16 @@ import { TimerWheel } from './timer-wheel.ts';
 
 export const K = { dial: 1, up: 2, down: 3, publish: 4, connTimeout: 5, reconnect: 6, link: 7 } as const;
 
-export interface Flight { pid: number; msgId: string; topic: string; qos: QoS; retain: boolean; payload: Buffer; state: 0 | 1; sentAt: number }
+export interface Flight {
+  pid: number;
+  msgId: string;
+  topic: string;
+  qos: QoS;
+  retain: boolean;
+  payload: Buffer;
+  state: 0 | 1;
+  sentAt: number;
+}
 
 export interface Dev {
   i: number;
@@ -96,9 +105,63 @@ export abstract class LeanLink {
     this.connTimeout = o.connectTimeoutMs ?? 30_000;
   }
 
-  add(d: Omit<Dev, 'slot' | 'state' | 'sock' | 'reader' | 'gen' | 'conns' | 'attempt' | 'dialAt' | 'seq' | 'nextPid' | 'flights' | 'queue' | 'inQos2' | 'lastSent' | 'pingAt' | 'upFree' | 'downFree' | 'net' | 'heldUp' | 'heldDown' | 'received' | 'want' | 'subOk' | 'connectSent' | 'ever'>): Dev {
+  add(
+    d: Omit<
+      Dev,
+      | 'slot'
+      | 'state'
+      | 'sock'
+      | 'reader'
+      | 'gen'
+      | 'conns'
+      | 'attempt'
+      | 'dialAt'
+      | 'seq'
+      | 'nextPid'
+      | 'flights'
+      | 'queue'
+      | 'inQos2'
+      | 'lastSent'
+      | 'pingAt'
+      | 'upFree'
+      | 'downFree'
+      | 'net'
+      | 'heldUp'
+      | 'heldDown'
+      | 'received'
+      | 'want'
+      | 'subOk'
+      | 'connectSent'
+      | 'ever'
+    >,
+  ): Dev {
     const dev = d as Dev;
-    Object.assign(dev, { slot: this.devs.length, state: 0, want: false, sock: null, reader: null, gen: 0, conns: 0, attempt: 0, dialAt: 0, seq: 0, nextPid: 1, flights: null, queue: null, inQos2: null, lastSent: 0, pingAt: 0, upFree: 0, downFree: 0, heldUp: null, heldDown: null, received: 0, subOk: false, connectSent: false, ever: false });
+    Object.assign(dev, {
+      slot: this.devs.length,
+      state: 0,
+      want: false,
+      sock: null,
+      reader: null,
+      gen: 0,
+      conns: 0,
+      attempt: 0,
+      dialAt: 0,
+      seq: 0,
+      nextPid: 1,
+      flights: null,
+      queue: null,
+      inQos2: null,
+      lastSent: 0,
+      pingAt: 0,
+      upFree: 0,
+      downFree: 0,
+      heldUp: null,
+      heldDown: null,
+      received: 0,
+      subOk: false,
+      connectSent: false,
+      ever: false,
+    });
     dev.net = new DevLink(this, dev);
     this.devs.push(dev);
     return dev;
@@ -107,14 +170,33 @@ export abstract class LeanLink {
   private fire(kind: number, di: number, arg: unknown): void {
     const d = this.devs[di];
     switch (kind) {
-      case K.dial: if (d.want && d.state === 0) this.dial(d); break;
-      case K.reconnect: if (d.want && d.state === 0) this.dial(d); break;
-      case K.up: { const [gen, buf] = arg as [number, Buffer]; if (gen === d.gen) this.write(d, buf); break; }
-      case K.down: { const [gen, buf] = arg as [number, Buffer]; if (gen === d.gen) this.ingest(d, buf); break; }
-      case K.publish: (arg as () => void)(); break;
-      case K.connTimeout: if (arg === d.gen && d.state === 1) this.fail(d, 'no CONNACK in time', d.connectSent); break;
-      case K.link: d.net.onTimer(arg); break;
-      default: break;
+      case K.dial:
+        if (d.want && d.state === 0) this.dial(d);
+        break;
+      case K.reconnect:
+        if (d.want && d.state === 0) this.dial(d);
+        break;
+      case K.up: {
+        const [gen, buf] = arg as [number, Buffer];
+        if (gen === d.gen) this.write(d, buf);
+        break;
+      }
+      case K.down: {
+        const [gen, buf] = arg as [number, Buffer];
+        if (gen === d.gen) this.ingest(d, buf);
+        break;
+      }
+      case K.publish:
+        (arg as () => void)();
+        break;
+      case K.connTimeout:
+        if (arg === d.gen && d.state === 1) this.fail(d, 'no CONNACK in time', d.connectSent);
+        break;
+      case K.link:
+        d.net.onTimer(arg);
+        break;
+      default:
+        break;
     }
   }
 
@@ -131,7 +213,20 @@ export abstract class LeanLink {
 
   dial(d: Dev): void {
     const now = this.o.now();
-    const plan = connectPlan({ clientId: d.cid, url: '', recorder: undefined as never, persistent: d.persistent, keepAlive: d.keepAlive, will: d.will, username: this.o.username, password: this.o.password }, this.o.level, d.conns);
+    const plan = connectPlan(
+      {
+        clientId: d.cid,
+        url: '',
+        recorder: undefined as never,
+        persistent: d.persistent,
+        keepAlive: d.keepAlive,
+        will: d.will,
+        username: this.o.username,
+        password: this.o.password,
+      },
+      this.o.level,
+      d.conns,
+    );
     d.conns++;
     // 5.0: Clean Start until a connection is first accepted, so an attempt whose CONNACK never
     // came (the server may have made a session) leaves no doubt about the next one.
@@ -152,10 +247,20 @@ export abstract class LeanLink {
     d.sock = sock;
     d.reader = new PacketReader({ protocolLevel: this.o.level, from: 'server' });
     d.connectSent = false;
-    sock.on('connect', () => { if (d.gen === gen) { d.connectSent = true; this.send(d, plan.packet); } });
-    sock.on('data', (b: Buffer) => { if (d.gen === gen) d.net.inbound(b); });
+    sock.on('connect', () => {
+      if (d.gen === gen) {
+        d.connectSent = true;
+        this.send(d, plan.packet);
+      }
+    });
+    sock.on('data', (b: Buffer) => {
+      if (d.gen === gen) d.net.inbound(b);
+    });
     sock.on('error', () => {});
-    sock.on('close', () => { if (d.gen === gen && d.sock === sock) this.lost(d, d.state === 2 ? 'connection closed' : 'connection refused or closed before CONNACK'); });
+    sock.on('close', () => {
+      if (d.gen === gen && d.sock === sock)
+        this.lost(d, d.state === 2 ? 'connection closed' : 'connection refused or closed before CONNACK');
+    });
   }
 
   /**
@@ -260,7 +365,14 @@ export abstract class LeanLink {
     if (this.healed || this.o.drops === undefined || d.hub) return false;
     for (const f of this.o.drops) {
       if (f.stream !== stream || !f.types.has(type) || !d.rng.chance(f.probability)) continue;
-      this.o.log.op(this.o.now(), 'nemesis', 'info', 'fault', { clientId: d.cid, link: d.name, toxic: f.name, action: 'drop', packet: type, direction: stream });
+      this.o.log.op(this.o.now(), 'nemesis', 'info', 'fault', {
+        clientId: d.cid,
+        link: d.name,
+        toxic: f.name,
+        action: 'drop',
+        packet: type,
+        direction: stream,
+      });
       return true;
     }
     return false;
@@ -288,11 +400,20 @@ export abstract class LeanLink {
       if (d.state !== 2) continue;
       if (!d.hub) connected++;
       const ka = d.keepAlive * 1000;
-      if (d.pingAt > 0 && now - d.pingAt > ka) { this.lost(d, 'keep-alive: no PINGRESP'); continue; }
-      if (ka > 0 && d.pingAt === 0 && now - d.lastSent >= ka * 0.75) { d.pingAt = now; this.send(d, { type: 'pingreq' }); }
+      if (d.pingAt > 0 && now - d.pingAt > ka) {
+        this.lost(d, 'keep-alive: no PINGRESP');
+        continue;
+      }
+      if (ka > 0 && d.pingAt === 0 && now - d.lastSent >= ka * 0.75) {
+        d.pingAt = now;
+        this.send(d, { type: 'pingreq' });
+      }
       if (d.flights !== null) {
         for (const f of d.flights.values()) {
-          if (now - f.sentAt > this.ackTimeout) { this.lost(d, 'acknowledgement timeout'); break; }
+          if (now - f.sentAt > this.ackTimeout) {
+            this.lost(d, 'acknowledgement timeout');
+            break;
+          }
         }
       }
     }

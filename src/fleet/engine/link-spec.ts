@@ -21,23 +21,41 @@ export interface LinkSpec {
   up: Direction;
   down: Direction;
   outage?: OutageSchedule & { existing: Existing; new_connections: Admission };
-  flaky?: { step_ms: number; p_good_to_bad: number; p_bad_to_good: number; cut_probability: number; existing: Existing; new_connections: Admission };
+  flaky?: {
+    step_ms: number;
+    p_good_to_bad: number;
+    p_bad_to_good: number;
+    cut_probability: number;
+    existing: Existing;
+    new_connections: Admission;
+  };
 }
 
-export const CLEAN_LINK: LinkSpec = { name: 'none', up: { latency: 0, jitter: 0, rate: 0 }, down: { latency: 0, jitter: 0, rate: 0 } };
+export const CLEAN_LINK: LinkSpec = {
+  name: 'none',
+  up: { latency: 0, jitter: 0, rate: 0 },
+  down: { latency: 0, jitter: 0, rate: 0 },
+};
 
 /** Compiles a profile by name or path; a toxic the fleet cannot emulate is an error naming it. */
 export function compileLink(nameOrPath: string): LinkSpec {
   if (nameOrPath === 'none') return CLEAN_LINK;
   const p = loadProfile(nameOrPath);
-  const spec: LinkSpec = { name: p.name, up: { latency: 0, jitter: 0, rate: 0 }, down: { latency: 0, jitter: 0, rate: 0 } };
+  const spec: LinkSpec = {
+    name: p.name,
+    up: { latency: 0, jitter: 0, rate: 0 },
+    down: { latency: 0, jitter: 0, rate: 0 },
+  };
   p.toxics.forEach((t, i) => {
     const { spec: s, attrs } = normalizeToxic(t, `toxics[${i}]`);
     const a = attrs as Record<string, never>;
     const dirs = s.stream === 'upstream' ? [spec.up] : [spec.down];
     switch (s.type) {
       case 'latency':
-        for (const d of dirs) { d.latency += Number(a.latency ?? 0); d.jitter += Number(a.jitter ?? 0); }
+        for (const d of dirs) {
+          d.latency += Number(a.latency ?? 0);
+          d.jitter += Number(a.jitter ?? 0);
+        }
         break;
       case 'bandwidth':
         for (const d of dirs) d.rate = Number(a.rate);
@@ -49,7 +67,9 @@ export function compileLink(nameOrPath: string): LinkSpec {
         spec.flaky = a as unknown as LinkSpec['flaky'];
         break;
       default:
-        throw new Error(`${p.file}: toxics[${i}]: the fleet's in-process links emulate latency, bandwidth, outage and flaky, not ${s.type} (use the standalone proxy for it)`);
+        throw new Error(
+          `${p.file}: toxics[${i}]: the fleet's in-process links emulate latency, bandwidth, outage and flaky, not ${s.type} (use the standalone proxy for it)`,
+        );
     }
   });
   return spec;

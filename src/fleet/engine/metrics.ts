@@ -41,7 +41,11 @@ export class Timeline {
   at(epochMs: number): Sec {
     const t = Math.floor(epochMs / 1000);
     let s = this.seconds.get(t);
-    if (s === undefined) this.seconds.set(t, (s = { t, connected: 0, faulty: 0, pubs: 0, acks: 0, recvs: 0, drops: 0, connects: 0, connectFailures: 0 }));
+    if (s === undefined)
+      this.seconds.set(
+        t,
+        (s = { t, connected: 0, faulty: 0, pubs: 0, acks: 0, recvs: 0, drops: 0, connects: 0, connectFailures: 0 }),
+      );
     return s;
   }
 
@@ -69,10 +73,25 @@ export class Timeline {
     const out: SecondStats[] = [];
     let last = { connected: 0, faulty: 0 };
     for (let t = Math.min(...ts); t <= Math.max(...ts); t++) {
-      const s = this.seconds.get(t) ?? { t, connected: 0, faulty: 0, pubs: 0, acks: 0, recvs: 0, drops: 0, connects: 0, connectFailures: 0 };
+      const s = this.seconds.get(t) ?? {
+        t,
+        connected: 0,
+        faulty: 0,
+        pubs: 0,
+        acks: 0,
+        recvs: 0,
+        drops: 0,
+        connects: 0,
+        connectFailures: 0,
+      };
       const { hist, sampled, ...rest } = s;
       if (sampled) last = { connected: s.connected, faulty: s.faulty };
-      out.push({ ...rest, connected: last.connected, faulty: last.faulty, ...(hist ? { e2e: encodeHistogram(hist) } : {}) });
+      out.push({
+        ...rest,
+        connected: last.connected,
+        faulty: last.faulty,
+        ...(hist ? { e2e: encodeHistogram(hist) } : {}),
+      });
     }
     return out;
   }
@@ -84,12 +103,23 @@ export class Timeline {
  */
 export function mergeTimelines(parts: readonly SecondStats[][]): SecondStats[] {
   const by = new Map<number, SecondStats & { hist?: Histogram }>();
-  const blank = (t: number): SecondStats & { hist?: Histogram } => ({ t, connected: 0, faulty: 0, pubs: 0, acks: 0, recvs: 0, drops: 0, connects: 0, connectFailures: 0 });
+  const blank = (t: number): SecondStats & { hist?: Histogram } => ({
+    t,
+    connected: 0,
+    faulty: 0,
+    pubs: 0,
+    acks: 0,
+    recvs: 0,
+    drops: 0,
+    connects: 0,
+    connectFailures: 0,
+  });
   const end = Math.max(-Infinity, ...parts.map((p) => (p.length > 0 ? p[p.length - 1].t : -Infinity)));
   for (const part of parts) {
     for (const s of part) {
       const m = by.get(s.t) ?? blank(s.t);
-      for (const k of ['connected', 'faulty', 'pubs', 'acks', 'recvs', 'drops', 'connects', 'connectFailures'] as const) m[k] += s[k];
+      for (const k of ['connected', 'faulty', 'pubs', 'acks', 'recvs', 'drops', 'connects', 'connectFailures'] as const)
+        m[k] += s[k];
       if (s.e2e) (m.hist ??= newHistogram()).add(decodeHistogram(s.e2e));
       by.set(s.t, m);
     }
@@ -103,12 +133,27 @@ export function mergeTimelines(parts: readonly SecondStats[][]): SecondStats[] {
       }
     }
   }
-  return [...by.values()].sort((a, b) => a.t - b.t).map(({ hist, ...rest }) => ({ ...rest, ...(hist ? { e2e: encodeHistogram(hist) } : {}) }));
+  return [...by.values()]
+    .sort((a, b) => a.t - b.t)
+    .map(({ hist, ...rest }) => ({ ...rest, ...(hist ? { e2e: encodeHistogram(hist) } : {}) }));
 }
 
 /** p50 … max of a histogram in ms, or undefined when it is empty. */
-export function quantiles(h: Histogram): { p50: number; p90: number; p95: number; p99: number; 'p99.9': number; max: number; mean: number; count: number } | undefined {
+export function quantiles(
+  h: Histogram,
+):
+  | { p50: number; p90: number; p95: number; p99: number; 'p99.9': number; max: number; mean: number; count: number }
+  | undefined {
   if (h.totalCount === 0) return undefined;
   const q = (p: number) => h.getValueAtPercentile(p) / 1000;
-  return { p50: q(50), p90: q(90), p95: q(95), p99: q(99), 'p99.9': q(99.9), max: h.maxValue / 1000, mean: h.mean / 1000, count: h.totalCount };
+  return {
+    p50: q(50),
+    p90: q(90),
+    p95: q(95),
+    p99: q(99),
+    'p99.9': q(99.9),
+    max: h.maxValue / 1000,
+    mean: h.mean / 1000,
+    count: h.totalCount,
+  };
 }

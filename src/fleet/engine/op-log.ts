@@ -10,7 +10,17 @@ export class OpLog {
   private index = 0;
   private buf: string[] = [];
   private readonly out: WriteStream;
-  readonly counts = { published: 0, acknowledged: 0, pubFailed: 0, pubUnknown: 0, received: 0, drops: 0, connects: 0, connectFailures: 0, faults: 0 };
+  readonly counts = {
+    published: 0,
+    acknowledged: 0,
+    pubFailed: 0,
+    pubUnknown: 0,
+    received: 0,
+    drops: 0,
+    connects: 0,
+    connectFailures: 0,
+    faults: 0,
+  };
   closed = false;
 
   constructor(file: string) {
@@ -23,7 +33,9 @@ export class OpLog {
 
   op(time: number, process: string, type: OpType, f: OpF, value: OpValue): void {
     if (this.closed) return;
-    this.buf.push(JSON.stringify({ index: this.index++, time: Math.round(time * 1000) / 1000, process, type, f, value }));
+    this.buf.push(
+      JSON.stringify({ index: this.index++, time: Math.round(time * 1000) / 1000, process, type, f, value }),
+    );
     if (this.buf.length >= 2000) this.flush();
     const c = this.counts;
     if (f === 'publish') {

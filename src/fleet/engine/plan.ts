@@ -31,7 +31,11 @@ export interface RunSettings {
 }
 
 /** Global device indices of a slice: shard i of n takes i, i+n, …; worker j of w takes every w-th of those. */
-export function sliceIndices(total: number, shard: { index: number; count: number }, worker: { index: number; count: number }): number[] {
+export function sliceIndices(
+  total: number,
+  shard: { index: number; count: number },
+  worker: { index: number; count: number },
+): number[] {
   const out: number[] = [];
   let k = 0;
   for (let i = shard.index; i < total; i += shard.count, k++) if (k % worker.count === worker.index) out.push(i);
@@ -46,7 +50,8 @@ export const brokerOf = (s: RunSettings, i: number): number => i % s.brokers.len
 export const scopeOf = (s: RunSettings, broker: number): string => `fh/${s.runId}/${sliceTag(s)}/b${broker}`;
 export const topicOf = (s: RunSettings, broker: number, template: string, name: string): string =>
   `${scopeOf(s, broker)}/${template.replace(/\{id\}/g, name)}`;
-export const deviceRng = (s: RunSettings, name: string, label = ''): Rng => createRng((s.seed ^ hashString(`${name}/${label}`)) >>> 0);
+export const deviceRng = (s: RunSettings, name: string, label = ''): Rng =>
+  createRng((s.seed ^ hashString(`${name}/${label}`)) >>> 0);
 
 /** The device's link profile name (a deterministic draw against the shares), or undefined for a clean link. */
 export function linkOf(s: RunSettings, name: string): string | undefined {
@@ -93,9 +98,20 @@ export function publishTimes(s: RunSettings, i: number, name: string): number[] 
 }
 
 /** The fleet events device `name` takes part in (each event draws its share independently). */
-export function eventsOf(s: RunSettings, name: string): { k: number; type: 'outage' | 'death'; at: number; until: number; existing: 'reset' | 'stall' }[] {
+export function eventsOf(
+  s: RunSettings,
+  name: string,
+): { k: number; type: 'outage' | 'death'; at: number; until: number; existing: 'reset' | 'stall' }[] {
   return s.scenario.events.flatMap((e, k) => {
     if (!deviceRng(s, name, `event${k}`).chance(e.share)) return [];
-    return [{ k, type: e.type, at: e.at_ms, until: e.type === 'outage' ? e.at_ms + e.for_ms : Infinity, existing: e.type === 'outage' ? e.existing : 'reset' }];
+    return [
+      {
+        k,
+        type: e.type,
+        at: e.at_ms,
+        until: e.type === 'outage' ? e.at_ms + e.for_ms : Infinity,
+        existing: e.type === 'outage' ? e.existing : 'reset',
+      },
+    ];
   });
 }

@@ -10,7 +10,10 @@ import { encodePacket, PacketReader } from '../../codec/index.ts';
 import { redactUrl } from '../../common/index.ts';
 
 export class UnreachableError extends Error {
-  constructor(readonly url: string, readonly cause_: string) {
+  constructor(
+    readonly url: string,
+    readonly cause_: string,
+  ) {
     super(`cannot reach the broker at ${redactUrl(url)}: ${cause_}`);
     this.name = 'UnreachableError';
   }
@@ -24,28 +27,53 @@ export function brokerUrlProblem(url: string): string | undefined {
   } catch {
     return `"${redactUrl(url)}" is not a URL; expected mqtt://host:port`;
   }
-  if (u.protocol !== 'mqtt:' && u.protocol !== 'tcp:') return `fleet devices speak MQTT over plain TCP; "${redactUrl(url)}" uses ${u.protocol}// (use mqtt://host:port)`;
+  if (u.protocol !== 'mqtt:' && u.protocol !== 'tcp:')
+    return `fleet devices speak MQTT over plain TCP; "${redactUrl(url)}" uses ${u.protocol}// (use mqtt://host:port)`;
   return undefined;
 }
 
-export function probeBroker(url: string, level: 4 | 5, timeoutMs = 5000, auth: { username?: string; password?: string } = {}): Promise<void> {
+export function probeBroker(
+  url: string,
+  level: 4 | 5,
+  timeoutMs = 5000,
+  auth: { username?: string; password?: string } = {},
+): Promise<void> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const sock = netConnect({ host: u.hostname, port: Number(u.port || 1883) });
     const reader = new PacketReader({ protocolLevel: level, from: 'server' });
-    const done = (e?: string) => { clearTimeout(t); sock.destroy(); if (e) reject(new UnreachableError(url, e)); else resolve(); };
+    const done = (e?: string) => {
+      clearTimeout(t);
+      sock.destroy();
+      if (e) reject(new UnreachableError(url, e));
+      else resolve();
+    };
     const t = setTimeout(() => done(`no CONNACK within ${timeoutMs} ms`), timeoutMs);
     sock.on('error', (e) => done((e as NodeJS.ErrnoException).code ?? e.message));
     sock.on('close', () => done('connection closed before CONNACK'));
-    sock.on('connect', () => sock.write(encodePacket({
-      type: 'connect', protocolName: 'MQTT', protocolLevel: level, clean: true, keepAlive: 10, clientId: `fleet-probe-${process.pid}-${Date.now() % 1e6}`,
-      ...(auth.username !== undefined ? { username: auth.username } : {}), ...(auth.password !== undefined ? { password: Buffer.from(auth.password) } : {}),
-    }, level)));
+    sock.on('connect', () =>
+      sock.write(
+        encodePacket(
+          {
+            type: 'connect',
+            protocolName: 'MQTT',
+            protocolLevel: level,
+            clean: true,
+            keepAlive: 10,
+            clientId: `fleet-probe-${process.pid}-${Date.now() % 1e6}`,
+            ...(auth.username !== undefined ? { username: auth.username } : {}),
+            ...(auth.password !== undefined ? { password: Buffer.from(auth.password) } : {}),
+          },
+          level,
+        ),
+      ),
+    );
     sock.on('data', (b: Buffer) => {
       for (const r of reader.push(b)) {
         if (!r.ok) return done(`not an MQTT server (${r.violation.message})`);
         if (r.packet.type === 'connack') {
-          if (r.packet.reasonCode !== 0) return done(`CONNACK refused the harness (0x${r.packet.reasonCode.toString(16)})`);
+          if (r.packet.reasonCode !== 0)
+            return done(`CONNACK refused the harness (0x${r.packet.reasonCode.toString(16)})`);
           sock.write(encodePacket({ type: 'disconnect', ...(level === 5 ? { reasonCode: 0 } : {}) }, level));
           return done();
         }
@@ -86,7 +114,11 @@ export const BYTES_PER_DEVICE = 24 * 1024;
 /** File descriptors a worker keeps for itself (stdio, IPC, the history file, libuv). */
 export const FD_RESERVE = 200;
 
-export interface Capacity { workers: number; perWorker: number; fdLimit: number | undefined }
+export interface Capacity {
+  workers: number;
+  perWorker: number;
+  fdLimit: number | undefined;
+}
 
 /**
  * How many worker processes to spread `devices` over (at least `wanted`), or an error message
@@ -105,6 +137,7 @@ export function plan(devices: number, hubsPerWorker: number, wanted = 1): Capaci
   if (need > avail) {
     return `${devices} devices need about ${Math.round(need / 1048576)} MB (${BYTES_PER_DEVICE / 1024} KiB each); only ${Math.round(avail / 1048576)} MB are free. Use fewer devices or shard the run over machines (--shard i/n)`;
   }
-  if (workers > 64) return `${devices} devices would need ${workers} worker processes at ${perProcess} open files each; raise ulimit -n or shard the run over machines (--shard i/n)`;
+  if (workers > 64)
+    return `${devices} devices would need ${workers} worker processes at ${perProcess} open files each; raise ulimit -n or shard the run over machines (--shard i/n)`;
   return { workers, perWorker: Math.ceil(devices / workers), fdLimit };
 }

@@ -12,30 +12,59 @@ import { runSlice, type LiveStats } from './slice-run.ts';
 
 const workerMain = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 
-export async function runParts(s: Omit<RunSettings, 'worker'>, out: string, workers: number, onLive: (l: LiveStats) => void): Promise<string[]> {
+export async function runParts(
+  s: Omit<RunSettings, 'worker'>,
+  out: string,
+  workers: number,
+  onLive: (l: LiveStats) => void,
+): Promise<string[]> {
   const dirs = Array.from({ length: workers }, (_, j) => join(out, 'parts', `s${s.shard.index}w${j}`));
   if (workers === 1) {
     await runSlice({ ...s, worker: { index: 0, count: 1 } }, dirs[0], onLive);
     return dirs;
   }
   const children: ChildProcess[] = [];
-  const kill = () => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL'); };
+  const kill = () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  };
   process.once('exit', kill);
   const deadline = s.durationMs + s.drainMs + 120_000;
   try {
-    await Promise.all(dirs.map((dir, j) => new Promise<void>((resolve, reject) => {
-      const c = fork(workerMain, [], { execArgv: ['--import', 'tsx', '--max-semi-space-size=4'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      children.push(c);
-      const t = setTimeout(() => { c.kill('SIGKILL'); reject(new Error(`worker ${j} did not finish within ${Math.round(deadline / 1000)} s`)); }, deadline);
-      let settled = false;
-      c.on('message', (m: { live?: LiveStats; done?: string; error?: string }) => {
-        if (m.live) onLive(m.live);
-        else if (m.done) { settled = true; clearTimeout(t); resolve(); }
-        else if (m.error) { settled = true; clearTimeout(t); reject(new Error(`worker ${j}: ${m.error}`)); }
-      });
-      c.on('exit', (code) => { clearTimeout(t); if (!settled) reject(new Error(`worker ${j} exited with code ${code} before finishing`)); });
-      c.send({ settings: { ...s, worker: { index: j, count: workers } }, dir });
-    })));
+    await Promise.all(
+      dirs.map(
+        (dir, j) =>
+          new Promise<void>((resolve, reject) => {
+            const c = fork(workerMain, [], {
+              execArgv: ['--import', 'tsx', '--max-semi-space-size=4'],
+              serialization: 'advanced',
+              stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+            });
+            children.push(c);
+            const t = setTimeout(() => {
+              c.kill('SIGKILL');
+              reject(new Error(`worker ${j} did not finish within ${Math.round(deadline / 1000)} s`));
+            }, deadline);
+            let settled = false;
+            c.on('message', (m: { live?: LiveStats; done?: string; error?: string }) => {
+              if (m.live) onLive(m.live);
+              else if (m.done) {
+                settled = true;
+                clearTimeout(t);
+                resolve();
+              } else if (m.error) {
+                settled = true;
+                clearTimeout(t);
+                reject(new Error(`worker ${j}: ${m.error}`));
+              }
+            });
+            c.on('exit', (code) => {
+              clearTimeout(t);
+              if (!settled) reject(new Error(`worker ${j} exited with code ${code} before finishing`));
+            });
+            c.send({ settings: { ...s, worker: { index: j, count: workers } }, dir });
+          }),
+      ),
+    );
   } finally {
     kill();
     process.removeListener('exit', kill);

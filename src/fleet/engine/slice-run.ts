@@ -11,7 +11,21 @@ import { cpuUsage, memoryUsage } from 'node:process';
 import { sleep } from '../../common/index.ts';
 import { redactUrl } from '../../common/index.ts';
 import type { QoS } from '../../codec/index.ts';
-import { brokerOf, clientId, connectAt, deviceName, deviceRng, eventsOf, linkOf, publishTimes, scopeOf, sliceIndices, sliceTag, topicOf, type RunSettings } from './plan.ts';
+import {
+  brokerOf,
+  clientId,
+  connectAt,
+  deviceName,
+  deviceRng,
+  eventsOf,
+  linkOf,
+  publishTimes,
+  scopeOf,
+  sliceIndices,
+  sliceTag,
+  topicOf,
+  type RunSettings,
+} from './plan.ts';
 import { CLEAN_LINK, compileLink, type LinkSpec } from './link-spec.ts';
 import { K, LeanFleet, type Dev } from './lean-fleet.ts';
 import { encodeHistogram, type SecondStats } from './metrics.ts';
@@ -70,10 +84,27 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
   const sc = s.scenario;
   const level = sc.version === '5.0' ? 5 : 4;
   const log = new OpLog(join(dir, 'history.jsonl'));
-  const drops = sc.faults.map((f, k) => ({ stream: f.stream, types: new Set([f.attributes.packet_type].flat().map((x) => x.toLowerCase())), probability: f.attributes.probability, name: f.name ?? `fault-${k}` }));
-  const fleet = new LeanFleet({ log, level, now, username: s.username, password: s.password, drops, ackTimeoutMs: sc.devices.ack_timeout_ms, connectTimeoutMs: sc.devices.connect_timeout_ms });
+  const drops = sc.faults.map((f, k) => ({
+    stream: f.stream,
+    types: new Set([f.attributes.packet_type].flat().map((x) => x.toLowerCase())),
+    probability: f.attributes.probability,
+    name: f.name ?? `fault-${k}`,
+  }));
+  const fleet = new LeanFleet({
+    log,
+    level,
+    now,
+    username: s.username,
+    password: s.password,
+    drops,
+    ackTimeoutMs: sc.devices.ack_timeout_ms,
+    connectTimeoutMs: sc.devices.connect_timeout_ms,
+  });
   const tag = sliceTag(s);
-  const targets = s.brokers.map((u) => { const x = new URL(u); return { host: x.hostname, port: Number(x.port || 1883) }; });
+  const targets = s.brokers.map((u) => {
+    const x = new URL(u);
+    return { host: x.hostname, port: Number(x.port || 1883) };
+  });
   const links = new Map<string, LinkSpec>();
   const linkSpec = (n: string | undefined): LinkSpec => {
     if (n === undefined) return CLEAN_LINK;
@@ -92,16 +123,52 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
   for (let b = 0; b < s.brokers.length; b++) {
     const scope = scopeOf(s, b);
     for (const h of sc.subscribers) {
-      hubs.push(fleet.add({ i: -1, name: `${h.id}-${tag}b${b}`, cid: `${s.runId}-${h.id}-${tag}b${b}`, hub: true, ...targets[b], link: CLEAN_LINK, rng: deviceRng(s, `${h.id}-${tag}-${b}`), persistent: h.persistent, keepAlive: 60, subs: [{ filter: `${scope}/${h.filter}`, qos: h.qos as QoS }], sleepy: false }));
+      hubs.push(
+        fleet.add({
+          i: -1,
+          name: `${h.id}-${tag}b${b}`,
+          cid: `${s.runId}-${h.id}-${tag}b${b}`,
+          hub: true,
+          ...targets[b],
+          link: CLEAN_LINK,
+          rng: deviceRng(s, `${h.id}-${tag}-${b}`),
+          persistent: h.persistent,
+          keepAlive: 60,
+          subs: [{ filter: `${scope}/${h.filter}`, qos: h.qos as QoS }],
+          sleepy: false,
+        }),
+      );
     }
-    if (sc.config || sc.commands) hubPub.push(fleet.add({ i: -1, name: `hub-${tag}b${b}`, cid: `${s.runId}-hub-${tag}b${b}`, hub: true, ...targets[b], link: CLEAN_LINK, rng: deviceRng(s, `hub-${tag}-${b}`), persistent: false, keepAlive: 60, subs: [], sleepy: false }));
+    if (sc.config || sc.commands)
+      hubPub.push(
+        fleet.add({
+          i: -1,
+          name: `hub-${tag}b${b}`,
+          cid: `${s.runId}-hub-${tag}b${b}`,
+          hub: true,
+          ...targets[b],
+          link: CLEAN_LINK,
+          rng: deviceRng(s, `hub-${tag}-${b}`),
+          persistent: false,
+          keepAlive: 60,
+          subs: [],
+          sleepy: false,
+        }),
+      );
   }
   const t00 = now();
   for (const h of [...hubs, ...hubPub]) fleet.start(h, t00);
-  const hubsUp = await until(() => [...hubs, ...hubPub].every((h) => h.state === 2) && hubs.every((h) => h.subOk), 15_000);
-  if (!hubsUp) throw new Error(`hub subscribers could not connect and subscribe to ${s.brokers.map(redactUrl).join(', ')} within 15 s`);
+  const hubsUp = await until(
+    () => [...hubs, ...hubPub].every((h) => h.state === 2) && hubs.every((h) => h.subOk),
+    15_000,
+  );
+  if (!hubsUp)
+    throw new Error(
+      `hub subscribers could not connect and subscribe to ${s.brokers.map(redactUrl).join(', ')} within 15 s`,
+    );
   if (sc.config) {
-    for (const [b, h] of hubPub.entries()) fleet.publish(h, `${scopeOf(s, b)}/${sc.config.topic}`, sc.config.qos as QoS, true, sc.config.bytes);
+    for (const [b, h] of hubPub.entries())
+      fleet.publish(h, `${scopeOf(s, b)}/${sc.config.topic}`, sc.config.qos as QoS, true, sc.config.bytes);
     await until(() => hubPub.every((h) => fleet.idle(h)), 10_000);
   }
 
@@ -111,31 +178,62 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
   const t0 = now() + 50;
   const idx = sliceIndices(s.devices, s.shard, s.worker);
   const windows: Part['windows'] = [];
-  sc.events.forEach((e) => windows.push({ from: t0 + e.at_ms, to: e.type === 'outage' ? t0 + e.at_ms + e.for_ms : t0 + e.at_ms + 1000, label: e.type === 'outage' ? `outage of ${Math.round(e.share * 100)}% of the links` : `death of ${Math.round(e.share * 100)}% of the devices` }));
+  sc.events.forEach((e) =>
+    windows.push({
+      from: t0 + e.at_ms,
+      to: e.type === 'outage' ? t0 + e.at_ms + e.for_ms : t0 + e.at_ms + 1000,
+      label:
+        e.type === 'outage'
+          ? `outage of ${Math.round(e.share * 100)}% of the links`
+          : `death of ${Math.round(e.share * 100)}% of the devices`,
+    }),
+  );
   const devs: Dev[] = [];
   for (const i of idx) {
     const name = deviceName(s, i);
     const b = brokerOf(s, i);
     const d = fleet.add({
-      i, name, cid: clientId(s, name), hub: false, ...targets[b], link: linkSpec(linkOf(s, name)), rng: deviceRng(s, name),
-      persistent: sc.devices.persistent, keepAlive: sc.devices.keep_alive_s,
-      will: sc.devices.will ? { topic: topicOf(s, b, sc.devices.will.topic, name), qos: sc.devices.will.qos as QoS } : undefined,
-      subs: sc.devices.subscribe ? [{ filter: `${scopeOf(s, b)}/${sc.devices.subscribe.topic}`, qos: sc.devices.subscribe.qos as QoS }] : [],
+      i,
+      name,
+      cid: clientId(s, name),
+      hub: false,
+      ...targets[b],
+      link: linkSpec(linkOf(s, name)),
+      rng: deviceRng(s, name),
+      persistent: sc.devices.persistent,
+      keepAlive: sc.devices.keep_alive_s,
+      will: sc.devices.will
+        ? { topic: topicOf(s, b, sc.devices.will.topic, name), qos: sc.devices.will.qos as QoS }
+        : undefined,
+      subs: sc.devices.subscribe
+        ? [{ filter: `${scopeOf(s, b)}/${sc.devices.subscribe.topic}`, qos: sc.devices.subscribe.qos as QoS }]
+        : [],
       sleepy: sc.devices.behaviour === 'sleepy',
     });
     devs.push(d);
     const start = t0 + connectAt(s, i);
     fleet.start(d, start);
     const evs = eventsOf(s, name);
-    d.net.arm(start, evs.filter((e) => e.type === 'outage').map((e) => ({ at: e.at - connectAt(s, i), until: e.until - connectAt(s, i), existing: e.existing })), start);
-    for (const e of evs.filter((x) => x.type === 'death')) fleet.wheel.at(t0 + e.at, K.publish, d.slot, () => fleet.crash(d, 'crash (mass death)'));
+    d.net.arm(
+      start,
+      evs
+        .filter((e) => e.type === 'outage')
+        .map((e) => ({ at: e.at - connectAt(s, i), until: e.until - connectAt(s, i), existing: e.existing })),
+      start,
+    );
+    for (const e of evs.filter((x) => x.type === 'death'))
+      fleet.wheel.at(t0 + e.at, K.publish, d.slot, () => fleet.crash(d, 'crash (mass death)'));
     const topic = topicOf(s, b, sc.devices.publish.topic, name);
-    for (const t of publishTimes(s, i, name)) fleet.wheel.at(t0 + t, K.publish, d.slot, () => { if (d.want || d.sleepy) fleet.publish(d, topic, sc.devices.publish.qos as QoS, sc.devices.publish.retain); });
+    for (const t of publishTimes(s, i, name))
+      fleet.wheel.at(t0 + t, K.publish, d.slot, () => {
+        if (d.want || d.sleepy) fleet.publish(d, topic, sc.devices.publish.qos as QoS, sc.devices.publish.retain);
+      });
   }
   if (sc.commands) {
     const c = sc.commands;
     for (let t = c.from_ms; t <= c.to_ms; t += c.every_ms) {
-      for (const [b, h] of hubPub.entries()) fleet.wheel.at(t0 + t, K.publish, h.slot, () => fleet.publish(h, `${scopeOf(s, b)}/${c.topic}`, c.qos as QoS));
+      for (const [b, h] of hubPub.entries())
+        fleet.wheel.at(t0 + t, K.publish, h.slot, () => fleet.publish(h, `${scopeOf(s, b)}/${c.topic}`, c.qos as QoS));
     }
     windows.push({ from: t0 + c.from_ms, to: t0 + c.to_ms, label: 'commands published' });
   }
@@ -151,7 +249,19 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
     if (onLive) {
       const sec = fleet.timeline.at(tNow - 1000);
       const c = log.counts;
-      onLive({ tag, t: tNow, connected: devs.reduce((n, d) => n + (d.state === 2 ? 1 : 0), 0), devices: devs.length, faulty: devs.reduce((n, d) => n + (d.net.down ? 1 : 0), 0), published: c.published, received: c.received, errors: fleet.errors, drops: c.drops, phase, ...(sec.hist ? { e2e: encodeHistogram(sec.hist) } : {}) });
+      onLive({
+        tag,
+        t: tNow,
+        connected: devs.reduce((n, d) => n + (d.state === 2 ? 1 : 0), 0),
+        devices: devs.length,
+        faulty: devs.reduce((n, d) => n + (d.net.down ? 1 : 0), 0),
+        published: c.published,
+        received: c.received,
+        errors: fleet.errors,
+        drops: c.drops,
+        phase,
+        ...(sec.hist ? { e2e: encodeHistogram(sec.hist) } : {}),
+      });
     }
   }, 1000);
   try {
@@ -162,9 +272,15 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
     let last = -1;
     let quietSince = now();
     const drained = await until(() => {
-      const busy = devs.some((d) => (d.want || d.sleepy) && (d.state === 1 || (d.want && d.state === 0) || !fleet.idle(d))) || hubPub.some((h) => !fleet.idle(h));
+      const busy =
+        devs.some((d) => (d.want || d.sleepy) && (d.state === 1 || (d.want && d.state === 0) || !fleet.idle(d))) ||
+        hubPub.some((h) => !fleet.idle(h));
       const size = log.size;
-      if (busy || size !== last) { last = size; quietSince = now(); return false; }
+      if (busy || size !== last) {
+        last = size;
+        quietSince = now();
+        return false;
+      }
       return now() - quietSince >= 1000;
     }, s.drainMs);
     phase = drained ? 'done' : 'drain timed out';
@@ -180,10 +296,30 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
   fleet.wheel.stop();
   const cpu = cpuUsage(cpu0);
   const part: Part = {
-    tag, scenario: sc.name, seed: s.seed, version: sc.version, runId: s.runId, shard: s.shard, worker: s.worker, devices: devs.length,
-    brokers: s.brokers.map(redactUrl), t0, durationMs: s.durationMs, endedAt, counts: { ...log.counts }, errors: fleet.errors,
-    e2e: encodeHistogram(fleet.e2e), connect: encodeHistogram(fleet.connectLatency), timeline: fleet.timeline.toJSON(), windows,
-    checks: sc.checks, thresholds: s.thresholds ?? sc.thresholds, rssPeakMb: Math.round(rssPeak / 1048576), rssBaseMb: Math.round(rssBase / 1048576), cpuMs: Math.round((cpu.user + cpu.system) / 1000), hubs: [...hubs, ...hubPub].map((h) => h.cid),
+    tag,
+    scenario: sc.name,
+    seed: s.seed,
+    version: sc.version,
+    runId: s.runId,
+    shard: s.shard,
+    worker: s.worker,
+    devices: devs.length,
+    brokers: s.brokers.map(redactUrl),
+    t0,
+    durationMs: s.durationMs,
+    endedAt,
+    counts: { ...log.counts },
+    errors: fleet.errors,
+    e2e: encodeHistogram(fleet.e2e),
+    connect: encodeHistogram(fleet.connectLatency),
+    timeline: fleet.timeline.toJSON(),
+    windows,
+    checks: sc.checks,
+    thresholds: s.thresholds ?? sc.thresholds,
+    rssPeakMb: Math.round(rssPeak / 1048576),
+    rssBaseMb: Math.round(rssBase / 1048576),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    hubs: [...hubs, ...hubPub].map((h) => h.cid),
   };
   writeFileSync(join(dir, 'part.json'), JSON.stringify(part));
   return part;

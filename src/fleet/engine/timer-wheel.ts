@@ -6,7 +6,12 @@
  */
 export type WheelHandler = (kind: number, dev: number, arg: unknown) => void;
 
-interface Entry { at: number; kind: number; dev: number; arg: unknown }
+interface Entry {
+  at: number;
+  kind: number;
+  dev: number;
+  arg: unknown;
+}
 
 export class TimerWheel {
   private readonly slots: Entry[][];
@@ -15,7 +20,12 @@ export class TimerWheel {
   size = 0;
 
   /** `tickMs` is the resolution; `slots * tickMs` one revolution (longer timers wait for their turn). */
-  constructor(private readonly handler: WheelHandler, readonly tickMs = 5, slotCount = 4096, now = 0) {
+  constructor(
+    private readonly handler: WheelHandler,
+    readonly tickMs = 5,
+    slotCount = 4096,
+    now = 0,
+  ) {
     this.slots = Array.from({ length: slotCount }, () => []);
     this.cursor = Math.floor(now / tickMs);
   }

@@ -27,13 +27,32 @@ export interface LiveTotals {
 export class LiveView {
   private readonly latest = new Map<string, LiveStats>();
   private prev = { published: 0, received: 0, t: Date.now() };
-  private totals: LiveTotals = { devices: 0, connected: 0, faulty: 0, published: 0, received: 0, errors: 0, drops: 0, outPerS: 0, inPerS: 0, phase: 'starting' };
+  private totals: LiveTotals = {
+    devices: 0,
+    connected: 0,
+    faulty: 0,
+    published: 0,
+    received: 0,
+    errors: 0,
+    drops: 0,
+    outPerS: 0,
+    inPerS: 0,
+    phase: 'starting',
+  };
   private bar: cliProgress.SingleBar | undefined;
   private timer: NodeJS.Timeout | undefined;
   private server: Server | undefined;
   private lastPlain = 0;
 
-  constructor(private readonly o: { devices: number; durationMs: number; tty: boolean; print: (line: string) => void; plainEveryMs?: number }) {}
+  constructor(
+    private readonly o: {
+      devices: number;
+      durationMs: number;
+      tty: boolean;
+      print: (line: string) => void;
+      plainEveryMs?: number;
+    },
+  ) {}
 
   update(l: LiveStats): void {
     this.latest.set(l.tag, l);
@@ -42,10 +61,16 @@ export class LiveView {
   start(): void {
     const t0 = Date.now();
     if (this.o.tty) {
-      this.bar = new cliProgress.SingleBar({
-        format: '{bar} {percentage}% | {phase} | {connected}/{devices} connected | out {out}/s in {in}/s | p50 {p50} p99 {p99} | errors {errors} | links down {faulty}',
-        hideCursor: true, clearOnComplete: false, barsize: 24,
-      }, cliProgress.Presets.shades_classic);
+      this.bar = new cliProgress.SingleBar(
+        {
+          format:
+            '{bar} {percentage}% | {phase} | {connected}/{devices} connected | out {out}/s in {in}/s | p50 {p50} p99 {p99} | errors {errors} | links down {faulty}',
+          hideCursor: true,
+          clearOnComplete: false,
+          barsize: 24,
+        },
+        cliProgress.Presets.shades_classic,
+      );
       this.bar.start(this.o.durationMs, 0, this.payload());
     }
     this.timer = setInterval(() => {
@@ -62,7 +87,17 @@ export class LiveView {
   private payload(): Record<string, string | number> {
     const t = this.totals;
     const f = (v: number | undefined) => (v === undefined ? '-' : `${v.toFixed(v < 10 ? 1 : 0)}ms`);
-    return { phase: t.phase, connected: t.connected, devices: this.o.devices, out: t.outPerS, in: t.inPerS, p50: f(t.p50), p99: f(t.p99), errors: t.errors, faulty: t.faulty };
+    return {
+      phase: t.phase,
+      connected: t.connected,
+      devices: this.o.devices,
+      out: t.outPerS,
+      in: t.inPerS,
+      p50: f(t.p50),
+      p99: f(t.p99),
+      errors: t.errors,
+      faulty: t.faulty,
+    };
   }
 
   plainLine(elapsedMs: number): string {
@@ -75,15 +110,24 @@ export class LiveView {
     const ls = [...this.latest.values()];
     const h = newHistogram();
     for (const l of ls) if (l.e2e) h.add(decodeHistogram(l.e2e));
-    const sum = (k: 'connected' | 'faulty' | 'published' | 'received' | 'errors' | 'drops' | 'devices') => ls.reduce((n, l) => n + l[k], 0);
+    const sum = (k: 'connected' | 'faulty' | 'published' | 'received' | 'errors' | 'drops' | 'devices') =>
+      ls.reduce((n, l) => n + l[k], 0);
     const now = Date.now();
     const dt = Math.max(0.001, (now - this.prev.t) / 1000);
     const published = sum('published');
     const received = sum('received');
     this.totals = {
-      devices: sum('devices'), connected: sum('connected'), faulty: sum('faulty'), published, received, errors: sum('errors'), drops: sum('drops'),
-      outPerS: Math.round((published - this.prev.published) / dt), inPerS: Math.round((received - this.prev.received) / dt),
-      p50: h.totalCount > 0 ? h.getValueAtPercentile(50) / 1000 : undefined, p99: h.totalCount > 0 ? h.getValueAtPercentile(99) / 1000 : undefined,
+      devices: sum('devices'),
+      connected: sum('connected'),
+      faulty: sum('faulty'),
+      published,
+      received,
+      errors: sum('errors'),
+      drops: sum('drops'),
+      outPerS: Math.round((published - this.prev.published) / dt),
+      inPerS: Math.round((received - this.prev.received) / dt),
+      p50: h.totalCount > 0 ? h.getValueAtPercentile(50) / 1000 : undefined,
+      p99: h.totalCount > 0 ? h.getValueAtPercentile(99) / 1000 : undefined,
       phase: ls.map((l) => l.phase).sort()[0] ?? 'starting',
     };
     this.prev = { published, received, t: now };
@@ -92,20 +136,32 @@ export class LiveView {
   /** Prometheus text exposition of the live totals. */
   prometheus(): string {
     const t = this.totals;
-    const g = (name: string, help: string, v: number | undefined, type = 'gauge') => (v === undefined ? '' : `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${v}\n`);
-    return g('fleet_devices', 'devices in this run', this.o.devices) + g('fleet_connected', 'devices connected now', t.connected)
-      + g('fleet_links_down', 'devices whose emulated link is down now', t.faulty)
-      + g('fleet_published_total', 'application messages published', t.published, 'counter') + g('fleet_received_total', 'messages received by hubs and devices', t.received, 'counter')
-      + g('fleet_errors_total', 'connect and publish failures', t.errors, 'counter') + g('fleet_drops_total', 'connections lost', t.drops, 'counter')
-      + g('fleet_e2e_latency_p50_ms', 'end-to-end latency p50 over the last second', t.p50) + g('fleet_e2e_latency_p99_ms', 'end-to-end latency p99 over the last second', t.p99);
+    const g = (name: string, help: string, v: number | undefined, type = 'gauge') =>
+      v === undefined ? '' : `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${v}\n`;
+    return (
+      g('fleet_devices', 'devices in this run', this.o.devices) +
+      g('fleet_connected', 'devices connected now', t.connected) +
+      g('fleet_links_down', 'devices whose emulated link is down now', t.faulty) +
+      g('fleet_published_total', 'application messages published', t.published, 'counter') +
+      g('fleet_received_total', 'messages received by hubs and devices', t.received, 'counter') +
+      g('fleet_errors_total', 'connect and publish failures', t.errors, 'counter') +
+      g('fleet_drops_total', 'connections lost', t.drops, 'counter') +
+      g('fleet_e2e_latency_p50_ms', 'end-to-end latency p50 over the last second', t.p50) +
+      g('fleet_e2e_latency_p99_ms', 'end-to-end latency p99 over the last second', t.p99)
+    );
   }
 
   async serve(port: number): Promise<number> {
     this.server = createServer((req, res) => {
-      if (req.url !== '/metrics') { res.writeHead(404).end('try /metrics\n'); return; }
+      if (req.url !== '/metrics') {
+        res.writeHead(404).end('try /metrics\n');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.prometheus());
     });
-    await new Promise<void>((resolve, reject) => this.server!.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve, reject) =>
+      this.server!.once('error', reject).listen(port, '127.0.0.1', () => resolve()),
+    );
     const a = this.server.address();
     return typeof a === 'object' && a !== null ? a.port : port;
   }

@@ -8,12 +8,23 @@
  * whole history, at a cost linear in the fleet instead of quadratic.
  */
 import {
-  CHECKERS, countMissingOps, decideVerdict, legacyValidity, mergeUndecided, runChecker, verdictSummary,
-  type AllOptions, type CheckResult, type CheckerName, type History, type Op,
+  CHECKERS,
+  countMissingOps,
+  decideVerdict,
+  legacyValidity,
+  mergeUndecided,
+  runChecker,
+  verdictSummary,
+  type AllOptions,
+  type CheckResult,
+  type CheckerName,
+  type History,
+  type Op,
 } from '../../checker/index.ts';
 
 /** The process a message id belongs to ("<clientId>:<seq>" or "<clientId>:will:<n>"). */
-const ownerOfMsg = (msgId: string | undefined): string | undefined => (msgId === undefined ? undefined : msgId.slice(0, msgId.indexOf(':') < 0 ? undefined : msgId.indexOf(':')));
+const ownerOfMsg = (msgId: string | undefined): string | undefined =>
+  msgId === undefined ? undefined : msgId.slice(0, msgId.indexOf(':') < 0 ? undefined : msgId.indexOf(':'));
 
 /** The chunks, and the ops every chunk shares (the hubs' own), whose items each chunk judges again. */
 export function chunkHistory(history: History, hubs: ReadonlySet<string>, chunkSize = 400): Op[][] {
@@ -36,17 +47,27 @@ function split(history: History, hubs: ReadonlySet<string>, chunkSize: number): 
     if (c === undefined) shared.push(op);
     else chunks[c].push(op);
   }
-  return { chunks: chunks.map((c) => (shared.length === 0 ? c : [...shared, ...c].sort((a, b) => a.index - b.index))), shared };
+  return {
+    chunks: chunks.map((c) => (shared.length === 0 ? c : [...shared, ...c].sort((a, b) => a.index - b.index))),
+    shared,
+  };
 }
 
 /** One result per checker, combined over the chunks exactly as one pass would count. */
-export function checkFleet(history: History, names: readonly CheckerName[], hubs: ReadonlySet<string>, opts: AllOptions = {}, chunkSize = 400): CheckResult[] {
+export function checkFleet(
+  history: History,
+  names: readonly CheckerName[],
+  hubs: ReadonlySet<string>,
+  opts: AllOptions = {},
+  chunkSize = 400,
+): CheckResult[] {
   const { chunks, shared } = split(history, hubs, chunkSize);
   // The chunks are slices of one complete history: tell the checkers how complete the whole is.
   const o: AllOptions = { ...opts, missingOps: countMissingOps(history) };
   return names.map((name) => {
     const rs = chunks.map((c) => runChecker(CHECKERS[name], c, { ...o, maxViolations: Number.MAX_SAFE_INTEGER }));
-    const hubOnly = rs.length > 1 && shared.length > 0 ? runChecker(CHECKERS[name], shared, { ...o, shrink: false }) : undefined;
+    const hubOnly =
+      rs.length > 1 && shared.length > 0 ? runChecker(CHECKERS[name], shared, { ...o, shrink: false }) : undefined;
     return combine(name, rs, hubOnly, opts.maxViolations ?? 20);
   });
 }
@@ -63,15 +84,26 @@ export function combine(name: CheckerName, rs: CheckResult[], hubOnly?: CheckRes
   const checked = rs.reduce((n, r) => n + r.checked, 0) - extra * (hubOnly?.checked ?? 0);
   const unknown = rs.reduce((n, r) => n + r.unknown, 0) - extra * (hubOnly?.unknown ?? 0);
   const seen = new Set<string>();
-  const violations = rs.flatMap((r) => r.violations ?? []).filter((v) => (seen.has(v.key) ? false : (seen.add(v.key), true)));
+  const violations = rs
+    .flatMap((r) => r.violations ?? [])
+    .filter((v) => (seen.has(v.key) ? false : (seen.add(v.key), true)));
   const undecided = mergeUndecided(rs.map((r) => r.undecided))
-    .map((u) => ({ ...u, count: u.count - extra * (hubOnly?.undecided.find((h) => h.reason === u.reason)?.count ?? 0) }))
+    .map((u) => ({
+      ...u,
+      count: u.count - extra * (hubOnly?.undecided.find((h) => h.reason === u.reason)?.count ?? 0),
+    }))
     .filter((u) => u.count > 0);
   const counts = { violations: violations.length, checked, unknown };
   const verdict = decideVerdict(counts);
   const first = rs.find((r) => r.verdict === 'invalid');
   return {
-    verdict, valid: legacyValidity(verdict), checker: spec.name, statements: rs[0].statements, checked, unknown, undecided,
+    verdict,
+    valid: legacyValidity(verdict),
+    checker: spec.name,
+    statements: rs[0].statements,
+    checked,
+    unknown,
+    undecided,
     summary: verdictSummary(spec, counts, undecided, violations[0]?.message),
     ...(first?.witness ? { witness: first.witness } : {}),
     ...(violations.length > 0 ? { violations: violations.slice(0, maxViolations) } : {}),

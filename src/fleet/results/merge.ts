@@ -17,7 +17,10 @@ import { judgeThresholds, parseThreshold, type Threshold, type ThresholdResult }
 export type GuaranteeVerdict = 'holds' | 'violated' | 'undecided' | 'nothing to check';
 
 /** A checker's result in the fleet's words (`verdict`), with the checker's own (`checkerVerdict`). */
-export type FleetCheck = Omit<CheckResult, 'verdict'> & { verdict: GuaranteeVerdict; checkerVerdict: CheckResult['verdict'] };
+export type FleetCheck = Omit<CheckResult, 'verdict'> & {
+  verdict: GuaranteeVerdict;
+  checkerVerdict: CheckResult['verdict'];
+};
 
 export interface FleetResult {
   scenario: string;
@@ -59,7 +62,9 @@ export function findParts(dirs: readonly string[]): string[] {
   const out: string[] = [];
   for (const d of dirs) {
     if (existsSync(join(d, 'part.json'))) out.push(d);
-    else if (existsSync(join(d, 'parts'))) for (const p of readdirSync(join(d, 'parts')).sort()) if (existsSync(join(d, 'parts', p, 'part.json'))) out.push(join(d, 'parts', p));
+    else if (existsSync(join(d, 'parts')))
+      for (const p of readdirSync(join(d, 'parts')).sort())
+        if (existsSync(join(d, 'parts', p, 'part.json'))) out.push(join(d, 'parts', p));
   }
   if (out.length === 0) throw new Error(`no fleet parts (part.json) found in ${dirs.join(', ')}`);
   return out;
@@ -72,9 +77,17 @@ export function loadPart(dir: string): Part {
 /** All parts' histories as one, ordered by time (ties: part, then local order), renumbered in place. */
 export function mergeHistories(dirs: readonly string[]): Op[] {
   const all: (Op & { _p?: number })[] = [];
-  dirs.forEach((d, p) => { for (const op of fromJsonLines(readFileSync(join(d, 'history.jsonl'), 'utf8'))) { (op as Op & { _p?: number })._p = p; all.push(op); } });
+  dirs.forEach((d, p) => {
+    for (const op of fromJsonLines(readFileSync(join(d, 'history.jsonl'), 'utf8'))) {
+      (op as Op & { _p?: number })._p = p;
+      all.push(op);
+    }
+  });
   all.sort((a, b) => a.time - b.time || a._p! - b._p! || a.index - b.index);
-  all.forEach((op, index) => { op.index = index; delete op._p; });
+  all.forEach((op, index) => {
+    op.index = index;
+    delete op._p;
+  });
   return all;
 }
 
@@ -88,7 +101,12 @@ export function writeHistory(file: string, ops: readonly Op[]): void {
   }
 }
 
-const WORDS = { valid: 'holds', invalid: 'violated', unknown: 'undecided', 'nothing-to-check': 'nothing to check' } as const;
+const WORDS = {
+  valid: 'holds',
+  invalid: 'violated',
+  unknown: 'undecided',
+  'nothing-to-check': 'nothing to check',
+} as const;
 export const verdictOf = (r: Pick<CheckResult, 'verdict'>): GuaranteeVerdict => WORDS[r.verdict];
 
 export interface JudgeOptions {
@@ -106,18 +124,43 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
   const hubs = new Set(parts.flatMap((p) => p.hubs));
   const c0 = performance.now();
   const endTime = Math.max(...parts.map((p) => p.endedAt));
-  const results = checkFleet(history, o.checks, hubs, { version: o.version, endTime }).map((r): FleetCheck => ({ ...r, verdict: verdictOf(r), checkerVerdict: r.verdict }));
+  const results = checkFleet(history, o.checks, hubs, { version: o.version, endTime }).map((r): FleetCheck => ({
+    ...r,
+    verdict: verdictOf(r),
+    checkerVerdict: r.verdict,
+  }));
   const checkMs = performance.now() - c0;
   const e2e = newHistogram();
   const connect = newHistogram();
-  for (const p of parts) { e2e.add(decodeHistogram(p.e2e)); connect.add(decodeHistogram(p.connect)); }
-  const counts = { published: 0, acknowledged: 0, pubFailed: 0, pubUnknown: 0, received: 0, drops: 0, connects: 0, connectFailures: 0, faults: 0 };
+  for (const p of parts) {
+    e2e.add(decodeHistogram(p.e2e));
+    connect.add(decodeHistogram(p.connect));
+  }
+  const counts = {
+    published: 0,
+    acknowledged: 0,
+    pubFailed: 0,
+    pubUnknown: 0,
+    received: 0,
+    drops: 0,
+    connects: 0,
+    connectFailures: 0,
+    faults: 0,
+  };
   for (const p of parts) for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += p.counts[k];
   const distinct = new Set<string>();
-  for (const op of history) if (op.f === 'receive' && hubs.has(op.process) && op.value.msgId) distinct.add(`${op.process.replace(/-s\d+w\d+b\d+$/, '')}|${op.value.msgId}`);
+  for (const op of history)
+    if (op.f === 'receive' && hubs.has(op.process) && op.value.msgId)
+      distinct.add(`${op.process.replace(/-s\d+w\d+b\d+$/, '')}|${op.value.msgId}`);
   const lat = { e2e: quantiles(e2e), connect: quantiles(connect) };
   const errors = parts.reduce((n, p) => n + p.errors, 0);
-  const metrics: Record<string, number | undefined> = { errors, drops: counts.drops, connect_failures: counts.connectFailures, published: counts.published, received: counts.received };
+  const metrics: Record<string, number | undefined> = {
+    errors,
+    drops: counts.drops,
+    connect_failures: counts.connectFailures,
+    published: counts.published,
+    received: counts.received,
+  };
   for (const [k, v] of Object.entries(lat.e2e ?? {})) if (k !== 'count') metrics[k] = v;
   for (const [k, v] of Object.entries(lat.connect ?? {})) if (k !== 'count') metrics[`connect_${k}`] = v;
   const ts = o.thresholds.map(parseThreshold).filter((t): t is Threshold => typeof t !== 'string');
@@ -128,20 +171,47 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
   const t0 = Math.min(...parts.map((p) => p.t0));
   const full = timeline.find((t) => t.connected >= devicesTotal);
   const result: FleetResult = {
-    scenario: parts[0].scenario, seed: parts[0].seed, version: parts[0].version, devices: parts.reduce((n, p) => n + p.devices, 0), parts: parts.length,
-    shards: new Set(parts.map((p) => p.shard.index)).size, brokers: [...new Set(parts.flatMap((p) => p.brokers))],
-    t0: Math.min(...parts.map((p) => p.t0)), endedAt: endTime, durationMs: parts[0].durationMs,
-    counts: { ...counts, distinctReceived: distinct.size }, errors, latency: lat, thresholds, results, summary, exitCode,
-    timeline, windows: parts.flatMap((p) => p.windows),
-    rssPeakMb: { sum: parts.reduce((n, p) => n + p.rssPeakMb, 0), max: Math.max(...parts.map((p) => p.rssPeakMb)), base: parts.reduce((n, p) => n + (p.rssBaseMb ?? 0), 0) },
-    cpuMs: parts.reduce((n, p) => n + p.cpuMs, 0), checkMs, peakConnectsPerS: Math.max(0, ...timeline.map((t) => t.connects)), judgeRssMb: Math.round(process.memoryUsage.rss() / 1048576),
-    ...(full ? { allConnectedAfterS: Math.max(0, full.t + 1 - t0 / 1000) } : {}), historyOps: history.length, load: loadavg(),
+    scenario: parts[0].scenario,
+    seed: parts[0].seed,
+    version: parts[0].version,
+    devices: parts.reduce((n, p) => n + p.devices, 0),
+    parts: parts.length,
+    shards: new Set(parts.map((p) => p.shard.index)).size,
+    brokers: [...new Set(parts.flatMap((p) => p.brokers))],
+    t0: Math.min(...parts.map((p) => p.t0)),
+    endedAt: endTime,
+    durationMs: parts[0].durationMs,
+    counts: { ...counts, distinctReceived: distinct.size },
+    errors,
+    latency: lat,
+    thresholds,
+    results,
+    summary,
+    exitCode,
+    timeline,
+    windows: parts.flatMap((p) => p.windows),
+    rssPeakMb: {
+      sum: parts.reduce((n, p) => n + p.rssPeakMb, 0),
+      max: Math.max(...parts.map((p) => p.rssPeakMb)),
+      base: parts.reduce((n, p) => n + (p.rssBaseMb ?? 0), 0),
+    },
+    cpuMs: parts.reduce((n, p) => n + p.cpuMs, 0),
+    checkMs,
+    peakConnectsPerS: Math.max(0, ...timeline.map((t) => t.connects)),
+    judgeRssMb: Math.round(process.memoryUsage.rss() / 1048576),
+    ...(full ? { allConnectedAfterS: Math.max(0, full.t + 1 - t0 / 1000) } : {}),
+    historyOps: history.length,
+    load: loadavg(),
   };
   return result;
 }
 
 /** The honest one-line answer and the exit code: violations and failed thresholds → 1, undecided → 3. */
-export function summarize(results: readonly Pick<FleetCheck, 'verdict' | 'checker' | 'checked' | 'unknown'>[], thresholds: readonly ThresholdResult[], seed: number): { summary: string; exitCode: ExitCode } {
+export function summarize(
+  results: readonly Pick<FleetCheck, 'verdict' | 'checker' | 'checked' | 'unknown'>[],
+  thresholds: readonly ThresholdResult[],
+  seed: number,
+): { summary: string; exitCode: ExitCode } {
   const by = (v: GuaranteeVerdict) => results.filter((r) => r.verdict === v).map((r) => r.checker);
   const violated = by('violated');
   const undecided = results.filter((r) => r.verdict === 'undecided');
@@ -149,16 +219,38 @@ export function summarize(results: readonly Pick<FleetCheck, 'verdict' | 'checke
   const failedT = thresholds.filter((t) => !t.ok);
   const tail = [
     empty.length > 0 ? `nothing to check for ${empty.join(', ')}` : '',
-    failedT.length > 0 ? `${failedT.length} threshold(s) failed: ${failedT.map((t) => t.text).join(', ')}` : thresholds.length > 0 ? 'all thresholds pass' : '',
-  ].filter(Boolean).join('; ');
+    failedT.length > 0
+      ? `${failedT.length} threshold(s) failed: ${failedT.map((t) => t.text).join(', ')}`
+      : thresholds.length > 0
+        ? 'all thresholds pass'
+        : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   const withTail = (s: string) => (tail ? `${s}; ${tail}` : s);
-  if (violated.length > 0) return { summary: withTail(`GUARANTEE VIOLATED: ${violated.join(', ')} (replay with --seed ${seed})`), exitCode: EXIT.violations };
-  if (failedT.length > 0 && undecided.length === 0) return { summary: withTail(holdsText(by('holds'))), exitCode: EXIT.violations };
+  if (violated.length > 0)
+    return {
+      summary: withTail(`GUARANTEE VIOLATED: ${violated.join(', ')} (replay with --seed ${seed})`),
+      exitCode: EXIT.violations,
+    };
+  if (failedT.length > 0 && undecided.length === 0)
+    return { summary: withTail(holdsText(by('holds'))), exitCode: EXIT.violations };
   if (undecided.length > 0) {
     const n = undecided.reduce((k, r) => k + r.unknown, 0);
-    return { summary: withTail(`inconclusive: no violation found, but ${undecided.map((r) => `${r.checker} has ${r.unknown} of ${r.checked} undecided`).join(', ')} (${n} items); ${by('holds').length} guarantee(s) fully decided`), exitCode: failedT.length > 0 ? EXIT.violations : EXIT.inconclusive };
+    return {
+      summary: withTail(
+        `inconclusive: no violation found, but ${undecided.map((r) => `${r.checker} has ${r.unknown} of ${r.checked} undecided`).join(', ')} (${n} items); ${by('holds').length} guarantee(s) fully decided`,
+      ),
+      exitCode: failedT.length > 0 ? EXIT.violations : EXIT.inconclusive,
+    };
   }
-  return { summary: withTail(holdsText(by('holds'))), exitCode: by('holds').length === 0 && results.length > 0 ? EXIT.inconclusive : EXIT.ok };
+  return {
+    summary: withTail(holdsText(by('holds'))),
+    exitCode: by('holds').length === 0 && results.length > 0 ? EXIT.inconclusive : EXIT.ok,
+  };
 }
 
-const holdsText = (hold: string[]): string => (hold.length === 0 ? 'no guarantee had anything to check' : `all guarantees hold, every item decided (${hold.join(', ')})`);
+const holdsText = (hold: string[]): string =>
+  hold.length === 0
+    ? 'no guarantee had anything to check'
+    : `all guarantees hold, every item decided (${hold.join(', ')})`;

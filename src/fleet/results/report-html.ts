@@ -9,23 +9,55 @@ import { decodeHistogram, type SecondStats } from '../engine/metrics.ts';
 import type { FleetResult } from './merge.ts';
 import { formatThreshold } from './thresholds.ts';
 
-const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const esc = (s: string): string =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-interface Series { name: string; color: string; points: [number, number][] }
+interface Series {
+  name: string;
+  color: string;
+  points: [number, number][];
+}
 
 /** A line chart over run seconds with shaded windows; y from 0 to the max. */
-export function lineChart(title: string, unit: string, series: Series[], windows: { from: number; to: number; label: string }[], shade: [number, number][], xMax: number, shadeOf = 1): string {
-  const W = 860, H = 220, L = 60, R = 10, T = 24, B = 30;
+export function lineChart(
+  title: string,
+  unit: string,
+  series: Series[],
+  windows: { from: number; to: number; label: string }[],
+  shade: [number, number][],
+  xMax: number,
+  shadeOf = 1,
+): string {
+  const W = 860,
+    H = 220,
+    L = 60,
+    R = 10,
+    T = 24,
+    B = 30;
   const yMax = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[1]))) * 1.05;
   const x = (t: number) => L + (t / Math.max(1, xMax)) * (W - L - R);
   const y = (v: number) => T + (1 - v / yMax) * (H - T - B);
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">`, `<text x="${L}" y="16" font-weight="bold">${esc(title)}</text>`];
-  for (const [t, v] of shade) if (v > 0) parts.push(`<rect x="${x(t).toFixed(1)}" y="${T}" width="${Math.max(1, x(t + 1) - x(t)).toFixed(1)}" height="${H - T - B}" fill="#e53935" fill-opacity="${(0.04 + 0.5 * Math.min(1, v / Math.max(1, shadeOf))).toFixed(3)}"><title>${v} link(s) down</title></rect>`);
-  for (const w of windows) parts.push(`<rect x="${x(w.from).toFixed(1)}" y="${T}" width="${Math.max(2, x(w.to) - x(w.from)).toFixed(1)}" height="${H - T - B}" fill="#fb8c00" fill-opacity="0.18"><title>${esc(w.label)}</title></rect>`);
-  parts.push(`<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#888"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#888"/>`);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">`,
+    `<text x="${L}" y="16" font-weight="bold">${esc(title)}</text>`,
+  ];
+  for (const [t, v] of shade)
+    if (v > 0)
+      parts.push(
+        `<rect x="${x(t).toFixed(1)}" y="${T}" width="${Math.max(1, x(t + 1) - x(t)).toFixed(1)}" height="${H - T - B}" fill="#e53935" fill-opacity="${(0.04 + 0.5 * Math.min(1, v / Math.max(1, shadeOf))).toFixed(3)}"><title>${v} link(s) down</title></rect>`,
+      );
+  for (const w of windows)
+    parts.push(
+      `<rect x="${x(w.from).toFixed(1)}" y="${T}" width="${Math.max(2, x(w.to) - x(w.from)).toFixed(1)}" height="${H - T - B}" fill="#fb8c00" fill-opacity="0.18"><title>${esc(w.label)}</title></rect>`,
+    );
+  parts.push(
+    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="#888"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="#888"/>`,
+  );
   for (let k = 0; k <= 4; k++) {
     const v = (yMax / 4) * k;
-    parts.push(`<text x="${L - 4}" y="${y(v) + 4}" font-size="10" text-anchor="end">${v >= 100 ? Math.round(v) : v.toFixed(1)}</text>`);
+    parts.push(
+      `<text x="${L - 4}" y="${y(v) + 4}" font-size="10" text-anchor="end">${v >= 100 ? Math.round(v) : v.toFixed(1)}</text>`,
+    );
   }
   for (let k = 0; k <= 6; k++) {
     const t = (xMax / 6) * k;
@@ -33,7 +65,10 @@ export function lineChart(title: string, unit: string, series: Series[], windows
   }
   parts.push(`<text x="${W - R}" y="${H - 4}" font-size="10" text-anchor="end">${esc(unit)}</text>`);
   series.forEach((s, k) => {
-    if (s.points.length > 0) parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${s.points.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`);
+    if (s.points.length > 0)
+      parts.push(
+        `<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${s.points.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`,
+      );
     parts.push(`<text x="${L + 200 + k * 130}" y="16" font-size="11" fill="${s.color}">■ ${esc(s.name)}</text>`);
   });
   parts.push('</svg>');
@@ -47,26 +82,60 @@ export function renderHtml(r: FleetResult): string {
   const xMax = Math.max(1, ...tl.map(rel));
   const windows = r.windows.map((w) => ({ from: w.from / 1000 - base, to: w.to / 1000 - base, label: w.label }));
   const shade: [number, number][] = tl.map((s) => [rel(s), s.faulty]);
-  const q = (p: number) => tl.filter((s) => s.e2e).map((s) => [rel(s), decodeHistogram(s.e2e!).getValueAtPercentile(p) / 1000] as [number, number]);
+  const q = (p: number) =>
+    tl
+      .filter((s) => s.e2e)
+      .map((s) => [rel(s), decodeHistogram(s.e2e!).getValueAtPercentile(p) / 1000] as [number, number]);
   const charts = [
-    lineChart('Connected devices', 'devices', [
-      { name: 'connected', color: '#1e88e5', points: tl.map((s) => [rel(s), s.connected]) },
-      { name: 'links down', color: '#e53935', points: tl.map((s) => [rel(s), s.faulty]) },
-    ], windows, shade, xMax, r.devices),
-    lineChart('Message rates', 'messages / s', [
-      { name: 'published', color: '#43a047', points: tl.map((s) => [rel(s), s.pubs]) },
-      { name: 'received', color: '#8e24aa', points: tl.map((s) => [rel(s), s.recvs]) },
-      { name: 'drops', color: '#e53935', points: tl.map((s) => [rel(s), s.drops]) },
-    ], windows, shade, xMax, r.devices),
-    lineChart('End-to-end latency', 'ms', [
-      { name: 'p50', color: '#1e88e5', points: q(50) }, { name: 'p99', color: '#e53935', points: q(99) }, { name: 'max', color: '#555', points: q(100) },
-    ], windows, shade, xMax, r.devices),
+    lineChart(
+      'Connected devices',
+      'devices',
+      [
+        { name: 'connected', color: '#1e88e5', points: tl.map((s) => [rel(s), s.connected]) },
+        { name: 'links down', color: '#e53935', points: tl.map((s) => [rel(s), s.faulty]) },
+      ],
+      windows,
+      shade,
+      xMax,
+      r.devices,
+    ),
+    lineChart(
+      'Message rates',
+      'messages / s',
+      [
+        { name: 'published', color: '#43a047', points: tl.map((s) => [rel(s), s.pubs]) },
+        { name: 'received', color: '#8e24aa', points: tl.map((s) => [rel(s), s.recvs]) },
+        { name: 'drops', color: '#e53935', points: tl.map((s) => [rel(s), s.drops]) },
+      ],
+      windows,
+      shade,
+      xMax,
+      r.devices,
+    ),
+    lineChart(
+      'End-to-end latency',
+      'ms',
+      [
+        { name: 'p50', color: '#1e88e5', points: q(50) },
+        { name: 'p99', color: '#e53935', points: q(99) },
+        { name: 'max', color: '#555', points: q(100) },
+      ],
+      windows,
+      shade,
+      xMax,
+      r.devices,
+    ),
   ];
-  const lat = (l: FleetResult['latency']['e2e']) => (l ? `p50 ${l.p50.toFixed(1)} · p90 ${l.p90.toFixed(1)} · p99 ${l.p99.toFixed(1)} · max ${l.max.toFixed(1)} ms (${l.count} samples)` : 'no samples');
-  const verdicts = r.results.map((c) => {
-    const w = c.witness ? `<pre>${esc(c.witness.map((o) => formatOp(o, c.witness![0].time)).join('\n'))}</pre>` : '';
-    return `<tr class="${c.verdict.replace(/ /g, '-')}"><td>${esc(c.checker)}</td><td><b>${esc(c.verdict)}</b></td><td>${esc(c.summary)}<br><small>${esc(c.statements.map((s) => s.id).join(', '))}</small>${w}</td></tr>`;
-  }).join('');
+  const lat = (l: FleetResult['latency']['e2e']) =>
+    l
+      ? `p50 ${l.p50.toFixed(1)} · p90 ${l.p90.toFixed(1)} · p99 ${l.p99.toFixed(1)} · max ${l.max.toFixed(1)} ms (${l.count} samples)`
+      : 'no samples';
+  const verdicts = r.results
+    .map((c) => {
+      const w = c.witness ? `<pre>${esc(c.witness.map((o) => formatOp(o, c.witness![0].time)).join('\n'))}</pre>` : '';
+      return `<tr class="${c.verdict.replace(/ /g, '-')}"><td>${esc(c.checker)}</td><td><b>${esc(c.verdict)}</b></td><td>${esc(c.summary)}<br><small>${esc(c.statements.map((s) => s.id).join(', '))}</small>${w}</td></tr>`;
+    })
+    .join('');
   const c = r.counts;
   return `<!doctype html><html><head><meta charset="utf-8"><title>fleet ${esc(r.scenario)}</title><style>
 body{font:14px system-ui,sans-serif;margin:24px;max-width:920px}td,th{padding:4px 8px;text-align:left;vertical-align:top;border-bottom:1px solid #ddd}

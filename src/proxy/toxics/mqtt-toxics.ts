@@ -12,8 +12,7 @@ import type { Stage, StageEnv, StageToxicDef } from './toxic.ts';
 
 function matcherOf(env: StageEnv, attrs: z.infer<typeof matchSchema>): (u: Unit) => boolean {
   const m = (env.shared.matcher ??= new PacketMatcher(attrs, env.addedAt)) as PacketMatcher;
-  return (u) =>
-    m.test(u.packet, { now: env.sched.now(), clientId: env.link.clientId, linkId: env.link.id }, env.rng);
+  return (u) => m.test(u.packet, { now: env.sched.now(), clientId: env.link.clientId, linkId: env.link.id }, env.rng);
 }
 
 export const mqttDrop: StageToxicDef<z.infer<typeof matchSchema>> = {

@@ -43,7 +43,10 @@ const downBehaviour = {
 };
 
 /** Shared by outage and flaky: enter/leave the down state. */
-function downSwitch(ctl: ProxyControl, a: { new_connections: 'refuse' | 'blackhole'; existing: 'close' | 'reset' | 'stall' }) {
+function downSwitch(
+  ctl: ProxyControl,
+  a: { new_connections: 'refuse' | 'blackhole'; existing: 'close' | 'reset' | 'stall' },
+) {
   let down = false;
   return {
     set(on: boolean, detail: Record<string, number | string>, cut = true) {

@@ -24,7 +24,9 @@ export class ToxicError extends Error {
   ) {
     super(message);
     this.name = 'ToxicError';
-    this.problems = problems ?? [{ path: field, message: message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message }];
+    this.problems = problems ?? [
+      { path: field, message: message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message },
+    ];
   }
 
   static of(problems: Problem[]): ToxicError {
@@ -38,7 +40,9 @@ const inputSchema = z.strictObject({
   type: z.string(),
   stream: z.enum(['upstream', 'downstream']).optional(),
   toxicity: z.number().min(0).max(1).optional(),
-  attributes: z.record(z.string(), z.unknown(), { error: 'expected a mapping of attribute names to values' }).optional(),
+  attributes: z
+    .record(z.string(), z.unknown(), { error: 'expected a mapping of attribute names to values' })
+    .optional(),
 });
 
 /** Every problem with one toxic: its fields, its type (with a close match), its attributes (unknown ones too). */
@@ -50,7 +54,10 @@ export function toxicProblems(input: unknown, where = 'toxic'): Problem[] {
   const def = toxicTypes.get(raw.type);
   if (def === undefined) {
     const m = didYouMean(raw.type, toxicTypes.keys());
-    out.push({ path: `${where}.type`, message: `unknown toxic type "${raw.type}"${m}; known: ${[...toxicTypes.keys()].join(', ')}` });
+    out.push({
+      path: `${where}.type`,
+      message: `unknown toxic type "${raw.type}"${m}; known: ${[...toxicTypes.keys()].join(', ')}`,
+    });
     return out;
   }
   const attrs = raw.attributes ?? {};
@@ -82,6 +89,11 @@ export function normalizeToxic(input: unknown, where = 'toxic'): { spec: ToxicSp
 }
 
 /** Shorthand so callers can write `toxic('mqtt_drop', { packet_type: 'puback', nth: 1 }, 'downstream')`. */
-export function toxic(type: string, attributes: ToxicInput['attributes'] = {}, stream?: ToxicInput['stream'], name?: string): ToxicInput {
+export function toxic(
+  type: string,
+  attributes: ToxicInput['attributes'] = {},
+  stream?: ToxicInput['stream'],
+  name?: string,
+): ToxicInput {
   return { type, attributes, ...(stream !== undefined ? { stream } : {}), ...(name !== undefined ? { name } : {}) };
 }

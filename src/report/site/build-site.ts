@@ -42,29 +42,71 @@ export function buildSite(runs: readonly RunData[], opts: SiteOptions): SiteResu
     files++;
     return Buffer.byteLength(text);
   };
-  const indexBytes = write('index.html', renderMatrix(runs, rows, { generatedAt, diffs: diffs.length, ratchet: opts.ratchet?.line, sections: spec.sections }));
+  const indexBytes = write(
+    'index.html',
+    renderMatrix(runs, rows, {
+      generatedAt,
+      diffs: diffs.length,
+      ratchet: opts.ratchet?.line,
+      sections: spec.sections,
+    }),
+  );
   write('summary.html', renderSummary(runs, rows));
   write('diff.html', renderDiffs(runs, diffs));
   for (const r of rows) write(statementHref(r.version, r.id), renderStatement(r, runs, spec.dir));
-  write('index.json', `${JSON.stringify({
-    tool: 'mqtt-harness',
-    site: 1,
-    generatedAt,
-    specDir: spec.dir,
-    runs: runs.map((r) => ({
-      id: r.id, source: r.source, label: r.label, broker: r.broker, target: r.target, generatedAt: r.generatedAt,
-      outcome: r.outcome, exitCode: r.exitCode, inconclusive: r.inconclusive, capabilities: r.capabilities, findings: r.findings,
-    })),
-    statements: rows.map((r) => ({
-      version: r.version, id: r.id, level: r.level, section: r.section, summary: r.summary, textFound: r.text !== undefined,
-      page: statementHref(r.version, r.id),
-      verdicts: Object.fromEntries(runs.map((run, i) => [run.id, r.cells[i]])),
-      deciding: Object.fromEntries(runs.map((run, i) => [run.id, r.entries[i]?.deciding]).filter(([, d]) => d)),
-    })),
-    scenarios: Object.fromEntries(runs.map((run) => [run.id, run.scenarios.map((s) => ({ name: s.name, where: s.where, version: s.version, statementIds: s.statementIds, kind: s.kind, cause: s.cause, step: s.step?.text }))])),
-    diffs,
-    ratchet: opts.ratchet?.results,
-  }, null, 1)}\n`);
+  write(
+    'index.json',
+    `${JSON.stringify(
+      {
+        tool: 'mqtt-harness',
+        site: 1,
+        generatedAt,
+        specDir: spec.dir,
+        runs: runs.map((r) => ({
+          id: r.id,
+          source: r.source,
+          label: r.label,
+          broker: r.broker,
+          target: r.target,
+          generatedAt: r.generatedAt,
+          outcome: r.outcome,
+          exitCode: r.exitCode,
+          inconclusive: r.inconclusive,
+          capabilities: r.capabilities,
+          findings: r.findings,
+        })),
+        statements: rows.map((r) => ({
+          version: r.version,
+          id: r.id,
+          level: r.level,
+          section: r.section,
+          summary: r.summary,
+          textFound: r.text !== undefined,
+          page: statementHref(r.version, r.id),
+          verdicts: Object.fromEntries(runs.map((run, i) => [run.id, r.cells[i]])),
+          deciding: Object.fromEntries(runs.map((run, i) => [run.id, r.entries[i]?.deciding]).filter(([, d]) => d)),
+        })),
+        scenarios: Object.fromEntries(
+          runs.map((run) => [
+            run.id,
+            run.scenarios.map((s) => ({
+              name: s.name,
+              where: s.where,
+              version: s.version,
+              statementIds: s.statementIds,
+              kind: s.kind,
+              cause: s.cause,
+              step: s.step?.text,
+            })),
+          ]),
+        ),
+        diffs,
+        ratchet: opts.ratchet?.results,
+      },
+      null,
+      1,
+    )}\n`,
+  );
   return { out: opts.out, files, indexBytes, rows, diffs, spec };
 }
 

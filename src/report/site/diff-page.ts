@@ -2,12 +2,26 @@ import { sameBroker, type CellVerdict, type RunData, type ScenarioKind } from '.
 import { badge, esc, page, statementHref } from './html.ts';
 import type { Row } from './site-data.ts';
 
-export interface Change<V> { key: string; label: string; href?: string; from: V | 'absent'; to: V | 'absent' }
+export interface Change<V> {
+  key: string;
+  label: string;
+  href?: string;
+  from: V | 'absent';
+  to: V | 'absent';
+}
 export interface RunDiff {
   from: string;
   to: string;
-  statements: { newlyFailing: Change<CellVerdict>[]; newlyPassing: Change<CellVerdict>[]; changed: Change<CellVerdict>[] };
-  scenarios: { newlyFailing: Change<ScenarioKind>[]; newlyPassing: Change<ScenarioKind>[]; changed: Change<ScenarioKind>[] };
+  statements: {
+    newlyFailing: Change<CellVerdict>[];
+    newlyPassing: Change<CellVerdict>[];
+    changed: Change<CellVerdict>[];
+  };
+  scenarios: {
+    newlyFailing: Change<ScenarioKind>[];
+    newlyPassing: Change<ScenarioKind>[];
+    changed: Change<ScenarioKind>[];
+  };
 }
 
 /** Consecutive runs (in date order) of the same broker: the pairs the diff page compares. */
@@ -24,7 +38,9 @@ export function diffPairs(runs: readonly RunData[]): Array<[number, number]> {
   return pairs;
 }
 
-function split<V extends string>(changes: Change<V>[]): { newlyFailing: Change<V>[]; newlyPassing: Change<V>[]; changed: Change<V>[] } {
+function split<V extends string>(
+  changes: Change<V>[],
+): { newlyFailing: Change<V>[]; newlyPassing: Change<V>[]; changed: Change<V>[] } {
   return {
     newlyFailing: changes.filter((c) => c.to === 'failed'),
     newlyPassing: changes.filter((c) => c.from === 'failed' && c.to === 'passed'),
@@ -35,18 +51,33 @@ function split<V extends string>(changes: Change<V>[]): { newlyFailing: Change<V
 export function diffRuns(runs: readonly RunData[], rows: readonly Row[], a: number, b: number): RunDiff {
   const st: Change<CellVerdict>[] = [];
   for (const r of rows) {
-    if (r.cells[a] !== r.cells[b]) st.push({ key: `${r.version}|${r.id}`, label: `${r.id} (MQTT ${r.version}, ${r.level})`, href: statementHref(r.version, r.id), from: r.cells[a]!, to: r.cells[b]! });
+    if (r.cells[a] !== r.cells[b])
+      st.push({
+        key: `${r.version}|${r.id}`,
+        label: `${r.id} (MQTT ${r.version}, ${r.level})`,
+        href: statementHref(r.version, r.id),
+        from: r.cells[a]!,
+        to: r.cells[b]!,
+      });
   }
-  const key = (s: { where: string; name: string; version?: string }): string => `${s.where.replace(/:\d+$/, '')}|${s.name}|${s.version ?? ''}`;
+  const key = (s: { where: string; name: string; version?: string }): string =>
+    `${s.where.replace(/:\d+$/, '')}|${s.name}|${s.version ?? ''}`;
   const before = new Map(runs[a]!.scenarios.map((s) => [key(s), s]));
   const after = new Map(runs[b]!.scenarios.map((s) => [key(s), s]));
   const sc: Change<ScenarioKind>[] = [];
   for (const k of new Set([...before.keys(), ...after.keys()])) {
-    const x = before.get(k), y = after.get(k);
+    const x = before.get(k),
+      y = after.get(k);
     if (x?.kind === y?.kind) continue;
     const s = (y ?? x)!;
     const first = s.checks.find((c) => c.outcome === y?.kind)?.id ?? s.statementIds[0];
-    sc.push({ key: k, label: `${s.name} — ${s.where} (MQTT ${s.version ?? '?'})`, href: first && s.version ? `${statementHref(s.version, first)}#${runs[b]!.id}` : undefined, from: x?.kind ?? 'absent', to: y?.kind ?? 'absent' });
+    sc.push({
+      key: k,
+      label: `${s.name} — ${s.where} (MQTT ${s.version ?? '?'})`,
+      href: first && s.version ? `${statementHref(s.version, first)}#${runs[b]!.id}` : undefined,
+      from: x?.kind ?? 'absent',
+      to: y?.kind ?? 'absent',
+    });
   }
   return { from: runs[a]!.id, to: runs[b]!.id, statements: split(st), scenarios: split(sc) };
 }
@@ -61,7 +92,8 @@ function list<V extends string>(title: string, cs: Change<V>[]): string {
 export function renderDiffs(runs: readonly RunData[], diffs: readonly RunDiff[]): string {
   const byId = new Map(runs.map((r) => [r.id, r]));
   const sections = diffs.map((d) => {
-    const a = byId.get(d.from)!, b = byId.get(d.to)!;
+    const a = byId.get(d.from)!,
+      b = byId.get(d.to)!;
     return `<section class="run" id="${d.from}-${d.to}"><h2>${esc(a.label)}: ${esc(a.generatedAt ?? a.id)} → ${esc(b.generatedAt ?? b.id)}</h2>
 <p class="muted">${esc(a.source)} → ${esc(b.source)}</p>
 <h3>Statements</h3>${list('Newly failing', d.statements.newlyFailing)}${list('Newly passing', d.statements.newlyPassing)}${list('Changed', d.statements.changed)}

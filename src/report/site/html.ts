@@ -2,25 +2,54 @@ import type { CellVerdict } from './model.ts';
 
 /** HTML helpers shared by every page: escaping, the page frame with its inline style, verdict words and colours. */
 export const esc = (s: unknown): string =>
-  String(s ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  String(s ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 
 export const VERDICT_WORD: Record<CellVerdict, string> = {
-  passed: 'passed', failed: 'failed', 'not-applicable': 'not applicable', advisory: 'advisory', inconclusive: 'inconclusive', untested: 'untested',
+  passed: 'passed',
+  failed: 'failed',
+  'not-applicable': 'not applicable',
+  advisory: 'advisory',
+  inconclusive: 'inconclusive',
+  untested: 'untested',
 };
 /** Short cell text, so a colour is never the only signal. */
 export const VERDICT_SHORT: Record<CellVerdict, string> = {
-  passed: 'pass', failed: 'FAIL', 'not-applicable': 'n/a', advisory: 'adv', inconclusive: 'inc', untested: '–',
+  passed: 'pass',
+  failed: 'FAIL',
+  'not-applicable': 'n/a',
+  advisory: 'adv',
+  inconclusive: 'inc',
+  untested: '–',
 };
 export const VERDICT_CLASS: Record<CellVerdict, string> = {
-  passed: 'vp', failed: 'vf', 'not-applicable': 'vn', advisory: 'va', inconclusive: 'vi', untested: 'vu',
+  passed: 'vp',
+  failed: 'vf',
+  'not-applicable': 'vn',
+  advisory: 'va',
+  inconclusive: 'vi',
+  untested: 'vu',
 };
 export const VERDICT_COLOR: Record<CellVerdict, string> = {
-  passed: '#4caf50', failed: '#e53935', 'not-applicable': '#9e9e9e', advisory: '#ffb300', inconclusive: '#8e24aa', untested: '#e0e0e0',
+  passed: '#4caf50',
+  failed: '#e53935',
+  'not-applicable': '#9e9e9e',
+  advisory: '#ffb300',
+  inconclusive: '#8e24aa',
+  untested: '#e0e0e0',
 };
 
 export const CHAPTERS: Record<string, string> = {
-  '1': 'Introduction', '2': 'MQTT Control Packet format', '3': 'MQTT Control Packets', '4': 'Operational behavior',
-  '5': 'Security', '6': 'Using WebSocket as a network transport', '7': 'Conformance',
+  '1': 'Introduction',
+  '2': 'MQTT Control Packet format',
+  '3': 'MQTT Control Packets',
+  '4': 'Operational behavior',
+  '5': 'Security',
+  '6': 'Using WebSocket as a network transport',
+  '7': 'Conformance',
 };
 export const chapterOf = (section: string): string => section.split('.')[0] || '?';
 
@@ -61,6 +90,8 @@ ${o.body}${o.script ? `\n<script>${o.script}</script>` : ''}
 }
 
 /** Verdict badge. */
-export const badge = (v: CellVerdict, text = VERDICT_WORD[v]): string => `<span class="b ${VERDICT_CLASS[v]}">${esc(text)}</span>`;
+export const badge = (v: CellVerdict, text = VERDICT_WORD[v]): string =>
+  `<span class="b ${VERDICT_CLASS[v]}">${esc(text)}</span>`;
 
-export const statementHref = (version: string, id: string): string => `statements/${version}/${id.replace(/[^A-Za-z0-9.-]/g, '_')}.html`;
+export const statementHref = (version: string, id: string): string =>
+  `statements/${version}/${id.replace(/[^A-Za-z0-9.-]/g, '_')}.html`;

@@ -12,7 +12,10 @@ export function resolveRunPaths(arg: string): string[] {
   if (!statSync(arg).isDirectory()) return [arg];
   const own = join(arg, 'compliance.json');
   if (existsSync(own)) return [own];
-  const nested = readdirSync(arg).sort().map((d) => join(arg, d, 'compliance.json')).filter((p) => existsSync(p));
+  const nested = readdirSync(arg)
+    .sort()
+    .map((d) => join(arg, d, 'compliance.json'))
+    .filter((p) => existsSync(p));
   if (nested.length === 0) throw new Error(`${arg}: no compliance.json in it or in its subdirectories`);
   return nested;
 }

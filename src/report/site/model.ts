@@ -5,10 +5,22 @@
  * the five outcome words plus `untested`.
  */
 export type CellVerdict = 'passed' | 'failed' | 'not-applicable' | 'advisory' | 'inconclusive' | 'untested';
-export const CELL_VERDICTS: readonly CellVerdict[] = ['failed', 'inconclusive', 'advisory', 'passed', 'not-applicable', 'untested'];
+export const CELL_VERDICTS: readonly CellVerdict[] = [
+  'failed',
+  'inconclusive',
+  'advisory',
+  'passed',
+  'not-applicable',
+  'untested',
+];
 export type ScenarioKind = Exclude<CellVerdict, 'untested'>;
 
-export interface Deciding { scenario?: string; where?: string; step?: string; evidence?: string }
+export interface Deciding {
+  scenario?: string;
+  where?: string;
+  step?: string;
+  evidence?: string;
+}
 
 export interface RunStatement {
   version: string;
@@ -60,19 +72,29 @@ export const statementKey = (version: string, id: string): string => `${version}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /** Scenario kinds of either schema → the five outcome words. */
 export function scenarioKind(kind: unknown): ScenarioKind {
   switch (kind) {
-    case 'passed': case 'failed': case 'not-applicable': case 'advisory': case 'inconclusive': return kind;
-    case 'advisory-failed': return 'advisory';
-    default: return 'inconclusive'; // error, skipped, anything unknown: nothing could be concluded
+    case 'passed':
+    case 'failed':
+    case 'not-applicable':
+    case 'advisory':
+    case 'inconclusive':
+      return kind;
+    case 'advisory-failed':
+      return 'advisory';
+    default:
+      return 'inconclusive'; // error, skipped, anything unknown: nothing could be concluded
   }
 }
 
 export function statementVerdict(v: unknown): CellVerdict {
-  return v === 'passed' || v === 'failed' || v === 'not-applicable' || v === 'advisory' || v === 'inconclusive' ? v : 'untested';
+  return v === 'passed' || v === 'failed' || v === 'not-applicable' || v === 'advisory' || v === 'inconclusive'
+    ? v
+    : 'untested';
 }
 
 /** Capabilities as short "3.1.1: QoS 2, retain, wildcards" lines. */
@@ -81,13 +103,22 @@ function capabilityLines(caps: unknown): string[] {
   for (const version of ['3.1.1', '5.0']) {
     const c = obj(obj(caps)[version]);
     if (Object.keys(c).length === 0) continue;
-    if (c.supported === false) { out.push(`${version}: not supported`); continue; }
+    if (c.supported === false) {
+      out.push(`${version}: not supported`);
+      continue;
+    }
     const parts: string[] = [];
     if (typeof c.maximumQoS === 'number') parts.push(`QoS ${c.maximumQoS}`);
-    for (const [k, word] of [['retainAvailable', 'retain'], ['wildcardSubscriptions', 'wildcards'], ['sharedSubscriptions', 'shared'], ['subscriptionIdentifiers', 'sub ids']] as const) {
+    for (const [k, word] of [
+      ['retainAvailable', 'retain'],
+      ['wildcardSubscriptions', 'wildcards'],
+      ['sharedSubscriptions', 'shared'],
+      ['subscriptionIdentifiers', 'sub ids'],
+    ] as const) {
       if (c[k] === true) parts.push(word);
     }
-    if (typeof c.topicAliasMaximum === 'number' && c.topicAliasMaximum > 0) parts.push(`aliases ${c.topicAliasMaximum}`);
+    if (typeof c.topicAliasMaximum === 'number' && c.topicAliasMaximum > 0)
+      parts.push(`aliases ${c.topicAliasMaximum}`);
     out.push(`${version}: ${parts.join(', ') || 'supported'}`);
   }
   return out;
@@ -112,7 +143,9 @@ export function normalizeRun(data: unknown, id: string, source: string): RunData
       section: str(s.section) ?? '',
       summary: str(s.summary) ?? '',
       verdict: statementVerdict(s.verdict),
-      deciding: dec ? { scenario: str(dec.scenario), where: str(dec.where), step: str(dec.step), evidence: str(dec.evidence) } : undefined,
+      deciding: dec
+        ? { scenario: str(dec.scenario), where: str(dec.where), step: str(dec.step), evidence: str(dec.evidence) }
+        : undefined,
       scenarios: arr(s.scenarios).map((y) => {
         const sc = obj(y);
         return { name: str(sc.name) ?? '', where: str(sc.where) ?? '', outcome: scenarioKind(sc.outcome) };
@@ -130,26 +163,46 @@ export function normalizeRun(data: unknown, id: string, source: string): RunData
       statementIds: arr(s.statementIds).filter((t): t is string => typeof t === 'string'),
       kind: scenarioKind(s.kind),
       cause: str(s.cause) ?? (s.kind === 'error' ? 'harness-error' : undefined),
-      step: step && str(step.text) ? { text: str(step.text)!, line: typeof step.line === 'number' ? step.line : undefined, statements: arr(step.statements).filter((t): t is string => typeof t === 'string') } : undefined,
+      step:
+        step && str(step.text)
+          ? {
+              text: str(step.text)!,
+              line: typeof step.line === 'number' ? step.line : undefined,
+              statements: arr(step.statements).filter((t): t is string => typeof t === 'string'),
+            }
+          : undefined,
       detail: str(s.detail),
       trace: str(s.trace),
       durationMs: typeof s.durationMs === 'number' ? s.durationMs : undefined,
-      checks: arr(s.checks).map((y) => {
-        const c = obj(y);
-        return { version: str(c.version), id: str(c.id) ?? '', outcome: scenarioKind(c.outcome), step: str(c.step) };
-      }).filter((c) => c.id),
+      checks: arr(s.checks)
+        .map((y) => {
+          const c = obj(y);
+          return { version: str(c.version), id: str(c.id) ?? '', outcome: scenarioKind(c.outcome), step: str(c.step) };
+        })
+        .filter((c) => c.id),
     };
   });
   const findings = arr(d.findings).map((x) => {
     const f = obj(x);
-    return { origin: str(f.origin), statementIds: arr(f.statementIds).filter((t): t is string => typeof t === 'string'), message: str(f.message) ?? '' };
+    return {
+      origin: str(f.origin),
+      statementIds: arr(f.statementIds).filter((t): t is string => typeof t === 'string'),
+      message: str(f.message) ?? '',
+    };
   });
   // Schema 1 had harness errors as strings: they are findings of the run.
-  for (const e of arr(d.harnessErrors)) if (typeof e === 'string') findings.push({ origin: 'run', statementIds: [], message: `harness error: ${e}` });
-  const label = broker?.name ? `${broker.name}${broker.version ? ` ${broker.version}` : ''}` : target.replace(/\s*\(.*\)$/, '');
+  for (const e of arr(d.harnessErrors))
+    if (typeof e === 'string') findings.push({ origin: 'run', statementIds: [], message: `harness error: ${e}` });
+  const label = broker?.name
+    ? `${broker.name}${broker.version ? ` ${broker.version}` : ''}`
+    : target.replace(/\s*\(.*\)$/, '');
   const inc = run.inconclusive ? obj(run.inconclusive) : undefined;
   return {
-    id, source, label, broker, target,
+    id,
+    source,
+    label,
+    broker,
+    target,
     generatedAt: str(d.generatedAt),
     capabilities: capabilityLines(d.capabilities),
     outcome: str(run.outcome),

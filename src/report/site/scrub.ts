@@ -10,7 +10,8 @@ import { redactValue, scrubSecrets } from '../../common/redact.ts';
  * - the password bytes of every CONNECT hex dump in a packet trace are replaced by `**`.
  */
 const URL_PW = /\b([a-z][a-z0-9+.-]*:\/\/[^/@:\s"'<>]*):([^@/\s"'<>]+)@/gi;
-const FIELD = /\b(password|authenticationData|authentication_data|auth_data)(=|":\s*)("([^"\\]*)"|<[0-9a-f]*>|(?!<redacted)[^\s,}\]]+)/gi;
+const FIELD =
+  /\b(password|authenticationData|authentication_data|auth_data)(=|":\s*)("([^"\\]*)"|<[0-9a-f]*>|(?!<redacted)[^\s,}\]]+)/gi;
 
 /** Secrets visible in a text: URL passwords and password / authentication data fields. */
 export function findSecrets(text: string): Set<string> {
@@ -25,7 +26,11 @@ export function findSecrets(text: string): Set<string> {
 }
 
 function decodeURIComponentSafe(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** One text with every known secret, URL password, secret field and CONNECT password bytes removed. */
@@ -61,13 +66,21 @@ export function redactConnectHex(trace: string): string {
  * when there is none. Works on a truncated dump: every byte from that offset on is hidden.
  */
 export function connectPasswordOffset(b: readonly number[]): number | undefined {
-  if ((b[0]! >> 4) !== 1) return undefined;
+  if (b[0]! >> 4 !== 1) return undefined;
   let i = 1;
   for (let n = 0; n < 4 && i < b.length; n++) if ((b[i++]! & 0x80) === 0) break;
-  const str = (): void => { i += 2 + ((b[i]! << 8) | b[i + 1]!); };
+  const str = (): void => {
+    i += 2 + ((b[i]! << 8) | b[i + 1]!);
+  };
   const varint = (): number => {
-    let v = 0, mul = 1;
-    for (let n = 0; n < 4 && i < b.length; n++) { const x = b[i++]!; v += (x & 0x7f) * mul; mul *= 128; if ((x & 0x80) === 0) break; }
+    let v = 0,
+      mul = 1;
+    for (let n = 0; n < 4 && i < b.length; n++) {
+      const x = b[i++]!;
+      v += (x & 0x7f) * mul;
+      mul *= 128;
+      if ((x & 0x80) === 0) break;
+    }
     return v;
   };
   str(); // protocol name
@@ -75,11 +88,18 @@ export function connectPasswordOffset(b: readonly number[]): number | undefined 
   const flags = b[i++]!;
   i += 2; // keep alive
   if ((flags & 0x40) === 0) return undefined; // no password
-  if (level === 5) { const n = varint(); i += n; }
+  if (level === 5) {
+    const n = varint();
+    i += n;
+  }
   str(); // client id
   if (flags & 0x04) {
-    if (level === 5) { const n = varint(); i += n; }
-    str(); str(); // will topic, will payload
+    if (level === 5) {
+      const n = varint();
+      i += n;
+    }
+    str();
+    str(); // will topic, will payload
   }
   if (flags & 0x80) str(); // user name
   return i < b.length ? i : b.length;
@@ -89,8 +109,9 @@ export function connectPasswordOffset(b: readonly number[]): number | undefined 
 export function scrubReport<T>(data: T, extraSecrets: Iterable<string | undefined> = []): T {
   const secrets = new Set<string>();
   const collect = (v: unknown): void => {
-    if (typeof v === 'string') { for (const s of findSecrets(v)) if (s.length >= 3) secrets.add(s); }
-    else if (Array.isArray(v)) v.forEach(collect);
+    if (typeof v === 'string') {
+      for (const s of findSecrets(v)) if (s.length >= 3) secrets.add(s);
+    } else if (Array.isArray(v)) v.forEach(collect);
     else if (v && typeof v === 'object') Object.values(v).forEach(collect);
   };
   collect(data);

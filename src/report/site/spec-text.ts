@@ -38,7 +38,11 @@ const ALIASES: Record<string, Record<string, string>> = {
 };
 
 const clean = (t: string): string =>
-  t.replace(/<br\s*\/?>/gi, ' ').replace(/\\\|/g, '|').replace(/\s+/g, ' ').trim();
+  t
+    .replace(/<br\s*\/?>/gi, ' ')
+    .replace(/\\\|/g, '|')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 function appendixRows(md: string, version: string, into: Map<string, string>): void {
   for (const m of md.matchAll(/^\|\s*\[(MQTT-[^\]]+)\]\s*\|(.*)\|\s*$/gm)) {
@@ -67,7 +71,10 @@ function bodyParagraphs(md: string, version: string, into: Map<string, string>):
   const stripNumbers = (l: string): string => {
     const first = Number(/^\s*>?\s*(\d{1,4})\s/.exec(l)?.[1] ?? NaN);
     let out = l.replace(/^\s*>?\s*(\d{1,4}\s+)+/, '');
-    if (!Number.isNaN(first)) out = out.replace(/(^|\s)(\d{1,4})(?=\s)/g, (m, sp: string, n: string) => (Number(n) >= first && Number(n) <= first + 12 ? sp : m));
+    if (!Number.isNaN(first))
+      out = out.replace(/(^|\s)(\d{1,4})(?=\s)/g, (m, sp: string, n: string) =>
+        Number(n) >= first && Number(n) <= first + 12 ? sp : m,
+      );
     return out.replace(/~~[^~]*~~/g, '');
   };
   const footer = (l: string): boolean => /Copyright © OASIS|Page \d+ of \d+|Standards Track Work Product/.test(l);
@@ -103,14 +110,25 @@ export function loadSpecTexts(dir = defaultSpecDir()): SpecTexts {
   const missing: string[] = [];
   const read = (f: string): string | undefined => {
     const p = join(dir, f);
-    if (!existsSync(p)) { missing.push(p); return undefined; }
+    if (!existsSync(p)) {
+      missing.push(p);
+      return undefined;
+    }
     return readFileSync(p, 'utf8');
   };
   const s5 = read('mqtt-5.0-statements.md');
   if (s5) headedStatements(s5, '5.0', texts);
   const v5 = read('mqtt-v5.0.md');
-  if (v5) { appendixRows(v5, '5.0', texts); sectionTitles(v5, '5.0', sections); bodyParagraphs(v5, '5.0', context); }
+  if (v5) {
+    appendixRows(v5, '5.0', texts);
+    sectionTitles(v5, '5.0', sections);
+    bodyParagraphs(v5, '5.0', context);
+  }
   const v3 = read('mqtt-v3.1.1-os.md');
-  if (v3) { appendixRows(v3, '3.1.1', texts); sectionTitles(v3, '3.1.1', sections); bodyParagraphs(v3, '3.1.1', context); }
+  if (v3) {
+    appendixRows(v3, '3.1.1', texts);
+    sectionTitles(v3, '3.1.1', sections);
+    bodyParagraphs(v3, '3.1.1', context);
+  }
   return { dir, texts, context, sections, missing };
 }

@@ -16,7 +16,10 @@ function splitDetail(s: RunScenario): { evidence?: string; trace?: string } {
 }
 
 const cites = (s: RunScenario, row: Row): boolean =>
-  s.version === row.version && (s.statementIds.includes(row.id) || (s.step?.statements ?? []).includes(row.id) || s.checks.some((c) => c.id === row.id));
+  s.version === row.version &&
+  (s.statementIds.includes(row.id) ||
+    (s.step?.statements ?? []).includes(row.id) ||
+    s.checks.some((c) => c.id === row.id));
 
 /** What the scenario concluded about this statement (schema 2 checks), if it says. */
 const checkOf = (s: RunScenario, row: Row): RunScenario['checks'][number] | undefined =>
@@ -26,14 +29,27 @@ function scenarioBlock(s: RunScenario, row: Row): string {
   const { evidence, trace } = splitDetail(s);
   const decides = s.step?.statements?.includes(row.id);
   const check = checkOf(s, row);
-  const forThis = check && check.outcome !== s.kind
-    ? ` <span class="muted">(scenario ${esc(s.kind)}; for ${esc(row.id)}: ${esc(check.outcome)}${check.step ? `, decided by <code>${esc(check.step)}</code>` : ''})</span>` : '';
-  const parts = [`<h4>${badge(check?.outcome ?? s.kind)} ${esc(s.name)} <span class="muted">${esc(s.where)}${s.durationMs !== undefined ? `, ${Math.round(s.durationMs)} ms` : ''}</span>${forThis}</h4>`];
+  const forThis =
+    check && check.outcome !== s.kind
+      ? ` <span class="muted">(scenario ${esc(s.kind)}; for ${esc(row.id)}: ${esc(check.outcome)}${check.step ? `, decided by <code>${esc(check.step)}</code>` : ''})</span>`
+      : '';
+  const parts = [
+    `<h4>${badge(check?.outcome ?? s.kind)} ${esc(s.name)} <span class="muted">${esc(s.where)}${s.durationMs !== undefined ? `, ${Math.round(s.durationMs)} ms` : ''}</span>${forThis}</h4>`,
+  ];
   if (s.cause) parts.push(`<p>Cause: <b>${esc(s.cause)}</b></p>`);
-  if (s.step) parts.push(`<p>${s.kind === 'failed' ? 'Failing step' : 'Step'}: <code>${esc(s.step.text)}</code>${s.step.line ? ` <span class="muted">line ${s.step.line}</span>` : ''}` +
-    `${s.step.statements?.length ? ` <span class="muted">checks ${esc(s.step.statements.join(', '))}${decides === false ? ' (not this statement)' : ''}</span>` : ''}</p>`);
-  if (evidence && s.kind !== 'passed') parts.push(`<p>${s.kind === 'not-applicable' ? 'Reason' : 'Expected versus observed'}:</p><pre class="ev">${esc(evidence)}</pre>`);
-  if (trace) parts.push(`<details${s.kind === 'failed' ? ' open' : ''}><summary>Packet trace</summary><pre>${esc(trace)}</pre></details>`);
+  if (s.step)
+    parts.push(
+      `<p>${s.kind === 'failed' ? 'Failing step' : 'Step'}: <code>${esc(s.step.text)}</code>${s.step.line ? ` <span class="muted">line ${s.step.line}</span>` : ''}` +
+        `${s.step.statements?.length ? ` <span class="muted">checks ${esc(s.step.statements.join(', '))}${decides === false ? ' (not this statement)' : ''}</span>` : ''}</p>`,
+    );
+  if (evidence && s.kind !== 'passed')
+    parts.push(
+      `<p>${s.kind === 'not-applicable' ? 'Reason' : 'Expected versus observed'}:</p><pre class="ev">${esc(evidence)}</pre>`,
+    );
+  if (trace)
+    parts.push(
+      `<details${s.kind === 'failed' ? ' open' : ''}><summary>Packet trace</summary><pre>${esc(trace)}</pre></details>`,
+    );
   return parts.join('\n');
 }
 
@@ -43,10 +59,14 @@ function runBlock(run: RunData, col: number, row: Row): string {
   const scenarios = run.scenarios.filter((s) => cites(s, row));
   const order = { failed: 0, inconclusive: 1, advisory: 2, 'not-applicable': 3, passed: 4 } as const;
   scenarios.sort((a, b) => order[a.kind] - order[b.kind]);
-  const parts = [`<section class="run" id="${run.id}"><h3>${esc(run.label)}: ${badge(v)}</h3><p class="muted">${esc(run.target)} · ${esc(run.generatedAt ?? '')}</p>`];
+  const parts = [
+    `<section class="run" id="${run.id}"><h3>${esc(run.label)}: ${badge(v)}</h3><p class="muted">${esc(run.target)} · ${esc(run.generatedAt ?? '')}</p>`,
+  ];
   if (e?.deciding) {
     const d = e.deciding;
-    parts.push(`<p>Deciding: ${esc(d.scenario ?? '')} <span class="muted">${esc(d.where ?? '')}</span>${d.step ? `, step <code>${esc(d.step)}</code>` : ''}</p>${d.evidence ? `<pre>${esc(d.evidence)}</pre>` : ''}`);
+    parts.push(
+      `<p>Deciding: ${esc(d.scenario ?? '')} <span class="muted">${esc(d.where ?? '')}</span>${d.step ? `, step <code>${esc(d.step)}</code>` : ''}</p>${d.evidence ? `<pre>${esc(d.evidence)}</pre>` : ''}`,
+    );
   }
   if (scenarios.length === 0) {
     parts.push(`<p class="muted">No scenario of this run checks it${e?.details.length ? '' : '.'}</p>`);
@@ -59,8 +79,10 @@ function runBlock(run: RunData, col: number, row: Row): string {
 
 export function renderStatement(row: Row, runs: readonly RunData[], specDir: string): string {
   const names = new Map<string, string>();
-  for (const r of runs) for (const s of r.scenarios) if (cites(s, row)) names.set(`${s.where}|${s.name}`, `${s.name} — ${s.where}`);
-  for (const e of row.entries) for (const s of e?.scenarios ?? []) names.set(`${s.where}|${s.name}`, `${s.name} — ${s.where}`);
+  for (const r of runs)
+    for (const s of r.scenarios) if (cites(s, row)) names.set(`${s.where}|${s.name}`, `${s.name} — ${s.where}`);
+  for (const e of row.entries)
+    for (const s of e?.scenarios ?? []) names.set(`${s.where}|${s.name}`, `${s.name} — ${s.where}`);
   const text = row.text
     ? `<blockquote>${esc(row.text)}</blockquote><p class="muted">Text of the OASIS MQTT ${esc(row.version)} standard (${esc(specDir)}). Our summary: ${esc(row.summary)}</p>`
     : `<blockquote>${esc(row.summary)}</blockquote><p class="muted">The statement's text was not found in ${esc(specDir)}; this is the registry's summary in our own words.</p>`;
@@ -69,8 +91,19 @@ ${text}
 ${row.context && row.context.length > (row.text?.length ?? 0) + 20 ? `<details><summary>In context: the paragraph of section ${esc(row.section)} that cites it</summary><p>${esc(row.context)}</p><p class="muted">From the standard's text converted from the PDF, line numbers removed.</p></details>` : ''}
 <p>${runs.map((r, i) => `<a href="#${r.id}">${esc(r.label)}</a>: ${badge(row.cells[i]!)}`).join(' · ')}</p>
 <h2>Scenarios that check it (${names.size})</h2>
-${names.size ? `<ul>${[...names.values()].sort().map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '<p class="muted">None: the statement is untested.</p>'}
+${
+  names.size
+    ? `<ul>${[...names.values()]
+        .sort()
+        .map((n) => `<li>${esc(n)}</li>`)
+        .join('')}</ul>`
+    : '<p class="muted">None: the statement is untested.</p>'
+}
 <h2>Per run</h2>
 ${runs.map((r, i) => runBlock(r, i, row)).join('\n')}`;
-  return page({ title: `${row.id} (MQTT ${row.version}): ${runs.map((r, i) => `${r.label} ${VERDICT_WORD[row.cells[i]!]}`).join(', ')}`, root: '../../', body });
+  return page({
+    title: `${row.id} (MQTT ${row.version}): ${runs.map((r, i) => `${r.label} ${VERDICT_WORD[row.cells[i]!]}`).join(', ')}`,
+    root: '../../',
+    body,
+  });
 }

@@ -13,10 +13,11 @@ const server = net.createServer(aedes.handle);
 const httpServer = http.createServer();
 const wss = new WebSocketServer({ server: httpServer, path: '/mqtt' });
 wss.on('connection', (socket, req) => aedes.handle(createWebSocketStream(socket), req));
-const listen = (s, port) => new Promise((resolve, reject) => {
-  s.once('error', reject);
-  s.listen(port, '127.0.0.1', () => resolve(s.address().port));
-});
+const listen = (s, port) =>
+  new Promise((resolve, reject) => {
+    s.once('error', reject);
+    s.listen(port, '127.0.0.1', () => resolve(s.address().port));
+  });
 const tcp = await listen(server, tcpPort);
 const ws = await listen(httpServer, wsPort);
 console.log(`aedes listening mqtt=${tcp} ws=${ws}`);

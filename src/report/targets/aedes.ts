@@ -12,7 +12,9 @@ function aedesVersion(): string {
     const main = createRequire(import.meta.url).resolve('aedes');
     return (JSON.parse(readFileSync(join(dirname(main), 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
-    throw new TargetUnavailable('the npm package aedes is missing: run "npm ci" (it is a devDependency pinned to 1.2.0)');
+    throw new TargetUnavailable(
+      'the npm package aedes is missing: run "npm ci" (it is a devDependency pinned to 1.2.0)',
+    );
   }
 }
 

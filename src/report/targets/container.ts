@@ -18,7 +18,9 @@ export function containerLauncher(image: string): TargetLauncher {
           new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 20 s')), 20_000).unref()),
         ]);
       } catch (e) {
-        throw new TargetUnavailable(`no Docker engine reachable here (${(e as Error).message.split('\n')[0]}); start Docker or set DOCKER_HOST`);
+        throw new TargetUnavailable(
+          `no Docker engine reachable here (${(e as Error).message.split('\n')[0]}); start Docker or set DOCKER_HOST`,
+        );
       }
       const [name, version] = image.split(':');
       return {

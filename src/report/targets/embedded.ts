@@ -13,7 +13,14 @@ export const embedded: TargetLauncher = {
     let version: string | undefined;
     try {
       version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version?: string }).version;
-    } catch { /* run from elsewhere: no version */ }
-    return { name: 'embedded', url: 'embedded', broker: { name: 'mqtt-harness reference broker', version }, stop: async () => {} };
+    } catch {
+      /* run from elsewhere: no version */
+    }
+    return {
+      name: 'embedded',
+      url: 'embedded',
+      broker: { name: 'mqtt-harness reference broker', version },
+      stop: async () => {},
+    };
   },
 };

@@ -17,9 +17,14 @@ export function findLauncher(name: string): TargetLauncher | undefined {
 }
 
 /** The environment that points the suite at a started target and names it in compliance.json. */
-export function targetEnv(t: import('./types.ts').RunningTarget, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function targetEnv(
+  t: import('./types.ts').RunningTarget,
+  base: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, ...t.env, MQTT_BROKER_URL: t.url, MQTT_BROKER_NAME: t.broker.name };
-  if (t.broker.version) env.MQTT_BROKER_VERSION = t.broker.version; else delete env.MQTT_BROKER_VERSION;
-  if (t.wsUrl) env.MQTT_WS_URL = t.wsUrl; else delete env.MQTT_WS_URL;
+  if (t.broker.version) env.MQTT_BROKER_VERSION = t.broker.version;
+  else delete env.MQTT_BROKER_VERSION;
+  if (t.wsUrl) env.MQTT_WS_URL = t.wsUrl;
+  else delete env.MQTT_WS_URL;
   return env;
 }

@@ -10,6 +10,12 @@ export const mosquitto: TargetLauncher = {
     ensureDebianPackage(MOSQUITTO_BIN, 'mosquitto', log);
     const version = /version\s+(\S+)/.exec(run(MOSQUITTO_BIN, ['-h'], { timeoutMs: 10_000 }).output)?.[1];
     const m = await startLocalMosquitto({ websockets: true });
-    return { name: 'mosquitto', url: m.url, wsUrl: m.wsUrl, broker: { name: 'mosquitto', version }, stop: () => m.stop() };
+    return {
+      name: 'mosquitto',
+      url: m.url,
+      wsUrl: m.wsUrl,
+      broker: { name: 'mosquitto', version },
+      stop: () => m.stop(),
+    };
   },
 };

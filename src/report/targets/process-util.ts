@@ -21,7 +21,10 @@ export function waitForPort(port: number, ms: number, what: string, alive: () =>
   return new Promise((resolve, reject) => {
     const attempt = (): void => {
       const sock = net.connect({ host: '127.0.0.1', port });
-      sock.once('connect', () => { sock.destroy(); resolve(); });
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve();
+      });
       sock.once('error', () => {
         sock.destroy();
         if (!alive()) reject(new Error(`${what} exited before listening on port ${port}`));
@@ -34,8 +37,16 @@ export function waitForPort(port: number, ms: number, what: string, alive: () =>
 }
 
 /** Runs a command to completion (bounded); returns its exit status and output. */
-export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): { status: number | null; output: string } {
-  const r = spawnSync(cmd, args, { env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 120_000, encoding: 'utf8' });
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): { status: number | null; output: string } {
+  const r = spawnSync(cmd, args, {
+    env: opts.env ?? process.env,
+    timeout: opts.timeoutMs ?? 120_000,
+    encoding: 'utf8',
+  });
   return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }
 
@@ -57,17 +68,28 @@ export function ensureDebianPackage(file: string, pkg: string, log: (l: string) 
     r = run('apt-get', ['install', '-y', '-qq', pkg], { env, timeoutMs: 600_000 });
   }
   if (r.status !== 0 || !existsSync(file)) {
-    throw new TargetUnavailable(`could not install ${pkg} (apt-get install -y ${pkg} exited ${r.status}): ${r.output.trim().split('\n').slice(-3).join(' | ')}`);
+    throw new TargetUnavailable(
+      `could not install ${pkg} (apt-get install -y ${pkg} exited ${r.status}): ${r.output.trim().split('\n').slice(-3).join(' | ')}`,
+    );
   }
 }
 
 /** A child process that collects its output and can be stopped with SIGTERM, then SIGKILL after `graceMs`. */
-export function startChild(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): {
-  child: ChildProcess; output(): string; alive(): boolean; stop(graceMs?: number): Promise<void>;
+export function startChild(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): {
+  child: ChildProcess;
+  output(): string;
+  alive(): boolean;
+  stop(graceMs?: number): Promise<void>;
 } {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env, cwd: opts.cwd });
   let out = '';
-  const keep = (d: Buffer): void => { out = (out + d.toString()).slice(-20_000); };
+  const keep = (d: Buffer): void => {
+    out = (out + d.toString()).slice(-20_000);
+  };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -6,7 +6,8 @@ import { TargetUnavailable, type RunningTarget, type TargetLauncher } from './ty
 
 const SERVER = '/usr/sbin/rabbitmq-server';
 /** As root, Debian's wrappers (they switch to the rabbitmq user); as anyone else, the scripts they wrap. */
-const bin = (name: string): string => (process.getuid?.() === 0 ? `/usr/sbin/${name}` : `/usr/lib/rabbitmq/bin/${name}`);
+const bin = (name: string): string =>
+  process.getuid?.() === 0 ? `/usr/sbin/${name}` : `/usr/lib/rabbitmq/bin/${name}`;
 
 /**
  * Debian's RabbitMQ 3.10 with the rabbitmq_mqtt plugin (MQTT 3.1.1 only), as a throw-away node:
@@ -20,25 +21,29 @@ export const rabbitmq: TargetLauncher = {
   description: 'Debian RabbitMQ 3.10 + rabbitmq_mqtt on free loopback ports (temp node)',
   async start(log = () => {}): Promise<RunningTarget> {
     ensureDebianPackage(SERVER, 'rabbitmq-server', log);
-    if (!existsSync(bin('rabbitmq-server'))) throw new TargetUnavailable(`${bin('rabbitmq-server')} is missing (apt-get install -y rabbitmq-server)`);
+    if (!existsSync(bin('rabbitmq-server')))
+      throw new TargetUnavailable(`${bin('rabbitmq-server')} is missing (apt-get install -y rabbitmq-server)`);
     const [amqp, dist, mqtt] = [await freePort(), await freePort(), await freePort()];
     const dir = mkdtempSync(join(tmpdir(), 'mh-rabbit-'));
     chmodSync(dir, 0o777);
     const node = `mh${mqtt}@localhost`;
     const conf = join(dir, 'rabbitmq.conf');
-    writeFileSync(conf, [
-      `listeners.tcp.default = 127.0.0.1:${amqp}`,
-      `mqtt.listeners.tcp.default = 127.0.0.1:${mqtt}`,
-      'mqtt.allow_anonymous = true',
-      'mqtt.default_user = guest',
-      'mqtt.default_pass = guest',
-      'mqtt.vhost = /',
-      'mqtt.exchange = amq.topic',
-      'log.console = true',
-      'log.console.level = warning',
-      'log.file = false',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      conf,
+      [
+        `listeners.tcp.default = 127.0.0.1:${amqp}`,
+        `mqtt.listeners.tcp.default = 127.0.0.1:${mqtt}`,
+        'mqtt.allow_anonymous = true',
+        'mqtt.default_user = guest',
+        'mqtt.default_pass = guest',
+        'mqtt.vhost = /',
+        'mqtt.exchange = amq.topic',
+        'log.console = true',
+        'log.console.level = warning',
+        'log.file = false',
+        '',
+      ].join('\n'),
+    );
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       RABBITMQ_NODENAME: node,

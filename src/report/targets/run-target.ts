@@ -19,7 +19,7 @@ const sep = argv.indexOf('--');
 const name = argv[0];
 const command = sep >= 0 ? argv.slice(sep + 1) : [];
 const names = LAUNCHERS.map((l) => l.name);
-if (!name || name.startsWith('-') || command.length === 0 || (sep !== 1)) {
+if (!name || name.startsWith('-') || command.length === 0 || sep !== 1) {
   console.error(`usage: run-target.ts <${names.join('|')}> -- <command> [args...]`);
   process.exit(EXIT.usage);
 }
@@ -37,15 +37,23 @@ try {
   log(`cannot start ${name}: ${(e as Error).message}`);
   process.exit(EXIT.inconclusive);
 }
-log(`${target.broker.name} ${target.broker.version ?? ''} at ${redactUrl(target.url)}${target.wsUrl ? ` (ws: ${target.wsUrl})` : ''}`);
+log(
+  `${target.broker.name} ${target.broker.version ?? ''} at ${redactUrl(target.url)}${target.wsUrl ? ` (ws: ${target.wsUrl})` : ''}`,
+);
 const env = targetEnv(target);
 const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env, shell: command.length === 1 });
 let signalled = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => { signalled = true; child.kill(sig); });
+  process.on(sig, () => {
+    signalled = true;
+    child.kill(sig);
+  });
 }
 const code = await new Promise<number>((resolve) => {
-  child.once('error', (e) => { log(`cannot run ${command[0]}: ${e.message}`); resolve(EXIT.usage); });
+  child.once('error', (e) => {
+    log(`cannot run ${command[0]}: ${e.message}`);
+    resolve(EXIT.usage);
+  });
   child.once('exit', (c, s) => resolve(c ?? (s ? 128 + 15 : 1)));
 });
 log(`stopping ${name}${signalled ? ' (signalled)' : ''}`);

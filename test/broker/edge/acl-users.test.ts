@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createAclAuthorizer, createUserAuthenticator, hashPassword, makeUserRecord, parsePasswordHash,
-  patternCoversFilter, patternMatchesTopic, UserStore, verifyPassword,
+  createAclAuthorizer,
+  createUserAuthenticator,
+  hashPassword,
+  makeUserRecord,
+  parsePasswordHash,
+  patternCoversFilter,
+  patternMatchesTopic,
+  UserStore,
+  verifyPassword,
 } from '../../../src/broker/auth/index.ts';
 import type { ClientInfo } from '../../../src/broker/hooks.ts';
 
 const fast = { N: 1024, r: 8, p: 1 };
-const who = (clientId: string, username?: string): ClientInfo => ({ clientId, username, protocolLevel: 4, transport: 'tcp' });
+const who = (clientId: string, username?: string): ClientInfo => ({
+  clientId,
+  username,
+  protocolLevel: 4,
+  transport: 'tcp',
+});
 
 describe('password hashing', () => {
   it('hashes with scrypt and verifies only the right password', async () => {
@@ -85,7 +97,10 @@ describe('user authenticator', () => {
     const store = new UserStore([await makeUserRecord('alice', 'pw', { scrypt: fast, scramIterations: 1000 })]);
     const auth = createUserAuthenticator(store, { allowAnonymous: false });
     expect(await auth.authenticate(who('c', 'alice'), Buffer.from('pw'))).toEqual({ ok: true });
-    expect(await auth.authenticate(who('c', 'alice'), Buffer.from('no'))).toMatchObject({ ok: false, reasonCode: 0x86 });
+    expect(await auth.authenticate(who('c', 'alice'), Buffer.from('no'))).toMatchObject({
+      ok: false,
+      reasonCode: 0x86,
+    });
     expect(await auth.authenticate(who('c', 'eve'), Buffer.from('pw'))).toMatchObject({ ok: false, reasonCode: 0x86 });
     expect(await auth.authenticate(who('c'), undefined)).toMatchObject({ ok: false, reasonCode: 0x87 });
     const open = createUserAuthenticator(store, { allowAnonymous: true });

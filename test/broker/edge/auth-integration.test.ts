@@ -34,18 +34,34 @@ describe('config users and ACL through the broker', () => {
   it('accepts the right password and refuses wrong, unknown and anonymous clients', async () => {
     const ok = await mqttConnect(b.url, { username: 'alice', password: 'wonderland', protocolVersion: 5 });
     await endAll(ok);
-    await expect(mqttConnect(b.url, { username: 'alice', password: 'nope', protocolVersion: 5 })).rejects.toThrow(/Bad User Name or Password/i);
-    await expect(mqttConnect(b.url, { username: 'eve', password: 'x', protocolVersion: 4 })).rejects.toThrow(/Bad username or password/i);
+    await expect(mqttConnect(b.url, { username: 'alice', password: 'nope', protocolVersion: 5 })).rejects.toThrow(
+      /Bad User Name or Password/i,
+    );
+    await expect(mqttConnect(b.url, { username: 'eve', password: 'x', protocolVersion: 4 })).rejects.toThrow(
+      /Bad username or password/i,
+    );
     await expect(mqttConnect(b.url, { protocolVersion: 5 })).rejects.toThrow(/Not authorized/i);
   });
 
   it('applies %c and %u rules to publish and subscribe', async () => {
-    const alice = await mqttConnect(b.url, { clientId: 'dev-a', username: 'alice', password: 'wonderland', protocolVersion: 5 });
-    const bob = await mqttConnect(b.url, { clientId: 'dev-b', username: 'bob', password: 'builder', protocolVersion: 5 });
+    const alice = await mqttConnect(b.url, {
+      clientId: 'dev-a',
+      username: 'alice',
+      password: 'wonderland',
+      protocolVersion: 5,
+    });
+    const bob = await mqttConnect(b.url, {
+      clientId: 'dev-b',
+      username: 'bob',
+      password: 'builder',
+      protocolVersion: 5,
+    });
     try {
       // Subscriptions: covered filters granted, others refused with 0x87 (Not authorized).
-      for (const f of ['inbox/bob', 'devices/dev-b/#', 'news/+']) expect((await bob.subscribeAsync(f, { qos: 1 }))[0].qos).toBe(1);
-      for (const f of ['inbox/alice', 'devices/+/x', '#']) await expect(bob.subscribeAsync(f, { qos: 1 }), f).rejects.toThrow(/Not authorized/);
+      for (const f of ['inbox/bob', 'devices/dev-b/#', 'news/+'])
+        expect((await bob.subscribeAsync(f, { qos: 1 }))[0].qos).toBe(1);
+      for (const f of ['inbox/alice', 'devices/+/x', '#'])
+        await expect(bob.subscribeAsync(f, { qos: 1 }), f).rejects.toThrow(/Not authorized/);
       // alice may write to any inbox; bob reads only his own.
       const inbox = nextMessage(bob, 'inbox message');
       await alice.publishAsync('inbox/bob', 'hello bob', { qos: 1 });
@@ -96,7 +112,13 @@ async function rawConnection(url: string) {
 }
 
 const connect5 = (clientId: string, props: Packet extends never ? never : Record<string, unknown>): Packet => ({
-  type: 'connect', protocolName: 'MQTT', protocolLevel: 5, clean: true, keepAlive: 30, clientId, properties: props,
+  type: 'connect',
+  protocolName: 'MQTT',
+  protocolLevel: 5,
+  clean: true,
+  keepAlive: 30,
+  clientId,
+  properties: props,
 });
 
 describe('SCRAM-SHA-256 enhanced authentication through the broker', () => {
@@ -105,13 +127,37 @@ describe('SCRAM-SHA-256 enhanced authentication through the broker', () => {
     const scram = new ScramClient('alice', 'wonderland');
     c.send(connect5('scram-1', { authenticationMethod: 'SCRAM-SHA-256', authenticationData: scram.firstMessage() }));
     const serverFirst = await c.next('AUTH continue');
-    expect(serverFirst).toMatchObject({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'SCRAM-SHA-256' } });
-    c.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'SCRAM-SHA-256', authenticationData: scram.finalMessage((serverFirst as { properties: { authenticationData: Buffer } }).properties.authenticationData) } });
+    expect(serverFirst).toMatchObject({
+      type: 'auth',
+      reasonCode: 0x18,
+      properties: { authenticationMethod: 'SCRAM-SHA-256' },
+    });
+    c.send({
+      type: 'auth',
+      reasonCode: 0x18,
+      properties: {
+        authenticationMethod: 'SCRAM-SHA-256',
+        authenticationData: scram.finalMessage(
+          (serverFirst as { properties: { authenticationData: Buffer } }).properties.authenticationData,
+        ),
+      },
+    });
     const connack = await c.next('CONNACK');
-    expect(connack).toMatchObject({ type: 'connack', reasonCode: 0, properties: { authenticationMethod: 'SCRAM-SHA-256' } });
+    expect(connack).toMatchObject({
+      type: 'connack',
+      reasonCode: 0,
+      properties: { authenticationMethod: 'SCRAM-SHA-256' },
+    });
     scram.verifyServerFinal((connack as { properties: { authenticationData: Buffer } }).properties.authenticationData);
     // The SCRAM identity is the user for ACL: alice may read inbox/alice.
-    c.send({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'inbox/alice', qos: 0 }, { topicFilter: 'inbox/bob', qos: 0 }] });
+    c.send({
+      type: 'subscribe',
+      packetId: 1,
+      subscriptions: [
+        { topicFilter: 'inbox/alice', qos: 0 },
+        { topicFilter: 'inbox/bob', qos: 0 },
+      ],
+    });
     expect(await c.next('SUBACK')).toMatchObject({ type: 'suback', reasonCodes: [0, 0x87] });
     c.stream.destroy();
   });
@@ -122,14 +168,39 @@ describe('SCRAM-SHA-256 enhanced authentication through the broker', () => {
     const first = new ScramClient('bob', 'builder');
     c.send(connect5('scram-re', { authenticationMethod: method, authenticationData: first.firstMessage() }));
     const sf = (await c.next('AUTH continue')) as { properties: { authenticationData: Buffer } };
-    c.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: method, authenticationData: first.finalMessage(sf.properties.authenticationData) } });
+    c.send({
+      type: 'auth',
+      reasonCode: 0x18,
+      properties: {
+        authenticationMethod: method,
+        authenticationData: first.finalMessage(sf.properties.authenticationData),
+      },
+    });
     expect(await c.next('CONNACK')).toMatchObject({ type: 'connack', reasonCode: 0 });
     const again = new ScramClient('bob', 'builder');
-    c.send({ type: 'auth', reasonCode: 0x19, properties: { authenticationMethod: method, authenticationData: again.firstMessage() } });
-    const sf2 = (await c.next('AUTH continue (re-auth)')) as { reasonCode: number; properties: { authenticationData: Buffer } };
+    c.send({
+      type: 'auth',
+      reasonCode: 0x19,
+      properties: { authenticationMethod: method, authenticationData: again.firstMessage() },
+    });
+    const sf2 = (await c.next('AUTH continue (re-auth)')) as {
+      reasonCode: number;
+      properties: { authenticationData: Buffer };
+    };
     expect(sf2.reasonCode).toBe(0x18);
-    c.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: method, authenticationData: again.finalMessage(sf2.properties.authenticationData) } });
-    const done = (await c.next('AUTH success')) as { type: string; reasonCode: number; properties: { authenticationData: Buffer } };
+    c.send({
+      type: 'auth',
+      reasonCode: 0x18,
+      properties: {
+        authenticationMethod: method,
+        authenticationData: again.finalMessage(sf2.properties.authenticationData),
+      },
+    });
+    const done = (await c.next('AUTH success')) as {
+      type: string;
+      reasonCode: number;
+      properties: { authenticationData: Buffer };
+    };
     expect(done).toMatchObject({ type: 'auth', reasonCode: 0 });
     again.verifyServerFinal(done.properties.authenticationData);
     c.stream.destroy();
@@ -140,7 +211,14 @@ describe('SCRAM-SHA-256 enhanced authentication through the broker', () => {
     const scram = new ScramClient('alice', 'not-it');
     c.send(connect5('scram-2', { authenticationMethod: 'SCRAM-SHA-256', authenticationData: scram.firstMessage() }));
     const sf = (await c.next('AUTH continue')) as { properties: { authenticationData: Buffer } };
-    c.send({ type: 'auth', reasonCode: 0x18, properties: { authenticationMethod: 'SCRAM-SHA-256', authenticationData: scram.finalMessage(sf.properties.authenticationData) } });
+    c.send({
+      type: 'auth',
+      reasonCode: 0x18,
+      properties: {
+        authenticationMethod: 'SCRAM-SHA-256',
+        authenticationData: scram.finalMessage(sf.properties.authenticationData),
+      },
+    });
     expect(await c.next('CONNACK')).toMatchObject({ type: 'connack', reasonCode: 0x86 });
     c.stream.destroy();
   });

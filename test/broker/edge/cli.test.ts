@@ -25,7 +25,11 @@ function cli(args: string[], input?: string) {
   p.stdout.on('data', (d: Buffer) => (out += d.toString()));
   p.stderr.on('data', (d: Buffer) => (err += d.toString()));
   if (input !== undefined) p.stdin.end(input);
-  const exit = withTimeout(new Promise<number | null>((r) => p.on('close', (code) => r(code))), 20_000, `mqtt-harness ${args.join(' ')} to exit`);
+  const exit = withTimeout(
+    new Promise<number | null>((r) => p.on('close', (code) => r(code))),
+    20_000,
+    `mqtt-harness ${args.join(' ')} to exit`,
+  );
   const urls = (n: number) =>
     withTimeout(
       (async () => {
@@ -82,7 +86,10 @@ describe('mqtt-harness broker (child process)', () => {
     const second = cli(['broker', '--port', '0', '--persistence', `file:${dir}`]);
     const code = await second.exit;
     // (stderr in the compared value, so that a failure shows what was printed)
-    expect({ code, locked: second.err().match(/is locked by pid/g)?.length, err: second.err() }).toMatchObject({ code: 2, locked: 1 });
+    expect({ code, locked: second.err().match(/is locked by pid/g)?.length, err: second.err() }).toMatchObject({
+      code: 2,
+      locked: 1,
+    });
     first.p.kill('SIGTERM');
     expect({ code: await first.exit, err: first.err() }).toMatchObject({ code: 0 });
   });

@@ -27,5 +27,7 @@ export function nextMessage(c: MqttClient, what: string, ms = 5000): Promise<{ t
 }
 
 export async function endAll(...cs: Array<MqttClient | undefined>): Promise<void> {
-  await Promise.all(cs.map((c) => (c ? withTimeout(c.endAsync(true), 3000, 'client end').catch(() => undefined) : undefined)));
+  await Promise.all(
+    cs.map((c) => (c ? withTimeout(c.endAsync(true), 3000, 'client end').catch(() => undefined) : undefined)),
+  );
 }

@@ -23,7 +23,18 @@ afterAll(async () => {
 /** mosquitto_sub in debug mode; resolves once its SUBACK arrived, `done` resolves with its output. */
 function sub(args: string[]) {
   // stdbuf: mosquitto_sub's debug lines are block-buffered on a pipe otherwise.
-  const p = spawn('stdbuf', ['-oL', 'mosquitto_sub', '-h', '127.0.0.1', '-p', String(b.port), '-d', '-W', '8', ...args]);
+  const p = spawn('stdbuf', [
+    '-oL',
+    'mosquitto_sub',
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(b.port),
+    '-d',
+    '-W',
+    '8',
+    ...args,
+  ]);
   let out = '';
   let subscribed: () => void;
   const ready = new Promise<void>((r) => (subscribed = r));
@@ -33,10 +44,14 @@ function sub(args: string[]) {
   });
   p.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const done = new Promise<{ code: number | null; out: string }>((r) => p.on('close', (code) => r({ code, out })));
-  return { ready: withTimeout(ready, 8000, 'mosquitto_sub SUBACK'), done: withTimeout(done, 10_000, 'mosquitto_sub exit') };
+  return {
+    ready: withTimeout(ready, 8000, 'mosquitto_sub SUBACK'),
+    done: withTimeout(done, 10_000, 'mosquitto_sub exit'),
+  };
 }
 
-const pub = (args: string[]) => run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(b.port), ...args], { timeout: 10_000 });
+const pub = (args: string[]) =>
+  run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(b.port), ...args], { timeout: 10_000 });
 
 describe.skipIf(!have)('interop with mosquitto_pub / mosquitto_sub', () => {
   for (const v of ['mqttv311', 'mqttv5'] as const) {
@@ -53,7 +68,21 @@ describe.skipIf(!have)('interop with mosquitto_pub / mosquitto_sub', () => {
   }
 
   it('retained message with a user name and password', async () => {
-    await pub(['-V', 'mqttv5', '-u', 'alice', '-P', 'wonderland', '-r', '-q', '1', '-t', 'interop/retained', '-m', 'kept']);
+    await pub([
+      '-V',
+      'mqttv5',
+      '-u',
+      'alice',
+      '-P',
+      'wonderland',
+      '-r',
+      '-q',
+      '1',
+      '-t',
+      'interop/retained',
+      '-m',
+      'kept',
+    ]);
     const s = sub(['-V', 'mqttv311', '-u', 'alice', '-P', 'wonderland', '-t', 'interop/retained', '-C', '1', '-v']);
     const r = await s.done;
     expect(r.code, r.out).toBe(0);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createScramMechanism, deriveScramCredentials, formatScramCredentials, parseScramCredentials, ScramClient,
+  createScramMechanism,
+  deriveScramCredentials,
+  formatScramCredentials,
+  parseScramCredentials,
+  ScramClient,
 } from '../../../src/broker/auth/index.ts';
 import type { AuthStep, ClientInfo } from '../../../src/broker/hooks.ts';
 
@@ -8,7 +12,8 @@ import type { AuthStep, ClientInfo } from '../../../src/broker/hooks.ts';
 const V = {
   clientFirst: 'n,,n=user,r=rOprNGfwEbeRWgbNEkqO',
   serverFirst: 'r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096',
-  clientFinal: 'c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=',
+  clientFinal:
+    'c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=',
   serverFinal: 'v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=',
 };
 
@@ -29,7 +34,10 @@ describe('SCRAM-SHA-256', () => {
   });
 
   it('server verifies the RFC 7677 client proof and answers the RFC server-final', () => {
-    const creds = deriveScramCredentials('pencil', { salt: Buffer.from('W22ZaJ0SNY7soEsUEjb6gQ==', 'base64'), iterations: 4096 });
+    const creds = deriveScramCredentials('pencil', {
+      salt: Buffer.from('W22ZaJ0SNY7soEsUEjb6gQ==', 'base64'),
+      iterations: 4096,
+    });
     const mech = createScramMechanism((u) => (u === 'user' ? creds : undefined));
     const s = mech.createSession(client);
     const first = expectKind(s.start(Buffer.from(V.clientFirst), {}) as AuthStep, 'continue');
@@ -46,7 +54,10 @@ describe('SCRAM-SHA-256', () => {
   it('rejects a wrong password and an unknown user alike, at the final step', () => {
     const creds = deriveScramCredentials('right');
     const mech = createScramMechanism((u) => (u === 'alice' ? creds : undefined));
-    for (const [user, pw] of [['alice', 'wrong'], ['mallory', 'right']]) {
+    for (const [user, pw] of [
+      ['alice', 'wrong'],
+      ['mallory', 'right'],
+    ]) {
       const s = mech.createSession(client);
       const c = new ScramClient(user, pw);
       const first = expectKind(s.start(c.firstMessage(), {}) as AuthStep, 'continue');
@@ -65,7 +76,10 @@ describe('SCRAM-SHA-256', () => {
     const s = mech.createSession(client);
     const c = new ScramClient('a', 'x');
     const first = expectKind(s.start(c.firstMessage(), {}) as AuthStep, 'continue');
-    const tampered = c.finalMessage(first.data!).toString().replace(/r=[^,]+/, 'r=other');
+    const tampered = c
+      .finalMessage(first.data!)
+      .toString()
+      .replace(/r=[^,]+/, 'r=other');
     expect(expectKind(s.next(Buffer.from(tampered)) as AuthStep, 'fail').reason).toMatch(/nonce/);
   });
 
@@ -79,7 +93,12 @@ describe('SCRAM-SHA-256', () => {
 
   it('refuses a CONNECT user name that differs from the SCRAM name', () => {
     const mech = createScramMechanism(() => deriveScramCredentials('x'));
-    const f = expectKind(mech.createSession({ ...client, username: 'bob' }).start(new ScramClient('alice', 'x').firstMessage(), {}) as AuthStep, 'fail');
+    const f = expectKind(
+      mech
+        .createSession({ ...client, username: 'bob' })
+        .start(new ScramClient('alice', 'x').firstMessage(), {}) as AuthStep,
+      'fail',
+    );
     expect(f.reasonCode).toBe(0x86);
   });
 });

@@ -11,7 +11,15 @@ let b: RunningBroker;
 
 beforeAll(async () => {
   certs = makeTestCerts();
-  b = await startBroker({ port: 0, tlsPort: 0, wsPort: 0, wssPort: 0, cert: certs.certPath, key: certs.keyPath, ca: certs.ca });
+  b = await startBroker({
+    port: 0,
+    tlsPort: 0,
+    wsPort: 0,
+    wssPort: 0,
+    cert: certs.certPath,
+    key: certs.keyPath,
+    ca: certs.ca,
+  });
 });
 afterAll(async () => {
   await b?.close();
@@ -44,7 +52,8 @@ describe('startBroker', () => {
         for (const [i, pub] of subs.entries()) {
           const got = subs.map((c, j) => nextMessage(c, `message on client ${j} from client ${i}`));
           await pub.publishAsync(`x/${protocolVersion}/${i}`, `from ${i}`, { qos: 1 });
-          for (const m of await Promise.all(got)) expect(m).toEqual({ topic: `x/${protocolVersion}/${i}`, payload: `from ${i}` });
+          for (const m of await Promise.all(got))
+            expect(m).toEqual({ topic: `x/${protocolVersion}/${i}`, payload: `from ${i}` });
         }
       } finally {
         await endAll(tcp, mqtts, ws, wss);
@@ -68,7 +77,13 @@ describe('startBroker', () => {
   });
 
   it('requires a client certificate when asked', async () => {
-    const strict = await startBroker({ tlsPort: 0, cert: certs.cert, key: certs.key, ca: certs.caPath, requireClientCert: true });
+    const strict = await startBroker({
+      tlsPort: 0,
+      cert: certs.cert,
+      key: certs.key,
+      ca: certs.caPath,
+      requireClientCert: true,
+    });
     try {
       await expect(mqttConnect(strict.url, { ca: certs.ca })).rejects.toThrow();
       const ok = await mqttConnect(strict.url, { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey });
@@ -80,9 +95,13 @@ describe('startBroker', () => {
 
   it('fails clearly on bad options and frees what it bound', async () => {
     await expect(startBroker({ tlsPort: 0 })).rejects.toThrow(/needs both cert and key/);
-    await expect(startBroker({ tlsPort: 0, cert: '/nonexistent.pem', key: '/nonexistent.key' })).rejects.toThrow(/cannot read TLS certificate file \/nonexistent\.pem/);
+    await expect(startBroker({ tlsPort: 0, cert: '/nonexistent.pem', key: '/nonexistent.key' })).rejects.toThrow(
+      /cannot read TLS certificate file \/nonexistent\.pem/,
+    );
     await expect(startBroker({ port: b.port })).rejects.toThrow(/cannot listen on 127\.0\.0\.1:\d+/);
-    await expect(startBroker({ config: { limits: { maxConnections: -1 } } })).rejects.toThrow(/limits\.maxConnections: expected a positive integer, got -1/);
+    await expect(startBroker({ config: { limits: { maxConnections: -1 } } })).rejects.toThrow(
+      /limits\.maxConnections: expected a positive integer, got -1/,
+    );
   });
 
   it('keeps retained messages across restarts with file persistence', async () => {
@@ -114,13 +133,23 @@ describe('startBroker', () => {
       const file = join(dir, 'broker.yaml');
       writeFileSync(
         file,
-        ['listeners:', '  - protocol: ws', '    port: 0', '    path: /custom', 'capabilities:', '  maximumQoS: 1', '  retainAvailable: false', ''].join('\n'),
+        [
+          'listeners:',
+          '  - protocol: ws',
+          '    port: 0',
+          '    path: /custom',
+          'capabilities:',
+          '  maximumQoS: 1',
+          '  retainAvailable: false',
+          '',
+        ].join('\n'),
       );
       const x = await startBroker({ config: file });
       try {
         expect(x.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/custom$/);
         const c = await mqttConnect(x.url, { protocolVersion: 5 });
-        const props = (c as unknown as { connackPacket?: { properties?: Record<string, unknown> } }).connackPacket?.properties;
+        const props = (c as unknown as { connackPacket?: { properties?: Record<string, unknown> } }).connackPacket
+          ?.properties;
         expect(props).toMatchObject({ maximumQoS: 1, retainAvailable: false });
         await endAll(c);
       } finally {

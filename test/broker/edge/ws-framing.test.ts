@@ -29,7 +29,10 @@ describe('MQTT over WebSocket framing against the broker', () => {
         5000,
         what,
       );
-    const connect = encodePacket({ type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 30, clientId: 'ws-frames' }, 4);
+    const connect = encodePacket(
+      { type: 'connect', protocolName: 'MQTT', protocolLevel: 4, clean: true, keepAlive: 30, clientId: 'ws-frames' },
+      4,
+    );
     // CONNECT in three frames, cut inside the fixed header and inside the payload.
     ws.send(connect.subarray(0, 1));
     ws.send(connect.subarray(1, 7));
@@ -39,12 +42,20 @@ describe('MQTT over WebSocket framing against the broker', () => {
     // SUBSCRIBE + PUBLISH + PINGREQ in one frame.
     const batch = Buffer.concat([
       encodePacket({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'ws/frames', qos: 0 }] }, 4),
-      encodePacket({ type: 'publish', topic: 'ws/frames', payload: Buffer.from('joined'), qos: 0, retain: false, dup: false }, 4),
+      encodePacket(
+        { type: 'publish', topic: 'ws/frames', payload: Buffer.from('joined'), qos: 0, retain: false, dup: false },
+        4,
+      ),
       encodePacket({ type: 'pingreq' }, 4),
     ]);
     ws.send(batch);
     await waitFor(4, 'SUBACK, PUBLISH and PINGRESP');
-    expect(got.slice(1).map((p) => p.type).sort()).toEqual(['pingresp', 'publish', 'suback']);
+    expect(
+      got
+        .slice(1)
+        .map((p) => p.type)
+        .sort(),
+    ).toEqual(['pingresp', 'publish', 'suback']);
     const pub = got.find((p) => p.type === 'publish') as { payload: Buffer };
     expect(pub.payload.toString()).toBe('joined');
     ws.close();

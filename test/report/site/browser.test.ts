@@ -11,9 +11,17 @@ import { expectedCount, makeReport, verdictOf, writeRuns } from './fixtures.ts';
  * The generated site in a real headless Chromium (Debian's `chromium`, installed by .ci/run),
  * opened from the file system: the matrix counts, a filter, and a click through to a statement page.
  */
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean) as string[];
+const CANDIDATES = [
+  process.env.CHROMIUM_PATH,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+].filter(Boolean) as string[];
 const chromium = CANDIDATES.find((p) => existsSync(p));
-if (!chromium) console.warn(`browser test skipped: no Chromium found (looked for ${CANDIDATES.join(', ')}); install it with "apt-get install -y chromium"`);
+if (!chromium)
+  console.warn(
+    `browser test skipped: no Chromium found (looked for ${CANDIDATES.join(', ')}); install it with "apt-get install -y chromium"`,
+  );
 
 describe.skipIf(!chromium)('report site in headless Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mh-browser-'));
@@ -33,8 +41,15 @@ describe.skipIf(!chromium)('report site in headless Chromium', () => {
     browser = await pw.launchPersistentContext(profile, {
       executablePath: chromium!,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       timeout: 60_000,
     });
   }, 90_000);
@@ -46,12 +61,21 @@ describe.skipIf(!chromium)('report site in headless Chromium', () => {
   it('renders the matrix with the right counts, filters it, and reaches a statement page from a cell', async () => {
     const page = await browser.newPage();
     const requests: string[] = [];
-    page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:')) requests.push(r.url());
+    });
     await page.goto(index, { waitUntil: 'load', timeout: 30_000 });
     expect(await page.locator('tr.st').count()).toBe(REGISTRY.length);
-    for (const [run, seed] of [['r1', 0], ['r2', 1]] as const) {
-      expect(await page.locator(`td.c[data-run="${run}"][data-verdict="failed"]`).count()).toBe(expectedCount(seed, 'failed'));
-      expect(await page.locator(`th.run[data-run="${run}"] [data-n="passed"]`).innerText()).toBe(`${expectedCount(seed, 'passed')} pass`);
+    for (const [run, seed] of [
+      ['r1', 0],
+      ['r2', 1],
+    ] as const) {
+      expect(await page.locator(`td.c[data-run="${run}"][data-verdict="failed"]`).count()).toBe(
+        expectedCount(seed, 'failed'),
+      );
+      expect(await page.locator(`th.run[data-run="${run}"] [data-n="passed"]`).innerText()).toBe(
+        `${expectedCount(seed, 'passed')} pass`,
+      );
     }
     expect(await page.locator('#n').innerText()).toBe(String(REGISTRY.length));
 
@@ -71,7 +95,9 @@ describe.skipIf(!chromium)('report site in headless Chromium', () => {
     await page.selectOption('select[name="v"]', '5.0');
     await page.fill('input[name="q"]', target.id);
     const visible = page.locator('tr.st:visible');
-    expect(await visible.count()).toBe(REGISTRY.filter((s) => s.version === '5.0' && s.id.toLowerCase().includes(target.id.toLowerCase())).length);
+    expect(await visible.count()).toBe(
+      REGISTRY.filter((s) => s.version === '5.0' && s.id.toLowerCase().includes(target.id.toLowerCase())).length,
+    );
 
     // Clicking the failed cell of run r2 opens the statement page at that run.
     await visible.first().locator('td.c[data-run="r2"] a').click();

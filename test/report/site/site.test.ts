@@ -8,7 +8,8 @@ import { REGISTRY } from '../../../src/spec/index.ts';
 import { SECRET, connectHex, expectedCount, makeReport, writeRuns } from './fixtures.ts';
 
 const SPEC = process.env.MQTT_SPEC_DIR ?? join(process.cwd(), '..', 'shared', 'spec');
-const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+const files = (dir: string): string[] =>
+  readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
 
 describe('report site', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mh-site-'));
@@ -24,22 +25,36 @@ describe('report site', () => {
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html.match(/<tr class="st"/g)).toHaveLength(REGISTRY.length);
     expect(html.match(/<th class="run"/g)).toHaveLength(3);
-    for (const [i, seed] of [[1, 0], [2, 1], [3, 3]] as const) {
+    for (const [i, seed] of [
+      [1, 0],
+      [2, 1],
+      [3, 3],
+    ] as const) {
       for (const v of ['passed', 'failed', 'not-applicable', 'advisory', 'inconclusive', 'untested']) {
-        expect(html.match(new RegExp(`data-run="r${i}" data-verdict="${v}"`, 'g'))?.length ?? 0).toBe(expectedCount(seed, v));
+        expect(html.match(new RegExp(`data-run="r${i}" data-verdict="${v}"`, 'g'))?.length ?? 0).toBe(
+          expectedCount(seed, v),
+        );
       }
     }
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http|https?:\/\/(?!127\.0\.0\.1)/);
     expect(r.exit).toBe(0);
   });
 
-  it('writes a statement page per statement, with the standard\'s text, the failing step, evidence and hex trace', () => {
-    const failed = REGISTRY.findIndex((_, i) => makeReport(0, { name: 'x', version: '1' }, '').statements && (JSON.parse(readFileSync(join(runs[0]!, 'compliance.json'), 'utf8')) as { statements: Array<{ verdict: string }> }).statements[i]!.verdict === 'failed');
+  it("writes a statement page per statement, with the standard's text, the failing step, evidence and hex trace", () => {
+    const failed = REGISTRY.findIndex(
+      (_, i) =>
+        makeReport(0, { name: 'x', version: '1' }, '').statements &&
+        (
+          JSON.parse(readFileSync(join(runs[0]!, 'compliance.json'), 'utf8')) as {
+            statements: Array<{ verdict: string }>;
+          }
+        ).statements[i]!.verdict === 'failed',
+    );
     const s = REGISTRY[failed]!;
     const page = readFileSync(join(out, 'statements', s.version, `${s.id}.html`), 'utf8');
     expect(page).toContain(`<h1>${s.id}`);
     if (existsSync(SPEC)) expect(page).toMatch(/<blockquote>[^<]*MUST/);
-    else expect(page).toContain('The statement\'s text was not found in');
+    else expect(page).toContain("The statement's text was not found in");
     expect(page).toContain('Failing step: <code>Then A receives CONNACK</code>');
     expect(page).toContain('Expected versus observed');
     expect(page).toMatch(/\[\d+ B\] 10 [0-9a-f]{2} 00 04 4d 51 54 54/);
@@ -68,7 +83,9 @@ describe('report site', () => {
   });
 
   it('finds the password field of a CONNECT dump, and none without the password flag', () => {
-    const bytes = connectHex('pw1').split(' ').map((h) => parseInt(h, 16));
+    const bytes = connectHex('pw1')
+      .split(' ')
+      .map((h) => parseInt(h, 16));
     expect(connectPasswordOffset(bytes)).toBe(bytes.length - 5);
     bytes[9] = 0x02; // clean session only
     expect(connectPasswordOffset(bytes)).toBeUndefined();
@@ -77,13 +94,30 @@ describe('report site', () => {
   it('takes a directory of run directories as one run each, in name order, and names every bad RUN at once', () => {
     const again = generateReport({ runs: [dir], out: join(dir, 'again'), specDir: SPEC, log: () => {} });
     expect(again.runs.map((x) => x.source)).toEqual(['a', 'a2', 'b'].map((n) => join(dir, n, 'compliance.json')));
-    expect(() => generateReport({ runs: ['/nope-1', '/nope-2'], out: join(dir, 'x'), log: () => {} })).toThrow(/nope-1: no such file[^]*nope-2: no such file/);
+    expect(() => generateReport({ runs: ['/nope-1', '/nope-2'], out: join(dir, 'x'), log: () => {} })).toThrow(
+      /nope-1: no such file[^]*nope-2: no such file/,
+    );
   });
 
   it('reads schema-1 reports: advisory-failed → advisory, error → inconclusive, broker from the target', () => {
-    const run = normalizeRun({ tool: 'mqtt-harness', target: 'mqtt://127.0.0.1:1', statements: [], harnessErrors: ['boom'],
-      scenarioResults: [{ name: 'x', where: 'f:1', kind: 'advisory-failed', statementIds: [] }, { name: 'y', where: 'f:2', kind: 'error', statementIds: [] }] }, 'r1', 'old');
-    expect(run.scenarios.map((s) => [s.kind, s.cause])).toEqual([['advisory', undefined], ['inconclusive', 'harness-error']]);
+    const run = normalizeRun(
+      {
+        tool: 'mqtt-harness',
+        target: 'mqtt://127.0.0.1:1',
+        statements: [],
+        harnessErrors: ['boom'],
+        scenarioResults: [
+          { name: 'x', where: 'f:1', kind: 'advisory-failed', statementIds: [] },
+          { name: 'y', where: 'f:2', kind: 'error', statementIds: [] },
+        ],
+      },
+      'r1',
+      'old',
+    );
+    expect(run.scenarios.map((s) => [s.kind, s.cause])).toEqual([
+      ['advisory', undefined],
+      ['inconclusive', 'harness-error'],
+    ]);
     expect(run.label).toBe('mqtt://127.0.0.1:1');
     expect(run.findings[0]!.message).toContain('boom');
     expect(() => normalizeRun({ hello: 1 }, 'r1', 'x.json')).toThrow(/x\.json: not an mqtt-harness compliance report/);
@@ -92,14 +126,19 @@ describe('report site', () => {
 
 describe('statement texts from the standards', () => {
   if (!existsSync(SPEC)) console.warn(`spec text test skipped: no standards folder at ${SPEC} (set MQTT_SPEC_DIR)`);
-  it.skipIf(!existsSync(SPEC))('finds the full text of every registry statement, with Appendix B\'s typos mapped, and body paragraphs without PDF line numbers', () => {
-    const t = loadSpecTexts(SPEC);
-    expect(REGISTRY.filter((r) => !t.texts.has(`${r.version}|${r.id}`)).map((r) => r.id)).toEqual([]);
-    expect(t.texts.get('3.1.1|MQTT-3.8.3-4')).toMatch(/^The Server MUST treat a SUBSCRIBE packet as malformed/);
-    expect(t.texts.get('3.1.1|MQTT-3.1.2-7')).toMatch(/MUST NOT be deleted when the Session ends/);
-    expect(t.context.get('3.1.1|MQTT-1.5.3-1')).toMatch(/^The character data .* restated in RFC 3629 \[RFC3629\]\..*\[MQTT-1\.5\.3-1\]$/);
-    expect(t.sections.get('5.0|3.1')).toBe('CONNECT – Connection Request');
-  });
+  it.skipIf(!existsSync(SPEC))(
+    "finds the full text of every registry statement, with Appendix B's typos mapped, and body paragraphs without PDF line numbers",
+    () => {
+      const t = loadSpecTexts(SPEC);
+      expect(REGISTRY.filter((r) => !t.texts.has(`${r.version}|${r.id}`)).map((r) => r.id)).toEqual([]);
+      expect(t.texts.get('3.1.1|MQTT-3.8.3-4')).toMatch(/^The Server MUST treat a SUBSCRIBE packet as malformed/);
+      expect(t.texts.get('3.1.1|MQTT-3.1.2-7')).toMatch(/MUST NOT be deleted when the Session ends/);
+      expect(t.context.get('3.1.1|MQTT-1.5.3-1')).toMatch(
+        /^The character data .* restated in RFC 3629 \[RFC3629\]\..*\[MQTT-1\.5\.3-1\]$/,
+      );
+      expect(t.sections.get('5.0|3.1')).toBe('CONNECT – Connection Request');
+    },
+  );
   it('says which files are missing when the folder is wrong', () => {
     const t = loadSpecTexts('/nonexistent-spec-dir');
     expect([t.texts.size, t.missing.length]).toEqual([0, 3]);
