@@ -8,7 +8,8 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { ExpectationError } from '../src/client/index.ts';
 import type { Packet, PublishPacket, QoS, SubackPacket } from '../src/codec/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
-import { NAME, WITHIN, re, toMs } from './support/parse.ts';
+import { re } from './support/parse.ts';
+import { CLIENT, WITHIN, type Duration } from './support/parameter-types.ts';
 import { grantNeeds, type Grant } from './support/capability-guard.ts';
 import { topicMatches } from '../src/codec/index.ts';
 
@@ -131,7 +132,7 @@ async function burst(
 
 When(
   re(
-    `${NAME} publishes (\\d+) messages "([^"]*)" to "([^"]*)"(?: with qos ([012]))?( retained)? without waiting(?:, packet ids from (\\d+))?`,
+    `${CLIENT} publishes (\\d+) messages "([^"]*)" to "([^"]*)"(?: with qos ([012]))?( retained)? without waiting(?:, packet ids from (\\d+))?`,
   ),
   { timeout: 120_000 },
   function (
@@ -157,7 +158,7 @@ When(
   },
 );
 
-Then(re(`the broker acknowledged all (\\d+) messages of ${NAME}`), function (this: W, n: string, name: string) {
+Then(re(`the broker acknowledged all (\\d+) messages of ${CLIENT}`), function (this: W, n: string, name: string) {
   const t = tallies.get(this)?.get(name);
   if (!t) throw new Error(`"${name}" has not published a burst in this scenario`);
   if (t.sent !== Number(n) || t.acked !== Number(n)) {
@@ -259,14 +260,16 @@ function collector(w: W, name: string, prefix: string, topic: string, n: number)
 }
 
 Given(
-  re(`${NAME} acknowledges and counts up to (\\d+) messages "([^"]*)" on "([^"]*)"`),
+  re(`${CLIENT} acknowledges and counts up to (\\d+) messages "([^"]*)" on "([^"]*)"`),
   function (this: W, name: string, n: string, prefix: string, topic: string) {
     collector(this, name, prefix, topic, Number(n));
   },
 );
 
 Then(
-  re(`${NAME} receives exactly the (\\d+) messages "([^"]*)" on "([^"]*)"(?: with qos ([012]))?( in order)?${WITHIN}`),
+  re(
+    `${CLIENT} receives exactly the (\\d+) messages "([^"]*)" on "([^"]*)"(?: with qos ([012]))?( in order)?${WITHIN}`,
+  ),
   { timeout: 180_000 },
   async function (
     this: W,
@@ -276,7 +279,7 @@ Then(
     topic: string,
     qosText?: string,
     inOrder?: string,
-    d?: string,
+    d?: Duration,
   ) {
     const n = Number(nText);
     const c = this.client(name);
@@ -288,7 +291,7 @@ Then(
       if (why) return this.notApplicable(why);
     }
     const col = collector(this, name, prefix, topic, n);
-    const limit = d ? this.ms(toMs(d)) : this.ms(10_000);
+    const limit = d?.ms ?? this.ms(10_000);
     const deadline = performance.now() + limit;
     // Stop early once nothing has arrived for 5 s (scaled): the rest is not coming.
     const stall = this.ms(5000);
@@ -321,7 +324,7 @@ Then(
 );
 
 When(
-  re(`${NAME} subscribes to (\\d+) topic filters "([^"]*)"(?: with qos ([012]))?`),
+  re(`${CLIENT} subscribes to (\\d+) topic filters "([^"]*)"(?: with qos ([012]))?`),
   { timeout: 60_000 },
   async function (this: W, name: string, nText: string, filter: string, qosText?: string) {
     const n = Number(nText);
@@ -369,7 +372,7 @@ const bigPayload = (n: number): Buffer => {
 
 When(
   re(
-    `${NAME} publishes a payload of (\\d+) bytes to "([^"]*)" with qos ([012]), if the broker allows packets that large`,
+    `${CLIENT} publishes a payload of (\\d+) bytes to "([^"]*)" with qos ([012]), if the broker allows packets that large`,
   ),
   { timeout: 120_000 },
   async function (this: W, name: string, nText: string, topic: string, qosText: string) {
@@ -414,13 +417,13 @@ When(
 );
 
 Then(
-  re(`${NAME} receives the (\\d+)-byte payload on "([^"]*)" intact${WITHIN}`),
+  re(`${CLIENT} receives the (\\d+)-byte payload on "([^"]*)" intact${WITHIN}`),
   { timeout: 120_000 },
-  async function (this: W, name: string, nText: string, topic: string, d?: string) {
+  async function (this: W, name: string, nText: string, topic: string, d?: Duration) {
     const c = this.client(name);
     const p = (await c.expect(
       { type: 'publish', topic: this.topic(topic) },
-      d ? this.ms(toMs(d)) : this.ms(30_000),
+      d?.ms ?? this.ms(30_000),
     )) as PublishPacket;
     if (p.qos === 1) c.send({ type: 'puback', packetId: p.packetId! });
     const want = bigPayload(Number(nText));

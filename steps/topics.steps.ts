@@ -9,7 +9,8 @@ import {
 } from '../src/client/index.ts';
 import type { PublishPacket, QoS, SubackPacket } from '../src/codec/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
-import { CODES, NAME, WITHIN, re, toCodes, toMs } from './support/parse.ts';
+import { CODES, re, toCodes } from './support/parse.ts';
+import { CLIENT, WITHIN, type Duration } from './support/parameter-types.ts';
 
 /**
  * Steps for refusals whose form the spec leaves to the server: an invalid topic filter may
@@ -68,22 +69,16 @@ async function subscriptionRefused(w: W, name: string, id: number, ms: number, c
 // `with reason code 0xA2`: in the SUBACK, or in a DISCONNECT before the close (a close without
 // DISCONNECT is accepted too: the server only SHOULD send one, 4.13.1).
 Then(
-  re(`${NAME} is refused the subscription with packet id (\\d+)(?: with reason code ${CODES})?${WITHIN}`),
-  function (this: W, name: string, id: string, codes?: string, d?: string) {
-    return subscriptionRefused(
-      this,
-      name,
-      Number(id),
-      d ? this.ms(toMs(d)) : this.waitMs,
-      codes ? toCodes(codes) : undefined,
-    );
+  re(`${CLIENT} is refused the subscription with packet id (\\d+)(?: with reason code ${CODES})?${WITHIN}`),
+  function (this: W, name: string, id: string, codes?: string, d?: Duration) {
+    return subscriptionRefused(this, name, Number(id), d?.ms ?? this.waitMs, codes ? toCodes(codes) : undefined);
   },
 );
 
 Then(
-  re(`the connection of ${NAME} is closed${WITHIN}, with a failure reason code if the broker sends one`),
-  function (this: W, name: string, d?: string) {
-    return closedWithFailure(this, name, d ? this.ms(toMs(d)) : this.waitMs);
+  re(`the connection of ${CLIENT} is closed${WITHIN}, with a failure reason code if the broker sends one`),
+  function (this: W, name: string, d?: Duration) {
+    return closedWithFailure(this, name, d?.ms ?? this.waitMs);
   },
 );
 
@@ -125,24 +120,17 @@ Then(
   re(
     `exactly one of ((?:"[^"]+"(?:, | and )?)+) receives message "([^"]*)" on "([^"]*)"(?: with qos ([012]))?${WITHIN}`,
   ),
-  function (this: W, list: string, payload: string, topic: string, qos: string | null, d: string | null) {
+  function (this: W, list: string, payload: string, topic: string, qos: string | null, d: Duration | undefined) {
     const names = [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
     if (names.length < 2)
       throw new Error(`"exactly one of": expected two or more quoted client names, got ${JSON.stringify(list)}`);
-    return exactlyOne(
-      this,
-      names,
-      payload,
-      topic,
-      qos == null ? undefined : Number(qos),
-      d ? this.ms(toMs(d)) : this.waitMs,
-    );
+    return exactlyOne(this, names, payload, topic, qos == null ? undefined : Number(qos), d?.ms ?? this.waitMs);
   },
 );
 
 /** Every SUBACK / UNSUBACK `name` received so far (read from the trace) fits in `max` bytes. */
 Then(
-  re(`no (SUBACK|UNSUBACK) ${NAME} received was larger than (\\d+) bytes`),
+  re(`no (SUBACK|UNSUBACK) ${CLIENT} received was larger than (\\d+) bytes`),
   function (this: W, type: string, name: string, max: string) {
     const big = this.trace.entries.filter(
       (e) =>
@@ -165,10 +153,12 @@ Then(
  * is not applicable rather than failed.
  */
 Then(
-  re(`${NAME} receives message "([^"]*)" on "([^"]*)" with qos ([012])${WITHIN}, else the scenario is not applicable`),
-  async function (this: W, name: string, payload: string, topic: string, qos: string, d: string | null) {
+  re(
+    `${CLIENT} receives message "([^"]*)" on "([^"]*)" with qos ([012])${WITHIN}, else the scenario is not applicable`,
+  ),
+  async function (this: W, name: string, payload: string, topic: string, qos: string, d: Duration | undefined) {
     try {
-      await this.receiveMessage(name, payload, topic, Number(qos) as QoS, d ? this.ms(toMs(d)) : undefined);
+      await this.receiveMessage(name, payload, topic, Number(qos) as QoS, d?.ms);
       return undefined;
     } catch (e) {
       if (!(e instanceof ExpectationError)) throw e;

@@ -2,7 +2,8 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { ExpectationError, describePacket, type TraceEntry } from '../src/client/index.ts';
 import type { ConnackPacket, Packet, PublishPacket, QoS, SubackPacket } from '../src/codec/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
-import { CODE, DURATION, NAME, PACKET, WITHIN, re, toCode, toMs } from './support/parse.ts';
+import { CODE, PACKET, re, toCode } from './support/parse.ts';
+import { CLIENT, DURATION, WITHIN, type Duration } from './support/parameter-types.ts';
 import { encodePacket } from '../src/codec/index.ts';
 import { parsePacketSpec } from '../src/client/index.ts';
 
@@ -12,8 +13,6 @@ import { parsePacketSpec } from '../src/client/index.ts';
  * helpers below read what a client received from the scenario's packet trace. (Candidates
  * for World methods.)
  */
-
-const within = (w: W, d: string | undefined): number => (d ? w.ms(toMs(d)) : w.waitMs);
 
 /** Every packet `name` received so far, in arrival order, with its wire size. */
 function received(w: W, name: string): Array<{ packet: Packet; bytes: number }> {
@@ -68,7 +67,7 @@ Given(re(`the broker's CONNACK declares ${DECLARED}`), function (this: W, what: 
 
 // ---- packet size ----
 
-Then(re(`no packet ${NAME} received was larger than (\\d+) bytes`), function (this: W, name: string, n: string) {
+Then(re(`no packet ${CLIENT} received was larger than (\\d+) bytes`), function (this: W, name: string, n: string) {
   const big = received(this, name).filter((r) => r.bytes > Number(n));
   if (big.length > 0) {
     throw new ExpectationError(
@@ -80,7 +79,7 @@ Then(re(`no packet ${NAME} received was larger than (\\d+) bytes`), function (th
 // ---- topic aliases (server -> client) ----
 
 Then(
-  re(`no PUBLISH ${NAME} received( since its last CONNACK)? had a topic alias`),
+  re(`no PUBLISH ${CLIENT} received( since its last CONNACK)? had a topic alias`),
   function (this: W, name: string, since?: string) {
     let all = received(this, name).map((r) => r.packet);
     if (since) all = all.slice(all.map((p) => p.type).lastIndexOf('connack') + 1);
@@ -136,14 +135,14 @@ function checkAliases(w: W, name: string, max: number, payloads: string[], topic
 const list = (s: string): string[] => [...s.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
 
 Then(
-  re(`${NAME} received ((?:"[^"]*"(?:, | and )?)+) on "([^"]*)" using topic aliases of at most (\\d+)`),
+  re(`${CLIENT} received ((?:"[^"]*"(?:, | and )?)+) on "([^"]*)" using topic aliases of at most (\\d+)`),
   function (this: W, name: string, payloads: string, topic: string, max: string) {
     checkAliases(this, name, Number(max), list(payloads), topic);
   },
 );
 
 When(
-  re(`${NAME} sends with topic alias (the broker's maximum|one above the broker's maximum) ${PACKET}`),
+  re(`${CLIENT} sends with topic alias (the broker's maximum|one above the broker's maximum) ${PACKET}`),
   function (this: W, name: string, which: string, spec: string) {
     const max = connackOf(this, name).properties?.topicAliasMaximum ?? 0;
     if (max === 0)
@@ -157,7 +156,7 @@ When(
 );
 
 Given(
-  re(`${NAME} subscribed to each of ((?:"[^"]*"(?:, | and )?)+?)(?: with qos ([012]))?`),
+  re(`${CLIENT} subscribed to each of ((?:"[^"]*"(?:, | and )?)+?)(?: with qos ([012]))?`),
   async function (this: W, name: string, filters: string, qos?: string) {
     for (const f of list(filters)) await this.subscribe(name, f, Number(qos ?? 0) as QoS);
   },
@@ -167,10 +166,10 @@ Given(
 
 Then(
   re(
-    `${NAME} receives a PUBLISH on "([^"]*)" with payload "([^"]*)" and a message expiry interval between (\\d+) and (\\d+)${WITHIN}`,
+    `${CLIENT} receives a PUBLISH on "([^"]*)" with payload "([^"]*)" and a message expiry interval between (\\d+) and (\\d+)${WITHIN}`,
   ),
-  async function (this: W, name: string, topic: string, payload: string, lo: string, hi: string, d?: string) {
-    const p = (await this.receive(name, { type: 'publish', topic, payload }, within(this, d))) as PublishPacket;
+  async function (this: W, name: string, topic: string, payload: string, lo: string, hi: string, d?: Duration) {
+    const p = (await this.receive(name, { type: 'publish', topic, payload }, d?.ms ?? this.waitMs)) as PublishPacket;
     const e = p.properties?.messageExpiryInterval;
     if (e === undefined || e < Number(lo) || e > Number(hi)) {
       throw new ExpectationError(
@@ -181,14 +180,14 @@ Then(
 );
 
 Then(
-  re(`${NAME} receives the message "([^"]*)" with subscription identifiers ((?:\\d+)(?:(?:, | and )\\d+)*)${WITHIN}`),
-  async function (this: W, name: string, payload: string, ids: string, d?: string) {
+  re(`${CLIENT} receives the message "([^"]*)" with subscription identifiers ((?:\\d+)(?:(?:, | and )\\d+)*)${WITHIN}`),
+  async function (this: W, name: string, payload: string, ids: string, d?: Duration) {
     const want = ids
       .split(/, | and /)
       .map(Number)
       .sort((a, b) => a - b);
     const seen: number[] = [];
-    const ms = within(this, d);
+    const ms = d?.ms ?? this.waitMs;
     const c = this.client(name);
     // One PUBLISH with all identifiers (3.3.4-4), or one per subscription each with its own
     // (3.3.4-5); with one copy per subscription, the copy for a subscription without an identifier
@@ -221,7 +220,7 @@ function publishWithPayload(w: W, name: string, payload: string): PublishPacket 
 }
 
 When(
-  re(`${NAME} answers the PUBLISH "([^"]*)" with (PUBACK|PUBREC|PUBCOMP)(?: reason code ${CODE})?`),
+  re(`${CLIENT} answers the PUBLISH "([^"]*)" with (PUBACK|PUBREC|PUBCOMP)(?: reason code ${CODE})?`),
   function (this: W, name: string, payload: string, type: string, code?: string) {
     const p = publishWithPayload(this, name, payload);
     const t = type.toLowerCase() as 'puback' | 'pubrec' | 'pubcomp';
@@ -236,7 +235,7 @@ When(
 // ---- publishing in bulk ----
 
 When(
-  re(`${NAME} publishes messages "([^"]*?)(\\d+)" to "([^"]*?)(\\d+)" to "([^"]*)" with qos ([012])`),
+  re(`${CLIENT} publishes messages "([^"]*?)(\\d+)" to "([^"]*?)(\\d+)" to "([^"]*)" with qos ([012])`),
   async function (
     this: W,
     name: string,
@@ -263,9 +262,9 @@ function sinceConnack(w: W, name: string): Packet[] {
 // `exactly N` where the spec fixes the count; `at most N` where it only bounds it (a broker may
 // keep fewer messages in flight than the client's Receive Maximum allows).
 Then(
-  re(`after ${DURATION} ${NAME} has received (exactly|at most) (\\d+) PUBLISH(?:es)? on this connection`),
-  async function (this: W, d: string, name: string, how: string, n: string) {
-    await new Promise((r) => setTimeout(r, this.ms(toMs(d))));
+  re(`after ${DURATION} ${CLIENT} has received (exactly|at most) (\\d+) PUBLISH(?:es)? on this connection`),
+  async function (this: W, d: Duration, name: string, how: string, n: string) {
+    await new Promise((r) => setTimeout(r, d.ms));
     const got = sinceConnack(this, name).filter((p): p is PublishPacket => p.type === 'publish');
     if (how === 'exactly' ? got.length !== Number(n) : got.length > Number(n)) {
       throw new ExpectationError(
@@ -294,7 +293,7 @@ const ABSENT_NAMES = Object.keys(ABSENT).join('|');
 /** The last `type` packet `name` received has none of the named properties (a packet without properties passes). */
 Then(
   re(
-    `the last (CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBACK|UNSUBACK|DISCONNECT|AUTH) ${NAME} received has no (${ABSENT_NAMES})(?: and no (${ABSENT_NAMES}))?`,
+    `the last (CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBACK|UNSUBACK|DISCONNECT|AUTH) ${CLIENT} received has no (${ABSENT_NAMES})(?: and no (${ABSENT_NAMES}))?`,
   ),
   function (this: W, type: string, name: string, a: string, b?: string) {
     const p = received(this, name)
@@ -311,7 +310,9 @@ Then(
 );
 
 Then(
-  re(`no (SUBACK|UNSUBACK|PUBACK|PUBREC|PUBREL|PUBCOMP|AUTH) ${NAME} received had a reason string or user properties`),
+  re(
+    `no (SUBACK|UNSUBACK|PUBACK|PUBREC|PUBREL|PUBCOMP|AUTH) ${CLIENT} received had a reason string or user properties`,
+  ),
   function (this: W, type: string, name: string) {
     const bad = received(this, name)
       .map((r) => r.packet)
@@ -326,7 +327,7 @@ Then(
   },
 );
 
-Then(re(`no DISCONNECT ${NAME} received had a session expiry interval`), function (this: W, name: string) {
+Then(re(`no DISCONNECT ${CLIENT} received had a session expiry interval`), function (this: W, name: string) {
   const bad = received(this, name)
     .map((r) => r.packet)
     .filter((x) => x.type === 'disconnect' && x.properties?.sessionExpiryInterval !== undefined);
@@ -351,7 +352,7 @@ function assignedId(w: W, name: string): string | 'skipped' {
   return id;
 }
 
-Then(re(`the client identifiers assigned to ${NAME} and ${NAME} differ`), function (this: W, a: string, b: string) {
+Then(re(`the client identifiers assigned to ${CLIENT} and ${CLIENT} differ`), function (this: W, a: string, b: string) {
   const ia = assignedId(this, a);
   const ib = assignedId(this, b);
   if (ia === 'skipped' || ib === 'skipped') return 'skipped';
@@ -360,7 +361,7 @@ Then(re(`the client identifiers assigned to ${NAME} and ${NAME} differ`), functi
 });
 
 When(
-  re(`${NAME} connects using the client identifier (assigned to|of) ${NAME}(?:, with (.+))?`),
+  re(`${CLIENT} connects using the client identifier (assigned to|of) ${CLIENT}(?:, with (.+))?`),
   async function (this: W, name: string, how: string, other: string, spec?: string) {
     const id = how === 'of' ? this.clientIdOf(other) : assignedId(this, other);
     if (id === 'skipped') return 'skipped';
@@ -369,7 +370,7 @@ When(
   },
 );
 
-Given(re(`the CONNACK ${NAME} received has no server keep alive`), function (this: W, name: string) {
+Given(re(`the CONNACK ${CLIENT} received has no server keep alive`), function (this: W, name: string) {
   const k = connackOf(this, name).properties?.serverKeepAlive;
   return k === undefined
     ? undefined
@@ -381,17 +382,21 @@ Given(re(`the CONNACK ${NAME} received has no server keep alive`), function (thi
 const maxQos = (w: W, name: string): QoS => (connackOf(w, name).properties?.maximumQoS ?? 2) as QoS;
 
 When(
-  re(`${NAME} publishes "([^"]*)" to "([^"]*)" at the broker's maximum QoS`),
+  re(`${CLIENT} publishes "([^"]*)" to "([^"]*)" at the broker's maximum QoS`),
   function (this: W, name: string, payload: string, topic: string) {
     return this.publish(name, topic, payload, maxQos(this, name), false);
   },
 );
 
 Then(
-  re(`${NAME} is granted QoS 0, 1 and 2 at most, within the broker's maximum QoS, for packet id (\\d+)${WITHIN}`),
-  async function (this: W, name: string, id: string, d?: string) {
+  re(`${CLIENT} is granted QoS 0, 1 and 2 at most, within the broker's maximum QoS, for packet id (\\d+)${WITHIN}`),
+  async function (this: W, name: string, id: string, d?: Duration) {
     const m = maxQos(this, name);
-    const ack = (await this.receive(name, { type: 'suback', packetId: Number(id) }, within(this, d))) as SubackPacket;
+    const ack = (await this.receive(
+      name,
+      { type: 'suback', packetId: Number(id) },
+      d?.ms ?? this.waitMs,
+    )) as SubackPacket;
     const ok = ack.reasonCodes.length === 3 && ack.reasonCodes.every((rc, q) => rc <= Math.min(q, m));
     if (!ok)
       throw new ExpectationError(
@@ -403,7 +408,7 @@ Then(
 // ---- packet size towards the broker ----
 
 When(
-  re(`${NAME} sends a PUBLISH to "([^"]*)" one byte larger than the broker's Maximum Packet Size`),
+  re(`${CLIENT} sends a PUBLISH to "([^"]*)" one byte larger than the broker's Maximum Packet Size`),
   function (this: W, name: string, topic: string) {
     const max = connackOf(this, name).properties?.maximumPacketSize;
     if (max === undefined)
@@ -422,7 +427,7 @@ When(
 // ---- flow control towards the broker ----
 
 When(
-  re(`${NAME} sends one QoS 2 PUBLISH to "([^"]*)" more than the broker's Receive Maximum, without PUBREL`),
+  re(`${CLIENT} sends one QoS 2 PUBLISH to "([^"]*)" more than the broker's Receive Maximum, without PUBREL`),
   function (this: W, name: string, topic: string) {
     const ack = connackOf(this, name);
     if ((ack.properties?.maximumQoS ?? 2) < 2)
@@ -464,11 +469,13 @@ When(
  * the scenario is then not applicable.
  */
 Then(
-  re(`the broker answers ${NAME} with ${PACKET}${WITHIN}, or closes the connection and the scenario is not applicable`),
-  async function (this: W, name: string, spec: string, d?: string) {
+  re(
+    `the broker answers ${CLIENT} with ${PACKET}${WITHIN}, or closes the connection and the scenario is not applicable`,
+  ),
+  async function (this: W, name: string, spec: string, d?: Duration) {
     const c = this.client(name);
     try {
-      await this.receive(name, spec, within(this, d));
+      await this.receive(name, spec, d?.ms ?? this.waitMs);
     } catch (e) {
       if (!c.closed) throw e;
       const disc = c.inbox.find((p) => p.type === 'disconnect');

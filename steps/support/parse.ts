@@ -1,9 +1,4 @@
-/** Text fragments shared by the step patterns, and their parsers. */
-export const NAME = '"([^"]+)"';
-const DURATION_TEXT = '\\d+(?:\\.\\d+)? ?(?:ms|s|seconds?|milliseconds?)';
-export const DURATION = `(${DURATION_TEXT})`;
-/** Optional " within 2 s" suffix; captures the duration or undefined. */
-export const WITHIN = `(?: within (${DURATION_TEXT}))?`;
+/** Text fragments shared by the step patterns, and their parsers (client names and durations: parameter-types.ts). */
 export const CODE = '(0x[0-9a-fA-F]+|\\d+)';
 /** One reason code or several alternatives: "0x81" or "0x81 or 0x82". */
 export const CODES = '((?:0x[0-9a-fA-F]+|\\d+)(?: or (?:0x[0-9a-fA-F]+|\\d+))*)';
@@ -12,14 +7,6 @@ export const PACKET =
   '((?:CONNECT|CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBSCRIBE|SUBACK|UNSUBSCRIBE|UNSUBACK|PINGREQ|PINGRESP|DISCONNECT|AUTH)\\b(?: .*?[^:])??)';
 
 export const re = (s: string): RegExp => new RegExp(`^${s}$`);
-
-/** "2 s", "500 ms", "1.5 seconds" → milliseconds (unscaled). */
-export function toMs(text: string): number {
-  const m = /^(\d+(?:\.\d+)?) ?(ms|s|seconds?|milliseconds?)$/.exec(text.trim());
-  if (!m) throw new Error(`not a duration: "${text}"`);
-  const n = Number(m[1]);
-  return m[2] === 's' || m[2].startsWith('second') ? n * 1000 : n;
-}
 
 /** "0x82" or "130" → 130. */
 export const toCode = (text: string): number => Number(text);
