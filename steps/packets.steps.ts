@@ -1,7 +1,6 @@
 import { Given, Then, When, type DataTable } from '@cucumber/cucumber';
-import { packetFromJson } from '../src/client/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
-import { PACKET, re, withTable } from './support/parse.ts';
+import { PACKET, re } from './support/parse.ts';
 import { CLIENT, DURATION, WITHIN, type Duration } from './support/parameter-types.ts';
 
 // Clients acknowledge deliveries on arrival unless the scenario says otherwise; this step says so
@@ -13,17 +12,8 @@ Given(re(`${CLIENT} leaves (?:its )?deliveries unacknowledged`), function (this:
 When(re(`${CLIENT} sends ${PACKET}`), function (this: W, name: string, spec: string) {
   this.send(name, spec);
 });
-When(re(`${CLIENT} sends ${PACKET}(?: with)?:`), function (this: W, name: string, spec: string, table: DataTable) {
-  this.send(name, withTable(spec, table.raw()));
-});
-When(re(`${CLIENT} sends the packet:`), function (this: W, name: string, json: string) {
-  this.send(name, packetFromJson(json));
-});
 When(re(`${CLIENT} sends raw "([^"]*)"`), function (this: W, name: string, hex: string) {
   this.sendRaw(name, hex);
-});
-When(re(`${CLIENT} sends a WebSocket text message "([^"]*)"`), function (this: W, name: string, text: string) {
-  this.client(name).sendWebSocketText(text);
 });
 When(re(`${CLIENT} sends raw bytes:`), function (this: W, name: string, hex: string) {
   this.sendRaw(name, hex);
@@ -31,12 +21,6 @@ When(re(`${CLIENT} sends raw bytes:`), function (this: W, name: string, hex: str
 Then(re(`${CLIENT} receives ${PACKET}${WITHIN}`), function (this: W, name: string, spec: string, d?: Duration) {
   return this.receive(name, spec, d?.ms).then(() => undefined);
 });
-Then(
-  re(`${CLIENT} receives ${PACKET}(?: with)?${WITHIN}:`),
-  function (this: W, name: string, spec: string, d: Duration | undefined, table: DataTable) {
-    return this.receive(name, withTable(spec, table.raw()), d?.ms).then(() => undefined);
-  },
-);
 Then(re(`${CLIENT} next receives ${PACKET}${WITHIN}`), function (this: W, name: string, spec: string, d?: Duration) {
   return this.receiveNext(name, spec, d?.ms).then(() => undefined);
 });
@@ -48,12 +32,6 @@ Then(
       table.raw().map((r) => r.join(' ')),
       d?.ms,
     ).then(() => undefined);
-  },
-);
-Then(
-  re(`${CLIENT} receives a packet matching${WITHIN}:`),
-  function (this: W, name: string, d: Duration | undefined, json: string) {
-    return this.receive(name, packetFromJson(json), d?.ms).then(() => undefined);
   },
 );
 Then(

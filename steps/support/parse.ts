@@ -12,14 +12,3 @@ export const re = (s: string): RegExp => new RegExp(`^${s}$`);
 export const toCode = (text: string): number => Number(text);
 /** "0x81 or 0x82" → [0x81, 0x82]. */
 export const toCodes = (text: string): number[] => text.split(' or ').map(Number);
-
-/** Rows of a two-column data table appended to a one-line packet description. */
-export function withTable(spec: string, rows: string[][]): string {
-  return [
-    spec,
-    ...rows.map((r) => {
-      if (r.length !== 2) throw new Error(`data table rows need two cells (field | value), got ${JSON.stringify(r)}`);
-      return `${r[0]} ${r[1]}`;
-    }),
-  ].join(' ');
-}
