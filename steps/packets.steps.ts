@@ -15,6 +15,12 @@ When(re(`${CLIENT} sends ${PACKET}`), function (this: W, name: string, spec: str
 When(re(`${CLIENT} sends raw "([^"]*)"`), function (this: W, name: string, hex: string) {
   this.sendRaw(name, hex);
 });
+When(
+  re(`${CLIENT} sends its CONNECT in two parts, split after byte (\\d+)`),
+  function (this: W, name: string, at: string) {
+    this.sendConnectSplit(name, '', Number(at));
+  },
+);
 When(re(`${CLIENT} sends raw bytes:`), function (this: W, name: string, hex: string) {
   this.sendRaw(name, hex);
 });

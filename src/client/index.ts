@@ -10,6 +10,7 @@ export { dial, parseBrokerUrl, type BrokerAddress, type Scheme } from './dial.ts
 export { buildConnect, levelOf, type ConnectOptions, type WillOptions } from './connect-options.ts';
 export { matches, mismatch, describePacket, PRESENT, LAST_ID, type PacketPattern } from './pattern.ts';
 export { parsePacketSpec, PROPERTY_NAMES } from './packet-spec.ts';
+export { prefixRawConnectClientIds } from './raw-connect.ts';
 export { completePacket } from './packet-builder.ts';
 export { mapTopics, topicPrefixer } from './topics.ts';
 export { PacketTrace, type TraceEntry, type TraceDirection } from './trace.ts';

@@ -12,3 +12,6 @@ export const re = (s: string): RegExp => new RegExp(`^${s}$`);
 export const toCode = (text: string): number => Number(text);
 /** "0x81 or 0x82" → [0x81, 0x82]. */
 export const toCodes = (text: string): number[] => text.split(' or ').map(Number);
+
+/** The quoted items of a list: `"a", "b" and "c"` → ["a", "b", "c"]. */
+export const quotedList = (s: string): string[] => [...s.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
