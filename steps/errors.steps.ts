@@ -70,27 +70,6 @@ Then(
 );
 
 /**
- * The CONNACK `name` gets, or undefined when the broker closed without one and that is allowed
- * (`closeAllowed`): the step's `checks if sent` statements (`what`) are then not applicable.
- */
-async function connackOrClose(
-  w: W,
-  name: string,
-  ms: number,
-  closeAllowed: boolean,
-  what: string,
-): Promise<Extract<Packet, { type: 'connack' }> | undefined> {
-  try {
-    return (await w.receive(name, { type: 'connack' }, ms)) as Extract<Packet, { type: 'connack' }>;
-  } catch (e) {
-    if (!closeAllowed || !w.client(name).closed) throw e;
-    w.account.optionalPacket(false, what);
-    await w.closed(name, 0);
-    return undefined;
-  }
-}
-
-/**
  * CONNACK success (with `either accepted, or`), or a refusal: a CONNACK with one of `codes` (Session Present 0) followed by
  * the close of the connection. With `if the broker sends one`, a close without any CONNACK is a
  * refusal too, where the refusing CONNACK is optional (MQTT 5.0 3.1.4-2 / 3.1.3-8 "MAY send";
@@ -110,7 +89,7 @@ Then(
     d?: Duration,
   ) {
     const ms = d?.ms ?? this.waitMs;
-    const ack = await connackOrClose(this, name, ms, optional !== undefined, 'refusing CONNACK');
+    const ack = await this.connackOrClose(name, ms, optional !== undefined, 'refusing CONNACK');
     if (!ack) return;
     if (ack.reasonCode === 0) {
       if (!acceptable) throw new ExpectationError(`${name}: accepted with ${describePacket(ack)}; expected a refusal`);
@@ -214,7 +193,7 @@ Then(
   ),
   async function (this: W, name: string, codes: string, d?: Duration) {
     const ms = d?.ms ?? this.waitMs;
-    const ack = await connackOrClose(this, name, ms, true, 'accepting CONNACK (the broker refused by closing)');
+    const ack = await this.connackOrClose(name, ms, true, 'accepting CONNACK (the broker refused by closing)');
     if (!ack) return;
     this.account.optionalPacket(
       ack.reasonCode === 0,

@@ -9,6 +9,7 @@ import { formatResult } from '../src/checker/index.ts';
 import type { ConformanceWorld } from './support/world.ts';
 import { harness as h, setSeed } from './support/resilience-world.ts';
 import { dropToxic, expectWill, outageToxic, qos, violationNames } from './support/resilience-parse.ts';
+import { re as r } from './support/parse.ts';
 import { CLIENT, DURATION, type Duration } from './support/parameter-types.ts';
 
 type W = ConformanceWorld;
@@ -17,7 +18,6 @@ const DEV = `device ${CLIENT}`;
 const DEV_ = `(?:device )?${CLIENT}`;
 const PACKETS =
   '((?:CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBACK|PINGRESP)(?:(?:,| and) (?:PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP))*)';
-const r = (s: string): RegExp => new RegExp(`^${s}$`);
 
 // ---- setup
 Given(r('a resilience run with seed (\\d+)'), function (this: W, seed: string) {

@@ -1,6 +1,10 @@
 import { ExpectationError, describePacket, type CloseInfo } from '../../src/client/index.ts';
+import type { Packet } from '../../src/codec/index.ts';
 import { AdvisoryError } from './failure-classes.ts';
 import { WorldPackets } from './world-packets.ts';
+
+/** A reason code as written in the spec: 0x87. */
+export const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 
 /**
  * Ending connections: the broker closing one (silently, or saying why with a reason code), a
@@ -67,7 +71,6 @@ export class WorldClose extends WorldPackets {
     const said = info.disconnect ?? (required ? undefined : connack);
     this.account.optionalPacket(said !== undefined, said?.type === 'connack' ? 'CONNACK' : 'DISCONNECT');
     const got = said ? (said.reasonCode ?? 0) : undefined;
-    const hex = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
     const want = codes.map(hex).join(' or ');
     if (got === undefined && required) {
       throw new ExpectationError(
@@ -103,5 +106,46 @@ export class WorldClose extends WorldPackets {
     const c = this.client(name);
     c.destroy();
     await c.expectClosed(this.ms(1000)).catch(() => undefined);
+  }
+
+  /**
+   * Closed by the broker; a DISCONNECT sent before the close must carry a failure code (≥ 0x80),
+   * one of `codes` when given.
+   */
+  async closedWithFailure(name: string, ms: number, codes?: number[]): Promise<void> {
+    const info = await this.closed(name, ms);
+    // `# checks if sent …` statements of the step are checked only when a DISCONNECT came.
+    this.account.optionalPacket(info.disconnect !== undefined, 'DISCONNECT');
+    const rc = info.disconnect ? (info.disconnect.reasonCode ?? 0) : undefined;
+    if (rc !== undefined && rc < 0x80) {
+      throw new ExpectationError(
+        `${name}: the broker closed the connection after DISCONNECT reason code ${hex(rc)}; expected a failure code (0x80 or above)`,
+      );
+    }
+    if (rc !== undefined && codes && !codes.includes(rc)) {
+      throw new ExpectationError(
+        `${name}: the broker closed the connection after DISCONNECT reason code ${hex(rc)}; expected ${codes.map(hex).join(' or ')}`,
+      );
+    }
+  }
+
+  /**
+   * The CONNACK `name` gets, or undefined when the broker closed without one and that is allowed
+   * (`closeAllowed`): the step's `checks if sent` statements (`what`) are then not applicable.
+   */
+  async connackOrClose(
+    name: string,
+    ms: number,
+    closeAllowed: boolean,
+    what: string,
+  ): Promise<Extract<Packet, { type: 'connack' }> | undefined> {
+    try {
+      return (await this.receive(name, { type: 'connack' }, ms)) as Extract<Packet, { type: 'connack' }>;
+    } catch (e) {
+      if (!closeAllowed || !this.client(name).closed) throw e;
+      this.account.optionalPacket(false, what);
+      await this.closed(name, 0);
+      return undefined;
+    }
   }
 }

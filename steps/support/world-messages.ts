@@ -1,5 +1,8 @@
-import type { Packet, PublishPacket, QoS } from '../../src/codec/index.ts';
+import type { Packet, PublishPacket, QoS, SubackPacket } from '../../src/codec/index.ts';
 import {
+  ExpectationError,
+  TestClient,
+  matches,
   acknowledgeFlow,
   describePacket,
   publishFlow,
@@ -7,7 +10,7 @@ import {
   unsubscribeFlow,
   type PacketPattern,
 } from '../../src/client/index.ts';
-import { WorldClose } from './world-close.ts';
+import { WorldClose, hex } from './world-close.ts';
 
 /**
  * Messages: subscribing (noting what each SUBACK granted), publishing with the full QoS flow,
@@ -93,5 +96,63 @@ export class WorldMessages extends WorldClose {
     return rc >= 0x80
       ? undefined
       : this.notApplicable(`the broker accepted the PUBLISH (${describePacket(p)}); the scenario needs it refused`);
+  }
+
+  /**
+   * A SUBACK for `id` with only failure codes, or a close by the broker (with a failure code if it
+   * says one); with `codes`, the SUBACK's or the DISCONNECT's codes must be among them.
+   */
+  async subscriptionRefused(name: string, id: number, ms: number, codes?: number[]): Promise<void> {
+    const c: TestClient = this.client(name);
+    let ack: SubackPacket;
+    try {
+      ack = (await c.expect({ type: 'suback', packetId: id }, ms)) as SubackPacket;
+    } catch (e) {
+      if (!c.closed) throw e;
+      return this.closedWithFailure(name, ms, codes);
+    }
+    const granted = ack.reasonCodes.filter((rc) => rc < 0x80);
+    if (ack.reasonCodes.length === 0 || granted.length > 0) {
+      const m = `${name}: the broker accepted the subscription (${describePacket(ack)}); expected a failure reason code or the connection to be closed`;
+      throw this.undetected(name, m) ?? new ExpectationError(m);
+    }
+    if (codes && ack.reasonCodes.some((rc) => !codes.includes(rc))) {
+      throw new ExpectationError(
+        `${name}: the broker refused with ${describePacket(ack)}; expected ${codes.map(hex).join(' or ')}`,
+      );
+    }
+  }
+
+  /**
+   * Shared subscriptions: the message reaches exactly one of the named clients (counting every
+   * copy each received), the first copy within the bound, then a quiet 300 ms (scaled) for
+   * stray copies. The copy is then acknowledged as its QoS asks.
+   */
+  async exactlyOneReceives(
+    names: string[],
+    payload: string,
+    topic: string,
+    qos: number | undefined,
+    ms: number,
+  ): Promise<void> {
+    const pattern: PacketPattern = { type: 'publish', topic: this.topic(topic), payload };
+    if (qos !== undefined) pattern.qos = qos;
+    const clients = names.map((n) => this.client(n));
+    const hits = (): Array<{ c: TestClient; p: PublishPacket }> =>
+      clients.flatMap((c) => c.inbox.filter((p) => matches(p, pattern)).map((p) => ({ c, p: p as PublishPacket })));
+    const deadline = Date.now() + ms;
+    while (hits().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (hits().length === 0)
+      throw new ExpectationError(`none of ${names.join(', ')} received ${describePacket(pattern)} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, this.ms(300)));
+    const found = hits();
+    if (found.length !== 1) {
+      throw new ExpectationError(
+        `expected exactly one copy of ${describePacket(pattern)} among ${names.join(', ')}, got ${found.length}: ${found.map((h) => h.c.name).join(', ')}`,
+      );
+    }
+    const { c, p } = found[0];
+    c.inbox.splice(c.inbox.indexOf(p), 1);
+    await acknowledgeFlow(c, p, this.waitMs);
   }
 }
