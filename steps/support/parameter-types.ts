@@ -1,5 +1,3 @@
-import { defineParameterType } from '@cucumber/cucumber';
-
 /**
  * The step vocabulary's parameter types. Step patterns are regular expressions; cucumber hands a
  * capture group to a parameter type whose regexp is exactly the group's text, so every
@@ -36,21 +34,23 @@ export function parseDuration(text: string): number {
 /** The World scales durations (WorldBase.ms); outside one (unit tests) a duration is as written. */
 type Scaler = { ms?: (n: number) => number };
 
-defineParameterType({
-  name: 'duration',
-  regexp: DURATION_TEXT,
-  useForSnippets: false,
-  // An optional group that did not take part in the match (`within …` left out) gives undefined.
-  transformer(this: Scaler, text?: string): Duration | undefined {
-    if (text === undefined) return undefined;
-    const writtenMs = parseDuration(text);
-    return { writtenMs, ms: typeof this?.ms === 'function' ? this.ms(writtenMs) : writtenMs };
+/** The definitions; hooks.ts registers them with cucumber (a test matches them against step patterns). */
+export const PARAMETER_TYPES = [
+  {
+    name: 'duration',
+    regexp: DURATION_TEXT,
+    useForSnippets: false,
+    // An optional group that did not take part in the match (`within …` left out) gives undefined.
+    transformer(this: Scaler, text?: string): Duration | undefined {
+      if (text === undefined) return undefined;
+      const writtenMs = parseDuration(text);
+      return { writtenMs, ms: typeof this?.ms === 'function' ? this.ms(writtenMs) : writtenMs };
+    },
   },
-});
-
-defineParameterType({
-  name: 'client',
-  regexp: CLIENT_TEXT,
-  useForSnippets: false,
-  transformer: (quoted: string): string => quoted.slice(1, -1),
-});
+  {
+    name: 'client',
+    regexp: CLIENT_TEXT,
+    useForSnippets: false,
+    transformer: (quoted: string): string => quoted.slice(1, -1),
+  },
+] as const;
