@@ -22,7 +22,8 @@
  * options to our broker's process (e.g. "--max-semi-space-size=1"); BENCH_REFILL_AT=N makes the
  * windowed publisher refill only when N slots are free (default 1: on every ack).
  * The memory case reads RSS after a full GC of our broker (--expose-gc), as V8's memory reducer
- * would reach when idle; mosquitto (malloc) needs no settling.
+ * would reach when idle; mosquitto (malloc) needs no settling. It also measures a bare node:net
+ * server (load/bare-server.ts) the same way: the part of ours that Node's sockets alone cost.
  * Figures are only comparable with each other within one run, on an otherwise idle machine.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,8 +33,10 @@ import { latency, memoryPerConnection, throughput } from './load/cases.ts';
 import {
   MOSQUITTO,
   MOSQUITTO_NODELAY,
+  OURS_ENV,
   OURS_NODE_ARGS,
   peakRssKiB,
+  startBareNode,
   startMosquitto,
   startOurs,
   type Target,
@@ -118,7 +121,7 @@ const fmt = (v: number | undefined, unit: string) =>
         : Math.round(v).toLocaleString('en-US');
 
 console.log(
-  `broker bench: ours from a compiled bundle under node ${OURS_NODE_ARGS.join(' ')}; ${durationMs} ms per throughput case, 64-byte payloads, in-flight window 100, taskset ${hasTaskset ? 'on (broker core 0, load core 1)' : 'not available'}, mosquitto TCP_NODELAY ${MOSQUITTO_NODELAY ? 'on' : 'off (its default)'}, nice ${niceness ?? 'unchanged'}, warm-up ${warmupMs} ms`,
+  `broker bench: ours from a compiled bundle under ${OURS_ENV.join(' ')} node ${OURS_NODE_ARGS.join(' ')}; ${durationMs} ms per throughput case, 64-byte payloads, in-flight window 100, taskset ${hasTaskset ? 'on (broker core 0, load core 1)' : 'not available'}, mosquitto TCP_NODELAY ${MOSQUITTO_NODELAY ? 'on' : 'off (its default)'}, nice ${niceness ?? 'unchanged'}, warm-up ${warmupMs} ms`,
 );
 /** 1-minute load average above which other work competes for the two cores and skews every figure. */
 const LOAD_LIMIT = 1.5;
@@ -193,6 +196,10 @@ for (const c of cases) {
     c === 'memory' && brokers.some((b) => b.name === 'ours')
       ? row("RSS per idle connection, ours under Node's default young generation", 'KiB/conn', 'lower')
       : undefined;
+  const bare =
+    c === 'memory' && brokers.some((b) => b.name === 'ours')
+      ? row('RSS per idle connection, bare node:net server (Node floor, same flags)', 'KiB/conn', 'lower')
+      : undefined;
   for (const b of brokers) {
     try {
       await withTarget(
@@ -260,6 +267,19 @@ for (const c of cases) {
       small.notes.ours = `failed: ${(e as Error).message.split('\n')[0]}`;
     }
     console.log(`  ${small.case}: ${fmt(small.values.ours, small.unit)} ${small.unit}  (${small.notes.ours})`);
+  }
+  if (bare !== undefined) {
+    // Shown in the ours column: what Node's own sockets cost, so the part that is the broker's shows.
+    try {
+      await withTarget({ name: 'bare-node', start: () => startBareNode() }, async (t) => {
+        const res = await memoryPerConnection(t, { conns: connsAllowed() });
+        bare.values.ours = res.kibPerConn;
+        bare.notes.ours = `marginal ${res.marginalKiBPerConn.toFixed(3)}; RSS ${res.baselineKiB} → ${res.halfKiB} → ${res.loadedKiB} KiB`;
+      });
+    } catch (e) {
+      bare.notes.ours = `failed: ${(e as Error).message.split('\n')[0]}`;
+    }
+    console.log(`  ${bare.case}: ${fmt(bare.values.ours, bare.unit)} ${bare.unit}  (${bare.notes.ours})`);
   }
 }
 
