@@ -26,10 +26,11 @@
  * server (load/bare-server.ts) the same way: the part of ours that Node's sockets alone cost.
  * Figures are only comparable with each other within one run, on an otherwise idle machine.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { hasTaskset, niceness, openFilesHardLimit } from './load/children.ts';
 import { latency, memoryPerConnection, throughput } from './load/cases.ts';
+import { LOAD_LIMIT, reportLoad } from './load/load-report.ts';
 import {
   MOSQUITTO,
   MOSQUITTO_NODELAY,
@@ -123,45 +124,6 @@ const fmt = (v: number | undefined, unit: string) =>
 console.log(
   `broker bench: ours from a compiled bundle under ${OURS_ENV.join(' ')} node ${OURS_NODE_ARGS.join(' ')}; ${durationMs} ms per throughput case, 64-byte payloads, in-flight window 100, taskset ${hasTaskset ? 'on (broker core 0, load core 1)' : 'not available'}, mosquitto TCP_NODELAY ${MOSQUITTO_NODELAY ? 'on' : 'off (its default)'}, nice ${niceness ?? 'unchanged'}, warm-up ${warmupMs} ms`,
 );
-/** 1-minute load average above which other work competes for the two cores and skews every figure. */
-const LOAD_LIMIT = 1.5;
-/** Share of all cores busy over `ms` (from /proc/stat); between cases nothing of ours runs, so this is other work. */
-async function busyShare(ms = 1000): Promise<number | undefined> {
-  const read = () => {
-    try {
-      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-      const idle = f[3] + (f[4] ?? 0);
-      return { idle, total: f.reduce((a, b) => a + b, 0) };
-    } catch {
-      return undefined;
-    }
-  };
-  const a = read();
-  await new Promise((r) => setTimeout(r, ms));
-  const b = read();
-  if (a === undefined || b === undefined || b.total === a.total) return undefined;
-  return 1 - (b.idle - a.idle) / (b.total - a.total);
-}
-
-async function reportLoad(when: 'before' | 'after'): Promise<void> {
-  const l = loadavg();
-  const busy = await busyShare();
-  const busyText = busy === undefined ? '' : `; other work now uses ${(busy * 100).toFixed(0)}% of the cores`;
-  console.log(
-    `load average ${when}: ${l.map((v) => v.toFixed(2)).join(' ')} (1, 5, 15 min${when === 'after' ? ', including this bench' : ''})${busyText}`,
-  );
-  // After the run the load average mostly reflects the bench itself (two busy pinned cores); judge by the idle sample then.
-  const loaded = when === 'before' ? l[0] > LOAD_LIMIT || (busy ?? 0) > 0.2 : (busy ?? 0) > 0.2;
-  if (loaded) {
-    const why =
-      when === 'before' && l[0] > LOAD_LIMIT
-        ? `1-minute load ${l[0].toFixed(2)} > ${LOAD_LIMIT} (an earlier bench run counts too)`
-        : 'other work > 20% of the cores';
-    console.log(
-      `WARNING: ${why}: figures ${when === 'before' ? 'below' : 'above'} may be unreliable (mosquitto and ours alike); rerun on a quiet machine.`,
-    );
-  }
-}
 /** --wait-quiet SECS: wait up to SECS for the 1-minute load to drop below the limit before starting. */
 const waitQuiet = Number(arg('wait-quiet', '0'));
 if (waitQuiet > 0 && loadavg()[0] > LOAD_LIMIT) {
