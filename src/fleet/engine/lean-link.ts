@@ -6,75 +6,18 @@
  * here, per device, between the device and its TCP socket. Every operation goes to the OpLog
  * in the checkers' vocabulary; latencies go to HDR histograms.
  */
-import { connect as netConnect, type Socket } from 'node:net';
-import { encodePacket, PacketReader, type Packet, type QoS } from '../../codec/index.ts';
-import type { Rng } from '../../common/index.ts';
+import { connect as netConnect } from 'node:net';
+import { encodePacket, PacketReader, type Packet } from '../../codec/index.ts';
 import { connectPlan } from '../connect-plan.ts';
-import { CLEAN_LINK, deliveryTime, type Admission, type Existing, type LinkSpec } from './link-spec.ts';
-import { DevLink } from './dev-link.ts';
+import { CLEAN_LINK, deliveryTime, type Admission, type Existing } from './link-spec.ts';
+import { Dev, type DevInit } from './dev-record.ts';
 import { newHistogram, Timeline } from './metrics.ts';
 import type { OpLog } from './op-log.ts';
 import { TimerWheel } from './timer-wheel.ts';
 
-export const K = { dial: 1, up: 2, down: 3, publish: 4, connTimeout: 5, reconnect: 6, link: 7 } as const;
+export const K = { dial: 1, up: 2, down: 3, publish: 4, connTimeout: 5, reconnect: 6, link: 7, schedule: 8 } as const;
 
-export interface Flight {
-  pid: number;
-  msgId: string;
-  topic: string;
-  qos: QoS;
-  retain: boolean;
-  payload: Buffer;
-  state: 0 | 1;
-  sentAt: number;
-}
-
-export interface Dev {
-  i: number;
-  /** Position in this fleet's device array (the wheel's device number). */
-  slot: number;
-  name: string;
-  cid: string;
-  hub: boolean;
-  host: string;
-  port: number;
-  link: LinkSpec;
-  rng: Rng;
-  persistent: boolean;
-  keepAlive: number;
-  will?: { topic: string; qos: QoS };
-  subs: { filter: string; qos: QoS }[];
-  /** 0 off, 1 connecting, 2 connected. */
-  state: 0 | 1 | 2;
-  /** Wants to be connected (false once dead, asleep or at the end). */
-  want: boolean;
-  sleepy: boolean;
-  sock: Socket | null;
-  reader: PacketReader | null;
-  gen: number;
-  conns: number;
-  attempt: number;
-  dialAt: number;
-  seq: number;
-  nextPid: number;
-  flights: Map<number, Flight> | null;
-  queue: { msgId: string; topic: string; qos: QoS; retain: boolean; payload: Buffer; t0: number }[] | null;
-  inQos2: Set<number> | null;
-  lastSent: number;
-  pingAt: number;
-  upFree: number;
-  downFree: number;
-  net: DevLink<Dev>;
-  heldUp: Buffer[] | null;
-  heldDown: Buffer[] | null;
-  received: number;
-  /** The SUBACK for the current session's subscriptions arrived. */
-  subOk: boolean;
-  /** The current attempt's CONNECT has been handed to the socket. */
-  connectSent: boolean;
-  /** A connection was accepted at least once. */
-  ever: boolean;
-}
+export { Dev, type DevInit, type Flight } from './dev-record.ts';
 
 export interface FleetOptions {
   log: OpLog;
@@ -87,6 +30,8 @@ export interface FleetOptions {
   /** mqtt_drop faults: packet types dropped per direction with a probability. */
   drops?: { stream: 'upstream' | 'downstream'; types: Set<string>; probability: number; name: string }[];
 }
+
+const ignore = (): void => {};
 
 export abstract class LeanLink {
   readonly devs: Dev[] = [];
@@ -105,64 +50,8 @@ export abstract class LeanLink {
     this.connTimeout = o.connectTimeoutMs ?? 30_000;
   }
 
-  add(
-    d: Omit<
-      Dev,
-      | 'slot'
-      | 'state'
-      | 'sock'
-      | 'reader'
-      | 'gen'
-      | 'conns'
-      | 'attempt'
-      | 'dialAt'
-      | 'seq'
-      | 'nextPid'
-      | 'flights'
-      | 'queue'
-      | 'inQos2'
-      | 'lastSent'
-      | 'pingAt'
-      | 'upFree'
-      | 'downFree'
-      | 'net'
-      | 'heldUp'
-      | 'heldDown'
-      | 'received'
-      | 'want'
-      | 'subOk'
-      | 'connectSent'
-      | 'ever'
-    >,
-  ): Dev {
-    const dev = d as Dev;
-    Object.assign(dev, {
-      slot: this.devs.length,
-      state: 0,
-      want: false,
-      sock: null,
-      reader: null,
-      gen: 0,
-      conns: 0,
-      attempt: 0,
-      dialAt: 0,
-      seq: 0,
-      nextPid: 1,
-      flights: null,
-      queue: null,
-      inQos2: null,
-      lastSent: 0,
-      pingAt: 0,
-      upFree: 0,
-      downFree: 0,
-      heldUp: null,
-      heldDown: null,
-      received: 0,
-      subOk: false,
-      connectSent: false,
-      ever: false,
-    });
-    dev.net = new DevLink(this, dev);
+  add(init: DevInit): Dev {
+    const dev = new Dev(init, this.devs.length, this);
     this.devs.push(dev);
     return dev;
   }
@@ -194,6 +83,9 @@ export abstract class LeanLink {
         break;
       case K.link:
         d.net.onTimer(arg);
+        break;
+      case K.schedule:
+        this.scheduled(d);
         break;
       default:
         break;
@@ -247,16 +139,19 @@ export abstract class LeanLink {
     d.sock = sock;
     d.reader = new PacketReader({ protocolLevel: this.o.level, from: 'server' });
     d.connectSent = false;
+    d.pending = plan.packet;
     sock.on('connect', () => {
-      if (d.gen === gen) {
+      const p = d.pending;
+      d.pending = null;
+      if (d.gen === gen && p !== null) {
         d.connectSent = true;
-        this.send(d, plan.packet);
+        this.send(d, p);
       }
     });
     sock.on('data', (b: Buffer) => {
       if (d.gen === gen) d.net.inbound(b);
     });
-    sock.on('error', () => {});
+    sock.on('error', ignore);
     sock.on('close', () => {
       if (d.gen === gen && d.sock === sock)
         this.lost(d, d.state === 2 ? 'connection closed' : 'connection refused or closed before CONNACK');
@@ -292,6 +187,7 @@ export abstract class LeanLink {
     d.pingAt = 0;
     d.heldUp = null;
     d.heldDown = null;
+    d.pending = null;
     d.gen++;
     s?.destroy();
   }
@@ -422,6 +318,9 @@ export abstract class LeanLink {
 
   /** A packet from the server, after the link (MQTT session logic). */
   protected abstract onPacket(d: Dev, p: Packet): void;
+
+  /** The device's next scheduled publication is due. */
+  protected abstract scheduled(d: Dev): void;
 }
 
 export type { Admission, Existing };

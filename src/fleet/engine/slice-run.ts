@@ -100,6 +100,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
     ackTimeoutMs: sc.devices.ack_timeout_ms,
     connectTimeoutMs: sc.devices.connect_timeout_ms,
   });
+  fleet.publishing = { qos: sc.devices.publish.qos as QoS, retain: sc.devices.publish.retain };
   const tag = sliceTag(s);
   const targets = s.brokers.map((u) => {
     const x = new URL(u);
@@ -223,11 +224,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
     );
     for (const e of evs.filter((x) => x.type === 'death'))
       fleet.wheel.at(t0 + e.at, K.publish, d.slot, () => fleet.crash(d, 'crash (mass death)'));
-    const topic = topicOf(s, b, sc.devices.publish.topic, name);
-    for (const t of publishTimes(s, i, name))
-      fleet.wheel.at(t0 + t, K.publish, d.slot, () => {
-        if (d.want || d.sleepy) fleet.publish(d, topic, sc.devices.publish.qos as QoS, sc.devices.publish.retain);
-      });
+    fleet.schedule(d, t0, publishTimes(s, i, name), topicOf(s, b, sc.devices.publish.topic, name));
   }
   if (sc.commands) {
     const c = sc.commands;

@@ -11,7 +11,8 @@ import { fromJsonLines, toJsonLines, type CheckResult, type CheckerName, type Op
 import { EXIT, type ExitCode } from '../../common/index.ts';
 import type { Part } from '../engine/slice-run.ts';
 import { decodeHistogram, mergeTimelines, newHistogram, quantiles, type SecondStats } from '../engine/metrics.ts';
-import { checkFleet } from './check-chunked.ts';
+import { checkChunks, checkFleet } from './check-chunked.ts';
+import { streamHistories, UnorderedPart } from './merge-stream.ts';
 import { judgeThresholds, parseThreshold, type Threshold, type ThresholdResult } from './thresholds.ts';
 
 export type GuaranteeVerdict = 'holds' | 'violated' | 'undecided' | 'nothing to check';
@@ -119,16 +120,11 @@ export interface JudgeOptions {
 
 export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): FleetResult {
   const parts = partDirs.map(loadPart);
-  const history = mergeHistories(partDirs);
-  if (o.out) writeHistory(join(o.out, 'history.jsonl'), history);
   const hubs = new Set(parts.flatMap((p) => p.hubs));
-  const c0 = performance.now();
   const endTime = Math.max(...parts.map((p) => p.endedAt));
-  const results = checkFleet(history, o.checks, hubs, { version: o.version, endTime }).map((r): FleetCheck => ({
-    ...r,
-    verdict: verdictOf(r),
-    checkerVerdict: r.verdict,
-  }));
+  const c0 = performance.now();
+  const judged = judgeHistories(partDirs, hubs, o, endTime);
+  const results = judged.results.map((r): FleetCheck => ({ ...r, verdict: verdictOf(r), checkerVerdict: r.verdict }));
   const checkMs = performance.now() - c0;
   const e2e = newHistogram();
   const connect = newHistogram();
@@ -148,10 +144,6 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
     faults: 0,
   };
   for (const p of parts) for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += p.counts[k];
-  const distinct = new Set<string>();
-  for (const op of history)
-    if (op.f === 'receive' && hubs.has(op.process) && op.value.msgId)
-      distinct.add(`${op.process.replace(/-s\d+w\d+b\d+$/, '')}|${op.value.msgId}`);
   const lat = { e2e: quantiles(e2e), connect: quantiles(connect) };
   const errors = parts.reduce((n, p) => n + p.errors, 0);
   const metrics: Record<string, number | undefined> = {
@@ -181,7 +173,7 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
     t0: Math.min(...parts.map((p) => p.t0)),
     endedAt: endTime,
     durationMs: parts[0].durationMs,
-    counts: { ...counts, distinctReceived: distinct.size },
+    counts: { ...counts, distinctReceived: judged.distinctReceived },
     errors,
     latency: lat,
     thresholds,
@@ -200,10 +192,44 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
     peakConnectsPerS: Math.max(0, ...timeline.map((t) => t.connects)),
     judgeRssMb: Math.round(process.memoryUsage.rss() / 1048576),
     ...(full ? { allConnectedAfterS: Math.max(0, full.t + 1 - t0 / 1000) } : {}),
-    historyOps: history.length,
+    historyOps: judged.ops,
     load: loadavg(),
   };
   return result;
+}
+
+/**
+ * Merges the histories (streamed: one chunk of devices in memory at a time; in memory when a
+ * part is out of time order), writes the merged history and runs the checkers on the whole.
+ */
+function judgeHistories(
+  partDirs: readonly string[],
+  hubs: ReadonlySet<string>,
+  o: JudgeOptions,
+  endTime: number,
+): { results: CheckResult[]; ops: number; distinctReceived: number } {
+  const historyFile = o.out ? join(o.out, 'history.jsonl') : undefined;
+  const opts = { version: o.version, endTime };
+  try {
+    const h = streamHistories(partDirs, hubs, { historyFile, tmpDir: o.out });
+    try {
+      // The merged history is numbered 0..n-1 with no gaps.
+      const results = checkChunks(h.chunks(), h.shared, o.checks, { ...opts, missingOps: 0 });
+      return { results, ops: h.ops, distinctReceived: h.distinctReceived };
+    } finally {
+      h.dispose();
+    }
+  } catch (e) {
+    if (!(e instanceof UnorderedPart)) throw e;
+  }
+  const history = mergeHistories(partDirs);
+  if (historyFile) writeHistory(historyFile, history);
+  const distinct = new Set<string>();
+  for (const op of history)
+    if (op.f === 'receive' && hubs.has(op.process) && op.value.msgId)
+      distinct.add(`${op.process.replace(/-s\d+w\d+b\d+$/, '')}|${op.value.msgId}`);
+  const results = checkFleet(history, o.checks, hubs, opts);
+  return { results, ops: history.length, distinctReceived: distinct.size };
 }
 
 /** The honest one-line answer and the exit code: violations and failed thresholds → 1, undecided → 3. */
