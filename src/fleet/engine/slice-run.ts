@@ -67,6 +67,8 @@ export interface Part {
   /** Fault windows of the fleet events (epoch ms). */
   windows: { from: number; to: number; label: string }[];
   rssPeakMb: number;
+  /** The longest time this process's own event loop was stalled (0: never over 1.5 s). */
+  stallMs?: number;
   /** RSS just before the devices were created (the worker's own footprint). */
   rssBaseMb: number;
   cpuMs: number;
@@ -238,7 +240,21 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
   // Run: a live line a second until the window ends, then heal and drain.
   const end = t0 + s.durationMs;
   let drainedOk: boolean | undefined;
+  // The sweep runs every second; a longer gap means this process itself was stalled (starved of
+  // CPU, or collecting garbage): recorded as a window, so no one blames the broker for it.
+  let lastSweep = now();
+  let longestStall = 0;
   const sweep = setInterval(() => {
+    const gap = now() - lastSweep;
+    lastSweep = now();
+    if (gap > 2500) {
+      longestStall = Math.max(longestStall, gap - 1000);
+      windows.push({
+        from: lastSweep - gap + 1000,
+        to: lastSweep,
+        label: `fleet worker ${tag} stalled ${((gap - 1000) / 1000).toFixed(1)} s (its own process)`,
+      });
+    }
     fleet.sweep();
     rssPeak = Math.max(rssPeak, memoryUsage.rss());
     const tNow = now();
@@ -313,6 +329,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
     windows,
     checks: sc.checks,
     thresholds: s.thresholds ?? sc.thresholds,
+    stallMs: Math.round(longestStall),
     rssPeakMb: Math.round(rssPeak / 1048576),
     rssBaseMb: Math.round(rssBase / 1048576),
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),

@@ -138,6 +138,12 @@ export function combine(name: CheckerName, rs: CheckResult[], hubOnly?: CheckRes
       count: u.count - extra * (hubOnly?.undecided.find((h) => h.reason === u.reason)?.count ?? 0),
     }))
     .filter((u) => u.count > 0);
+  const either = mergeUndecided(rs.map((r) => r.either ?? []))
+    .map((u) => ({
+      ...u,
+      count: u.count - extra * (hubOnly?.either?.find((h) => h.reason === u.reason)?.count ?? 0),
+    }))
+    .filter((u) => u.count > 0);
   const counts = { violations: violations.length, checked, unknown };
   const verdict = decideVerdict(counts);
   const first = rs.find((r) => r.verdict === 'invalid');
@@ -149,7 +155,8 @@ export function combine(name: CheckerName, rs: CheckResult[], hubOnly?: CheckRes
     checked,
     unknown,
     undecided,
-    summary: verdictSummary(spec, counts, undecided, violations[0]?.message),
+    summary: verdictSummary(spec, counts, undecided, violations[0]?.message, either),
+    ...(either.length > 0 ? { either } : {}),
     ...(first?.witness ? { witness: first.witness } : {}),
     ...(violations.length > 0 ? { violations: violations.slice(0, maxViolations) } : {}),
   };

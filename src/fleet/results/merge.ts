@@ -52,6 +52,8 @@ export interface FleetResult {
   allConnectedAfterS?: number;
   /** Brokers that no longer answered when the run ended (the run is then inconclusive). */
   brokersDown?: string[];
+  /** The longest stall of a fleet process's own event loop (ms): latencies measured then include it. */
+  fleetStallMs: number;
   /** RSS of the process that merged and judged, after the checks. */
   judgeRssMb: number;
   historyOps: number;
@@ -157,7 +159,13 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
   for (const [k, v] of Object.entries(lat.connect ?? {})) if (k !== 'count') metrics[`connect_${k}`] = v;
   const ts = o.thresholds.map(parseThreshold).filter((t): t is Threshold => typeof t !== 'string');
   const thresholds = judgeThresholds(ts, metrics);
-  const { summary, exitCode } = summarize(results, thresholds, parts[0].seed);
+  const sum = summarize(results, thresholds, parts[0].seed);
+  const fleetStallMs = Math.max(0, ...parts.map((p) => p.stallMs ?? 0));
+  const { exitCode } = sum;
+  const summary =
+    fleetStallMs > 0
+      ? `${sum.summary}; note: a fleet process itself stalled for up to ${(fleetStallMs / 1000).toFixed(1)} s (starved of CPU), and the latencies include that`
+      : sum.summary;
   const timeline = mergeTimelines(parts.map((p) => p.timeline));
   const devicesTotal = parts.reduce((n, p) => n + p.devices, 0);
   const t0 = Math.min(...parts.map((p) => p.t0));
@@ -189,6 +197,7 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
     },
     cpuMs: parts.reduce((n, p) => n + p.cpuMs, 0),
     checkMs,
+    fleetStallMs,
     peakConnectsPerS: Math.max(0, ...timeline.map((t) => t.connects)),
     judgeRssMb: Math.round(process.memoryUsage.rss() / 1048576),
     ...(full ? { allConnectedAfterS: Math.max(0, full.t + 1 - t0 / 1000) } : {}),
