@@ -17,10 +17,7 @@ export interface Conn {
   session: Session;
   /** The process's session just before this connection was accepted, if any. */
   prev?: Session;
-  /**
-   * CONNECTs of this process since its previous accepted connection whose outcome is unknown
-   * (sent, but no CONNACK seen): the server may or may not have acted on them.
-   */
+  /** CONNECTs since the previous accepted one with an unknown outcome (sent, no CONNACK seen). */
   doubts: Op[];
 }
 

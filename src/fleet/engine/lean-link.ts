@@ -12,24 +12,12 @@ import { connectPlan } from '../connect-plan.ts';
 import { CLEAN_LINK, deliveryTime, type Admission, type Existing } from './link-spec.ts';
 import { Dev, type DevInit } from './dev-record.ts';
 import { newHistogram, Timeline } from './metrics.ts';
-import type { OpLog } from './op-log.ts';
 import { TimerWheel } from './timer-wheel.ts';
+import { K, type FleetOptions } from './fleet-options.ts';
+import { sweepDevices } from './sweep.ts';
 
-export const K = { dial: 1, up: 2, down: 3, publish: 4, connTimeout: 5, reconnect: 6, link: 7, schedule: 8 } as const;
-
+export { K, type FleetOptions } from './fleet-options.ts';
 export { Dev, type DevInit, type Flight } from './dev-record.ts';
-
-export interface FleetOptions {
-  log: OpLog;
-  level: 4 | 5;
-  now: () => number;
-  ackTimeoutMs?: number;
-  connectTimeoutMs?: number;
-  username?: string;
-  password?: string;
-  /** mqtt_drop faults: packet types dropped per direction with a probability. */
-  drops?: { stream: 'upstream' | 'downstream'; types: Set<string>; probability: number; name: string }[];
-}
 
 const ignore = (): void => {};
 
@@ -41,7 +29,7 @@ export abstract class LeanLink {
   readonly connectLatency = newHistogram();
   errors = 0;
   healed = false;
-  protected readonly ackTimeout: number;
+  readonly ackTimeout: number;
   protected readonly connTimeout: number;
 
   constructor(readonly o: FleetOptions) {
@@ -288,32 +276,7 @@ export abstract class LeanLink {
 
   /** Once a second: keep alive, acknowledgement timeouts, and the gauges of the timeline. */
   sweep(): void {
-    const now = this.o.now();
-    let connected = 0;
-    let faulty = 0;
-    for (const d of this.devs) {
-      if (d.net.down) faulty++;
-      if (d.state !== 2) continue;
-      if (!d.hub) connected++;
-      const ka = d.keepAlive * 1000;
-      if (d.pingAt > 0 && now - d.pingAt > ka) {
-        this.lost(d, 'keep-alive: no PINGRESP');
-        continue;
-      }
-      if (ka > 0 && d.pingAt === 0 && now - d.lastSent >= ka * 0.75) {
-        d.pingAt = now;
-        this.send(d, { type: 'pingreq' });
-      }
-      if (d.flights !== null) {
-        for (const f of d.flights.values()) {
-          if (now - f.sentAt > this.ackTimeout) {
-            this.lost(d, 'acknowledgement timeout');
-            break;
-          }
-        }
-      }
-    }
-    this.timeline.sample(now, connected, faulty);
+    sweepDevices(this);
   }
 
   /** A packet from the server, after the link (MQTT session logic). */

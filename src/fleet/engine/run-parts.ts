@@ -27,7 +27,9 @@ export async function runParts(
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   };
   process.once('exit', kill);
-  const deadline = s.durationMs + s.drainMs + 120_000;
+  // Generous: a worker starved of CPU runs late (its stalls are recorded and reported), and the
+  // drain is bounded on its own; this only catches a worker that hangs.
+  const deadline = s.durationMs + s.drainMs + 600_000;
   try {
     await Promise.all(
       dirs.map(

@@ -28,56 +28,12 @@ import {
 } from './plan.ts';
 import { CLEAN_LINK, compileLink, type LinkSpec } from './link-spec.ts';
 import { K, LeanFleet, type Dev } from './lean-fleet.ts';
-import { encodeHistogram, type SecondStats } from './metrics.ts';
+import { encodeHistogram } from './metrics.ts';
 import { OpLog } from './op-log.ts';
+import { addHubs } from './slice-hubs.ts';
+import type { LiveStats, Part } from './part.ts';
 
-export interface LiveStats {
-  tag: string;
-  t: number;
-  connected: number;
-  devices: number;
-  faulty: number;
-  published: number;
-  received: number;
-  errors: number;
-  drops: number;
-  phase: string;
-  /** Encoded e2e histogram of the last second (µs). */
-  e2e?: string;
-}
-
-export interface Part {
-  tag: string;
-  scenario: string;
-  seed: number;
-  version: string;
-  runId: string;
-  shard: { index: number; count: number };
-  worker: { index: number; count: number };
-  devices: number;
-  brokers: string[];
-  t0: number;
-  durationMs: number;
-  endedAt: number;
-  counts: OpLog['counts'] & { distinctReceived?: number };
-  errors: number;
-  e2e: string;
-  connect: string;
-  timeline: SecondStats[];
-  /** Fault windows of the fleet events (epoch ms). */
-  windows: { from: number; to: number; label: string }[];
-  rssPeakMb: number;
-  /** The longest time this process's own event loop was stalled (0: never over 1.5 s). */
-  stallMs?: number;
-  /** RSS just before the devices were created (the worker's own footprint). */
-  rssBaseMb: number;
-  cpuMs: number;
-  /** The scenario's checks and thresholds, so `fleet merge` needs no scenario file. */
-  checks: string[];
-  thresholds: string[];
-  /** Processes that only watch (hub subscribers, the hub publisher); shared by every check chunk. */
-  hubs: string[];
-}
+export type { LiveStats, Part } from './part.ts';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -121,44 +77,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
   wheelStart(fleet);
 
   // Hubs: one set per broker this slice uses.
-  const hubs: Dev[] = [];
-  const hubPub: Dev[] = [];
-  for (let b = 0; b < s.brokers.length; b++) {
-    const scope = scopeOf(s, b);
-    for (const h of sc.subscribers) {
-      hubs.push(
-        fleet.add({
-          i: -1,
-          name: `${h.id}-${tag}b${b}`,
-          cid: `${s.runId}-${h.id}-${tag}b${b}`,
-          hub: true,
-          ...targets[b],
-          link: CLEAN_LINK,
-          rng: deviceRng(s, `${h.id}-${tag}-${b}`),
-          persistent: h.persistent,
-          keepAlive: 60,
-          subs: [{ filter: `${scope}/${h.filter}`, qos: h.qos as QoS }],
-          sleepy: false,
-        }),
-      );
-    }
-    if (sc.config || sc.commands)
-      hubPub.push(
-        fleet.add({
-          i: -1,
-          name: `hub-${tag}b${b}`,
-          cid: `${s.runId}-hub-${tag}b${b}`,
-          hub: true,
-          ...targets[b],
-          link: CLEAN_LINK,
-          rng: deviceRng(s, `hub-${tag}-${b}`),
-          persistent: false,
-          keepAlive: 60,
-          subs: [],
-          sleepy: false,
-        }),
-      );
-  }
+  const { hubs, hubPub } = addHubs(fleet, s, targets, tag);
   const t00 = now();
   for (const h of [...hubs, ...hubPub]) fleet.start(h, t00);
   const hubsUp = await until(

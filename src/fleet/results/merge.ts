@@ -9,7 +9,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fromJsonLines, toJsonLines, type CheckResult, type CheckerName, type Op } from '../../checker/index.ts';
 import { EXIT, type ExitCode } from '../../common/index.ts';
-import type { Part } from '../engine/slice-run.ts';
+import type { Part } from '../engine/part.ts';
 import { decodeHistogram, mergeTimelines, newHistogram, quantiles, type SecondStats } from '../engine/metrics.ts';
 import { checkChunks, checkFleet } from './check-chunked.ts';
 import { streamHistories, UnorderedPart } from './merge-stream.ts';
