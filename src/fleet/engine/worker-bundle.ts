@@ -22,7 +22,9 @@ export interface WorkerEntry {
 }
 
 export async function workerEntry(): Promise<WorkerEntry> {
-  const flags = ['--max-semi-space-size=4'];
+  // A small young generation, and an old generation that grows by 20% over what survives a
+  // collection instead of up to 4x: measured with 10,000 devices, 213 vs 249 MB for +4% CPU.
+  const flags = ['--max-semi-space-size=4', '--heap-growing-percent=20'];
   try {
     // A dev dependency of this package, and always installed with tsx (which depends on it).
     const esbuild = (await import('esbuild')).default;

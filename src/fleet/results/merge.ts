@@ -56,6 +56,8 @@ export interface FleetResult {
   fleetStallMs: number;
   /** RSS of the process that merged and judged, after the checks. */
   judgeRssMb: number;
+  /** Peak RSS of that process over its life (it ran the live view, then merged; Linux VmHWM). */
+  judgePeakRssMb?: number;
   historyOps: number;
   load: number[];
 }
@@ -200,6 +202,7 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
     fleetStallMs,
     peakConnectsPerS: Math.max(0, ...timeline.map((t) => t.connects)),
     judgeRssMb: Math.round(process.memoryUsage.rss() / 1048576),
+    ...peakRss(),
     ...(full ? { allConnectedAfterS: Math.max(0, full.t + 1 - t0 / 1000) } : {}),
     historyOps: judged.ops,
     load: loadavg(),
@@ -239,6 +242,15 @@ function judgeHistories(
       distinct.add(`${op.process.replace(/-s\d+w\d+b\d+$/, '')}|${op.value.msgId}`);
   const results = checkFleet(history, o.checks, hubs, opts);
   return { results, ops: history.length, distinctReceived: distinct.size };
+}
+
+function peakRss(): { judgePeakRssMb?: number } {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? { judgePeakRssMb: Math.round(Number(m[1]) / 1024) } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The honest one-line answer and the exit code: violations and failed thresholds → 1, undecided → 3. */
