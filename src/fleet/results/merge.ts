@@ -4,15 +4,14 @@
  * histories interleave by time and are renumbered; then the checkers judge the whole history
  * and the thresholds judge the merged metrics.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fromJsonLines, toJsonLines, type CheckResult, type CheckerName, type Op } from '../../checker/index.ts';
+import type { CheckResult, CheckerName } from '../../checker/index.ts';
 import { EXIT, type ExitCode } from '../../common/index.ts';
 import type { Part } from '../engine/part.ts';
 import { decodeHistogram, mergeTimelines, newHistogram, quantiles, type SecondStats } from '../engine/metrics.ts';
-import { checkChunks, checkFleet } from './check-chunked.ts';
-import { streamHistories, UnorderedPart } from './merge-stream.ts';
+import { judgeHistories } from './merge-histories.ts';
 import { judgeThresholds, parseThreshold, type Threshold, type ThresholdResult } from './thresholds.ts';
 
 export type GuaranteeVerdict = 'holds' | 'violated' | 'undecided' | 'nothing to check';
@@ -79,33 +78,6 @@ export function loadPart(dir: string): Part {
   return JSON.parse(readFileSync(join(dir, 'part.json'), 'utf8')) as Part;
 }
 
-/** All parts' histories as one, ordered by time (ties: part, then local order), renumbered in place. */
-export function mergeHistories(dirs: readonly string[]): Op[] {
-  const all: (Op & { _p?: number })[] = [];
-  dirs.forEach((d, p) => {
-    for (const op of fromJsonLines(readFileSync(join(d, 'history.jsonl'), 'utf8'))) {
-      (op as Op & { _p?: number })._p = p;
-      all.push(op);
-    }
-  });
-  all.sort((a, b) => a.time - b.time || a._p! - b._p! || a.index - b.index);
-  all.forEach((op, index) => {
-    op.index = index;
-    delete op._p;
-  });
-  return all;
-}
-
-/** Writes a history as JSON lines without building one huge string. */
-export function writeHistory(file: string, ops: readonly Op[]): void {
-  const fd = openSync(file, 'w');
-  try {
-    for (let i = 0; i < ops.length; i += 5000) writeSync(fd, toJsonLines(ops.slice(i, i + 5000)));
-  } finally {
-    closeSync(fd);
-  }
-}
-
 const WORDS = {
   valid: 'holds',
   invalid: 'violated',
@@ -113,6 +85,8 @@ const WORDS = {
   'nothing-to-check': 'nothing to check',
 } as const;
 export const verdictOf = (r: Pick<CheckResult, 'verdict'>): GuaranteeVerdict => WORDS[r.verdict];
+
+export { mergeHistories, writeHistory } from './merge-histories.ts';
 
 export interface JudgeOptions {
   checks: readonly CheckerName[];
@@ -208,40 +182,6 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
     load: loadavg(),
   };
   return result;
-}
-
-/**
- * Merges the histories (streamed: one chunk of devices in memory at a time; in memory when a
- * part is out of time order), writes the merged history and runs the checkers on the whole.
- */
-function judgeHistories(
-  partDirs: readonly string[],
-  hubs: ReadonlySet<string>,
-  o: JudgeOptions,
-  endTime: number,
-): { results: CheckResult[]; ops: number; distinctReceived: number } {
-  const historyFile = o.out ? join(o.out, 'history.jsonl') : undefined;
-  const opts = { version: o.version, endTime };
-  try {
-    const h = streamHistories(partDirs, hubs, { historyFile, tmpDir: o.out });
-    try {
-      // The merged history is numbered 0..n-1 with no gaps.
-      const results = checkChunks(h.chunks(), h.shared, o.checks, { ...opts, missingOps: 0 });
-      return { results, ops: h.ops, distinctReceived: h.distinctReceived };
-    } finally {
-      h.dispose();
-    }
-  } catch (e) {
-    if (!(e instanceof UnorderedPart)) throw e;
-  }
-  const history = mergeHistories(partDirs);
-  if (historyFile) writeHistory(historyFile, history);
-  const distinct = new Set<string>();
-  for (const op of history)
-    if (op.f === 'receive' && hubs.has(op.process) && op.value.msgId)
-      distinct.add(`${op.process.replace(/-s\d+w\d+b\d+$/, '')}|${op.value.msgId}`);
-  const results = checkFleet(history, o.checks, hubs, opts);
-  return { results, ops: history.length, distinctReceived: distinct.size };
 }
 
 function peakRss(): { judgePeakRssMb?: number } {
