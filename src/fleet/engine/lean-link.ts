@@ -21,6 +21,15 @@ export { Dev, type DevInit, type Flight } from './dev-record.ts';
 
 const ignore = (): void => {};
 
+/**
+ * To a loopback broker, devices connect from 16 loopback source addresses in turn. From one
+ * address, connect() must find a free local port for every new connection to the same broker
+ * address, and near 14,000 of them the kernel's search took seconds of the worker's time
+ * (profiled: node:net internalConnect); spread over 16 sources each has a few hundred.
+ */
+const sourceOf = (d: Dev): { localAddress?: string } =>
+  d.host.startsWith('127.') ? { localAddress: `127.0.0.${2 + (d.slot % 16)}` } : {};
+
 export abstract class LeanLink {
   readonly devs: Dev[] = [];
   readonly wheel: TimerWheel;
@@ -123,7 +132,7 @@ export abstract class LeanLink {
     if (admission === 'refuse') return this.fail(d, 'link down: connection refused');
     this.wheel.at(now + this.connTimeout, K.connTimeout, this.index(d), gen);
     if (admission === 'blackhole') return; // the SYN is lost; the timeout fails the attempt
-    const sock = netConnect({ host: d.host, port: d.port, noDelay: true });
+    const sock = netConnect({ host: d.host, port: d.port, noDelay: true, ...sourceOf(d) });
     d.sock = sock;
     d.reader = new PacketReader({ protocolLevel: this.o.level, from: 'server' });
     d.connectSent = false;
