@@ -110,12 +110,13 @@ try {
     allConnectedAfterS?: number;
     rssPeakMb: { sum: number; max: number };
     judgeRssMb: number;
+    judgePeakRssMb?: number;
     counts: Record<string, number>;
     summary: string;
     exitCode: number;
   };
   console.log(
-    `figures: ${r.devices} devices; ${r.allConnectedAfterS !== undefined ? `all connected after ${r.allConnectedAfterS.toFixed(1)} s` : 'never all connected in the same second'}; peak ${r.peakConnectsPerS} connects/s; fleet peak RSS ${r.rssPeakMb.sum} MB (workers), ${r.judgeRssMb} MB merging; broker peak RSS ${brokerRss.map((x) => `${x ?? '?'} MB`).join(', ')}; ` +
+    `figures: ${r.devices} devices; ${r.allConnectedAfterS !== undefined ? `all connected after ${r.allConnectedAfterS.toFixed(1)} s` : 'never all connected in the same second'}; peak ${r.peakConnectsPerS} connects/s; fleet peak RSS ${r.rssPeakMb.sum} MB (workers), ${r.judgeRssMb} MB merging (main process peak ${r.judgePeakRssMb ?? '?'} MB); broker peak RSS ${brokerRss.map((x) => `${x ?? '?'} MB`).join(', ')}; ` +
       `${r.counts.published} published, ${r.counts.acknowledged} acknowledged, ${r.counts.distinctReceived} distinct at hubs; wall ${Math.round((Date.now() - t0) / 1000)} s; exit ${r.exitCode}`,
   );
   console.log(`verdict: ${r.summary}`);

@@ -17,6 +17,8 @@ export interface Conn {
   session: Session;
   /** The process's session just before this connection was accepted, if any. */
   prev?: Session;
+  /** CONNECTs since the previous accepted one with an unknown outcome (sent, no CONNACK seen). */
+  doubts: Op[];
 }
 
 export interface Sub {
@@ -84,6 +86,8 @@ export interface Model {
 
 interface ProcState {
   pendingConnect?: Op;
+  /** Connect attempts with an unknown outcome since the last accepted one. */
+  doubts: Op[];
   conn?: Conn;
   session?: Session;
   pendingSubs: Map<string, Op>;
@@ -123,7 +127,7 @@ export function buildModel(history: History, opts: { endTime?: number; missingOp
   const procs = new Map<string, ProcState>();
   const st = (p: string): ProcState => {
     let s = procs.get(p);
-    if (s === undefined) procs.set(p, (s = { pendingSubs: new Map() }));
+    if (s === undefined) procs.set(p, (s = { pendingSubs: new Map(), doubts: [] }));
     return s;
   };
   const closeConn = (s: ProcState, op: Op, kind: ConnEnd): void => {
@@ -147,15 +151,27 @@ export function buildModel(history: History, opts: { endTime?: number; missingOp
     const v = op.value;
     switch (op.f) {
       case 'connect':
-        if (op.type === 'invoke') s.pendingConnect = op;
-        else if (s.pendingConnect !== undefined) {
+        if (op.type === 'invoke') {
+          if (s.pendingConnect !== undefined) s.doubts.push(s.pendingConnect);
+          s.pendingConnect = op;
+        } else if (s.pendingConnect !== undefined) {
           const inv = s.pendingConnect;
           s.pendingConnect = undefined;
+          if (op.type === 'info') s.doubts.push(inv);
           if (op.type !== 'ok') break;
           if (s.conn !== undefined) closeConn(s, op, 'uncertain');
           const prev = s.session;
           s.session = nextSession(m, s.session, inv, op);
-          const conn: Conn = { process: op.process, invoke: inv, ok: op, endKind: 'open', session: s.session, prev };
+          const conn: Conn = {
+            process: op.process,
+            invoke: inv,
+            ok: op,
+            endKind: 'open',
+            session: s.session,
+            prev,
+            doubts: s.doubts,
+          };
+          s.doubts = [];
           s.session.conns.push(conn);
           m.conns.push(conn);
           s.conn = conn;

@@ -61,6 +61,8 @@ export interface CheckResult {
   unknown: number;
   /** Why the undecided items are undecided (empty when none are). */
   undecided: UndecidedReason[];
+  /** Items decided as holding because the specification allows either answer there, by reason (absent when none). */
+  either?: UndecidedReason[];
 }
 
 export interface CheckOptions {
@@ -85,6 +87,8 @@ export interface Findings {
   unknown: number;
   /** Reasons for the undecided items, with counts. */
   undecided?: UndecidedReason[];
+  /** Held items where either answer is legal, by reason, with counts. */
+  either?: UndecidedReason[];
 }
 
 export interface CheckerSpec {
@@ -147,7 +151,8 @@ export function runChecker(spec: CheckerSpec, history: History, opts: CheckOptio
     checked: found.checked,
     unknown: found.unknown,
     undecided,
-    summary: verdictSummary(spec, counts, undecided, first?.message),
+    summary: verdictSummary(spec, counts, undecided, first?.message, found.either),
+    ...(found.either ? { either: found.either } : {}),
   };
   if (first === undefined) return result;
   // Shrinking looks at slices of the history; they keep the full history's completeness.
@@ -168,7 +173,10 @@ export function verdictSummary(
   c: { violations: number; checked: number; unknown: number },
   undecided: readonly UndecidedReason[],
   firstViolation?: string,
+  either: readonly UndecidedReason[] = [],
 ): string {
+  const n = either.reduce((k, r) => k + r.count, 0);
+  const legal = n > 0 ? `; ${n} of them decided as "either answer is legal"${reasons(either)}` : '';
   switch (decideVerdict(c)) {
     case 'invalid': {
       const also = c.unknown > 0 ? `; ${c.unknown} undecided${reasons(undecided)}` : '';
@@ -177,9 +185,9 @@ export function verdictSummary(
     case 'nothing-to-check':
       return `${spec.name}: no ${spec.noun} in this history`;
     case 'unknown':
-      return `${spec.name}: ${c.unknown} of ${c.checked} ${spec.noun} undecided${reasons(undecided)}; ${c.checked - c.unknown} hold`;
+      return `${spec.name}: ${c.unknown} of ${c.checked} ${spec.noun} undecided${reasons(undecided)}; ${c.checked - c.unknown} hold${legal}`;
     case 'valid':
-      return `${spec.name}: all ${c.checked} ${spec.noun} hold`;
+      return `${spec.name}: all ${c.checked} ${spec.noun} hold${legal}`;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { SpecVersion, StatementRef } from '../spec/types.ts';
 import { ref311, ref50 } from '../spec/types.ts';
-import type { History } from './history.ts';
+import type { History, Op } from './history.ts';
 import type { Model, Pub } from './model.ts';
 import { obligation, receiptsIn, subscriptionOps } from './delivery.ts';
 import type { CheckOptions, CheckResult, CheckerSpec, Findings } from './result.ts';
@@ -42,12 +42,22 @@ function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Find
         t.undecided(item, 'session may have expired while away', item);
         continue;
       }
+      const ender = c.doubts.find((d) => mayEndSession(d, c.invoke));
+      if (ender !== undefined) {
+        t.either(item, EITHER_ENDED, `${c.process}: op #${ender.index}`);
+        continue;
+      }
       t.violated(item, {
         key: `session-lost:${c.process}@${c.ok.index}`,
         message: `${c.process} resumed its persistent session (op #${c.invoke.index}) but the server answered Session Present 0; the session from op #${prevConn.ok.index} was lost`,
         ops: [prevConn.invoke, prevConn.ok, ...(prevConn.end ? [prevConn.end] : []), c.invoke, c.ok],
       });
     } else if (!clean && present && (prev === undefined || !prev.persistent || prev.endKind === 'closed')) {
+      const maker = c.doubts.find(leavesSession);
+      if (maker !== undefined) {
+        t.either(item, EITHER_MADE, `${c.process}: op #${maker.index}`);
+        continue;
+      }
       if (prev === undefined) {
         t.undecided(item, 'a session from before the history began may exist', item);
         continue;
@@ -87,6 +97,11 @@ function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Find
           t.held(item);
           continue;
         }
+        const replacer = resumed.doubts.find(mayReplaceSession);
+        if (replacer !== undefined) {
+          t.either(item, EITHER_REPLACED, `${p.msgId} -> ${s.process}`);
+          continue;
+        }
         if (ob.kind === 'maybe') {
           t.undecided(item, ob.why ?? 'undecided', `${p.msgId} -> ${s.process}`);
           continue;
@@ -100,6 +115,40 @@ function findSession(m: Model, opts: CheckOptions & { settleMs?: number }): Find
     }
   }
   return t.findings();
+}
+
+/*
+ * CONNECTs whose outcome is unknown (sent, no CONNACK seen). The server may or may not have
+ * acted on each, so the next Session Present may legally be either value when one of them,
+ * had it been accepted, would have changed what the server holds (3.1.1 3.1.2.4 Clean Session;
+ * 5.0 3.1.2.4 Clean Start and 3.1.2.11.2 Session Expiry Interval; 3.2.2.2 Session Present).
+ */
+const EITHER_MADE = 'Session Present 1 is legal: an unanswered CONNECT may have created the session';
+const EITHER_ENDED = 'Session Present 0 is legal: an unanswered CONNECT may have ended the session';
+const EITHER_REPLACED = 'not delivered is legal: an unanswered Clean Start CONNECT may have replaced the session';
+
+const isV5 = (d: Op): boolean => d.value.protocolLevel === 5;
+const expiryOf = (d: Op): number => (typeof d.value.sessionExpiry === 'number' ? d.value.sessionExpiry : 0);
+
+/** Accepted, it would leave a session behind its connection (3.1.1 CleanSession 0; 5.0 expiry > 0). */
+function leavesSession(d: Op): boolean {
+  return isV5(d) ? expiryOf(d) > 0 : d.value.cleanStart === false;
+}
+
+/**
+ * Accepted, it could have left no session by the time of `next`: 3.1.1 CleanSession 1 discards
+ * the session and its own ends with its connection; 5.0 expiry 0 ends it with the connection,
+ * or a positive expiry may have run out before `next`.
+ */
+function mayEndSession(d: Op, next: Op): boolean {
+  if (!isV5(d)) return d.value.cleanStart !== false;
+  const e = expiryOf(d);
+  return e === 0 || next.time - d.time >= e * 1000 - 100;
+}
+
+/** Accepted, it would have replaced the session by a new empty one that outlives it (5.0 Clean Start 1, expiry > 0). */
+function mayReplaceSession(d: Op): boolean {
+  return isV5(d) && d.value.cleanStart !== false && expiryOf(d) > 0;
 }
 
 /** Index of the first publish invoked after op index `at` (binary search). */

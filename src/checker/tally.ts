@@ -13,6 +13,8 @@ export class Tally {
   private readonly items = new Map<string, State>();
   private readonly why = new Map<string, string>();
   private readonly examples = new Map<string, string>();
+  private readonly eitherWhy = new Map<string, string>();
+  private readonly eitherExamples = new Map<string, string>();
   readonly violations: Violation[] = [];
 
   private mark(item: string, s: State): void {
@@ -30,6 +32,16 @@ export class Tally {
     this.mark(item, 'undecided');
     if (!this.why.has(item)) this.why.set(item, reason);
     if (example !== undefined && !this.examples.has(reason)) this.examples.set(reason, example);
+  }
+
+  /**
+   * The item is decided and holds because the specification allows either answer here (say,
+   * Session Present after a CONNECT whose outcome is unknown); counted apart, with `reason`.
+   */
+  either(item: string, reason: string, example?: string): void {
+    this.mark(item, 'held');
+    if (!this.eitherWhy.has(item)) this.eitherWhy.set(item, reason);
+    if (example !== undefined && !this.eitherExamples.has(reason)) this.eitherExamples.set(reason, example);
   }
 
   violated(item: string, v: Violation): void {
@@ -53,6 +65,22 @@ export class Tally {
         count,
         ...(this.examples.has(reason) ? { example: this.examples.get(reason)! } : {}),
       }));
-    return { violations: this.violations, checked: this.items.size, unknown, undecided };
+    const eitherReasons = new Map<string, number>();
+    for (const [item, r] of this.eitherWhy)
+      if (this.items.get(item) === 'held') eitherReasons.set(r, (eitherReasons.get(r) ?? 0) + 1);
+    const either = [...eitherReasons]
+      .sort((a, b) => b[1] - a[1])
+      .map(([reason, count]) => ({
+        reason,
+        count,
+        ...(this.eitherExamples.has(reason) ? { example: this.eitherExamples.get(reason)! } : {}),
+      }));
+    return {
+      violations: this.violations,
+      checked: this.items.size,
+      unknown,
+      undecided,
+      ...(either.length > 0 ? { either } : {}),
+    };
   }
 }

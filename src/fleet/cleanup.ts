@@ -4,7 +4,7 @@
  * connection per client id (3.1.1 CleanSession 1 / 5.0 Clean Start 1 with expiry 0).
  */
 import { systemClock } from '../common/index.ts';
-import { HistoryRecorder } from '../checker/index.ts';
+import { HistoryRecorder, type History } from '../checker/index.ts';
 import { Device } from './device.ts';
 
 export interface CleanUpOptions {
@@ -15,6 +15,11 @@ export interface CleanUpOptions {
   username?: string;
   password?: string;
 }
+
+/** The topics a history published retained messages to. */
+export const retainedTopicsOf = (h: History): string[] => [
+  ...new Set(h.filter((o) => o.f === 'publish' && o.value.retain === true).map((o) => o.value.topic!)),
+];
 
 export async function cleanUpTarget(o: CleanUpOptions): Promise<void> {
   const scratch = new HistoryRecorder(systemClock);

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, redactUrl } from '../common/index.ts';
+import { EXIT, redactUrl, sleep } from '../common/index.ts';
 import type { FleetScenario } from './fleet-scenario.ts';
 import type { RunSettings } from './engine/plan.ts';
 import { brokerUrlProblem, plan, portRangeProblem, probeBroker } from './engine/preflight.ts';
@@ -89,14 +89,20 @@ export async function runFleetShard(o: FleetRunOptions): Promise<{ result: Fleet
   } finally {
     await live.stop();
   }
-  // A broker that stopped answering makes whatever stayed open inconclusive, and says so.
+  // A broker that stopped answering makes whatever stayed open inconclusive, and says so. Right
+  // after the run it is still closing the fleet's connections, so it gets three tries in ~30 s.
   const down: string[] = [];
   await Promise.all(
-    o.brokers.map((u) =>
-      probeBroker(u, level, 5000, { username: o.username, password: o.password }).catch(
-        () => void down.push(redactUrl(u)),
-      ),
-    ),
+    o.brokers.map(async (u) => {
+      for (let k = 0; k < 3; k++) {
+        try {
+          return await probeBroker(u, level, 10_000, { username: o.username, password: o.password });
+        } catch {
+          if (k < 2) await sleep(1000);
+        }
+      }
+      down.push(redactUrl(u));
+    }),
   );
   const result = judgeParts(partDirs, sc, o.thresholds ?? sc.thresholds, o.out, down);
   return { result, partDirs };

@@ -10,7 +10,8 @@ export { Device, type DeviceOptions } from './device.ts';
 export { DeviceLink, type LinkSettings } from './device-link.ts';
 export { connectPlan, type ConnectPlan } from './connect-plan.ts';
 export { Outbound, publishOf, type Flight, type OutMessage } from './outbound.ts';
-export { ResilienceHarness, CheckFailure, unsupportedTarget, type HarnessOptions } from './resilience-harness.ts';
+export { ResilienceHarness } from './resilience-harness.ts';
+export { CheckFailure, unsupportedTarget, type HarnessOptions } from './resilience-checks.ts';
 export {
   fleetSchema,
   parseFleetScenario,

@@ -5,10 +5,8 @@
  */
 import type { QoS } from '../codec/index.ts';
 import { createRng, hashString, sleep, systemClock, type Clock, type Rng } from '../common/index.ts';
-import type { SpecVersion } from '../spec/types.ts';
 import { createProxy, loadProfile, type Proxy, type ToxicInput } from '../proxy/index.ts';
-import { startBroker, type RunningBroker } from '../broker/index.ts';
-import type { Misbehave } from '../broker/index.ts';
+import { startBroker, type Misbehave, type RunningBroker } from '../broker/index.ts';
 import {
   CHECKERS,
   HistoryRecorder,
@@ -20,42 +18,17 @@ import {
   type CheckerName,
 } from '../checker/index.ts';
 import { Device, type DeviceOptions } from './device.ts';
-import { cleanUpTarget } from './cleanup.ts';
-
-export interface HarnessOptions {
-  /** Broker the devices (or their proxies) connect to. */
-  brokerUrl: string;
-  version: SpecVersion;
-  seed: number;
-  /** Unique per scenario; prefixes client ids and topics so runs never collide. */
-  prefix: string;
-  /** Multiplier for scenario durations (default 0.1). */
-  timeScale?: number;
-  clock?: Clock;
-  /** Upper bound on one settle / check wait in real ms (default 5000). */
-  maxWaitMs?: number;
-  /** Credentials every device sends in CONNECT. */
-  username?: string;
-  password?: string;
-}
-
-/** Why a broker URL cannot be used behind the MQTT-aware proxy, or undefined when it can. */
-export function unsupportedTarget(url: string): string | undefined {
-  const scheme = url.split(':')[0].toLowerCase();
-  return scheme === 'mqtt' || scheme === 'tcp'
-    ? undefined
-    : `resilience scenarios need a plain TCP target (mqtt://) so the proxy can see MQTT packets; got ${scheme}://`;
-}
-
-export class CheckFailure extends Error {
-  constructor(
-    message: string,
-    readonly results: CheckResult[],
-  ) {
-    super(message);
-    this.name = 'CheckFailure';
-  }
-}
+import { cleanUpTarget, retainedTopicsOf } from './cleanup.ts';
+import {
+  decideWithin,
+  notCaught,
+  notShown,
+  pollUntil,
+  settleQuiet,
+  within,
+  type HarnessOptions,
+  type PublishOptions,
+} from './resilience-checks.ts';
 
 export class ResilienceHarness {
   readonly recorder: HistoryRecorder;
@@ -190,13 +163,7 @@ export class ResilienceHarness {
    * Publishes `count` messages (payload = message id). `oneAtATime` waits for each
    * acknowledgement (an in-flight window of 1); otherwise the device's window applies.
    */
-  async publish(
-    name: string,
-    count: number,
-    topic: string,
-    qos: QoS,
-    o: { retain?: boolean; oneAtATime?: boolean; intervalMs?: number } = {},
-  ): Promise<void> {
+  async publish(name: string, count: number, topic: string, qos: QoS, o: PublishOptions = {}): Promise<void> {
     if (!Number.isInteger(count) || count < 1 || count > 10_000)
       throw new RangeError(`message count must be 1..10000, got ${count}`);
     const d = await this.device(name, { persistent: true, ...(o.oneAtATime ? { maxInflight: 1 } : {}) });
@@ -211,13 +178,7 @@ export class ResilienceHarness {
   }
 
   /** Starts publishing in the background (a workload the nemesis can hit); checks wait for it. */
-  startPublishing(
-    name: string,
-    count: number,
-    topic: string,
-    qos: QoS,
-    o: { retain?: boolean; oneAtATime?: boolean; intervalMs?: number } = {},
-  ): void {
+  startPublishing(name: string, count: number, topic: string, qos: QoS, o: PublishOptions = {}): void {
     const w = this.publish(name, count, topic, qos, o);
     w.catch(() => {});
     this.workloads.push(w);
@@ -244,12 +205,7 @@ export class ResilienceHarness {
 
   /** Polls until `cond` holds or the wait bound passes; returns whether it held. */
   async waitFor(cond: () => boolean): Promise<boolean> {
-    const deadline = Date.now() + (this.opts.maxWaitMs ?? 5000);
-    while (!cond()) {
-      if (Date.now() >= deadline) return false;
-      await sleep(20);
-    }
-    return true;
+    return pollUntil(cond, this.opts.maxWaitMs ?? 5000);
   }
 
   async wait(scenarioMs: number): Promise<void> {
@@ -258,23 +214,17 @@ export class ResilienceHarness {
 
   /** Waits until every running device is connected and idle and the history has been quiet for a while. */
   async settle(quietMs = 60): Promise<void> {
-    const deadline = Date.now() + (this.opts.maxWaitMs ?? 5000);
-    let size = -1;
-    let quietSince = Date.now();
-    while (Date.now() < deadline) {
-      const busy = [...this.devices.values()].some((d) => !d.idle);
-      if (this.recorder.size !== size || busy) {
-        size = this.recorder.size;
-        quietSince = Date.now();
-      } else if (Date.now() - quietSince >= quietMs) return;
-      await sleep(25);
-    }
+    await settleQuiet(
+      () => [...this.devices.values()].some((d) => !d.idle),
+      () => this.recorder.size,
+      quietMs,
+      this.opts.maxWaitMs ?? 5000,
+    );
   }
 
   /** Runs checkers; keeps their results for the report. */
   check(names: readonly CheckerName[], o: AllOptions = {}): CheckResult[] {
-    const opts: AllOptions = { version: this.opts.version, endTime: this.clock.now(), ...o };
-    const rs = names.map((n) => runChecker(CHECKERS[n], this.recorder.history, opts));
+    const rs = names.map((n) => runChecker(CHECKERS[n], this.recorder.history, this.checkOptions(o)));
     this.results.push(...rs);
     return rs;
   }
@@ -285,42 +235,32 @@ export class ResilienceHarness {
    */
   async expectValid(names: readonly CheckerName[], o: AllOptions = {}): Promise<CheckResult[]> {
     const rs = await this.decide(names, o);
-    const bad = rs.filter((r) => r.valid !== true || r.checked - r.unknown <= 0);
-    if (bad.length > 0) {
-      throw new CheckFailure(
-        `guarantee not shown (seed ${this.opts.seed}):\n${bad.map((r) => formatResult(r) + (r.valid === true ? '\n  (nothing decided: the scenario proved nothing)' : '')).join('\n')}`,
-        rs,
-      );
-    }
+    const failure = notShown(rs, this.opts.seed);
+    if (failure) throw failure;
     return rs;
   }
 
   /** For negative controls: the checker must find a violation; returns its result. */
   async expectInvalid(name: CheckerName, o: AllOptions = {}): Promise<CheckResult> {
     const [r] = await this.decide([name], o);
-    if (r.valid !== false)
-      throw new CheckFailure(
-        `negative control: ${name} should have found a violation but said ${String(r.valid)} (seed ${this.opts.seed}): ${r.summary}`,
-        [r],
-      );
+    const failure = notCaught(name, r, this.opts.seed);
+    if (failure) throw failure;
     return r;
   }
 
   private async decide(names: readonly CheckerName[], o: AllOptions): Promise<CheckResult[]> {
     await this.finishWorkloads();
     await this.settle();
-    const deadline = Date.now() + (this.opts.maxWaitMs ?? 5000);
-    for (;;) {
-      const rs = names.map((n) =>
-        runChecker(CHECKERS[n], this.recorder.history, { version: this.opts.version, endTime: this.clock.now(), ...o }),
-      );
-      const decided = rs.every((r) => r.valid === false || (r.valid === true && r.unknown === 0));
-      if (decided || Date.now() >= deadline) {
-        this.results.push(...rs);
-        return rs;
-      }
-      await sleep(50);
-    }
+    const rs = await decideWithin(
+      () => names.map((n) => runChecker(CHECKERS[n], this.recorder.history, this.checkOptions(o))),
+      this.opts.maxWaitMs ?? 5000,
+    );
+    this.results.push(...rs);
+    return rs;
+  }
+
+  private checkOptions(o: AllOptions): AllOptions {
+    return { version: this.opts.version, endTime: this.clock.now(), ...o };
   }
 
   /** History as JSON lines plus the check results, for attaching to a failed scenario. */
@@ -333,12 +273,7 @@ export class ResilienceHarness {
   }
 
   private within<T>(p: Promise<T>, what: string): Promise<T> {
-    const ms = this.opts.maxWaitMs ?? 5000;
-    let t: NodeJS.Timeout | undefined;
-    return Promise.race([
-      p,
-      new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`timed out after ${ms} ms: ${what}`)), ms))),
-    ]).finally(() => clearTimeout(t));
+    return within(p, this.opts.maxWaitMs ?? 5000, what);
   }
 
   async close(): Promise<void> {
@@ -348,15 +283,12 @@ export class ResilienceHarness {
     this.recorder.finish('scenario ended');
     await Promise.all([...this.proxies.values()].map((p) => p.close().catch(() => {})));
     if (this.ownBroker === undefined) {
-      const retained = new Set(
-        this.recorder.history.filter((o) => o.f === 'publish' && o.value.retain === true).map((o) => o.value.topic!),
-      );
       await this.within(
         cleanUpTarget({
           brokerUrl: this.brokerUrl,
           level: this.level,
           clientIds: [...this.devices.keys()].map((n) => this.clientId(n)),
-          retainedTopics: [...retained],
+          retainedTopics: retainedTopicsOf(this.recorder.history),
           username: this.opts.username,
           password: this.opts.password,
         }),

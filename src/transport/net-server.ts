@@ -54,7 +54,7 @@ export function bind(
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen({ host, port });
+    server.listen({ host, port, backlog: 65535 }); // Node passes 511; the kernel caps this at net.core.somaxconn
   });
 }
 

@@ -5,7 +5,8 @@
  * (bytes held both ways) or are reset, and new connections are refused or blackholed.
  */
 import { geStep, outageStateAt } from '../../proxy/index.ts';
-import { createRng, type Rng } from '../../common/index.ts';
+import type { Rng } from '../../common/index.ts';
+import { LeanRng } from './lean-rng.ts';
 import type { Admission, Existing, LinkSpec } from './link-spec.ts';
 import type { OpLog } from './op-log.ts';
 import type { TimerWheel } from './timer-wheel.ts';
@@ -34,6 +35,9 @@ export interface LinkHost<D extends LinkDev> {
 
 type Cause = 'ge' | 'outage' | 'event';
 type Timer = { c: 'ge' } | { c: 'outage' } | { c: 'event'; on: boolean; existing: Existing };
+/** The two timers every step of a chain re-arms, shared instead of allocated per step. */
+const GE: Timer = Object.freeze({ c: 'ge' });
+const OUTAGE: Timer = Object.freeze({ c: 'outage' });
 
 export class DevLink<Dev extends LinkDev = LinkDev> {
   private ge = false;
@@ -70,13 +74,13 @@ export class DevLink<Dev extends LinkDev = LinkDev> {
     const l = this.d.link;
     const slot = this.d.slot;
     if (l.flaky) {
-      this.geRng = createRng(this.d.rng.seed ^ 0x9e3779b9);
-      this.f.wheel.at(t0 + l.flaky.step_ms, 7, slot, { c: 'ge' });
+      this.geRng = new LeanRng(this.d.rng.seed ^ 0x9e3779b9);
+      this.f.wheel.at(t0 + l.flaky.step_ms, 7, slot, GE);
     }
     if (l.outage) {
       const st = outageStateAt(l.outage, 0);
       if (st.down) this.set('outage', true);
-      if (Number.isFinite(st.nextChangeIn)) this.f.wheel.at(t0 + st.nextChangeIn, 7, slot, { c: 'outage' });
+      if (Number.isFinite(st.nextChangeIn)) this.f.wheel.at(t0 + st.nextChangeIn, 7, slot, OUTAGE);
     }
     for (const e of events) {
       this.f.wheel.at(start + e.at, 7, slot, { c: 'event', on: true, existing: e.existing });
@@ -93,12 +97,11 @@ export class DevLink<Dev extends LinkDev = LinkDev> {
     if (t.c === 'ge' && this.d.link.flaky && this.geRng) {
       const next = geStep(this.ge ? 'bad' : 'good', this.d.link.flaky, this.geRng) === 'bad';
       if (next !== this.ge) this.set('ge', next);
-      this.f.wheel.at(now + this.d.link.flaky.step_ms, 7, slot, { c: 'ge' });
+      this.f.wheel.at(now + this.d.link.flaky.step_ms, 7, slot, GE);
     } else if (t.c === 'outage' && this.d.link.outage) {
       const st = outageStateAt(this.d.link.outage, now - this.t0);
       this.set('outage', st.down);
-      if (Number.isFinite(st.nextChangeIn))
-        this.f.wheel.at(now + Math.max(1, st.nextChangeIn), 7, slot, { c: 'outage' });
+      if (Number.isFinite(st.nextChangeIn)) this.f.wheel.at(now + Math.max(1, st.nextChangeIn), 7, slot, OUTAGE);
     } else if (t.c === 'event') {
       this.eventMode = t.existing;
       this.set('event', t.on);

@@ -5,11 +5,33 @@
  */
 import type { Packet, QoS } from '../../codec/index.ts';
 import type { OpValue } from '../../checker/index.ts';
-import { LeanLink, type Dev } from './lean-link.ts';
+import { K, LeanLink, type Dev } from './lean-link.ts';
 
-export { K, type Dev, type Flight, type FleetOptions } from './lean-link.ts';
+export { K, Dev, type DevInit, type Flight, type FleetOptions } from './lean-link.ts';
 
 export class LeanFleet extends LeanLink {
+  /** QoS and retain of the devices' scheduled publications. */
+  publishing: { qos: QoS; retain: boolean } = { qos: 1, retain: false };
+
+  /** Arms a device's publishing schedule (`times`: ms after `t0`), one wheel entry at a time. */
+  schedule(d: Dev, t0: number, times: readonly number[], topic: string): void {
+    if (times.length === 0) return;
+    d.pubTimes = times;
+    d.pubNext = 0;
+    d.pubT0 = t0;
+    d.pubTopic = topic;
+    this.wheel.at(t0 + times[0], K.schedule, d.slot);
+  }
+
+  protected override scheduled(d: Dev): void {
+    const times = d.pubTimes;
+    if (times === null) return;
+    d.pubNext++;
+    if (d.pubNext < times.length) this.wheel.at(d.pubT0 + times[d.pubNext], K.schedule, d.slot);
+    else d.pubTimes = null;
+    if (d.want || d.sleepy) this.publish(d, d.pubTopic, this.publishing.qos, this.publishing.retain);
+  }
+
   // ---- MQTT ----------------------------------------------------------------------------------
   protected override onPacket(d: Dev, p: Packet): void {
     const now = this.o.now();

@@ -6,87 +6,29 @@
  * here, per device, between the device and its TCP socket. Every operation goes to the OpLog
  * in the checkers' vocabulary; latencies go to HDR histograms.
  */
-import { connect as netConnect, type Socket } from 'node:net';
-import { encodePacket, PacketReader, type Packet, type QoS } from '../../codec/index.ts';
-import type { Rng } from '../../common/index.ts';
+import { connect as netConnect } from 'node:net';
+import { encodePacket, PacketReader, type Packet } from '../../codec/index.ts';
 import { connectPlan } from '../connect-plan.ts';
-import { CLEAN_LINK, deliveryTime, type Admission, type Existing, type LinkSpec } from './link-spec.ts';
-import { DevLink } from './dev-link.ts';
+import { CLEAN_LINK, deliveryTime, type Admission, type Existing } from './link-spec.ts';
+import { Dev, type DevInit } from './dev-record.ts';
 import { newHistogram, Timeline } from './metrics.ts';
-import type { OpLog } from './op-log.ts';
 import { TimerWheel } from './timer-wheel.ts';
+import { K, type FleetOptions } from './fleet-options.ts';
+import { sweepDevices } from './sweep.ts';
 
-export const K = { dial: 1, up: 2, down: 3, publish: 4, connTimeout: 5, reconnect: 6, link: 7 } as const;
+export { K, type FleetOptions } from './fleet-options.ts';
+export { Dev, type DevInit, type Flight } from './dev-record.ts';
 
-export interface Flight {
-  pid: number;
-  msgId: string;
-  topic: string;
-  qos: QoS;
-  retain: boolean;
-  payload: Buffer;
-  state: 0 | 1;
-  sentAt: number;
-}
+const ignore = (): void => {};
 
-export interface Dev {
-  i: number;
-  /** Position in this fleet's device array (the wheel's device number). */
-  slot: number;
-  name: string;
-  cid: string;
-  hub: boolean;
-  host: string;
-  port: number;
-  link: LinkSpec;
-  rng: Rng;
-  persistent: boolean;
-  keepAlive: number;
-  will?: { topic: string; qos: QoS };
-  subs: { filter: string; qos: QoS }[];
-  /** 0 off, 1 connecting, 2 connected. */
-  state: 0 | 1 | 2;
-  /** Wants to be connected (false once dead, asleep or at the end). */
-  want: boolean;
-  sleepy: boolean;
-  sock: Socket | null;
-  reader: PacketReader | null;
-  gen: number;
-  conns: number;
-  attempt: number;
-  dialAt: number;
-  seq: number;
-  nextPid: number;
-  flights: Map<number, Flight> | null;
-  queue: { msgId: string; topic: string; qos: QoS; retain: boolean; payload: Buffer; t0: number }[] | null;
-  inQos2: Set<number> | null;
-  lastSent: number;
-  pingAt: number;
-  upFree: number;
-  downFree: number;
-  net: DevLink<Dev>;
-  heldUp: Buffer[] | null;
-  heldDown: Buffer[] | null;
-  received: number;
-  /** The SUBACK for the current session's subscriptions arrived. */
-  subOk: boolean;
-  /** The current attempt's CONNECT has been handed to the socket. */
-  connectSent: boolean;
-  /** A connection was accepted at least once. */
-  ever: boolean;
-}
-
-export interface FleetOptions {
-  log: OpLog;
-  level: 4 | 5;
-  now: () => number;
-  ackTimeoutMs?: number;
-  connectTimeoutMs?: number;
-  username?: string;
-  password?: string;
-  /** mqtt_drop faults: packet types dropped per direction with a probability. */
-  drops?: { stream: 'upstream' | 'downstream'; types: Set<string>; probability: number; name: string }[];
-}
+/**
+ * To a loopback broker, devices connect from 16 loopback source addresses in turn. From one
+ * address, connect() must find a free local port for every new connection to the same broker
+ * address, and near 14,000 of them the kernel's search took seconds of the worker's time
+ * (profiled: node:net internalConnect); spread over 16 sources each has a few hundred.
+ */
+const sourceOf = (d: Dev): { localAddress?: string } =>
+  d.host.startsWith('127.') ? { localAddress: `127.0.0.${2 + (d.slot % 16)}` } : {};
 
 export abstract class LeanLink {
   readonly devs: Dev[] = [];
@@ -96,7 +38,7 @@ export abstract class LeanLink {
   readonly connectLatency = newHistogram();
   errors = 0;
   healed = false;
-  protected readonly ackTimeout: number;
+  readonly ackTimeout: number;
   protected readonly connTimeout: number;
 
   constructor(readonly o: FleetOptions) {
@@ -105,64 +47,8 @@ export abstract class LeanLink {
     this.connTimeout = o.connectTimeoutMs ?? 30_000;
   }
 
-  add(
-    d: Omit<
-      Dev,
-      | 'slot'
-      | 'state'
-      | 'sock'
-      | 'reader'
-      | 'gen'
-      | 'conns'
-      | 'attempt'
-      | 'dialAt'
-      | 'seq'
-      | 'nextPid'
-      | 'flights'
-      | 'queue'
-      | 'inQos2'
-      | 'lastSent'
-      | 'pingAt'
-      | 'upFree'
-      | 'downFree'
-      | 'net'
-      | 'heldUp'
-      | 'heldDown'
-      | 'received'
-      | 'want'
-      | 'subOk'
-      | 'connectSent'
-      | 'ever'
-    >,
-  ): Dev {
-    const dev = d as Dev;
-    Object.assign(dev, {
-      slot: this.devs.length,
-      state: 0,
-      want: false,
-      sock: null,
-      reader: null,
-      gen: 0,
-      conns: 0,
-      attempt: 0,
-      dialAt: 0,
-      seq: 0,
-      nextPid: 1,
-      flights: null,
-      queue: null,
-      inQos2: null,
-      lastSent: 0,
-      pingAt: 0,
-      upFree: 0,
-      downFree: 0,
-      heldUp: null,
-      heldDown: null,
-      received: 0,
-      subOk: false,
-      connectSent: false,
-      ever: false,
-    });
-    dev.net = new DevLink(this, dev);
+  add(init: DevInit): Dev {
+    const dev = new Dev(init, this.devs.length, this);
     this.devs.push(dev);
     return dev;
   }
@@ -194,6 +80,9 @@ export abstract class LeanLink {
         break;
       case K.link:
         d.net.onTimer(arg);
+        break;
+      case K.schedule:
+        this.scheduled(d);
         break;
       default:
         break;
@@ -243,20 +132,23 @@ export abstract class LeanLink {
     if (admission === 'refuse') return this.fail(d, 'link down: connection refused');
     this.wheel.at(now + this.connTimeout, K.connTimeout, this.index(d), gen);
     if (admission === 'blackhole') return; // the SYN is lost; the timeout fails the attempt
-    const sock = netConnect({ host: d.host, port: d.port, noDelay: true });
+    const sock = netConnect({ host: d.host, port: d.port, noDelay: true, ...sourceOf(d) });
     d.sock = sock;
     d.reader = new PacketReader({ protocolLevel: this.o.level, from: 'server' });
     d.connectSent = false;
+    d.pending = plan.packet;
     sock.on('connect', () => {
-      if (d.gen === gen) {
+      const p = d.pending;
+      d.pending = null;
+      if (d.gen === gen && p !== null) {
         d.connectSent = true;
-        this.send(d, plan.packet);
+        this.send(d, p);
       }
     });
     sock.on('data', (b: Buffer) => {
       if (d.gen === gen) d.net.inbound(b);
     });
-    sock.on('error', () => {});
+    sock.on('error', ignore);
     sock.on('close', () => {
       if (d.gen === gen && d.sock === sock)
         this.lost(d, d.state === 2 ? 'connection closed' : 'connection refused or closed before CONNACK');
@@ -292,6 +184,7 @@ export abstract class LeanLink {
     d.pingAt = 0;
     d.heldUp = null;
     d.heldDown = null;
+    d.pending = null;
     d.gen++;
     s?.destroy();
   }
@@ -392,36 +285,14 @@ export abstract class LeanLink {
 
   /** Once a second: keep alive, acknowledgement timeouts, and the gauges of the timeline. */
   sweep(): void {
-    const now = this.o.now();
-    let connected = 0;
-    let faulty = 0;
-    for (const d of this.devs) {
-      if (d.net.down) faulty++;
-      if (d.state !== 2) continue;
-      if (!d.hub) connected++;
-      const ka = d.keepAlive * 1000;
-      if (d.pingAt > 0 && now - d.pingAt > ka) {
-        this.lost(d, 'keep-alive: no PINGRESP');
-        continue;
-      }
-      if (ka > 0 && d.pingAt === 0 && now - d.lastSent >= ka * 0.75) {
-        d.pingAt = now;
-        this.send(d, { type: 'pingreq' });
-      }
-      if (d.flights !== null) {
-        for (const f of d.flights.values()) {
-          if (now - f.sentAt > this.ackTimeout) {
-            this.lost(d, 'acknowledgement timeout');
-            break;
-          }
-        }
-      }
-    }
-    this.timeline.sample(now, connected, faulty);
+    sweepDevices(this);
   }
 
   /** A packet from the server, after the link (MQTT session logic). */
   protected abstract onPacket(d: Dev, p: Packet): void;
+
+  /** The device's next scheduled publication is due. */
+  protected abstract scheduled(d: Dev): void;
 }
 
 export type { Admission, Existing };

@@ -4,7 +4,8 @@
  * the fleet events it takes part in. A slice (worker or shard) only picks indices, so a device
  * behaves the same however the fleet is split.
  */
-import { createRng, hashString, type Rng } from '../../common/index.ts';
+import { hashString, type Rng } from '../../common/index.ts';
+import { LeanRng } from './lean-rng.ts';
 import type { FleetScenario } from '../fleet-scenario.ts';
 
 export interface RunSettings {
@@ -51,7 +52,7 @@ export const scopeOf = (s: RunSettings, broker: number): string => `fh/${s.runId
 export const topicOf = (s: RunSettings, broker: number, template: string, name: string): string =>
   `${scopeOf(s, broker)}/${template.replace(/\{id\}/g, name)}`;
 export const deviceRng = (s: RunSettings, name: string, label = ''): Rng =>
-  createRng((s.seed ^ hashString(`${name}/${label}`)) >>> 0);
+  new LeanRng((s.seed ^ hashString(`${name}/${label}`)) >>> 0);
 
 /** The device's link profile name (a deterministic draw against the shares), or undefined for a clean link. */
 export function linkOf(s: RunSettings, name: string): string | undefined {

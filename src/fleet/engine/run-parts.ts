@@ -6,11 +6,9 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunSettings } from './plan.ts';
 import { runSlice, type LiveStats } from './slice-run.ts';
-
-const workerMain = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+import { workerEntry } from './worker-bundle.ts';
 
 export async function runParts(
   s: Omit<RunSettings, 'worker'>,
@@ -23,19 +21,22 @@ export async function runParts(
     await runSlice({ ...s, worker: { index: 0, count: 1 } }, dirs[0], onLive);
     return dirs;
   }
+  const entry = await workerEntry();
   const children: ChildProcess[] = [];
   const kill = () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   };
   process.once('exit', kill);
-  const deadline = s.durationMs + s.drainMs + 120_000;
+  // Generous: a worker starved of CPU runs late (its stalls are recorded and reported), and the
+  // drain is bounded on its own; this only catches a worker that hangs.
+  const deadline = s.durationMs + s.drainMs + 600_000;
   try {
     await Promise.all(
       dirs.map(
         (dir, j) =>
           new Promise<void>((resolve, reject) => {
-            const c = fork(workerMain, [], {
-              execArgv: ['--import', 'tsx', '--max-semi-space-size=4'],
+            const c = fork(entry.file, [], {
+              execArgv: entry.execArgv,
               serialization: 'advanced',
               stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
             });
@@ -68,6 +69,7 @@ export async function runParts(
   } finally {
     kill();
     process.removeListener('exit', kill);
+    entry.dispose();
   }
   return dirs;
 }

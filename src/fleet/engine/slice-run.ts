@@ -28,54 +28,12 @@ import {
 } from './plan.ts';
 import { CLEAN_LINK, compileLink, type LinkSpec } from './link-spec.ts';
 import { K, LeanFleet, type Dev } from './lean-fleet.ts';
-import { encodeHistogram, type SecondStats } from './metrics.ts';
+import { encodeHistogram } from './metrics.ts';
 import { OpLog } from './op-log.ts';
+import { addHubs } from './slice-hubs.ts';
+import type { LiveStats, Part } from './part.ts';
 
-export interface LiveStats {
-  tag: string;
-  t: number;
-  connected: number;
-  devices: number;
-  faulty: number;
-  published: number;
-  received: number;
-  errors: number;
-  drops: number;
-  phase: string;
-  /** Encoded e2e histogram of the last second (µs). */
-  e2e?: string;
-}
-
-export interface Part {
-  tag: string;
-  scenario: string;
-  seed: number;
-  version: string;
-  runId: string;
-  shard: { index: number; count: number };
-  worker: { index: number; count: number };
-  devices: number;
-  brokers: string[];
-  t0: number;
-  durationMs: number;
-  endedAt: number;
-  counts: OpLog['counts'] & { distinctReceived?: number };
-  errors: number;
-  e2e: string;
-  connect: string;
-  timeline: SecondStats[];
-  /** Fault windows of the fleet events (epoch ms). */
-  windows: { from: number; to: number; label: string }[];
-  rssPeakMb: number;
-  /** RSS just before the devices were created (the worker's own footprint). */
-  rssBaseMb: number;
-  cpuMs: number;
-  /** The scenario's checks and thresholds, so `fleet merge` needs no scenario file. */
-  checks: string[];
-  thresholds: string[];
-  /** Processes that only watch (hub subscribers, the hub publisher); shared by every check chunk. */
-  hubs: string[];
-}
+export type { LiveStats, Part } from './part.ts';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -100,6 +58,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
     ackTimeoutMs: sc.devices.ack_timeout_ms,
     connectTimeoutMs: sc.devices.connect_timeout_ms,
   });
+  fleet.publishing = { qos: sc.devices.publish.qos as QoS, retain: sc.devices.publish.retain };
   const tag = sliceTag(s);
   const targets = s.brokers.map((u) => {
     const x = new URL(u);
@@ -118,44 +77,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
   wheelStart(fleet);
 
   // Hubs: one set per broker this slice uses.
-  const hubs: Dev[] = [];
-  const hubPub: Dev[] = [];
-  for (let b = 0; b < s.brokers.length; b++) {
-    const scope = scopeOf(s, b);
-    for (const h of sc.subscribers) {
-      hubs.push(
-        fleet.add({
-          i: -1,
-          name: `${h.id}-${tag}b${b}`,
-          cid: `${s.runId}-${h.id}-${tag}b${b}`,
-          hub: true,
-          ...targets[b],
-          link: CLEAN_LINK,
-          rng: deviceRng(s, `${h.id}-${tag}-${b}`),
-          persistent: h.persistent,
-          keepAlive: 60,
-          subs: [{ filter: `${scope}/${h.filter}`, qos: h.qos as QoS }],
-          sleepy: false,
-        }),
-      );
-    }
-    if (sc.config || sc.commands)
-      hubPub.push(
-        fleet.add({
-          i: -1,
-          name: `hub-${tag}b${b}`,
-          cid: `${s.runId}-hub-${tag}b${b}`,
-          hub: true,
-          ...targets[b],
-          link: CLEAN_LINK,
-          rng: deviceRng(s, `hub-${tag}-${b}`),
-          persistent: false,
-          keepAlive: 60,
-          subs: [],
-          sleepy: false,
-        }),
-      );
-  }
+  const { hubs, hubPub } = addHubs(fleet, s, targets, tag);
   const t00 = now();
   for (const h of [...hubs, ...hubPub]) fleet.start(h, t00);
   const hubsUp = await until(
@@ -223,11 +145,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
     );
     for (const e of evs.filter((x) => x.type === 'death'))
       fleet.wheel.at(t0 + e.at, K.publish, d.slot, () => fleet.crash(d, 'crash (mass death)'));
-    const topic = topicOf(s, b, sc.devices.publish.topic, name);
-    for (const t of publishTimes(s, i, name))
-      fleet.wheel.at(t0 + t, K.publish, d.slot, () => {
-        if (d.want || d.sleepy) fleet.publish(d, topic, sc.devices.publish.qos as QoS, sc.devices.publish.retain);
-      });
+    fleet.schedule(d, t0, publishTimes(s, i, name), topicOf(s, b, sc.devices.publish.topic, name));
   }
   if (sc.commands) {
     const c = sc.commands;
@@ -241,7 +159,21 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
   // Run: a live line a second until the window ends, then heal and drain.
   const end = t0 + s.durationMs;
   let drainedOk: boolean | undefined;
+  // The sweep runs every second; a longer gap means this process itself was stalled (starved of
+  // CPU, or collecting garbage): recorded as a window, so no one blames the broker for it.
+  let lastSweep = now();
+  let longestStall = 0;
   const sweep = setInterval(() => {
+    const gap = now() - lastSweep;
+    lastSweep = now();
+    if (gap > 2500) {
+      longestStall = Math.max(longestStall, gap - 1000);
+      windows.push({
+        from: lastSweep - gap + 1000,
+        to: lastSweep,
+        label: `fleet worker ${tag} stalled ${((gap - 1000) / 1000).toFixed(1)} s (its own process)`,
+      });
+    }
     fleet.sweep();
     rssPeak = Math.max(rssPeak, memoryUsage.rss());
     const tNow = now();
@@ -316,6 +248,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
     windows,
     checks: sc.checks,
     thresholds: s.thresholds ?? sc.thresholds,
+    stallMs: Math.round(longestStall),
     rssPeakMb: Math.round(rssPeak / 1048576),
     rssBaseMb: Math.round(rssBase / 1048576),
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import cliProgress from 'cli-progress';
-import type { LiveStats } from '../engine/slice-run.ts';
+import type { LiveStats } from '../engine/part.ts';
 import { decodeHistogram, newHistogram } from '../engine/metrics.ts';
 
 export interface LiveTotals {

@@ -26,9 +26,21 @@ import {
 const ownerOfMsg = (msgId: string | undefined): string | undefined =>
   msgId === undefined ? undefined : msgId.slice(0, msgId.indexOf(':') < 0 ? undefined : msgId.indexOf(':'));
 
+/**
+ * The device an op belongs to: its own, the device named by a fault, or the publisher of a
+ * message a hub received. Undefined: the op is the hubs' own and every chunk shares it.
+ */
+export function ownerOf(op: Op, hubs: ReadonlySet<string>): string | undefined {
+  let owner: string | undefined = op.process;
+  if (op.process === 'nemesis') owner = op.value.clientId;
+  else if (hubs.has(op.process)) owner = op.f === 'receive' ? ownerOfMsg(op.value.msgId) : undefined;
+  return owner === undefined || owner === 'nemesis' || hubs.has(owner) ? undefined : owner;
+}
+
 /** The chunks, and the ops every chunk shares (the hubs' own), whose items each chunk judges again. */
 export function chunkHistory(history: History, hubs: ReadonlySet<string>, chunkSize = 400): Op[][] {
-  return split(history, hubs, chunkSize).chunks;
+  const { chunks, shared } = split(history, hubs, chunkSize);
+  return chunks.map((c) => withShared(shared, c));
 }
 
 function split(history: History, hubs: ReadonlySet<string>, chunkSize: number): { chunks: Op[][]; shared: Op[] } {
@@ -40,17 +52,23 @@ function split(history: History, hubs: ReadonlySet<string>, chunkSize: number): 
   const shared: Op[] = [];
   const chunks: Op[][] = Array.from({ length: n }, () => []);
   for (const op of history) {
-    let owner: string | undefined = op.process;
-    if (op.process === 'nemesis') owner = op.value.clientId;
-    else if (hubs.has(op.process)) owner = op.f === 'receive' ? ownerOfMsg(op.value.msgId) : undefined;
+    const owner = ownerOf(op, hubs);
     const c = owner === undefined ? undefined : chunkOf.get(owner);
     if (c === undefined) shared.push(op);
     else chunks[c].push(op);
   }
-  return {
-    chunks: chunks.map((c) => (shared.length === 0 ? c : [...shared, ...c].sort((a, b) => a.index - b.index))),
-    shared,
-  };
+  return { chunks, shared };
+}
+
+/** A chunk's ops with the shared ones, in history order (both are in index order already). */
+export function withShared(shared: readonly Op[], chunk: readonly Op[]): Op[] {
+  if (shared.length === 0) return chunk as Op[];
+  const out: Op[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < shared.length || j < chunk.length)
+    out.push(j >= chunk.length || (i < shared.length && shared[i].index < chunk[j].index) ? shared[i++] : chunk[j++]);
+  return out;
 }
 
 /** One result per checker, combined over the chunks exactly as one pass would count. */
@@ -63,12 +81,39 @@ export function checkFleet(
 ): CheckResult[] {
   const { chunks, shared } = split(history, hubs, chunkSize);
   // The chunks are slices of one complete history: tell the checkers how complete the whole is.
-  const o: AllOptions = { ...opts, missingOps: countMissingOps(history) };
-  return names.map((name) => {
-    const rs = chunks.map((c) => runChecker(CHECKERS[name], c, { ...o, maxViolations: Number.MAX_SAFE_INTEGER }));
+  return checkChunks(chunks, shared, names, { ...opts, missingOps: countMissingOps(history) });
+}
+
+/**
+ * Judges chunk after chunk (each is read once and can be dropped after), every checker per
+ * chunk, then combines. `chunks` may be lazy (read from files) so only one is held at a time.
+ * `opts.missingOps` must describe the whole history.
+ */
+export function checkChunks(
+  chunks: Iterable<readonly Op[]>,
+  shared: readonly Op[],
+  names: readonly CheckerName[],
+  opts: AllOptions,
+): CheckResult[] {
+  const per = names.map((): CheckResult[] => []);
+  let n = 0;
+  for (const c of chunks) {
+    const ops = withShared(shared, c);
+    names.forEach((name, k) =>
+      per[k].push(runChecker(CHECKERS[name], ops, { ...opts, maxViolations: Number.MAX_SAFE_INTEGER })),
+    );
+    n++;
+  }
+  if (n === 0)
+    names.forEach((name, k) =>
+      per[k].push(runChecker(CHECKERS[name], [...shared], { ...opts, maxViolations: Number.MAX_SAFE_INTEGER })),
+    );
+  return names.map((name, k) => {
     const hubOnly =
-      rs.length > 1 && shared.length > 0 ? runChecker(CHECKERS[name], shared, { ...o, shrink: false }) : undefined;
-    return combine(name, rs, hubOnly, opts.maxViolations ?? 20);
+      per[k].length > 1 && shared.length > 0
+        ? runChecker(CHECKERS[name], [...shared], { ...opts, shrink: false })
+        : undefined;
+    return combine(name, per[k], hubOnly, opts.maxViolations ?? 20);
   });
 }
 
@@ -93,6 +138,12 @@ export function combine(name: CheckerName, rs: CheckResult[], hubOnly?: CheckRes
       count: u.count - extra * (hubOnly?.undecided.find((h) => h.reason === u.reason)?.count ?? 0),
     }))
     .filter((u) => u.count > 0);
+  const either = mergeUndecided(rs.map((r) => r.either ?? []))
+    .map((u) => ({
+      ...u,
+      count: u.count - extra * (hubOnly?.either?.find((h) => h.reason === u.reason)?.count ?? 0),
+    }))
+    .filter((u) => u.count > 0);
   const counts = { violations: violations.length, checked, unknown };
   const verdict = decideVerdict(counts);
   const first = rs.find((r) => r.verdict === 'invalid');
@@ -104,7 +155,8 @@ export function combine(name: CheckerName, rs: CheckResult[], hubOnly?: CheckRes
     checked,
     unknown,
     undecided,
-    summary: verdictSummary(spec, counts, undecided, violations[0]?.message),
+    summary: verdictSummary(spec, counts, undecided, violations[0]?.message, either),
+    ...(either.length > 0 ? { either } : {}),
     ...(first?.witness ? { witness: first.witness } : {}),
     ...(violations.length > 0 ? { violations: violations.slice(0, maxViolations) } : {}),
   };

@@ -4,14 +4,14 @@
  * histories interleave by time and are renumbered; then the checkers judge the whole history
  * and the thresholds judge the merged metrics.
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fromJsonLines, toJsonLines, type CheckResult, type CheckerName, type Op } from '../../checker/index.ts';
+import type { CheckResult, CheckerName } from '../../checker/index.ts';
 import { EXIT, type ExitCode } from '../../common/index.ts';
-import type { Part } from '../engine/slice-run.ts';
+import type { Part } from '../engine/part.ts';
 import { decodeHistogram, mergeTimelines, newHistogram, quantiles, type SecondStats } from '../engine/metrics.ts';
-import { checkFleet } from './check-chunked.ts';
+import { judgeHistories } from './merge-histories.ts';
 import { judgeThresholds, parseThreshold, type Threshold, type ThresholdResult } from './thresholds.ts';
 
 export type GuaranteeVerdict = 'holds' | 'violated' | 'undecided' | 'nothing to check';
@@ -51,8 +51,12 @@ export interface FleetResult {
   allConnectedAfterS?: number;
   /** Brokers that no longer answered when the run ended (the run is then inconclusive). */
   brokersDown?: string[];
+  /** The longest stall of a fleet process's own event loop (ms): latencies measured then include it. */
+  fleetStallMs: number;
   /** RSS of the process that merged and judged, after the checks. */
   judgeRssMb: number;
+  /** Peak RSS of that process over its life (it ran the live view, then merged; Linux VmHWM). */
+  judgePeakRssMb?: number;
   historyOps: number;
   load: number[];
 }
@@ -74,33 +78,6 @@ export function loadPart(dir: string): Part {
   return JSON.parse(readFileSync(join(dir, 'part.json'), 'utf8')) as Part;
 }
 
-/** All parts' histories as one, ordered by time (ties: part, then local order), renumbered in place. */
-export function mergeHistories(dirs: readonly string[]): Op[] {
-  const all: (Op & { _p?: number })[] = [];
-  dirs.forEach((d, p) => {
-    for (const op of fromJsonLines(readFileSync(join(d, 'history.jsonl'), 'utf8'))) {
-      (op as Op & { _p?: number })._p = p;
-      all.push(op);
-    }
-  });
-  all.sort((a, b) => a.time - b.time || a._p! - b._p! || a.index - b.index);
-  all.forEach((op, index) => {
-    op.index = index;
-    delete op._p;
-  });
-  return all;
-}
-
-/** Writes a history as JSON lines without building one huge string. */
-export function writeHistory(file: string, ops: readonly Op[]): void {
-  const fd = openSync(file, 'w');
-  try {
-    for (let i = 0; i < ops.length; i += 5000) writeSync(fd, toJsonLines(ops.slice(i, i + 5000)));
-  } finally {
-    closeSync(fd);
-  }
-}
-
 const WORDS = {
   valid: 'holds',
   invalid: 'violated',
@@ -108,6 +85,8 @@ const WORDS = {
   'nothing-to-check': 'nothing to check',
 } as const;
 export const verdictOf = (r: Pick<CheckResult, 'verdict'>): GuaranteeVerdict => WORDS[r.verdict];
+
+export { mergeHistories, writeHistory } from './merge-histories.ts';
 
 export interface JudgeOptions {
   checks: readonly CheckerName[];
@@ -119,16 +98,11 @@ export interface JudgeOptions {
 
 export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): FleetResult {
   const parts = partDirs.map(loadPart);
-  const history = mergeHistories(partDirs);
-  if (o.out) writeHistory(join(o.out, 'history.jsonl'), history);
   const hubs = new Set(parts.flatMap((p) => p.hubs));
-  const c0 = performance.now();
   const endTime = Math.max(...parts.map((p) => p.endedAt));
-  const results = checkFleet(history, o.checks, hubs, { version: o.version, endTime }).map((r): FleetCheck => ({
-    ...r,
-    verdict: verdictOf(r),
-    checkerVerdict: r.verdict,
-  }));
+  const c0 = performance.now();
+  const judged = judgeHistories(partDirs, hubs, o, endTime);
+  const results = judged.results.map((r): FleetCheck => ({ ...r, verdict: verdictOf(r), checkerVerdict: r.verdict }));
   const checkMs = performance.now() - c0;
   const e2e = newHistogram();
   const connect = newHistogram();
@@ -148,10 +122,6 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
     faults: 0,
   };
   for (const p of parts) for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += p.counts[k];
-  const distinct = new Set<string>();
-  for (const op of history)
-    if (op.f === 'receive' && hubs.has(op.process) && op.value.msgId)
-      distinct.add(`${op.process.replace(/-s\d+w\d+b\d+$/, '')}|${op.value.msgId}`);
   const lat = { e2e: quantiles(e2e), connect: quantiles(connect) };
   const errors = parts.reduce((n, p) => n + p.errors, 0);
   const metrics: Record<string, number | undefined> = {
@@ -165,7 +135,13 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
   for (const [k, v] of Object.entries(lat.connect ?? {})) if (k !== 'count') metrics[`connect_${k}`] = v;
   const ts = o.thresholds.map(parseThreshold).filter((t): t is Threshold => typeof t !== 'string');
   const thresholds = judgeThresholds(ts, metrics);
-  const { summary, exitCode } = summarize(results, thresholds, parts[0].seed);
+  const sum = summarize(results, thresholds, parts[0].seed);
+  const fleetStallMs = Math.max(0, ...parts.map((p) => p.stallMs ?? 0));
+  const { exitCode } = sum;
+  const summary =
+    fleetStallMs > 0
+      ? `${sum.summary}; note: a fleet process itself stalled for up to ${(fleetStallMs / 1000).toFixed(1)} s (starved of CPU), and the latencies include that`
+      : sum.summary;
   const timeline = mergeTimelines(parts.map((p) => p.timeline));
   const devicesTotal = parts.reduce((n, p) => n + p.devices, 0);
   const t0 = Math.min(...parts.map((p) => p.t0));
@@ -181,7 +157,7 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
     t0: Math.min(...parts.map((p) => p.t0)),
     endedAt: endTime,
     durationMs: parts[0].durationMs,
-    counts: { ...counts, distinctReceived: distinct.size },
+    counts: { ...counts, distinctReceived: judged.distinctReceived },
     errors,
     latency: lat,
     thresholds,
@@ -197,13 +173,24 @@ export function mergeAndJudge(partDirs: readonly string[], o: JudgeOptions): Fle
     },
     cpuMs: parts.reduce((n, p) => n + p.cpuMs, 0),
     checkMs,
+    fleetStallMs,
     peakConnectsPerS: Math.max(0, ...timeline.map((t) => t.connects)),
     judgeRssMb: Math.round(process.memoryUsage.rss() / 1048576),
+    ...peakRss(),
     ...(full ? { allConnectedAfterS: Math.max(0, full.t + 1 - t0 / 1000) } : {}),
-    historyOps: history.length,
+    historyOps: judged.ops,
     load: loadavg(),
   };
   return result;
+}
+
+function peakRss(): { judgePeakRssMb?: number } {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? { judgePeakRssMb: Math.round(Number(m[1]) / 1024) } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The honest one-line answer and the exit code: violations and failed thresholds → 1, undecided → 3. */
