@@ -61,7 +61,12 @@ const SERVER_ONLY = new Set(['connack', 'suback', 'unsuback', 'pingresp']);
 
 /** What the broker must do with `frames` sent in order on one connection opened at `level`. */
 export function expectationOf(frames: readonly Buffer[], level: ProtocolLevel): Expectation {
-  const reader = new PacketReader({ protocolLevel: level, from: 'client' });
+  // No packet can be longer than all the bytes sent: a larger declared size only means the broker
+  // waits for more (incomplete). The cap keeps the reader from allocating the declared size
+  // (an oversized Remaining Length declares up to 256 MiB).
+  let sent = 0;
+  for (const f of frames) sent += f.length;
+  const reader = new PacketReader({ protocolLevel: level, from: 'client', maximumPacketSize: sent });
   let lv: ProtocolLevel = level;
   let connected = false;
   let authMethod = false;
@@ -92,6 +97,8 @@ export function expectationOf(frames: readonly Buffer[], level: ProtocolLevel): 
         results.length === 1 && frames[i].length === 2 && results[0].ok && results[0].packet.type === 'pingreq';
     lv = connLevel ?? reader.protocolLevel;
     for (const r of results) {
+      if (!r.ok && r.violation.message.endsWith(`Maximum Packet Size of ${sent}`))
+        return unfinished('a packet declares more bytes than were sent');
       if (!r.ok) return bad(i, r.violation.statement, r.violation.message, r.violation.reasonCode);
       const p = r.packet;
       const both = (a: Parameters<typeof ref311>[0], b: Parameters<typeof ref50>[0]): StatementRef =>
@@ -160,16 +167,20 @@ export function expectationOf(frames: readonly Buffer[], level: ProtocolLevel): 
       }
     }
   }
-  const kind = reader.buffered > 0 || !probeAlone ? 'incomplete' : 'valid';
-  return {
-    kind,
-    level: connLevel ?? lv,
-    closeStatement: close(lv),
-    beforeConnack: !connected,
-    pings,
-    answers,
-    message: kind === 'incomplete' ? 'the probe was read as part of an earlier packet' : 'all packets valid',
-  };
+  return unfinished(reader.buffered > 0 || !probeAlone ? 'the probe was read as part of an earlier packet' : undefined);
+
+  function unfinished(why: string | undefined): Expectation {
+    const kind = why !== undefined ? 'incomplete' : 'valid';
+    return {
+      kind,
+      level: connLevel ?? lv,
+      closeStatement: close(lv),
+      beforeConnack: !connected,
+      pings,
+      answers,
+      message: why ?? 'all packets valid',
+    };
+  }
 }
 
 const count = (ps: readonly Packet[], t: string): number => ps.reduce((n, p) => n + (p.type === t ? 1 : 0), 0);
