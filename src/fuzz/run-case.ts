@@ -55,7 +55,7 @@ export function runFrames(
       if (
         !grace &&
         expectation.kind === 'valid' &&
-        obs.packets.some((p) => p.type === 'pingresp') &&
+        obs.packets.reduce((n, p) => n + (p.type === 'pingresp' ? 1 : 0), 0) >= expectation.pings &&
         missing(expectation, obs).length > 0
       ) {
         grace = setTimeout(finish, GRACE_MS);
