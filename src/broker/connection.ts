@@ -41,7 +41,9 @@ export class Connection implements ConnSink {
     transport: string,
     remoteAddress: string | undefined,
   ) {
-    this.rd = new PacketReader({ maximumPacketSize: ctx.caps.maximumPacketSize, from: 'client' });
+    // Level 4 until a CONNECT says otherwise: a CONNECT whose level cannot be read is then refused
+    // by a close alone, never by a 5.0 CONNACK a 3.1.1 client could not read (fuzz finding).
+    this.rd = new PacketReader({ protocolLevel: 4, maximumPacketSize: ctx.caps.maximumPacketSize, from: 'client' });
     this.core = new ConnCore(ctx, this, transport, remoteAddress);
     (stream as Tagged)[CONN] = this;
     stream.on('data', onStreamData);
