@@ -40,6 +40,10 @@ export function offerable(families: readonly WeakFamily[] = WEAK_FAMILIES): Weak
 export const NONE_OFFERABLE =
   'nothing: this Node/OpenSSL cannot offer NULL, anonymous, RC4, DES, 3DES or export ciphers, even at @SECLEVEL=0';
 
+/** "…:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure:…" -> "sslv3 alert handshake failure". */
+const shortError = (m: string): string =>
+  /SSL routines:[^:]*:([^:]+)/.exec(m)?.[1].trim() ?? m.replace(/\s+/g, ' ').trim();
+
 type Handshake = (o: tls.ConnectionOptions) => Promise<{ ok: boolean; detail: string }>;
 
 export async function weakCipherCheck(
@@ -62,7 +66,7 @@ export async function weakCipherCheck(
   for (const f of offer) {
     const r = await handshake({ ...base, minVersion: 'TLSv1', maxVersion: 'TLSv1.2', ciphers: cipherString(f) });
     accepted ||= r.ok;
-    answers.push(`${f.name}: ${r.ok ? `accepted (${r.detail})` : `refused (${r.detail})`}`);
+    answers.push(`${f.name}: ${r.ok ? `accepted (${r.detail})` : `refused (${shortError(r.detail)})`}`);
   }
   return {
     ...check,
