@@ -7,6 +7,8 @@
  *   --frames 200000   frames per target     --seed 1      --version both|3.1.1|5.0
  *   --only ours|mosquitto                   --concurrency 64
  *   --chain 8         most cases per connection while all sent is valid (1: one case per connection)
+ *   --warmup 20000    frames sent first to each target with another seed, not counted (JIT warm-up
+ *                     of the codec in both processes); 0 to count from the first frame
  *
  * The fuzzer keeps `concurrency` connections in flight (no barrier between batches); a control
  * connection checks the broker every 400 cases alongside them.
@@ -25,6 +27,7 @@ const seed = Number(arg('seed', '1'));
 const only = arg('only', '');
 const concurrency = Number(arg('concurrency', '64'));
 const maxChain = Number(arg('chain', '8'));
+const warmup = Number(arg('warmup', '20000'));
 const v = arg('version', 'both');
 const versions: FuzzLevel[] = v === '3.1.1' ? [4] : v === '5.0' ? [5] : [4, 5];
 const load = (): string =>
@@ -33,22 +36,25 @@ const load = (): string =>
     .join(' ');
 
 console.log(
-  `bench:fuzz — ${frames} frames per target, seed ${seed}, concurrency ${concurrency}, chain ${maxChain}; load average before: ${load()}`,
+  `bench:fuzz — ${frames} frames per target (after ${warmup} warm-up frames), seed ${seed}, concurrency ${concurrency}, chain ${maxChain}; load average before: ${load()}`,
 );
 if (loadavg()[0] > 1.5) console.log('WARNING: the machine is busy (1-min load > 1.5); figures are lower bounds');
 
 async function measure(t: Target): Promise<FuzzResult> {
-  try {
-    return await runFuzz({
+  const run = (s: number, n: number): Promise<FuzzResult> =>
+    runFuzz({
       target: { host: '127.0.0.1', port: t.port },
-      seed,
+      seed: s,
       versions,
-      frames,
+      frames: n,
       budgetMs: 300_000,
       concurrency,
       maxChain,
       maxShrinkAttempts: 50,
     });
+  try {
+    if (warmup > 0) await run(seed + 1_000_003, warmup);
+    return await run(seed, frames);
   } finally {
     await t.stop();
   }
