@@ -9,7 +9,8 @@ import { checkHistory } from '../model/check.ts';
 import type { ModelFinding } from '../model/types.ts';
 import { toGherkin } from './gherkin.ts';
 import { describeStep, programArb, type ExploreVersion, type Program } from './program.ts';
-import { runProgram, type RunResult, type RunTarget } from './runner.ts';
+import { runProgram } from './runner.ts';
+import type { RunResult, RunTarget } from './run-types.ts';
 
 export interface ExploreOptions {
   target: RunTarget;

@@ -8,5 +8,6 @@ export {
   type ExploreStats,
 } from './explorer.ts';
 export { programArb, describeStep, type Program, type Step, type ExploreVersion } from './program.ts';
-export { runProgram, type RunTarget, type RunResult } from './runner.ts';
+export { runProgram } from './runner.ts';
+export type { RunTarget, RunResult } from './run-types.ts';
 export { toGherkin } from './gherkin.ts';

@@ -2,7 +2,8 @@
  * The spec model's entry point: given a history of one program, every observation the
  * specification does not allow, each naming its statements. Pure: no I/O, no clock.
  */
-import { checkDelivery, collectReceipts } from './delivery.ts';
+import { checkDelivery } from './delivery.ts';
+import { collectReceipts } from './delivery-receipts.ts';
 import { checkInflight, checkOrdering } from './flow.ts';
 import { checkSessionPresent } from './session.ts';
 import type { History, ModelFinding, ModelOptions } from './types.ts';

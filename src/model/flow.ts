@@ -9,9 +9,9 @@
  */
 import { topicMatches } from '../codec/topic-match.ts';
 import { cite } from './statements.ts';
-import type { Receipt } from './delivery.ts';
+import type { Receipt } from './delivery-types.ts';
 import type { ModelFinding, ModelOptions } from './types.ts';
-import type { World } from './world.ts';
+import type { World } from './world-types.ts';
 
 export function checkInflight(w: World, o: ModelOptions, out: ModelFinding[]): void {
   const outstanding = new Map<number, Map<number, number>>();

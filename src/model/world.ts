@@ -4,101 +4,18 @@
  * versions per topic and wills. Each interval is [t0, t1]: "at t0 it had not happened yet, by
  * t1 it had" — the latitude the spec leaves in timing.
  */
-import { stripSharePrefix, topicMatches } from '../codec/topic-match.ts';
-import type { DeclaredCaps, HEvent, History, QoS, SubReq, WillSpec } from './types.ts';
-
-export const INF = Number.POSITIVE_INFINITY;
-/** How long after a connection's close the broker may take to notice it and act (wills). */
-export const CLOSE_SLACK_MS = 250;
-
-export interface Conn {
-  conn: number;
-  clientId: string;
-  session: Session;
-  connectIdx: number;
-  tOpen: number;
-  tClose?: number;
-  closeIdx?: number;
-  closeKind?: 'normal' | 'abrupt' | 'broker';
-  receiveMaximum?: number;
-  caps: DeclaredCaps;
-  will?: WillSpec;
-}
-
-export interface Sub {
-  session: Session;
-  req: SubReq;
-  granted: QoS;
-  /** The share group name for `$share/g/f`, else undefined; `filter` is without the prefix. */
-  share?: string;
-  filter: string;
-  subscribeIdx: number;
-  t0: number;
-  t1: number;
-  /** Removed (unsubscribe, replace, session end): [end0, end1]. */
-  end0: number;
-  end1: number;
-  endBy?: 'unsubscribe' | 'replace' | 'session';
-  /** The filter already existed in the session when this SUBSCRIBE came (a replacement). */
-  replaced: boolean;
-}
-
-export interface Session {
-  id: number;
-  clientId: string;
-  conns: Conn[];
-  subs: Sub[];
-  /** When the session ended (clean reconnect, or close with no persistence): [t0, t1]. */
-  end0: number;
-  end1: number;
-}
-
-export interface Msg {
-  id: string;
-  topic: string;
-  qos: QoS;
-  retain: boolean;
-  empty: boolean;
-  publisher: string;
-  pubConn: number;
-  /** Order of sending on its connection. */
-  seq: number;
-  publishIdx: number;
-  t0: number;
-  t1: number;
-  will: boolean;
-}
-
-export interface RetainedVersion {
-  msg: Msg;
-  t0: number;
-  t1: number;
-}
-
-export interface Will {
-  spec: WillSpec;
-  conn: Conn;
-  msg: Msg;
-  /** 'discarded' on a normal DISCONNECT; 'due' = must be published; 'maybe' = may or may not; 'forbidden' = must not. */
-  fate: 'discarded' | 'due' | 'maybe' | 'forbidden';
-  /** Published no earlier than this (5.0 Will Delay), when fate is not 'due'. */
-  notBefore: number;
-  /** Index of the event that decided the fate. */
-  decidedIdx: number;
-}
-
-export interface World {
-  history: History;
-  conns: Map<number, Conn>;
-  sessions: Session[];
-  msgs: Map<string, Msg>;
-  retained: Map<string, RetainedVersion[]>;
-  wills: Will[];
-  endT: number;
-  settled: boolean;
-  /** Which sessions' last connection is open at the end. */
-  openAtEnd: Set<Session>;
-}
+import { stripSharePrefix } from '../codec/topic-match.ts';
+import type { HEvent, History, QoS } from './types.ts';
+import {
+  CLOSE_SLACK_MS,
+  INF,
+  type Conn,
+  type Msg,
+  type RetainedVersion,
+  type Session,
+  type Will,
+  type World,
+} from './world-types.ts';
 
 export const persistentConn = (e: { clean: boolean; expiry?: number }, v5: boolean): boolean =>
   v5 ? (e.expiry ?? 0) > 0 : !e.clean;
@@ -320,15 +237,3 @@ export function buildWorld(h: History, v5: boolean): World {
   }
   return { history: h, conns, sessions, msgs, retained, wills, endT, settled, openAtEnd };
 }
-
-/** The subscription matches the message's topic (and No Local does not exclude it). */
-export function subMatches(sub: Sub, m: Msg, v5: boolean): boolean {
-  if (!topicMatches(sub.filter, m.topic)) return false;
-  if (v5 && sub.req.noLocal && sub.share === undefined && m.publisher === sub.session.clientId) return false;
-  return true;
-}
-
-/** Certainly in place for the whole time the broker could have been routing m. */
-export const definitely = (sub: Sub, m: Msg): boolean => sub.t1 <= m.t0 && sub.end0 >= m.t1;
-/** Possibly in place at some moment while the broker could have been routing m. */
-export const possibly = (sub: Sub, m: Msg): boolean => sub.t0 <= m.t1 && sub.end1 >= m.t0;

@@ -4,14 +4,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { formatHostPort, parseListen } from './address.ts';
+import { HttpError, field, obj, readBody } from './http-request.ts';
 import { createProxy, type Proxy, type ProxyOptions } from './proxy.ts';
+import { badRequest, checkProxyFields, proxyFieldProblems, proxyJson } from './proxy-json.ts';
 import { ToxicError } from './toxics/registry.ts';
-import { problemLine, unknownKeyProblems, type Problem } from '../common/zod-problems.ts';
-import { closeMatch } from '../common/close-match.ts';
 import type { ToxicInput, ToxicSpec } from './types.ts';
 
 export const API_VERSION = '2.12.0-mqtt-harness';
-const BODY_LIMIT = 1 << 20;
 
 export interface ControlApi {
   readonly port: number;
@@ -26,128 +25,6 @@ export interface ControlApiOptions {
   proxies?: Proxy[];
   /** Seed for proxies created over HTTP that do not name one. */
   seed?: number;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    /** Every bad field, for 400 answers: `{ field, message }`, with a close match for a typo. */
-    readonly problems?: { field: string; message: string }[],
-  ) {
-    super(message);
-  }
-}
-
-/** Fields a proxy may be created or updated with (Toxiproxy's, plus seed / profile / mqtt), and their JSON types. */
-const PROXY_FIELDS = {
-  name: 'string',
-  listen: 'string',
-  upstream: 'string',
-  enabled: 'boolean',
-  seed: 'number',
-  profile: 'string',
-  mqtt: 'boolean',
-} as const;
-
-/**
- * Checks a proxy body in one pass: unknown fields (with a close match), wrong types, missing
- * required fields. Throws a 400 naming every problem.
- */
-function checkProxyFields(o: Record<string, unknown>, required: readonly (keyof typeof PROXY_FIELDS)[]): void {
-  const bad = proxyFieldProblems(o, required, '');
-  if (bad.length > 0) throw badRequest(bad);
-}
-
-function proxyFieldProblems(o: Record<string, unknown>, required: readonly string[], at: string): Problem[] {
-  const bad = unknownKeyProblems(o, Object.keys(PROXY_FIELDS), at);
-  const path = (k: string): string => (at === '' ? k : `${at}.${k}`);
-  const known = Object.keys(PROXY_FIELDS);
-  const typoFor = new Set(
-    Object.keys(o)
-      .filter((k) => !known.includes(k))
-      .map((k) => closeMatch(k, known)),
-  );
-  for (const [key, type] of Object.entries(PROXY_FIELDS)) {
-    const v = o[key];
-    if (v === undefined) {
-      if (required.includes(key) && !typoFor.has(key)) bad.push({ path: path(key), message: 'missing required field' });
-    } else if (typeof v !== type)
-      bad.push({ path: path(key), message: `expected a ${type}, got ${JSON.stringify(v)}` });
-  }
-  return bad;
-}
-
-const badRequest = (bad: Problem[]): HttpError =>
-  new HttpError(
-    400,
-    bad.map(problemLine).join('; '),
-    bad.map((p) => ({ field: p.path, message: p.message })),
-  );
-
-export function proxyJson(p: Proxy): {
-  name: string;
-  listen: string;
-  upstream: string;
-  enabled: boolean;
-  toxics: ToxicSpec[];
-} {
-  return {
-    name: p.name,
-    listen: formatHostPort(p.host, p.port),
-    upstream: p.upstream,
-    enabled: p.enabled,
-    toxics: p.toxics(),
-  };
-}
-
-function readBody(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      if (over) return; // drained and discarded so the 413 answer can be read
-      size += c.length;
-      if (size > BODY_LIMIT) {
-        over = true;
-        parts.length = 0;
-        reject(new HttpError(413, `request body larger than ${BODY_LIMIT} bytes`));
-      } else parts.push(c);
-    });
-    req.on('error', reject);
-    req.on('end', () => {
-      if (over) return;
-      const text = Buffer.concat(parts).toString('utf8');
-      if (text.trim() === '') return resolve({});
-      try {
-        resolve(JSON.parse(text));
-      } catch (e) {
-        reject(new HttpError(400, `body is not valid JSON: ${(e as Error).message}`));
-      }
-    });
-  });
-}
-
-function obj(body: unknown, what: string): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new HttpError(400, `${what}: expected a JSON object`);
-  return body as Record<string, unknown>;
-}
-
-function field<T>(
-  o: Record<string, unknown>,
-  key: string,
-  type: 'string' | 'boolean' | 'number',
-  required: boolean,
-): T | undefined {
-  const v = o[key];
-  if (v === undefined) {
-    if (required) throw new HttpError(400, `${key}: missing required field`);
-    return undefined;
-  }
-  if (typeof v !== type) throw new HttpError(400, `${key}: expected a ${type}, got ${JSON.stringify(v)}`);
-  return v as T;
 }
 
 export async function startControlApi(opts: ControlApiOptions = {}): Promise<ControlApi> {

@@ -48,4 +48,5 @@ export { topicFilterMatches } from './decision/topic-match.ts';
 export { MqttFramer, peekPacket, parseFixedHeader } from './mqtt-frame.ts';
 export { corruptFrame } from './toxics/mqtt-toxics.ts';
 export { parseDuration } from './toxics/attrs.ts';
-export { startControlApi, proxyJson, API_VERSION, type ControlApi, type ControlApiOptions } from './http-api.ts';
+export { startControlApi, API_VERSION, type ControlApi, type ControlApiOptions } from './http-api.ts';
+export { proxyJson } from './proxy-json.ts';

@@ -3,14 +3,16 @@
  * upstream broker, applies the toxics currently configured, keeps statistics and reports
  * every fault to onFault listeners.
  */
-import { createServer, type Server, type Socket } from 'node:net';
-import { createRng, hashString } from '../common/rng.ts';
+import type { Socket } from 'node:net';
+import { createRng, hashString, seedFromEnv } from '../common/rng.ts';
 import { BusyPoller, checkBusyPollMs } from './busy-poll.ts';
-import { seedFromEnv } from '../common/rng.ts';
 import { formatHostPort, parseListen, parseUpstream, type UpstreamTarget } from './address.ts';
 import { Link, type LinkHost, type StageToxicInstance } from './link.ts';
+import { AdmissionState } from './admission.ts';
+import { ProxyListener } from './listener.ts';
 import { loadProfile } from './profiles.ts';
 import { systemScheduler, type Scheduler } from './scheduler.ts';
+import { FaultLog } from './fault-log.ts';
 import { StatsTotals } from './stats.ts';
 import { normalizeToxic, ToxicError } from './toxics/registry.ts';
 import type { ProxyControl, ProxyToxic, ProxyToxicDef, StageToxicDef } from './toxics/toxic.ts';
@@ -18,8 +20,6 @@ import type { FaultEvent, LinkStats, ProxyStats, ToxicInput, ToxicSpec } from '.
 import type { Proxy, ProxyOptions } from './proxy-api.ts';
 
 export type { Proxy, ProxyOptions } from './proxy-api.ts';
-
-type Admission = 'open' | 'refuse' | 'blackhole';
 
 export async function createProxy(opts: ProxyOptions): Promise<Proxy> {
   const p = new ProxyImpl(opts);
@@ -30,14 +30,12 @@ export async function createProxy(opts: ProxyOptions): Promise<Proxy> {
 class ProxyImpl implements Proxy {
   readonly name: string;
   readonly seed: number;
-  readonly host: string;
-  port: number;
   readonly upstream: string;
   enabled = true;
   private readonly target: UpstreamTarget;
   private readonly mqtt: boolean;
   private readonly sched: Scheduler;
-  private server: Server | undefined;
+  private readonly listener: ProxyListener;
   private readonly sockets = new Set<Socket>();
   private readonly open = new Set<Link>();
   private closedLinks: Link[] = [];
@@ -45,37 +43,39 @@ class ProxyImpl implements Proxy {
   private readonly specs = new Map<string, ToxicSpec>();
   private readonly stageToxics = new Map<string, StageToxicInstance>();
   private readonly proxyToxics = new Map<string, ProxyToxic>();
-  private readonly admission = new Map<string, Admission>();
-  private readonly stalls = new Set<string>();
-  private readonly proxyFaults: Record<string, number> = {};
-  private readonly listeners = new Set<(ev: FaultEvent) => void>();
-  private readonly log: FaultEvent[] = [];
-  private readonly logLimit: number;
+  private readonly admission = new AdmissionState();
+  private readonly faultLog: FaultLog;
   private nextId = 1;
   private connections = 0;
   private refused = 0;
   private closing = false;
-  private relisten: Promise<void> | undefined;
   private poller: BusyPoller | undefined;
 
   constructor(private readonly opts: ProxyOptions) {
     this.name = opts.name ?? 'mqtt';
     this.seed = (opts.seed ?? seedFromEnv()) >>> 0;
     const l = parseListen(opts.listen ?? '127.0.0.1:0');
-    this.host = l.host;
-    this.port = l.port;
+    this.listener = new ProxyListener(this.name, l.host, l.port, (s) => this.accept(s));
     this.upstream = opts.upstream;
     this.target = parseUpstream(opts.upstream);
     this.mqtt = opts.mqtt ?? this.target.framable;
     if (this.mqtt && !this.target.framable)
       throw new Error(`mqtt framing needs a plain TCP upstream, not ${opts.upstream}`);
     this.sched = opts.scheduler ?? systemScheduler();
-    this.logLimit = opts.faultLogLimit ?? 100_000;
+    this.faultLog = new FaultLog(opts.faultLogLimit ?? 100_000);
     this.linkHost.sched = this.sched;
     this.linkHost.seed = this.seed;
     this.linkHost.decode = opts.decode === true && this.mqtt;
     const busy = checkBusyPollMs(opts.busyPollMs ?? 0);
     if (busy > 0) this.linkHost.activity = (this.poller = new BusyPoller(busy)).touch;
+  }
+
+  get host(): string {
+    return this.listener.host;
+  }
+
+  get port(): number {
+    return this.listener.port;
   }
 
   /** The URL clients use: same scheme (and WebSocket path) as the upstream, the proxy's address. */
@@ -88,48 +88,24 @@ class ProxyImpl implements Proxy {
     const profile = typeof this.opts.profile === 'string' ? loadProfile(this.opts.profile) : this.opts.profile;
     const all = [...(profile?.toxics ?? []), ...(this.opts.toxics ?? [])];
     all.forEach((t, i) => normalizeToxic(t, `toxics[${i}]`)); // validate all before acting on any
-    await this.listen();
+    await this.listener.listen();
     for (const t of all) this.addToxic(t);
-  }
-
-  private listen(): Promise<void> {
-    const server = createServer({ allowHalfOpen: true, noDelay: true } as never, (s) => this.accept(s));
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', (e) =>
-        reject(new Error(`proxy ${this.name}: cannot listen on ${formatHostPort(this.host, this.port)}: ${e.message}`)),
-      );
-      server.listen({ host: this.host, port: this.port }, () => {
-        const a = server.address();
-        if (a !== null && typeof a !== 'string') this.port = a.port;
-        resolve();
-      });
-    });
-  }
-
-  private stopListening(): void {
-    this.server?.close();
-    this.server = undefined;
-  }
-
-  private effectiveAdmission(): Admission {
-    const v = [...this.admission.values()];
-    return v.includes('refuse') ? 'refuse' : v.includes('blackhole') ? 'blackhole' : 'open';
   }
 
   /** Applies the combined admission state: refuse = listener closed (ECONNREFUSED). */
   private applyAdmission(): void {
     if (this.closing) return;
-    const a = this.enabled ? this.effectiveAdmission() : 'refuse';
-    if (a === 'refuse') this.stopListening();
+    const a = this.enabled ? this.admission.effective() : 'refuse';
+    if (a === 'refuse') this.listener.stop();
     else {
-      if (this.server === undefined && this.relisten === undefined) {
-        this.relisten = this.listen()
-          .catch((e: Error) =>
-            this.emit({ time: this.sched.now(), toxic: '(proxy)', action: 'refuse', detail: { error: e.message } }),
-          )
-          .finally(() => (this.relisten = undefined));
-      }
+      this.listener.resume((e) =>
+        this.faultLog.emit({
+          time: this.sched.now(),
+          toxic: '(proxy)',
+          action: 'refuse',
+          detail: { error: e.message },
+        }),
+      );
       if (a === 'open') for (const l of this.open) l.gate(false);
     }
   }
@@ -148,17 +124,17 @@ class ProxyImpl implements Proxy {
       s,
       this.target,
       this.mqtt,
-      this.effectiveAdmission() === 'blackhole',
+      this.admission.effective() === 'blackhole',
     );
     this.open.add(link);
-    if (this.stalls.size > 0) link.stall(true);
+    if (this.admission.stalled) link.stall(true);
     for (const t of this.stageToxics.values()) link.addToxic(t);
   }
 
   private readonly linkHost: LinkHost = {
     sched: systemScheduler(),
     seed: 0,
-    emitFault: (ev: FaultEvent) => this.emit(ev),
+    emitFault: (ev: FaultEvent) => this.faultLog.emit(ev),
     linkClosed: (l: Link) => {
       this.open.delete(l);
       this.totals.add(l.stats());
@@ -166,19 +142,6 @@ class ProxyImpl implements Proxy {
       if (this.closedLinks.length > 1000) this.closedLinks = this.closedLinks.slice(-500);
     },
   };
-
-  private emit(ev: FaultEvent): void {
-    if (ev.link === undefined) this.proxyFaults[ev.toxic] = (this.proxyFaults[ev.toxic] ?? 0) + 1;
-    this.log.push(ev);
-    if (this.log.length > this.logLimit) this.log.splice(0, this.log.length - this.logLimit);
-    for (const fn of this.listeners) {
-      try {
-        fn(ev);
-      } catch {
-        /* a listener's bug must not break the proxy */
-      }
-    }
-  }
 
   addToxic(t: ToxicInput): ToxicSpec {
     const { spec, def, attrs } = normalizeToxic(t);
@@ -207,30 +170,18 @@ class ProxyImpl implements Proxy {
       rng: createRng((this.seed ^ hashString(`proxy/${toxic}`)) >>> 0),
       toxic,
       setAdmission: (a) => {
-        if (a === 'open') this.admission.delete(toxic);
-        else this.admission.set(toxic, a);
+        this.admission.set(toxic, a);
         this.applyAdmission();
       },
       cutLinks: (how) => {
-        for (const l of [...this.open]) {
-          this.emit({
-            time: this.sched.now(),
-            link: l.id,
-            ...(l.clientId !== undefined ? { clientId: l.clientId } : {}),
-            toxic,
-            action: how,
-          });
-          l.faults[toxic] = (l.faults[toxic] ?? 0) + 1;
-          l.terminate(how);
-        }
+        for (const l of [...this.open]) this.cutLink(l, toxic, how);
       },
       stallLinks: (on) => {
-        if (on) this.stalls.add(toxic);
-        else this.stalls.delete(toxic);
-        for (const l of this.open) l.stall(this.stalls.size > 0);
+        this.admission.stall(toxic, on);
+        for (const l of this.open) l.stall(this.admission.stalled);
       },
       fault: (action, detail) =>
-        this.emit({ time: this.sched.now(), toxic, action, ...(detail !== undefined ? { detail } : {}) }),
+        this.faultLog.emit({ time: this.sched.now(), toxic, action, ...(detail !== undefined ? { detail } : {}) }),
     };
   }
 
@@ -282,7 +233,7 @@ class ProxyImpl implements Proxy {
     this.enabled = on;
     if (!on) for (const l of [...this.open]) l.destroy();
     this.applyAdmission();
-    await this.relisten;
+    await this.listener.pending;
   }
 
   stats(): ProxyStats {
@@ -290,7 +241,7 @@ class ProxyImpl implements Proxy {
       [...this.open].map((l) => l.stats()),
       this.connections,
       this.refused,
-      this.proxyFaults,
+      this.faultLog.proxyFaults,
     );
   }
 
@@ -303,27 +254,31 @@ class ProxyImpl implements Proxy {
     for (const l of [...this.open]) {
       if (filter.clientId !== undefined && l.clientId !== filter.clientId) continue;
       if (filter.link !== undefined && l.id !== filter.link) continue;
-      this.emit({
-        time: this.sched.now(),
-        link: l.id,
-        ...(l.clientId !== undefined ? { clientId: l.clientId } : {}),
-        toxic: '(manual)',
-        action: how,
-      });
-      l.faults['(manual)'] = (l.faults['(manual)'] ?? 0) + 1;
-      l.terminate(how);
+      this.cutLink(l, '(manual)', how);
       n++;
     }
     return n;
   }
 
+  /** Ends one link (close or reset), recorded as a fault of `toxic`. */
+  private cutLink(l: Link, toxic: string, how: 'close' | 'reset'): void {
+    this.faultLog.emit({
+      time: this.sched.now(),
+      link: l.id,
+      ...(l.clientId !== undefined ? { clientId: l.clientId } : {}),
+      toxic,
+      action: how,
+    });
+    l.faults[toxic] = (l.faults[toxic] ?? 0) + 1;
+    l.terminate(how);
+  }
+
   onFault(fn: (ev: FaultEvent) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.faultLog.onFault(fn);
   }
 
   faults(): FaultEvent[] {
-    return [...this.log];
+    return this.faultLog.events();
   }
 
   async close(): Promise<void> {
@@ -333,9 +288,6 @@ class ProxyImpl implements Proxy {
     this.proxyToxics.clear();
     for (const l of this.open) l.destroy();
     for (const s of this.sockets) s.destroy();
-    await this.relisten;
-    const srv = this.server;
-    this.server = undefined;
-    if (srv !== undefined) await new Promise<void>((r) => srv.close(() => r()));
+    await this.listener.close();
   }
 }

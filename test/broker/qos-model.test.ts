@@ -2,6 +2,10 @@
  * Model-based test (fast-check commands) of the outbound in-flight machine across
  * disconnects: nothing lost or completed twice, window respected, packet ids unique and
  * non-zero, first sends in submission order, resends in original order with DUP.
+ *
+ * The window is 5.0's send quota (4.9): PUBLISHes sent on the current connection and not yet
+ * finished (PUBACK, PUBCOMP, or a PUBREC error). The quota is not kept across connections, so a
+ * PUBREL resent after a reconnect uses none, and a new PUBLISH may then be in flight beside it.
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
@@ -15,6 +19,8 @@ interface Model {
   done: Set<number>;
   firstSent: number[];
   receiveMaximum: number;
+  /** Sequence numbers whose PUBLISH went out on the current connection and is not finished. */
+  quota: Set<number>;
 }
 interface Real {
   q: OutboundQos;
@@ -24,14 +30,23 @@ const send = (m: Model, list: Outgoing[]) => {
   for (const o of list) {
     if (!o.sent) m.firstSent.push(o.seq);
     o.sent = true;
+    m.quota.add(o.seq);
   }
+};
+
+const finish = (m: Model, seq: number) => {
+  m.done.add(seq);
+  m.quota.delete(seq);
 };
 
 const check = (m: Model, r: Real) => {
   const live = r.q.all().map((o) => o.seq);
   expect(new Set([...live, ...m.done]).size).toBe(m.submitted.length); // nothing lost, nothing duplicated
   expect(live.filter((s) => m.done.has(s))).toEqual([]);
-  expect(r.q.inflight.size).toBeLessThanOrEqual(m.receiveMaximum);
+  expect(m.quota.size).toBeLessThanOrEqual(m.receiveMaximum);
+  expect([...r.q.inflight.values()].filter((o) => o.state === OutState.PublishSent).length).toBeLessThanOrEqual(
+    m.receiveMaximum,
+  );
   const ids = [...r.q.inflight.keys()];
   expect(ids.every((id) => id > 0 && id <= 65535)).toBe(true);
   expect(m.firstSent).toEqual([...m.firstSent].sort((a, b) => a - b)); // 4.6.0-1 order
@@ -71,19 +86,19 @@ class Ack implements fc.Command<Model, Real> {
     if (o.qos === 1) {
       const res = r.q.puback(o.packetId, 0);
       expect(res.known).toBe(true);
-      m.done.add(o.seq);
+      finish(m, o.seq);
       send(m, res.release);
     } else if (o.state === OutState.PublishSent) {
       const res = r.q.pubrec(o.packetId, this.error ? 0x80 : 0, 0);
       expect(res.known).toBe(true);
       expect(res.sendPubrel).toBe(!this.error);
-      if (this.error) m.done.add(o.seq);
+      if (this.error) finish(m, o.seq);
       send(m, res.release);
     } else {
       expect(r.q.pubrec(o.packetId, 0, 0).sendPubrel).toBe(true); // duplicate PUBREC: PUBREL again
       const res = r.q.pubcomp(o.packetId, 0);
       expect(res.known).toBe(true);
-      m.done.add(o.seq);
+      finish(m, o.seq);
       send(m, res.release);
     }
     check(m, r);
@@ -108,6 +123,8 @@ class Reconnect implements fc.Command<Model, Real> {
     const { resend, release } = r.q.resume(0);
     expect(resend.map((o) => o.seq)).toEqual(before); // 4.4.0-1: original order
     expect(resend.every((o) => o.sent)).toBe(true); // so they go out with DUP=1
+    // A new connection: the quota starts again, used only by the PUBLISHes resent on it (4.9).
+    m.quota = new Set(resend.filter((o) => o.state === OutState.PublishSent).map((o) => o.seq));
     send(m, release);
     check(m, r);
   }
@@ -125,10 +142,17 @@ it('outbound QoS 1/2 window survives arbitrary acks and disconnects', () => {
     fc.property(fc.integer({ min: 1, max: 4 }), fc.commands(cmds, { maxCommands: 80 }), (rm, commands) => {
       const q = new OutboundQos(10_000);
       q.receiveMaximum = rm;
-      const model: Model = { online: true, submitted: [], done: new Set(), firstSent: [], receiveMaximum: rm };
+      const model: Model = {
+        online: true,
+        submitted: [],
+        done: new Set(),
+        firstSent: [],
+        receiveMaximum: rm,
+        quota: new Set(),
+      };
       fc.modelRun(() => ({ model, real: { q } }), commands);
     }),
-    { numRuns: 200 },
+    { numRuns: Number(process.env.QOS_MODEL_RUNS ?? 200) },
   );
 });
 
