@@ -6,7 +6,8 @@
  * with Session Present 0 and nothing after it. Pure.
  */
 import { PacketReader } from '../codec/index.ts';
-import { toHex } from './render.ts';
+
+const toHex = (b: Buffer): string => b.toString('hex').replace(/(..)(?!$)/g, '$1 ');
 
 export const UNKNOWN_LEVEL_ALLOWED = 'a close, CONNACK 0x01 in 3.1.1 form or CONNACK 0x84 in 5.0 form, then the close';
 
