@@ -15,12 +15,20 @@ const CONN = Symbol('mqtt-harness.connection');
 
 /**
  * The level of a broken first CONNECT. The reader falls back to 5 when the CONNECT is too short
- * to show its level: such a CONNECT (version unknown) is refused by the close alone, never by a
- * 5.0 CONNACK that a 3.1.1 client could not read (a fuzz finding; 3.1.1 MQTT-3.1.4-1).
+ * to show its level: such a CONNECT, or one not named "MQTT" (version unknown), is refused by the
+ * close alone, never by a 5.0 CONNACK that a 3.1.1 client could not read (a fuzz finding; 3.1.1
+ * MQTT-3.1.4-1).
  */
 function violationLevel(v: ProtocolViolation, level: ProtocolLevel, chunk: Buffer, isNew: boolean): ProtocolLevel {
   if (!isNew || v.packetType !== 1 || level !== 5) return level;
-  return peekConnectHeader(chunk)?.level === 5 ? 5 : 4;
+  return peekConnectHeader(chunk)?.level === 5 && namedMqtt(chunk) ? 5 : 4;
+}
+
+/** The CONNECT at the start of `b` names the protocol "MQTT". */
+function namedMqtt(b: Buffer): boolean {
+  let i = 1;
+  while (i < b.length && i < 5 && (b[i] & 0x80) !== 0) i++;
+  return b.length >= i + 7 && b.readUInt16BE(i + 1) === 4 && b.toString('latin1', i + 3, i + 7) === 'MQTT';
 }
 type Tagged = Duplex & { [CONN]: Connection };
 function onStreamData(this: Duplex, chunk: Buffer): void {

@@ -41,6 +41,21 @@ export interface Expectation {
 
 const SERVER_ONLY = new Set(['connack', 'suback', 'unsuback', 'pingresp']);
 
+/**
+ * Whether the bytes of a first CONNECT show a version the spec defines — protocol name "MQTT"
+ * with level 4 or 5, or "MQIsdp" with level 3 — even when another defect (reserved fixed-header
+ * flags, say) is what the strict reader reports first.
+ */
+function versionKnown(b: Buffer): boolean {
+  const h = peekConnectHeader(b);
+  if (h === undefined) return false;
+  let i = 1;
+  while (i < b.length && i < 5 && (b[i] & 0x80) !== 0) i++;
+  const len = (b[i + 1] << 8) | b[i + 2];
+  const name = b.subarray(i + 3, i + 3 + len).toString('latin1');
+  return name === 'MQTT' ? h.level === 4 || h.level === 5 : name === 'MQIsdp' && h.level === 3;
+}
+
 /** What the broker must do with `frames` sent in order on one connection opened at `level`. */
 export function expectationOf(frames: readonly Buffer[], level: ProtocolLevel): Expectation {
   // No packet can be longer than all the bytes sent: a larger declared size only means the broker
@@ -66,9 +81,7 @@ export function expectationOf(frames: readonly Buffer[], level: ProtocolLevel): 
   ): Expectation => ({
     kind: 'violation',
     // Before a CONNECT was accepted the broken packet is the stream's first: it starts at byte 0.
-    ...(!connected &&
-    frames[0][0] >> 4 === 1 &&
-    (unsupported || peekConnectHeader(Buffer.concat(frames.slice(0, i + 1))) === undefined)
+    ...(!connected && frames[0][0] >> 4 === 1 && (unsupported || !versionKnown(Buffer.concat(frames.slice(0, i + 1))))
       ? { levelUnknown: true }
       : {}),
     level: connLevel ?? lv,
