@@ -2,7 +2,8 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { decodePacket, type Packet, type ProtocolLevel, type QoS } from '../src/codec/index.ts';
 import { ExpectationError, describePacket } from '../src/client/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
-import { CODES, NAME, WITHIN, re, toCodes, toMs } from './support/parse.ts';
+import { CODES, re, toCodes } from './support/parse.ts';
+import { CLIENT, WITHIN, type Duration } from './support/parameter-types.ts';
 
 /**
  * Steps of the data-representation, error-handling, authorization and WebSocket features.
@@ -14,27 +15,23 @@ const bytesOf = (n: number): string => 'abcdefghij'.repeat(Math.ceil(n / 10)).sl
 const qosOf = (q: string | undefined): QoS => (q === undefined ? 0 : (Number(q) as QoS));
 
 When(
-  re(`${NAME} publishes (\\d+) bytes to "([^"]*)"(?: with qos ([012]))?`),
+  re(`${CLIENT} publishes (\\d+) bytes to "([^"]*)"(?: with qos ([012]))?`),
   function (this: W, name: string, n: string, topic: string, qos?: string) {
     return this.publish(name, topic, bytesOf(Number(n)), qosOf(qos), false);
   },
 );
 
 Then(
-  re(`${NAME} receives (\\d+) bytes on "([^"]*)"(?: with qos ([012]))?${WITHIN}`),
-  function (this: W, name: string, n: string, topic: string, qos?: string, d?: string) {
-    return this.receiveMessage(
-      name,
-      bytesOf(Number(n)),
-      topic,
-      qos === undefined ? undefined : qosOf(qos),
-      d ? this.ms(toMs(d)) : undefined,
-    ).then(() => undefined);
+  re(`${CLIENT} receives (\\d+) bytes on "([^"]*)"(?: with qos ([012]))?${WITHIN}`),
+  function (this: W, name: string, n: string, topic: string, qos?: string, d?: Duration) {
+    return this.receiveMessage(name, bytesOf(Number(n)), topic, qos === undefined ? undefined : qosOf(qos), d?.ms).then(
+      () => undefined,
+    );
   },
 );
 
 /** Counts the CONNACKs `name` received on its current and earlier connections in this scenario. */
-Then(re(`${NAME} received exactly one CONNACK`), function (this: W, name: string) {
+Then(re(`${CLIENT} received exactly one CONNACK`), function (this: W, name: string) {
   const n = this.trace.entries.filter(
     (e) => e.client === name && e.direction === 'received' && e.packet?.type === 'connack',
   ).length;
@@ -50,11 +47,11 @@ Then(re(`${NAME} received exactly one CONNACK`), function (this: W, name: string
  */
 Then(
   re(
-    `the connection of ${NAME} is closed${WITHIN}, after a CONNACK refusing the protocol version if the broker sends one`,
+    `the connection of ${CLIENT} is closed${WITHIN}, after a CONNACK refusing the protocol version if the broker sends one`,
   ),
-  async function (this: W, name: string, d?: string) {
+  async function (this: W, name: string, d?: Duration) {
     const c = this.client(name);
-    await this.closed(name, d ? this.ms(toMs(d)) : undefined);
+    await this.closed(name, d?.ms);
     const refusal = (p: Packet, level: ProtocolLevel): boolean =>
       p.type === 'connack' && p.reasonCode === (level === 5 ? 0x84 : 0x01) && !p.sessionPresent;
     for (const v of c.unexpectedViolations()) {
@@ -73,27 +70,6 @@ Then(
 );
 
 /**
- * The CONNACK `name` gets, or undefined when the broker closed without one and that is allowed
- * (`closeAllowed`): the step's `checks if sent` statements (`what`) are then not applicable.
- */
-async function connackOrClose(
-  w: W,
-  name: string,
-  ms: number,
-  closeAllowed: boolean,
-  what: string,
-): Promise<Extract<Packet, { type: 'connack' }> | undefined> {
-  try {
-    return (await w.receive(name, { type: 'connack' }, ms)) as Extract<Packet, { type: 'connack' }>;
-  } catch (e) {
-    if (!closeAllowed || !w.client(name).closed) throw e;
-    w.account.optionalPacket(false, what);
-    await w.closed(name, 0);
-    return undefined;
-  }
-}
-
-/**
  * CONNACK success (with `either accepted, or`), or a refusal: a CONNACK with one of `codes` (Session Present 0) followed by
  * the close of the connection. With `if the broker sends one`, a close without any CONNACK is a
  * refusal too, where the refusing CONNACK is optional (MQTT 5.0 3.1.4-2 / 3.1.3-8 "MAY send";
@@ -102,11 +78,18 @@ async function connackOrClose(
  */
 Then(
   re(
-    `${NAME} is (either accepted, or )?refused with reason code ${CODES}( if the broker sends one,)? and disconnected${WITHIN}`,
+    `${CLIENT} is (either accepted, or )?refused with reason code ${CODES}( if the broker sends one,)? and disconnected${WITHIN}`,
   ),
-  async function (this: W, name: string, acceptable: string | undefined, codes: string, optional?: string, d?: string) {
-    const ms = d ? this.ms(toMs(d)) : this.waitMs;
-    const ack = await connackOrClose(this, name, ms, optional !== undefined, 'refusing CONNACK');
+  async function (
+    this: W,
+    name: string,
+    acceptable: string | undefined,
+    codes: string,
+    optional?: string,
+    d?: Duration,
+  ) {
+    const ms = d?.ms ?? this.waitMs;
+    const ack = await this.connackOrClose(name, ms, optional !== undefined, 'refusing CONNACK');
     if (!ack) return;
     if (ack.reasonCode === 0) {
       if (!acceptable) throw new ExpectationError(`${name}: accepted with ${describePacket(ack)}; expected a refusal`);
@@ -154,14 +137,14 @@ Given(re(`the second user may only use topics under "open/"`), function (this: W
       );
 });
 
-When(re(`${NAME} tries to connect as the configured user with a wrong password`), function (this: W, name: string) {
+When(re(`${CLIENT} tries to connect as the configured user with a wrong password`), function (this: W, name: string) {
   const u = this.run.config.username ?? '';
   return this.sendConnect(name, {
     spec: `username ${JSON.stringify(u)} password ${JSON.stringify(`${this.run.config.password ?? ''}-wrong`)}`,
   }).then(() => undefined);
 });
 
-When(re(`${NAME} tries to connect with an unknown user name`), function (this: W, name: string) {
+When(re(`${CLIENT} tries to connect with an unknown user name`), function (this: W, name: string) {
   return this.sendConnect(name, {
     spec: `username ${JSON.stringify(`mh-unknown-${this.clientIdOf(name)}`)} password "x"`,
   }).then(() => undefined);
@@ -173,17 +156,13 @@ When(re(`${NAME} tries to connect with an unknown user name`), function (this: W
  */
 Then(
   re(
-    `${NAME} gets (PUBACK|PUBREC) packet id (\\d+) (?:with reason code ${CODES}|as usual), or its connection is closed${WITHIN}`,
+    `${CLIENT} gets (PUBACK|PUBREC) packet id (\\d+) (?:with reason code ${CODES}|as usual), or its connection is closed${WITHIN}`,
   ),
-  async function (this: W, name: string, type: string, id: string, codes?: string, d?: string) {
+  async function (this: W, name: string, type: string, id: string, codes?: string, d?: Duration) {
     const c = this.client(name);
     let ack: Packet;
     try {
-      ack = await this.receive(
-        name,
-        { type: type.toLowerCase() as 'puback', packetId: Number(id) },
-        d ? this.ms(toMs(d)) : undefined,
-      );
+      ack = await this.receive(name, { type: type.toLowerCase() as 'puback', packetId: Number(id) }, d?.ms);
     } catch (e) {
       if (!c.closed) throw e;
       await this.closed(name, 0);
@@ -210,11 +189,11 @@ Given(re(`the target is reached over WebSocket`), function (this: W) {
  */
 Then(
   re(
-    `${NAME} is either accepted with an assigned client identifier, or refused with reason code ${CODES} if the broker sends one, and disconnected${WITHIN}`,
+    `${CLIENT} is either accepted with an assigned client identifier, or refused with reason code ${CODES} if the broker sends one, and disconnected${WITHIN}`,
   ),
-  async function (this: W, name: string, codes: string, d?: string) {
-    const ms = d ? this.ms(toMs(d)) : this.waitMs;
-    const ack = await connackOrClose(this, name, ms, true, 'accepting CONNACK (the broker refused by closing)');
+  async function (this: W, name: string, codes: string, d?: Duration) {
+    const ms = d?.ms ?? this.waitMs;
+    const ack = await this.connackOrClose(name, ms, true, 'accepting CONNACK (the broker refused by closing)');
     if (!ack) return;
     this.account.optionalPacket(
       ack.reasonCode === 0,

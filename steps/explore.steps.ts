@@ -6,14 +6,15 @@ import { Then } from '@cucumber/cucumber';
 import { ExpectationError } from '../src/client/index.ts';
 import { explore, formatFinding } from '../src/explore/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
-import { DURATION, re, toMs } from './support/parse.ts';
+import { re } from './support/parse.ts';
+import { DURATION, type Duration } from './support/parameter-types.ts';
 
 Then(
   re(
     `a seeded exploration of (\\d+) programs \\(seed (\\d+)\\) within ${DURATION} finds no deviation from the spec model`,
   ),
   { timeout: 60_000 },
-  async function (this: W, runs: string, seed: string, budget: string) {
+  async function (this: W, runs: string, seed: string, budget: Duration) {
     const run = this.run;
     const prefix = `${(this as unknown as { idPrefix: string }).idPrefix}e`;
     const k = this.capabilitiesAt(this.level);
@@ -37,7 +38,7 @@ Then(
       version: this.version,
       seed: Number(seed),
       runs: Number(runs),
-      budgetMs: this.ms(toMs(budget)),
+      budgetMs: budget.ms,
       maxClients: 3,
       prefix,
       caps,

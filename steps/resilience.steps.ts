@@ -8,15 +8,16 @@ import type { CheckerName } from '../src/checker/index.ts';
 import { formatResult } from '../src/checker/index.ts';
 import type { ConformanceWorld } from './support/world.ts';
 import { harness as h, setSeed } from './support/resilience-world.ts';
-import { dropToxic, expectWill, ms, outageToxic, qos, violationNames } from './support/resilience-parse.ts';
+import { dropToxic, expectWill, outageToxic, qos, violationNames } from './support/resilience-parse.ts';
+import { re as r } from './support/parse.ts';
+import { CLIENT, DURATION, type Duration } from './support/parameter-types.ts';
 
 type W = ConformanceWorld;
-const DEV = 'device "([^"]+)"';
+const DEV = `device ${CLIENT}`;
 /** Where no other step could match, "device" may be left out. */
-const DEV_ = '(?:device )?"([^"]+)"';
+const DEV_ = `(?:device )?${CLIENT}`;
 const PACKETS =
   '((?:CONNACK|PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP|SUBACK|PINGRESP)(?:(?:,| and) (?:PUBLISH|PUBACK|PUBREC|PUBREL|PUBCOMP))*)';
-const r = (s: string): RegExp => new RegExp(`^${s}$`);
 
 // ---- setup
 Given(r('a resilience run with seed (\\d+)'), function (this: W, seed: string) {
@@ -35,13 +36,13 @@ Given(
   },
 );
 Given(
-  r(`the link between ${DEV_} and the broker has (\\d+) ms latency with (\\d+) ms jitter`),
-  async function (this: W, d: string, lat: string, jit: string) {
+  r(`the link between ${DEV_} and the broker has ${DURATION} latency with ${DURATION} jitter`),
+  async function (this: W, d: string, lat: Duration, jit: Duration) {
     await h(this).link(d, {
       toxics: ['upstream', 'downstream'].map((stream) => ({
         type: 'latency',
         stream: stream as 'upstream',
-        attributes: { latency: Number(lat), jitter: Number(jit) },
+        attributes: { latency: lat.writtenMs, jitter: jit.writtenMs },
       })),
     });
   },
@@ -61,26 +62,23 @@ Given(
 
 // ---- actions
 When(
-  r(`${DEV} publishes (\\d+) QoS ([012]) messages to "([^"]+)"(?:( one at a time)|, one every (\\d+) ms)?`),
-  async function (this: W, d: string, n: string, q: string, t: string, one?: string, every?: string) {
+  r(`${DEV} publishes (\\d+) QoS ([012]) messages to "([^"]+)"(?:( one at a time)|, one every ${DURATION})?`),
+  async function (this: W, d: string, n: string, q: string, t: string, one?: string, every?: Duration) {
     await h(this).publish(d, Number(n), t, qos(q), {
       oneAtATime: Boolean(one),
-      intervalMs: every ? Number(every) : undefined,
+      intervalMs: every?.writtenMs,
     });
   },
 );
 When(
-  r(`${DEV_} starts publishing (\\d+) QoS ([012]) messages to "([^"]+)"(?:, one every (\\d+) ms)?`),
-  function (this: W, d: string, n: string, q: string, t: string, every?: string) {
-    h(this).startPublishing(d, Number(n), t, qos(q), { intervalMs: every ? Number(every) : undefined });
+  r(`${DEV_} starts publishing (\\d+) QoS ([012]) messages to "([^"]+)"(?:, one every ${DURATION})?`),
+  function (this: W, d: string, n: string, q: string, t: string, every?: Duration) {
+    h(this).startPublishing(d, Number(n), t, qos(q), { intervalMs: every?.writtenMs });
   },
 );
-When(
-  r(`the proxy drops every ${PACKETS} for (\\d+(?:\\.\\d+)?) (seconds?|ms)`),
-  function (this: W, pk: string, n: string, unit: string) {
-    h(this).faultEverywhere(dropToxic(pk, 'to', { for_ms: h(this).ms(ms(n, unit)) }));
-  },
-);
+When(r(`the proxy drops every ${PACKETS} for ${DURATION}`), function (this: W, pk: string, d: Duration) {
+  h(this).faultEverywhere(dropToxic(pk, 'to', { for_ms: h(this).ms(d.writtenMs) }));
+});
 When(
   r(`${DEV} publishes (\\d+) retained QoS ([012]) messages to "([^"]+)" one at a time`),
   async function (this: W, d: string, n: string, q: string, t: string) {
@@ -88,9 +86,9 @@ When(
   },
 );
 When(
-  r(`the proxy drops every ${PACKETS} (to|from) ${DEV} for (\\d+(?:\\.\\d+)?) (seconds?|ms)`),
-  async function (this: W, pk: string, dir: string, d: string, n: string, unit: string) {
-    await h(this).fault(d, dropToxic(pk, dir, { for_ms: h(this).ms(ms(n, unit)) }));
+  r(`the proxy drops every ${PACKETS} (to|from) ${DEV} for ${DURATION}`),
+  async function (this: W, pk: string, dir: string, d: string, t: Duration) {
+    await h(this).fault(d, dropToxic(pk, dir, { for_ms: h(this).ms(t.writtenMs) }));
   },
 );
 When(
@@ -100,9 +98,10 @@ When(
   },
 );
 When(
-  r(`the link of ${DEV} goes down for (\\d+) ms every (\\d+) ms, (\\d+) times`),
-  async function (this: W, d: string, down: string, every: string, n: string) {
-    await h(this).fault(d, outageToxic(h(this).ms(Number(down)), h(this).ms(Number(every) - Number(down)), Number(n)));
+  r(`the link of ${DEV} goes down for ${DURATION} every ${DURATION}, (\\d+) times`),
+  async function (this: W, d: string, down: Duration, every: Duration, n: string) {
+    const h_ = h(this);
+    await h_.fault(d, outageToxic(h_.ms(down.writtenMs), h_.ms(every.writtenMs - down.writtenMs), Number(n)));
   },
 );
 When(r(`the link of ${DEV_} is cut`), function (this: W, d: string) {
@@ -117,8 +116,8 @@ When(r(`${DEV} disconnects normally`), async function (this: W, d: string) {
 When(r(`${DEV} reconnects`), async function (this: W, d: string) {
   await h(this).reconnect(d);
 });
-When(r('the scenario waits (\\d+) ms'), async function (this: W, n: string) {
-  await h(this).wait(Number(n));
+When(r(`the scenario waits ${DURATION}`), async function (this: W, d: Duration) {
+  await h(this).wait(d.writtenMs);
 });
 
 // ---- guarantees

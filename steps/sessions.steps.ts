@@ -1,7 +1,8 @@
 import { Then, When } from '@cucumber/cucumber';
 import { ExpectationError, describePacket, mismatch, parsePacketSpec } from '../src/client/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
-import { CODE, NAME, PACKET, WITHIN, re, toCode, toMs } from './support/parse.ts';
+import { CODE, PACKET, re, toCode } from './support/parse.ts';
+import { CLIENT, WITHIN, type Duration } from './support/parameter-types.ts';
 
 /**
  * Steps for flows where the broker picks the packet identifier (outgoing QoS 1/2, resends
@@ -24,13 +25,13 @@ const idOf = (w: W, name: string, label: string): number => {
 };
 
 Then(
-  re(`${NAME} receives message (\\w+) as ${PACKET}${WITHIN}`),
-  async function (this: W, name: string, label: string, spec: string, d?: string) {
+  re(`${CLIENT} receives message (\\w+) as ${PACKET}${WITHIN}`),
+  async function (this: W, name: string, label: string, spec: string, d?: Duration) {
     const known = memo(this).get(`${name}/${label}`);
     const p = await this.receive(
       name,
       { ...parsePacketSpec(spec), ...(known === undefined ? {} : { packetId: known }) },
-      d ? this.ms(toMs(d)) : undefined,
+      d?.ms,
     );
     if (known === undefined && 'packetId' in p && p.packetId !== undefined)
       memo(this).set(`${name}/${label}`, p.packetId);
@@ -41,7 +42,7 @@ Then(
  * One more check on the packet the last receiving step took, so that a field another statement
  * governs (the DUP flag of a resend, say) can be checked by its own step.
  */
-Then(re(`the last packet ${NAME} received matches ${PACKET}`), function (this: W, name: string, spec: string) {
+Then(re(`the last packet ${CLIENT} received matches ${PACKET}`), function (this: W, name: string, spec: string) {
   const p = this.lastPacket(name);
   const m = mismatch(p, parsePacketSpec(spec));
   if (m)
@@ -51,7 +52,7 @@ Then(re(`the last packet ${NAME} received matches ${PACKET}`), function (this: W
 });
 
 When(
-  re(`${NAME} acknowledges message (\\w+) with (PUBACK|PUBREC|PUBREL|PUBCOMP)(?: reason code ${CODE})?`),
+  re(`${CLIENT} acknowledges message (\\w+) with (PUBACK|PUBREC|PUBREL|PUBCOMP)(?: reason code ${CODE})?`),
   function (this: W, name: string, label: string, type: string, code?: string) {
     this.send(name, {
       type: type.toLowerCase() as 'puback',
@@ -62,7 +63,7 @@ When(
 );
 
 Then(
-  re(`the packet ids of messages ((?:\\w+)(?:(?:, | and )\\w+)+) received by ${NAME} are all different`),
+  re(`the packet ids of messages ((?:\\w+)(?:(?:, | and )\\w+)+) received by ${CLIENT} are all different`),
   function (this: W, list: string, name: string) {
     const ids = list.split(/, | and /).map((l) => idOf(this, name, l));
     if (new Set(ids).size !== ids.length)
@@ -71,7 +72,7 @@ Then(
 );
 
 /** A 5.0 server that announced its own Server Keep Alive uses that one: the scenario about the client's value does not apply. */
-Then(re(`${NAME} was given no Server Keep Alive`), function (this: W, name: string) {
+Then(re(`${CLIENT} was given no Server Keep Alive`), function (this: W, name: string) {
   const ack = [...this.trace.entries]
     .reverse()
     .find((e) => e.client === name && e.direction === 'received' && e.packet?.type === 'connack')?.packet;

@@ -1,14 +1,15 @@
 import { Given, When } from '@cucumber/cucumber';
 import type { QoS } from '../src/codec/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
-import { NAME, re } from './support/parse.ts';
+import { re } from './support/parse.ts';
+import { CLIENT } from './support/parameter-types.ts';
 
 Given(
-  re(`${NAME} (?:subscribed|subscribes|has subscribed) to "([^"]*)"(?: with qos ([012]))?`),
+  re(`${CLIENT} (?:subscribed|subscribes|has subscribed) to "([^"]*)"(?: with qos ([012]))?`),
   function (this: W, name: string, filter: string, qos?: string) {
     return this.subscribe(name, filter, Number(qos ?? 0) as QoS);
   },
 );
-When(re(`${NAME} unsubscribes from "([^"]*)"`), function (this: W, name: string, filter: string) {
+When(re(`${CLIENT} unsubscribes from "([^"]*)"`), function (this: W, name: string, filter: string) {
   return this.unsubscribe(name, filter);
 });

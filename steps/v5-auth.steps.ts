@@ -3,7 +3,8 @@ import { ScramClient } from '../src/broker/auth/index.ts';
 import { ExpectationError, describePacket, type TestClient } from '../src/client/index.ts';
 import type { AuthPacket, Packet } from '../src/codec/index.ts';
 import type { ConformanceWorld as W } from './support/world.ts';
-import { NAME, re } from './support/parse.ts';
+import { re } from './support/parse.ts';
+import { CLIENT } from './support/parameter-types.ts';
 
 /**
  * Enhanced authentication with SCRAM-SHA-256 (RFC 7677) for the 5.0 AUTH scenarios. The client
@@ -62,7 +63,7 @@ Given(re(`the broker accepts SCRAM-SHA-256 authentication for the configured use
 });
 
 When(
-  re(`${NAME} starts SCRAM-SHA-256 authentication(?: with (.+))?`),
+  re(`${CLIENT} starts SCRAM-SHA-256 authentication(?: with (.+))?`),
   async function (this: W, name: string, spec?: string) {
     const cred = credentials(this);
     if (!cred)
@@ -82,7 +83,7 @@ When(
 );
 
 When(
-  re(`${NAME} answers the SCRAM challenge( with a wrong password)?`),
+  re(`${CLIENT} answers the SCRAM challenge( with a wrong password)?`),
   function (this: W, name: string, wrong?: string) {
     const challenge = lastAuth(this, name);
     const data = challenge.properties?.authenticationData;
@@ -107,7 +108,7 @@ When(
   },
 );
 
-When(re(`${NAME} starts SCRAM-SHA-256 re-authentication`), function (this: W, name: string) {
+When(re(`${CLIENT} starts SCRAM-SHA-256 re-authentication`), function (this: W, name: string) {
   const cred = credentials(this);
   if (!cred) throw new Error('SCRAM-SHA-256 needs a user name and password');
   const sc = new ScramClient(cred.username, cred.password);

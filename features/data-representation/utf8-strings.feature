@@ -52,7 +52,13 @@ Feature: UTF-8 encoded strings
   Scenario Outline: a CONNECT whose <field> has <defect> is refused and the connection closed
     Given client "A" opened a network connection
     When "A" sends raw "<packet>"
-    Then the connection of "A" is closed within 2 s, with reason code <codes> if the broker sends one
+    # The close is what every statement asks for (3.1.1 1.5.3-1 / 1.5.3-2: the receiver closes).
+    # checks MQTT-1.5.3-1, MQTT-1.5.3-2, MQTT-3.1.4-1, MQTT-4.13.1-1
+    Then the connection of "A" is closed within 2 s
+    # What was said before the close is 3.1.4-1's alone (MQTT 5: and 4.13.1-1's): a CONNACK refusing
+    # for another reason (RabbitMQ: 0x04) breaks 3.1.4-1, not the 1.5.3-x close that did happen.
+    # checks MQTT-3.1.4-1, MQTT-4.13.1-1
+    And the connection of "A" is closed within 2 s, with reason code <codes> if the broker sends one
 
     # MQTT 3.1.1: a CONNECT that breaks section 3.1 gets no CONNACK at all (no code fits).
     @v3.1.1 @MQTT-1.5.3-1 @MQTT-3.1.4-1

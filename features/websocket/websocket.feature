@@ -27,20 +27,20 @@ Feature: MQTT over WebSocket
   Scenario Outline: a CONNECT split over two WebSocket messages is answered
     Given the target is reached over WebSocket
     And client "A" opened a network connection
-    When "A" sends raw "<first>"
-    And "A" sends raw "<rest>"
+    # The fixed header and the first two bytes of the protocol name, then the rest: two binary
+    # messages (the CONNECT has the client's per-scenario id and the target's credentials).
+    When "A" sends its CONNECT in two parts, split after byte 6
     Then "A" receives CONNACK reason code 0 within 2 s
 
-    # CONNECT, clean start, keep alive 60, client id "mhwssplit311" / "mhwssplit5"
     @v3.1.1 @MQTT-6.0.0-2 @MQTT-6.0.0-4
     Examples: MQTT 3.1.1
-      | first                      | rest                                                        |
-      | 10 18 00 04 4d 51          | 54 54 04 02 00 3c 00 0c 6d 68 77 73 73 70 6c 69 74 33 31 31  |
+      | version |
+      | 3.1.1   |
 
     @v5 @MQTT-6.0.0-2 @MQTT-6.0.0-4
     Examples: MQTT 5
-      | first                      | rest                                                        |
-      | 10 17 00 04 4d 51          | 54 54 05 02 00 3c 00 00 0a 6d 68 77 73 73 70 6c 69 74 35      |
+      | version |
+      | 5       |
 
   Scenario Outline: a PUBLISH split over three WebSocket messages is delivered whole
     Given the target is reached over WebSocket

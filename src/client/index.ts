@@ -9,7 +9,8 @@ export { TargetError, type ByteStream, type DialOptions } from './byte-stream.ts
 export { dial, parseBrokerUrl, type BrokerAddress, type Scheme } from './dial.ts';
 export { buildConnect, levelOf, type ConnectOptions, type WillOptions } from './connect-options.ts';
 export { matches, mismatch, describePacket, PRESENT, LAST_ID, type PacketPattern } from './pattern.ts';
-export { parsePacketSpec, packetFromJson, PROPERTY_NAMES } from './packet-spec.ts';
+export { parsePacketSpec, PROPERTY_NAMES } from './packet-spec.ts';
+export { prefixRawConnectClientIds } from './raw-connect.ts';
 export { completePacket } from './packet-builder.ts';
 export { mapTopics, topicPrefixer } from './topics.ts';
 export { PacketTrace, type TraceEntry, type TraceDirection } from './trace.ts';

@@ -225,34 +225,3 @@ function assign(out: PacketPattern, rawName: string, value: unknown, text: strin
 function specError(text: string, why: string): Error {
   return new Error(`cannot read packet description "${text}": ${why}`);
 }
-
-/**
- * A packet written as JSON in a feature's doc string: `{"type": "publish", "topic": "a",
- * "payload": "hi"}`. Byte fields take text, or hex through a `Hex`-suffixed name
- * (`"payloadHex": "00 ff"`); properties go under "properties" as in the codec's types.
- */
-export function packetFromJson(text: string): PacketPattern {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`packet JSON does not parse: ${(e as Error).message}`, { cause: e });
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v) || typeof (v as { type?: unknown }).type !== 'string') {
-    throw new Error('packet JSON must be an object with a "type" such as "publish"');
-  }
-  const fix = (o: Record<string, unknown>): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(o)) {
-      if (k.endsWith('Hex') && k.length > 3) out[k.slice(0, -3)] = toBuffer(x, k, text, true);
-      else if (BUFFER_FIELDS.has(k) && typeof x === 'string') out[k] = Buffer.from(x, 'utf8');
-      else if (x && typeof x === 'object' && !Array.isArray(x)) out[k] = fix(x as Record<string, unknown>);
-      else out[k] = x;
-    }
-    return out;
-  };
-  const p = fix(v as Record<string, unknown>) as PacketPattern;
-  p.type = String(p.type).toLowerCase() as PacketName;
-  if (!PACKET_NAMES.includes(p.type)) throw new Error(`packet JSON has unknown type "${p.type}"`);
-  return p;
-}

@@ -1,57 +1,22 @@
 import { PacketReader, encodePacket, hexToBuffer, peekConnectHeader } from '../codec/index.ts';
 import type { ConnackPacket, DisconnectPacket, Packet, ProtocolLevel } from '../codec/packet-types.ts';
-import type { ProtocolViolation } from '../codec/violation.ts';
-import type { ByteStream, DialOptions } from './byte-stream.ts';
+import type { ByteStream } from './byte-stream.ts';
 import { dial } from './dial.ts';
 import { describePacket, mismatch, type PacketPattern } from './pattern.ts';
 import { PacketTrace } from './trace.ts';
 import { buildConnect, type ConnectOptions } from './connect-options.ts';
+import {
+  ExpectationError,
+  expectationFailure,
+  type CloseInfo,
+  type RecordedViolation,
+  type TestClientOptions,
+} from './test-client-types.ts';
+import { SentOddities } from './sent-oddities.ts';
+import { AutoAcker } from './auto-ack.ts';
+import { PacketWaiters } from './packet-waiters.ts';
 
-export interface TestClientOptions extends DialOptions {
-  /** Name in traces and messages ("A", "sub"...). */
-  name?: string;
-  /** Level used to decode until a CONNECT is sent; default 4 (3.1.1). */
-  protocolLevel?: ProtocolLevel;
-  /** Shared trace; each client makes its own when absent. */
-  trace?: PacketTrace;
-  /**
-   * Acknowledge QoS 1 / 2 deliveries as they arrive (PUBACK; PUBREC, then PUBCOMP on the
-   * PUBREL), as real clients do, so that a broker keeping one message in flight is not stalled.
-   * Off for scenarios that withhold or send acknowledgements themselves. Default off.
-   */
-  autoAck?: boolean;
-}
-
-export interface RecordedViolation {
-  violation: ProtocolViolation;
-  hex: string;
-  /** Set once a step said this violation was the expected outcome. */
-  acknowledged: boolean;
-}
-
-export interface CloseInfo {
-  /** The DISCONNECT received last before the close, if any. */
-  disconnect?: DisconnectPacket;
-  /** Socket error text, when the close was not orderly (e.g. ECONNRESET). */
-  error?: string;
-  /** We closed it ourselves. */
-  byUs: boolean;
-}
-
-/** Failure of an expectation about the broker's behaviour: a protocol verdict. */
-export class ExpectationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ExpectationError';
-  }
-}
-
-interface Waiter {
-  test: (p: Packet) => boolean;
-  label: string;
-  resolve(p: Packet): void;
-  reject(e: Error): void;
-}
+export { ExpectationError, type CloseInfo, type RecordedViolation, type TestClientOptions };
 
 /**
  * A strict packet-level MQTT client for conformance tests. It does exactly what it is
@@ -73,22 +38,15 @@ export class TestClient {
   onPacket: ((p: Packet) => boolean) | undefined;
   private level: ProtocolLevel;
   private readonly reader: PacketReader;
-  private waiters: Waiter[] = [];
-  private closeWaiters: Array<() => void> = [];
+  private readonly waiters = new PacketWaiters();
   private lastDisconnect: DisconnectPacket | undefined;
   private closingByUs = false;
   private dead = false;
   autoAck: boolean;
-  /** Deliveries this client acknowledged on arrival (acknowledgeFlow leaves them alone). */
-  private readonly autoAcked = new WeakSet<Packet>();
-  /**
-   * What this client sent that a broker's answer may mirror although the codec flags it: a
-   * Packet Identifier 0, a SUBSCRIBE without filters (the echo is then what 2.3.1-6 / -7 and
-   * 3.8.4-5 ask for, and the scenario's own check decides).
-   */
-  private readonly sentOddities = new Set<'zero-id' | 'empty-subscribe'>();
-  /** Packet ids of QoS 2 deliveries answered with PUBREC on arrival, awaiting PUBREL. */
-  private readonly awaitingRel = new Set<number>();
+  /** What this client sent that a broker's answer may mirror although the codec flags it. */
+  private readonly sentOddities = new SentOddities();
+  /** Acknowledges deliveries on arrival when autoAck is on. */
+  private readonly acker = new AutoAcker((p) => this.send(p));
 
   private constructor(
     private readonly stream: ByteStream,
@@ -152,7 +110,7 @@ export class TestClient {
     const bytes = typeof data === 'string' ? hexToBuffer(data) : data;
     const lvl = peekConnectHeader(bytes)?.level;
     if (lvl === 3 || lvl === 4 || lvl === 5) this.protocolLevel = lvl;
-    this.noteOddities(bytes);
+    this.sentOddities.note(bytes);
     this.trace.add({ client: this.name, direction: 'sent', hex: bytes.toString('hex'), note: 'raw bytes' });
     this.stream.write(bytes);
   }
@@ -190,25 +148,9 @@ export class TestClient {
     const i = this.inbox.findIndex(test);
     if (i >= 0) return Promise.resolve(this.inbox.splice(i, 1)[0]);
     if (this.closed) return Promise.reject(this.failure(`expected ${label} but the connection is closed`, patterns[0]));
-    return new Promise<Packet>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(this.failure(`no ${label} within ${timeoutMs} ms`, patterns[0]));
-      }, timeoutMs);
-      const waiter: Waiter = {
-        test,
-        label,
-        resolve: (p) => {
-          clearTimeout(timer);
-          resolve(p);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(test, label, timeoutMs, () =>
+      this.failure(`no ${label} within ${timeoutMs} ms`, patterns[0]),
+    );
   }
 
   /**
@@ -221,27 +163,13 @@ export class TestClient {
     else {
       if (this.closed)
         throw this.failure(`expected ${describePacket(pattern)} next but the connection is closed`, pattern);
-      p = await new Promise<Packet>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(
-            this.failure(`no packet at all within ${timeoutMs} ms (expected ${describePacket(pattern)} next)`, pattern),
-          );
-        }, timeoutMs);
-        const waiter: Waiter = {
-          test: () => true,
-          label: 'the next packet',
-          resolve: (x) => {
-            clearTimeout(timer);
-            resolve(x);
-          },
-          reject: (e) => {
-            clearTimeout(timer);
-            reject(e);
-          },
-        };
-        this.waiters.push(waiter);
-      });
+      p = await this.waiters.wait(
+        () => true,
+        'the next packet',
+        timeoutMs,
+        () =>
+          this.failure(`no packet at all within ${timeoutMs} ms (expected ${describePacket(pattern)} next)`, pattern),
+      );
     }
     const m = mismatch(p, pattern);
     if (m)
@@ -260,14 +188,7 @@ export class TestClient {
         `${this.name} received ${describePacket(already)} but expected nothing${pattern ? ` like ${describePacket(pattern)}` : ''}`,
       );
     const seen = this.inbox.length;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      this.closeWaiters.push(done);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
+    await this.waiters.untilClosed(ms);
     const got = this.inbox.slice(seen).find(test);
     if (got)
       throw new ExpectationError(
@@ -277,19 +198,8 @@ export class TestClient {
 
   /** Waits for the broker to close the connection; says which DISCONNECT (if any) came first. */
   async expectClosed(ms: number): Promise<CloseInfo> {
-    if (!this.closeInfo) {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          this.closeWaiters = this.closeWaiters.filter((w) => w !== done);
-          reject(this.failure(`connection still open after ${ms} ms`));
-        }, ms);
-        const done = (): void => {
-          clearTimeout(timer);
-          resolve();
-        };
-        this.closeWaiters.push(done);
-      });
-    }
+    if (!this.closeInfo && !(await this.waiters.untilClosed(ms)))
+      throw this.failure(`connection still open after ${ms} ms`);
     return this.closeInfo!;
   }
 
@@ -319,21 +229,12 @@ export class TestClient {
   }
 
   private failure(what: string, pattern?: PacketPattern): ExpectationError {
-    const lines = [`${this.name}: ${what}.`];
-    if (this.inbox.length > 0) {
-      lines.push(`unclaimed packets received: ${this.inbox.map(describePacket).join('; ')}`);
-      if (pattern) {
-        const near = this.inbox.find((p) => p.type === pattern.type);
-        if (near) lines.push(`closest ${pattern.type}: ${mismatch(near, pattern)}`);
-      }
-    } else lines.push('nothing unclaimed was received.');
-    if (this.closeInfo)
-      lines.push(
-        `connection closed${this.closeInfo.error ? ` (${this.closeInfo.error})` : ''}${this.closeInfo.byUs ? ' by us' : ' by the broker'}.`,
-      );
-    for (const v of this.unexpectedViolations())
-      lines.push(`violation ${v.violation.statement.id}: ${v.violation.message}`);
-    return new ExpectationError(lines.join('\n'));
+    return expectationFailure(this.name, what, {
+      inbox: this.inbox,
+      closeInfo: this.closeInfo,
+      violations: this.unexpectedViolations(),
+      pattern,
+    });
   }
 
   private onData(chunk: Buffer): void {
@@ -345,7 +246,7 @@ export class TestClient {
         this.trace.add({ client: this.name, direction: 'received', packet: r.packet, hex });
         this.deliver(r.packet);
       } else {
-        const mirrored = this.mirrors(r.violation);
+        const mirrored = this.sentOddities.mirrors(r.violation);
         this.violations.push({ violation: r.violation, hex, acknowledged: mirrored });
         this.trace.add({
           client: this.name,
@@ -367,64 +268,17 @@ export class TestClient {
     });
   }
 
-  /** Remembers a Packet Identifier 0 or an empty SUBSCRIBE among raw bytes sent (see sentOddities). */
-  private noteOddities(b: Buffer): void {
-    const type = b[0] >> 4;
-    let i = 1;
-    while (i < b.length && i < 5 && (b[i] & 0x80) !== 0) i++;
-    const body = i + 1;
-    const rl = b.length - body;
-    if (type === 3 && ((b[0] >> 1) & 3) > 0 && b.length > body + 1) {
-      const at = body + 2 + b.readUInt16BE(body);
-      if (at + 2 <= b.length && b.readUInt16BE(at) === 0) this.sentOddities.add('zero-id');
-    } else if ((type === 8 || type === 10) && rl >= 2) {
-      if (b.readUInt16BE(body) === 0) this.sentOddities.add('zero-id');
-      if (type === 8 && rl === 2) this.sentOddities.add('empty-subscribe');
-    }
-  }
-
-  /** A codec violation that only mirrors what this client sent (see sentOddities). */
-  private mirrors(v: ProtocolViolation): boolean {
-    const id = v.statement.id;
-    if (
-      this.sentOddities.has('zero-id') &&
-      ['MQTT-2.3.1-6', 'MQTT-2.3.1-7', 'MQTT-2.2.1-5', 'MQTT-2.2.1-6'].includes(id)
-    )
-      return true;
-    return this.sentOddities.has('empty-subscribe') && id === 'MQTT-3.9.3-2';
-  }
-
   /** Whether this delivery was already acknowledged on arrival (autoAck). */
   wasAutoAcked(p: Packet): boolean {
-    return this.autoAcked.has(p);
-  }
-
-  /** Acknowledges a delivery on arrival; true for a PUBREL it completed (consumed, not delivered to steps). */
-  private autoAcknowledge(p: Packet): boolean {
-    if (p.type === 'publish' && p.qos > 0 && p.packetId !== undefined) {
-      this.autoAcked.add(p);
-      if (p.qos === 1) this.send({ type: 'puback', packetId: p.packetId });
-      else {
-        this.awaitingRel.add(p.packetId);
-        this.send({ type: 'pubrec', packetId: p.packetId });
-      }
-    } else if (p.type === 'pubrel' && this.awaitingRel.delete(p.packetId)) {
-      this.send({ type: 'pubcomp', packetId: p.packetId });
-      return true;
-    }
-    return false;
+    return this.acker.acknowledged(p);
   }
 
   private deliver(p: Packet): void {
     if (p.type === 'disconnect') this.lastDisconnect = p;
     if (this.onPacket?.(p) === true) return;
     // A PUBREL answered on arrival is the client's own business: steps never see it.
-    if (this.autoAck && !this.closingByUs && !this.closed && this.autoAcknowledge(p)) return;
-    const w = this.waiters.find((x) => x.test(p));
-    if (w) {
-      this.waiters = this.waiters.filter((x) => x !== w);
-      w.resolve(p);
-    } else this.inbox.push(p);
+    if (this.autoAck && !this.closingByUs && !this.closed && this.acker.onArrival(p)) return;
+    if (!this.waiters.offer(p)) this.inbox.push(p);
   }
 
   private onClose(error?: Error): void {
@@ -434,9 +288,6 @@ export class TestClient {
       direction: 'event',
       note: `connection closed${this.closingByUs ? ' by us' : ''}${error ? `: ${error.message}` : ''}`,
     });
-    for (const w of this.waiters.splice(0)) {
-      w.reject(this.failure(`connection closed while waiting for ${w.label}`));
-    }
-    for (const c of this.closeWaiters.splice(0)) c();
+    this.waiters.connectionClosed((label) => this.failure(`connection closed while waiting for ${label}`));
   }
 }

@@ -6,6 +6,7 @@ import {
   BeforeAll,
   BeforeStep,
   Status,
+  defineParameterType,
   setDefaultTimeout,
   setDefinitionFunctionWrapper,
   setWorldConstructor,
@@ -13,8 +14,10 @@ import {
 import type { ITestCaseHookParameter, ITestStepHookParameter } from '@cucumber/cucumber';
 import { ConformanceWorld } from './world.ts';
 import { setUpRun, tearDownRun } from './run-state.ts';
+import { PARAMETER_TYPES } from './parameter-types.ts';
 
 setWorldConstructor(ConformanceWorld);
+for (const t of PARAMETER_TYPES) defineParameterType(t);
 // Every wait inside a step has its own (scaled) bound; this only catches a hung step.
 setDefaultTimeout(30_000);
 

@@ -1,9 +1,4 @@
-/** Text fragments shared by the step patterns, and their parsers. */
-export const NAME = '"([^"]+)"';
-const DURATION_TEXT = '\\d+(?:\\.\\d+)? ?(?:ms|s|seconds?|milliseconds?)';
-export const DURATION = `(${DURATION_TEXT})`;
-/** Optional " within 2 s" suffix; captures the duration or undefined. */
-export const WITHIN = `(?: within (${DURATION_TEXT}))?`;
+/** Text fragments shared by the step patterns, and their parsers (client names and durations: parameter-types.ts). */
 export const CODE = '(0x[0-9a-fA-F]+|\\d+)';
 /** One reason code or several alternatives: "0x81" or "0x81 or 0x82". */
 export const CODES = '((?:0x[0-9a-fA-F]+|\\d+)(?: or (?:0x[0-9a-fA-F]+|\\d+))*)';
@@ -13,26 +8,10 @@ export const PACKET =
 
 export const re = (s: string): RegExp => new RegExp(`^${s}$`);
 
-/** "2 s", "500 ms", "1.5 seconds" → milliseconds (unscaled). */
-export function toMs(text: string): number {
-  const m = /^(\d+(?:\.\d+)?) ?(ms|s|seconds?|milliseconds?)$/.exec(text.trim());
-  if (!m) throw new Error(`not a duration: "${text}"`);
-  const n = Number(m[1]);
-  return m[2] === 's' || m[2].startsWith('second') ? n * 1000 : n;
-}
-
 /** "0x82" or "130" → 130. */
 export const toCode = (text: string): number => Number(text);
 /** "0x81 or 0x82" → [0x81, 0x82]. */
 export const toCodes = (text: string): number[] => text.split(' or ').map(Number);
 
-/** Rows of a two-column data table appended to a one-line packet description. */
-export function withTable(spec: string, rows: string[][]): string {
-  return [
-    spec,
-    ...rows.map((r) => {
-      if (r.length !== 2) throw new Error(`data table rows need two cells (field | value), got ${JSON.stringify(r)}`);
-      return `${r[0]} ${r[1]}`;
-    }),
-  ].join(' ');
-}
+/** The quoted items of a list: `"a", "b" and "c"` → ["a", "b", "c"]. */
+export const quotedList = (s: string): string[] => [...s.matchAll(/"([^"]*)"/g)].map((m) => m[1]);

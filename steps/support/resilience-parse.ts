@@ -11,9 +11,6 @@ export const qos = (s: string): QoS => {
   return n;
 };
 
-/** A duration written in a scenario, in ms (before time scaling). */
-export const ms = (n: string, unit: string): number => Number(n) * (unit.startsWith('second') ? 1000 : 1);
-
 /** "PUBACK", "PUBREC and PUBCOMP", "PUBLISH, PUBACK and PUBREL" -> lower-case packet type names. */
 export const packetTypes = (s: string): string[] =>
   s

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LAST_ID, packetFromJson, parsePacketSpec, PRESENT } from '../../src/client/index.ts';
+import { LAST_ID, parsePacketSpec, PRESENT } from '../../src/client/index.ts';
 
 describe('parsePacketSpec', () => {
   it('reads type and multi-word field names', () => {
@@ -76,23 +76,5 @@ describe('parsePacketSpec', () => {
     expect(() => parsePacketSpec('PUBLISH topic "a')).toThrow(/unterminated/);
     expect(() => parsePacketSpec('SUBSCRIBE qos 1')).toThrow(/before any topic filter/);
     expect(() => parsePacketSpec('PUBLISH payload hex "0"')).toThrow(/whole bytes/);
-  });
-});
-
-describe('packetFromJson', () => {
-  it('turns text and Hex-suffixed fields into bytes', () => {
-    expect(
-      packetFromJson('{"type":"PUBLISH","topic":"a","payload":"hi","properties":{"correlationDataHex":"0102"}}'),
-    ).toEqual({
-      type: 'publish',
-      topic: 'a',
-      payload: Buffer.from('hi'),
-      properties: { correlationData: Buffer.from([1, 2]) },
-    });
-  });
-  it('rejects JSON without a known type', () => {
-    expect(() => packetFromJson('{"topic":"a"}')).toThrow(/"type"/);
-    expect(() => packetFromJson('{"type":"nope"}')).toThrow(/unknown type/);
-    expect(() => packetFromJson('{')).toThrow(/does not parse/);
   });
 });
