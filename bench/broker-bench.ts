@@ -22,18 +22,22 @@
  * options to our broker's process (e.g. "--max-semi-space-size=1"); BENCH_REFILL_AT=N makes the
  * windowed publisher refill only when N slots are free (default 1: on every ack).
  * The memory case reads RSS after a full GC of our broker (--expose-gc), as V8's memory reducer
- * would reach when idle; mosquitto (malloc) needs no settling.
+ * would reach when idle; mosquitto (malloc) needs no settling. It also measures a bare node:net
+ * server (load/bare-server.ts) the same way: the part of ours that Node's sockets alone cost.
  * Figures are only comparable with each other within one run, on an otherwise idle machine.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { hasTaskset, niceness, openFilesHardLimit } from './load/children.ts';
 import { latency, memoryPerConnection, throughput } from './load/cases.ts';
+import { LOAD_LIMIT, reportLoad } from './load/load-report.ts';
 import {
   MOSQUITTO,
   MOSQUITTO_NODELAY,
+  OURS_ENV,
   OURS_NODE_ARGS,
   peakRssKiB,
+  startBareNode,
   startMosquitto,
   startOurs,
   type Target,
@@ -118,47 +122,8 @@ const fmt = (v: number | undefined, unit: string) =>
         : Math.round(v).toLocaleString('en-US');
 
 console.log(
-  `broker bench: ours from a compiled bundle under node ${OURS_NODE_ARGS.join(' ')}; ${durationMs} ms per throughput case, 64-byte payloads, in-flight window 100, taskset ${hasTaskset ? 'on (broker core 0, load core 1)' : 'not available'}, mosquitto TCP_NODELAY ${MOSQUITTO_NODELAY ? 'on' : 'off (its default)'}, nice ${niceness ?? 'unchanged'}, warm-up ${warmupMs} ms`,
+  `broker bench: ours from a compiled bundle under ${OURS_ENV.join(' ')} node ${OURS_NODE_ARGS.join(' ')}; ${durationMs} ms per throughput case, 64-byte payloads, in-flight window 100, taskset ${hasTaskset ? 'on (broker core 0, load core 1)' : 'not available'}, mosquitto TCP_NODELAY ${MOSQUITTO_NODELAY ? 'on' : 'off (its default)'}, nice ${niceness ?? 'unchanged'}, warm-up ${warmupMs} ms`,
 );
-/** 1-minute load average above which other work competes for the two cores and skews every figure. */
-const LOAD_LIMIT = 1.5;
-/** Share of all cores busy over `ms` (from /proc/stat); between cases nothing of ours runs, so this is other work. */
-async function busyShare(ms = 1000): Promise<number | undefined> {
-  const read = () => {
-    try {
-      const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-      const idle = f[3] + (f[4] ?? 0);
-      return { idle, total: f.reduce((a, b) => a + b, 0) };
-    } catch {
-      return undefined;
-    }
-  };
-  const a = read();
-  await new Promise((r) => setTimeout(r, ms));
-  const b = read();
-  if (a === undefined || b === undefined || b.total === a.total) return undefined;
-  return 1 - (b.idle - a.idle) / (b.total - a.total);
-}
-
-async function reportLoad(when: 'before' | 'after'): Promise<void> {
-  const l = loadavg();
-  const busy = await busyShare();
-  const busyText = busy === undefined ? '' : `; other work now uses ${(busy * 100).toFixed(0)}% of the cores`;
-  console.log(
-    `load average ${when}: ${l.map((v) => v.toFixed(2)).join(' ')} (1, 5, 15 min${when === 'after' ? ', including this bench' : ''})${busyText}`,
-  );
-  // After the run the load average mostly reflects the bench itself (two busy pinned cores); judge by the idle sample then.
-  const loaded = when === 'before' ? l[0] > LOAD_LIMIT || (busy ?? 0) > 0.2 : (busy ?? 0) > 0.2;
-  if (loaded) {
-    const why =
-      when === 'before' && l[0] > LOAD_LIMIT
-        ? `1-minute load ${l[0].toFixed(2)} > ${LOAD_LIMIT} (an earlier bench run counts too)`
-        : 'other work > 20% of the cores';
-    console.log(
-      `WARNING: ${why}: figures ${when === 'before' ? 'below' : 'above'} may be unreliable (mosquitto and ours alike); rerun on a quiet machine.`,
-    );
-  }
-}
 /** --wait-quiet SECS: wait up to SECS for the 1-minute load to drop below the limit before starting. */
 const waitQuiet = Number(arg('wait-quiet', '0'));
 if (waitQuiet > 0 && loadavg()[0] > LOAD_LIMIT) {
@@ -192,6 +157,10 @@ for (const c of cases) {
   const small =
     c === 'memory' && brokers.some((b) => b.name === 'ours')
       ? row("RSS per idle connection, ours under Node's default young generation", 'KiB/conn', 'lower')
+      : undefined;
+  const bare =
+    c === 'memory' && brokers.some((b) => b.name === 'ours')
+      ? row('RSS per idle connection, bare node:net server (Node floor, same flags)', 'KiB/conn', 'lower')
       : undefined;
   for (const b of brokers) {
     try {
@@ -260,6 +229,19 @@ for (const c of cases) {
       small.notes.ours = `failed: ${(e as Error).message.split('\n')[0]}`;
     }
     console.log(`  ${small.case}: ${fmt(small.values.ours, small.unit)} ${small.unit}  (${small.notes.ours})`);
+  }
+  if (bare !== undefined) {
+    // Shown in the ours column: what Node's own sockets cost, so the part that is the broker's shows.
+    try {
+      await withTarget({ name: 'bare-node', start: () => startBareNode() }, async (t) => {
+        const res = await memoryPerConnection(t, { conns: connsAllowed() });
+        bare.values.ours = res.kibPerConn;
+        bare.notes.ours = `marginal ${res.marginalKiBPerConn.toFixed(3)}; RSS ${res.baselineKiB} → ${res.halfKiB} → ${res.loadedKiB} KiB`;
+      });
+    } catch (e) {
+      bare.notes.ours = `failed: ${(e as Error).message.split('\n')[0]}`;
+    }
+    console.log(`  ${bare.case}: ${fmt(bare.values.ours, bare.unit)} ${bare.unit}  (${bare.notes.ours})`);
   }
 }
 

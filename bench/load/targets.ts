@@ -44,32 +44,43 @@ async function waitForPort(port: number, child: Child, timeoutMs: number): Promi
 
 /** Node options of our broker in the bench: the same small young generation as bin/mqtt-harness.js. */
 export const OURS_NODE_ARGS = ['--max-semi-space-size=4'];
+/**
+ * Environment of our broker in the bench, as bin/mqtt-harness.js sets it: at most two glibc malloc
+ * arenas. Each of V8's worker threads (concurrent compilation and marking) otherwise gets an arena
+ * of its own that keeps its peak size; measured here as 2.5 MB of peak RSS under the latency load.
+ */
+export const OURS_ENV = ['MALLOC_ARENA_MAX=2'];
 
-let bundled: string | undefined;
+const bundled = new Map<string, string>();
 /**
  * our-broker.ts compiled once per bench run into one JavaScript file (esbuild), as a deployment
  * would run it: under tsx, Node 20 runs the TypeScript loader hooks on their own thread with their
  * own V8 heap, which adds about 45 MB of RSS that is not the broker's (measured 103 vs 55 MB idle).
  */
-async function bundledBroker(): Promise<string> {
-  if (bundled !== undefined) return bundled;
+async function bundledBroker(entry = 'our-broker'): Promise<string> {
+  const done = bundled.get(entry);
+  if (done !== undefined) return done;
   const { build } = await import('esbuild');
   const dir = mkdtempSync(join(tmpdir(), 'bench-ours-'));
-  const out = join(dir, 'our-broker.mjs');
+  const out = join(dir, `${entry}.mjs`);
   await build({
-    entryPoints: [fileURLToPath(new URL('./our-broker.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(`./${entry}.ts`, import.meta.url))],
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     outfile: out,
     logLevel: 'warning',
+    // Without comments the source is pure ASCII: V8 then holds it as a one-byte string (1 MB)
+    // instead of a two-byte one (2.8 MB; a few non-ASCII characters in dependencies' comments).
+    minifyWhitespace: true,
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
   });
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return (bundled = out);
+  bundled.set(entry, out);
+  return out;
 }
 
 /**
@@ -85,10 +96,41 @@ export async function startOurs(nodeArgs?: string[]): Promise<Target> {
   const c =
     process.env.BENCH_OURS_TSX === '1'
       ? spawnLoad('our-broker.ts', 0, {}, ['--expose-gc', ...extra])
-      : spawnPinned('our-broker', 0, process.execPath, ['--expose-gc', ...extra, await bundledBroker()]);
+      : spawnPinned('our-broker', 0, 'env', [
+          ...OURS_ENV,
+          process.execPath,
+          '--expose-gc',
+          ...extra,
+          await bundledBroker(),
+        ]);
   const ready = await c.next('ready', 20_000);
   return {
     name: 'ours',
+    port: Number(ready.port),
+    pid: Number(ready.pid),
+    settle: async () => {
+      c.send({ cmd: 'gc' });
+      await c.next('gc-done', 10_000);
+    },
+    stop: () => c.stop(),
+  };
+}
+
+/**
+ * A bare node:net server (bare-server.ts) under the same bundle, Node options and environment as
+ * ours: the memory case's reference point for what Node's own sockets cost per connection.
+ */
+export async function startBareNode(): Promise<Target> {
+  const c = spawnPinned('bare-node', 0, 'env', [
+    ...OURS_ENV,
+    process.execPath,
+    '--expose-gc',
+    ...OURS_NODE_ARGS,
+    await bundledBroker('bare-server'),
+  ]);
+  const ready = await c.next('ready', 20_000);
+  return {
+    name: 'bare-node',
     port: Number(ready.port),
     pid: Number(ready.pid),
     settle: async () => {

@@ -25,7 +25,6 @@ export { makeDirs, syncDirectory } from './fs-dirs.ts';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { acquireDirLock, DirLockedError, type DirLock, type StaleLockInfo } from './file-lock.ts';
-import type { Properties } from '../codec/packet-types.ts';
 import type { Message } from './message.ts';
 import {
   MemoryState,
@@ -34,16 +33,7 @@ import {
   type Persistence,
   type SessionRecord,
 } from './persistence.ts';
-
-type Rec =
-  | { t: 's'; r: SessionRecord }
-  | { t: 'sd'; c: string }
-  | { t: 'o'; c: string; o: unknown }
-  | { t: 'od'; c: string; s: number }
-  | { t: 'i'; c: string; p: number }
-  | { t: 'id'; c: string; p: number }
-  | { t: 'r'; m: unknown }
-  | { t: 'rd'; k: string };
+import { applyRecord, encodeMsg, type Rec } from './file-log-records.ts';
 
 export interface FilePersistenceOptions {
   /** Rewrite the log when it has more than this many records beyond twice the live count. */
@@ -135,7 +125,7 @@ export class FilePersistence implements Persistence {
           if (i >= lines.length - 2) break; // torn final write
           throw new Error(`FilePersistence: corrupt record at ${this.file}:${i + 1}`);
         }
-        this.apply(rec);
+        applyRecord(this.state, rec);
         this.records++;
       }
     }
@@ -266,74 +256,4 @@ export class FilePersistence implements Persistence {
     this.records = lines.length;
     await this.syncDir(this.dir); // makes the rename (and a first log's entry) durable
   }
-
-  private apply(rec: Rec): void {
-    switch (rec.t) {
-      case 's':
-        return this.state.putSession(
-          rec.r.will
-            ? { ...rec.r, will: { ...rec.r.will, msg: decodeMsg(rec.r.will.msg as unknown as EncodedMsg) } }
-            : rec.r,
-        );
-      case 'sd':
-        return this.state.deleteSession(rec.c);
-      case 'o': {
-        const o = rec.o as OutboundRecord & { msg: EncodedMsg };
-        return this.state.putOutbound(rec.c, { ...o, msg: decodeMsg(o.msg) });
-      }
-      case 'od':
-        return this.state.removeOutbound(rec.c, rec.s);
-      case 'i':
-        return this.state.addInbound(rec.c, rec.p);
-      case 'id':
-        return this.state.removeInbound(rec.c, rec.p);
-      case 'r':
-        return this.state.setRetained(decodeMsg(rec.m as EncodedMsg));
-      case 'rd':
-        return this.state.clearRetained(rec.k);
-    }
-  }
-}
-
-interface EncodedMsg {
-  topic: string;
-  payload: string;
-  qos: Message['qos'];
-  retain: boolean;
-  properties?: Record<string, unknown>;
-  expiresAt?: number;
-  publisher?: string;
-}
-
-function encodeMsg(m: Message): EncodedMsg {
-  let properties: Record<string, unknown> | undefined;
-  if (m.properties) {
-    properties = { ...m.properties };
-    if (m.properties.correlationData)
-      properties.correlationData = { $b: m.properties.correlationData.toString('base64') };
-  }
-  return {
-    topic: m.topic,
-    payload: m.payload.toString('base64'),
-    qos: m.qos,
-    retain: m.retain,
-    properties,
-    expiresAt: m.expiresAt,
-    publisher: m.publisher,
-  };
-}
-
-function decodeMsg(e: EncodedMsg): Message {
-  let properties: Properties | undefined;
-  if (e.properties) {
-    const p = { ...e.properties } as Record<string, unknown>;
-    const cd = p.correlationData as { $b: string } | undefined;
-    if (cd) p.correlationData = Buffer.from(cd.$b, 'base64');
-    properties = p as Properties;
-  }
-  const m: Message = { topic: e.topic, payload: Buffer.from(e.payload, 'base64'), qos: e.qos, retain: e.retain };
-  if (properties) m.properties = properties;
-  if (e.expiresAt !== undefined) m.expiresAt = e.expiresAt;
-  if (e.publisher !== undefined) m.publisher = e.publisher;
-  return m;
 }

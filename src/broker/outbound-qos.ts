@@ -17,6 +17,8 @@ export interface AckResult {
 }
 
 const NO_RELEASE: Outgoing[] = [];
+/** The empty queue of an idle session: shared, never pushed to (a session gets its own array on first use). */
+const NONE: Outgoing[] = [];
 
 export class OutboundQos {
   private _inflight: Map<number, Outgoing> | null = null;
@@ -27,7 +29,7 @@ export class OutboundQos {
   get inflightCount(): number {
     return this._inflight === null ? 0 : this._inflight.size;
   }
-  private queue: Outgoing[] = [];
+  private queue: Outgoing[] = NONE;
   private head = 0;
   private nextId = 1;
   private nextSeq = 1;
@@ -82,6 +84,7 @@ export class OutboundQos {
       this.compact();
     }
     o.state = OutState.Queued;
+    if (this.queue === NONE) this.queue = [];
     this.queue.push(o);
     return null;
   }
@@ -89,8 +92,10 @@ export class OutboundQos {
   /** Put a persisted entry back (on restart) in its state. */
   restore(o: Outgoing): void {
     this.bumpSeq(o.seq);
-    if (o.state === OutState.Queued) this.queue.push(o);
-    else this.inflight.set(o.packetId, o);
+    if (o.state === OutState.Queued) {
+      if (this.queue === NONE) this.queue = [];
+      this.queue.push(o);
+    } else this.inflight.set(o.packetId, o);
   }
 
   /** PUBACK for a QoS 1 delivery. */
@@ -135,21 +140,22 @@ export class OutboundQos {
    */
   resume(now: number): { resend: Outgoing[]; release: Outgoing[] } {
     const resend: Outgoing[] = [];
-    this.resendLater = [];
+    this.resendLater = NONE;
     this.epoch++;
     this.quotaUsed = 0;
-    for (const o of this._inflight ? this._inflight.values() : []) {
-      if (o.state === OutState.PubrelSent) resend.push(o);
-      else if (this.quotaUsed < this.receiveMaximum) {
-        resend.push(o);
-        this.take(o);
-      } else this.resendLater.push(o);
-    }
+    if (this._inflight !== null && this._inflight.size > 0)
+      for (const o of this._inflight.values()) {
+        if (o.state === OutState.PubrelSent) resend.push(o);
+        else if (this.quotaUsed < this.receiveMaximum) {
+          resend.push(o);
+          this.take(o);
+        } else (this.resendLater === NONE ? (this.resendLater = []) : this.resendLater).push(o);
+      }
     return { resend, release: this.resendLater.length > 0 ? NO_RELEASE : this.drain(now) };
   }
 
   /** In-flight PUBLISHes of a resumed session still to resend once acknowledgements free the quota. */
-  private resendLater: Outgoing[] = [];
+  private resendLater: Outgoing[] = NONE;
 
   /** Take queued entries into flight while the window has room; expired ones are dropped (3.3.2-5). */
   drain(now: number, expiredOut?: Outgoing[]): Outgoing[] {
@@ -179,21 +185,21 @@ export class OutboundQos {
   /** Remove and return every queued (not in-flight) entry, e.g. to re-route shared messages. */
   takeQueued(): Outgoing[] {
     const q = this.queue.slice(this.head);
-    this.queue = [];
+    this.queue = NONE;
     this.head = 0;
     return q;
   }
 
   /** All entries, in-flight first then queued; for persistence snapshots and tests. */
   all(): Outgoing[] {
-    return [...this.inflight.values(), ...this.queue.slice(this.head)];
+    return [...(this._inflight?.values() ?? []), ...this.queue.slice(this.head)];
   }
 
   clear(): void {
     this._inflight = null;
     this.quotaUsed = 0;
-    this.resendLater = [];
-    this.queue = [];
+    this.resendLater = NONE;
+    this.queue = NONE;
     this.head = 0;
   }
 
@@ -221,6 +227,7 @@ export class OutboundQos {
 
   private compact(): void {
     if (this.head === this.queue.length) {
+      if (this.head === 0) return;
       this.queue.length = 0;
       this.head = 0;
     } else if (this.head > 1024 && this.head * 2 > this.queue.length) {

@@ -1,57 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PublishPacket } from '../../src/codec/index.ts';
-import { ManualScheduler } from '../../src/common/index.ts';
-import { startTestBroker, until, type TestBroker } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { until } from './helpers.ts';
 import { RawClient } from './raw-client.ts';
+import { client, nothing, publish, raws, scheduler, subscribe, tb, useFeatureBroker } from './features-v5-helpers.ts';
 
-let tb: TestBroker;
-/** The broker's timers (will delay) run on this: time moves only in advance(). */
-const scheduler = new ManualScheduler(1_000);
-const raws: RawClient[] = [];
-let n = 0;
-const client = async (extra: Parameters<RawClient['connect']>[1] = {}, level: 4 | 5 = 5) => {
-  const c = await RawClient.open(tb.port, level);
-  raws.push(c);
-  const ack = await c.connect(`v5-${++n}`, extra);
-  expect(ack.reasonCode).toBe(0);
-  return c;
-};
-const publish = (topic: string, payload: string, extra: Partial<PublishPacket> = {}): PublishPacket => ({
-  type: 'publish',
-  topic,
-  payload: Buffer.from(payload),
-  qos: 0,
-  retain: false,
-  dup: false,
-  ...extra,
-});
-const subscribe = async (
-  c: RawClient,
-  topicFilter: string,
-  opts: Record<string, unknown> = {},
-  properties?: Record<string, unknown>,
-) => {
-  c.send({
-    type: 'subscribe',
-    packetId: 1,
-    subscriptions: [{ topicFilter, qos: 1, ...opts }],
-    ...(properties ? { properties } : {}),
-  });
-  return (await c.expect('suback')).reasonCodes;
-};
-/** The PUBLISHes that arrived up to a round trip through the broker (see RawClient.barrier). */
-const nothing = async (c: RawClient) => {
-  await c.barrier();
-  return c.publishes();
-};
-
-beforeAll(async () => {
-  tb = await startTestBroker({ scheduler, capabilities: { topicAliasMaximum: 3, receiveMaximum: 2 } });
-});
-afterAll(async () => {
-  raws.forEach((r) => r.end());
-  await tb.close();
-});
+useFeatureBroker();
 
 describe('MQTT 5.0 features', () => {
   it('resolves client topic aliases and rejects an alias above the maximum with 0x94', async () => {
@@ -202,26 +154,26 @@ describe('MQTT 5.0 features', () => {
       retain: false,
       properties: { willDelayInterval: 1 },
     };
-    const w = await RawClient.open(tb.port, 5);
+    const w = await RawClient.open(tb().port, 5);
     raws.push(w);
     await w.connect('wd-client', { will, properties: { sessionExpiryInterval: 10 } });
-    const connected = tb.broker.stats.clientsConnected;
+    const connected = tb().broker.stats.clientsConnected;
     w.end();
-    await until(() => tb.broker.stats.clientsConnected === connected - 1, 'the broker to see the will client go');
+    await until(() => tb().broker.stats.clientsConnected === connected - 1, 'the broker to see the will client go');
     scheduler.advance(900);
     expect(await nothing(s)).toEqual([]);
     scheduler.advance(100);
     expect((await s.expect('publish', 3000)).payload.toString()).toBe('late');
-    const w2 = await RawClient.open(tb.port, 5);
+    const w2 = await RawClient.open(tb().port, 5);
     raws.push(w2);
     await w2.connect('wd-client2', { will: { ...will, topic: 'wd/b' }, properties: { sessionExpiryInterval: 10 } });
     w2.end();
     await until(
-      () => tb.broker.stats.clientsConnected === connected - 1,
+      () => tb().broker.stats.clientsConnected === connected - 1,
       'the broker to see the second will client go',
     );
     scheduler.advance(500);
-    const back = await RawClient.open(tb.port, 5);
+    const back = await RawClient.open(tb().port, 5);
     raws.push(back);
     expect(
       (await back.connect('wd-client2', { clean: false, properties: { sessionExpiryInterval: 10 } })).sessionPresent,
@@ -236,81 +188,5 @@ describe('MQTT 5.0 features', () => {
     const w = await client({ will: { topic: 'w04/x', payload: Buffer.from('bye'), qos: 0, retain: false } });
     w.send({ type: 'disconnect', reasonCode: 0x04 });
     expect((await s.expect('publish')).payload.toString()).toBe('bye');
-  });
-});
-
-describe('MQTT 5.0 connection details', () => {
-  it('returns Response Information only when requested', async () => {
-    const a = await RawClient.open(tb.port, 5);
-    raws.push(a);
-    expect(
-      (await a.connect('ri-1', { properties: { requestResponseInformation: 1 } })).properties?.responseInformation,
-    ).toBe('response/ri-1');
-    const b = await RawClient.open(tb.port, 5);
-    raws.push(b);
-    expect((await b.connect('ri-2')).properties?.responseInformation).toBeUndefined();
-  });
-
-  it('publishes a delayed will when the session ends before the delay (3.1.2-8)', async () => {
-    const s = await client();
-    await subscribe(s, 'wend/#');
-    const w = await RawClient.open(tb.port, 5);
-    raws.push(w);
-    await w.connect('wend-client', {
-      will: {
-        topic: 'wend/x',
-        payload: Buffer.from('ended'),
-        qos: 0,
-        retain: false,
-        properties: { willDelayInterval: 60 },
-      },
-      properties: { sessionExpiryInterval: 0 },
-    });
-    w.end();
-    expect((await s.expect('publish', 1000)).payload.toString()).toBe('ended');
-  });
-
-  it('leaves out the reason string when an ack would exceed the client maximum (3.4.2-2)', async () => {
-    const c = await client({ properties: { maximumPacketSize: 16 } });
-    c.send({
-      type: 'publish',
-      topic: 'pfi',
-      payload: Buffer.from([0xff]),
-      qos: 1,
-      retain: false,
-      dup: false,
-      packetId: 4,
-      properties: { payloadFormatIndicator: 1 },
-    });
-    const ack = await c.expect('puback');
-    expect([ack.reasonCode, ack.properties?.reasonString]).toEqual([0x99, undefined]);
-  });
-
-  it('omits reason strings on acks when Request Problem Information is 0', async () => {
-    const a = await client({ properties: { requestProblemInformation: 0 } });
-    a.send({
-      type: 'publish',
-      topic: 'rpi',
-      payload: Buffer.from([0xff]),
-      qos: 1,
-      retain: false,
-      dup: false,
-      packetId: 1,
-      properties: { payloadFormatIndicator: 1 },
-    });
-    const ack = await a.expect('puback');
-    expect([ack.reasonCode, ack.properties?.reasonString]).toEqual([0x99, undefined]);
-    const b = await client();
-    b.send({
-      type: 'publish',
-      topic: 'rpi',
-      payload: Buffer.from([0xff]),
-      qos: 1,
-      retain: false,
-      dup: false,
-      packetId: 1,
-      properties: { payloadFormatIndicator: 1 },
-    });
-    expect((await b.expect('puback')).properties?.reasonString).toBeTypeOf('string');
   });
 });

@@ -1,6 +1,6 @@
 /** limits.maxKeepAlive (mosquitto max_keepalive): caps long or absent 5.0 keep alives, leaves short ones. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverKeepAliveFor } from '../../src/broker/connect-flow.ts';
+import { serverKeepAliveFor } from '../../src/broker/connect-accept.ts';
 import { ManualScheduler } from '../../src/common/index.ts';
 import { startTestBroker, type TestBroker } from './helpers.ts';
 import { RawClient } from './raw-client.ts';
