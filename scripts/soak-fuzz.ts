@@ -82,5 +82,9 @@ writeFileSync(
   'reports/soak-fuzz.json',
   JSON.stringify({ seed, frames, results, findings, brokerLogLines: logLines, load: loadavg() }, null, 2),
 );
-console.log(`soak:fuzz: ${findings === 0 ? 'passed' : 'failed'} — reports/soak-fuzz.json`);
+console.log(
+  `soak:fuzz: ${findings === 0 ? 'passed' : 'failed'} — reports/soak-fuzz.json; load average at the end ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 process.exitCode = findings === 0 ? 0 : 1;

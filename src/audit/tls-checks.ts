@@ -3,8 +3,9 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { AuditCheck, AuditOptions } from './types.ts';
 import { connected } from './probe-client.ts';
+import { weakCipherCheck } from './weak-ciphers.ts';
 
-function handshake(o: tls.ConnectionOptions, ms = 3000): Promise<{ ok: boolean; detail: string }> {
+export function handshake(o: tls.ConnectionOptions, ms = 3000): Promise<{ ok: boolean; detail: string }> {
   return new Promise((resolve) => {
     const s = tls.connect(o);
     const t = setTimeout(() => {
@@ -64,30 +65,7 @@ export async function tlsChecks(o: AuditOptions): Promise<AuditCheck[]> {
     tried: 'TLS handshakes limited to TLS 1.0, then TLS 1.1',
     answer: oldV.join('; '),
   });
-  // Only ciphers this runtime's OpenSSL can offer count: a refusal of ciphers never offered proves nothing.
-  const offer = tls
-    .getCiphers()
-    .filter((c) => /(^|-)(null|rc4|des|3des|exp|adh|aecdh)(-|$)/.test(c) || c.startsWith('des-cbc3'));
-  if (offer.length === 0) {
-    out.push({
-      id: 'tls-weak-ciphers',
-      title: 'weak TLS ciphers accepted',
-      severity: 'medium',
-      verdict: 'inconclusive',
-      tried: 'nothing: this Node/OpenSSL cannot offer NULL, anonymous, RC4, DES, 3DES or export ciphers',
-      answer: 'inconclusive (harness): check with `openssl s_client -cipher` from a build that has them',
-    });
-  } else {
-    const weak = await handshake({ ...base, maxVersion: 'TLSv1.2', ciphers: `${offer.join(':')}:@SECLEVEL=0` });
-    out.push({
-      id: 'tls-weak-ciphers',
-      title: 'weak TLS ciphers accepted',
-      severity: 'medium',
-      verdict: weak.ok ? 'failed' : 'passed',
-      tried: `TLS 1.2 handshake offering only ${offer.join(', ')}`,
-      answer: weak.ok ? `accepted: ${weak.detail}` : `refused: ${weak.detail}`,
-    });
-  }
+  out.push(await weakCipherCheck(base, handshake));
   const ver = await handshake({ ...base, rejectUnauthorized: true, ...(t.ca ? { ca: t.ca } : {}) });
   out.push({
     id: 'tls-certificate',

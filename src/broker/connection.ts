@@ -5,13 +5,31 @@
  * Any exception inside closes only this connection. The protocol lives in conn-core.ts.
  */
 import type { Duplex } from 'node:stream';
-import { PacketReader } from '../codec/index.ts';
+import { PacketReader, peekConnectHeader, type ProtocolLevel, type ProtocolViolation } from '../codec/index.ts';
 import type { BrokerContext } from './context.ts';
 import { ConnCore } from './conn-core.ts';
 import { ConnState, type ConnSink, type ConnStateT } from './conn-api.ts';
 
 // Listeners are shared functions (not per-connection closures) to keep idle connections small.
 const CONN = Symbol('mqtt-harness.connection');
+
+/**
+ * The level of a broken first CONNECT. The reader falls back to 5 when the CONNECT is too short
+ * to show its level: such a CONNECT, or one not named "MQTT" (version unknown), is refused by the
+ * close alone, never by a 5.0 CONNACK that a 3.1.1 client could not read (a fuzz finding; 3.1.1
+ * MQTT-3.1.4-1).
+ */
+function violationLevel(v: ProtocolViolation, level: ProtocolLevel, chunk: Buffer, isNew: boolean): ProtocolLevel {
+  if (!isNew || v.packetType !== 1 || level !== 5) return level;
+  return peekConnectHeader(chunk)?.level === 5 && namedMqtt(chunk) ? 5 : 4;
+}
+
+/** The CONNECT at the start of `b` names the protocol "MQTT". */
+function namedMqtt(b: Buffer): boolean {
+  let i = 1;
+  while (i < b.length && i < 5 && (b[i] & 0x80) !== 0) i++;
+  return b.length >= i + 7 && b.readUInt16BE(i + 1) === 4 && b.toString('latin1', i + 3, i + 7) === 'MQTT';
+}
 type Tagged = Duplex & { [CONN]: Connection };
 function onStreamData(this: Duplex, chunk: Buffer): void {
   (this as Tagged)[CONN].onData(chunk);
@@ -69,7 +87,11 @@ export class Connection implements ConnSink {
       for (let i = 0; i < results.length; i++) {
         if ((core.state as ConnStateT) === ConnState.Closed) return; // a handler may close it
         const r = results[i];
-        if (!r.ok) return core.onViolation(r.violation, reader.protocolLevel);
+        if (!r.ok)
+          return core.onViolation(
+            r.violation,
+            violationLevel(r.violation, reader.protocolLevel, chunk, core.state === ConnState.New),
+          );
         core.onPacket(r.packet);
       }
     } catch (e) {

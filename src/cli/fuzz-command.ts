@@ -76,7 +76,7 @@ export function parseFuzzFlags(f: Flags): {
 
 export function printResult(r: FuzzResult, log: (s: string) => void): void {
   log(
-    `fuzz: seed ${r.seed}, MQTT ${r.versions.join(' + ')}: ${r.framesSent} frames in ${r.cases} cases, ${(r.elapsedMs / 1000).toFixed(1)} s, ` +
+    `fuzz: seed ${r.seed}, MQTT ${r.versions.join(' + ')}: ${r.framesSent} frames in ${r.cases} cases on ${r.connections} connections, ${(r.elapsedMs / 1000).toFixed(1)} s, ` +
       `${Math.round(r.framesPerSecond)} frames/s, ${r.controlChecks} control checks`,
   );
   log(

@@ -17,6 +17,9 @@ export interface PacketReaderOptions {
   keepBytes?: boolean;
 }
 
+/** Bytes allocated for a packet before more of it has arrived. */
+const FIRST_ALLOC = 64 * 1024;
+
 /**
  * Incremental framer plus strict decoder for one byte stream. Gives the same packets however
  * the stream is split. A packet that lies whole inside one pushed chunk is decoded in place
@@ -34,8 +37,12 @@ export class PacketReader {
   /** Partial fixed header (at most 5 bytes) while the Remaining Length is incomplete. */
   private head = Buffer.alloc(5);
   private headLen = 0;
-  /** Whole-packet buffer being filled once the size is known. */
+  /**
+   * Whole-packet buffer being filled once the size is known. It grows with the bytes that
+   * arrive (up to `frameTotal`): a header declaring 256 MiB does not allocate 256 MiB.
+   */
   private frame: Buffer | null = null;
+  private frameTotal = 0;
   private filled = 0;
   private bodyStart = 0;
 
@@ -64,11 +71,12 @@ export class PacketReader {
     while (pos < n) {
       if (this.frame) {
         // Filling a packet whose size is known.
-        const take = Math.min(n - pos, this.frame.length - this.filled);
+        const take = Math.min(n - pos, this.frameTotal - this.filled);
+        if (this.filled + take > this.frame.length) this.grow(this.filled + take);
         chunk.copy(this.frame, this.filled, pos, pos + take);
         this.filled += take;
         pos += take;
-        if (this.filled < this.frame.length) break;
+        if (this.filled < this.frameTotal) break;
         const frame = this.frame;
         this.frame = null;
         if (!this.emit(frame, this.bodyStart, out)) return out;
@@ -123,9 +131,17 @@ export class PacketReader {
   }
 
   private startFrame(total: number, bodyStart: number): void {
-    this.frame = Buffer.allocUnsafe(total);
+    this.frame = Buffer.allocUnsafe(Math.min(total, FIRST_ALLOC));
+    this.frameTotal = total;
     this.filled = 0;
     this.bodyStart = bodyStart;
+  }
+
+  /** Make room for `need` bytes of the frame (doubling, never beyond its declared size). */
+  private grow(need: number): void {
+    const next = Buffer.allocUnsafe(Math.min(this.frameTotal, Math.max(need, this.frame!.length * 2)));
+    this.frame!.copy(next, 0, 0, this.filled);
+    this.frame = next;
   }
 
   private sizeOk(type: number, total: number, out: DecodeResult[]): boolean {

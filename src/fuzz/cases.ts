@@ -8,6 +8,7 @@ import { encodePacket, type Packet } from '../codec/index.ts';
 import * as g from './grammar.ts';
 import { mutateGrammar } from './mutate-grammar.ts';
 import { mutateBytes } from './mutate-bytes.ts';
+import { expectationOf } from './oracle.ts';
 
 export type CaseFamily = 'grammar' | 'bytes' | 'state';
 
@@ -21,6 +22,10 @@ export interface FuzzCase {
   frames: Buffer[];
   /** Index of the frame that was mutated (or that is in the wrong state), -1 when none. */
   target: number;
+  /** Cases carried by this connection (indices index..index+chained-1), when more than one. */
+  chained?: number;
+  /** Their mutations, in order, when more than one. */
+  mutations?: string[];
 }
 
 export const PINGREQ = Buffer.from([0xc0, 0x00]);
@@ -31,12 +36,37 @@ export interface CaseOptions {
   username?: string;
   password?: Buffer;
   clientIdPrefix?: string;
+  /**
+   * Most cases one connection carries: while everything sent so far is valid (the broker must
+   * answer and stay open), the next case's frames after its CONNECT follow on the same connection.
+   */
+  maxChain?: number;
 }
 
 const enc = (p: Packet, level: g.FuzzLevel): Buffer => encodePacket(p, level);
 
-/** Build case `index` of the run with `seed` at `level` (deterministic). */
+/**
+ * Build case `index` of the run with `seed` at `level` (deterministic), followed on the same
+ * connection by cases index+1, ... (at the same level) while all its frames are valid and the
+ * next case does not break its CONNECT or send before it (up to `maxChain` cases).
+ */
 export function buildCase(seed: number, index: number, level: g.FuzzLevel, o: CaseOptions = {}): FuzzCase {
+  const first = buildOne(seed, index, level, o);
+  const max = o.maxChain ?? 1;
+  if (max <= 1) return first;
+  let c = first;
+  const mutations = [first.mutation];
+  while (mutations.length < max && expectationOf(c.frames, level).kind === 'valid') {
+    const nx = buildOne(seed, index + mutations.length, level, o);
+    if (nx.target < 1) break;
+    const base = c.frames.length - 1;
+    c = { ...nx, index, frames: [...c.frames, ...nx.frames.slice(1)], target: base + nx.target };
+    mutations.push(nx.mutation);
+  }
+  return mutations.length === 1 ? first : { ...c, chained: mutations.length, mutations };
+}
+
+function buildOne(seed: number, index: number, level: g.FuzzLevel, o: CaseOptions): FuzzCase {
   const rng = createRng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const prefix = `fz/${seed.toString(36)}/${index.toString(36)}`;
   const clientId = `${o.clientIdPrefix ?? 'fz'}-${seed.toString(36)}-${index.toString(36)}`;

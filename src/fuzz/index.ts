@@ -14,6 +14,8 @@ export {
   type Observation,
   type Judgement,
   type FindingKind,
+  unknownLevelAnswer,
+  UNKNOWN_LEVEL_ALLOWED,
 } from './oracle.ts';
 export { shrinkFrames, shrinkAsync, type ShrinkResult } from './shrink.ts';
 export { gherkin, hexLines, toHex } from './render.ts';

@@ -5,6 +5,7 @@ import {
   expectationOf,
   judge,
   missing,
+  RAW_CAP,
   settled,
   type Expectation,
   type Judgement,
@@ -40,7 +41,6 @@ export function runFrames(
     const reader = new PacketReader({ protocolLevel: expectation.level, from: 'server' });
     const s = net.connect({ host: t.host, port: t.port, noDelay: true });
     let done = false;
-    let ignoring = false;
     let grace: NodeJS.Timeout | undefined;
     const finish = (): void => {
       if (done) return;
@@ -55,7 +55,7 @@ export function runFrames(
       if (
         !grace &&
         expectation.kind === 'valid' &&
-        obs.packets.some((p) => p.type === 'pingresp') &&
+        obs.packets.reduce((n, p) => n + (p.type === 'pingresp' ? 1 : 0), 0) >= expectation.pings &&
         missing(expectation, obs).length > 0
       ) {
         grace = setTimeout(finish, GRACE_MS);
@@ -71,12 +71,16 @@ export function runFrames(
       else s.write(all);
     });
     s.on('data', (d: Buffer) => {
-      if (obs.serverViolation || ignoring) return;
+      if (expectation.levelUnknown) {
+        // Which version's CONNACK may come is judged from the bytes, at the close.
+        const have = obs.raw ?? Buffer.alloc(0);
+        if (have.length < RAW_CAP) obs.raw = Buffer.concat([have, d.subarray(0, RAW_CAP - have.length)]);
+        return;
+      }
+      if (obs.serverViolation) return;
       for (const r of reader.push(d)) {
+        // (A broken CONNECT of known version is answered in that version's form, if at all.)
         if (r.ok) obs.packets.push(r.packet);
-        // A broken CONNECT may be answered in another version's CONNACK form (the broker cannot
-        // know the client's version): only the close is judged then.
-        else if (expectation.kind === 'violation' && expectation.beforeConnack) ignoring = true;
         else obs.serverViolation = r.violation as ProtocolViolation;
       }
       check();

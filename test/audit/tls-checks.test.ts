@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger, startBroker, type RunningBroker } from '../../src/broker/index.ts';
 import { runAudit, type AuditCheck } from '../../src/audit/index.ts';
-import { tlsChecks } from '../../src/audit/tls-checks.ts';
+import { handshake, tlsChecks } from '../../src/audit/tls-checks.ts';
+import { NONE_OFFERABLE, offerable, weakCipherCheck } from '../../src/audit/weak-ciphers.ts';
 import { makeTestCerts, type TestCerts } from '../transport/certs.ts';
 
 let certs: TestCerts;
@@ -27,7 +28,11 @@ it('modern TLS only; the certificate verifies with its CA, not with the system C
   const withCa = byId(await tlsChecks({ ...base, tlsEndpoint: { host: '127.0.0.1', port: tlsPort(), ca: certs.ca } }));
   expect(withCa.get('tls-old-versions')?.verdict).toBe('passed');
   // Passed when this runtime can offer weak ciphers (and the broker refuses them), else inconclusive.
-  expect(['passed', 'inconclusive']).toContain(withCa.get('tls-weak-ciphers')?.verdict);
+  const weak = withCa.get('tls-weak-ciphers')!;
+  if (offerable().length > 0) {
+    expect(weak.verdict).toBe('passed');
+    expect(weak.answer).toMatch(/NULL encryption: refused/);
+  } else expect(weak).toMatchObject({ verdict: 'inconclusive', tried: NONE_OFFERABLE });
   expect(withCa.get('tls-certificate')?.verdict).toBe('passed');
   expect(withCa.get('plaintext-credentials')?.verdict).toBe('failed');
   const noCa = byId(await tlsChecks({ ...base, tlsEndpoint: { host: '127.0.0.1', port: tlsPort() } }));
@@ -69,4 +74,48 @@ it('a TLS server that accepts TLS 1.0 / 1.1 is a high finding (positive control)
   } finally {
     srv.close();
   }
+});
+
+it('a TLS server that accepts NULL and anonymous ciphers is a medium finding (negative control)', async () => {
+  const tlsMod = await import('node:tls');
+  const srv = tlsMod.createServer(
+    {
+      cert: certs.cert,
+      key: certs.key,
+      minVersion: 'TLSv1',
+      maxVersion: 'TLSv1.2',
+      ciphers: 'eNULL:aNULL:DEFAULT:@SECLEVEL=0',
+      dhparam: 'auto',
+    },
+    (s) => s.end(),
+  );
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  try {
+    const c = await weakCipherCheck({ host: '127.0.0.1', port, rejectUnauthorized: false }, handshake);
+    if (offerable().length === 0) {
+      // This runtime cannot offer any: the check must say so rather than pass.
+      expect(c).toMatchObject({ verdict: 'inconclusive', tried: NONE_OFFERABLE });
+      return;
+    }
+    expect(c).toMatchObject({ verdict: 'failed', severity: 'medium' });
+    expect(c.answer).toMatch(/NULL encryption: accepted \(TLSv1\.2 [A-Z0-9-]*NULL/);
+    expect(c.answer).toMatch(/anonymous \(no authentication\): accepted/);
+  } finally {
+    srv.close();
+  }
+});
+
+it('when no weak family can be offered the check is inconclusive with that reason, never passed', async () => {
+  let handshakes = 0;
+  const c = await weakCipherCheck(
+    { host: '127.0.0.1', port: 1 },
+    async () => {
+      handshakes++;
+      return { ok: false, detail: 'refused' };
+    },
+    [{ name: 'not in any OpenSSL', list: 'NO-SUCH-CIPHER' }],
+  );
+  expect(c).toMatchObject({ verdict: 'inconclusive', tried: NONE_OFFERABLE });
+  expect(handshakes).toBe(0);
 });

@@ -46,6 +46,30 @@ describe('cases', () => {
   });
 });
 
+describe('chained cases', () => {
+  it('carry further cases on one connection only while everything before is valid', () => {
+    let chains = 0;
+    for (let i = 0; i < 400; i++) {
+      const level = i % 2 === 0 ? 4 : 5;
+      const c = buildCase(11, i, level, { maxChain: 8 });
+      const one = buildCase(11, i, level);
+      expect(Buffer.concat(c.frames).subarray(0, Buffer.concat(one.frames).length)).toEqual(Buffer.concat(one.frames));
+      if (!c.chained) continue;
+      chains++;
+      expect(c.chained).toBeLessThanOrEqual(8);
+      expect(c.mutations).toHaveLength(c.chained);
+      // Every prefix that ends at an earlier case's probe is valid; the next case follows without a CONNECT.
+      const e = expectationOf(c.frames, level);
+      const probes = c.frames.flatMap((f, k) => (f === PINGREQ ? [k] : []));
+      expect(probes.length).toBeGreaterThanOrEqual(c.chained);
+      expect(expectationOf(c.frames.slice(0, probes[0] + 1), level).kind).toBe('valid');
+      expect(c.frames.slice(1).filter((f) => f[0] === 0x10 && f.equals(c.frames[0]))).toEqual([]);
+      expect(e.pings).toBeGreaterThanOrEqual(1);
+    }
+    expect(chains).toBeGreaterThan(10);
+  });
+});
+
 describe('expectation', () => {
   it('names the first malformed frame and the statement it breaks', () => {
     const e = expectationOf([connect4, hexToBuffer('62 02 00 01'), hexToBuffer('30 03 00 01 23'), PINGREQ], 4);
