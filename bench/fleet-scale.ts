@@ -10,8 +10,9 @@
  * Long: minutes, thousands of sockets. Not part of CI.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const arg = (name: string, fallback: string): string => {
@@ -32,6 +33,15 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(' ');
 
+/*
+ * The brokers queue up to 1,000,000 messages per offline session instead of the default 1,000: a
+ * hub stalled for minutes queues more than that, and a queue limit is a capacity policy the spec
+ * permits (4.1), so the default would turn the soak into a test of that policy rather than of the
+ * guarantees. A fleet against another broker reads such losses with its queue limit in mind.
+ */
+const brokerConfig = join(mkdtempSync(join(tmpdir(), 'mh-soak-fleet-')), 'broker.yaml');
+writeFileSync(brokerConfig, 'limits:\n  maxQueuedMessages: 1000000\n');
+
 function startBroker(k: number): Promise<{ p: ChildProcess; url: string }> {
   const p = misbehave
     ? spawn(
@@ -39,9 +49,13 @@ function startBroker(k: number): Promise<{ p: ChildProcess; url: string }> {
         ['--import', 'tsx', fileURLToPath(new URL('./fleet-misbehave-broker.ts', import.meta.url)), '0', misbehave],
         { stdio: ['ignore', 'pipe', 'inherit'] },
       )
-    : spawn(process.execPath, ['--max-semi-space-size=4', bin, 'broker', '--port', '0', '--log-level', 'warn'], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+    : spawn(
+        process.execPath,
+        ['--max-semi-space-size=4', bin, 'broker', '--port', '0', '--log-level', 'warn', '--config', brokerConfig],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`broker ${k} did not start within 20 s`)), 20_000);
     let buf = '';
