@@ -19,6 +19,7 @@ interface Flags {
   budget: string;
   out: string;
   concurrency: string;
+  chain: string;
   json?: boolean;
 }
 
@@ -34,6 +35,7 @@ export function parseFuzzFlags(f: Flags): {
   budgetMs: number;
   out: string;
   concurrency: number;
+  maxChain: number;
 } {
   const errors: string[] = [];
   if (!f.broker) errors.push('--broker URL is required (e.g. mqtt://127.0.0.1:1883)');
@@ -70,8 +72,10 @@ export function parseFuzzFlags(f: Flags): {
   const concurrency = Number(f.concurrency);
   if (!/^[1-9][0-9]*$/.test(f.concurrency) || concurrency > 2000)
     errors.push(`--concurrency: expected 1..2000, got "${f.concurrency}"`);
+  const maxChain = Number(f.chain);
+  if (!/^[1-9][0-9]*$/.test(f.chain) || maxChain > 64) errors.push(`--chain: expected 1..64, got "${f.chain}"`);
   if (errors.length > 0) usage(errors);
-  return { url: f.broker!, frames, seed, versions: versions!, budgetMs, out: f.out, concurrency };
+  return { url: f.broker!, frames, seed, versions: versions!, budgetMs, out: f.out, concurrency, maxChain };
 }
 
 export function printResult(r: FuzzResult, log: (s: string) => void): void {
@@ -119,6 +123,7 @@ export function register(program: Command): void {
     .option('--budget <duration>', 'time budget (10m, 90s, 1h)', '10m')
     .option('--out <dir>', 'directory for fuzz.json', 'reports')
     .option('--concurrency <n>', 'fuzz connections in flight', '64')
+    .option('--chain <n>', 'valid cases that may share one connection (1: a connection per case)', '8')
     .option('--json', 'print the result as JSON')
     .action(async (flags: Flags) => {
       let o: ReturnType<typeof parseFuzzFlags>;
@@ -147,6 +152,7 @@ export function register(program: Command): void {
         frames: o.frames,
         budgetMs: o.budgetMs,
         concurrency: o.concurrency,
+        maxChain: o.maxChain,
         onProgress: (p) =>
           bar.update(
             Math.max(p.framesSent / o.frames, p.elapsedMs / o.budgetMs),

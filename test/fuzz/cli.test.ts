@@ -24,8 +24,9 @@ afterAll(async () => {
 });
 
 it('usage errors exit 2 and name every problem', () => {
-  const r = cli(['fuzz', '--broker', 'ws://x', '--frames', '0', '--version', '4']);
+  const r = cli(['fuzz', '--broker', 'ws://x', '--frames', '0', '--version', '4', '--chain', '0']);
   expect(r.status).toBe(2);
+  expect(r.stderr).toContain('--chain: expected 1..64');
   expect(r.stderr).toContain('--broker');
   expect(r.stderr).toContain('--frames');
   expect(r.stderr).toContain('--version');
@@ -53,6 +54,8 @@ it('a clean run exits 0, prints the seed and writes fuzz.json', async () => {
       '3000',
       '--seed',
       '77',
+      '--chain',
+      '1',
       '--out',
       out,
     ],
@@ -68,4 +71,5 @@ it('a clean run exits 0, prints the seed and writes fuzz.json', async () => {
   const j = JSON.parse(readFileSync(join(out, 'fuzz.json'), 'utf8'));
   expect(j.verdict).toBe('passed');
   expect(j.framesSent).toBeGreaterThanOrEqual(3000);
+  expect(j.connections).toBeGreaterThanOrEqual(j.cases); // --chain 1: no two cases share a connection
 }, 60_000);
