@@ -7,10 +7,6 @@
  * tree including the level it follows, and a filter whose first level is a wildcard skips
  * topics starting with `$` (MQTT-4.7.2-1).
  */
-import { ref311, ref50, type StatementRef } from '../spec/types.ts';
-
-/** The statements the `$` rule below implements (same ID in both versions). */
-export const DOLLAR_TOPIC_RULE: readonly StatementRef[] = [ref311('MQTT-4.7.2-1'), ref50('MQTT-4.7.2-1')];
 
 class Node<V> {
   children: Map<string, Node<V>> | null = null;

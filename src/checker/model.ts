@@ -286,13 +286,6 @@ export function topicMatches(filter: string, topic: string): boolean {
   return matches(stripSharePrefix(filter), topic);
 }
 
-/** Subscriptions of a session that match a topic and were active (acknowledged, not ended) at op index `at`. */
-export function activeSubs(session: Session, topic: string, at: number): Sub[] {
-  return session.subs.filter(
-    (s) => s.ok.index < at && (s.end === undefined || s.end.index > at) && topicMatches(s.filter, topic),
-  );
-}
-
 /** Is the session connected at the end of the history (an open connection)? */
 export function connectedAtEnd(session: Session): boolean {
   const last = session.conns[session.conns.length - 1];

@@ -213,5 +213,3 @@ export type Packet =
   | PingrespPacket
   | DisconnectPacket
   | AuthPacket;
-
-export type PacketOf<N extends PacketName> = Extract<Packet, { type: N }>;

@@ -47,12 +47,3 @@ export function checkUtf8(buf: Uint8Array, start: number, end: number): Utf8Prob
   }
   return null;
 }
-
-/** True when every byte of buf[start..end) is in 0x01..0x7F. */
-export function isPlainAscii(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const b = buf[i];
-    if (b === 0 || b > 0x7f) return false;
-  }
-  return true;
-}

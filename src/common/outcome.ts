@@ -28,16 +28,3 @@ export type InconclusiveCause =
   | 'precondition'
   /** The check did not decide within its bounds (e.g. a checker with undecided items). */
   | 'undecided';
-
-export const INCONCLUSIVE_CAUSES: readonly InconclusiveCause[] = [
-  'unreachable',
-  'tls',
-  'auth-refused',
-  'harness-error',
-  'target-down',
-  'precondition',
-  'undecided',
-];
-
-/** Human words for an outcome ("not applicable" with a space). */
-export const outcomeWords = (o: Outcome): string => (o === 'not-applicable' ? 'not applicable' : o);

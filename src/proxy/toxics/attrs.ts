@@ -21,13 +21,3 @@ export const duration = z.preprocess(
 export const nonNeg = z.number().min(0);
 export const posInt = z.number().int().min(1);
 export const prob = z.number().min(0).max(1);
-
-/** Formats a zod error as "path: problem; path: problem". */
-export function formatZodError(e: z.ZodError, prefix = ''): string {
-  return e.issues
-    .map((i) => {
-      const path = [prefix, ...i.path.map(String)].filter((s) => s !== '').join('.');
-      return `${path === '' ? '(root)' : path}: ${i.message}`;
-    })
-    .join('; ');
-}
