@@ -1,4 +1,4 @@
-import { PROPERTY_BY_KEY, type PacketName } from '../codec/index.ts';
+import { PACKET_NAME_LIST, PROPERTY_BY_KEY, type PacketName } from '../codec/index.ts';
 import { LAST_ID, PRESENT, type PacketPattern } from './pattern.ts';
 
 /**
@@ -50,23 +50,7 @@ export function parsePacketSpec(text: string): PacketPattern {
   return out;
 }
 
-const PACKET_NAMES: PacketName[] = [
-  'connect',
-  'connack',
-  'publish',
-  'puback',
-  'pubrec',
-  'pubrel',
-  'pubcomp',
-  'subscribe',
-  'suback',
-  'unsubscribe',
-  'unsuback',
-  'pingreq',
-  'pingresp',
-  'disconnect',
-  'auth',
-];
+const PACKET_NAMES = PACKET_NAME_LIST;
 
 /** Every 5.0 property name (Properties keys), from the codec's property table. */
 export const PROPERTY_NAMES: ReadonlySet<string> = new Set<string>(PROPERTY_BY_KEY.keys());

@@ -43,6 +43,29 @@ export type PacketName =
   | 'disconnect'
   | 'auth';
 
+/** Packet names by control packet type number (2.1.2); 0 is reserved. */
+export const PACKET_TYPE_NAMES: readonly (PacketName | 'reserved')[] = [
+  'reserved',
+  'connect',
+  'connack',
+  'publish',
+  'puback',
+  'pubrec',
+  'pubrel',
+  'pubcomp',
+  'subscribe',
+  'suback',
+  'unsubscribe',
+  'unsuback',
+  'pingreq',
+  'pingresp',
+  'disconnect',
+  'auth',
+];
+
+/** The fifteen packet names, in type-number order. */
+export const PACKET_NAME_LIST: readonly PacketName[] = PACKET_TYPE_NAMES.slice(1) as PacketName[];
+
 export type UserProperty = [name: string, value: string];
 
 /** Every MQTT 5.0 property (2.2.2.2), by its camel-cased name. */

@@ -7,27 +7,10 @@
  *  - scan(): hot path; only tracks boundaries and reports each packet's first byte.
  *  - split(): returns whole packets as Units (zero-copy when a packet lies inside one chunk).
  */
-import type { PacketName, ProtocolLevel } from '../codec/packet-types.ts';
+import { PACKET_TYPE_NAMES, type ProtocolLevel } from '../codec/packet-types.ts';
 import type { PacketInfo, Unit } from './types.ts';
 
-export const packetNames: ReadonlyArray<PacketName | 'reserved'> = [
-  'reserved',
-  'connect',
-  'connack',
-  'publish',
-  'puback',
-  'pubrec',
-  'pubrel',
-  'pubcomp',
-  'subscribe',
-  'suback',
-  'unsubscribe',
-  'unsuback',
-  'pingreq',
-  'pingresp',
-  'disconnect',
-  'auth',
-];
+export const packetNames = PACKET_TYPE_NAMES;
 
 /** Thrown-free error report from the framer: the stream is not (valid) MQTT framing. */
 export interface FrameError {

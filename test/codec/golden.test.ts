@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodePacket, encodePacket, hexToBuffer } from '../../src/codec/index.ts';
-import type { Properties } from '../../src/codec/packet-types.ts';
+import { PACKET_NAME_LIST, type Properties } from '../../src/codec/packet-types.ts';
 import { goldenFixtures } from './fixtures/index.ts';
 import { canon, hex, senderOf, toHex } from './helpers.ts';
 
@@ -35,22 +35,7 @@ describe('golden fixtures', () => {
 
 describe('fixture coverage', () => {
   const all = (level: number) => new Set(goldenFixtures.filter((f) => f.level === level).map((f) => f.packet.type));
-  const types = [
-    'connect',
-    'connack',
-    'publish',
-    'puback',
-    'pubrec',
-    'pubrel',
-    'pubcomp',
-    'subscribe',
-    'suback',
-    'unsubscribe',
-    'unsuback',
-    'pingreq',
-    'pingresp',
-    'disconnect',
-  ];
+  const types = PACKET_NAME_LIST.filter((t) => t !== 'auth');
 
   it('covers every packet type at levels 4 and 5 (AUTH at 5), CONNECT/CONNACK at 3', () => {
     expect([...all(4)].sort()).toEqual([...types].sort());
