@@ -95,6 +95,14 @@ describe('judge', () => {
     expect(j.finding?.kind).toBe('wrong-answer');
     expect(j.finding?.statements.map((s) => s.id)).toContain('MQTT-4.8.0-1');
   });
+  it('a finding cites each statement once, also when the broken rule is the closing rule (4.8.0-1)', () => {
+    for (const bad of ['c0 01 00', 'e0 01 00']) {
+      const e = expectationOf([connect4, hexToBuffer(bad), PINGREQ], 4);
+      const ids = judge(e, obs({ packets: [CONNACK, { type: 'pingresp' }] })).finding?.statements.map((s) => s.id);
+      expect(ids, bad).toContain('MQTT-4.8.0-1');
+      expect(new Set(ids).size, `${bad}: ${ids?.join(', ')}`).toBe(ids?.length);
+    }
+  });
   it('at 5.0 an undetected client-side error is advisory (4.13.1), a server rule is a finding', () => {
     const e = expectationOf([connect5, hexToBuffer('30 04 00 01 23 78'), PINGREQ], 5);
     const j = judge(e, obs({ packets: [CONNACK, { type: 'pingresp' }] }));
