@@ -3,6 +3,7 @@ import { checkServerIdentity, connect as tlsConnect, type ConnectionOptions, typ
 import type { Duplex } from 'node:stream';
 import { withTimeout } from '../common/index.ts';
 import type { TransportKind } from './types.ts';
+import { tcpAddress } from './url.ts';
 import { WebSocketDuplex } from './ws-stream.ts';
 
 export interface DialOptions {
@@ -67,10 +68,9 @@ export async function dial(url: string, opts: DialOptions = {}): Promise<{ strea
   const transport = kinds[u.protocol];
   if (transport === undefined)
     throw new Error(`dial: unsupported URL scheme "${u.protocol}" in ${url} (use mqtt, mqtts, ws or wss)`);
-  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const { host, port } = tcpAddress(u);
   const timeout = opts.timeoutMs ?? 10_000;
   if (transport === 'tcp' || transport === 'tls') {
-    const port = Number(u.port || (transport === 'tcp' ? 1883 : 8883));
     const socket: Socket =
       transport === 'tcp'
         ? netConnect({ host, port, noDelay: true })

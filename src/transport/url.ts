@@ -18,3 +18,17 @@ export function listenerUrl(transport: TransportKind, host: string, port: number
   const base = `${schemes[transport]}://${urlHost(connectableHost(host))}:${port}`;
   return transport === 'ws' || transport === 'wss' ? `${base}${path}` : base;
 }
+
+/** MQTT's registered ports (IANA), for a URL that names none. */
+export const DEFAULT_MQTT_PORT = 1883;
+export const DEFAULT_MQTTS_PORT = 8883;
+
+/**
+ * The socket address of an mqtt:// or mqtts:// URL: the host without IPv6 brackets (what
+ * `net.connect` wants) and the port, MQTT's registered one when the URL names none.
+ */
+export function tcpAddress(url: string | URL): { host: string; port: number } {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  const fallback = u.protocol === 'mqtts:' ? DEFAULT_MQTTS_PORT : DEFAULT_MQTT_PORT;
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || fallback) };
+}

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, freemem, totalmem } from 'node:os';
 import { encodePacket, PacketReader } from '../../codec/index.ts';
 import { redactUrl } from '../../common/index.ts';
+import { tcpAddress } from '../../transport/index.ts';
 
 export class UnreachableError extends Error {
   constructor(
@@ -40,7 +41,7 @@ export function probeBroker(
 ): Promise<void> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const sock = netConnect({ host: u.hostname, port: Number(u.port || 1883) });
+    const sock = netConnect(tcpAddress(u));
     const reader = new PacketReader({ protocolLevel: level, from: 'server' });
     const done = (e?: string) => {
       clearTimeout(t);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { cpuUsage, memoryUsage } from 'node:process';
 import { sleep } from '../../common/index.ts';
 import { redactUrl } from '../../common/index.ts';
+import { tcpAddress } from '../../transport/index.ts';
 import type { QoS } from '../../codec/index.ts';
 import {
   brokerOf,
@@ -60,10 +61,7 @@ export async function runSlice(s: RunSettings, dir: string, onLive?: (l: LiveSta
   });
   fleet.publishing = { qos: sc.devices.publish.qos as QoS, retain: sc.devices.publish.retain };
   const tag = sliceTag(s);
-  const targets = s.brokers.map((u) => {
-    const x = new URL(u);
-    return { host: x.hostname, port: Number(x.port || 1883) };
-  });
+  const targets = s.brokers.map((u) => tcpAddress(u));
   const links = new Map<string, LinkSpec>();
   const linkSpec = (n: string | undefined): LinkSpec => {
     if (n === undefined) return CLEAN_LINK;
