@@ -83,6 +83,21 @@ async function bundledBroker(entry = 'our-broker'): Promise<string> {
   return out;
 }
 
+/** A Node child that says `ready` with its port and pid, and answers `gc` with `gc-done` (settle). */
+async function nodeTarget(name: string, c: Child): Promise<Target> {
+  const ready = await c.next('ready', 20_000);
+  return {
+    name,
+    port: Number(ready.port),
+    pid: Number(ready.pid),
+    settle: async () => {
+      c.send({ cmd: 'gc' });
+      await c.next('gc-done', 10_000);
+    },
+    stop: () => c.stop(),
+  };
+}
+
 /**
  * The reference broker in its own process, pinned to core 0, from the compiled bundle
  * (BENCH_OURS_TSX=1: through tsx instead). `nodeArgs` replaces OURS_NODE_ARGS;
@@ -103,17 +118,7 @@ export async function startOurs(nodeArgs?: string[]): Promise<Target> {
           ...extra,
           await bundledBroker(),
         ]);
-  const ready = await c.next('ready', 20_000);
-  return {
-    name: 'ours',
-    port: Number(ready.port),
-    pid: Number(ready.pid),
-    settle: async () => {
-      c.send({ cmd: 'gc' });
-      await c.next('gc-done', 10_000);
-    },
-    stop: () => c.stop(),
-  };
+  return nodeTarget('ours', c);
 }
 
 /**
@@ -128,17 +133,7 @@ export async function startBareNode(): Promise<Target> {
     ...OURS_NODE_ARGS,
     await bundledBroker('bare-server'),
   ]);
-  const ready = await c.next('ready', 20_000);
-  return {
-    name: 'bare-node',
-    port: Number(ready.port),
-    pid: Number(ready.pid),
-    settle: async () => {
-      c.send({ cmd: 'gc' });
-      await c.next('gc-done', 10_000);
-    },
-    stop: () => c.stop(),
-  };
+  return nodeTarget('bare-node', c);
 }
 
 /**
