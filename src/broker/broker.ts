@@ -6,7 +6,8 @@ import type { Duplex } from 'node:stream';
 import { systemClock, systemScheduler } from '../common/index.ts';
 import { Connection } from './connection.ts';
 import { ConnCore } from './conn-core.ts';
-import type { ConnSink } from './conn-api.ts';
+import type { ConnEffects, ConnSink } from './conn-api.ts';
+import { BrokerEffects } from './conn-effects.ts';
 import type { BrokerContext, BrokerStats, ConnectionLike } from './context.ts';
 import { silentLogger } from './logger.ts';
 import type { Message } from './message.ts';
@@ -24,6 +25,8 @@ export class Broker {
   readonly stats: BrokerStats;
   /** Resolves once persisted state is loaded; `handle()` waits for it on its own. */
   readonly ready: Promise<void>;
+  /** Where every connection core's broker-side actions go (route, persist, timers, session end). */
+  readonly effects: ConnEffects;
   private readonly ctx: BrokerContext;
   private loaded = false;
   private sysTimer: (() => void) | null = null;
@@ -82,6 +85,7 @@ export class Broker {
       scheduler,
     );
     this.ctx = ctx;
+    this.effects = new BrokerEffects(ctx);
     const on = Object.entries(variant)
       .filter(([, v]) => v)
       .map(([k]) => k);
@@ -127,7 +131,7 @@ export class Broker {
       return;
     }
     try {
-      new Connection(this.ctx, stream, meta.transport, meta.remoteAddress);
+      new Connection(this.ctx, this.effects, stream, meta.transport, meta.remoteAddress);
     } catch (e) {
       this.ctx.logger.error('failed to set up connection', { error: String(e) });
       stream.destroy();
@@ -135,13 +139,15 @@ export class Broker {
   }
 
   /**
-   * Sans-IO: open a connection whose output goes to `sink` instead of a socket, and drive it with
-   * `handle(core, event, now)` (conn-core.ts). Call once `ready` has resolved.
+   * Sans-IO: open a connection whose actions all go to `sink` (both ports: the transport's and
+   * the broker-side ones) instead of a socket and this broker, and drive it with
+   * `handle(core, event, now)` (conn-events.ts). A `RecordingSink(broker.effects)` records every
+   * action and has this broker carry out the broker-side ones. Call once `ready` has resolved.
    */
-  attach(sink: ConnSink, meta: { transport: string; remoteAddress?: string }): ConnCore {
+  attach(sink: ConnSink & ConnEffects, meta: { transport: string; remoteAddress?: string }): ConnCore {
     if (!this.loaded) throw new Error('Broker.attach: await broker.ready first');
     if (this.ctx.closing) throw new Error('Broker.attach: the broker is closing');
-    return new ConnCore(this.ctx, sink, meta.transport, meta.remoteAddress);
+    return new ConnCore(this.ctx, sink, sink, meta.transport, meta.remoteAddress);
   }
 
   /** Publish a message as if from a client (no publisher id, so No Local never applies). */

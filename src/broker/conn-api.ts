@@ -1,13 +1,16 @@
 /**
  * What the protocol handlers (*-flow.ts, dispatch.ts, delivery.ts) see of one client
- * connection, and its states. Connection (connection.ts) implements it; the handlers import only
- * this module, so there is no import circle between the shell and the handlers.
+ * connection, its states, and the core's two output ports: ConnSink (the transport: send,
+ * close) and ConnEffects (the broker: route, persist, arm timer, session closed / will).
+ * ConnCore (conn-core.ts) implements Conn; the handlers import only this module, so there is no
+ * import circle between the shell and the handlers.
  */
-import type { ConnectPacket, Packet, ProtocolLevel } from '../codec/index.ts';
+import type { ConnectPacket, Packet, ProtocolLevel, QoS } from '../codec/index.ts';
 import type { StatementRef } from '../spec/types.ts';
 import type { AuthSession, ClientInfo } from './hooks.ts';
 import type { BrokerContext } from './context.ts';
 import type { Message, Outgoing } from './message.ts';
+import type { Persistence } from './persistence.ts';
 import type { Session, SessionLink } from './session.ts';
 
 export const ConnState = { New: 0, Authenticating: 1, Connected: 2, Closed: 3 } as const;
@@ -25,6 +28,40 @@ export interface ConnSink {
   idle(idleMs: number, busy: boolean): void;
 }
 
+/** The persistence writes a core causes (the queries, such as `durable`, stay on the context). */
+export type PersistWrites = Pick<
+  Persistence,
+  'putSession' | 'deleteSession' | 'putOutbound' | 'removeOutbound' | 'addInbound' | 'removeInbound' | 'clearRetained'
+>;
+
+/** What a core waiting for a sync is told when it completes (ConnCore; also `handle`'s durable / sync-failed events). */
+export interface DurableListener {
+  /** Every sync requested with a number up to `seq` has completed. */
+  onDurable(seq: number): void;
+  /** Sync `seq` failed: nothing requested up to it may be treated as durable. */
+  onSyncFailed(seq: number, error: unknown): void;
+}
+
+/**
+ * Where a core's broker-side actions go. Method calls, so the hot path allocates no action
+ * objects: BrokerEffects (conn-effects.ts) forwards each straight to the router, persistence,
+ * sweep and session manager; a RecordingSink (conn-events.ts) records them as ConnActions.
+ */
+export interface ConnEffects {
+  /** Route an Application Message published by this client (retained store update + routing). */
+  route(msg: Message): void;
+  /** Route one message to one session (a retained message for a new subscription). */
+  deliver(s: Session, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined): void;
+  /** Persistence writes, recorded synchronously (persistence.ts). */
+  readonly persist: PersistWrites;
+  /** Make everything written so far durable; report completion to `core` with sync number `seq`. */
+  sync(core: DurableListener, seq: number): void;
+  /** The core needs a timer event within about `ms` (the shared sweep, conn-sweep.ts, visits every open core). */
+  armTimer(ms: number): void;
+  /** The connection of `s` ended at `now`: the session manager publishes `will` (after `willDelay` s) and keeps or ends the session. */
+  sessionClosed(s: Session, now: number, will: Message | null, willDelay: number): void;
+}
+
 /** Acknowledgements sent once persistence has made what came before them durable (durable-acks.ts). */
 export interface DurableAckQueue {
   puback(id: number): void;
@@ -34,7 +71,10 @@ export interface DurableAckQueue {
 }
 
 export interface Conn extends SessionLink {
+  /** Queries and registries only (caps, limits, clock, logger, authorizer, sessions.open, retained.match, ...). */
   readonly ctx: BrokerContext;
+  /** Where routing, persistence writes, timers and the session's end go. */
+  readonly fx: ConnEffects;
   readonly transport: string;
   readonly remoteAddress: string | undefined;
   readonly level5: boolean;
@@ -73,6 +113,11 @@ export interface Conn extends SessionLink {
   pendingConnect: { p: ConnectPacket; assigned: boolean } | null;
 
   write(buf: Buffer): void;
+  /**
+   * Ask for a sync (ConnEffects.sync) and run `run` once it has completed (the durable event),
+   * or `failed` if it failed. Waits complete in the order they were asked for.
+   */
+  afterDurable(run: () => void, failed: (e: unknown) => void): void;
   sendPacket(p: Packet): boolean;
   sendAck(
     type: 'puback' | 'pubrec' | 'pubrel' | 'pubcomp',

@@ -1,11 +1,20 @@
 /**
  * The protocol core of one client connection: its MQTT state and the handling of every event
- * (a decoded packet, a codec violation, input seen, the sweep's timer tick, the transport
- * closing). It does no I/O: bytes to send and the end of the transport go to an injected
- * ConnSink (the socket shell in connection.ts, or a RecordingSink in tests), time comes from
- * the broker's injected Scheduler, and routing, persistence and session timers go through the
- * broker's context. `handle(core, event, now)` (conn-events.ts) is the event-shaped entry point;
- * the shell calls the same methods directly so the hot path allocates no event objects.
+ * (a decoded packet, a codec violation, input seen, the sweep's timer tick, a persistence sync
+ * completed or failed, the transport closing). It does no I/O. Its actions go to two injected
+ * ports (conn-api.ts): bytes to send and the close to a ConnSink (the socket shell in
+ * connection.ts, or a RecordingSink in tests); routing (`fx.route`, `fx.deliver`), persistence
+ * writes (`fx.persist.*`), sync requests (`fx.sync`, answered by the durable / sync-failed
+ * events), timers (`fx.armTimer`) and the session's end with its will (`fx.sessionClosed`) to a
+ * ConnEffects (BrokerEffects in conn-effects.ts, or a RecordingSink). Time comes from the
+ * broker's injected clock and scheduler.
+ * The broker context (`ctx`) is read for queries: caps, limits, variant, clock, logger,
+ * authenticator / authorizer, `persistence.durable`, `sessions.open`, `retained.match`, the
+ * live-client map. Still written through it: stats counters, the connection registries
+ * (`connections`, `live`), `sessions.addSubscription` / `removeSubscription` (they answer whether
+ * the filter existed) and `heldWrites` (publish-flow's hold of other connections' writes).
+ * `handle(core, event, now)` (conn-events.ts) is the event-shaped entry point; the shell calls
+ * the same methods directly so the hot path allocates no event objects.
  * (A little over 300 lines: a connection's protocol state and its event handling stay in one class.)
  */
 import {
@@ -27,12 +36,21 @@ import {
   ConnState,
   genericErrorCode,
   type Conn,
+  type ConnEffects,
   type ConnSink,
   type ConnStateT,
   type DurableAckQueue,
+  type DurableListener,
 } from './conn-api.ts';
 
-export class ConnCore implements Conn, ConnectionLike {
+/** A wait for sync number `seq` (afterDurable). */
+interface DurableWait {
+  seq: number;
+  run: () => void;
+  failed: (e: unknown) => void;
+}
+
+export class ConnCore implements Conn, ConnectionLike, DurableListener {
   state: ConnStateT = ConnState.New;
   protocolLevel: ProtocolLevel = 4;
   clientId = '';
@@ -63,16 +81,20 @@ export class ConnCore implements Conn, ConnectionLike {
   durableAcks: DurableAckQueue | null = null;
   checkReads = false;
   inboundBase = 0;
+  /** Syncs asked for (afterDurable) and not yet completed, oldest first; `syncSeq` numbers them. */
+  private waits: DurableWait[] | null = null;
+  private syncSeq = 0;
 
   constructor(
     readonly ctx: BrokerContext,
     readonly out: ConnSink,
+    readonly fx: ConnEffects,
     readonly transport: string,
     readonly remoteAddress: string | undefined,
   ) {
     this.lastRx = this.openedAt = ctx.scheduler.now();
     ctx.connections.add(this);
-    ctx.sweep.ensureRunning();
+    fx.armTimer(ctx.limits.connectTimeoutMs); // the CONNECT deadline
   }
 
   get writableLength(): number {
@@ -168,6 +190,36 @@ export class ConnCore implements Conn, ConnectionLike {
     else if (this.state !== ConnState.Closed) this.out.send(buf);
   }
 
+  afterDurable(run: () => void, failed: (e: unknown) => void): void {
+    const seq = ++this.syncSeq;
+    (this.waits ??= []).push({ seq, run, failed });
+    this.fx.sync(this, seq);
+  }
+
+  /**
+   * Durable event: sync `seq` completed, so did everything asked for before it (a sync covers
+   * all that was written before it). Runs even after the close: a held write may be another
+   * connection's (publish-flow holdWrites).
+   */
+  onDurable(seq: number): void {
+    const due = this.takeWaits(seq);
+    for (let i = 0; i < due.length; i++) due[i].run();
+  }
+
+  /** Sync-failed event: the waits up to `seq` learn that their sync failed. */
+  onSyncFailed(seq: number, error: unknown): void {
+    const due = this.takeWaits(seq);
+    for (let i = 0; i < due.length; i++) due[i].failed(error);
+  }
+
+  private takeWaits(seq: number): DurableWait[] {
+    const w = this.waits;
+    if (w === null) return [];
+    let n = 0;
+    while (n < w.length && w[n].seq <= seq) n++;
+    return w.splice(0, n);
+  }
+
   /**
    * Encode and send. Over the client's Maximum Packet Size, a Reason String and User Properties
    * are left out first (5.0 3.4.2-2/3 and peers); if it still does not fit it is not sent (3.1.2-24),
@@ -245,6 +297,7 @@ export class ConnCore implements Conn, ConnectionLike {
   /** Keep alive in seconds from CONNECT (0 = off); enforced at 1.5x by sweep(). */
   startKeepAlive(seconds: number): void {
     this.keepAliveMs = seconds * 1500;
+    if (seconds > 0) this.fx.armTimer(this.keepAliveMs);
   }
 
   /** Timer event: called by the shared sweep (conn-sweep.ts) every SWEEP_MS with the scheduler's now(). */
@@ -292,7 +345,7 @@ export class ConnCore implements Conn, ConnectionLike {
     this.session = null;
     if (s && s.conn === this) {
       // At broker shutdown the Will Delay cannot be waited out: the will goes out now (see Broker.close).
-      ctx.sessions.closed(
+      this.fx.sessionClosed(
         s,
         ctx.clock.now(),
         this.takeWill(),
@@ -340,7 +393,7 @@ export class ConnCore implements Conn, ConnectionLike {
       topic: will.topic,
       statement,
     });
-    this.ctx.publish(will); // the same path sessions.closed() takes for an undelayed will
+    this.fx.route(will); // the same path sessions.closed() takes for an undelayed will
     return true;
   }
 }

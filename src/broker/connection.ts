@@ -1,14 +1,15 @@
 /**
  * The I/O shell for one client: turns socket events into the protocol core's events (bytes ->
  * frames and decoded packets with the codec's PacketReader; end, close, error) and carries out
- * the core's output (writes batched per event-loop tick with cork/uncork; closing the socket).
- * Any exception inside closes only this connection. The protocol lives in conn-core.ts.
+ * the core's transport output (writes batched per event-loop tick with cork/uncork; closing the
+ * socket). The core's broker-side actions (route, persist, timers, session end) go to the
+ * broker's shared BrokerEffects (conn-effects.ts). Any exception inside closes only this connection. The protocol lives in conn-core.ts.
  */
 import type { Duplex } from 'node:stream';
 import { PacketReader, peekConnectHeader, type ProtocolLevel, type ProtocolViolation } from '../codec/index.ts';
 import type { BrokerContext } from './context.ts';
 import { ConnCore } from './conn-core.ts';
-import { ConnState, type ConnSink, type ConnStateT } from './conn-api.ts';
+import { ConnState, type ConnEffects, type ConnSink, type ConnStateT } from './conn-api.ts';
 
 // Listeners are shared functions (not per-connection closures) to keep idle connections small.
 const CONN = Symbol('mqtt-harness.connection');
@@ -55,12 +56,13 @@ export class Connection implements ConnSink {
 
   constructor(
     readonly ctx: BrokerContext,
+    fx: ConnEffects,
     readonly stream: Duplex,
     transport: string,
     remoteAddress: string | undefined,
   ) {
     this.rd = new PacketReader({ maximumPacketSize: ctx.caps.maximumPacketSize, from: 'client' });
-    this.core = new ConnCore(ctx, this, transport, remoteAddress);
+    this.core = new ConnCore(ctx, this, fx, transport, remoteAddress);
     (stream as Tagged)[CONN] = this;
     stream.on('data', onStreamData);
     stream.on('error', onStreamGone);

@@ -51,19 +51,19 @@ export function deliverOutgoing(c: Conn, o: Outgoing): void {
   o.sent = true;
   c.ctx.stats.messagesSent++;
   if (first && s.persistent) {
-    c.ctx.persistence.putOutbound(s.clientId, o);
+    c.fx.persist.putOutbound(s.clientId, o);
     // Crash safety (soak:crash): a QoS 2 PUBLISH goes out only once its packet id is on disk, else
     // after a kill -9 it is re-sent under another packet id and the receiver cannot see the duplicate.
     if (o.qos === 2 && c.ctx.persistence.durable) {
-      c.ctx.persistence.sync().then(
-        () => c.write(bytes),
-        () => undefined,
-      );
+      c.afterDurable(() => c.write(bytes), ignoreFailure);
       return;
     }
   }
   c.write(bytes);
 }
+
+/** A failed sync leaves the QoS 2 PUBLISH unsent (it stays in flight and is resent on the next connection). */
+function ignoreFailure(): void {}
 
 /** After CONNACK on a resumed session: resend unacknowledged PUBLISH (DUP) and PUBREL in order (4.4.0-1), then queued. */
 export function resumeDeliveries(c: Conn): void {
@@ -80,7 +80,7 @@ export function resumeDeliveries(c: Conn): void {
 function completeOutgoing(c: Conn, o: Outgoing): void {
   const s = c.session!;
   s.out.forget(o);
-  if (s.persistent) c.ctx.persistence.removeOutbound(s.clientId, o.seq);
+  if (s.persistent) c.fx.persist.removeOutbound(s.clientId, o.seq);
   c.sendReleased(s.out.drain(c.ctx.clock.now()));
 }
 

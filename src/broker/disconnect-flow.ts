@@ -18,8 +18,8 @@ export function onDisconnect(c: Conn, p: DisconnectPacket): void {
     }
     const was = s.persistent;
     s.expiryInterval = Math.min(sei, c.ctx.limits.maxSessionExpiryInterval);
-    if (s.persistent) c.ctx.persistence.putSession(s.toRecord());
-    else if (was) c.ctx.persistence.deleteSession(s.clientId);
+    if (s.persistent) c.fx.persist.putSession(s.toRecord());
+    else if (was) c.fx.persist.deleteSession(s.clientId);
   }
   // 3.14.4-3: normal disconnection discards the will; 0x04 (and any other code) keeps it.
   c.discardWill = rc === 0x00;

@@ -54,7 +54,7 @@ export class DurableAcks implements DurableAckQueue {
     this.batch = this.waiting;
     this.waiting = b;
     this.syncing = true;
-    this.c.ctx.persistence.sync().then(this.onSynced, this.onFailed);
+    this.c.afterDurable(this.onSynced, this.onFailed);
   }
 
   private synced(): void {

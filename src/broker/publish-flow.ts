@@ -105,19 +105,19 @@ export function onPublish(c: Conn, p: PublishPacket): void {
     }
     if (props) msg.properties = props;
   }
-  if (p.qos === 0) return ctx.publish(msg);
+  if (p.qos === 0) return c.fx.route(msg);
   if (p.qos === 1) {
-    ctx.publish(msg);
+    c.fx.route(msg);
     return ack(c, 'puback', id);
   }
   if (s.inbound.publish(id) === 'new') {
     // Method A (4.3.3): route on first receipt, remember the id until PUBREL.
-    if (s.persistent) ctx.persistence.addInbound(s.clientId, id);
+    if (s.persistent) c.fx.persist.addInbound(s.clientId, id);
     // Crash safety (soak:crash): with durable persistence, copies for online subscribers go out
     // only once the packet id (and the queued copies) are on disk; else a kill -9 before the sync
     // lets the publisher's resend be routed a second time (a QoS 2 duplicate, 4.3.3).
-    if (s.persistent && ctx.persistence.durable) holdWrites(c, () => ctx.publish(msg));
-    else ctx.publish(msg);
+    if (s.persistent && ctx.persistence.durable) holdWrites(c, () => c.fx.route(msg));
+    else c.fx.route(msg);
   }
   ack(c, 'pubrec', id);
 }
@@ -149,10 +149,9 @@ function holdWrites(c: Conn, route: () => void): void {
 
 /** Run `send` once what is recorded so far is durable (at once with memory persistence). */
 function afterSync(c: Conn, send: () => void): void {
-  const ctx = c.ctx;
-  if (!ctx.persistence.durable) return send();
-  ctx.persistence.sync().then(send, (e: unknown) => {
-    ctx.logger.error('persistence sync failed; closing connection', { clientId: c.clientId, error: String(e) });
+  if (!c.ctx.persistence.durable) return send();
+  c.afterDurable(send, (e: unknown) => {
+    c.ctx.logger.error('persistence sync failed; closing connection', { clientId: c.clientId, error: String(e) });
     c.disconnect(0x80);
   });
 }
@@ -171,7 +170,7 @@ export function onPubrel(c: Conn, p: AckPacket<'pubrel'>): void {
   // 4.3.3-11 (5.0) / 4.3.3-2 (3.1.1): always answer PUBCOMP; 0x92 when the id is unknown at 5.0.
   const rc = known || !c.level5 ? 0 : 0x92;
   if (known && s.persistent) {
-    c.ctx.persistence.removeInbound(s.clientId, p.packetId);
+    c.fx.persist.removeInbound(s.clientId, p.packetId);
     return afterSync(c, () => c.sendAck('pubcomp', p.packetId, rc));
   }
   c.sendAck('pubcomp', p.packetId, rc);
@@ -181,7 +180,7 @@ export function onPuback(c: Conn, p: AckPacket<'puback'>): void {
   const s = c.session!;
   const r = s.out.puback(p.packetId, c.ctx.clock.now());
   if (!r.known) return unknownAck(c, 'PUBACK', p.packetId);
-  if (r.done && s.persistent) c.ctx.persistence.removeOutbound(s.clientId, r.done.seq);
+  if (r.done && s.persistent) c.fx.persist.removeOutbound(s.clientId, r.done.seq);
   c.sendReleased(r.release);
 }
 
@@ -195,8 +194,8 @@ export function onPubrec(c: Conn, p: AckPacket<'pubrec'>): void {
     return;
   }
   if (s.persistent) {
-    if (r.done) c.ctx.persistence.removeOutbound(s.clientId, r.done.seq);
-    else c.ctx.persistence.putOutbound(s.clientId, s.out.inflight.get(p.packetId)!);
+    if (r.done) c.fx.persist.removeOutbound(s.clientId, r.done.seq);
+    else c.fx.persist.putOutbound(s.clientId, s.out.inflight.get(p.packetId)!);
   }
   // 4.3.3-4. Crash safety (soak:crash): the PUBREC's receipt is made durable before PUBREL goes
   // out, else a restarted broker re-sends a PUBLISH the receiver already completed (a duplicate).
@@ -211,7 +210,7 @@ export function onPubcomp(c: Conn, p: AckPacket<'pubcomp'>): void {
   const s = c.session!;
   const r = s.out.pubcomp(p.packetId, c.ctx.clock.now());
   if (!r.known) return unknownAck(c, 'PUBCOMP', p.packetId);
-  if (r.done && s.persistent) c.ctx.persistence.removeOutbound(s.clientId, r.done.seq);
+  if (r.done && s.persistent) c.fx.persist.removeOutbound(s.clientId, r.done.seq);
   c.sendReleased(r.release);
 }
 

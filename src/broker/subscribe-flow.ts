@@ -104,7 +104,7 @@ export function onSubscribe(c: Conn, p: SubscribePacket): void {
       todo.push({ filter: parsed.filter, qos, subIds: subId === undefined ? undefined : [subId] });
     }
   }
-  if (changed && s.persistent) ctx.persistence.putSession(s.toRecord());
+  if (changed && s.persistent) c.fx.persist.putSession(s.toRecord());
   const suback: SubackPacket = { type: 'suback', packetId: p.packetId, reasonCodes: codes };
   const send = () => {
     c.sendPacket(suback);
@@ -146,9 +146,9 @@ function sendRetained(c: Conn, todo: RetainedTodo[]): void {
     const expired: string[] = [];
     for (const m of ctx.retained.match(t.filter, now, expired)) {
       // Sent because of a new subscription: RETAIN=1 (3.1.1 MQTT-3.3.1-8; 5.0 3.3.1.3).
-      ctx.router.deliver(s, m, (m.qos < t.qos ? m.qos : t.qos) as QoS, true, t.subIds);
+      c.fx.deliver(s, m, (m.qos < t.qos ? m.qos : t.qos) as QoS, true, t.subIds);
     }
-    for (const topic of expired) ctx.persistence.clearRetained(topic);
+    for (const topic of expired) c.fx.persist.clearRetained(topic);
   }
 }
 
@@ -164,7 +164,7 @@ export function onUnsubscribe(c: Conn, p: UnsubscribePacket): void {
     // Variant: 0x00 also where nothing existed (MQTT-3.11.3-2 only requires an Unsubscribe Reason Code).
     codes.push(removed || ctx.variant.alternativeReasonCodes ? 0x00 : 0x11);
   }
-  if (changed && s.persistent) ctx.persistence.putSession(s.toRecord());
+  if (changed && s.persistent) c.fx.persist.putSession(s.toRecord());
   const ack: UnsubackPacket = { type: 'unsuback', packetId: p.packetId };
   if (c.level5) ack.reasonCodes = codes;
   c.sendPacket(ack);

@@ -13,7 +13,7 @@ function decode(actions: ConnAction[], level: ProtocolLevel): (Packet | 'close')
   const reader = new PacketReader({ protocolLevel: level, from: 'server' });
   for (const a of actions) {
     if (a.kind === 'close') out.push('close');
-    else
+    else if (a.kind === 'send')
       for (const r of reader.push(a.bytes))
         out.push(
           r.ok
@@ -31,7 +31,7 @@ async function setup(level: ProtocolLevel = 5) {
   const broker = new Broker({ scheduler });
   await broker.ready;
   const open = (clientId: string, keepAlive = 0) => {
-    const sink = new RecordingSink();
+    const sink = new RecordingSink(broker.effects);
     const core = broker.attach(sink, { transport: 'test' });
     handle(
       core,
@@ -90,8 +90,9 @@ describe('ConnCore (sans-IO)', () => {
     const scheduler = new ManualScheduler(0);
     const broker = new Broker({ scheduler, limits: { connectTimeoutMs: 1_000 } });
     await broker.ready;
-    const sink = new RecordingSink();
+    const sink = new RecordingSink(broker.effects);
     broker.attach(sink, { transport: 'test' });
+    expect(sink.take()).toEqual([{ kind: 'arm-timer', ms: 1_000 }]); // the CONNECT deadline
     scheduler.advance(750);
     expect(sink.take()).toEqual([]);
     scheduler.advance(500);
@@ -105,7 +106,7 @@ describe('ConnCore (sans-IO)', () => {
     send(watch.core, { type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: 'will/#', qos: 0 }] });
     watch.out();
     const will = { topic: 'will/a', payload: Buffer.from('gone'), qos: 0 as const, retain: false };
-    const a = broker.attach(new RecordingSink(), { transport: 'test' });
+    const a = broker.attach(new RecordingSink(broker.effects), { transport: 'test' });
     handle(
       a,
       {
@@ -122,7 +123,7 @@ describe('ConnCore (sans-IO)', () => {
       },
       scheduler.now(),
     );
-    const b = broker.attach(new RecordingSink(), { transport: 'test' });
+    const b = broker.attach(new RecordingSink(broker.effects), { transport: 'test' });
     handle(
       b,
       {
@@ -148,7 +149,7 @@ describe('ConnCore (sans-IO)', () => {
 
   it('answers a codec violation in a 5.0 CONNECT with CONNACK and close', async () => {
     const { broker, scheduler } = await setup();
-    const sink = new RecordingSink();
+    const sink = new RecordingSink(broker.effects);
     const core = broker.attach(sink, { transport: 'test' });
     const violation: ProtocolViolation = {
       kind: 'protocol-violation',

@@ -10,10 +10,10 @@ function fakeConn() {
   const c = {
     pendingAcks: 0,
     clientId: 'c',
-    ctx: {
-      logger: new MemoryLogger(),
-      persistence: { sync: () => new Promise<void>((resolve, reject) => syncs.push({ resolve, reject })) },
-    },
+    ctx: { logger: new MemoryLogger() },
+    // The core's durable wait (ConnCore.afterDurable): one sync requested per call.
+    afterDurable: (run: () => void, failed: (e: unknown) => void) =>
+      void new Promise<void>((resolve, reject) => syncs.push({ resolve, reject })).then(run, failed),
     sendAck: (type: string, id: number) => sent.push(`${type} ${id}`),
     disconnect: (rc: number) => sent.push(`disconnect 0x${rc.toString(16)}`),
   };

@@ -15,7 +15,7 @@ async function brokerAt(p: MemoryPersistence, t: number) {
   const broker = new Broker({ persistence: p, scheduler });
   await broker.ready;
   const connect = (clientId: string, extra: Partial<Extract<Packet, { type: 'connect' }>> = {}) => {
-    const sink = new RecordingSink();
+    const sink = new RecordingSink(broker.effects);
     const core = broker.attach(sink, { transport: 'test' });
     handle(
       core,
