@@ -14,7 +14,7 @@
  * (`connections`, `live`), `sessions.addSubscription` / `removeSubscription` (they answer whether
  * the filter existed) and `heldWrites` (publish-flow's hold of other connections' writes).
  * `handle(core, event, now)` (conn-events.ts) is the event-shaped entry point; the shell calls
- * the same methods directly so the hot path allocates no event objects.
+ * the same methods directly so the hot path allocates no event objects. The will: conn-will.ts.
  * (A little over 300 lines: a connection's protocol state and its event handling stay in one class.)
  */
 import {
@@ -32,6 +32,8 @@ import type { Message, Outgoing } from './message.ts';
 import { deliverOutgoing, deliverQos0, resumeDeliveries } from './delivery.ts';
 import type { Session } from './session.ts';
 import { handleViolation, routePacket } from './dispatch.ts';
+import { SyncWaits } from './sync-waits.ts';
+import { keepsDelayedWill, publishWillAtShutdown, takeWill } from './conn-will.ts';
 import {
   ConnState,
   genericErrorCode,
@@ -42,13 +44,6 @@ import {
   type DurableAckQueue,
   type DurableListener,
 } from './conn-api.ts';
-
-/** A wait for sync number `seq` (afterDurable). */
-interface DurableWait {
-  seq: number;
-  run: () => void;
-  failed: (e: unknown) => void;
-}
 
 export class ConnCore implements Conn, ConnectionLike, DurableListener {
   state: ConnStateT = ConnState.New;
@@ -81,9 +76,8 @@ export class ConnCore implements Conn, ConnectionLike, DurableListener {
   durableAcks: DurableAckQueue | null = null;
   checkReads = false;
   inboundBase = 0;
-  /** Syncs asked for (afterDurable) and not yet completed, oldest first; `syncSeq` numbers them. */
-  private waits: DurableWait[] | null = null;
-  private syncSeq = 0;
+  /** Waits for syncs asked for by afterDurable (created on first use). */
+  private syncs: SyncWaits | null = null;
 
   constructor(
     readonly ctx: BrokerContext,
@@ -191,33 +185,20 @@ export class ConnCore implements Conn, ConnectionLike, DurableListener {
   }
 
   afterDurable(run: () => void, failed: (e: unknown) => void): void {
-    const seq = ++this.syncSeq;
-    (this.waits ??= []).push({ seq, run, failed });
-    this.fx.sync(this, seq);
+    this.fx.sync(this, (this.syncs ??= new SyncWaits()).add(run, failed));
   }
 
   /**
-   * Durable event: sync `seq` completed, so did everything asked for before it (a sync covers
-   * all that was written before it). Runs even after the close: a held write may be another
-   * connection's (publish-flow holdWrites).
+   * Durable event: sync `seq` completed (and so did every earlier one). Runs even after the
+   * close: a held write may be another connection's (publish-flow holdWrites).
    */
   onDurable(seq: number): void {
-    const due = this.takeWaits(seq);
-    for (let i = 0; i < due.length; i++) due[i].run();
+    this.syncs?.done(seq);
   }
 
   /** Sync-failed event: the waits up to `seq` learn that their sync failed. */
   onSyncFailed(seq: number, error: unknown): void {
-    const due = this.takeWaits(seq);
-    for (let i = 0; i < due.length; i++) due[i].failed(error);
-  }
-
-  private takeWaits(seq: number): DurableWait[] {
-    const w = this.waits;
-    if (w === null) return [];
-    let n = 0;
-    while (n < w.length && w[n].seq <= seq) n++;
-    return w.splice(0, n);
+    this.syncs?.failed(seq, error);
   }
 
   /**
@@ -348,53 +329,15 @@ export class ConnCore implements Conn, ConnectionLike, DurableListener {
       this.fx.sessionClosed(
         s,
         ctx.clock.now(),
-        this.takeWill(),
-        ctx.closing && !this.keepsDelayedWill(s) ? 0 : this.willDelay,
+        takeWill(this),
+        ctx.closing && !keepsDelayedWill(this, s) ? 0 : this.willDelay,
       );
     }
   }
 
-  /**
-   * The will to publish now that the connection ends without a normal DISCONNECT, or null
-   * (none, discarded by DISCONNECT 0x00, or not authorized). Hands it out at most once
-   * (3.1.1 MQTT-3.1.2-10 / 5.0 MQTT-3.1.2-10). Used by cleanup() and by Broker.close().
-   */
-  takeWill(): Message | null {
-    const will = this.will;
-    this.will = null;
-    if (!will || this.discardWill) return null;
-    const ctx = this.ctx;
-    // The will is published on the client's behalf, so it needs the same write permission a PUBLISH would.
-    if (ctx.authorizer && this.info && !ctx.authorizer.authorize(this.info, 'write', will.topic)) {
-      ctx.logger.info('will not published: not authorized', { clientId: this.clientId, topic: will.topic });
-      return null;
-    }
-    if (this.willExpiry !== undefined) will.expiresAt = ctx.clock.now() + this.willExpiry * 1000;
-    return will;
-  }
-
-  /** At shutdown: a delayed will can wait out its delay across the restart (durable persistence, a session that persists). */
-  private keepsDelayedWill(s: Session | null): boolean {
-    return this.willDelay > 0 && this.ctx.persistence.durable && s !== null && s.persistent;
-  }
-
-  /** Broker shutdown (3.1.1 / 5.0 MQTT-3.1.2-8): a server-side close is not a DISCONNECT, so the will goes out now. */
+  /** Broker shutdown: publish this client's will now (conn-will.ts); true when one went out. */
   publishWillAtShutdown(): boolean {
-    const s = this.session;
-    if (this.state !== ConnState.Connected || !s || s.conn !== this) return false;
-    // With durable persistence a delayed will of a session that outlives the connection waits on
-    // (recorded with the session by cleanup(), published after the restart when due).
-    if (this.keepsDelayedWill(s)) return false;
-    const will = this.takeWill();
-    if (!will) return false;
-    const statement = formatRef(this.level5 ? ref50('MQTT-3.1.2-8') : ref311('MQTT-3.1.2-8'));
-    this.ctx.logger.debug('publishing will at broker shutdown', {
-      clientId: this.clientId,
-      topic: will.topic,
-      statement,
-    });
-    this.fx.route(will); // the same path sessions.closed() takes for an undelayed will
-    return true;
+    return publishWillAtShutdown(this);
   }
 }
 
