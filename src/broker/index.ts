@@ -37,5 +37,9 @@ export { allowAll } from './hooks.ts';
 export { startBroker, brokerOptionsFrom } from './start-broker.ts';
 export type { StartBrokerOptions, RunningBroker } from './start-broker.ts';
 // The config loader and password records, for the CLI (nothing outside src/broker imports its internals).
-export { loadConfigFile, ConfigError, LOG_LEVELS } from './config/index.ts';
+// The config schema (zod) and YAML parser load only when a config is read: an embedded broker given
+// options in code does not pay for them (about 4 MB of RSS).
+export { ConfigError } from './config/config-error.ts';
+export { LOG_LEVELS } from './logger.ts';
+export { loadConfigFile } from './load-config-lazy.ts';
 export { makeUserRecord } from './auth/index.ts';

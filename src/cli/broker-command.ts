@@ -93,7 +93,7 @@ async function runBroker(flags: BrokerFlags): Promise<void> {
   }
   let config;
   try {
-    config = flags.config !== undefined ? loadConfigFile(flags.config) : undefined;
+    config = flags.config !== undefined ? await loadConfigFile(flags.config) : undefined;
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);

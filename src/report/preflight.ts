@@ -75,7 +75,7 @@ export async function preflight(
         };
       try {
         const { loadConfigFile } = await import('../broker/index.ts');
-        loadConfigFile(file);
+        await loadConfigFile(file);
       } catch (e) {
         return {
           ok: false,

@@ -5,16 +5,9 @@ import { keyPath, problemLine } from '../../common/zod-problems.ts';
 import { brokerConfigSchema, type BrokerConfig } from './schema.ts';
 import { configProblems } from './config-problems.ts';
 
-/** A config file problem; `problems` lists each one as "path: what is wrong". */
-export class ConfigError extends Error {
-  constructor(
-    readonly source: string,
-    readonly problems: string[],
-  ) {
-    super(problems.map((p) => `${source}: ${p}`).join('\n'));
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from './config-error.ts';
+
+export { ConfigError };
 
 /** listeners[0].port style path. */
 export function formatPath(path: readonly PropertyKey[]): string {

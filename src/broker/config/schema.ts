@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOG_LEVELS, type LogLevel } from '../logger.ts';
 
 /**
  * The broker config file (YAML). Every leaf carries its own "expected ..." message; the loader
@@ -19,8 +20,7 @@ const mapping = <T extends z.core.$ZodLooseShape>(shape: T) =>
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `expected one of ${values.map((v) => `"${v}"`).join(', ')}` });
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, type LogLevel };
 
 export const listenerSchema = mapping({
   protocol: oneOf(['mqtt', 'mqtts', 'ws', 'wss'] as const),
