@@ -25,7 +25,7 @@ export class Broker {
   readonly stats: BrokerStats;
   /** Resolves once persisted state is loaded; `handle()` waits for it on its own. */
   readonly ready: Promise<void>;
-  /** Where every connection core's broker-side actions go (route, persist, timers, session end). */
+  /** Carries out a core's broker-side actions (route, persist, timers, session end): for a RecordingSink to forward to. */
   readonly effects: ConnEffects;
   private readonly ctx: BrokerContext;
   private loaded = false;
@@ -131,7 +131,7 @@ export class Broker {
       return;
     }
     try {
-      new Connection(this.ctx, this.effects, stream, meta.transport, meta.remoteAddress);
+      new Connection(this.ctx, stream, meta.transport, meta.remoteAddress);
     } catch (e) {
       this.ctx.logger.error('failed to set up connection', { error: String(e) });
       stream.destroy();
@@ -147,7 +147,7 @@ export class Broker {
   attach(sink: ConnSink & ConnEffects, meta: { transport: string; remoteAddress?: string }): ConnCore {
     if (!this.loaded) throw new Error('Broker.attach: await broker.ready first');
     if (this.ctx.closing) throw new Error('Broker.attach: the broker is closing');
-    return new ConnCore(this.ctx, sink, sink, meta.transport, meta.remoteAddress);
+    return new ConnCore(this.ctx, sink, meta.transport, meta.remoteAddress);
   }
 
   /** Publish a message as if from a client (no publisher id, so No Local never applies). */

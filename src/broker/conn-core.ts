@@ -2,11 +2,11 @@
  * The protocol core of one client connection: its MQTT state and the handling of every event
  * (a decoded packet, a codec violation, input seen, the sweep's timer tick, a persistence sync
  * completed or failed, the transport closing). It does no I/O. Its actions go to two injected
- * ports (conn-api.ts): bytes to send and the close to a ConnSink (the socket shell in
- * connection.ts, or a RecordingSink in tests); routing (`fx.route`, `fx.deliver`), persistence
+ * ports (conn-api.ts), both implemented by one object, `out` (the socket shell in connection.ts,
+ * or a RecordingSink in tests): bytes to send and the close to its ConnSink side; routing (`fx.route`, `fx.deliver`), persistence
  * writes (`fx.persist.*`), sync requests (`fx.sync`, answered by the durable / sync-failed
- * events), timers (`fx.armTimer`) and the session's end with its will (`fx.sessionClosed`) to a
- * ConnEffects (BrokerEffects in conn-effects.ts, or a RecordingSink). Time comes from the
+ * events), timers (`fx.armTimer`) and the session's end with its will (`fx.sessionClosed`) to its
+ * ConnEffects side (`fx`; the shell inherits BrokerEffects, conn-effects.ts). Time comes from the
  * broker's injected clock and scheduler.
  * The broker context (`ctx`) is read for queries: caps, limits, variant, clock, logger,
  * authenticator / authorizer, `persistence.durable`, `sessions.open`, `retained.match`, the
@@ -81,14 +81,18 @@ export class ConnCore implements Conn, ConnectionLike, DurableListener {
 
   constructor(
     readonly ctx: BrokerContext,
-    readonly out: ConnSink,
-    readonly fx: ConnEffects,
+    /** Both output ports in one object (the shell, or a RecordingSink): no extra field per connection. */
+    readonly out: ConnSink & ConnEffects,
     readonly transport: string,
     readonly remoteAddress: string | undefined,
   ) {
     this.lastRx = this.openedAt = ctx.scheduler.now();
     ctx.connections.add(this);
-    fx.armTimer(ctx.limits.connectTimeoutMs); // the CONNECT deadline
+    out.armTimer(ctx.limits.connectTimeoutMs); // the CONNECT deadline
+  }
+
+  get fx(): ConnEffects {
+    return this.out;
   }
 
   get writableLength(): number {

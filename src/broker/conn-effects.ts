@@ -1,8 +1,9 @@
 /**
- * The broker side of a connection core's actions (ConnEffects, conn-api.ts): one instance per
- * broker, shared by every connection, so a connection pays one pointer for it. Each method
+ * The broker side of a connection core's actions (ConnEffects, conn-api.ts). Each method
  * forwards straight to the router, persistence, sweep or session manager; a sync's completion
- * comes back to the core as its durable / sync-failed event (DurableListener).
+ * comes back to the core as its durable / sync-failed event (DurableListener). The socket shell
+ * (connection.ts) extends it, so a connection's one output port carries out both kinds of
+ * action at no memory cost; `Broker.effects` is one for RecordingSinks to forward to.
  */
 import type { QoS } from '../codec/index.ts';
 import type { ConnEffects, DurableListener, PersistWrites } from './conn-api.ts';
@@ -11,7 +12,7 @@ import type { Message } from './message.ts';
 import type { Session } from './session.ts';
 
 export class BrokerEffects implements ConnEffects {
-  constructor(private readonly ctx: BrokerContext) {}
+  constructor(readonly ctx: BrokerContext) {}
 
   route(msg: Message): void {
     this.ctx.publish(msg);

@@ -1,15 +1,16 @@
 /**
  * The I/O shell for one client: turns socket events into the protocol core's events (bytes ->
  * frames and decoded packets with the codec's PacketReader; end, close, error) and carries out
- * the core's transport output (writes batched per event-loop tick with cork/uncork; closing the
- * socket). The core's broker-side actions (route, persist, timers, session end) go to the
- * broker's shared BrokerEffects (conn-effects.ts). Any exception inside closes only this connection. The protocol lives in conn-core.ts.
+ * the core's actions: the transport's (writes batched per event-loop tick with cork/uncork;
+ * closing the socket) and, inherited from BrokerEffects (conn-effects.ts), the broker-side ones
+ * (route, persist, sync, timers, session end). Any exception inside closes only this connection. The protocol lives in conn-core.ts.
  */
 import type { Duplex } from 'node:stream';
 import { PacketReader, peekConnectHeader, type ProtocolLevel, type ProtocolViolation } from '../codec/index.ts';
 import type { BrokerContext } from './context.ts';
 import { ConnCore } from './conn-core.ts';
-import { ConnState, type ConnEffects, type ConnSink, type ConnStateT } from './conn-api.ts';
+import { ConnState, type ConnSink, type ConnStateT } from './conn-api.ts';
+import { BrokerEffects } from './conn-effects.ts';
 
 // Listeners are shared functions (not per-connection closures) to keep idle connections small.
 const CONN = Symbol('mqtt-harness.connection');
@@ -48,21 +49,21 @@ function uncork(c: Connection): void {
 /** A connected client's reader is dropped after this long without input (it is rebuilt on the next byte). */
 const READER_IDLE_MS = 1000;
 
-export class Connection implements ConnSink {
+export class Connection extends BrokerEffects implements ConnSink {
   readonly core: ConnCore;
   corked = false;
   /** Null while the connection idles (see idle()); `reader` rebuilds it. */
   private rd: PacketReader | null;
 
   constructor(
-    readonly ctx: BrokerContext,
-    fx: ConnEffects,
+    ctx: BrokerContext,
     readonly stream: Duplex,
     transport: string,
     remoteAddress: string | undefined,
   ) {
+    super(ctx);
     this.rd = new PacketReader({ maximumPacketSize: ctx.caps.maximumPacketSize, from: 'client' });
-    this.core = new ConnCore(ctx, this, fx, transport, remoteAddress);
+    this.core = new ConnCore(ctx, this, transport, remoteAddress);
     (stream as Tagged)[CONN] = this;
     stream.on('data', onStreamData);
     stream.on('error', onStreamGone);
@@ -101,7 +102,7 @@ export class Connection implements ConnSink {
     }
   }
 
-  // ---- ConnSink: the core's output ----
+  // ---- ConnSink: the core's transport output (ConnEffects: inherited) ----
 
   send(buf: Buffer): void {
     if (!this.corked) {
