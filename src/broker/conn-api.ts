@@ -34,7 +34,7 @@ export type PersistWrites = Pick<
   'putSession' | 'deleteSession' | 'putOutbound' | 'removeOutbound' | 'addInbound' | 'removeInbound' | 'clearRetained'
 >;
 
-/** What a core waiting for a sync is told when it completes (ConnCore; also `handle`'s durable / sync-failed events). */
+/** What a core waiting for a sync is told when it completes (`handle`'s durable / sync-failed events). */
 export interface DurableListener {
   /** Every sync requested with a number up to `seq` has completed. */
   onDurable(seq: number): void;
@@ -58,7 +58,7 @@ export interface ConnEffects {
   sync(core: DurableListener, seq: number): void;
   /** The core needs a timer event within about `ms` (the shared sweep, conn-sweep.ts, visits every open core). */
   armTimer(ms: number): void;
-  /** The connection of `s` ended at `now`: the session manager publishes `will` (after `willDelay` s) and keeps or ends the session. */
+  /** `s`'s connection ended at `now`: the session manager publishes `will` after `willDelay` s. */
   sessionClosed(s: Session, now: number, will: Message | null, willDelay: number): void;
 }
 

@@ -3,11 +3,11 @@
  * (a decoded packet, a codec violation, input seen, the sweep's timer tick, a persistence sync
  * completed or failed, the transport closing). It does no I/O. Its actions go to two injected
  * ports (conn-api.ts), both implemented by one object, `out` (the socket shell in connection.ts,
- * or a RecordingSink in tests): bytes to send and the close to its ConnSink side; routing (`fx.route`, `fx.deliver`), persistence
- * writes (`fx.persist.*`), sync requests (`fx.sync`, answered by the durable / sync-failed
- * events), timers (`fx.armTimer`) and the session's end with its will (`fx.sessionClosed`) to its
- * ConnEffects side (`fx`; the shell inherits BrokerEffects, conn-effects.ts). Time comes from the
- * broker's injected clock and scheduler.
+ * or a RecordingSink in tests): bytes to send and the close to its ConnSink side; routing
+ * (`fx.route`, `fx.deliver`), persistence writes (`fx.persist.*`), sync requests (`fx.sync`,
+ * answered by the durable / sync-failed events), timers (`fx.armTimer`) and the session's end
+ * with its will (`fx.sessionClosed`) to its ConnEffects side (`fx`; the shell inherits
+ * BrokerEffects, conn-effects.ts). Time comes from the broker's injected clock and scheduler.
  * The broker context (`ctx`) is read for queries: caps, limits, variant, clock, logger,
  * authenticator / authorizer, `persistence.durable`, `sessions.open`, `retained.match`, the
  * live-client map. Still written through it: stats counters, the connection registries

@@ -66,7 +66,7 @@ export type ConnAction =
   | { kind: 'route'; msg: Message; to?: string; qos?: QoS; retain?: boolean }
   | ({ kind: 'persist' } & PersistOp)
   | { kind: 'arm-timer'; ms: number }
-  /** The connection of `clientId`'s session ended; the session manager publishes `will` (if any) after `willDelay` s. */
+  /** The connection of `clientId`'s session ended; the session manager publishes `will` after `willDelay` s. */
   | { kind: 'session-closed'; clientId: string; will: Message | null; willDelay: number };
 
 /**

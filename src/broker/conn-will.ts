@@ -27,7 +27,7 @@ export function takeWill(c: Conn): Message | null {
   return will;
 }
 
-/** At shutdown: a delayed will can wait out its delay across the restart (durable persistence, a session that persists). */
+/** At shutdown: a delayed will can wait across the restart (durable persistence, a session that persists). */
 export function keepsDelayedWill(c: Conn, s: Session | null): boolean {
   return c.willDelay > 0 && c.ctx.persistence.durable && s !== null && s.persistent;
 }

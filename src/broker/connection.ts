@@ -3,7 +3,8 @@
  * frames and decoded packets with the codec's PacketReader; end, close, error) and carries out
  * the core's actions: the transport's (writes batched per event-loop tick with cork/uncork;
  * closing the socket) and, inherited from BrokerEffects (conn-effects.ts), the broker-side ones
- * (route, persist, sync, timers, session end). Any exception inside closes only this connection. The protocol lives in conn-core.ts.
+ * (route, persist, sync, timers, session end). Any exception inside closes only this
+ * connection. The protocol lives in conn-core.ts.
  */
 import type { Duplex } from 'node:stream';
 import { PacketReader, peekConnectHeader, type ProtocolLevel, type ProtocolViolation } from '../codec/index.ts';

@@ -9,7 +9,7 @@ import { Broker, MemoryPersistence, RecordingSink, handle, type ConnAction } fro
 import { PacketReader, type Packet, type ProtocolLevel } from '../../src/codec/index.ts';
 import { ManualScheduler } from '../../src/common/index.ts';
 
-/** Actions in a comparable form: a sent packet as its type (and packet id / reason code), a routed message as its topic. */
+/** Actions in a comparable form: a sent packet as its type (packet id, reason code), a routed message as its topic. */
 function brief(actions: ConnAction[], level: ProtocolLevel): unknown[] {
   const reader = new PacketReader({ protocolLevel: level, from: 'server' });
   return actions.flatMap((a): unknown[] => {
@@ -124,7 +124,7 @@ describe('connection core actions (sans-IO)', () => {
     await broker.close();
   });
 
-  it('the same flow on a persistent session, carried out by the broker: persistence writes and the will reach others', async () => {
+  it('a persistent session, carried out by the broker: writes recorded, the will reaches others', async () => {
     const { broker, on } = await setup();
     const watch = on(new RecordingSink(broker.effects));
     watch.packet(connect('act-watch', { clean: false, properties: { sessionExpiryInterval: 600 } }));
