@@ -14,7 +14,7 @@ import {
   varintSize,
   varintValue,
 } from '../../src/codec/index.ts';
-import { findStatement } from '../../src/spec/index.ts';
+import { formatRef, ref50 } from '../../src/spec/types.ts';
 
 const hex = (h: string) => Buffer.from(h.replace(/ /g, ''), 'hex');
 
@@ -52,7 +52,7 @@ describe('peekVarint (MQTT 1.5.5 Variable Byte Integer)', () => {
     expect(peekVarint(hex('ff ff ff ff'), 0)).toBe(VARINT_TOO_LONG);
   });
 
-  it(`a longer encoding than needed is read, and flagged as not minimal (${findStatement('MQTT-1.5.5-1')?.id})`, () => {
+  it(`a longer encoding than needed is read, and flagged as not minimal (${formatRef(ref50('MQTT-1.5.5-1'))})`, () => {
     for (const h of ['80 00', '80 80 00', 'ff 80 00', '80 80 80 00']) {
       const r = peekVarint(hex(h), 0);
       expect(r, h).toBeGreaterThanOrEqual(0);
