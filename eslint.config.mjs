@@ -7,6 +7,8 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import { builtinGlobals } from './eslint.globals.mjs';
 
+const DIAL = 'dial through src/transport (dial), the one place that opens TCP, TLS and WebSocket connections';
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'reports/**', 'coverage/**'] },
   js.configs.recommended,
@@ -33,6 +35,36 @@ export default tseslint.config(
           destructuredArrayIgnorePattern: '^_',
           ignoreRestSiblings: true,
         },
+      ],
+    },
+  },
+  {
+    // src/transport is the one place that dials TCP, TLS and WebSocket (its dial()); listening
+    // (createServer) and TLS contexts stay allowed everywhere.
+    files: ['src/**/*.ts'],
+    ignores: ['src/transport/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'node:net',
+              importNames: ['connect', 'createConnection', 'Socket'],
+              message: DIAL,
+              allowTypeImports: true,
+            },
+            { name: 'node:tls', importNames: ['connect'], message: DIAL, allowTypeImports: true },
+            { name: 'ws', importNames: ['WebSocket', 'default'], message: DIAL, allowTypeImports: true },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'net', property: 'connect', message: DIAL },
+        { object: 'net', property: 'createConnection', message: DIAL },
+        { object: 'net', property: 'Socket', message: DIAL },
+        { object: 'tls', property: 'connect', message: DIAL },
       ],
     },
   },

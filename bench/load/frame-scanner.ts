@@ -6,6 +6,7 @@
  * the packet type, QoS, packet id and the payload's send stamp, which they read in place.
  * A malformed remaining length is reported, never skipped over silently.
  */
+import { peekVarint, VARINT_INCOMPLETE, VARINT_TOO_LONG, varintSize, varintValue } from '../../src/codec/index.ts';
 export type FrameHandler = (first: number, buf: Buffer, start: number, end: number) => void;
 
 export class FrameScanner {
@@ -26,24 +27,15 @@ export class FrameScanner {
     let pos = 0;
     while (pos < n) {
       if (n - pos < 2) break;
-      let len = 0;
-      let mul = 1;
-      let i = pos + 1;
-      let complete = false;
-      for (let k = 0; k < 4 && i < n; k++) {
-        const b = buf[i++];
-        len += (b & 0x7f) * mul;
-        mul *= 128;
-        if ((b & 0x80) === 0) {
-          complete = true;
-          break;
-        }
-        if (k === 3) {
-          this.onError(`remaining length longer than 4 bytes at offset ${pos}`);
-          return;
-        }
+      const r = peekVarint(buf, pos + 1, n);
+      if (r === VARINT_TOO_LONG) {
+        this.onError(`remaining length longer than 4 bytes at offset ${pos}`);
+        return;
       }
-      if (!complete || i + len > n) break;
+      if (r === VARINT_INCOMPLETE) break;
+      const i = pos + 1 + varintSize(r);
+      const len = varintValue(r);
+      if (i + len > n) break;
       this.onFrame(buf[pos], buf, i, i + len);
       pos = i + len;
     }

@@ -3,7 +3,14 @@
  * PUBLISH, and a fixed-header scanner counts what arrives, so the client itself costs little.
  */
 import { connect, type Socket } from 'node:net';
-import { encodePacket } from '../../src/codec/index.ts';
+import {
+  encodePacket,
+  peekVarint,
+  VARINT_INCOMPLETE,
+  VARINT_TOO_LONG,
+  varintSize,
+  varintValue,
+} from '../../src/codec/index.ts';
 
 export class Lean {
   private pending: Buffer | null = null;
@@ -59,16 +66,11 @@ export class Lean {
     this.pending = null;
     let off = 0;
     while (off < b.length) {
-      let rl = 0;
-      let mul = 1;
-      let i = off + 1;
-      for (;;) {
-        if (i >= b.length) return void (this.pending = b.subarray(off));
-        const d = b[i++];
-        rl += (d & 0x7f) * mul;
-        mul *= 128;
-        if ((d & 0x80) === 0) break;
-      }
+      const r = peekVarint(b, off + 1);
+      if (r === VARINT_TOO_LONG) throw new Error(`remaining length longer than 4 bytes at offset ${off}`);
+      if (r === VARINT_INCOMPLETE) return void (this.pending = b.subarray(off));
+      const i = off + 1 + varintSize(r);
+      const rl = varintValue(r);
       if (i + rl > b.length) return void (this.pending = b.subarray(off));
       const type = b[off] >> 4;
       if (type === 3) {

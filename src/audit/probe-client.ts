@@ -1,6 +1,7 @@
 /** A small promise-based MQTT client on the codec, for audit probes (plain TCP or TLS). */
-import net from 'node:net';
-import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import type tls from 'node:tls';
+import { dial, listenerUrl } from '../transport/index.ts';
 import { PacketReader, encodePacket, type Packet, type PacketName, type ProtocolLevel } from '../codec/index.ts';
 
 export interface Endpoint {
@@ -20,7 +21,7 @@ export class ProbeClient {
   private readonly reader: PacketReader;
 
   private constructor(
-    readonly socket: net.Socket,
+    readonly socket: Duplex,
     readonly level: ProtocolLevel,
   ) {
     this.reader = new PacketReader({ protocolLevel: level, from: 'server' });
@@ -35,24 +36,11 @@ export class ProbeClient {
     socket.on('error', () => undefined);
   }
 
-  static open(ep: Endpoint, level: ProtocolLevel, timeoutMs = 3000): Promise<ProbeClient> {
-    return new Promise((resolve, reject) => {
-      const s = ep.tls
-        ? tls.connect({ host: ep.host, port: ep.port, ...ep.tls })
-        : net.connect({ host: ep.host, port: ep.port });
-      const t = setTimeout(() => {
-        s.destroy();
-        reject(new Error(`no connection to ${ep.host}:${ep.port} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      s.once(ep.tls ? 'secureConnect' : 'connect', () => {
-        clearTimeout(t);
-        resolve(new ProbeClient(s, level));
-      });
-      s.once('error', (e) => {
-        clearTimeout(t);
-        reject(e);
-      });
-    });
+  /** Connects through src/transport (TCP, or TLS with `ep.tls`); rejects after `timeoutMs`. */
+  static async open(ep: Endpoint, level: ProtocolLevel, timeoutMs = 3000): Promise<ProbeClient> {
+    const url = listenerUrl(ep.tls ? 'tls' : 'tcp', ep.host, ep.port);
+    const { stream } = await dial(url, { timeoutMs, ...(ep.tls ? { tls: ep.tls } : {}) });
+    return new ProbeClient(stream, level);
   }
 
   send(p: Packet): void {

@@ -1,29 +1,23 @@
 /** TLS posture: old protocol versions, weak ciphers, an unverifiable certificate, credentials over plaintext. */
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { dial, listenerUrl } from '../transport/index.ts';
 import type { AuditCheck, AuditOptions } from './types.ts';
 import { connected } from './probe-client.ts';
 import { weakCipherCheck } from './weak-ciphers.ts';
 
-export function handshake(o: tls.ConnectionOptions, ms = 3000): Promise<{ ok: boolean; detail: string }> {
-  return new Promise((resolve) => {
-    const s = tls.connect(o);
-    const t = setTimeout(() => {
-      s.destroy();
-      resolve({ ok: false, detail: 'timeout' });
-    }, ms);
-    s.once('secureConnect', () => {
-      clearTimeout(t);
-      const detail = `${s.getProtocol()} ${s.getCipher()?.name ?? ''}${s.authorized ? '' : ` (certificate: ${s.authorizationError})`}`;
-      s.destroy();
-      resolve({ ok: true, detail });
-    });
-    s.once('error', (e) => {
-      clearTimeout(t);
-      s.destroy();
-      resolve({ ok: false, detail: e.message });
-    });
-  });
+/** One TLS handshake with options `o` (through src/transport): whether it completed, and what was agreed or why not. */
+export async function handshake(o: tls.ConnectionOptions, ms = 3000): Promise<{ ok: boolean; detail: string }> {
+  const { host = '127.0.0.1', port = 8883, ...options } = o;
+  let s: tls.TLSSocket;
+  try {
+    s = (await dial(listenerUrl('tls', host, port), { tls: options, timeoutMs: ms })).stream as tls.TLSSocket;
+  } catch (e) {
+    return { ok: false, detail: /timed out/.test((e as Error).message) ? 'timeout' : (e as Error).message };
+  }
+  const detail = `${s.getProtocol()} ${s.getCipher()?.name ?? ''}${s.authorized ? '' : ` (certificate: ${s.authorizationError})`}`;
+  s.destroy();
+  return { ok: true, detail };
 }
 
 const NA = (id: string, title: string, severity: AuditCheck['severity']): AuditCheck => ({

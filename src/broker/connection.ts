@@ -7,7 +7,13 @@
  * connection. The protocol lives in conn-core.ts.
  */
 import type { Duplex } from 'node:stream';
-import { PacketReader, peekConnectHeader, type ProtocolLevel, type ProtocolViolation } from '../codec/index.ts';
+import {
+  bodyOffset,
+  PacketReader,
+  peekConnectHeader,
+  type ProtocolLevel,
+  type ProtocolViolation,
+} from '../codec/index.ts';
 import type { BrokerContext } from './context.ts';
 import { ConnCore } from './conn-core.ts';
 import { ConnState, type ConnSink, type ConnStateT } from './conn-api.ts';
@@ -29,9 +35,8 @@ function violationLevel(v: ProtocolViolation, level: ProtocolLevel, chunk: Buffe
 
 /** The CONNECT at the start of `b` names the protocol "MQTT". */
 function namedMqtt(b: Buffer): boolean {
-  let i = 1;
-  while (i < b.length && i < 5 && (b[i] & 0x80) !== 0) i++;
-  return b.length >= i + 7 && b.readUInt16BE(i + 1) === 4 && b.toString('latin1', i + 3, i + 7) === 'MQTT';
+  const i = bodyOffset(b);
+  return i >= 0 && b.length >= i + 6 && b.readUInt16BE(i) === 4 && b.toString('latin1', i + 2, i + 6) === 'MQTT';
 }
 type Tagged = Duplex & { [CONN]: Connection };
 function onStreamData(this: Duplex, chunk: Buffer): void {

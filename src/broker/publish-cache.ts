@@ -3,7 +3,7 @@
  * variant (protocol level 5 or not, QoS>0 or not, retain, subscription ids, remaining expiry);
  * QoS>0 copies get their packet id (and DUP) patched into a copy of the cached bytes.
  */
-import { encodePacket } from '../codec/index.ts';
+import { bodyOffset, encodePacket } from '../codec/index.ts';
 import type { Properties, PublishPacket, QoS } from '../codec/packet-types.ts';
 import { remainingExpiry, type Message } from './message.ts';
 
@@ -66,9 +66,7 @@ export function encodeFresh(
 export function withPacketId(cached: Buffer, packetId: number, dup: boolean): Buffer {
   const b = Buffer.allocUnsafe(cached.length);
   cached.copy(b);
-  let i = 1;
-  while (b[i] & 0x80) i++;
-  i++;
+  let i = bodyOffset(b);
   i += 2 + b.readUInt16BE(i);
   b.writeUInt16BE(packetId, i);
   if (dup) b[0] |= 0x08;

@@ -1,4 +1,4 @@
-import { varintBytes } from '../codec/index.ts';
+import { peekVarint, varintBytes, varintIsMinimal, varintSize, varintValue } from '../codec/index.ts';
 
 /**
  * Raw CONNECT bytes in a scenario carry a fixed client id ("a", "w" ...). Against a shared broker,
@@ -31,19 +31,12 @@ export function prefixRawConnectClientIds(bytes: Buffer, prefix: string): Buffer
 
 /** A complete frame at `at`: where its body starts and where it ends; undefined when incomplete or unreadable. */
 function frameAt(b: Buffer, at: number): { bodyAt: number; end: number } | undefined {
-  let len = 0;
-  let i = at + 1;
-  for (let shift = 0; shift <= 21; shift += 7, i++) {
-    if (i >= b.length) return undefined;
-    len += (b[i] & 0x7f) << shift;
-    if ((b[i] & 0x80) === 0) {
-      const end = i + 1 + len;
-      // A longer encoding than needed may be the defect under test: leave such a frame alone.
-      const minimal = varintBytes(len).length === i - at;
-      return end <= b.length && minimal ? { bodyAt: i + 1, end } : undefined;
-    }
-  }
-  return undefined;
+  const r = peekVarint(b, at + 1);
+  // A longer encoding than needed may be the defect under test: leave such a frame alone.
+  if (r < 0 || !varintIsMinimal(b, at + 1, r)) return undefined;
+  const bodyAt = at + 1 + varintSize(r);
+  const end = bodyAt + varintValue(r);
+  return end <= b.length ? { bodyAt, end } : undefined;
 }
 
 /** The CONNECT frame with `pre` before its client id, or undefined when the id cannot be located or is empty. */

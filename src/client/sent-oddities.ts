@@ -1,4 +1,4 @@
-import type { ProtocolViolation } from '../codec/violation.ts';
+import { bodyOffset, type ProtocolViolation } from '../codec/index.ts';
 
 /**
  * What a client sent that a broker's answer may mirror although the codec flags it: a Packet
@@ -11,9 +11,8 @@ export class SentOddities {
   /** Remembers a Packet Identifier 0 or an empty SUBSCRIBE among raw bytes sent. */
   note(b: Buffer): void {
     const type = b[0] >> 4;
-    let i = 1;
-    while (i < b.length && i < 5 && (b[i] & 0x80) !== 0) i++;
-    const body = i + 1;
+    const body = bodyOffset(b);
+    if (body < 0) return;
     const rl = b.length - body;
     if (type === 3 && ((b[0] >> 1) & 3) > 0 && b.length > body + 1) {
       const at = body + 2 + b.readUInt16BE(body);

@@ -1,6 +1,15 @@
 import type { Packet, ProtocolLevel } from './packet-types.ts';
 import type { DecodeOptions, DecodeResult } from './decode-types.ts';
-import { Cursor, PACKET_NAMES } from './primitives.ts';
+import {
+  Cursor,
+  PACKET_NAMES,
+  peekVarint,
+  VARINT_INCOMPLETE,
+  VARINT_TOO_LONG,
+  varintIsMinimal,
+  varintSize,
+  varintValue,
+} from './primitives.ts';
 import { MALFORMED, PACKET_TOO_LARGE, violation } from './violations.ts';
 import type { ProtocolViolation } from './violation.ts';
 import { decodePublish } from './decode-publish.ts';
@@ -22,37 +31,33 @@ export function readRemainingLength(
   level: ProtocolLevel,
   type: number,
 ): { value: number; size: number } | ProtocolViolation | null {
-  let value = 0;
-  let mult = 1;
-  for (let i = 0; i < 4; i++) {
-    if (at + i >= end) return null;
-    const b = buf[at + i];
-    value += (b & 0x7f) * mult;
-    if ((b & 0x80) === 0) {
-      if (i > 0 && b === 0 && level === 5) {
-        return violation(
-          level,
-          null,
-          'MQTT-1.5.5-1',
-          `${PACKET_NAMES[type]}: Remaining Length is not minimally encoded (${i + 1} bytes for ${value})`,
-          MALFORMED,
-          type,
-          at,
-        );
-      }
-      return { value, size: i + 1 };
-    }
-    mult *= 128;
+  const r = peekVarint(buf, at, end);
+  if (r === VARINT_INCOMPLETE) return null;
+  if (r === VARINT_TOO_LONG) {
+    return violation(
+      level,
+      null,
+      null,
+      `${PACKET_NAMES[type]}: Remaining Length is longer than 4 bytes`,
+      MALFORMED,
+      type,
+      at,
+    );
   }
-  return violation(
-    level,
-    null,
-    null,
-    `${PACKET_NAMES[type]}: Remaining Length is longer than 4 bytes`,
-    MALFORMED,
-    type,
-    at,
-  );
+  const value = varintValue(r);
+  const size = varintSize(r);
+  if (level === 5 && !varintIsMinimal(buf, at, r)) {
+    return violation(
+      level,
+      null,
+      'MQTT-1.5.5-1',
+      `${PACKET_NAMES[type]}: Remaining Length is not minimally encoded (${size} bytes for ${value})`,
+      MALFORMED,
+      type,
+      at,
+    );
+  }
+  return { value, size };
 }
 
 /** The 5.0 statement broken by an oversize packet depends on who sent it. */

@@ -37,7 +37,17 @@ export type { PropertyDef, WireType } from './property-table.ts';
 export { hexToBuffer, buildRaw, rawPacket, varintBytes, toBytes } from './raw-builder.ts';
 export type { RawOverrides, ByteSpec } from './raw-builder.ts';
 export { checkUtf8 } from './utf8.ts';
-export { PACKET_NAMES, VARINT_MAX } from './primitives.ts';
+export {
+  PACKET_NAMES,
+  VARINT_MAX,
+  peekVarint,
+  bodyOffset,
+  varintValue,
+  varintSize,
+  varintIsMinimal,
+  VARINT_INCOMPLETE,
+  VARINT_TOO_LONG,
+} from './primitives.ts';
 export { topicFilterProblem, topicNameProblem } from './topic-validation.ts';
 export { topicMatches, stripSharePrefix } from './topic-match.ts';
 export type { TopicProblem } from './topic-validation.ts';

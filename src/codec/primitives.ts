@@ -100,29 +100,24 @@ export class Cursor {
   /** Variable Byte Integer: at most 4 bytes; at level 5 the encoding must be minimal. */
   varint(what: string): number {
     const start = this.pos;
-    let value = 0;
-    let mult = 1;
-    for (let i = 0; i < 4; i++) {
-      if (this.pos >= this.end) return this.short(what, 1);
-      const b = this.buf[this.pos++];
-      value += (b & 0x7f) * mult;
-      if ((b & 0x80) === 0) {
-        if (i > 0 && b === 0 && this.level === 5) {
-          this.fail(null, 'MQTT-1.5.5-1', `${what} at offset ${start} is not minimally encoded`, MALFORMED, start);
-          return -1;
-        }
-        return value;
-      }
-      mult *= 128;
+    const r = peekVarint(this.buf, start, this.end);
+    if (r === VARINT_INCOMPLETE) return this.short(what, 1);
+    if (r === VARINT_TOO_LONG) {
+      this.fail(
+        null,
+        null,
+        `${what} at offset ${start} is a Variable Byte Integer longer than 4 bytes`,
+        MALFORMED,
+        start,
+      );
+      return -1;
     }
-    this.fail(
-      null,
-      null,
-      `${what} at offset ${start} is a Variable Byte Integer longer than 4 bytes`,
-      MALFORMED,
-      start,
-    );
-    return -1;
+    if (this.level === 5 && !varintIsMinimal(this.buf, start, r)) {
+      this.fail(null, 'MQTT-1.5.5-1', `${what} at offset ${start} is not minimally encoded`, MALFORMED, start);
+      return -1;
+    }
+    this.pos = start + varintSize(r);
+    return varintValue(r);
   }
 
   /** Two-byte-length-prefixed binary data, as a zero-copy view. */
@@ -177,6 +172,56 @@ export class Cursor {
     }
     return utf8(buf, p, e);
   }
+}
+
+// ---------------------------------------------------------------- Variable Byte Integer
+
+/** peekVarint: the bytes before `end` stop inside the integer. */
+export const VARINT_INCOMPLETE = -1;
+/** peekVarint: a fifth byte would be needed (1.5.5 allows at most four). */
+export const VARINT_TOO_LONG = -2;
+
+/**
+ * The one reader of a Variable Byte Integer (the Remaining Length and every length or property of
+ * that form, 1.5.5), lenient about minimal encoding (callers at level 5 check that with
+ * varintIsMinimal). Allocation-free: returns `value * 8 + size` (size 1..4 bytes; see varintValue
+ * and varintSize), or VARINT_INCOMPLETE, or VARINT_TOO_LONG.
+ */
+export function peekVarint(buf: ArrayLike<number>, at: number, end: number = buf.length): number {
+  let value = 0;
+  let mult = 1;
+  for (let i = 0; i < 4; i++) {
+    if (at + i >= end) return VARINT_INCOMPLETE;
+    const b = buf[at + i];
+    value += (b & 0x7f) * mult;
+    if ((b & 0x80) === 0) return value * 8 + i + 1;
+    mult *= 128;
+  }
+  return VARINT_TOO_LONG;
+}
+
+/** The value of a complete peekVarint result. */
+export function varintValue(r: number): number {
+  return (r - (r & 7)) / 8;
+}
+
+/** The size in bytes of a complete peekVarint result. */
+export function varintSize(r: number): number {
+  return r & 7;
+}
+
+/** A complete peekVarint result at `at` used the fewest bytes (5.0 MQTT-1.5.5-1: no trailing 0x80 0x00). */
+export function varintIsMinimal(buf: ArrayLike<number>, at: number, r: number): boolean {
+  return (r & 7) === 1 || buf[at + (r & 7) - 1] !== 0;
+}
+
+/**
+ * Where the body of the packet that starts at `at` begins (after its type byte and Remaining
+ * Length), or -1 when the Remaining Length is cut off or longer than four bytes.
+ */
+export function bodyOffset(buf: ArrayLike<number>, at = 0): number {
+  const r = peekVarint(buf, at + 1);
+  return r < 0 ? -1 : at + 1 + (r & 7);
 }
 
 // ---------------------------------------------------------------- encoding helpers

@@ -4,7 +4,7 @@
  * small state model adds the wrong-state rules (CONNECT first and once, no server-only packets,
  * no AUTH without an authentication method).
  */
-import { peekConnectHeader, PacketReader, type ProtocolLevel } from '../codec/index.ts';
+import { bodyOffset, peekConnectHeader, PacketReader, type ProtocolLevel } from '../codec/index.ts';
 import { ref311, ref50, type StatementRef } from '../spec/types.ts';
 
 export interface ExpectedAnswer {
@@ -49,10 +49,10 @@ const SERVER_ONLY = new Set(['connack', 'suback', 'unsuback', 'pingresp']);
 function versionKnown(b: Buffer): boolean {
   const h = peekConnectHeader(b);
   if (h === undefined) return false;
-  let i = 1;
-  while (i < b.length && i < 5 && (b[i] & 0x80) !== 0) i++;
-  const len = (b[i + 1] << 8) | b[i + 2];
-  const name = b.subarray(i + 3, i + 3 + len).toString('latin1');
+  const i = bodyOffset(b);
+  if (i < 0) return false;
+  const len = (b[i] << 8) | b[i + 1];
+  const name = b.subarray(i + 2, i + 2 + len).toString('latin1');
   return name === 'MQTT' ? h.level === 4 || h.level === 5 : name === 'MQIsdp' && h.level === 3;
 }
 

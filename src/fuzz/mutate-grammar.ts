@@ -5,7 +5,17 @@
  * result really breaks a rule is decided by the oracle (the codec), not here.
  */
 import type { Rng } from '../common/rng.ts';
-import { buildRaw, encodePacket, rawPacket, varintBytes, type Packet } from '../codec/index.ts';
+import {
+  bodyOffset,
+  buildRaw,
+  encodePacket,
+  peekVarint,
+  rawPacket,
+  varintBytes,
+  varintSize,
+  varintValue,
+  type Packet,
+} from '../codec/index.ts';
 import { pick, type FuzzLevel } from './grammar.ts';
 
 export interface Mutated {
@@ -29,9 +39,7 @@ const BAD_UTF8 = [
 
 /** Split an encoded packet into its first byte and body. */
 export function splitFrame(enc: Buffer): { byte0: number; body: Buffer } {
-  let i = 1;
-  while (i < enc.length && enc[i] & 0x80 && i < 5) i++;
-  return { byte0: enc[0], body: enc.subarray(i + 1) };
+  return { byte0: enc[0], body: enc.subarray(bodyOffset(enc)) };
 }
 
 /** Offset in the body of the 5.0 Property Length, for the packets whose layout makes it easy. */
@@ -50,16 +58,9 @@ export function propertiesOffset(p: Packet): number | undefined {
 }
 
 function readVarint(b: Buffer, at: number): { value: number; size: number } {
-  let value = 0,
-    mul = 1,
-    size = 0;
-  for (;;) {
-    const x = b[at + size++];
-    value += (x & 0x7f) * mul;
-    if (!(x & 0x80) || size >= 4) break;
-    mul *= 128;
-  }
-  return { value, size };
+  const r = peekVarint(b, at);
+  if (r < 0) throw new Error(`our own encoding has no readable Property Length at ${at}`);
+  return { value: varintValue(r), size: varintSize(r) };
 }
 
 /** Re-encode `p` at 5.0 with `extra` appended to its property block (Property Length adjusted). */

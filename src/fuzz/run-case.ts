@@ -1,5 +1,5 @@
 /** I/O for one fuzz connection and for the control connection that checks the broker is alive. */
-import net from 'node:net';
+import { openTcp } from '../transport/index.ts';
 import { PacketReader, encodePacket, type Packet, type ProtocolLevel, type ProtocolViolation } from '../codec/index.ts';
 import {
   expectationOf,
@@ -39,7 +39,7 @@ export function runFrames(
   const obs: Observation = { packets: [], closed: false, timedOut: false };
   return new Promise((resolve) => {
     const reader = new PacketReader({ protocolLevel: expectation.level, from: 'server' });
-    const s = net.connect({ host: t.host, port: t.port, noDelay: true });
+    const s = openTcp(t);
     let done = false;
     let grace: NodeJS.Timeout | undefined;
     const finish = (): void => {
@@ -107,7 +107,7 @@ export function controlCheck(
   timeoutMs: number,
 ): Promise<ControlResult> {
   return new Promise((resolve) => {
-    const s = net.connect({ host: t.host, port: t.port, noDelay: true });
+    const s = openTcp(t);
     const reader = new PacketReader({ protocolLevel: level, from: 'server' });
     let done = false;
     const finish = (r: ControlResult): void => {

@@ -3,6 +3,7 @@
  * (with its own toxic chain) per direction. Toxicity is rolled per link and toxic from the seed,
  * so a given (seed, link number, toxic name) always gets the same decision and random draws.
  */
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the upstream socket must exist before it dials: its pipes are wired first, and a blackholed admission defers the dial (openTcp dials at once)
 import { Socket } from 'node:net';
 import { createRng, hashString } from '../common/rng.ts';
 import type { ProtocolLevel } from '../codec/packet-types.ts';

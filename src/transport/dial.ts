@@ -108,3 +108,25 @@ export async function dial(url: string, opts: DialOptions = {}): Promise<{ strea
   });
   return { stream: new WebSocketDuplex(ws), transport };
 }
+
+/** Where openTcp connects. */
+export interface TcpTarget {
+  host: string;
+  port: number;
+  /** Source address (e.g. one of several loopback addresses, to spread a large fleet's local ports). */
+  localAddress?: string;
+}
+
+/**
+ * A TCP connection started now, with Nagle off, for callers that drive it by its events and
+ * their own timers (the fleet's devices, the fuzzer's cases): the socket comes back at once and
+ * emits 'connect', or 'error' then 'close'. dial() is the promise-shaped form, with a timeout.
+ */
+export function openTcp(t: TcpTarget): Socket {
+  return netConnect({
+    host: t.host,
+    port: t.port,
+    noDelay: true,
+    ...(t.localAddress ? { localAddress: t.localAddress } : {}),
+  });
+}

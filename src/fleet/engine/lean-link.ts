@@ -6,8 +6,8 @@
  * here, per device, between the device and its TCP socket. Every operation goes to the OpLog
  * in the checkers' vocabulary; latencies go to HDR histograms.
  */
-import { connect as netConnect } from 'node:net';
 import { encodePacket, PacketReader, type Packet } from '../../codec/index.ts';
+import { openTcp } from '../../transport/index.ts';
 import { connectPlan } from '../connect-plan.ts';
 import { CLEAN_LINK, deliveryTime, type Admission, type Existing } from './link-spec.ts';
 import { Dev, type DevInit } from './dev-record.ts';
@@ -132,7 +132,7 @@ export abstract class LeanLink {
     if (admission === 'refuse') return this.fail(d, 'link down: connection refused');
     this.wheel.at(now + this.connTimeout, K.connTimeout, this.index(d), gen);
     if (admission === 'blackhole') return; // the SYN is lost; the timeout fails the attempt
-    const sock = netConnect({ host: d.host, port: d.port, noDelay: true, ...sourceOf(d) });
+    const sock = openTcp({ host: d.host, port: d.port, ...sourceOf(d) });
     d.sock = sock;
     d.reader = new PacketReader({ protocolLevel: this.o.level, from: 'server' });
     d.connectSent = false;

@@ -3,12 +3,11 @@
  * MQTT CONNECT each, bounded), and can this machine hold the fleet (open-file limit per
  * process, memory)? Errors name the URL the user gave (password masked), never an internal one.
  */
-import { connect as netConnect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, freemem, totalmem } from 'node:os';
 import { encodePacket, PacketReader } from '../../codec/index.ts';
 import { redactUrl } from '../../common/index.ts';
-import { tcpAddress } from '../../transport/index.ts';
+import { openTcp, tcpAddress } from '../../transport/index.ts';
 
 export class UnreachableError extends Error {
   constructor(
@@ -41,7 +40,7 @@ export function probeBroker(
 ): Promise<void> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const sock = netConnect(tcpAddress(u));
+    const sock = openTcp(tcpAddress(u));
     const reader = new PacketReader({ protocolLevel: level, from: 'server' });
     const done = (e?: string) => {
       clearTimeout(t);

@@ -1,4 +1,5 @@
 import { redactValue, scrubSecrets } from '../../common/redact.ts';
+import { bodyOffset, peekVarint, varintSize, varintValue } from '../../codec/index.ts';
 
 /**
  * Secrets never reach a report page, even when an input compliance.json carries them (a run
@@ -67,21 +68,17 @@ export function redactConnectHex(trace: string): string {
  */
 export function connectPasswordOffset(b: readonly number[]): number | undefined {
   if (b[0]! >> 4 !== 1) return undefined;
-  let i = 1;
-  for (let n = 0; n < 4 && i < b.length; n++) if ((b[i++]! & 0x80) === 0) break;
+  let i = bodyOffset(b);
+  if (i < 0) return undefined; // cut off inside the fixed header: no field is shown
   const str = (): void => {
     i += 2 + ((b[i]! << 8) | b[i + 1]!);
   };
+  // A Property Length cut off by the dump's end: skip to the end, so that nothing after is shown.
   const varint = (): number => {
-    let v = 0,
-      mul = 1;
-    for (let n = 0; n < 4 && i < b.length; n++) {
-      const x = b[i++]!;
-      v += (x & 0x7f) * mul;
-      mul *= 128;
-      if ((x & 0x80) === 0) break;
-    }
-    return v;
+    const r = peekVarint(b, i);
+    if (r < 0) return b.length;
+    i += varintSize(r);
+    return varintValue(r);
   };
   str(); // protocol name
   const level = b[i++]!;

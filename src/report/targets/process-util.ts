@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
+import { dial, listenerUrl } from '../../transport/index.ts';
 import { TargetUnavailable } from './types.ts';
 
 /** A free TCP port on 127.0.0.1 (bind port 0, read it, release it). */
@@ -20,17 +21,19 @@ export function waitForPort(port: number, ms: number, what: string, alive: () =>
   const deadline = Date.now() + ms;
   return new Promise((resolve, reject) => {
     const attempt = (): void => {
-      const sock = net.connect({ host: '127.0.0.1', port });
-      sock.once('connect', () => {
-        sock.destroy();
-        resolve();
-      });
-      sock.once('error', () => {
-        sock.destroy();
-        if (!alive()) reject(new Error(`${what} exited before listening on port ${port}`));
-        else if (Date.now() > deadline) reject(new Error(`${what} did not listen on port ${port} within ${ms} ms`));
-        else setTimeout(attempt, 100);
-      });
+      dial(listenerUrl('tcp', '127.0.0.1', port), {
+        timeoutMs: Math.max(100, Math.min(2000, deadline - Date.now())),
+      }).then(
+        ({ stream }) => {
+          stream.destroy();
+          resolve();
+        },
+        () => {
+          if (!alive()) reject(new Error(`${what} exited before listening on port ${port}`));
+          else if (Date.now() > deadline) reject(new Error(`${what} did not listen on port ${port} within ${ms} ms`));
+          else setTimeout(attempt, 100);
+        },
+      );
     };
     attempt();
   });
