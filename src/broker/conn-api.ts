@@ -10,7 +10,7 @@ import type { StatementRef } from '../spec/types.ts';
 import type { AuthSession, ClientInfo } from './hooks.ts';
 import type { BrokerContext } from './context.ts';
 import type { Message, Outgoing } from './message.ts';
-import type { Persistence } from './persistence.ts';
+import type { Persistence, SubscriptionRecord } from './persistence.ts';
 import type { Session, SessionLink } from './session.ts';
 
 export const ConnState = { New: 0, Authenticating: 1, Connected: 2, Closed: 3 } as const;
@@ -60,6 +60,10 @@ export interface ConnEffects {
   armTimer(ms: number): void;
   /** `s`'s connection ended at `now`: the session manager publishes `will` after `willDelay` s. */
   sessionClosed(s: Session, now: number, will: Message | null, willDelay: number): void;
+  /** Add (or replace, 3.8.4-3) a subscription of `s`: its session entry and the broker's topic tree. */
+  subscribe(s: Session, rec: SubscriptionRecord): void;
+  /** Remove `s`'s subscription with exactly this filter (3.10.4-1). */
+  unsubscribe(s: Session, filter: string): void;
 }
 
 /** Acknowledgements sent once persistence has made what came before them durable (durable-acks.ts). */

@@ -6,13 +6,14 @@
  * or a RecordingSink in tests): bytes to send and the close to its ConnSink side; routing
  * (`fx.route`, `fx.deliver`), persistence writes (`fx.persist.*`), sync requests (`fx.sync`,
  * answered by the durable / sync-failed events), timers (`fx.armTimer`) and the session's end
- * with its will (`fx.sessionClosed`) to its ConnEffects side (`fx`; the shell inherits
- * BrokerEffects, conn-effects.ts). Time comes from the broker's injected clock and scheduler.
+ * with its will (`fx.sessionClosed`), and subscriptions added or removed (`fx.subscribe`,
+ * `fx.unsubscribe`) to its ConnEffects side (`fx`; the shell inherits BrokerEffects,
+ * conn-effects.ts). Time comes from the broker's injected clock and scheduler.
  * The broker context (`ctx`) is read for queries: caps, limits, variant, clock, logger,
- * authenticator / authorizer, `persistence.durable`, `sessions.open`, `retained.match`, the
- * live-client map. Still written through it: stats counters, the connection registries
- * (`connections`, `live`), `sessions.addSubscription` / `removeSubscription` (they answer whether
- * the filter existed) and `heldWrites` (publish-flow's hold of other connections' writes).
+ * authenticator / authorizer, `persistence.durable`, `sessions.open` (which finds or makes the
+ * session and ends a connection it takes over), `retained.match`, the live-client map. Still
+ * written through it: stats counters, the connection registries (`connections`, `live`) and
+ * `heldWrites` (publish-flow's hold of other connections' writes).
  * `handle(core, event, now)` (conn-events.ts) is the event-shaped entry point; the shell calls
  * the same methods directly so the hot path allocates no event objects. The will: conn-will.ts.
  * (A little over 300 lines: a connection's protocol state and its event handling stay in one class.)

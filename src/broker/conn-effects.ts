@@ -1,6 +1,7 @@
 /**
  * The broker side of a connection core's actions (ConnEffects, conn-api.ts). Each method
- * forwards straight to the router, persistence, sweep or session manager; a sync's completion
+ * forwards straight to the router, persistence, sweep or session manager (sessions and their
+ * subscriptions); a sync's completion
  * comes back to the core as its durable / sync-failed event (DurableListener). The socket shell
  * (connection.ts) extends it, so a connection's one output port carries out both kinds of
  * action at no memory cost; `Broker.effects` is one for RecordingSinks to forward to.
@@ -9,6 +10,7 @@ import type { QoS } from '../codec/index.ts';
 import type { ConnEffects, DurableListener, PersistWrites } from './conn-api.ts';
 import type { BrokerContext } from './context.ts';
 import type { Message } from './message.ts';
+import type { SubscriptionRecord } from './persistence.ts';
 import type { Session } from './session.ts';
 
 export class BrokerEffects implements ConnEffects {
@@ -41,5 +43,13 @@ export class BrokerEffects implements ConnEffects {
 
   sessionClosed(s: Session, now: number, will: Message | null, willDelay: number): void {
     this.ctx.sessions.closed(s, now, will, willDelay);
+  }
+
+  subscribe(s: Session, rec: SubscriptionRecord): void {
+    this.ctx.sessions.addSubscription(s, rec);
+  }
+
+  unsubscribe(s: Session, filter: string): void {
+    this.ctx.sessions.removeSubscription(s, filter);
   }
 }

@@ -7,7 +7,7 @@ import type { Packet, ProtocolLevel, ProtocolViolation, QoS } from '../codec/ind
 import type { ConnEffects, ConnSink, DurableListener, PersistWrites } from './conn-api.ts';
 import type { ConnCore } from './conn-core.ts';
 import type { Message, Outgoing } from './message.ts';
-import type { SessionRecord } from './persistence.ts';
+import type { SessionRecord, SubscriptionRecord } from './persistence.ts';
 import type { Session } from './session.ts';
 
 /** The events of one connection; `handle` applies one. */
@@ -67,7 +67,9 @@ export type ConnAction =
   | ({ kind: 'persist' } & PersistOp)
   | { kind: 'arm-timer'; ms: number }
   /** The connection of `clientId`'s session ended; the session manager publishes `will` after `willDelay` s. */
-  | { kind: 'session-closed'; clientId: string; will: Message | null; willDelay: number };
+  | { kind: 'session-closed'; clientId: string; will: Message | null; willDelay: number }
+  | { kind: 'subscribe'; clientId: string; subscription: SubscriptionRecord }
+  | { kind: 'unsubscribe'; clientId: string; filter: string };
 
 /**
  * A sink that records the core's output (sans-IO tests): both ports, ConnSink and ConnEffects.
@@ -149,6 +151,14 @@ export class RecordingSink implements ConnSink, ConnEffects {
   sessionClosed(s: Session, now: number, will: Message | null, willDelay: number): void {
     this.actions.push({ kind: 'session-closed', clientId: s.clientId, will, willDelay });
     this.forward?.sessionClosed(s, now, will, willDelay);
+  }
+  subscribe(s: Session, rec: SubscriptionRecord): void {
+    this.actions.push({ kind: 'subscribe', clientId: s.clientId, subscription: { ...rec } });
+    this.forward?.subscribe(s, rec);
+  }
+  unsubscribe(s: Session, filter: string): void {
+    this.actions.push({ kind: 'unsubscribe', clientId: s.clientId, filter });
+    this.forward?.unsubscribe(s, filter);
   }
 
   /** Take the recorded actions. */

@@ -7,7 +7,7 @@
  *
  * Design: pure state machines (topic-tree, outbound-qos, inbound-qos, retained-store, router,
  * sessions) and one protocol core per connection (conn-core.ts + the *-flow.ts handlers; events
- * in through handle(), output to an injected ConnSink) under a thin socket shell
+ * in through handle(), output to injected ConnSink and ConnEffects ports) under a thin socket shell
  * (connection.ts). Every timer runs on the injected Scheduler. Broker.attach() drives a core
  * without a socket. Misbehave modes (negative controls) are a decorator (misbehave.ts).
  * Overlapping subscriptions of one client get ONE copy at the highest granted QoS carrying every

@@ -95,7 +95,8 @@ export function onSubscribe(c: Conn, p: SubscribePacket): void {
       if (subId !== undefined) rec.subscriptionId = subId;
     }
     // 3.8.4-3: an identical filter replaces the existing subscription.
-    const { existed } = ctx.sessions.addSubscription(s, rec);
+    const existed = s.subscriptions.has(raw);
+    c.fx.subscribe(s, rec);
     changed = true;
     codes.push(qos);
     // Retained messages (3.3.1-6 at 3.1.1; 3.3.1-9..11 at 5.0); never for shared subscriptions.
@@ -159,7 +160,8 @@ export function onUnsubscribe(c: Conn, p: UnsubscribePacket): void {
   let changed = false;
   for (const f of p.topicFilters) {
     // 3.10.4-1: compared character by character with existing filters.
-    const removed = ctx.sessions.removeSubscription(s, f);
+    const removed = s.subscriptions.has(f);
+    if (removed) c.fx.unsubscribe(s, f);
     changed ||= removed;
     // Variant: 0x00 also where nothing existed (MQTT-3.11.3-2 only requires an Unsubscribe Reason Code).
     codes.push(removed || ctx.variant.alternativeReasonCodes ? 0x00 : 0x11);

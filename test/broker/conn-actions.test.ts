@@ -28,6 +28,10 @@ function brief(actions: ConnAction[], level: ProtocolLevel): unknown[] {
         return [{ route: a.msg.topic, qos: a.qos ?? a.msg.qos, ...(a.to ? { to: a.to, retain: a.retain } : {}) }];
       case 'session-closed':
         return [{ 'session-closed': a.clientId, will: a.will?.topic ?? null, willDelay: a.willDelay }];
+      case 'subscribe':
+        return [{ subscribe: a.subscription.filter, qos: a.subscription.qos, of: a.clientId }];
+      case 'unsubscribe':
+        return [{ unsubscribe: a.filter, of: a.clientId }];
       case 'persist': {
         const { kind: _k, ...op } = a;
         return [{ persist: op }];
@@ -111,6 +115,7 @@ describe('connection core actions (sans-IO)', () => {
       { send: 'puback', id: 7 },
     ]);
     expect(c.packet({ type: 'subscribe', packetId: 2, subscriptions: [{ topicFilter: 'r/#', qos: 1 }] })).toEqual([
+      { subscribe: 'r/#', qos: 1, of: 'act-1' },
       { send: 'suback', id: 2 },
       { route: 'r/kept', qos: 1, to: 'act-1', retain: true }, // the retained message, for this session only
     ]);
@@ -129,6 +134,7 @@ describe('connection core actions (sans-IO)', () => {
     const watch = on(new RecordingSink(broker.effects));
     watch.packet(connect('act-watch', { clean: false, properties: { sessionExpiryInterval: 600 } }));
     expect(watch.packet({ type: 'subscribe', packetId: 1, subscriptions: [{ topicFilter: '#', qos: 1 }] })).toEqual([
+      { subscribe: '#', qos: 1, of: 'act-watch' },
       {
         persist: { op: 'put-session', clientId: 'act-watch', record: expect.objectContaining({ expiryInterval: 600 }) },
       },
@@ -157,6 +163,14 @@ describe('connection core actions (sans-IO)', () => {
     expect(watch.take()).toEqual([
       { persist: { op: 'put-outbound', clientId: 'act-watch', seq: 2, packetId: 2, qos: 1, topic: 'w/gone' } },
       { send: 'publish', id: 2 },
+    ]);
+    // Only the filter that exists is removed (3.10.4-1); 5.0 answers 0x11 for the other (3.11.3).
+    expect(watch.packet({ type: 'unsubscribe', packetId: 3, topicFilters: ['#', 'no/such'] })).toEqual([
+      { unsubscribe: '#', of: 'act-watch' },
+      {
+        persist: { op: 'put-session', clientId: 'act-watch', record: expect.objectContaining({ subscriptions: [] }) },
+      },
+      { send: 'unsuback', id: 3 },
     ]);
     await broker.close();
   });
