@@ -30,7 +30,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { hasTaskset, niceness, openFilesHardLimit } from './load/children.ts';
-import { latency, memoryPerConnection, throughput, type LatencyResult } from './load/cases.ts';
+import { latency, memoryPerConnection, throughput, type LatencyResult, type ThroughputResult } from './load/cases.ts';
 import { LOAD_LIMIT, reportLoad } from './load/load-report.ts';
 import {
   MOSQUITTO,
@@ -99,6 +99,14 @@ if (only === '' || only === 'mosquitto') {
 /** Ours runs with OURS_NODE_ARGS (a small young generation, as bin/mqtt-harness.js); the memory case
  *  also measures it under Node's default young generation (16 MB semi-spaces), for comparison. */
 const DEFAULT_YOUNG_GEN: string[] = [];
+
+/** A throughput case's note: how busy the broker's core was (below ~90%, the load generator set the pace), and any loss. */
+function busyNote(res: ThroughputResult): string {
+  const busy = `broker busy ${Math.round(res.brokerBusy * 100)}% of its core${res.brokerBusy < 0.9 ? ' (not saturated: a lower bound)' : ''}`;
+  return res.received < res.expected
+    ? `${busy}; ${res.expected - res.received} of ${res.expected} not delivered`
+    : busy;
+}
 
 const rows: Row[] = [];
 const row = (c: string, unit: string, better: Row['better']): Row => {
@@ -181,8 +189,7 @@ for (const c of cases) {
               await throughput(t, { qos: q, subs: 1, durationMs: warmupMs, maxCount: 3_000_000, window: 100 });
             const res = await throughput(t, { qos: q, subs: 1, durationMs, maxCount: 3_000_000, window: 100 });
             r.values[b.name] = res.rate;
-            if (res.received < res.expected)
-              r.notes[b.name] = `${res.expected - res.received} of ${res.expected} not delivered`;
+            r.notes[b.name] = busyNote(res);
           } else if (c === 'fanout') {
             const fan = {
               qos: 0,
@@ -195,8 +202,7 @@ for (const c of cases) {
             if (warmupMs > 0) await throughput(t, { ...fan, durationMs: warmupMs, maxCount: 5_000 });
             const res = await throughput(t, fan);
             r.values[b.name] = res.rate;
-            if (res.received < res.expected)
-              r.notes[b.name] = `${res.expected - res.received} of ${res.expected} not delivered`;
+            r.notes[b.name] = busyNote(res);
           } else if (c === 'latency') {
             if (warmupMs > 0) await latency(t, { rate: 5000, durationMs: warmupMs });
             const runs: LatencyResult[] = [];

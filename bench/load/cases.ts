@@ -1,5 +1,5 @@
 import { spawnLoad, type Child } from './children.ts';
-import { rssKiB, type Target } from './targets.ts';
+import { cpuSeconds, rssKiB, type Target } from './targets.ts';
 
 /** Load clients run pinned to core 1; the broker under test has core 0. */
 const LOAD_CORE = 1;
@@ -29,6 +29,12 @@ export interface ThroughputResult {
   sent: number;
   received: number;
   expected: number;
+  /**
+   * The broker's CPU time over the publishing window divided by its length: near 1 when the
+   * broker's core was saturated; well below 1 when the load generator set the pace (then `rate`
+   * is a lower bound of what the broker can do).
+   */
+  brokerBusy: number;
 }
 
 /** One publisher → `subs` subscriber connections; rate = deliveries per second seen by the subscribers. */
@@ -52,14 +58,17 @@ export async function throughput(
   try {
     await sub.next('ready', 30_000);
     await pub.next('ready', 30_000);
+    const cpu0 = cpuSeconds(t.pid);
+    const wall0 = performance.now();
     pub.send({ cmd: 'go' });
     const done = await pub.next('done', o.durationMs + 30_000);
+    const brokerBusy = (cpuSeconds(t.pid) - cpu0) / ((performance.now() - wall0) / 1000);
     const expected = Number(done.sent) * o.subs;
     sub.send({ cmd: 'finish', expect: expected });
     const r = await sub.next('result', 20_000);
     const secs = Number(BigInt(String(r.lastNs)) - BigInt(String(r.firstNs))) / 1e9;
     const received = Number(r.received);
-    return { rate: secs > 0 ? received / secs : 0, sent: Number(done.sent), received, expected };
+    return { rate: secs > 0 ? received / secs : 0, sent: Number(done.sent), received, expected, brokerBusy };
   } finally {
     await Promise.all([sub.stop(), pub.stop()]);
   }

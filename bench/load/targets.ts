@@ -193,6 +193,17 @@ export function peakRssKiB(pid: number): number {
   return Number(m[1]);
 }
 
+/**
+ * CPU time a process (all its threads) has used so far, in seconds: utime + stime from
+ * /proc/PID/stat, in clock ticks of 1/100 s (Linux's USER_HZ).
+ */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After "pid (comm) ": state is field 3 of the line, utime 14 and stime 15.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Resident memory of a process in KiB (VmRSS from /proc). */
 export function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
