@@ -165,7 +165,8 @@ export class Broker {
         else if (change.kind === 'clear') ctx.persistence.clearRetained(change.topic);
       }
     }
-    ctx.router.route(msg, ctx.clock.now());
+    // The clock is read only for a message that can expire (two clock reads per message were 4% of QoS 0 time).
+    ctx.router.route(msg, msg.expiresAt === undefined ? 0 : ctx.clock.now());
   }
 
   /**

@@ -86,7 +86,7 @@ function completeOutgoing(c: Conn, o: Outgoing): void {
 
 /** Shared cached bytes, or (for a client taking topic aliases) bytes with an alias (3.3.2.3.4). */
 function encodePublish(c: Conn, msg: Message, qos: QoS, retain: boolean, subIds: number[] | undefined): Buffer {
-  const now = c.ctx.clock.now();
+  const now = msg.expiresAt === undefined ? 0 : c.ctx.clock.now(); // read only for the remaining expiry
   c.pendingAlias = 0;
   if (c.aliasOutMax === 0) return c.ctx.pubCache.encode(msg, qos, retain, subIds, c.level5, now);
   const map = (c.aliasOut ??= new Map());

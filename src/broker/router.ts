@@ -26,7 +26,7 @@ export class Router {
     private readonly copyPerSubscription = false,
   ) {}
 
-  /** Route a message; returns the number of sessions it was handed to. */
+  /** Route a message; returns the number of sessions it was handed to. `now` (broker clock) is read only when the message has an expiry. */
   route(msg: Message, now: number): number {
     if (isExpired(msg, now)) return 0;
     const res = this.tree.match(msg.topic, this.result);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MatchResult, TopicTree, topicMatches } from '../../src/broker/topic-tree.ts';
+import { MATCH_CACHE_MAX, MatchResult, TopicTree, topicMatches } from '../../src/broker/topic-tree.ts';
 import { parseFilter, validateTopicFilter } from '../../src/broker/topic-validate.ts';
 
 const matchKeys = (t: TopicTree<string>, topic: string) => t.match(topic, new MatchResult()).subs.slice().sort();
@@ -59,6 +59,66 @@ describe('TopicTree', () => {
         expect(matchKeys(t, tp)).toEqual(filters.filter((f) => topicMatches(f, tp)).sort());
       }),
     );
+  });
+});
+
+describe('TopicTree match cache', () => {
+  const level = fc.constantFrom('a', 'b', '', '$x');
+  const topic = fc.array(level, { minLength: 1, maxLength: 3 }).map((l) => l.join('/'));
+  const filter = fc
+    .tuple(fc.array(fc.constantFrom('a', 'b', '', '+', '$x'), { minLength: 1, maxLength: 3 }), fc.boolean())
+    .map(([l, hash]) => (hash ? [...l, '#'] : l).join('/'));
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('add' as const), filter, key: fc.constantFrom('c1', 'c2'), v: fc.nat(9) }),
+    fc.record({ kind: fc.constant('remove' as const), filter, key: fc.constantFrom('c1', 'c2') }),
+    fc.record({ kind: fc.constant('match' as const), topic }),
+  );
+
+  it('answers as an uncached walk after any mix of adds, replaces, removes and repeated matches', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const t = new TopicTree<string>();
+        const model = new Map<string, string>(); // "filter|key" -> value
+        for (const o of ops) {
+          if (o.kind === 'add') {
+            t.add(o.filter, o.key, `${o.filter}|${o.key}|${o.v}`);
+            model.set(`${o.filter}|${o.key}`, `${o.filter}|${o.key}|${o.v}`);
+          } else if (o.kind === 'remove') {
+            t.remove(o.filter, o.key);
+            model.delete(`${o.filter}|${o.key}`);
+          } else {
+            const want = [...model.entries()]
+              .filter(([k]) => topicMatches(k.slice(0, k.lastIndexOf('|')), o.topic))
+              .map(([, v]) => v)
+              .sort();
+            expect(matchKeys(t, o.topic)).toEqual(want);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it(`keeps at most ${MATCH_CACHE_MAX} topics, matches the rest uncached, and drops them all on a change`, () => {
+    const t = new TopicTree<string>();
+    t.add('d/+/up', 'c1', 'all-devices');
+    for (let i = 0; i < MATCH_CACHE_MAX + 10; i++) expect(matchKeys(t, `d/${i}/up`)).toEqual(['all-devices']);
+    expect(t.cachedTopics).toBe(MATCH_CACHE_MAX);
+    expect(matchKeys(t, `d/${MATCH_CACHE_MAX + 5}/up`)).toEqual(['all-devices']); // not cached, still right
+    t.add('d/7/up', 'c2', 'one-device');
+    expect(t.cachedTopics).toBe(0);
+    expect(matchKeys(t, 'd/7/up')).toEqual(['all-devices', 'one-device']);
+    t.remove('d/+/up', 'c1');
+    expect(matchKeys(t, 'd/7/up')).toEqual(['one-device']);
+    expect(matchKeys(t, 'd/8/up')).toEqual([]);
+  });
+
+  it('a cached answer is a copy: the caller may not change what the next match returns', () => {
+    const t = new TopicTree<string>();
+    t.add('x/#', 'c1', 'v');
+    const first = t.match('x/y', new MatchResult());
+    first.subs.push('garbage');
+    expect(matchKeys(t, 'x/y')).toEqual(['v']);
   });
 });
 
