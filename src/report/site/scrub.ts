@@ -69,14 +69,16 @@ export function redactConnectHex(trace: string): string {
 export function connectPasswordOffset(b: readonly number[]): number | undefined {
   if (b[0]! >> 4 !== 1) return undefined;
   let i = bodyOffset(b);
-  if (i < 0) return undefined; // cut off inside the fixed header: no field is shown
+  // An unreadable Remaining Length (longer than four bytes, as a fuzz case sends): where the fields
+  // start is unknown, so everything after the type byte is hidden. Cut off inside it: no field is shown.
+  if (i < 0) return b.length > 5 ? 1 : undefined;
   const str = (): void => {
     i += 2 + ((b[i]! << 8) | b[i + 1]!);
   };
-  // A Property Length cut off by the dump's end: skip to the end, so that nothing after is shown.
+  // -1 when the Property Length cannot be read: the caller then hides everything from it on.
   const varint = (): number => {
     const r = peekVarint(b, i);
-    if (r < 0) return b.length;
+    if (r < 0) return -1;
     i += varintSize(r);
     return varintValue(r);
   };
@@ -87,12 +89,14 @@ export function connectPasswordOffset(b: readonly number[]): number | undefined 
   if ((flags & 0x40) === 0) return undefined; // no password
   if (level === 5) {
     const n = varint();
+    if (n < 0) return i;
     i += n;
   }
   str(); // client id
   if (flags & 0x04) {
     if (level === 5) {
       const n = varint();
+      if (n < 0) return i;
       i += n;
     }
     str();

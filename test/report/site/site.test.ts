@@ -91,6 +91,19 @@ describe('report site', () => {
     expect(connectPasswordOffset(bytes)).toBeUndefined();
   });
 
+  it('hides from the first unreadable length of a CONNECT dump, so a malformed one cannot show its password', () => {
+    const pw = [0x00, 0x03, 0x70, 0x77, 0x31]; // password "pw1"
+    // Remaining Length in five bytes (a fuzz case): nothing after the type byte can be located.
+    const longRl = [0x10, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0xc2, 0, 60, ...pw];
+    expect(connectPasswordOffset(longRl)).toBe(1);
+    // 5.0 with a Property Length in five bytes: hidden from the Property Length on.
+    const body = [0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x05, 0xc2, 0, 60, 0x80, 0x80, 0x80, 0x80, 0x01, ...pw];
+    const badProps = [0x10, body.length, ...body];
+    expect(connectPasswordOffset(badProps)).toBe(12);
+    // Cut off inside the fixed header: no field has arrived.
+    expect(connectPasswordOffset([0x10, 0x80])).toBeUndefined();
+  });
+
   it('takes a directory of run directories as one run each, in name order, and names every bad RUN at once', () => {
     const again = generateReport({ runs: [dir], out: join(dir, 'again'), specDir: SPEC, log: () => {} });
     expect(again.runs.map((x) => x.source)).toEqual(['a', 'a2', 'b'].map((n) => join(dir, n, 'compliance.json')));
