@@ -8,7 +8,8 @@ import { weakCipherCheck } from './weak-ciphers.ts';
 
 /** One TLS handshake with options `o` (through src/transport): whether it completed, and what was agreed or why not. */
 export async function handshake(o: tls.ConnectionOptions, ms = 3000): Promise<{ ok: boolean; detail: string }> {
-  const { host = '127.0.0.1', port = 8883, ...options } = o;
+  const { host, port, ...options } = o;
+  if (host === undefined || port === undefined) return { ok: false, detail: 'no TLS endpoint (host and port) given' };
   let s: tls.TLSSocket;
   try {
     s = (await dial(listenerUrl('tls', host, port), { tls: options, timeoutMs: ms })).stream as tls.TLSSocket;

@@ -94,6 +94,16 @@ export function expectationOf(frames: readonly Buffer[], level: ProtocolLevel): 
     answers,
     message,
   });
+  /** The client itself ended the exchange (a DISCONNECT, or an authentication the fuzzer does not carry on). */
+  const ended = (message: string): Expectation => ({
+    kind: 'ended',
+    level: lv,
+    closeStatement: close(lv),
+    beforeConnack: false,
+    pings,
+    answers,
+    message,
+  });
   let probeAlone = false;
   for (let i = 0; i < frames.length; i++) {
     const results = reader.push(frames[i]);
@@ -125,27 +135,10 @@ export function expectationOf(frames: readonly Buffer[], level: ProtocolLevel): 
           connected = true;
           connLevel = p.protocolLevel;
           authMethod = p.properties?.authenticationMethod !== undefined;
-          if (authMethod)
-            return {
-              kind: 'ended',
-              level: lv,
-              closeStatement: close(lv),
-              beforeConnack: false,
-              pings,
-              answers,
-              message: 'enhanced authentication requested',
-            };
+          if (authMethod) return ended('enhanced authentication requested');
           break;
         case 'disconnect':
-          return {
-            kind: 'ended',
-            level: lv,
-            closeStatement: close(lv),
-            beforeConnack: false,
-            pings,
-            answers,
-            message: 'DISCONNECT sent',
-          };
+          return ended('DISCONNECT sent');
         case 'auth':
           if (!authMethod)
             return bad(i, ref50('MQTT-4.12.0-7'), 'AUTH without an Authentication Method in CONNECT', 0x82);
